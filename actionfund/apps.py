@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ActionfundConfig(AppConfig):
+    name = "actionfund"
+    verbose_name = _("Action fund")

@@ -1,0 +1,53 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import AuditEntry, GeneratedDocument, OutboundEmail
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only: the trail is evidence, nobody edits it."""
+
+    list_display = ["created_at", "actor", "action", "object_repr", "organisation"]
+    list_filter = ["action", "content_type"]
+    search_fields = ["object_repr", "actor__email", "action", "organisation__name"]
+    list_select_related = ["actor", "organisation"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(GeneratedDocument)
+class GeneratedDocumentAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "status", "progress", "attempts", "requested_by", "created_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["title", "requested_by__email", "organisation__name"]
+    list_select_related = ["requested_by"]
+    readonly_fields = ["file", "created_at", "enqueued_at", "finished_at"]
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(admin.ModelAdmin):
+    """Staff see failed deliveries here, with the error, and can retry them."""
+
+    list_display = ["created_at", "to", "subject", "status", "attempts", "last_error", "sent_at"]
+    list_filter = ["status"]
+    search_fields = ["to", "subject"]
+    readonly_fields = ["to", "subject", "body", "attempts", "last_error", "created_at", "sent_at"]
+    actions = ["retry"]
+
+    @admin.action(description=_("Send again"))
+    def retry(self, request, queryset):
+        from .queue import enqueue_on_commit
+        from .tasks import send_email
+
+        for email in queryset.exclude(status=OutboundEmail.Status.SENT):
+            OutboundEmail.objects.filter(pk=email.pk).update(status=OutboundEmail.Status.PENDING)
+            enqueue_on_commit(send_email, email.pk, model=OutboundEmail)

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IkmoConfig(AppConfig):
+    """Cross-cutting infrastructure: audit trail and generated documents."""
+
+    name = "ikmo"
+    verbose_name = _("Portal infrastructure")

@@ -1,0 +1,112 @@
+"""Generated PDFs: a registry of document kinds, and the services that request and render them.
+
+An app registers each kind once (in its AppConfig.ready) with the template, how to build
+the context, and who may see the result. Requesting creates the row and enqueues the
+rendering after commit; the worker renders, stores the file under a random name, and
+marks the row done. Downloads go through `get_document_for_user`.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from .audit import audit_log
+from .models import GeneratedDocument
+from .pdf import render_pdf
+from .queue import enqueue_on_commit
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    key: str
+    template: str
+    build_context: Callable[[object, GeneratedDocument], dict]  # (target, document)
+    can_view: Callable[[object, object], bool]  # (user, target) -> bool
+    title: Callable[[object], str]
+
+
+_KINDS: dict[str, DocumentKind] = {}
+
+
+def register_document_kind(kind: DocumentKind) -> None:
+    _KINDS[kind.key] = kind
+
+
+def document_kind(key: str) -> DocumentKind:
+    return _KINDS[key]
+
+
+def document_request(*, kind: str, target, organisation=None, by) -> GeneratedDocument:
+    from .tasks import render_document
+
+    spec = document_kind(kind)
+    with transaction.atomic():
+        document = GeneratedDocument.objects.create(
+            kind=kind,
+            content_type=ContentType.objects.get_for_model(target),
+            object_id=str(target.pk),
+            organisation=organisation,
+            title=str(spec.title(target))[:200],
+            requested_by=by,
+        )
+        audit_log(actor=by, action="document.requested", target=document, organisation=organisation)
+        enqueue_on_commit(render_document, document.pk, model=GeneratedDocument)
+    return document
+
+
+def document_render(*, document_id: int) -> GeneratedDocument | None:
+    """Render one document. Safe to run twice: a finished document is left as it is."""
+    claimed = (
+        GeneratedDocument.objects.filter(pk=document_id)
+        .exclude(status=GeneratedDocument.Status.DONE)
+        .update(status=GeneratedDocument.Status.RUNNING, progress=10)
+    )
+    if not claimed:
+        return None
+    document = GeneratedDocument.objects.select_related("content_type").get(pk=document_id)
+    spec = document_kind(document.kind)
+    target = document.content_type.get_object_for_this_type(pk=document.object_id)
+    context = spec.build_context(target, document)
+    GeneratedDocument.objects.filter(pk=document_id).update(progress=40)
+    pdf = render_pdf(spec.template, context)
+    GeneratedDocument.objects.filter(pk=document_id).update(progress=90)
+    with transaction.atomic():
+        document = GeneratedDocument.objects.select_for_update().get(pk=document_id)
+        if document.status == GeneratedDocument.Status.DONE:
+            return document  # a concurrent run finished first; keep its file
+        document.file.save(document.download_name, ContentFile(pdf), save=False)
+        document.status = GeneratedDocument.Status.DONE
+        document.progress = 100
+        document.error = ""
+        document.finished_at = timezone.now()
+        document.attempts += 1
+        document.save()
+    return document
+
+
+def document_record_failure(*, document_id: int, error: str, final: bool) -> None:
+    status = GeneratedDocument.Status.FAILED if final else GeneratedDocument.Status.PENDING
+    GeneratedDocument.objects.filter(pk=document_id).exclude(
+        status=GeneratedDocument.Status.DONE
+    ).update(status=status, error=error[:500])
+
+
+def can_view_document(user, document: GeneratedDocument) -> bool:
+    if not user.is_authenticated:
+        return False
+    spec = _KINDS.get(document.kind)
+    return spec is not None and spec.can_view(user, document.target)
+
+
+def get_document_for_user(user, pk) -> GeneratedDocument:
+    """The one lookup for status pages and downloads; 404 for anyone not allowed."""
+    document = get_object_or_404(GeneratedDocument.objects.select_related("content_type"), pk=pk)
+    if not can_view_document(user, document):
+        raise Http404
+    return document

@@ -1,0 +1,12 @@
+"""Settings for a newcomer's machine: `make run`. SQLite, eager Celery, mails on the console."""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "local-development-only-not-secret")
+
+from .base import *  # noqa: E402,F403
+from .base import env  # noqa: E402
+
+DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# Demo logins for staff would otherwise need an authenticator app first; production enforces it.
+IKMO_STAFF_MFA_REQUIRED = env.bool("IKMO_STAFF_MFA_REQUIRED", default=False)

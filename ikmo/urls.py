@@ -1,0 +1,26 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+# Django admin signs in through allauth, so its rate limits and MFA apply there too.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "IKMO Portal"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("documents/<int:pk>/", views.document_detail, name="document_detail"),
+    path("documents/<int:pk>/download/", views.document_download, name="document_download"),
+    path("organisations/", include("organisations.urls")),
+    path("qualification/", include("qualification.urls")),
+    path("mentoring/", include("mentoring.urls")),
+    path("participation-check/", include("participation_check.urls")),
+    path("action-fund/", include("actionfund.urls")),
+    path("volunteering/", include("volunteering.urls")),
+]
+

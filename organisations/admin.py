@@ -1,0 +1,75 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import District, FieldOfWork, Membership, Organisation, SpokenLanguage, StaffRole, User
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user", "organisation"]
+
+
+class StaffRoleInline(admin.TabularInline):
+    model = StaffRole
+    extra = 0
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "first_name", "last_name", "is_active", "is_staff", "last_login"]
+    list_filter = ["is_active", "is_staff", "is_superuser", "staff_roles__role", "preferred_language"]
+    search_fields = ["email", "first_name", "last_name"]
+    inlines = [StaffRoleInline, MembershipInline]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Personal info"), {"fields": ["first_name", "last_name", "preferred_language"]}),
+        (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
+        (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "legal_form", "district", "status", "created_at"]
+    list_filter = ["status", "kind", "legal_form", "stage", "district", "fields_of_work", "languages"]
+    search_fields = ["name", "email", "communities_served", "social_space"]
+    list_select_related = ["district"]
+    filter_horizontal = ["fields_of_work", "languages"]
+    readonly_fields = ["created_at", "updated_at", "decided_at", "decided_by"]
+    inlines = [MembershipInline]
+    date_hierarchy = "created_at"
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "organisation", "role", "status", "created_at"]
+    list_filter = ["role", "status"]
+    search_fields = ["user__email", "organisation__name"]
+    list_select_related = ["user", "organisation"]
+    autocomplete_fields = ["user", "organisation"]
+
+
+@admin.register(StaffRole)
+class StaffRoleAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "subproject"]
+    list_filter = ["role", "subproject"]
+    search_fields = ["user__email"]
+    list_select_related = ["user"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(District)
+class DistrictAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+
+
+@admin.register(FieldOfWork, SpokenLanguage)
+class TranslatedNameAdmin(admin.ModelAdmin):
+    list_display = ["name_de", "name_en", "slug", "position"]
+    list_editable = ["position"]
+    search_fields = ["name_de", "name_en", "slug"]

@@ -1,0 +1,80 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Membership, Organisation
+
+PROFILE_FIELDS = [
+    "name", "kind", "legal_form", "founding_year", "stage", "district", "social_space",
+    "fields_of_work", "languages", "communities_served", "description",
+    "email", "phone", "street", "postcode", "website",
+]
+
+
+class OrganisationForm(forms.ModelForm):
+    """Registration and profile editing share one form, so the rules are the same in both."""
+
+    class Meta:
+        model = Organisation
+        fields = PROFILE_FIELDS
+        widgets = {
+            "fields_of_work": forms.CheckboxSelectMultiple,
+            "languages": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "founding_year": forms.NumberInput(attrs={"inputmode": "numeric"}),
+            "postcode": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "website": forms.URLInput(attrs={"placeholder": "https://"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Applicants register the organisations the centre serves; other kinds are added by staff.
+        if not self.instance.pk:
+            self.fields["kind"].choices = [
+                (k, label) for k, label in Organisation.Kind.choices
+                if k in (Organisation.Kind.MIGRANT_ORGANISATION, Organisation.Kind.REFUGEE_INITIATIVE)
+            ]
+        self.fields["district"].required = True
+        self.fields["district"].empty_label = _("Please choose")
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        duplicate = Organisation.objects.filter(name__iexact=name).exclude(pk=self.instance.pk)
+        if duplicate.exists():
+            raise forms.ValidationError(
+                _("An organisation with this name is already registered. "
+                  "If it is yours, ask to join it instead.")
+            )
+        return name
+
+    def clean(self):
+        cleaned = super().clean()
+        legal_form, year = cleaned.get("legal_form"), cleaned.get("founding_year")
+        if legal_form and legal_form != Organisation.LegalForm.IN_FOUNDING and not year:
+            self.add_error("founding_year", _("Please enter the year the organisation was founded."))
+        return cleaned
+
+
+class JoinSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Name of the organisation"), max_length=100, min_length=2, required=False,
+    )
+
+
+class JoinRequestForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message to the organisation's admins (optional)"),
+        max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (sent to the applicant)"), max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+    )

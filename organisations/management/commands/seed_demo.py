@@ -1,0 +1,117 @@
+"""Fictional demo data: organisations in several districts and one login per role.
+
+Safe to run again: existing demo records are kept and completed, nothing is duplicated.
+"""
+
+from allauth.account.models import EmailAddress
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from organisations.models import (
+    District,
+    FieldOfWork,
+    Membership,
+    Organisation,
+    SpokenLanguage,
+    StaffRole,
+    User,
+)
+
+DEMO_PASSWORD = "ikmo-demo-2026"
+
+# (name, kind, legal form, founded, stage, district slug, fields, languages, communities, status)
+ORGANISATIONS = [
+    ("Brückenbau e.V.", "mo", "ev", 2009, "established", "neukolln",
+     ["education", "youth"], ["ar", "de"], "Arabic-speaking families", "approved"),
+    ("Sonnenblume Kulturverein e.V.", "mo", "ev", 2014, "established", "friedrichshain-kreuzberg",
+     ["culture", "women"], ["tr", "ku", "de"], "Women from Turkey and Kurdistan", "approved"),
+    ("Neue Nachbarschaft Initiative", "refugee_initiative", "in_founding", None, "startup",
+     "lichtenberg", ["refugee-support", "counselling"], ["uk", "ru"], "Refugees from Ukraine", "approved"),
+    ("Lotus Gesundheitsnetz e.V.", "mo", "ev", 2018, "established", "marzahn-hellersdorf",
+     ["health", "elderly"], ["vi", "de"], "Vietnamese seniors", "approved"),
+    ("Kiez der Sprachen e.V.", "mo", "ev", 2021, "startup", "mitte",
+     ["education", "culture"], ["fa", "ar", "de"], "Afghan and Syrian youth", "approved"),
+    ("Teranga Berlin e.V.", "mo", "ev", 2016, "established", "pankow",
+     ["work", "youth"], ["fr", "en"], "West African communities", "approved"),
+    ("Horizont Frauenforum", "mo", "in_founding", None, "startup", "spandau",
+     ["women", "political-participation"], ["ar", "so", "ti"], "Women from East Africa", "pending"),
+    ("Regenbogen ohne Grenzen e.V.", "mo", "ev", 2019, "startup", "tempelhof-schoneberg",
+     ["lgbtiq", "counselling"], ["en", "ar", "tr"], "Queer migrants", "approved"),
+    ("Samowar Seniorentreff e.V.", "mo", "ev", 2003, "established", "charlottenburg-wilmersdorf",
+     ["elderly", "culture"], ["ru", "uk"], "Russian-speaking seniors", "approved"),
+    ("Anadolu Sportfreunde e.V.", "mo", "ev", 1998, "established", "reinickendorf",
+     ["sports", "youth"], ["tr", "de"], "Young people of all backgrounds", "approved"),
+    ("Grüne Wurzeln Initiative", "refugee_initiative", "in_founding", None, "startup",
+     "treptow-kopenick", ["environment", "refugee-support"], ["fa", "de"], "Refugees in shared housing", "pending"),
+    ("Bezirksamt Neukölln – Integrationsbüro (Demo)", "administration", "public_body", None,
+     "established", "neukolln", ["education"], ["de"], "", "approved"),
+    ("Stadtteilhilfe Süd gGmbH (Demo)", "social_service", "ggmbh", 1995, "established",
+     "steglitz-zehlendorf", ["counselling", "youth"], ["de", "en"], "", "approved"),
+    ("Trägerverein Brücke e.V. (Demo)", "carrier", "ev", 1990, "established", "mitte",
+     ["counselling", "education"], ["de", "ar", "tr"], "", "approved"),
+    ("Dialogwerk Berlin e.V. (Demo)", "carrier", "ev", 1992, "established",
+     "friedrichshain-kreuzberg", ["political-participation"], ["de", "ru", "uk"], "", "approved"),
+]
+
+# (e-mail, first name, last name, staff roles, organisation memberships)
+PEOPLE = [
+    ("admin@ikmo.example", "Alex", "Admin", [("admin", "")], [("Trägerverein Brücke e.V. (Demo)", "member")]),
+    ("lead@ikmo.example", "Lena", "Leitung", [("project_lead", "")], [("Trägerverein Brücke e.V. (Demo)", "member")]),
+    ("consultant@ikmo.example", "Kemal", "Beratung", [("consultant", "qualification")],
+     [("Dialogwerk Berlin e.V. (Demo)", "member")]),
+    ("jury@ikmo.example", "Jana", "Jury", [("jury", "actionfund")], []),
+    ("mo-a@ikmo.example", "Amira", "Beispiel", [], [("Brückenbau e.V.", "admin")]),
+    ("mo-a2@ikmo.example", "Omar", "Muster", [], [("Brückenbau e.V.", "member")]),
+    ("mo-b@ikmo.example", "Deniz", "Probe", [], [("Sonnenblume Kulturverein e.V.", "admin")]),
+    ("newcomer@ikmo.example", "Nia", "Neu", [], [("Horizont Frauenforum", "admin")]),
+]
+
+
+class Command(BaseCommand):
+    help = "Load fictional demo organisations and one login per role (safe to re-run)."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        districts = {d.slug: d for d in District.objects.all()}
+        fields = {f.slug: f for f in FieldOfWork.objects.all()}
+        languages = {lang.slug: lang for lang in SpokenLanguage.objects.all()}
+        now = timezone.now()
+        orgs = {}
+        for (name, kind, legal, year, stage, district, fws, langs, communities, status) in ORGANISATIONS:
+            org, _ = Organisation.objects.get_or_create(
+                name=name,
+                defaults={
+                    "kind": kind, "legal_form": legal, "founding_year": year, "stage": stage,
+                    "district": districts[district], "communities_served": communities,
+                    "status": status, "decided_at": now if status != "pending" else None,
+                    "email": f"kontakt@{district}.ikmo.example",
+                    "description": "Fiktive Demo-Organisation für das IKMO-Portal.",
+                    "city": "Berlin",
+                },
+            )
+            org.fields_of_work.set([fields[f] for f in fws])
+            org.languages.set([languages[lang] for lang in langs])
+            orgs[name] = org
+        for email, first, last, roles, memberships in PEOPLE:
+            user = User.objects.filter(email=email).first()
+            if user is None:
+                user = User.objects.create_user(email=email, password=DEMO_PASSWORD,
+                                                first_name=first, last_name=last)
+            if email == "admin@ikmo.example":
+                user.is_staff = user.is_superuser = True
+                user.save(update_fields=["is_staff", "is_superuser"])
+            EmailAddress.objects.update_or_create(
+                user=user, email=email, defaults={"verified": True, "primary": True}
+            )
+            for role, subproject in roles:
+                StaffRole.objects.get_or_create(user=user, role=role, subproject=subproject)
+            for org_name, role in memberships:
+                Membership.objects.get_or_create(
+                    user=user, organisation=orgs[org_name],
+                    defaults={"role": role, "status": "active", "decided_at": now},
+                )
+        self.stdout.write(self.style.SUCCESS("Demo data loaded. Logins (password: %s):" % DEMO_PASSWORD))
+        for email, first, last, roles, memberships in PEOPLE:
+            what = ", ".join([r for r, _ in roles] + [f"{r} of {o}" for o, r in memberships])
+            self.stdout.write(f"  {email:28} {what}")

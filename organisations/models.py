@@ -1,0 +1,304 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.functional import cached_property
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from ikmo.subprojects import SubProject
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person who logs in. The e-mail address is the login; there is no username."""
+
+    username = None
+    email = models.EmailField(_("e-mail address"), unique=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=10, choices=settings.LANGUAGES, default="de"
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["email"]
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    @cached_property
+    def staff_role_set(self) -> frozenset[tuple[str, str]]:
+        """(role, sub-project) pairs, loaded once per request."""
+        return frozenset(self.staff_roles.values_list("role", "subproject"))
+
+    @property
+    def is_portal_admin(self) -> bool:
+        return self.is_superuser or any(r == StaffRole.Role.ADMIN for r, _ in self.staff_role_set)
+
+    @property
+    def is_centre_staff(self) -> bool:
+        """Consultants, project leads and admins: the people who work for the centre."""
+        return self.is_portal_admin or any(
+            r in (StaffRole.Role.CONSULTANT, StaffRole.Role.PROJECT_LEAD)
+            for r, _ in self.staff_role_set
+        )
+
+    def has_staff_role(self, role: str, subproject: str | None = None) -> bool:
+        return any(
+            r == role and (subproject is None or sp in ("", subproject))
+            for r, sp in self.staff_role_set
+        )
+
+
+class TranslatedName(models.Model):
+    """Reference data whose names must read right in both UI languages."""
+
+    slug = models.SlugField(unique=True)
+    name_de = models.CharField(_("name (German)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "name_de"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_de if (get_language() or "de").startswith("de") else self.name_en
+
+
+class District(models.Model):
+    """One of Berlin's twelve Bezirke. Proper names, the same in every language."""
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    slug = models.SlugField(unique=True)
+
+    class Meta:
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class FieldOfWork(TranslatedName):
+    class Meta(TranslatedName.Meta):
+        verbose_name = _("field of work")
+        verbose_name_plural = _("fields of work")
+
+
+class SpokenLanguage(TranslatedName):
+    class Meta(TranslatedName.Meta):
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=Organisation.Status.APPROVED)
+
+    def with_lists(self):
+        """Everything a list row shows, in a fixed number of queries."""
+        return self.select_related("district").prefetch_related("fields_of_work", "languages")
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        MIGRANT_ORGANISATION = "mo", _("Migrant organisation")
+        REFUGEE_INITIATIVE = "refugee_initiative", _("Refugee initiative")
+        PUBLIC_ADMINISTRATION = "administration", _("Public administration")
+        SOCIAL_SERVICE = "social_service", _("Social service provider / welfare association")
+        CARRIER = "carrier", _("Carrier of the centre")
+
+    class LegalForm(models.TextChoices):
+        REGISTERED_ASSOCIATION = "ev", _("Registered association (e.V.)")
+        GGMBH = "ggmbh", _("Non-profit company (gGmbH)")
+        IN_FOUNDING = "in_founding", _("Initiative in founding (no legal form yet)")
+        PUBLIC_BODY = "public_body", _("Public body")
+        OTHER = "other", _("Other")
+
+    class Stage(models.TextChoices):
+        ESTABLISHED = "established", _("Established")
+        STARTUP = "startup", _("Start-up")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    legal_form = models.CharField(_("legal form"), max_length=20, choices=LegalForm.choices)
+    founding_year = models.PositiveSmallIntegerField(
+        _("founding year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1850), MaxValueValidator(2100)],
+    )
+    stage = models.CharField(
+        _("stage"), max_length=20, choices=Stage.choices, default=Stage.STARTUP,
+        help_text=_("Start-ups can ask an established organisation for mentoring."),
+    )
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, verbose_name=_("district"), null=True, blank=True,
+        related_name="organisations",
+    )
+    social_space = models.CharField(
+        _("social space"), max_length=120, blank=True,
+        help_text=_("Optional: the neighbourhood or planning area within the district."),
+    )
+    fields_of_work = models.ManyToManyField(FieldOfWork, verbose_name=_("fields of work"), blank=True)
+    languages = models.ManyToManyField(SpokenLanguage, verbose_name=_("languages spoken"), blank=True)
+    communities_served = models.CharField(
+        _("communities served"), max_length=300, blank=True,
+        help_text=_("For example: Vietnamese families, Arabic-speaking youth."),
+    )
+    description = models.TextField(_("about the organisation"), blank=True, max_length=4000)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(
+        _("phone"), max_length=40, blank=True,
+        validators=[RegexValidator(r"^[0-9 +()/-]{5,40}$", _("Use digits, spaces and + ( ) / - only."))],
+    )
+    street = models.CharField(_("street and number"), max_length=200, blank=True)
+    postcode = models.CharField(
+        _("postcode"), max_length=5, blank=True,
+        validators=[RegexValidator(r"^\d{5}$", _("A German postcode has five digits."))],
+    )
+    city = models.CharField(_("city"), max_length=100, default="Berlin")
+    website = models.URLField(_("website"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("decided by"),
+    )
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="organisation_name_unique_ci"),
+        ]
+        indexes = [models.Index(fields=["kind", "status"])]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("organisations:detail", args=[self.pk])
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+
+class Membership(models.Model):
+    """A person's place in an organisation; join requests wait as PENDING."""
+
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("Organisation admin")
+        MEMBER = "member", _("Member")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Requested")
+        ACTIVE = "active", _("Active")
+        REJECTED = "rejected", _("Declined")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships",
+        verbose_name=_("person"),
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["organisation__name", "user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="membership_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.organisation}"
+
+
+class StaffRole(models.Model):
+    """What a person does for the centre. Project leads are per sub-project; admins see all."""
+
+    class Role(models.TextChoices):
+        CONSULTANT = "consultant", _("Consultant / trainer")
+        PROJECT_LEAD = "project_lead", _("Project lead")
+        JURY = "jury", _("Jury member")
+        ADMIN = "admin", _("Admin")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_roles",
+        verbose_name=_("person"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    subproject = models.CharField(
+        _("sub-project"), max_length=30, choices=SubProject.choices, blank=True,
+        help_text=_("Empty means all sub-projects."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("staff role")
+        verbose_name_plural = _("staff roles")
+        ordering = ["user__email", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "subproject"], name="staffrole_unique"),
+        ]
+
+    def __str__(self):
+        sp = self.get_subproject_display() or _("all sub-projects")
+        return f"{self.user}: {self.get_role_display()} ({sp})"

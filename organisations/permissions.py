@@ -1,0 +1,56 @@
+"""Who may do what with an organisation. Plain predicates; views and selectors use these only."""
+
+from .models import Membership, Organisation, StaffRole
+
+
+def active_membership(user, organisation: Organisation) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    # Cached per request on the user, so a page asking several predicates costs one query.
+    cache = user.__dict__.setdefault("_membership_cache", {})
+    if organisation.pk not in cache:
+        cache[organisation.pk] = Membership.objects.filter(
+            user=user, organisation=organisation, status=Membership.Status.ACTIVE
+        ).first()
+    return cache[organisation.pk]
+
+
+def is_centre_staff(user) -> bool:
+    return user.is_authenticated and user.is_active and user.is_centre_staff
+
+
+def is_project_lead(user, subproject: str | None = None) -> bool:
+    return user.is_authenticated and (
+        user.is_portal_admin or user.has_staff_role(StaffRole.Role.PROJECT_LEAD, subproject)
+    )
+
+
+def can_view_organisation(user, organisation: Organisation) -> bool:
+    return is_centre_staff(user) or active_membership(user, organisation) is not None
+
+
+def is_organisation_admin(user, organisation: Organisation) -> bool:
+    membership = active_membership(user, organisation)
+    return membership is not None and membership.role == Membership.Role.ADMIN
+
+
+def can_edit_organisation(user, organisation: Organisation) -> bool:
+    return is_organisation_admin(user, organisation) or is_project_lead(user)
+
+
+def can_manage_members(user, organisation: Organisation) -> bool:
+    return is_organisation_admin(user, organisation) or (
+        user.is_authenticated and user.is_portal_admin
+    )
+
+
+def can_decide_registrations(user) -> bool:
+    return is_project_lead(user)
+
+
+def can_browse_directory(user) -> bool:
+    return is_centre_staff(user)
+
+
+def can_view_members(user, organisation: Organisation) -> bool:
+    return can_view_organisation(user, organisation)

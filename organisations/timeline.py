@@ -1,0 +1,67 @@
+"""The organisation activity timeline: one small interface every sub-project feeds.
+
+An app registers a provider, ``provider(organisation, user) -> Iterable[TimelineEvent]``,
+that yields its events for one organisation, filtered to what ``user`` may see, using a
+fixed number of queries. The detail page merges them newest first.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ikmo.subprojects import SubProject
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    when: datetime | date
+    title: str
+    subproject: str = ""  # a SubProject value, or "" for the registry itself
+    detail: str = ""
+    url: str = ""
+
+    @property
+    def sort_key(self) -> datetime:
+        if isinstance(self.when, datetime):
+            return self.when
+        return timezone.make_aware(datetime.combine(self.when, time.min))
+
+    @property
+    def subproject_label(self) -> str:
+        return SubProject(self.subproject).label if self.subproject else _("Registry")
+
+
+Provider = Callable[[object, object], Iterable[TimelineEvent]]
+_PROVIDERS: list[Provider] = []
+
+
+def register_timeline_provider(provider: Provider) -> Provider:
+    if provider not in _PROVIDERS:
+        _PROVIDERS.append(provider)
+    return provider
+
+
+def timeline_for(*, organisation, user, limit: int = 100) -> list[TimelineEvent]:
+    events = [event for provider in _PROVIDERS for event in provider(organisation, user)]
+    events.sort(key=lambda e: e.sort_key, reverse=True)
+    return events[:limit]
+
+
+@register_timeline_provider
+def registry_events(organisation, user):
+    from .models import Membership
+
+    yield TimelineEvent(when=organisation.created_at, title=_("Registered in the portal"))
+    if organisation.decided_at and organisation.is_approved:
+        yield TimelineEvent(when=organisation.decided_at, title=_("Registration approved"))
+    joined = Membership.objects.filter(
+        organisation=organisation, status=Membership.Status.ACTIVE, decided_at__isnull=False
+    ).select_related("user")
+    for membership in joined:
+        yield TimelineEvent(
+            when=membership.decided_at,
+            title=_("%(person)s joined") % {"person": membership.user},
+        )

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from . import views
+
+app_name = "organisations"
+
+urlpatterns = [
+    path("", views.organisation_directory, name="directory"),
+    path("register/", views.organisation_register, name="register"),
+    path("join/", views.join, name="join"),
+    path("join/<int:pk>/", views.join_request, name="join_request"),
+    path("registrations/", views.registration_queue, name="registrations"),
+    path("<int:pk>/", views.organisation_detail, name="detail"),
+    path("<int:pk>/edit/", views.organisation_edit, name="edit"),
+    path("<int:pk>/approve/", views.registration_approve, name="approve"),
+    path("<int:pk>/reject/", views.registration_reject, name="reject"),
+    path("<int:pk>/members/", views.members, name="members"),
+    path(
+        "<int:pk>/members/<int:membership_pk>/<str:action>/",
+        views.member_action,
+        name="member_action",
+    ),
+    path("<int:pk>/profile-sheet/", views.profile_sheet, name="profile_sheet"),
+]

@@ -1,0 +1,222 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ikmo.documents import document_request
+from ikmo.models import GeneratedDocument
+
+from . import permissions, selectors, services
+from .documents import PROFILE_SHEET
+from .filters import OrganisationFilter
+from .forms import JoinRequestForm, JoinSearchForm, OrganisationForm, RejectForm, RoleForm
+from .models import Membership, Organisation
+from .timeline import timeline_for
+
+
+def _service_errors(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@login_required
+def organisation_register(request):
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        organisation = services.organisation_register(form=form, by=request.user)
+        messages.success(
+            request,
+            _("Thank you! %(name)s is registered. The IKMO team will check it and let you know by e-mail.")
+            % {"name": organisation.name},
+        )
+        return redirect(organisation)
+    return render(request, "organisations/register.html", {"form": form})
+
+
+@login_required
+def organisation_detail(request, pk):
+    organisation = selectors.get_organisation_for_user(request.user, pk)
+    user = request.user
+    context = {
+        "organisation": organisation,
+        "fields": organisation.fields_of_work.all(),
+        "languages": organisation.languages.all(),
+        "events": timeline_for(organisation=organisation, user=user),
+        "members": selectors.members_of(organisation).filter(status=Membership.Status.ACTIVE),
+        "can_edit": permissions.can_edit_organisation(user, organisation),
+        "can_manage_members": permissions.can_manage_members(user, organisation),
+        "can_decide": permissions.can_decide_registrations(user)
+        and organisation.status == Organisation.Status.PENDING,
+        "documents": GeneratedDocument.objects.filter(
+            organisation=organisation, kind=PROFILE_SHEET
+        ).select_related("requested_by")[:5],
+        "reject_form": RejectForm(),
+    }
+    return render(request, "organisations/detail.html", context)
+
+
+@login_required
+def organisation_edit(request, pk):
+    organisation = selectors.get_organisation_for_user(request.user, pk, action="edit")
+    form = OrganisationForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        services.organisation_update(form=form, by=request.user)
+        messages.success(request, _("The profile has been saved."))
+        return redirect(organisation)
+    return render(request, "organisations/edit.html", {"form": form, "organisation": organisation})
+
+
+@login_required
+def organisation_directory(request):
+    if not permissions.can_browse_directory(request.user):
+        raise PermissionDenied
+    base = selectors.organisations_for_user(request.user).with_lists()
+    directory = OrganisationFilter(request.GET or None, queryset=base)
+    paginator = Paginator(directory.qs, 25)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "organisations/directory.html",
+        {"filter": directory, "page": page, "query": query.urlencode()},
+    )
+
+
+@login_required
+def registration_queue(request):
+    if not permissions.can_decide_registrations(request.user):
+        raise PermissionDenied
+    return render(
+        request, "organisations/registrations.html", {"pending": selectors.pending_registrations()}
+    )
+
+
+@login_required
+@require_POST
+def registration_approve(request, pk):
+    organisation = selectors.get_organisation_for_user(request.user, pk)
+    if not permissions.can_decide_registrations(request.user):
+        raise PermissionDenied
+    try:
+        services.organisation_approve(organisation=organisation, by=request.user)
+        messages.success(request, _("%(name)s is approved.") % {"name": organisation.name})
+    except ValidationError as error:
+        _service_errors(request, error)
+    return redirect("organisations:registrations")
+
+
+@login_required
+@require_POST
+def registration_reject(request, pk):
+    organisation = selectors.get_organisation_for_user(request.user, pk)
+    if not permissions.can_decide_registrations(request.user):
+        raise PermissionDenied
+    form = RejectForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please give a reason, so the applicant knows what to do."))
+        return redirect(organisation)
+    try:
+        services.organisation_reject(
+            organisation=organisation, by=request.user, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, _("%(name)s was declined.") % {"name": organisation.name})
+    except ValidationError as error:
+        _service_errors(request, error)
+    return redirect("organisations:registrations")
+
+
+@login_required
+def join(request):
+    search = JoinSearchForm(request.GET or None)
+    results = []
+    if search.is_valid():
+        results = selectors.joinable_organisations(user=request.user, query=search.cleaned_data["q"])
+    return render(
+        request,
+        "organisations/join.html",
+        {"search": search, "results": results, "request_form": JoinRequestForm()},
+    )
+
+
+@login_required
+@require_POST
+def join_request(request, pk):
+    organisation = get_object_or_404(Organisation.objects.approved(), pk=pk)
+    form = JoinRequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Your message is too long (500 characters at most)."))
+        return redirect("organisations:join")
+    try:
+        services.membership_request(
+            user=request.user, organisation=organisation, message=form.cleaned_data["message"]
+        )
+        messages.success(
+            request,
+            _("Your request has been sent to the admins of %(name)s.") % {"name": organisation.name},
+        )
+    except ValidationError as error:
+        _service_errors(request, error)
+    return redirect("home")
+
+
+@login_required
+def members(request, pk):
+    organisation = selectors.get_organisation_for_user(request.user, pk, action="members")
+    return render(
+        request,
+        "organisations/members.html",
+        {
+            "organisation": organisation,
+            "memberships": selectors.members_of(organisation),
+            "roles": Membership.Role.choices,
+        },
+    )
+
+
+MEMBER_ACTIONS = {"approve", "decline", "role", "remove"}
+
+
+@login_required
+@require_POST
+def member_action(request, pk, membership_pk, action):
+    if action not in MEMBER_ACTIONS:
+        raise Http404
+    organisation = selectors.get_organisation_for_user(request.user, pk, action="members")
+    membership = get_object_or_404(Membership, pk=membership_pk, organisation=organisation)
+    try:
+        if action == "approve":
+            services.membership_approve(membership=membership, by=request.user)
+            messages.success(request, _("%(person)s is now a member.") % {"person": membership.user})
+        elif action == "decline":
+            services.membership_decline(membership=membership, by=request.user)
+            messages.success(request, _("The request was declined."))
+        elif action == "role":
+            form = RoleForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, _("Please choose a valid role."))
+            else:
+                services.membership_change_role(
+                    membership=membership, role=form.cleaned_data["role"], by=request.user
+                )
+                messages.success(request, _("The role has been changed."))
+        elif action == "remove":
+            services.membership_remove(membership=membership, by=request.user)
+            messages.success(request, _("%(person)s was removed.") % {"person": membership.user})
+    except ValidationError as error:
+        _service_errors(request, error)
+    return redirect("organisations:members", pk=organisation.pk)
+
+
+@login_required
+@require_POST
+def profile_sheet(request, pk):
+    organisation = selectors.get_organisation_for_user(request.user, pk)
+    document = document_request(
+        kind=PROFILE_SHEET, target=organisation, organisation=organisation, by=request.user
+    )
+    return redirect("document_detail", pk=document.pk)

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ParticipationCheckConfig(AppConfig):
+    name = "participation_check"
+    verbose_name = _("Participation check")
