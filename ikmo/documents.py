@@ -9,12 +9,13 @@ marks the row done. Downloads go through `get_document_for_user`.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from .audit import audit_log
 from .models import GeneratedDocument
@@ -53,6 +54,7 @@ def document_request(*, kind: str, target, organisation=None, by) -> GeneratedDo
             object_id=str(target.pk),
             organisation=organisation,
             title=str(spec.title(target))[:200],
+            language=(translation.get_language() or settings.LANGUAGE_CODE)[:10],
             requested_by=by,
         )
         audit_log(actor=by, action="document.requested", target=document, organisation=organisation)
@@ -72,9 +74,11 @@ def document_render(*, document_id: int) -> GeneratedDocument | None:
     document = GeneratedDocument.objects.select_related("content_type").get(pk=document_id)
     spec = document_kind(document.kind)
     target = document.content_type.get_object_for_this_type(pk=document.object_id)
-    context = spec.build_context(target, document)
-    GeneratedDocument.objects.filter(pk=document_id).update(progress=40)
-    pdf = render_pdf(spec.template, context)
+    # The worker renders in the language the person asked in, not the worker's default.
+    with translation.override(document.language):
+        context = spec.build_context(target, document)
+        GeneratedDocument.objects.filter(pk=document_id).update(progress=40)
+        pdf = render_pdf(spec.template, {**context, "LANGUAGE_CODE": document.language})
     GeneratedDocument.objects.filter(pk=document_id).update(progress=90)
     with transaction.atomic():
         document = GeneratedDocument.objects.select_for_update().get(pk=document_id)

@@ -59,6 +59,7 @@ class GeneratedDocument(models.Model):
         related_name="documents", verbose_name=_("organisation"),
     )
     title = models.CharField(_("title"), max_length=200)
+    language = models.CharField(_("language"), max_length=10, default="de")
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
     )
