@@ -7,3 +7,8 @@ class IkmoConfig(AppConfig):
 
     name = "ikmo"
     verbose_name = _("Portal infrastructure")
+
+    def ready(self):
+        from . import formfields
+
+        formfields.install()

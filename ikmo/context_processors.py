@@ -1,19 +1,52 @@
+import importlib
+from functools import cache
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from organisations import permissions
 
+SUBPROJECT_APPS = [
+    "qualification",
+    "mentoring",
+    "participation_check",
+    "actionfund",
+    "volunteering",
+    "reporting",
+    "privacy",
+]
+
+
+@cache
+def _app_navigation_modules():
+    """Each sub-project may define `<app>/navigation.py` with `items(user) -> [(label, url)]`."""
+    modules = []
+    for app in SUBPROJECT_APPS:
+        try:
+            modules.append(importlib.import_module(f"{app}.navigation"))
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app}.navigation":
+                raise
+    return modules
+
 
 def navigation(request):
-    """Navigation entries for the current person's roles; the template only renders them."""
+    """Navigation entries for the current person's roles; the template only renders them.
+
+    `nav_items` are the top-level links, `nav_subprojects` the sub-project menu, and
+    `nav_work` the role-specific working links each app adds (e.g. "My applications").
+    """
     user = request.user
     items = []
+    work = []
     if user.is_authenticated:
         items.append((_("Overview"), reverse("home")))
         if permissions.can_browse_directory(user):
             items.append((_("Organisations"), reverse("organisations:directory")))
         if permissions.can_decide_registrations(user):
             items.append((_("Registrations"), reverse("organisations:registrations")))
+        for module in _app_navigation_modules():
+            work.extend(module.items(user))
         if user.is_portal_admin and user.is_staff:
             items.append((_("Administration"), reverse("admin:index")))
     subprojects = [
@@ -23,4 +56,4 @@ def navigation(request):
         (_("Action fund"), reverse("actionfund:home")),
         (_("Volunteer services"), reverse("volunteering:home")),
     ]
-    return {"nav_items": items, "nav_subprojects": subprojects}
+    return {"nav_items": items, "nav_subprojects": subprojects, "nav_work": work}

@@ -1,6 +1,7 @@
 """Queue e-mails in the recipient's language; ikmo.tasks.send_email delivers them."""
 
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template
 from django.utils import translation
 
 from .models import OutboundEmail
@@ -10,17 +11,21 @@ from .queue import enqueue_on_commit
 def email_queue(*, to: str, template: str, context: dict, language: str = "de") -> OutboundEmail:
     """Render `<template>_subject.txt` and `<template>_body.txt` and queue the message.
 
-    Templates are plain text with autoescaping off in the files themselves, so user text
-    shows as typed and no markup reaches the mail client.
+    The mail is plain text, so nothing is HTML-escaped: user text shows as typed
+    ("Eltern & Kinder", not "Eltern &amp; Kinder"), whatever the template file says.
     """
     with translation.override(language):
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        body = render_to_string(f"{template}_body.txt", context)
+        subject = " ".join(_render_plain(f"{template}_subject.txt", context).split())
+        body = _render_plain(f"{template}_body.txt", context)
     email = OutboundEmail.objects.create(to=to, subject=subject[:200], body=body)
     from .tasks import send_email
 
     enqueue_on_commit(send_email, email.pk, model=OutboundEmail)
     return email
+
+
+def _render_plain(template_name: str, context: dict) -> str:
+    return get_template(template_name).template.render(Context(context, autoescape=False))
 
 
 def email_send_now(*, email_id: int) -> OutboundEmail | None:

@@ -11,8 +11,12 @@ class AuditEntry(models.Model):
     """Who did what to which record, and when. Written by services, never edited."""
 
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("actor"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
     )
     action = models.CharField(_("action"), max_length=80, db_index=True)
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, null=True)
@@ -20,8 +24,12 @@ class AuditEntry(models.Model):
     target = GenericForeignKey("content_type", "object_id")
     object_repr = models.CharField(_("record"), max_length=200, blank=True)
     organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="audit_entries", verbose_name=_("organisation"),
+        "organisations.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="audit_entries",
+        verbose_name=_("organisation"),
     )
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
@@ -33,7 +41,9 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["content_type", "object_id"])]
 
     def __str__(self):
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor or '-'} {self.action} {self.object_repr}"
+        return (
+            f"{self.created_at:%Y-%m-%d %H:%M} {self.actor or '-'} {self.action} {self.object_repr}"
+        )
 
 
 def document_upload_to(instance, filename):
@@ -55,8 +65,12 @@ class GeneratedDocument(models.Model):
     object_id = models.CharField(max_length=40)
     target = GenericForeignKey("content_type", "object_id")
     organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.CASCADE, null=True, blank=True,
-        related_name="documents", verbose_name=_("organisation"),
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="documents",
+        verbose_name=_("organisation"),
     )
     title = models.CharField(_("title"), max_length=200)
     language = models.CharField(_("language"), max_length=10, default="de")
@@ -68,8 +82,12 @@ class GeneratedDocument(models.Model):
     error = models.CharField(_("error"), max_length=500, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("requested by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
     )
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     enqueued_at = models.DateTimeField(null=True, blank=True)

@@ -30,7 +30,11 @@ class StaticOnlyFetcher(URLFetcher):
             body = base64.b64decode(payload) if ";base64" in header else unquote(payload).encode()
             return URLFetcherResponse(url, body, {"Content-Type": mime})
         static_prefix = settings.STATIC_URL
-        if parts.scheme != "https" or parts.netloc != _HOST or not parts.path.startswith(static_prefix):
+        if (
+            parts.scheme != "https"
+            or parts.netloc != _HOST
+            or not parts.path.startswith(static_prefix)
+        ):
             raise ValueError(f"PDF rendering may only load our static files, not {url!r}")
         relative = unquote(parts.path[len(static_prefix) :])
         if ".." in relative.split("/"):

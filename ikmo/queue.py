@@ -18,7 +18,9 @@ def enqueue_on_commit(task, pk: int, *, model) -> None:
         try:
             task.apply_async(args=[pk])
         except Exception:  # broker unreachable: the sweeper will pick the row up
-            logger.warning("Could not enqueue %s(%s); it stays queued in the database", task.name, pk)
+            logger.warning(
+                "Could not enqueue %s(%s); it stays queued in the database", task.name, pk
+            )
             return
         model.objects.filter(pk=pk, enqueued_at__isnull=True).update(enqueued_at=timezone.now())
 

@@ -15,7 +15,9 @@ logger = logging.getLogger(__name__)
 MAX_RETRIES = 4
 
 
-@shared_task(bind=True, acks_late=True, max_retries=MAX_RETRIES, time_limit=180, soft_time_limit=150)
+@shared_task(
+    bind=True, acks_late=True, max_retries=MAX_RETRIES, time_limit=180, soft_time_limit=150
+)
 def render_document(self, document_id: int):
     try:
         document_render(document_id=document_id)
@@ -54,9 +56,9 @@ def requeue_stale_documents():
         render_document.apply_async(args=[pk])
         GeneratedDocument.objects.filter(pk=pk).update(enqueued_at=timezone.now())
         sent += 1
-    for pk in OutboundEmail.objects.filter(waiting, status=OutboundEmail.Status.PENDING).values_list(
-        "pk", flat=True
-    )[:500]:
+    for pk in OutboundEmail.objects.filter(
+        waiting, status=OutboundEmail.Status.PENDING
+    ).values_list("pk", flat=True)[:500]:
         send_email.apply_async(args=[pk])
         OutboundEmail.objects.filter(pk=pk).update(enqueued_at=timezone.now())
         sent += 1

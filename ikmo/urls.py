@@ -22,5 +22,6 @@ urlpatterns = [
     path("participation-check/", include("participation_check.urls")),
     path("action-fund/", include("actionfund.urls")),
     path("volunteering/", include("volunteering.urls")),
+    path("reporting/", include("reporting.urls")),
+    path("privacy/", include("privacy.urls")),
 ]
-

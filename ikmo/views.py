@@ -7,6 +7,7 @@ from organisations import permissions, selectors
 from organisations.models import Organisation
 
 from .audit import audit_log
+from .dashboard import cards_for
 from .documents import get_document_for_user
 
 
@@ -21,6 +22,7 @@ def home(request):
         ).count()
     if permissions.is_centre_staff(user):
         context["organisation_count"] = Organisation.objects.approved().count()
+    context["cards"] = cards_for(user)
     return render(request, "home.html", context)
 
 
@@ -36,10 +38,16 @@ def document_download(request, pk):
     document = get_document_for_user(request.user, pk)
     if document.status != document.Status.DONE or not document.file:
         raise Http404
-    audit_log(actor=request.user, action="document.downloaded", target=document,
-              organisation=document.organisation)
+    audit_log(
+        actor=request.user,
+        action="document.downloaded",
+        target=document,
+        organisation=document.organisation,
+    )
     return FileResponse(
-        document.file.open("rb"), as_attachment=True, filename=document.download_name,
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.download_name,
         content_type="application/pdf",
     )
 

@@ -20,7 +20,13 @@ class StaffRoleInline(admin.TabularInline):
 class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "is_active", "is_staff", "last_login"]
-    list_filter = ["is_active", "is_staff", "is_superuser", "staff_roles__role", "preferred_language"]
+    list_filter = [
+        "is_active",
+        "is_staff",
+        "is_superuser",
+        "staff_roles__role",
+        "preferred_language",
+    ]
     search_fields = ["email", "first_name", "last_name"]
     inlines = [StaffRoleInline, MembershipInline]
     fieldsets = [
@@ -35,7 +41,15 @@ class UserAdmin(DjangoUserAdmin):
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "legal_form", "district", "status", "created_at"]
-    list_filter = ["status", "kind", "legal_form", "stage", "district", "fields_of_work", "languages"]
+    list_filter = [
+        "status",
+        "kind",
+        "legal_form",
+        "stage",
+        "district",
+        "fields_of_work",
+        "languages",
+    ]
     search_fields = ["name", "email", "communities_served", "social_space"]
     list_select_related = ["district"]
     filter_horizontal = ["fields_of_work", "languages"]

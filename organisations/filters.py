@@ -8,15 +8,27 @@ from .models import District, FieldOfWork, Organisation, SpokenLanguage
 
 class OrganisationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    district = django_filters.ModelChoiceFilter(queryset=District.objects.all(), label=_("District"))
-    kind = django_filters.ChoiceFilter(choices=Organisation.Kind.choices, label=_("Kind"))
+    district = django_filters.ModelChoiceFilter(
+        queryset=District.objects.all(), label=_("District"), empty_label=_("All")
+    )
+    kind = django_filters.ChoiceFilter(
+        choices=Organisation.Kind.choices, label=_("Kind"), empty_label=_("All")
+    )
     field = django_filters.ModelChoiceFilter(
-        field_name="fields_of_work", queryset=FieldOfWork.objects.all(), label=_("Field of work")
+        field_name="fields_of_work",
+        queryset=FieldOfWork.objects.all(),
+        label=_("Field of work"),
+        empty_label=_("All"),
     )
     language = django_filters.ModelChoiceFilter(
-        field_name="languages", queryset=SpokenLanguage.objects.all(), label=_("Language")
+        field_name="languages",
+        queryset=SpokenLanguage.objects.all(),
+        label=_("Language"),
+        empty_label=_("All"),
     )
-    status = django_filters.ChoiceFilter(choices=Organisation.Status.choices, label=_("Status"))
+    status = django_filters.ChoiceFilter(
+        choices=Organisation.Status.choices, label=_("Status"), empty_label=_("All")
+    )
 
     class Meta:
         model = Organisation

@@ -4,9 +4,22 @@ from django.utils.translation import gettext_lazy as _
 from .models import Membership, Organisation
 
 PROFILE_FIELDS = [
-    "name", "kind", "legal_form", "founding_year", "stage", "district", "social_space",
-    "fields_of_work", "languages", "communities_served", "description",
-    "email", "phone", "street", "postcode", "website",
+    "name",
+    "kind",
+    "legal_form",
+    "founding_year",
+    "stage",
+    "district",
+    "social_space",
+    "fields_of_work",
+    "languages",
+    "communities_served",
+    "description",
+    "email",
+    "phone",
+    "street",
+    "postcode",
+    "website",
 ]
 
 
@@ -21,7 +34,9 @@ class OrganisationForm(forms.ModelForm):
             "languages": forms.CheckboxSelectMultiple,
             "description": forms.Textarea(attrs={"rows": 4}),
             "founding_year": forms.NumberInput(attrs={"inputmode": "numeric"}),
-            "postcode": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
+            "postcode": forms.TextInput(
+                attrs={"inputmode": "numeric", "autocomplete": "postal-code"}
+            ),
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
             "website": forms.URLInput(attrs={"placeholder": "https://"}),
@@ -32,8 +47,10 @@ class OrganisationForm(forms.ModelForm):
         # Applicants register the organisations the centre serves; other kinds are added by staff.
         if not self.instance.pk:
             self.fields["kind"].choices = [
-                (k, label) for k, label in Organisation.Kind.choices
-                if k in (Organisation.Kind.MIGRANT_ORGANISATION, Organisation.Kind.REFUGEE_INITIATIVE)
+                (k, label)
+                for k, label in Organisation.Kind.choices
+                if k
+                in (Organisation.Kind.MIGRANT_ORGANISATION, Organisation.Kind.REFUGEE_INITIATIVE)
             ]
         self.fields["district"].required = True
         self.fields["district"].empty_label = _("Please choose")
@@ -43,8 +60,10 @@ class OrganisationForm(forms.ModelForm):
         duplicate = Organisation.objects.filter(name__iexact=name).exclude(pk=self.instance.pk)
         if duplicate.exists():
             raise forms.ValidationError(
-                _("An organisation with this name is already registered. "
-                  "If it is yours, ask to join it instead.")
+                _(
+                    "An organisation with this name is already registered. "
+                    "If it is yours, ask to join it instead."
+                )
             )
         return name
 
@@ -52,20 +71,27 @@ class OrganisationForm(forms.ModelForm):
         cleaned = super().clean()
         legal_form, year = cleaned.get("legal_form"), cleaned.get("founding_year")
         if legal_form and legal_form != Organisation.LegalForm.IN_FOUNDING and not year:
-            self.add_error("founding_year", _("Please enter the year the organisation was founded."))
+            self.add_error(
+                "founding_year", _("Please enter the year the organisation was founded.")
+            )
         return cleaned
 
 
 class JoinSearchForm(forms.Form):
     q = forms.CharField(
-        label=_("Name of the organisation"), max_length=100, min_length=2, required=False,
+        label=_("Name of the organisation"),
+        max_length=100,
+        min_length=2,
+        required=False,
     )
 
 
 class JoinRequestForm(forms.Form):
     message = forms.CharField(
         label=_("Message to the organisation's admins (optional)"),
-        max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
@@ -75,6 +101,7 @@ class RoleForm(forms.Form):
 
 class RejectForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason (sent to the applicant)"), max_length=1000,
+        label=_("Reason (sent to the applicant)"),
+        max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
     )

@@ -77,6 +77,18 @@ class User(AbstractUser):
             for r, sp in self.staff_role_set
         )
 
+    # A portal admin (staff role "admin") may change everything, in Django admin too, without
+    # also having to be a superuser; is_staff still decides whether admin opens at all.
+    def has_perm(self, perm, obj=None):
+        if self.is_active and self.is_portal_admin:
+            return True
+        return super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label):
+        if self.is_active and self.is_portal_admin:
+            return True
+        return super().has_module_perms(app_label)
+
 
 class TranslatedName(models.Model):
     """Reference data whose names must read right in both UI languages."""
@@ -168,32 +180,53 @@ class Organisation(models.Model):
         validators=[MinValueValidator(1850), MaxValueValidator(2100)],
     )
     stage = models.CharField(
-        _("stage"), max_length=20, choices=Stage.choices, default=Stage.STARTUP,
+        _("stage"),
+        max_length=20,
+        choices=Stage.choices,
+        default=Stage.STARTUP,
         help_text=_("Start-ups can ask an established organisation for mentoring."),
     )
     district = models.ForeignKey(
-        District, on_delete=models.PROTECT, verbose_name=_("district"), null=True, blank=True,
+        District,
+        on_delete=models.PROTECT,
+        verbose_name=_("district"),
+        null=True,
+        blank=True,
         related_name="organisations",
     )
     social_space = models.CharField(
-        _("social space"), max_length=120, blank=True,
+        _("social space"),
+        max_length=120,
+        blank=True,
         help_text=_("Optional: the neighbourhood or planning area within the district."),
     )
-    fields_of_work = models.ManyToManyField(FieldOfWork, verbose_name=_("fields of work"), blank=True)
-    languages = models.ManyToManyField(SpokenLanguage, verbose_name=_("languages spoken"), blank=True)
+    fields_of_work = models.ManyToManyField(
+        FieldOfWork, verbose_name=_("fields of work"), blank=True
+    )
+    languages = models.ManyToManyField(
+        SpokenLanguage, verbose_name=_("languages spoken"), blank=True
+    )
     communities_served = models.CharField(
-        _("communities served"), max_length=300, blank=True,
+        _("communities served"),
+        max_length=300,
+        blank=True,
         help_text=_("For example: Vietnamese families, Arabic-speaking youth."),
     )
     description = models.TextField(_("about the organisation"), blank=True, max_length=4000)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(
-        _("phone"), max_length=40, blank=True,
-        validators=[RegexValidator(r"^[0-9 +()/-]{5,40}$", _("Use digits, spaces and + ( ) / - only."))],
+        _("phone"),
+        max_length=40,
+        blank=True,
+        validators=[
+            RegexValidator(r"^[0-9 +()/-]{5,40}$", _("Use digits, spaces and + ( ) / - only."))
+        ],
     )
     street = models.CharField(_("street and number"), max_length=200, blank=True)
     postcode = models.CharField(
-        _("postcode"), max_length=5, blank=True,
+        _("postcode"),
+        max_length=5,
+        blank=True,
         validators=[RegexValidator(r"^\d{5}$", _("A German postcode has five digits."))],
     )
     city = models.CharField(_("city"), max_length=100, default="Berlin")
@@ -203,8 +236,12 @@ class Organisation(models.Model):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("decided by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -246,15 +283,21 @@ class Membership(models.Model):
         REJECTED = "rejected", _("Declined")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
         verbose_name=_("person"),
     )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="memberships",
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="memberships",
         verbose_name=_("organisation"),
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
     message = models.CharField(_("message"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
@@ -281,12 +324,17 @@ class StaffRole(models.Model):
         ADMIN = "admin", _("Admin")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_roles",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staff_roles",
         verbose_name=_("person"),
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     subproject = models.CharField(
-        _("sub-project"), max_length=30, choices=SubProject.choices, blank=True,
+        _("sub-project"),
+        max_length=30,
+        choices=SubProject.choices,
+        blank=True,
         help_text=_("Empty means all sub-projects."),
     )
     created_at = models.DateTimeField(auto_now_add=True)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from ikmo.audit import audit_log, form_changes
 from ikmo.mail import email_queue
 
-from .models import Membership, Organisation, User
+from .models import Membership, Organisation, StaffRole, User
 from .selectors import active_admin_count
 
 
@@ -36,10 +36,26 @@ def organisation_register(*, form, by: User) -> Organisation:
     organisation.save()
     form.save_m2m()
     Membership.objects.create(
-        user=by, organisation=organisation, role=Membership.Role.ADMIN,
-        status=Membership.Status.ACTIVE, decided_at=timezone.now(),
+        user=by,
+        organisation=organisation,
+        role=Membership.Role.ADMIN,
+        status=Membership.Status.ACTIVE,
+        decided_at=timezone.now(),
     )
-    audit_log(actor=by, action="organisation.registered", target=organisation, organisation=organisation)
+    audit_log(
+        actor=by, action="organisation.registered", target=organisation, organisation=organisation
+    )
+    # Project leads decide on registrations; without a note they would only see it by chance.
+    leads = User.objects.filter(
+        staff_roles__role=StaffRole.Role.PROJECT_LEAD, is_active=True
+    ).distinct()
+    for lead in leads:
+        email_queue(
+            to=lead.email,
+            template="organisations/email/registration_received",
+            context={"organisation": organisation, "applicant": by, "recipient": lead},
+            language=lead.preferred_language,
+        )
     return organisation
 
 
@@ -49,8 +65,11 @@ def organisation_update(*, form, by: User) -> Organisation:
     organisation = form.save()
     if changes:
         audit_log(
-            actor=by, action="organisation.updated", target=organisation,
-            organisation=organisation, changes=changes,
+            actor=by,
+            action="organisation.updated",
+            target=organisation,
+            organisation=organisation,
+            changes=changes,
         )
     return organisation
 
@@ -64,11 +83,15 @@ def _decide(organisation: Organisation, *, status: str, by: User, reason: str = 
     organisation.decided_by = by
     organisation.save(update_fields=["status", "decided_at", "decided_by", "updated_at"])
     audit_log(
-        actor=by, action=f"organisation.{status}", target=organisation,
-        organisation=organisation, changes={"reason": reason} if reason else None,
+        actor=by,
+        action=f"organisation.{status}",
+        target=organisation,
+        organisation=organisation,
+        changes={"reason": reason} if reason else None,
     )
     _mail_admins_of(
-        organisation, template=f"organisations/email/registration_{status}",
+        organisation,
+        template=f"organisations/email/registration_{status}",
         context={"reason": reason},
     )
     return organisation
@@ -89,7 +112,8 @@ def membership_request(*, user: User, organisation: Organisation, message: str =
     if not organisation.is_approved:
         raise ValidationError(_("You can only join approved organisations."))
     membership, created = Membership.objects.get_or_create(
-        user=user, organisation=organisation,
+        user=user,
+        organisation=organisation,
         defaults={"status": Membership.Status.PENDING, "message": message},
     )
     if not created:
@@ -100,17 +124,22 @@ def membership_request(*, user: User, organisation: Organisation, message: str =
             membership.save(update_fields=["status", "message", "decided_at"])
         else:
             raise ValidationError(_("You have already asked to join this organisation."))
-    audit_log(actor=user, action="membership.requested", target=membership, organisation=organisation)
+    audit_log(
+        actor=user, action="membership.requested", target=membership, organisation=organisation
+    )
     _mail_admins_of(
-        organisation, template="organisations/email/join_request",
+        organisation,
+        template="organisations/email/join_request",
         context={"applicant": user, "message": message},
     )
     return membership
 
 
 def _locked(membership: Membership) -> Membership:
-    return Membership.objects.select_for_update().select_related("user", "organisation").get(
-        pk=membership.pk
+    return (
+        Membership.objects.select_for_update()
+        .select_related("user", "organisation")
+        .get(pk=membership.pk)
     )
 
 
@@ -122,9 +151,15 @@ def membership_approve(*, membership: Membership, by: User) -> Membership:
     membership.status = Membership.Status.ACTIVE
     membership.decided_at = timezone.now()
     membership.save(update_fields=["status", "decided_at"])
-    audit_log(actor=by, action="membership.approved", target=membership, organisation=membership.organisation)
+    audit_log(
+        actor=by,
+        action="membership.approved",
+        target=membership,
+        organisation=membership.organisation,
+    )
     email_queue(
-        to=membership.user.email, template="organisations/email/join_approved",
+        to=membership.user.email,
+        template="organisations/email/join_approved",
         context={"organisation": membership.organisation, "recipient": membership.user},
         language=membership.user.preferred_language,
     )
@@ -139,7 +174,12 @@ def membership_decline(*, membership: Membership, by: User) -> Membership:
     membership.status = Membership.Status.REJECTED
     membership.decided_at = timezone.now()
     membership.save(update_fields=["status", "decided_at"])
-    audit_log(actor=by, action="membership.declined", target=membership, organisation=membership.organisation)
+    audit_log(
+        actor=by,
+        action="membership.declined",
+        target=membership,
+        organisation=membership.organisation,
+    )
     return membership
 
 
@@ -168,8 +208,11 @@ def membership_change_role(*, membership: Membership, role: str, by: User) -> Me
     membership.role = role
     membership.save(update_fields=["role"])
     audit_log(
-        actor=by, action="membership.role_changed", target=membership,
-        organisation=membership.organisation, changes={"role": [old, role]},
+        actor=by,
+        action="membership.role_changed",
+        target=membership,
+        organisation=membership.organisation,
+        changes={"role": [old, role]},
     )
     return membership
 
@@ -179,7 +222,10 @@ def membership_remove(*, membership: Membership, by: User) -> None:
     membership = _locked(membership)
     _ensure_admin_remains(membership)
     audit_log(
-        actor=by, action="membership.removed", target=membership, organisation=membership.organisation,
+        actor=by,
+        action="membership.removed",
+        target=membership,
+        organisation=membership.organisation,
         changes={"person": membership.user.email},
     )
     membership.delete()

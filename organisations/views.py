@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from ikmo.documents import document_request
 from ikmo.models import GeneratedDocument
+from ikmo.reauth import sensitive
 
 from . import permissions, selectors, services
 from .documents import PROFILE_SHEET
@@ -30,7 +31,9 @@ def organisation_register(request):
         organisation = services.organisation_register(form=form, by=request.user)
         messages.success(
             request,
-            _("Thank you! %(name)s is registered. The IKMO team will check it and let you know by e-mail.")
+            _(
+                "Thank you! %(name)s is registered. The IKMO team will check it and let you know by e-mail."
+            )
             % {"name": organisation.name},
         )
         return redirect(organisation)
@@ -135,7 +138,9 @@ def join(request):
     search = JoinSearchForm(request.GET or None)
     results = []
     if search.is_valid():
-        results = selectors.joinable_organisations(user=request.user, query=search.cleaned_data["q"])
+        results = selectors.joinable_organisations(
+            user=request.user, query=search.cleaned_data["q"]
+        )
     return render(
         request,
         "organisations/join.html",
@@ -157,7 +162,8 @@ def join_request(request, pk):
         )
         messages.success(
             request,
-            _("Your request has been sent to the admins of %(name)s.") % {"name": organisation.name},
+            _("Your request has been sent to the admins of %(name)s.")
+            % {"name": organisation.name},
         )
     except ValidationError as error:
         _service_errors(request, error)
@@ -183,6 +189,7 @@ MEMBER_ACTIONS = {"approve", "decline", "role", "remove"}
 
 @login_required
 @require_POST
+@sensitive(when=lambda request: request.resolver_match.kwargs.get("action") in ("role", "remove"))
 def member_action(request, pk, membership_pk, action):
     if action not in MEMBER_ACTIONS:
         raise Http404
@@ -191,7 +198,9 @@ def member_action(request, pk, membership_pk, action):
     try:
         if action == "approve":
             services.membership_approve(membership=membership, by=request.user)
-            messages.success(request, _("%(person)s is now a member.") % {"person": membership.user})
+            messages.success(
+                request, _("%(person)s is now a member.") % {"person": membership.user}
+            )
         elif action == "decline":
             services.membership_decline(membership=membership, by=request.user)
             messages.success(request, _("The request was declined."))

@@ -37,12 +37,15 @@ INSTALLED_APPS = [
     "participation_check",
     "actionfund",
     "volunteering",
+    "reporting",
+    "privacy",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    "ikmo.middleware.AdminInlineStyleMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -113,7 +116,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -198,6 +204,49 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ikmo.tasks.requeue_stale_documents",
         "schedule": 300.0,
     },
+    # Qualification reminders: each sweeper sends every due message once (sent-markers).
+    "qualification-workshop-reminders": {
+        "task": "qualification.tasks.send_workshop_reminders",
+        "schedule": 900.0,
+    },
+    "qualification-workshop-followups": {
+        "task": "qualification.tasks.send_workshop_followups",
+        "schedule": 3600.0,
+    },
+    "qualification-coaching-follow-ups": {
+        "task": "qualification.tasks.send_coaching_follow_up_reminders",
+        "schedule": 3600.0,
+    },
+    "qualification-coaching-nudges": {
+        "task": "qualification.tasks.send_coaching_nudges",
+        "schedule": 6 * 3600.0,
+    },
+    # Mentoring: tandems without a logged meeting for a while get one reminder per gap.
+    "mentoring-tandem-nudges": {
+        "task": "mentoring.tasks.sweep_tandem_nudges",
+        "schedule": 6 * 3600.0,
+    },
+    # Action fund: draft reminders before a call closes, proof-of-use reminders before and
+    # after the due date; each one exactly once (ReminderLog unique per application and kind).
+    "actionfund-reminders": {
+        "task": "actionfund.tasks.send_reminders",
+        "schedule": 3600.0,
+    },
+    # Volunteer services: placements ending soon, seminar days missing (each once).
+    "volunteering-reminders": {
+        "task": "volunteering.tasks.send_due_reminders",
+        "schedule": 3600.0,
+    },
+    # Data protection: one daily job applies every retention period (IKMO_RETENTION_DAYS),
+    # including the volunteer desk's own anonymisation; exports whose task was lost are re-sent.
+    "privacy-retention": {
+        "task": "privacy.tasks.apply_retention",
+        "schedule": 24 * 3600.0,
+    },
+    "privacy-requeue-exports": {
+        "task": "privacy.tasks.requeue_stale_exports",
+        "schedule": 300.0,
+    },
 }
 
 # Content-Security-Policy: no inline scripts anywhere, everything served from our origin.
@@ -224,6 +273,29 @@ CSRF_COOKIE_HTTPONLY = False
 
 # How long a generated document may sit unrendered before the sweeper re-sends its task.
 IKMO_DOCUMENT_REQUEUE_AFTER_SECONDS = env.int("IKMO_DOCUMENT_REQUEUE_AFTER_SECONDS", default=600)
+# Where e-mails link to (no request is at hand when a worker writes them).
+IKMO_SITE_URL = env("IKMO_SITE_URL", default="http://127.0.0.1:8000")
+# Qualification: workshop reminders go out this many hours before the start; an organisation
+# in active coaching without a session for this many weeks nudges its consultant.
+IKMO_WORKSHOP_REMINDER_HOURS = env.int("IKMO_WORKSHOP_REMINDER_HOURS", default=48)
+IKMO_COACHING_NUDGE_WEEKS = env.int("IKMO_COACHING_NUDGE_WEEKS", default=6)
+# Volunteer services: volunteers' personal data is anonymised this many days after their
+# last placement ended. The FSJ/BFD rules checked (durations, hours, seminar days) have
+# defaults in volunteering/rules.py and can be overridden with IKMO_VOLUNTEER_RULES.
+IKMO_VOLUNTEER_RETENTION_DAYS = env.int("IKMO_VOLUNTEER_RETENTION_DAYS", default=365)
+IKMO_VOLUNTEER_DESK_EMAIL = env("IKMO_VOLUNTEER_DESK_EMAIL", default="")
+# Data protection: days after which each category of personal data is anonymised or deleted
+# by privacy.tasks.apply_retention (None keeps it). "volunteer" repeats the desk's own period.
+IKMO_RETENTION_DAYS = {
+    "volunteer": IKMO_VOLUNTEER_RETENTION_DAYS,
+    "interview": env.int("IKMO_RETENTION_INTERVIEW_DAYS", default=3 * 365),
+    "inactive_account": env.int("IKMO_RETENTION_INACTIVE_ACCOUNT_DAYS", default=3 * 365),
+    "export": env.int("IKMO_RETENTION_EXPORT_DAYS", default=30),
+    "sent_email": env.int("IKMO_RETENTION_SENT_EMAIL_DAYS", default=180),
+}
+# Mentoring: an active tandem without a logged meeting for this many weeks reminds both
+# sides and the project lead (once per gap).
+IKMO_TANDEM_NUDGE_WEEKS = env.int("IKMO_TANDEM_NUDGE_WEEKS", default=6)
 
 LOGGING = {
     "version": 1,

@@ -4,8 +4,8 @@ import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "local-development-only-not-secret")
 
-from .base import *  # noqa: E402,F403
-from .base import env  # noqa: E402
+from .base import *  # noqa: F403
+from .base import env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 # Demo logins for staff would otherwise need an authenticator app first; production enforces it.

@@ -4,7 +4,7 @@ import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-not-secret")
 
-from .base import *  # noqa: E402,F403
+from .base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast, tests only
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -16,3 +16,22 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LANGUAGE_CODE = "de"
+
+# Parallel test processes (pytest-xdist) each get a Redis database of their own: every test
+# clears the cache (FLUSHDB), which must not wipe another process's rate-limit counters.
+_xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if REDIS_URL and _xdist_worker.startswith("gw"):  # noqa: F405
+    from urllib.parse import urlsplit
+
+    _redis = urlsplit(REDIS_URL)  # noqa: F405
+    CACHES["default"]["LOCATION"] = _redis._replace(  # noqa: F405
+        path=f"/{1 + int(_xdist_worker[2:]) % 14}"
+    ).geturl()
+
+# App tests sign in with force_login; re-authentication for exports, erasure and role changes
+# (ikmo.reauth) is tested with it switched on in tests/security/test_auth_hardening.py.
+IKMO_REAUTHENTICATION_REQUIRED = False
+TEST_NON_SERIALIZED_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+]  # recreated by migrate signals

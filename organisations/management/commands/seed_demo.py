@@ -3,6 +3,8 @@
 Safe to run again: existing demo records are kept and completed, nothing is duplicated.
 """
 
+import importlib
+
 from allauth.account.models import EmailAddress
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -19,47 +21,221 @@ from organisations.models import (
 )
 
 DEMO_PASSWORD = "ikmo-demo-2026"
+SUBPROJECT_APPS = [
+    "qualification",
+    "mentoring",
+    "participation_check",
+    "actionfund",
+    "volunteering",
+]
 
 # (name, kind, legal form, founded, stage, district slug, fields, languages, communities, status)
 ORGANISATIONS = [
-    ("Brückenbau e.V.", "mo", "ev", 2009, "established", "neukolln",
-     ["education", "youth"], ["ar", "de"], "Arabic-speaking families", "approved"),
-    ("Sonnenblume Kulturverein e.V.", "mo", "ev", 2014, "established", "friedrichshain-kreuzberg",
-     ["culture", "women"], ["tr", "ku", "de"], "Women from Turkey and Kurdistan", "approved"),
-    ("Neue Nachbarschaft Initiative", "refugee_initiative", "in_founding", None, "startup",
-     "lichtenberg", ["refugee-support", "counselling"], ["uk", "ru"], "Refugees from Ukraine", "approved"),
-    ("Lotus Gesundheitsnetz e.V.", "mo", "ev", 2018, "established", "marzahn-hellersdorf",
-     ["health", "elderly"], ["vi", "de"], "Vietnamese seniors", "approved"),
-    ("Kiez der Sprachen e.V.", "mo", "ev", 2021, "startup", "mitte",
-     ["education", "culture"], ["fa", "ar", "de"], "Afghan and Syrian youth", "approved"),
-    ("Teranga Berlin e.V.", "mo", "ev", 2016, "established", "pankow",
-     ["work", "youth"], ["fr", "en"], "West African communities", "approved"),
-    ("Horizont Frauenforum", "mo", "in_founding", None, "startup", "spandau",
-     ["women", "political-participation"], ["ar", "so", "ti"], "Women from East Africa", "pending"),
-    ("Regenbogen ohne Grenzen e.V.", "mo", "ev", 2019, "startup", "tempelhof-schoneberg",
-     ["lgbtiq", "counselling"], ["en", "ar", "tr"], "Queer migrants", "approved"),
-    ("Samowar Seniorentreff e.V.", "mo", "ev", 2003, "established", "charlottenburg-wilmersdorf",
-     ["elderly", "culture"], ["ru", "uk"], "Russian-speaking seniors", "approved"),
-    ("Anadolu Sportfreunde e.V.", "mo", "ev", 1998, "established", "reinickendorf",
-     ["sports", "youth"], ["tr", "de"], "Young people of all backgrounds", "approved"),
-    ("Grüne Wurzeln Initiative", "refugee_initiative", "in_founding", None, "startup",
-     "treptow-kopenick", ["environment", "refugee-support"], ["fa", "de"], "Refugees in shared housing", "pending"),
-    ("Bezirksamt Neukölln – Integrationsbüro (Demo)", "administration", "public_body", None,
-     "established", "neukolln", ["education"], ["de"], "", "approved"),
-    ("Stadtteilhilfe Süd gGmbH (Demo)", "social_service", "ggmbh", 1995, "established",
-     "steglitz-zehlendorf", ["counselling", "youth"], ["de", "en"], "", "approved"),
-    ("Trägerverein Brücke e.V. (Demo)", "carrier", "ev", 1990, "established", "mitte",
-     ["counselling", "education"], ["de", "ar", "tr"], "", "approved"),
-    ("Dialogwerk Berlin e.V. (Demo)", "carrier", "ev", 1992, "established",
-     "friedrichshain-kreuzberg", ["political-participation"], ["de", "ru", "uk"], "", "approved"),
+    (
+        "Brückenbau e.V.",
+        "mo",
+        "ev",
+        2009,
+        "established",
+        "neukolln",
+        ["education", "youth"],
+        ["ar", "de"],
+        "Arabic-speaking families",
+        "approved",
+    ),
+    (
+        "Sonnenblume Kulturverein e.V.",
+        "mo",
+        "ev",
+        2014,
+        "established",
+        "friedrichshain-kreuzberg",
+        ["culture", "women"],
+        ["tr", "ku", "de"],
+        "Women from Turkey and Kurdistan",
+        "approved",
+    ),
+    (
+        "Neue Nachbarschaft Initiative",
+        "refugee_initiative",
+        "in_founding",
+        None,
+        "startup",
+        "lichtenberg",
+        ["refugee-support", "counselling"],
+        ["uk", "ru"],
+        "Refugees from Ukraine",
+        "approved",
+    ),
+    (
+        "Lotus Gesundheitsnetz e.V.",
+        "mo",
+        "ev",
+        2018,
+        "established",
+        "marzahn-hellersdorf",
+        ["health", "elderly"],
+        ["vi", "de"],
+        "Vietnamese seniors",
+        "approved",
+    ),
+    (
+        "Kiez der Sprachen e.V.",
+        "mo",
+        "ev",
+        2021,
+        "startup",
+        "mitte",
+        ["education", "culture"],
+        ["fa", "ar", "de"],
+        "Afghan and Syrian youth",
+        "approved",
+    ),
+    (
+        "Teranga Berlin e.V.",
+        "mo",
+        "ev",
+        2016,
+        "established",
+        "pankow",
+        ["work", "youth"],
+        ["fr", "en"],
+        "West African communities",
+        "approved",
+    ),
+    (
+        "Horizont Frauenforum",
+        "mo",
+        "in_founding",
+        None,
+        "startup",
+        "spandau",
+        ["women", "political-participation"],
+        ["ar", "so", "ti"],
+        "Women from East Africa",
+        "pending",
+    ),
+    (
+        "Regenbogen ohne Grenzen e.V.",
+        "mo",
+        "ev",
+        2019,
+        "startup",
+        "tempelhof-schoneberg",
+        ["lgbtiq", "counselling"],
+        ["en", "ar", "tr"],
+        "Queer migrants",
+        "approved",
+    ),
+    (
+        "Samowar Seniorentreff e.V.",
+        "mo",
+        "ev",
+        2003,
+        "established",
+        "charlottenburg-wilmersdorf",
+        ["elderly", "culture"],
+        ["ru", "uk"],
+        "Russian-speaking seniors",
+        "approved",
+    ),
+    (
+        "Anadolu Sportfreunde e.V.",
+        "mo",
+        "ev",
+        1998,
+        "established",
+        "reinickendorf",
+        ["sports", "youth"],
+        ["tr", "de"],
+        "Young people of all backgrounds",
+        "approved",
+    ),
+    (
+        "Grüne Wurzeln Initiative",
+        "refugee_initiative",
+        "in_founding",
+        None,
+        "startup",
+        "treptow-kopenick",
+        ["environment", "refugee-support"],
+        ["fa", "de"],
+        "Refugees in shared housing",
+        "pending",
+    ),
+    (
+        "Bezirksamt Neukölln – Integrationsbüro (Demo)",
+        "administration",
+        "public_body",
+        None,
+        "established",
+        "neukolln",
+        ["education"],
+        ["de"],
+        "",
+        "approved",
+    ),
+    (
+        "Stadtteilhilfe Süd gGmbH (Demo)",
+        "social_service",
+        "ggmbh",
+        1995,
+        "established",
+        "steglitz-zehlendorf",
+        ["counselling", "youth"],
+        ["de", "en"],
+        "",
+        "approved",
+    ),
+    (
+        "Trägerverein Brücke e.V. (Demo)",
+        "carrier",
+        "ev",
+        1990,
+        "established",
+        "mitte",
+        ["counselling", "education"],
+        ["de", "ar", "tr"],
+        "",
+        "approved",
+    ),
+    (
+        "Dialogwerk Berlin e.V. (Demo)",
+        "carrier",
+        "ev",
+        1992,
+        "established",
+        "friedrichshain-kreuzberg",
+        ["political-participation"],
+        ["de", "ru", "uk"],
+        "",
+        "approved",
+    ),
 ]
 
 # (e-mail, first name, last name, staff roles, organisation memberships)
 PEOPLE = [
-    ("admin@ikmo.example", "Alex", "Admin", [("admin", "")], [("Trägerverein Brücke e.V. (Demo)", "member")]),
-    ("lead@ikmo.example", "Lena", "Leitung", [("project_lead", "")], [("Trägerverein Brücke e.V. (Demo)", "member")]),
-    ("consultant@ikmo.example", "Kemal", "Beratung", [("consultant", "qualification")],
-     [("Dialogwerk Berlin e.V. (Demo)", "member")]),
+    (
+        "admin@ikmo.example",
+        "Alex",
+        "Admin",
+        [("admin", "")],
+        [("Trägerverein Brücke e.V. (Demo)", "member")],
+    ),
+    (
+        "lead@ikmo.example",
+        "Lena",
+        "Leitung",
+        [("project_lead", "")],
+        [("Trägerverein Brücke e.V. (Demo)", "member")],
+    ),
+    (
+        "consultant@ikmo.example",
+        "Kemal",
+        "Beratung",
+        [("consultant", "qualification")],
+        [("Dialogwerk Berlin e.V. (Demo)", "member")],
+    ),
     ("jury@ikmo.example", "Jana", "Jury", [("jury", "actionfund")], []),
     ("mo-a@ikmo.example", "Amira", "Beispiel", [], [("Brückenbau e.V.", "admin")]),
     ("mo-a2@ikmo.example", "Omar", "Muster", [], [("Brückenbau e.V.", "member")]),
@@ -78,13 +254,29 @@ class Command(BaseCommand):
         languages = {lang.slug: lang for lang in SpokenLanguage.objects.all()}
         now = timezone.now()
         orgs = {}
-        for (name, kind, legal, year, stage, district, fws, langs, communities, status) in ORGANISATIONS:
+        for (
+            name,
+            kind,
+            legal,
+            year,
+            stage,
+            district,
+            fws,
+            langs,
+            communities,
+            status,
+        ) in ORGANISATIONS:
             org, _ = Organisation.objects.get_or_create(
                 name=name,
                 defaults={
-                    "kind": kind, "legal_form": legal, "founding_year": year, "stage": stage,
-                    "district": districts[district], "communities_served": communities,
-                    "status": status, "decided_at": now if status != "pending" else None,
+                    "kind": kind,
+                    "legal_form": legal,
+                    "founding_year": year,
+                    "stage": stage,
+                    "district": districts[district],
+                    "communities_served": communities,
+                    "status": status,
+                    "decided_at": now if status != "pending" else None,
                     "email": f"kontakt@{district}.ikmo.example",
                     "description": "Fiktive Demo-Organisation für das IKMO-Portal.",
                     "city": "Berlin",
@@ -96,8 +288,9 @@ class Command(BaseCommand):
         for email, first, last, roles, memberships in PEOPLE:
             user = User.objects.filter(email=email).first()
             if user is None:
-                user = User.objects.create_user(email=email, password=DEMO_PASSWORD,
-                                                first_name=first, last_name=last)
+                user = User.objects.create_user(
+                    email=email, password=DEMO_PASSWORD, first_name=first, last_name=last
+                )
             if email == "admin@ikmo.example":
                 user.is_staff = user.is_superuser = True
                 user.save(update_fields=["is_staff", "is_superuser"])
@@ -108,10 +301,23 @@ class Command(BaseCommand):
                 StaffRole.objects.get_or_create(user=user, role=role, subproject=subproject)
             for org_name, role in memberships:
                 Membership.objects.get_or_create(
-                    user=user, organisation=orgs[org_name],
+                    user=user,
+                    organisation=orgs[org_name],
                     defaults={"role": role, "status": "active", "decided_at": now},
                 )
-        self.stdout.write(self.style.SUCCESS("Demo data loaded. Logins (password: %s):" % DEMO_PASSWORD))
-        for email, first, last, roles, memberships in PEOPLE:
+        # Each sub-project app may add its own fictional records in `<app>/demo.py`,
+        # a `seed(stdout)` function that is safe to run again.
+        for app in SUBPROJECT_APPS:
+            try:
+                module = importlib.import_module(f"{app}.demo")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{app}.demo":
+                    raise
+                continue
+            module.seed(self.stdout)
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data loaded. Logins (password: {DEMO_PASSWORD}):")
+        )
+        for email, _first, _last, roles, memberships in PEOPLE:
             what = ", ".join([r for r, _ in roles] + [f"{r} of {o}" for o, r in memberships])
             self.stdout.write(f"  {email:28} {what}")

@@ -1,0 +1,170 @@
+"""Django admin: every registry and pipeline model is there, searchable and filterable."""
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.urls import reverse
+
+from ikmo.audit import audit_log
+from ikmo.mail import email_queue
+from ikmo.models import OutboundEmail
+from organisations.models import Membership
+from tests import factories
+from tests.conftest import enrol_mfa
+from tests.organisations.conftest import finished_document
+
+pytestmark = pytest.mark.django_db
+
+APPS = ["organisations", "ikmo"]
+MODELS = [model for label in APPS for model in apps.get_app_config(label).get_models()]
+
+
+def _id(model):
+    return model._meta.label
+
+
+@pytest.fixture
+def superuser(db):
+    user = factories.UserFactory(is_superuser=True, is_staff=True, email="root@centre.example")
+    enrol_mfa(user)
+    return user
+
+
+@pytest.fixture
+def rows(org, other_org, org_admin, org_member, consultant, superuser, settings, tmp_path):
+    """At least one row of every model, so filters have choices and rows render."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    factories.MembershipFactory(organisation=other_org, status=Membership.Status.PENDING)
+    audit_log(actor=org_admin, action="organisation.updated", target=org, organisation=org)
+    finished_document(org, by=org_member)
+    email_queue(
+        to="person@example.org",
+        template="organisations/email/join_approved",
+        context={"organisation": org},
+    )
+
+
+@pytest.mark.parametrize("model", MODELS, ids=_id)
+def test_every_model_is_registered_with_filters_and_search(model):
+    assert admin.site.is_registered(model), f"{model._meta.label} is missing from the admin"
+    model_admin = admin.site._registry[model]
+    assert model_admin.search_fields, f"{model._meta.label} has no search"
+    assert model_admin.list_display != ("__str__",), f"{model._meta.label} has no columns"
+
+
+FILTERLESS = {"organisations.District", "organisations.FieldOfWork", "organisations.SpokenLanguage"}
+
+
+@pytest.mark.parametrize("model", MODELS, ids=_id)
+def test_changelist_loads_with_a_search_and_each_filter(client, superuser, rows, model):
+    label = model._meta.label
+    if label not in FILTERLESS:
+        assert admin.site._registry[model].list_filter, f"{label} has no list filters"
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    client.force_login(superuser)
+
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.context["cl"].result_count >= 1, f"{label}: no rows to show"
+
+    response = client.get(url, {"q": "example"})
+    assert response.status_code == 200, label
+
+    # Apply the first real choice of every filter the page offers (invalid ones redirect).
+    for spec in response.context["cl"].filter_specs:
+        choices = [c for c in spec.choices(response.context["cl"]) if not c.get("selected")]
+        if not choices:
+            continue
+        query = choices[0]["query_string"]
+        filtered = client.get(url + query)
+        assert filtered.status_code == 200, f"{label}: filter {query} failed"
+        assert filtered.context["cl"].has_active_filters or "q=" in query, query
+
+
+@pytest.mark.parametrize(
+    "name", ["organisations_organisation", "organisations_user", "ikmo_generateddocument"]
+)
+def test_change_pages_load(client, superuser, rows, name):
+    from django.contrib.contenttypes.models import ContentType
+
+    app_label, model_name = name.split("_", 1)
+    model = ContentType.objects.get(app_label=app_label, model=model_name).model_class()
+    obj = model.objects.first()
+    client.force_login(superuser)
+    assert client.get(reverse(f"admin:{name}_change", args=[obj.pk])).status_code == 200
+    assert client.get(reverse(f"admin:{name}_add")).status_code == 200
+
+
+def test_admin_sign_in_goes_through_allauth(client):
+    """So the login rate limits and the second factor apply to the admin as well."""
+    response = client.get(reverse("admin:index"), follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("account_login"))
+    assert response.status_code == 200
+
+
+def test_staff_without_mfa_cannot_open_the_admin(client):
+    user = factories.UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(user)
+    assert client.get(reverse("admin:index"))["Location"] == reverse("mfa_activate_totp")
+
+
+def test_failed_mails_can_be_sent_again_from_the_admin(
+    client, superuser, org, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    email = email_queue(
+        to="retry@example.org",
+        template="organisations/email/join_approved",
+        context={"organisation": org},
+    )
+    OutboundEmail.objects.filter(pk=email.pk).update(status="failed", last_error="smtp down")
+    client.force_login(superuser)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:ikmo_outboundemail_changelist"),
+            {"action": "retry", "_selected_action": [email.pk]},
+        )
+    assert response.status_code == 302
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.SENT
+    assert [m.to for m in mail.outbox] == [["retry@example.org"]]
+
+
+def test_portal_admin_role_works_in_django_admin_without_being_superuser(client, portal_admin, org):
+    """The staff role "admin" is what makes someone an admin, not the superuser flag."""
+    assert not portal_admin.is_superuser
+    client.force_login(portal_admin)
+    index = client.get(reverse("admin:index"))
+    assert index.status_code == 200
+    assert reverse("admin:organisations_organisation_changelist") in index.content.decode()
+    changelist = client.get(reverse("admin:organisations_organisation_changelist"))
+    assert changelist.status_code == 200 and org.name in changelist.content.decode()
+
+
+def test_staff_flag_alone_gives_no_admin_rights(client, consultant):
+    consultant.is_staff = True
+    consultant.save(update_fields=["is_staff"])
+    client.force_login(consultant)
+    response = client.get(reverse("admin:organisations_organisation_changelist"))
+    assert response.status_code == 403
+
+
+def test_admin_pages_allow_inline_styles_but_never_inline_scripts(client, superuser, org):
+    client.force_login(superuser)
+    admin_csp = client.get(reverse("admin:organisations_organisation_change", args=[org.pk]))[
+        "Content-Security-Policy"
+    ]
+    directives = dict(d.strip().split(" ", 1) for d in admin_csp.split(";") if d.strip())
+    assert "'unsafe-inline'" in directives["style-src"]
+    assert "'unsafe-inline'" not in directives["script-src"]
+    portal_csp = client.get(reverse("organisations:detail", args=[org.pk]))[
+        "Content-Security-Policy"
+    ]
+    assert "'unsafe-inline'" not in portal_csp

@@ -1,0 +1,171 @@
+"""Outgoing e-mail: a database row first, sent once after commit, retried, swept up if lost."""
+
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+from ikmo import tasks
+from ikmo.mail import email_queue, email_send_now
+from ikmo.models import OutboundEmail
+
+pytestmark = pytest.mark.django_db
+
+TEMPLATE = "organisations/email/join_approved"
+
+
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks):
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def queue(org, to="person@example.org", language="de") -> OutboundEmail:
+    return email_queue(to=to, template=TEMPLATE, context={"organisation": org}, language=language)
+
+
+def test_queued_mail_is_a_row_and_is_sent_after_commit(org, on_commit):
+    with on_commit() as callbacks:
+        email = queue(org)
+        assert mail.outbox == []  # nothing leaves before the transaction commits
+    assert len(callbacks) == 1
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.SENT
+    assert email.attempts == 1
+    assert email.sent_at is not None
+    assert email.enqueued_at is not None
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["person@example.org"]
+    assert org.name in mail.outbox[0].subject
+
+
+def test_mail_is_written_in_the_recipients_language(org):
+    english = queue(org, language="en")
+    assert english.subject == f"You are now a member of {org.name}"
+    assert "Your IKMO team" in english.body
+    german = queue(org, language="de")
+    assert german.subject != english.subject
+    assert org.name in german.subject
+
+
+def test_subject_is_one_line_and_user_text_is_not_html_escaped(db):
+    from tests.factories import OrganisationFactory
+
+    org = OrganisationFactory(name='Eltern & Kinder "Zusammen" e.V.')
+    email = queue(org, language="en")
+    assert "\n" not in email.subject
+    assert 'Eltern & Kinder "Zusammen" e.V.' in email.subject
+    assert 'Eltern & Kinder "Zusammen" e.V.' in email.body
+    assert "&amp;" not in email.body
+
+
+def test_a_mail_is_never_sent_twice(org):
+    email = queue(org)
+    assert email_send_now(email_id=email.pk) is not None
+    assert email_send_now(email_id=email.pk) is None
+    tasks.send_email.apply(args=[email.pk])
+    assert len(mail.outbox) == 1
+    email.refresh_from_db()
+    assert email.attempts == 1
+
+
+def test_smtp_failure_retries_a_bounded_number_of_times_then_marks_failed(org, monkeypatch):
+    from ikmo.celery import app
+
+    monkeypatch.setitem(app.conf, "task_eager_propagates", False)
+    email = queue(org)
+    with mock.patch("django.core.mail.send_mail", side_effect=ConnectionRefusedError("smtp down")):
+        tasks.send_email.apply(args=[email.pk])
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.FAILED
+    assert email.attempts == tasks.MAX_RETRIES + 1
+    assert "smtp down" in email.last_error
+    assert mail.outbox == []
+
+
+def test_smtp_failure_then_success_sends_once(org, monkeypatch):
+    from django.core.mail import send_mail as real_send_mail
+
+    from ikmo.celery import app
+
+    monkeypatch.setitem(app.conf, "task_eager_propagates", False)
+    email = queue(org)
+    calls = []
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise TimeoutError("smtp slow")
+        return real_send_mail(*args, **kwargs)
+
+    with mock.patch("django.core.mail.send_mail", side_effect=flaky):
+        tasks.send_email.apply(args=[email.pk])
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.SENT
+    assert len(mail.outbox) == 1
+    assert email.last_error == ""
+
+
+def test_a_broker_outage_leaves_the_mail_pending_for_the_sweeper(org, on_commit, caplog):
+    send = tasks.send_email._get_current_object()
+    broker_down = mock.patch.object(send, "apply_async", side_effect=OperationalError("no broker"))
+    with broker_down, on_commit():
+        email = queue(org)
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.PENDING
+    assert email.enqueued_at is None
+    assert mail.outbox == []
+    assert "stays queued" in caplog.text
+
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        created_at=timezone.now() - timedelta(minutes=2)
+    )
+    assert tasks.requeue_stale_documents() == 1
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.SENT
+    assert len(mail.outbox) == 1
+
+
+def test_sweeper_resends_only_stale_pending_mails(org, settings):
+    now = timezone.now()
+    stale_after = timedelta(seconds=settings.IKMO_DOCUMENT_REQUEUE_AFTER_SECONDS)
+
+    def row(**fields):
+        email = queue(org)
+        OutboundEmail.objects.filter(pk=email.pk).update(**fields)
+        return email.pk
+
+    never_sent = row(created_at=now - timedelta(minutes=5))
+    lost_in_broker = row(enqueued_at=now - stale_after - timedelta(seconds=5))
+    row(created_at=now - timedelta(seconds=10))  # its on-commit send may still be running
+    row(enqueued_at=now - timedelta(seconds=30))
+    row(status="sent", created_at=now - timedelta(hours=1))
+    row(status="failed", created_at=now - timedelta(hours=1))
+
+    send = tasks.send_email._get_current_object()
+    with mock.patch.object(send, "apply_async") as sent:
+        assert tasks.requeue_stale_documents() == 2
+    assert sorted(c.kwargs["args"][0] for c in sent.call_args_list) == sorted(
+        [never_sent, lost_in_broker]
+    )
+
+
+def test_sweeping_twice_still_sends_each_mail_once(org):
+    email = queue(org)
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        created_at=timezone.now() - timedelta(minutes=5)
+    )
+    tasks.requeue_stale_documents()
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        enqueued_at=timezone.now() - timedelta(hours=1)
+    )
+    tasks.requeue_stale_documents()
+    assert len(mail.outbox) == 1
+
+
+def test_send_task_has_time_limits_and_bounded_retries():
+    task = tasks.send_email._get_current_object()
+    assert task.max_retries == tasks.MAX_RETRIES
+    assert task.time_limit and task.soft_time_limit < task.time_limit
