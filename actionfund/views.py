@@ -1,7 +1,937 @@
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
+from ikmo.audit import audit_log
+from ikmo.models import GeneratedDocument
+from ikmo.reauth import sensitive
 from ikmo.subprojects import SubProject
+from organisations.models import Membership, Organisation, User
+from organisations.timeline import timeline_for
+
+from . import permissions, selectors, services, workflow
+from .filters import ApplicationFilter
+from .forms import (
+    AttachmentForm,
+    BasicsForm,
+    BatchDecisionForm,
+    BudgetFormSet,
+    CallForm,
+    CriterionFormSet,
+    DecisionForm,
+    ExportForm,
+    JuryAssignForm,
+    PartnersForm,
+    PaymentForm,
+    ProjectForm,
+    ProofForm,
+    ProofReviewForm,
+    ReceiptForm,
+    ReturnForm,
+    ScoreForm,
+    StartForm,
+    SubmitForm,
+    TransitionForm,
+)
+from .models import Application, Call, ExportJob, ProofOfUse, Status
+
+STEPS = [
+    ("basics", gettext_lazy("Basics"), BasicsForm),
+    ("project", gettext_lazy("Project"), ProjectForm),
+    ("partners", gettext_lazy("Partners"), PartnersForm),
+    ("budget", gettext_lazy("Budget"), None),
+    ("attachments", gettext_lazy("Attachments"), None),
+    ("preview", gettext_lazy("Check and submit"), None),
+]
+STEP_KEYS = [key for key, _label, _form in STEPS]
+
+
+def _service_errors(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def _member_organisations(user):
+    return Organisation.objects.filter(
+        memberships__user=user, memberships__status=Membership.Status.ACTIVE
+    ).order_by("name")
+
+
+# --- public -----------------------------------------------------------------------------
 
 
 def home(request):
-    return render(request, "actionfund/home.html", {"subproject": SubProject.ACTIONFUND})
+    user = request.user
+    return render(
+        request,
+        "actionfund/home.html",
+        {
+            "subproject": SubProject.ACTIONFUND,
+            "open_calls": Call.objects.open_now().order_by("closes_at"),
+            "is_fund_staff": permissions.is_fund_staff(user),
+            "is_juror": permissions.is_juror(user),
+        },
+    )
+
+
+def call_list(request):
+    calls = selectors.calls_visible_to(user=request.user).prefetch_related("criteria")
+    return render(
+        request,
+        "actionfund/call_list.html",
+        {
+            "calls": calls,
+            "is_fund_staff": permissions.is_fund_staff(request.user),
+            "is_fund_lead": permissions.is_fund_lead(request.user),
+        },
+    )
+
+
+def call_detail(request, pk):
+    call = selectors.get_call_for_user(request.user, pk)
+    organisations = (
+        _member_organisations(request.user)
+        if request.user.is_authenticated
+        else Organisation.objects.none()
+    )
+    return render(
+        request,
+        "actionfund/call_detail.html",
+        {
+            "call": call,
+            "criteria": call.criteria.all(),
+            "can_apply": call.is_open and organisations.exists(),
+            "is_fund_staff": permissions.is_fund_staff(request.user),
+            "is_fund_lead": permissions.is_fund_lead(request.user),
+        },
+    )
+
+
+@login_required
+def call_edit(request, pk=None):
+    """Create (pk None) or edit a call with its criteria; project leads of the fund only."""
+    if not permissions.is_fund_lead(request.user):
+        raise PermissionDenied
+    call = selectors.get_call_for_user(request.user, pk) if pk else Call(year=timezone.now().year)
+    data = request.POST if request.method == "POST" else None
+    form = CallForm(data, instance=call, initial={"allowed_legal_forms": call.allowed_legal_forms})
+    criteria = CriterionFormSet(data, instance=call, prefix="criteria")
+    if request.method == "POST" and form.is_valid() and criteria.is_valid():
+        try:
+            call = services.call_save(form=form, criteria=criteria, by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The call is saved."))
+            return redirect(call)
+    return render(
+        request, "actionfund/call_form.html", {"call": call, "form": form, "criteria": criteria}
+    )
+
+
+@login_required
+def application_start(request, pk):
+    call = selectors.get_call_for_user(request.user, pk)
+    organisations = _member_organisations(request.user)
+    if not organisations.exists():
+        messages.info(request, _("Please register your organisation or join it first."))
+        return redirect("organisations:register")
+    form = StartForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.application_start(
+                call=call, organisation=form.cleaned_data["organisation"], by=request.user
+            )
+        except ValidationError as error:
+            _service_errors(request, error)
+        else:
+            messages.success(request, _("Your draft is saved. You can continue at any time."))
+            return redirect("actionfund:application_edit", application.pk, "basics")
+    return render(request, "actionfund/application_start.html", {"call": call, "form": form})
+
+
+# --- lists ------------------------------------------------------------------------------
+
+
+@login_required
+def application_list(request):
+    user = request.user
+    if not permissions.is_fund_staff(user):
+        applications = selectors.with_list_data(
+            Application.objects.filter(organisation__in=_member_organisations(user))
+        ).order_by("-created_at")
+        return render(request, "actionfund/my_applications.html", {"applications": applications})
+    base = selectors.with_list_data(selectors.applications_visible_to(user=user))
+    filtered = ApplicationFilter(request.GET or None, queryset=base)
+    paginator = Paginator(filtered.qs.order_by("-submitted_at", "-pk"), 25)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "actionfund/application_list.html",
+        {
+            "filter": filtered,
+            "page": page,
+            "query": query.urlencode(),
+            "filter_items": [(k, v) for k, v in query.items() if v],
+            "export_form": ExportForm(),
+        },
+    )
+
+
+@login_required
+def jury_list(request):
+    if not permissions.is_juror(request.user):
+        raise PermissionDenied
+    return render(
+        request,
+        "actionfund/jury_list.html",
+        {"applications": selectors.assignments_for_juror(request.user)},
+    )
+
+
+@login_required
+def transition_table(request):
+    if not permissions.is_fund_staff(request.user):
+        raise PermissionDenied
+    return render(
+        request, "actionfund/transitions.html", {"rows": workflow.table_rows(), "statuses": Status}
+    )
+
+
+# --- one application --------------------------------------------------------------------
+
+
+@login_required
+def application_detail(request, pk):
+    user = request.user
+    application = selectors.get_application_for_user(user, pk)
+    is_lead = permissions.can_manage_application(user, application)
+    context = {
+        "application": application,
+        "history": selectors.history_of(application),
+        "lines": application.budget_lines.all(),
+        "total": selectors.budget_total(application),
+        "ceiling": selectors.ceiling_for(application),
+        "partners": application.partners.order_by("name"),
+        "attachments": application.attachments.all(),
+        "can_edit": permissions.can_edit_application(user, application),
+        "is_applicant": permissions.is_applicant(user, application),
+        "is_lead": is_lead,
+        "can_score": permissions.can_score(user, application),
+        "can_submit_proof": permissions.can_submit_proof(user, application),
+        "can_view_agreement": permissions.can_view_agreement(user, application),
+        "withdrawable": workflow.transition(application.status, Status.WITHDRAWN) is not None
+        and workflow.APPLICANT in workflow.transition(application.status, Status.WITHDRAWN).actors,
+    }
+    if permissions.can_see_scores(user, application):
+        criteria, by_juror = selectors.scores_by_juror(application)
+        context.update(criteria=criteria, scores_by_juror=by_juror)
+        averages = selectors.weighted_scores([application.pk], application.call)
+        context["average"] = averages.get(application.pk, {}).get("average")
+    if permissions.can_see_history_with_centre(user, application):
+        context["events"] = timeline_for(organisation=application.organisation, user=user, limit=30)
+    if context["can_view_agreement"] and application.is_committed:
+        context["documents"] = GeneratedDocument.objects.filter(
+            kind=services.AGREEMENT_KIND, object_id=str(application.pk)
+        )[:5]
+        context["payments"] = application.payments.all()
+        context["returns"] = application.returns.all()
+        context["paid"] = selectors.paid_total(application)
+        context["proof"] = (
+            ProofOfUse.objects.filter(application=application)
+            .prefetch_related("spending__budget_line", "receipts")
+            .first()
+        )
+    if is_lead:
+        targets = [
+            (to, t)
+            for to, t in workflow.allowed_targets(application.status, workflow.LEAD)
+            if to not in workflow.SPECIAL_TARGETS
+        ]
+        context["transition_form"] = TransitionForm(targets=targets) if targets else None
+        if application.status in (Status.SUBMITTED, Status.IN_REVIEW):
+            context["decision_form"] = _decision_form(application)
+            assignments = list(application.jury_assignments.select_related("juror"))
+            context["assignments"] = assignments
+            context["jury_form"] = JuryAssignForm(
+                jurors=selectors.jurors().exclude(pk__in=[a.juror_id for a in assignments])
+            )
+        if application.status in (
+            Status.AGREEMENT_SIGNED,
+            Status.PAID,
+            Status.PROOF_DUE,
+            Status.PROOF_SUBMITTED,
+        ):
+            context["payment_form"] = PaymentForm()
+            context["return_form"] = ReturnForm()
+        if application.status == Status.PROOF_SUBMITTED:
+            context["proof_review_form"] = ProofReviewForm()
+    return render(request, "actionfund/application_detail.html", context)
+
+
+def _decision_form(application, data=None):
+    return DecisionForm(
+        data,
+        initial={
+            "decision": "approve",
+            "amount": application.requested_amount,
+            "due_date": services.default_due_date(application),
+            "message": application.call.decision_approved_template,
+        },
+    )
+
+
+def _step_context(application, step, **extra):
+    index = STEP_KEYS.index(step)
+    return {
+        "application": application,
+        "step": step,
+        "steps": [(key, label) for key, label, _form in STEPS],
+        "step_index": index,
+        "step_number": index + 1,
+        "step_count": len(STEPS),
+        "previous_step": STEP_KEYS[index - 1] if index > 0 else None,
+        "next_step": STEP_KEYS[index + 1] if index + 1 < len(STEPS) else None,
+        **extra,
+    }
+
+
+def _after_save(request, application, step):
+    action = request.POST.get("action", "save")
+    index = STEP_KEYS.index(step)
+    if action == "next" and index + 1 < len(STEPS):
+        return redirect("actionfund:application_edit", application.pk, STEP_KEYS[index + 1])
+    if action == "back" and index > 0:
+        return redirect("actionfund:application_edit", application.pk, STEP_KEYS[index - 1])
+    messages.success(request, _("Your draft is saved."))
+    return redirect("actionfund:application_edit", application.pk, step)
+
+
+@login_required
+def application_edit(request, pk, step):
+    if step not in STEP_KEYS:
+        raise Http404
+    application = selectors.get_application_for_user(request.user, pk, action="edit")
+    strict = request.POST.get("action") == "next"
+    if step == "budget":
+        return _edit_budget(request, application, strict)
+    if step == "attachments":
+        return _edit_attachments(request, application)
+    if step == "preview":
+        return _preview(request, application)
+    form_class = {key: form for key, _label, form in STEPS}[step]
+    form = form_class(
+        request.POST if request.method == "POST" else None, instance=application, strict=strict
+    )
+    if request.method == "POST" and form.is_valid():
+        services.application_save_step(application=application, form=form, by=request.user)
+        return _after_save(request, application, step)
+    if request.method == "POST":
+        # The instance was changed by the failed validation; reload so the page shows
+        # the stored draft's header, while the form keeps what was typed.
+        application.refresh_from_db()
+    return render(
+        request, "actionfund/application_step.html", _step_context(application, step, form=form)
+    )
+
+
+def _edit_budget(request, application, strict):
+    ceiling = selectors.ceiling_for(application)
+    formset = BudgetFormSet(
+        request.POST if request.method == "POST" else None,
+        instance=application,
+        ceiling=ceiling,
+        strict=strict,
+        prefix="lines",
+    )
+    if request.method == "POST" and formset.is_valid():
+        total = services.application_save_budget(
+            application=application, formset=formset, by=request.user
+        )
+        if total > ceiling:
+            messages.warning(
+                request,
+                _(
+                    "The total is above the ceiling of %(ceiling)s EUR. Please lower it before you submit."
+                )
+                % {"ceiling": ceiling},
+            )
+        return _after_save(request, application, "budget")
+    return render(
+        request,
+        "actionfund/application_budget.html",
+        _step_context(
+            application,
+            "budget",
+            formset=formset,
+            ceiling=ceiling,
+            is_cooperation=application.partners.exists(),
+        ),
+    )
+
+
+def _edit_attachments(request, application):
+    form = AttachmentForm()
+    if request.method == "POST" and request.POST.get("action") == "upload":
+        form = AttachmentForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.attachment_add(
+                    application=application,
+                    upload=form.cleaned_data["file"],
+                    description=form.cleaned_data["description"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                form.add_error("file", error)
+            else:
+                messages.success(request, _("The file was added."))
+                return redirect("actionfund:application_edit", application.pk, "attachments")
+    elif request.method == "POST":
+        return _after_save(request, application, "attachments")
+    return render(
+        request,
+        "actionfund/application_attachments.html",
+        _step_context(
+            application, "attachments", form=form, attachments=application.attachments.all()
+        ),
+    )
+
+
+def _preview(request, application, submit_form=None):
+    return render(
+        request,
+        "actionfund/application_preview.html",
+        _step_context(
+            application,
+            "preview",
+            problems=services.submission_problems(application),
+            lines=application.budget_lines.all(),
+            total=selectors.budget_total(application),
+            ceiling=selectors.ceiling_for(application),
+            partners=application.partners.order_by("name"),
+            attachments=application.attachments.all(),
+            submit_form=submit_form or SubmitForm(initial={"token": application.submission_token}),
+        ),
+    )
+
+
+@login_required
+@require_POST
+def application_submit(request, pk):
+    user = request.user
+    application = selectors.get_application_for_user(user, pk)
+    if not permissions.is_applicant(user, application):
+        raise PermissionDenied
+    form = SubmitForm(request.POST)
+    if not form.is_valid():
+        if not application.is_editable:
+            return redirect(application)
+        return _preview(request, application, submit_form=form)
+    try:
+        services.application_submit(
+            application=application, token=form.cleaned_data["token"], by=user
+        )
+    except ValidationError as error:
+        if getattr(error, "code", None) == "already_submitted":
+            messages.info(request, _("This application has already been submitted."))
+            return redirect(application)
+        _service_errors(request, error)
+        return redirect("actionfund:application_edit", application.pk, "preview")
+    messages.success(
+        request,
+        _(
+            "Thank you! Your application has been submitted. We have sent you a confirmation e-mail."
+        ),
+    )
+    return redirect(application)
+
+
+@login_required
+@require_POST
+def application_withdraw(request, pk):
+    application = selectors.get_application_for_user(request.user, pk)
+    try:
+        services.application_transition(
+            application=application,
+            to_status=Status.WITHDRAWN,
+            by=request.user,
+            # Read without a form: NUL bytes would reach PostgreSQL as a server error.
+            note=request.POST.get("note", "").replace("\x00", "")[:4000],
+        )
+    except ValidationError as error:
+        _service_errors(request, error)
+    else:
+        messages.success(request, _("The application was withdrawn."))
+    return redirect(application)
+
+
+@login_required
+@require_POST
+def application_transition(request, pk):
+    application = selectors.get_application_for_user(request.user, pk, action="manage")
+    targets = [
+        (to, t)
+        for to, t in workflow.allowed_targets(application.status, workflow.LEAD)
+        if to not in workflow.SPECIAL_TARGETS
+    ]
+    form = TransitionForm(request.POST, targets=targets)
+    if not form.is_valid():
+        messages.error(request, _("Please choose a valid next status."))
+        return redirect(application)
+    try:
+        services.application_transition(
+            application=application,
+            to_status=form.cleaned_data["to_status"],
+            by=request.user,
+            note=form.cleaned_data["note"],
+        )
+    except ValidationError as error:
+        _service_errors(request, error)
+    else:
+        messages.success(request, _("The status was changed."))
+    return redirect(application)
+
+
+@login_required
+def application_decide(request, pk):
+    application = selectors.get_application_for_user(request.user, pk, action="manage")
+    form = _decision_form(application, request.POST or None)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        approve = data["decision"] == "approve"
+        try:
+            preview = services.render_decision_message(
+                template_text=data["message"],
+                application=application,
+                amount=data["amount"] if approve else None,
+                due_date=(data["due_date"] or services.default_due_date(application))
+                if approve
+                else None,
+            )
+            if "confirm" in request.POST:
+                services.application_decide(
+                    application=application,
+                    approve=approve,
+                    by=request.user,
+                    amount=data["amount"] if approve else None,
+                    due_date=data["due_date"],
+                    message=preview,
+                )
+                messages.success(request, _("The decision is saved and the applicant informed."))
+                return redirect(application)
+        except ValidationError as error:
+            form.add_error(None, error)
+            preview = None
+    return render(
+        request,
+        "actionfund/decision.html",
+        {"application": application, "form": form, "preview": preview},
+    )
+
+
+@login_required
+@require_POST
+def jury_assign(request, pk):
+    application = selectors.get_application_for_user(request.user, pk, action="manage")
+    form = JuryAssignForm(request.POST, jurors=selectors.jurors())
+    if form.is_valid():
+        try:
+            services.jury_assign(
+                application=application, jurors=form.cleaned_data["jurors"], by=request.user
+            )
+        except ValidationError as error:
+            _service_errors(request, error)
+        else:
+            messages.success(request, _("The jury members were assigned."))
+    else:
+        messages.error(request, _("Please choose at least one jury member."))
+    return redirect(application)
+
+
+@login_required
+@require_POST
+def jury_unassign(request, pk, user_pk):
+    application = selectors.get_application_for_user(request.user, pk, action="manage")
+    juror = get_object_or_404(User, pk=user_pk)
+    services.jury_unassign(application=application, juror=juror, by=request.user)
+    messages.success(request, _("The assignment was removed."))
+    return redirect(application)
+
+
+@login_required
+def application_score(request, pk):
+    application = selectors.get_application_for_user(request.user, pk, action="score")
+    existing = {s.criterion_id: s for s in application.scores.filter(juror=request.user)}
+    form = ScoreForm(
+        request.POST or None,
+        criteria=application.call.criteria.all(),
+        max_score=application.call.max_score,
+        existing=existing,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.scores_save(application=application, juror=request.user, values=form.values())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your scores are saved."))
+            return redirect("actionfund:jury_list")
+    return render(
+        request,
+        "actionfund/score.html",
+        {
+            "application": application,
+            "form": form,
+            "lines": application.budget_lines.all(),
+            "total": selectors.budget_total(application),
+            "ceiling": selectors.ceiling_for(application),
+            "partners": application.partners.order_by("name"),
+            "attachments": application.attachments.all(),
+            "events": timeline_for(
+                organisation=application.organisation, user=request.user, limit=30
+            ),
+        },
+    )
+
+
+# --- files ------------------------------------------------------------------------------
+
+
+def _file_response(request, stored, application, action):
+    audit_log(
+        actor=request.user,
+        action=action,
+        target=application,
+        organisation=application.organisation,
+        changes={"file": stored.original_name},
+    )
+    return FileResponse(
+        stored.file.open("rb"),
+        as_attachment=True,
+        filename=stored.original_name,
+        content_type=stored.content_type,
+    )
+
+
+@login_required
+def attachment_download(request, pk, attachment_pk):
+    application = selectors.get_application_for_user(request.user, pk)
+    attachment = get_object_or_404(application.attachments, pk=attachment_pk)
+    return _file_response(request, attachment, application, "actionfund.attachment.downloaded")
+
+
+@login_required
+@require_POST
+def attachment_delete(request, pk, attachment_pk):
+    application = selectors.get_application_for_user(request.user, pk, action="edit")
+    attachment = get_object_or_404(application.attachments, pk=attachment_pk)
+    services.attachment_delete(attachment=attachment, by=request.user)
+    messages.success(request, _("The file was removed."))
+    return redirect("actionfund:application_edit", application.pk, "attachments")
+
+
+@login_required
+def receipt_download(request, pk, receipt_pk):
+    application = selectors.get_application_for_user(request.user, pk)
+    if not permissions.can_view_agreement(request.user, application):
+        raise Http404
+    proof = get_object_or_404(ProofOfUse, application=application)
+    receipt = get_object_or_404(proof.receipts, pk=receipt_pk)
+    return _file_response(request, receipt, application, "actionfund.receipt.downloaded")
+
+
+@login_required
+@require_POST
+def agreement_request(request, pk):
+    application = selectors.get_application_for_user(request.user, pk)
+    if not permissions.can_view_agreement(request.user, application):
+        raise Http404
+    try:
+        document = services.agreement_request(application=application, by=request.user)
+    except ValidationError as error:
+        _service_errors(request, error)
+        return redirect(application)
+    return redirect("document_detail", document.pk)
+
+
+# --- money ------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def payment_add(request, pk):
+    application = selectors.get_application_for_user(request.user, pk, action="manage")
+    form = PaymentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.payment_record(application=application, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _service_errors(request, error)
+        else:
+            messages.success(request, _("The payment was recorded."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect(application)
+
+
+@login_required
+@require_POST
+def return_add(request, pk):
+    application = selectors.get_application_for_user(request.user, pk, action="manage")
+    form = ReturnForm(request.POST)
+    if form.is_valid():
+        try:
+            services.return_record(application=application, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _service_errors(request, error)
+        else:
+            messages.success(request, _("The repayment was recorded."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect(application)
+
+
+@login_required
+def call_ranking(request, pk):
+    call = selectors.get_call_for_user(request.user, pk)
+    if not permissions.is_fund_lead(request.user):
+        raise PermissionDenied
+    form = BatchDecisionForm(request.POST or None)
+    previews = []
+    if request.method == "POST" and form.is_valid():
+        ids = {int(v) for v in request.POST.getlist("selected") if v.isdigit()}
+        # Decided in ranking order: when the money runs out, the best-ranked got it first.
+        selected = [
+            a
+            for a in selectors.ranking(call)
+            if a.pk in ids and a.status in (Status.SUBMITTED, Status.IN_REVIEW)
+        ]
+        approve = form.cleaned_data["decision"] == "approve"
+        template_text = form.cleaned_data["message"] or (
+            call.decision_approved_template if approve else call.decision_rejected_template
+        )
+        if not selected:
+            messages.error(request, _("Please select at least one application."))
+        else:
+            try:
+                for application in selected:
+                    due = services.default_due_date(application) if approve else None
+                    text = services.render_decision_message(
+                        template_text=template_text,
+                        application=application,
+                        amount=application.requested_amount if approve else None,
+                        due_date=due,
+                    )
+                    previews.append((application, text))
+            except ValidationError as error:
+                form.add_error("message", error)
+                previews = []
+            if previews and "confirm" in request.POST:
+                done = 0
+                for application, text in previews:
+                    try:
+                        services.application_decide(
+                            application=application,
+                            approve=approve,
+                            by=request.user,
+                            amount=application.requested_amount if approve else None,
+                            message=text,
+                        )
+                        done += 1
+                    except ValidationError as error:
+                        for message in error.messages:
+                            messages.error(request, f"{application.reference}: {message}")
+                if done:
+                    messages.success(
+                        request, _("%(count)s decisions saved and sent.") % {"count": done}
+                    )
+                return redirect("actionfund:call_ranking", call.pk)
+    return render(
+        request,
+        "actionfund/ranking.html",
+        {
+            "call": call,
+            "applications": selectors.ranking(call),
+            "ledger": selectors.call_ledger(call),
+            "criteria": call.criteria.all(),
+            "form": form,
+            "previews": previews,
+            "selected_ids": {a.pk for a, _text in previews},
+            "decidable": {Status.SUBMITTED, Status.IN_REVIEW},
+        },
+    )
+
+
+@login_required
+def call_ledger(request, pk):
+    call = selectors.get_call_for_user(request.user, pk)
+    if not permissions.is_fund_staff(request.user):
+        raise PermissionDenied
+    return render(
+        request,
+        "actionfund/ledger.html",
+        {"call": call, "ledger": selectors.call_ledger(call), "rows": selectors.ledger_rows(call)},
+    )
+
+
+# --- proof of use -----------------------------------------------------------------------
+
+
+@login_required
+def proof_edit(request, pk):
+    application = selectors.get_application_for_user(request.user, pk, action="proof")
+    proof = ProofOfUse.objects.filter(application=application).first()
+    lines = list(application.budget_lines.all())
+    existing = {s.budget_line_id: s.amount for s in proof.spending.all()} if proof else {}
+    form = ProofForm(
+        request.POST or None,
+        lines=lines,
+        existing=existing,
+        initial={"report": proof.report if proof else ""},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.proof_save(
+                application=application,
+                report=form.cleaned_data["report"],
+                spending=form.spending(),
+                by=request.user,
+            )
+            if request.POST.get("action") == "submit":
+                services.proof_submit(application=application, by=request.user)
+                messages.success(request, _("Thank you! Your proof of use has been submitted."))
+                return redirect(application)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your proof of use is saved as a draft."))
+            return redirect("actionfund:proof_edit", application.pk)
+    return render(
+        request,
+        "actionfund/proof.html",
+        {
+            "application": application,
+            "proof": proof,
+            "form": form,
+            "receipt_form": ReceiptForm(),
+            "receipts": proof.receipts.all() if proof else [],
+        },
+    )
+
+
+@login_required
+@require_POST
+def receipt_add(request, pk):
+    application = selectors.get_application_for_user(request.user, pk, action="proof")
+    form = ReceiptForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.receipt_add(
+                application=application, upload=form.cleaned_data["file"], by=request.user
+            )
+        except ValidationError as error:
+            _service_errors(request, error)
+        else:
+            messages.success(request, _("The receipt was added."))
+    else:
+        for error in form.errors.get("file", []):
+            messages.error(request, error)
+    return redirect("actionfund:proof_edit", application.pk)
+
+
+@login_required
+@require_POST
+def proof_review(request, pk):
+    application = selectors.get_application_for_user(request.user, pk, action="manage")
+    form = ProofReviewForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(application)
+    try:
+        services.proof_decide(
+            application=application,
+            accept=form.cleaned_data["decision"] == "accept",
+            note=form.cleaned_data["note"],
+            by=request.user,
+        )
+    except ValidationError as error:
+        _service_errors(request, error)
+    else:
+        messages.success(request, _("The review is saved and the applicant informed."))
+    return redirect(application)
+
+
+# --- export -----------------------------------------------------------------------------
+
+FILTER_KEYS = ("q", "call", "status", "district")
+
+
+@login_required
+@require_POST
+@sensitive
+def export_create(request):
+    if not permissions.can_export(request.user):
+        raise PermissionDenied
+    form = ExportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please choose a format."))
+        return redirect("actionfund:application_list")
+    # Stored as JSON: NUL bytes would reach PostgreSQL as a server error.
+    filters = {
+        k: request.POST.get(k, "").replace("\x00", "")[:100]
+        for k in FILTER_KEYS
+        if request.POST.get(k)
+    }
+    job = services.export_request(by=request.user, filters=filters, fmt=form.cleaned_data["format"])
+    return redirect("actionfund:export_detail", job.uuid)
+
+
+def _get_export_for_user(user, uuid) -> ExportJob:
+    job = get_object_or_404(ExportJob, uuid=uuid)
+    if job.requested_by_id != user.pk or not permissions.can_export(user):
+        raise Http404
+    return job
+
+
+@login_required
+def export_detail(request, uuid):
+    job = _get_export_for_user(request.user, uuid)
+    template = "actionfund/export_status.html" if request.htmx else "actionfund/export_detail.html"
+    return render(request, template, {"job": job})
+
+
+@login_required
+@sensitive
+def export_download(request, uuid):
+    job = _get_export_for_user(request.user, uuid)
+    if job.status != ExportJob.JobStatus.DONE or not job.file:
+        raise Http404
+    audit_log(actor=request.user, action="actionfund.export.downloaded", target=job)
+    content_type = (
+        "text/csv"
+        if job.format == ExportJob.Format.CSV
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    return FileResponse(
+        job.file.open("rb"),
+        as_attachment=True,
+        filename=job.download_name,
+        content_type=content_type,
+    )

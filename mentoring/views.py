@@ -1,7 +1,786 @@
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from ikmo.subprojects import SubProject
+from organisations.models import Membership, Organisation
+from organisations.selectors import get_organisation_for_user
+
+from . import permissions, selectors, services
+from .forms import (
+    AttendanceForm,
+    ContactFilterForm,
+    ContactStatusForm,
+    CooperationContactForm,
+    EventForm,
+    EventOutcomeForm,
+    EventRegistrationForm,
+    FollowUpTaskForm,
+    MentorOfferForm,
+    MentorRequestForm,
+    PartnerSearchForm,
+    TandemCloseForm,
+    TandemDeclineForm,
+    TandemEvaluationForm,
+    TandemMeetingForm,
+    TandemPlanForm,
+    TandemProposeForm,
+)
+from .matching import rank
+from .models import MO_KINDS, Event, MentorOffer, MentorRequest, Tandem
+
+
+def _service_errors(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def _staff_only(user) -> None:
+    # Internal pages answer 404 to everyone else: their existence is nobody else's business.
+    if not permissions.is_mentoring_staff(user):
+        raise Http404
 
 
 def home(request):
-    return render(request, "mentoring/home.html", {"subproject": SubProject.MENTORING})
+    """The sub-project's start page: what it offers, and for signed-in people their next steps."""
+    user = request.user
+    context = {"subproject": SubProject.MENTORING}
+    if permissions.is_mentoring_staff(user):
+        now = timezone.now()
+        stale = selectors.tandems_due_for_nudge(
+            today=timezone.localdate(), weeks=services.nudge_weeks()
+        )
+        context["staff"] = {
+            "open_requests": MentorRequest.objects.filter(status=MentorRequest.Status.OPEN).count(),
+            "proposed": Tandem.objects.filter(status=Tandem.Status.PROPOSED).count(),
+            "active": Tandem.objects.filter(status=Tandem.Status.ACTIVE).count(),
+            "quiet": stale.count(),
+            "offers": selectors.available_offers().count(),
+            "upcoming": selectors.events_for_user(user)
+            .filter(starts_at__gte=now)
+            .order_by("starts_at")[:5],
+            "tasks": selectors.open_tasks_for(user)[:10],
+        }
+    elif user.is_authenticated:
+        memberships = list(
+            user.memberships.filter(
+                status=Membership.Status.ACTIVE,
+                organisation__status=Organisation.Status.APPROVED,
+                organisation__kind__in=MO_KINDS,
+            )
+            .select_related("organisation")
+            .order_by("organisation__name")
+        )
+        org_ids = [m.organisation_id for m in memberships]
+        offers = {
+            o.organisation_id: o for o in MentorOffer.objects.filter(organisation__in=org_ids)
+        }
+        requests_ = {
+            r.organisation_id: r
+            for r in MentorRequest.objects.filter(
+                organisation__in=org_ids, status=MentorRequest.Status.OPEN
+            )
+        }
+        rows = []
+        for membership in memberships:
+            organisation = membership.organisation
+            rows.append(
+                {
+                    "organisation": organisation,
+                    "is_admin": membership.role == Membership.Role.ADMIN,
+                    "offer": offers.get(organisation.pk),
+                    "request": requests_.get(organisation.pk),
+                }
+            )
+        context["member"] = {
+            "rows": rows,
+            "tandems": selectors.tandems_for_user(user).exclude(status=Tandem.Status.DECLINED)[:10],
+            "upcoming": selectors.events_for_user(user)
+            .filter(starts_at__gte=timezone.now())
+            .order_by("starts_at")[:5],
+        }
+    return render(request, "mentoring/home.html", context)
+
+
+# Partner brokering ---------------------------------------------------------------------------
+
+
+@login_required
+def contact_list(request):
+    _staff_only(request.user)
+    contacts = selectors.contacts_for_user(request.user)
+    filters = ContactFilterForm(request.GET or None)
+    if filters.is_valid():
+        data = filters.cleaned_data
+        if data["q"].strip():
+            q = data["q"].strip()
+            contacts = contacts.filter(
+                Q(organisation__name__icontains=q)
+                | Q(partner__name__icontains=q)
+                | Q(contact_person__icontains=q)
+            )
+        if data["status"]:
+            contacts = contacts.filter(status=data["status"])
+        if data["field"]:
+            contacts = contacts.filter(field_of_work=data["field"])
+        if data["district"]:
+            contacts = contacts.filter(partner__district=data["district"])
+    page = Paginator(contacts, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "mentoring/contact_list.html",
+        {"page": page, "filters": filters, "query": query.urlencode()},
+    )
+
+
+@login_required
+def contact_create(request):
+    _staff_only(request.user)
+    initial = {}
+    for key in ("organisation", "partner"):
+        if request.GET.get(key, "").isdigit():
+            initial[key] = request.GET[key]
+    form = CooperationContactForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        contact = services.contact_create(form=form, by=request.user)
+        messages.success(request, _("The cooperation contact has been recorded."))
+        return redirect(contact)
+    return render(request, "mentoring/contact_form.html", {"form": form})
+
+
+@login_required
+def contact_detail(request, pk):
+    contact = selectors.get_contact_for_user(request.user, pk)
+    choices = services.contact_next_statuses(contact)
+    return render(
+        request,
+        "mentoring/contact_detail.html",
+        {
+            "contact": contact,
+            "history": selectors.contact_history(contact),
+            "status_form": ContactStatusForm(choices=choices) if choices else None,
+            "can_delete": permissions.can_delete_contact(request.user),
+        },
+    )
+
+
+@login_required
+def contact_edit(request, pk):
+    contact = selectors.get_contact_for_user(request.user, pk)
+    form = CooperationContactForm(request.POST or None, instance=contact)
+    if request.method == "POST" and form.is_valid():
+        services.contact_update(form=form, by=request.user)
+        messages.success(request, _("The cooperation contact has been saved."))
+        return redirect(contact)
+    return render(request, "mentoring/contact_form.html", {"form": form, "contact": contact})
+
+
+@login_required
+@require_POST
+def contact_status(request, pk):
+    contact = selectors.get_contact_for_user(request.user, pk)
+    form = ContactStatusForm(request.POST, choices=services.contact_next_statuses(contact))
+    if not form.is_valid():
+        messages.error(request, _("Please choose one of the offered statuses."))
+        return redirect(contact)
+    try:
+        services.contact_change_status(
+            contact=contact,
+            to_status=form.cleaned_data["status"],
+            note=form.cleaned_data["note"],
+            by=request.user,
+        )
+        messages.success(request, _("The status has been updated."))
+    except ValidationError as error:
+        _service_errors(request, error)
+    return redirect(contact)
+
+
+@login_required
+@require_POST
+def contact_delete(request, pk):
+    contact = selectors.get_contact_for_user(request.user, pk)
+    if not permissions.can_delete_contact(request.user):
+        raise PermissionDenied
+    services.contact_delete(contact=contact, by=request.user)
+    messages.success(request, _("The cooperation contact has been deleted."))
+    return redirect("mentoring:contact_list")
+
+
+@login_required
+def partner_search(request):
+    _staff_only(request.user)
+    form = PartnerSearchForm(request.GET or None)
+    partners = None
+    if form.is_valid():
+        partners = selectors.partner_search(
+            district=form.cleaned_data["district"], field=form.cleaned_data["field"]
+        )
+        field = form.cleaned_data["field"]
+        partners = list(partners)
+        for partner in partners:
+            # One row per MO, however many contacts it has with this partner.
+            seen = {}
+            for contact in partner.cooperations:
+                if field is not None and contact.field_of_work_id != field.pk:
+                    continue
+                seen.setdefault(contact.organisation_id, contact)
+            partner.cooperating = list(seen.values())
+    return render(request, "mentoring/partner_search.html", {"form": form, "partners": partners})
+
+
+# Expert rounds and network events ----------------------------------------------------------
+
+
+@login_required
+def event_list(request):
+    user = request.user
+    events = selectors.events_for_user(user)
+    show = request.GET.get("show", "upcoming")
+    now = timezone.now()
+    if show == "past":
+        events = events.filter(starts_at__lt=now).order_by("-starts_at")
+    else:
+        show = "upcoming"
+        events = events.filter(starts_at__gte=now).order_by("starts_at")
+    kind = request.GET.get("kind", "")
+    if kind in Event.Kind.values:
+        events = events.filter(kind=kind)
+    page = Paginator(events, 20).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "mentoring/event_list.html",
+        {
+            "page": page,
+            "query": query.urlencode(),
+            "show": show,
+            "kind": kind,
+            "kinds": Event.Kind.choices,
+            "can_manage": permissions.can_manage_events(user),
+        },
+    )
+
+
+@login_required
+def event_create(request):
+    if not permissions.can_manage_events(request.user):
+        raise Http404
+    form = EventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        event = services.event_save(form=form, by=request.user)
+        messages.success(request, _("The event has been created."))
+        return redirect(event)
+    return render(request, "mentoring/event_form.html", {"form": form})
+
+
+@login_required
+def event_edit(request, pk):
+    event = selectors.get_event_for_user(request.user, pk)
+    if not permissions.can_manage_events(request.user):
+        raise PermissionDenied
+    form = EventForm(request.POST or None, instance=event)
+    if request.method == "POST" and form.is_valid():
+        services.event_save(form=form, by=request.user)
+        messages.success(request, _("The event has been saved."))
+        return redirect(event)
+    return render(request, "mentoring/event_form.html", {"form": form, "event": event})
+
+
+@login_required
+def event_detail(request, pk):
+    user = request.user
+    event = selectors.get_event_for_user(user, pk)
+    invited = list(event.invited_organisations.order_by("kind", "name"))
+    invited_ids = {o.pk for o in invited}
+    registrable = permissions.registrable_organisations(user, event, invited_ids)
+    own_registration = (
+        event.registrations.filter(person=user).select_related("organisation").first()
+    )
+    context = {
+        "event": event,
+        "own_registration": own_registration,
+        "registration_open": permissions.registration_is_open(event),
+        "register_form": EventRegistrationForm(organisations=registrable) if registrable else None,
+        "can_manage": permissions.can_manage_events(user),
+    }
+    if permissions.can_view_attendance(user, event):
+        registrations = list(selectors.registrations_of(event))
+        attendance = list(selectors.attendance_of(event))
+        present = {a.person_id for a in attendance if a.person_id}
+        for registration in registrations:
+            registration.attended = registration.person_id in present
+        context.update(
+            {
+                "invited": invited,
+                "registrations": registrations,
+                "attendance": attendance,
+                "attendance_orgs": len({a.organisation_id for a in attendance}),
+                "attendance_form": AttendanceForm(),
+                "outcome_form": EventOutcomeForm(initial={"minutes": event.minutes}),
+                "tasks": selectors.tasks_of(event),
+                "task_form": FollowUpTaskForm(),
+                "has_started": event.starts_at <= timezone.now(),
+            }
+        )
+    return render(request, "mentoring/event_detail.html", context)
+
+
+@login_required
+@require_POST
+def event_register(request, pk):
+    event = selectors.get_event_for_user(request.user, pk)
+    form = EventRegistrationForm(
+        request.POST, organisations=permissions.registrable_organisations(request.user, event)
+    )
+    if not form.is_valid():
+        messages.error(request, _("Please choose the organisation you come for."))
+        return redirect(event)
+    try:
+        services.event_register(
+            event=event, person=request.user, organisation=form.cleaned_data["organisation"]
+        )
+        messages.success(request, _("You are registered. We have sent you a confirmation."))
+    except ValidationError as error:
+        _service_errors(request, error)
+    return redirect(event)
+
+
+@login_required
+@require_POST
+def event_unregister(request, pk):
+    event = selectors.get_event_for_user(request.user, pk)
+    registration = event.registrations.filter(person=request.user).first()
+    if registration is None:
+        raise Http404
+    try:
+        services.event_unregister(registration=registration, by=request.user)
+        messages.success(request, _("Your registration has been cancelled."))
+    except ValidationError as error:
+        _service_errors(request, error)
+    return redirect(event)
+
+
+def _managed_event(request, pk):
+    event = selectors.get_event_for_user(request.user, pk)
+    if not permissions.can_manage_events(request.user):
+        raise Http404
+    return event
+
+
+@login_required
+@require_POST
+def event_attendance_add(request, pk):
+    event = _managed_event(request, pk)
+    try:
+        if "registrations" in request.POST:
+            ids = [int(v) for v in request.POST.getlist("registrations") if v.isdigit()]
+            added = services.attendance_from_registrations(
+                event=event, registration_ids=ids, by=request.user
+            )
+            messages.success(request, _("%(count)s people marked as present.") % {"count": added})
+        else:
+            form = AttendanceForm(request.POST)
+            if not form.is_valid():
+                messages.error(
+                    request, _("Please choose the organisation and enter the person's name.")
+                )
+                return redirect(f"{event.get_absolute_url()}#attendance")
+            services.attendance_record(
+                event=event,
+                organisation=form.cleaned_data["organisation"],
+                name=form.cleaned_data["name"],
+                by=request.user,
+            )
+            messages.success(request, _("The attendance has been recorded."))
+    except ValidationError as error:
+        _service_errors(request, error)
+    return redirect(f"{event.get_absolute_url()}#attendance")
+
+
+@login_required
+@require_POST
+def event_attendance_remove(request, pk, attendance_pk):
+    event = _managed_event(request, pk)
+    attendance = event.attendances.filter(pk=attendance_pk).first()
+    if attendance is None:
+        raise Http404
+    services.attendance_remove(attendance=attendance, by=request.user)
+    messages.success(request, _("Removed from the attendance list."))
+    return redirect(f"{event.get_absolute_url()}#attendance")
+
+
+@login_required
+@require_POST
+def event_outcome(request, pk):
+    event = _managed_event(request, pk)
+    form = EventOutcomeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please write down the minutes (20,000 characters at most)."))
+        return redirect(event)
+    try:
+        services.event_record_outcome(
+            event=event, minutes=form.cleaned_data["minutes"], by=request.user
+        )
+        messages.success(request, _("The minutes have been saved; the event counts as held."))
+    except ValidationError as error:
+        _service_errors(request, error)
+    return redirect(event)
+
+
+@login_required
+@require_POST
+def event_cancel(request, pk):
+    event = _managed_event(request, pk)
+    try:
+        services.event_cancel(event=event, by=request.user)
+        messages.success(request, _("The event is cancelled; registered people are informed."))
+    except ValidationError as error:
+        _service_errors(request, error)
+    return redirect(event)
+
+
+@login_required
+@require_POST
+def task_add(request, pk):
+    event = _managed_event(request, pk)
+    form = FollowUpTaskForm(request.POST)
+    if form.is_valid():
+        services.task_add(event=event, form=form, by=request.user)
+        messages.success(request, _("The task has been added."))
+    else:
+        messages.error(request, _("Please describe the task (300 characters at most)."))
+    return redirect(f"{event.get_absolute_url()}#tasks")
+
+
+@login_required
+@require_POST
+def task_toggle(request, pk, task_pk):
+    event = _managed_event(request, pk)
+    task = event.tasks.filter(pk=task_pk).first()
+    if task is None:
+        raise Http404
+    services.task_set_done(task=task, done=not task.is_done, by=request.user)
+    return redirect(f"{event.get_absolute_url()}#tasks")
+
+
+# Mentoring tandems ---------------------------------------------------------------------------
+
+
+@login_required
+def offer_edit(request, org_pk):
+    organisation = get_organisation_for_user(request.user, org_pk)
+    if not permissions.can_offer_mentoring(request.user, organisation):
+        raise PermissionDenied
+    offer = MentorOffer.objects.filter(organisation=organisation).first()
+    form = MentorOfferForm(request.POST or None, instance=offer)
+    if request.method == "POST" and form.is_valid():
+        services.offer_save(form=form, organisation=organisation, by=request.user)
+        messages.success(request, _("Thank you! Your mentoring offer has been saved."))
+        return redirect("mentoring:home")
+    return render(
+        request,
+        "mentoring/offer_form.html",
+        {"form": form, "organisation": organisation, "offer": offer},
+    )
+
+
+@login_required
+def request_edit(request, org_pk):
+    organisation = get_organisation_for_user(request.user, org_pk)
+    if not permissions.can_request_mentoring(request.user, organisation):
+        raise PermissionDenied
+    current = MentorRequest.objects.filter(
+        organisation=organisation, status=MentorRequest.Status.OPEN
+    ).first()
+    initial = {} if current else {"district": organisation.district_id}
+    form = MentorRequestForm(request.POST or None, instance=current, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_save(form=form, organisation=organisation, by=request.user)
+            messages.success(
+                request, _("Thank you! The IKMO team will suggest a mentor organisation.")
+            )
+            return redirect("mentoring:home")
+        except ValidationError as error:
+            _service_errors(request, error)
+    return render(
+        request,
+        "mentoring/request_form.html",
+        {"form": form, "organisation": organisation, "mentor_request": current},
+    )
+
+
+@login_required
+@require_POST
+def request_withdraw(request, pk):
+    mentor_request = selectors.get_request_for_user(request.user, pk)
+    if not permissions.can_request_mentoring(request.user, mentor_request.organisation):
+        raise PermissionDenied
+    try:
+        services.request_withdraw(mentor_request=mentor_request, by=request.user)
+        messages.success(request, _("Your request has been withdrawn."))
+    except ValidationError as error:
+        _service_errors(request, error)
+    return redirect("mentoring:home")
+
+
+@login_required
+def match_list(request):
+    _staff_only(request.user)
+    requests = list(selectors.open_requests())
+    offers = list(selectors.available_offers())
+    for mentor_request in requests:
+        need = selectors.request_profile(mentor_request)
+        candidates = [
+            (offer, selectors.offer_profile(offer))
+            for offer in offers
+            if offer.organisation_id != mentor_request.organisation_id
+        ]
+        matches = rank(need, candidates)
+        mentor_request.best = matches[0] if matches else None
+        mentor_request.match_count = len(matches)
+    return render(
+        request, "mentoring/match_list.html", {"requests": requests, "offer_count": len(offers)}
+    )
+
+
+@login_required
+def match(request, pk):
+    _staff_only(request.user)
+    mentor_request = selectors.get_request_for_user(request.user, pk)
+    suggestions = (
+        selectors.suggestions_for(mentor_request)
+        if mentor_request.status == MentorRequest.Status.OPEN
+        else []
+    )
+    return render(
+        request,
+        "mentoring/match.html",
+        {
+            "mentor_request": mentor_request,
+            "need": selectors.request_profile(mentor_request),
+            "suggestions": suggestions,
+            "can_confirm": permissions.can_confirm_tandems(request.user),
+            "tandems": mentor_request.tandems.select_related("mentor").order_by("-created_at"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def tandem_propose(request, pk):
+    _staff_only(request.user)
+    mentor_request = selectors.get_request_for_user(request.user, pk)
+    if not permissions.can_confirm_tandems(request.user):
+        raise PermissionDenied
+    form = TandemProposeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please choose one of the suggested mentors."))
+        return redirect(mentor_request)
+    suggestions = {m.candidate.pk: m for m in selectors.suggestions_for(mentor_request)}
+    chosen = suggestions.get(form.cleaned_data["offer"])
+    if chosen is None:
+        messages.error(request, _("This mentor is no longer available for this request."))
+        return redirect(mentor_request)
+    try:
+        tandem = services.tandem_propose(
+            mentor_request=mentor_request,
+            offer=chosen.candidate,
+            by=request.user,
+            goals=form.cleaned_data["goals"],
+            score=chosen.score,
+        )
+    except ValidationError as error:
+        _service_errors(request, error)
+        return redirect(mentor_request)
+    messages.success(request, _("Tandem proposed. Both organisations' admins are asked to accept."))
+    return redirect(tandem)
+
+
+@login_required
+def tandem_list(request):
+    tandems = selectors.tandems_for_user(request.user)
+    status = request.GET.get("status", "")
+    if status in Tandem.Status.values:
+        tandems = tandems.filter(status=status)
+    page = Paginator(tandems, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "mentoring/tandem_list.html",
+        {
+            "page": page,
+            "query": query.urlencode(),
+            "status": status,
+            "statuses": Tandem.Status.choices,
+            "is_staff": permissions.is_mentoring_staff(request.user),
+        },
+    )
+
+
+@login_required
+def tandem_detail(request, pk):
+    user = request.user
+    tandem = selectors.get_tandem_for_user(user, pk)
+    admin_sides = permissions.admin_sides_of(user, tandem)
+    evaluations = list(selectors.evaluations_of(tandem))
+    evaluated = {e.organisation_id for e in evaluations}
+    context = {
+        "tandem": tandem,
+        "meetings": selectors.meetings_of(tandem),
+        "evaluations": evaluations,
+        "answer_sides": [o for o in admin_sides if not tandem.has_accepted(o)]
+        if tandem.status == Tandem.Status.PROPOSED
+        else [],
+        "evaluate_sides": [o for o in admin_sides if o.pk not in evaluated]
+        if tandem.is_finished
+        else [],
+        "can_edit_plan": permissions.can_edit_tandem_plan(user, tandem),
+        "can_log": permissions.can_log_meeting(user, tandem),
+        "can_close": permissions.can_close_tandem(user, tandem),
+        "meeting_form": TandemMeetingForm(tandem=tandem),
+        "close_form": TandemCloseForm(),
+        "decline_form": TandemDeclineForm(),
+        "is_staff": permissions.is_mentoring_staff(user),
+    }
+    return render(request, "mentoring/tandem_detail.html", context)
+
+
+def _answering_side(request, tandem):
+    """The organisation an admin answers for (they might be admin of both sides)."""
+    sides = {o.pk: o for o in permissions.admin_sides_of(request.user, tandem)}
+    try:
+        return sides[int(request.POST.get("organisation", ""))]
+    except (KeyError, ValueError):
+        raise PermissionDenied from None
+
+
+@login_required
+@require_POST
+def tandem_accept(request, pk):
+    tandem = selectors.get_tandem_for_user(request.user, pk)
+    organisation = _answering_side(request, tandem)
+    try:
+        tandem = services.tandem_accept(tandem=tandem, organisation=organisation, by=request.user)
+        if tandem.status == Tandem.Status.ACTIVE:
+            messages.success(request, _("Both organisations have accepted: the tandem is active."))
+        else:
+            messages.success(
+                request, _("Thank you! The tandem starts when the other organisation accepts.")
+            )
+    except ValidationError as error:
+        _service_errors(request, error)
+    return redirect(tandem)
+
+
+@login_required
+@require_POST
+def tandem_decline(request, pk):
+    tandem = selectors.get_tandem_for_user(request.user, pk)
+    organisation = _answering_side(request, tandem)
+    form = TandemDeclineForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        services.tandem_decline(
+            tandem=tandem, organisation=organisation, by=request.user, reason=reason
+        )
+        messages.success(request, _("You have declined the tandem. The IKMO team is informed."))
+    except ValidationError as error:
+        _service_errors(request, error)
+    return redirect(tandem)
+
+
+@login_required
+def tandem_plan(request, pk):
+    tandem = selectors.get_tandem_for_user(request.user, pk)
+    if not permissions.can_edit_tandem_plan(request.user, tandem):
+        raise PermissionDenied
+    form = TandemPlanForm(request.POST or None, instance=tandem)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.tandem_update_plan(form=form, by=request.user)
+            messages.success(request, _("The goals and dates have been saved."))
+            return redirect(tandem)
+        except ValidationError as error:
+            _service_errors(request, error)
+    return render(request, "mentoring/tandem_plan.html", {"form": form, "tandem": tandem})
+
+
+@login_required
+def meeting_add(request, pk):
+    tandem = selectors.get_tandem_for_user(request.user, pk)
+    if not permissions.can_log_meeting(request.user, tandem):
+        raise PermissionDenied
+    form = TandemMeetingForm(request.POST or None, tandem=tandem)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_log(tandem=tandem, form=form, by=request.user)
+            messages.success(request, _("The meeting has been logged."))
+            return redirect(tandem)
+        except ValidationError as error:
+            _service_errors(request, error)
+    # A form with errors gets its own page, so nothing typed is lost.
+    return render(request, "mentoring/meeting_form.html", {"form": form, "tandem": tandem})
+
+
+@login_required
+@require_POST
+def tandem_close(request, pk):
+    tandem = selectors.get_tandem_for_user(request.user, pk)
+    if not permissions.can_close_tandem(request.user, tandem):
+        raise PermissionDenied
+    form = TandemCloseForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(tandem)
+    try:
+        services.tandem_close(
+            tandem=tandem,
+            status=form.cleaned_data["status"],
+            note=form.cleaned_data["note"],
+            by=request.user,
+        )
+        messages.success(request, _("The tandem has ended. Both sides are asked for feedback."))
+    except ValidationError as error:
+        _service_errors(request, error)
+    return redirect(tandem)
+
+
+@login_required
+def tandem_evaluate(request, pk, org_pk):
+    tandem = selectors.get_tandem_for_user(request.user, pk)
+    sides = {o.pk: o for o in permissions.admin_sides_of(request.user, tandem)}
+    organisation = sides.get(org_pk)
+    if organisation is None or not permissions.can_evaluate_tandem(
+        request.user, tandem, organisation
+    ):
+        raise PermissionDenied
+    form = TandemEvaluationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evaluation_submit(
+                tandem=tandem, organisation=organisation, form=form, by=request.user
+            )
+            messages.success(request, _("Thank you for your evaluation!"))
+            return redirect(tandem)
+        except ValidationError as error:
+            _service_errors(request, error)
+    return render(
+        request,
+        "mentoring/tandem_evaluate.html",
+        {"form": form, "tandem": tandem, "organisation": organisation},
+    )

@@ -1,7 +1,638 @@
-from django.shortcuts import render
+from datetime import timedelta
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import FileResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ikmo.audit import audit_log
+from ikmo.reauth import sensitive
 from ikmo.subprojects import SubProject
+from organisations.models import Organisation
+
+from . import permissions, rules, selectors, services
+from .forms import (
+    AttendanceForm,
+    ConsultationForm,
+    ContingentForm,
+    DocumentForm,
+    PlacementForm,
+    SeminarForm,
+    StatusForm,
+    TransitionForm,
+    VolunteerForm,
+)
+from .models import (
+    PLACEMENT_TRANSITIONS,
+    PlacementStatus,
+    ServiceProfile,
+    SiteStatus,
+)
+
+PAGE_SIZE = 25
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form, next to the fields it names."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            for item in errors:
+                message = item.message % item.params if item.params else item.message
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+def _service_messages(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def _render(request, template, context):
+    context.setdefault("desk_staff", permissions.is_desk_staff(request.user))
+    return render(request, template, context)
+
+
+def _page(request, qs):
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+# Home
 
 
 def home(request):
-    return render(request, "volunteering/home.html", {"subproject": SubProject.VOLUNTEERING})
+    user = request.user
+    context = {"subproject": SubProject.VOLUNTEERING}
+    if not user.is_authenticated:
+        return _render(request, "volunteering/home_public.html", context)
+    today = timezone.localdate()
+    context["today"] = today
+    if permissions.is_desk_staff(user):
+        profile_counts = dict(
+            ServiceProfile.objects.values_list("status").annotate(n=Count("pk")).order_by()
+        )
+        context.update(
+            staff=True,
+            status_counts=[
+                (label, profile_counts.get(value, 0), value) for value, label in SiteStatus.choices
+            ],
+            contingents=selectors.contingents_overview(user, year=today.year),
+            ending=selectors.placements_ending_between(
+                today, today + timedelta(days=rules.ending_notice_days())
+            ).order_by("end_date")[:10],
+            behind=[
+                p
+                for p in selectors.with_progress(selectors.active_placements(), today=today)
+                if p.progress.behind
+            ][:10],
+            follow_ups=selectors.follow_ups_due(user, today=today)[:10],
+            can_manage_contingents=permissions.can_manage_contingents(user),
+        )
+    else:
+        profiles = list(selectors.profiles_for_user(user))
+        placements = selectors.with_progress(
+            selectors.placements_for_user(user).exclude(status=PlacementStatus.CANCELLED)[:50],
+            today=today,
+        )
+        profiled = {p.organisation_id for p in profiles}
+        admin_orgs = permissions.admin_organisation_ids(user)
+        context.update(
+            profiles=profiles,
+            placements=placements,
+            can_register_interest=Organisation.objects.filter(pk__in=admin_orgs).exclude(
+                pk__in=profiled
+            ),
+        )
+    return _render(request, "volunteering/home.html", context)
+
+
+# Organisations
+
+
+@login_required
+def organisations(request):
+    if not permissions.is_desk_staff(request.user):
+        raise PermissionDenied
+    status = request.GET.get("status", "")
+    if status not in SiteStatus.values:
+        status = ""
+    page = _page(request, selectors.profiles_overview(request.user, status=status))
+    return _render(
+        request,
+        "volunteering/organisations.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": SiteStatus.choices,
+            "query": _query_without_page(request),
+        },
+    )
+
+
+@login_required
+def organisation(request, pk):
+    user = request.user
+    org = selectors.get_organisation_for_user(user, pk)
+    profile = selectors.profile_of(org)
+    today = timezone.localdate()
+    staff = permissions.is_desk_staff(user)
+    placements = selectors.placements_for_user(user).filter(
+        Q(site=org) | Q(contingent__carrier=org)
+    )
+    context = {
+        "organisation": org,
+        "profile": profile,
+        "history": profile.history.select_related("changed_by")[:20] if profile else [],
+        "documents": profile.documents.select_related("uploaded_by") if profile else [],
+        "consultations": selectors.consultations_for_user(user).filter(organisation=org)[:20]
+        if staff
+        else [],
+        "placements": selectors.with_progress(placements[:50], today=today),
+        "staff": staff,
+        "can_change_status": permissions.can_change_status(user, org),
+        "can_upload": permissions.can_upload_document(user, org),
+        "can_consult": permissions.can_log_consultation(user),
+    }
+    return _render(request, "volunteering/organisation.html", context)
+
+
+@login_required
+@require_POST
+def organisation_interest(request, pk):
+    org = selectors.get_organisation_for_user(request.user, pk)
+    if not (
+        permissions.is_desk_staff(request.user)
+        or org.pk in permissions.admin_organisation_ids(request.user)
+    ):
+        raise PermissionDenied
+    services.profile_register_interest(organisation=org, by=request.user)
+    messages.success(
+        request,
+        _("Thank you! The volunteer service desk will get in touch with %(name)s.")
+        % {"name": org.name},
+    )
+    return redirect("volunteering:organisation", pk=org.pk)
+
+
+@login_required
+def organisation_status(request, pk):
+    org = selectors.get_organisation_for_user(request.user, pk, action="status")
+    profile = selectors.profile_of(org)
+    initial = {}
+    if profile:
+        initial = {
+            "status": profile.status,
+            "carrier": profile.carrier,
+            "offers_fsj": profile.offers_fsj,
+            "offers_bfd": profile.offers_bfd,
+            "recognised_on": profile.recognised_on,
+            "places": profile.places,
+        }
+    form = StatusForm(request.POST or None, initial=initial, organisation=org)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.profile_change_status(organisation=org, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The status has been saved."))
+            return redirect("volunteering:organisation", pk=org.pk)
+    return _render(
+        request,
+        "volunteering/organisation_status.html",
+        {"organisation": org, "profile": profile, "form": form, "transitions": _transition_help()},
+    )
+
+
+def _transition_help():
+    from .models import SITE_TRANSITIONS
+
+    return [
+        (SiteStatus(s).label, [SiteStatus(t).label for t in targets])
+        for s, targets in SITE_TRANSITIONS.items()
+    ]
+
+
+@login_required
+def document_upload(request, pk):
+    org = selectors.get_organisation_for_user(request.user, pk, action="upload")
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.document_upload(
+                organisation=org,
+                title=form.cleaned_data["title"],
+                upload=form.cleaned_data["file"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error("file", message)
+        else:
+            messages.success(request, _("The document has been uploaded."))
+            return redirect("volunteering:organisation", pk=org.pk)
+    return _render(
+        request, "volunteering/document_upload.html", {"organisation": org, "form": form}
+    )
+
+
+@login_required
+def document_download(request, pk):
+    document = selectors.get_document_for_user(request.user, pk)
+    audit_log(
+        actor=request.user,
+        action="volunteering.document_downloaded",
+        target=document,
+        organisation=document.profile.organisation,
+    )
+    extension = document.file.name.rsplit(".", 1)[-1]
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=f"recognition-{document.pk}.{extension}",
+        content_type=document.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def document_delete(request, pk):
+    document = selectors.get_document_for_user(request.user, pk, action="delete")
+    org_pk = document.profile.organisation_id
+    services.document_delete(document=document, by=request.user)
+    messages.success(request, _("The document has been deleted."))
+    return redirect("volunteering:organisation", pk=org_pk)
+
+
+# Consultations
+
+
+@login_required
+def consultations(request):
+    if not permissions.is_desk_staff(request.user):
+        raise PermissionDenied
+    qs = selectors.consultations_for_user(request.user)
+    page = _page(request, qs)
+    return _render(
+        request,
+        "volunteering/consultations.html",
+        {"page": page, "query": _query_without_page(request), "today": timezone.localdate()},
+    )
+
+
+@login_required
+def consultation_new(request, pk):
+    org = selectors.get_organisation_for_user(request.user, pk, action="consult")
+    form = ConsultationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.consultation_log(organisation=org, data=form.cleaned_data, by=request.user)
+        messages.success(request, _("The consultation has been logged."))
+        return redirect("volunteering:organisation", pk=org.pk)
+    return _render(
+        request, "volunteering/consultation_form.html", {"organisation": org, "form": form}
+    )
+
+
+@login_required
+def consultation_edit(request, pk):
+    consultation = selectors.get_consultation_for_user(request.user, pk)
+    form = ConsultationForm(request.POST or None, instance=consultation)
+    if request.method == "POST" and form.is_valid():
+        # The form validated into the instance; the service writes it and the audit entry.
+        data = {f: form.cleaned_data[f] for f in form.Meta.fields}
+        consultation.refresh_from_db()
+        services.consultation_update(consultation=consultation, data=data, by=request.user)
+        messages.success(request, _("The consultation has been saved."))
+        return redirect("volunteering:organisation", pk=consultation.organisation_id)
+    return _render(
+        request,
+        "volunteering/consultation_form.html",
+        {"organisation": consultation.organisation, "form": form, "consultation": consultation},
+    )
+
+
+# Contingents
+
+
+@login_required
+def contingents(request):
+    user = request.user
+    if not permissions.can_view_contingents(user):
+        raise PermissionDenied
+    year = request.GET.get("year", "")
+    year = int(year) if year.isdigit() else None
+    form = None
+    if permissions.can_manage_contingents(user):
+        form = ContingentForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.contingent_save(form=form, by=user)
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("The contingent has been saved."))
+                return redirect("volunteering:contingents")
+    elif request.method == "POST":
+        raise PermissionDenied
+    return _render(
+        request,
+        "volunteering/contingents.html",
+        {
+            "contingents": selectors.contingents_overview(user, year=year),
+            "form": form,
+            "year": year,
+        },
+    )
+
+
+@login_required
+def contingent_edit(request, pk):
+    contingent = selectors.get_contingent_for_user(request.user, pk)
+    form = ContingentForm(request.POST or None, instance=contingent)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contingent_save(form=form, by=request.user)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The contingent has been saved."))
+            return redirect("volunteering:contingents")
+    return _render(
+        request,
+        "volunteering/contingent_form.html",
+        {"form": form, "contingent": contingent, "used": selectors.places_used(contingent)},
+    )
+
+
+# Placements
+
+
+@login_required
+def placements(request):
+    user = request.user
+    qs = selectors.placements_for_user(user)
+    status = request.GET.get("status", "")
+    if status in PlacementStatus.values:
+        qs = qs.filter(status=status)
+    else:
+        status = ""
+    today = timezone.localdate()
+    page = _page(request, qs)
+    page.object_list = selectors.with_progress(page.object_list, today=today)
+    return _render(
+        request,
+        "volunteering/placements.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": PlacementStatus.choices,
+            "query": _query_without_page(request),
+            "can_manage": permissions.can_manage_placements(user),
+        },
+    )
+
+
+@login_required
+def placement_new(request):
+    if not permissions.can_manage_placements(request.user):
+        raise PermissionDenied
+    initial = {}
+    if request.GET.get("site", "").isdigit():
+        initial["site"] = request.GET["site"]
+    volunteer_form = VolunteerForm(request.POST or None, prefix="v")
+    form = PlacementForm(request.POST or None, initial=initial, prefix="p")
+    if request.method == "POST" and volunteer_form.is_valid() & form.is_valid():
+        try:
+            placement = services.placement_create(
+                volunteer=volunteer_form.cleaned_data, placement=form.cleaned_data, by=request.user
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The placement has been planned and the place booked."))
+            return redirect(placement)
+    return _render(
+        request,
+        "volunteering/placement_form.html",
+        {"form": form, "volunteer_form": volunteer_form, "rules": _rules_help()},
+    )
+
+
+def _rules_help():
+    return [(label, rules.rules_for(value)) for value, label in [("fsj", "FSJ"), ("bfd", "BFD")]]
+
+
+@login_required
+def placement(request, pk):
+    user = request.user
+    obj = selectors.get_placement_for_user(user, pk)
+    today = timezone.localdate()
+    can_manage = permissions.can_manage_placements(user)
+    context = {
+        "placement": obj,
+        "progress": selectors.progress_of(obj, today=today),
+        "attendances": obj.attendances.select_related("seminar").order_by("seminar__start_date"),
+        "can_manage": can_manage,
+        "transitions": [PlacementStatus(s) for s in PLACEMENT_TRANSITIONS[obj.status]]
+        if can_manage
+        else [],
+        "can_erase": can_manage and obj.volunteer.anonymised_at is None and obj.is_closed,
+        "today": today,
+    }
+    return _render(request, "volunteering/placement.html", context)
+
+
+@login_required
+def placement_edit(request, pk):
+    obj = selectors.get_placement_for_user(request.user, pk, action="manage")
+    if obj.is_closed:
+        messages.error(request, _("A closed placement can no longer be changed."))
+        return redirect(obj)
+    volunteer_form = VolunteerForm(
+        request.POST or None, prefix="v", initial=VolunteerForm.initial_from(obj.volunteer)
+    )
+    form = PlacementForm(
+        request.POST or None,
+        prefix="p",
+        editing=True,
+        initial={
+            "start_date": obj.start_date,
+            "end_date": obj.end_date,
+            "weekly_hours": obj.weekly_hours,
+            "mentor_name": obj.mentor_name,
+            "mentor_email": obj.mentor_email,
+        },
+    )
+    if request.method == "POST" and volunteer_form.is_valid() & form.is_valid():
+        try:
+            services.placement_update(
+                placement=obj,
+                volunteer=volunteer_form.cleaned_data,
+                data=form.cleaned_data,
+                by=request.user,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The placement has been saved."))
+            return redirect(obj)
+    return _render(
+        request,
+        "volunteering/placement_form.html",
+        {"form": form, "volunteer_form": volunteer_form, "placement": obj, "rules": _rules_help()},
+    )
+
+
+@login_required
+@require_POST
+def placement_transition(request, pk):
+    obj = selectors.get_placement_for_user(request.user, pk, action="manage")
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please check the dates you entered."))
+        return redirect(obj)
+    try:
+        services.placement_transition(
+            placement=obj,
+            to_status=form.cleaned_data["status"],
+            by=request.user,
+            ended_on=form.cleaned_data.get("ended_on"),
+            reason=form.cleaned_data.get("reason", ""),
+        )
+    except ValidationError as error:
+        _service_messages(request, error)
+    else:
+        messages.success(
+            request,
+            _("The placement is now “%(status)s”.")
+            % {"status": PlacementStatus(form.cleaned_data["status"]).label},
+        )
+    return redirect(obj)
+
+
+@login_required
+@sensitive
+def volunteer_export(request, pk):
+    """The volunteer's stored data as JSON, for a request for access. Desk staff only."""
+    obj = selectors.get_placement_for_user(request.user, pk, action="manage")
+    audit_log(
+        actor=request.user,
+        action="volunteering.volunteer_exported",
+        target=obj,
+        organisation=obj.site,
+    )
+    response = JsonResponse(
+        selectors.volunteer_export(obj.volunteer),
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
+    )
+    response["Content-Disposition"] = f'attachment; filename="volunteer-{obj.volunteer_id}.json"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+@sensitive
+def volunteer_erase(request, pk):
+    obj = selectors.get_placement_for_user(request.user, pk, action="manage")
+    try:
+        services.volunteer_erase(volunteer=obj.volunteer, by=request.user)
+    except ValidationError as error:
+        _service_messages(request, error)
+    else:
+        messages.success(request, _("The volunteer's personal data has been erased."))
+    return redirect(obj)
+
+
+# Seminars
+
+
+@login_required
+def seminars(request):
+    user = request.user
+    if not (permissions.is_desk_staff(user) or permissions.organisation_ids(user)):
+        raise PermissionDenied
+    page = _page(request, selectors.seminars_for_user(user))
+    return _render(
+        request,
+        "volunteering/seminars.html",
+        {
+            "page": page,
+            "query": _query_without_page(request),
+            "can_manage": permissions.can_manage_seminars(user),
+        },
+    )
+
+
+@login_required
+def seminar_new(request):
+    if not permissions.can_manage_seminars(request.user):
+        raise PermissionDenied
+    form = SeminarForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        seminar = services.seminar_save(form=form, by=request.user)
+        messages.success(request, _("The seminar has been saved. Now record who attended."))
+        return redirect(seminar)
+    return _render(request, "volunteering/seminar_form.html", {"form": form})
+
+
+@login_required
+def seminar_edit(request, pk):
+    seminar = selectors.get_seminar_for_user(request.user, pk, action="manage")
+    form = SeminarForm(request.POST or None, instance=seminar)
+    if request.method == "POST" and form.is_valid():
+        services.seminar_save(form=form, by=request.user)
+        messages.success(request, _("The seminar has been saved."))
+        return redirect(seminar)
+    return _render(request, "volunteering/seminar_form.html", {"form": form, "seminar": seminar})
+
+
+@login_required
+def seminar(request, pk):
+    user = request.user
+    obj = selectors.get_seminar_for_user(user, pk)
+    can_manage = permissions.can_manage_seminars(user)
+    candidates = selectors.placements_for_seminar(obj)
+    if not can_manage:
+        orgs = permissions.organisation_ids(user)
+        candidates = candidates.filter(Q(site_id__in=orgs) | Q(contingent__carrier_id__in=orgs))
+    existing = selectors.attendance_by_placement(obj)
+    form = AttendanceForm(
+        request.POST if request.method == "POST" and can_manage else None,
+        placements=list(candidates),
+        seminar=obj,
+        existing=existing,
+    )
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                saved = services.attendance_record(seminar=obj, days=form.days(), by=user)
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(
+                    request, _("Attendance saved for %(n)s volunteers.") % {"n": saved}
+                )
+                return redirect(obj)
+    return _render(
+        request,
+        "volunteering/seminar.html",
+        {"seminar": obj, "form": form, "can_manage": can_manage, "existing": existing},
+    )

@@ -1,0 +1,193 @@
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from organisations.models import Organisation
+
+from .models import (
+    ActualSpending,
+    Application,
+    Attachment,
+    BudgetLine,
+    Call,
+    Criterion,
+    ExportJob,
+    JuryAssignment,
+    Payment,
+    ProofOfUse,
+    Receipt,
+    ReminderLog,
+    Return,
+    Score,
+    StatusChange,
+)
+
+
+class CallAdminForm(forms.ModelForm):
+    allowed_legal_forms = forms.MultipleChoiceField(
+        label=_("allowed legal forms"),
+        choices=Organisation.LegalForm.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Empty means every legal form may apply."),
+    )
+
+    class Meta:
+        model = Call
+        fields = [
+            "year",
+            "title",
+            "description",
+            "opens_at",
+            "closes_at",
+            "total_budget",
+            "max_single",
+            "max_cooperation",
+            "allowed_legal_forms",
+            "workshop_rule",
+            "workshop_bonus",
+            "max_score",
+            "proof_of_use_weeks",
+            "decision_approved_template",
+            "decision_rejected_template",
+            "is_published",
+        ]
+
+
+class CriterionInline(admin.TabularInline):
+    model = Criterion
+    extra = 1
+
+
+@admin.register(Call)
+class CallAdmin(admin.ModelAdmin):
+    form = CallAdminForm
+    list_display = ["title", "year", "opens_at", "closes_at", "total_budget", "is_published"]
+    list_filter = ["year", "is_published", "workshop_rule"]
+    search_fields = ["title", "description"]
+    inlines = [CriterionInline]
+
+
+@admin.register(Criterion)
+class CriterionAdmin(admin.ModelAdmin):
+    list_display = ["title", "call", "weight", "position"]
+    list_filter = ["call"]
+    search_fields = ["title"]
+
+
+class BudgetLineInline(admin.TabularInline):
+    model = BudgetLine
+    extra = 0
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = StatusChange
+    extra = 0
+    readonly_fields = ["from_status", "to_status", "actor", "note", "created_at"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "organisation",
+        "call",
+        "status",
+        "requested_amount",
+        "approved_amount",
+        "submitted_at",
+    ]
+    list_filter = ["status", "call", "district"]
+    search_fields = ["title", "organisation__name"]
+    raw_id_fields = ["organisation", "created_by"]
+    filter_horizontal = ["partners"]
+    # Status changes go through the portal's services, so the history stays complete.
+    readonly_fields = ["status", "submitted_at", "approved_at", "decided_at", "submission_token"]
+    inlines = [BudgetLineInline, StatusChangeInline]
+
+
+@admin.register(BudgetLine)
+class BudgetLineAdmin(admin.ModelAdmin):
+    list_display = ["application", "category", "description", "amount"]
+    list_filter = ["category"]
+    search_fields = ["description", "application__title"]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "application", "content_type", "size", "uploaded_at"]
+    list_filter = ["content_type"]
+    search_fields = ["original_name", "application__title"]
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(admin.ModelAdmin):
+    list_display = ["application", "from_status", "to_status", "actor", "created_at"]
+    list_filter = ["to_status"]
+    search_fields = ["application__title", "note"]
+
+
+@admin.register(JuryAssignment)
+class JuryAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["application", "juror", "assigned_at"]
+    list_filter = ["application__call"]
+    search_fields = ["juror__email", "application__title"]
+
+
+@admin.register(Score)
+class ScoreAdmin(admin.ModelAdmin):
+    list_display = ["application", "juror", "criterion", "value"]
+    list_filter = ["criterion__call"]
+    search_fields = ["juror__email", "application__title"]
+
+
+@admin.register(Payment)
+class PaymentAdmin(admin.ModelAdmin):
+    list_display = ["application", "amount", "paid_on", "reference"]
+    list_filter = ["paid_on"]
+    search_fields = ["reference", "application__title"]
+
+
+@admin.register(Return)
+class ReturnAdmin(admin.ModelAdmin):
+    list_display = ["application", "amount", "returned_on", "note"]
+    list_filter = ["returned_on"]
+    search_fields = ["note", "application__title"]
+
+
+class ActualSpendingInline(admin.TabularInline):
+    model = ActualSpending
+    extra = 0
+
+
+@admin.register(ProofOfUse)
+class ProofOfUseAdmin(admin.ModelAdmin):
+    list_display = ["application", "review", "submitted_at", "reviewed_at"]
+    list_filter = ["review"]
+    search_fields = ["application__title", "report"]
+    inlines = [ActualSpendingInline]
+
+
+@admin.register(Receipt)
+class ReceiptAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "proof", "content_type", "size", "uploaded_at"]
+    list_filter = ["content_type"]
+    search_fields = ["original_name"]
+
+
+@admin.register(ReminderLog)
+class ReminderLogAdmin(admin.ModelAdmin):
+    list_display = ["application", "kind", "sent_at"]
+    list_filter = ["kind"]
+    search_fields = ["application__title"]
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(admin.ModelAdmin):
+    list_display = ["uuid", "requested_by", "format", "status", "row_count", "created_at"]
+    list_filter = ["status", "format"]
+    search_fields = ["requested_by__email"]

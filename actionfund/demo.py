@@ -1,0 +1,215 @@
+"""Fictional demo data for the action fund (called by `manage.py seed_demo`).
+
+Two calls: last year's (closed, with a paid project whose proof of use is due and a closed
+one) and this year's (open, with a draft, a submitted application and one in jury review).
+Histories are produced through the services, so every status change is in the history.
+Safe to run again: calls are found by title, applications by call, organisation and title.
+"""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from organisations.models import Organisation, User
+
+from . import services
+from .models import Application, BudgetLine, Call, Criterion, Status
+
+LEAD = "lead@ikmo.example"
+JURY = "jury@ikmo.example"
+
+CRITERIA = [
+    ("Beitrag zur Teilhabe von Migrant*innen im Kiez", "2.00"),
+    ("Einbindung von Ehrenamtlichen und Partner*innen", "1.50"),
+    ("Machbarkeit und realistischer Kostenplan", "1.00"),
+]
+
+# (call key, organisation, applicant e-mail, title, lines [(category, what, amount)], partners,
+#  target status)
+APPLICATIONS = [
+    (
+        "past",
+        "Brückenbau e.V.",
+        "mo-a@ikmo.example",
+        "Erzählcafé: Geschichten aus drei Generationen (Demo)",
+        [("fees", "Honorar Moderation", "600.00"), ("catering", "Tee und Gebäck", "250.00")],
+        [],
+        Status.PAID,
+    ),
+    (
+        "past",
+        "Sonnenblume Kulturverein e.V.",
+        "mo-b@ikmo.example",
+        "Nähwerkstatt für Frauen (Demo)",
+        [("material", "Stoffe und Garn", "700.00"), ("rent", "Raummiete", "300.00")],
+        [],
+        Status.CLOSED,
+    ),
+    (
+        "current",
+        "Brückenbau e.V.",
+        "mo-a@ikmo.example",
+        "Kiezfest der Sprachen (Demo)",
+        [("fees", "Musik", "500.00")],
+        [],
+        Status.DRAFT,
+    ),
+    (
+        "current",
+        "Sonnenblume Kulturverein e.V.",
+        "mo-b@ikmo.example",
+        "Theater im Hof – gemeinsam mit Nachbarvereinen (Demo)",
+        [("fees", "Theaterpädagogin", "1800.00"), ("publicity", "Plakate", "400.00")],
+        ["Kiez der Sprachen e.V."],
+        Status.IN_REVIEW,
+    ),
+]
+
+
+def _call(key: str, now) -> Call:
+    year = now.year if key == "current" else now.year - 1
+    title = f"Kaleidoskop Berlin – gestern, heute, morgen {year} (Demo)"
+    call, created = Call.objects.get_or_create(
+        title=title,
+        defaults={
+            "year": year,
+            "description": (
+                "Fiktiver Demo-Aufruf: Migrant*innenorganisationen und Initiativen in Gründung "
+                "können Mittel für kleine Projekte beantragen. Kooperationsprojekte mehrerer "
+                "Organisationen können einen höheren Betrag erhalten."
+            ),
+            # Opened now so the services accept the demo submissions; moved below.
+            "opens_at": now - timedelta(days=30),
+            "closes_at": now + timedelta(days=30),
+            "total_budget": Decimal("20000.00"),
+            "max_single": Decimal("1500.00"),
+            "max_cooperation": Decimal("3000.00"),
+            "allowed_legal_forms": ["ev", "in_founding"],
+            "workshop_rule": Call.WorkshopRule.BONUS,
+            "is_published": True,
+        },
+    )
+    if created:
+        for position, (criterion, weight) in enumerate(CRITERIA):
+            Criterion.objects.create(
+                call=call, title=criterion, weight=Decimal(weight), position=position
+            )
+    return call
+
+
+def _advance(application, target, lead, jury):
+    steps = {
+        Status.DRAFT: [],
+        Status.IN_REVIEW: ["submit", Status.IN_REVIEW, "jury"],
+        Status.PAID: ["submit", Status.IN_REVIEW, "approve", Status.AGREEMENT_SIGNED, "pay"],
+        Status.CLOSED: [
+            "submit",
+            Status.IN_REVIEW,
+            "approve",
+            Status.AGREEMENT_SIGNED,
+            "pay",
+            "proof",
+            Status.CLOSED,
+        ],
+    }[target]
+    for step in steps:
+        if step == "submit":
+            application = services.application_submit(
+                application=application,
+                token=application.submission_token,
+                by=application.created_by,
+            )
+        elif step == "jury":
+            services.jury_assign(application=application, jurors=[jury], by=lead)
+        elif step == "approve":
+            application = services.application_decide(
+                application=application,
+                approve=True,
+                by=lead,
+                amount=application.requested_amount,
+            )
+        elif step == "pay":
+            services.payment_record(
+                application=application,
+                amount=application.approved_amount,
+                paid_on=timezone.localdate(),
+                reference="DEMO-1",
+                by=lead,
+            )
+            application.refresh_from_db()
+        elif step == "proof":
+            services.proof_save(
+                application=application,
+                report="Das Projekt fand mit 40 Teilnehmenden statt (Demo).",
+                spending={line.pk: line.amount for line in application.budget_lines.all()},
+                by=application.created_by,
+            )
+            application = services.proof_submit(application=application, by=application.created_by)
+        else:
+            application = services.application_transition(
+                application=application, to_status=step, by=lead
+            )
+    return application
+
+
+@transaction.atomic
+def seed(stdout) -> None:
+    lead = User.objects.filter(email=LEAD).first()
+    jury = User.objects.filter(email=JURY).first()
+    if lead is None or jury is None:
+        stdout.write("actionfund: demo logins missing, skipped")
+        return
+    now = timezone.now()
+    calls = {key: _call(key, now) for key in ("past", "current")}
+    created = 0
+    for key, org_name, email, title, lines, partners, target in APPLICATIONS:
+        call = calls[key]
+        organisation = Organisation.objects.filter(name=org_name).first()
+        applicant = User.objects.filter(email=email).first()
+        if organisation is None or applicant is None:
+            continue
+        if Application.objects.filter(call=call, organisation=organisation, title=title).exists():
+            continue
+        if not call.is_open:  # re-open a moved call for the moment of seeding
+            Call.objects.filter(pk=call.pk).update(
+                opens_at=now - timedelta(days=30), closes_at=now + timedelta(days=30)
+            )
+            call.refresh_from_db()
+        application = Application.objects.create(
+            call=call,
+            organisation=organisation,
+            created_by=applicant,
+            title=title,
+            summary="Ein fiktives Demo-Projekt.",
+            goals="Begegnung und Teilhabe im Kiez stärken.",
+            target_group="Nachbar*innen aller Generationen",
+            district=organisation.district,
+            start_date=timezone.localdate() - timedelta(days=60 if key == "past" else -30),
+            end_date=timezone.localdate() - timedelta(days=10 if key == "past" else -90),
+            activities="Vorbereitung, Durchführung, Auswertung.",
+        )
+        application.partners.set(Organisation.objects.filter(name__in=partners))
+        for position, (category, what, amount) in enumerate(lines):
+            BudgetLine.objects.create(
+                application=application,
+                category=category,
+                description=what,
+                amount=Decimal(amount),
+                position=position,
+            )
+        Application.objects.filter(pk=application.pk).update(
+            requested_amount=sum(Decimal(a) for _c, _w, a in lines)
+        )
+        application.refresh_from_db()
+        _advance(application, target, lead, jury)
+        created += 1
+    # Last year's call closed months ago; this year's stays open.
+    Call.objects.filter(pk=calls["past"].pk).update(
+        opens_at=now - timedelta(days=400), closes_at=now - timedelta(days=300)
+    )
+    Call.objects.filter(pk=calls["current"].pk).update(
+        opens_at=now - timedelta(days=14), closes_at=now + timedelta(days=30)
+    )
+    stdout.write(f"actionfund: 2 calls, {created} new demo applications")

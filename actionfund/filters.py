@@ -1,0 +1,34 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from organisations.models import District
+
+from .models import Application, Call, Status
+
+
+class ApplicationFilter(django_filters.FilterSet):
+    """Used by the staff list and by the export, so both show the same rows."""
+
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    call = django_filters.ModelChoiceFilter(queryset=Call.objects.all(), label=_("Call"))
+    status = django_filters.ChoiceFilter(choices=Status.choices, label=_("Status"))
+    district = django_filters.ModelChoiceFilter(
+        queryset=District.objects.all(), label=_("District")
+    )
+
+    class Meta:
+        model = Application
+        fields = ["q", "call", "status", "district"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["q"].field.widget = forms.TextInput(attrs={"type": "search"})
+        self.filters["q"].field.max_length = 100
+
+    def search(self, queryset, name, value):
+        value = value.strip()[:100]
+        if not value:
+            return queryset
+        return queryset.filter(Q(title__icontains=value) | Q(organisation__name__icontains=value))

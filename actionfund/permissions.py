@@ -1,0 +1,92 @@
+"""Who may do what in the action fund. Plain predicates; views and selectors use only these.
+
+- Fund staff: portal admins, project leads and consultants of the action fund (or of all
+  sub-projects). They may read every application; only leads (and admins) change anything.
+- Jury members: only the applications they are assigned to, and only once submitted.
+- Applicants: active members of the applying organisation, for that organisation only.
+"""
+
+from ikmo.subprojects import SubProject
+from organisations.models import StaffRole
+from organisations.permissions import active_membership
+from organisations.permissions import is_project_lead as _is_project_lead
+
+from .models import EDITABLE_STATUSES, Application, Status
+
+SUBPROJECT = SubProject.ACTIONFUND
+
+
+def is_fund_lead(user) -> bool:
+    return bool(user.is_authenticated and user.is_active and _is_project_lead(user, SUBPROJECT))
+
+
+def is_fund_staff(user) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (is_fund_lead(user) or user.has_staff_role(StaffRole.Role.CONSULTANT, SUBPROJECT))
+    )
+
+
+def is_juror(user) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.has_staff_role(StaffRole.Role.JURY, SUBPROJECT)
+    )
+
+
+def is_applicant(user, application: Application) -> bool:
+    return active_membership(user, application.organisation) is not None
+
+
+def is_assigned_juror(user, application: Application) -> bool:
+    if not is_juror(user):
+        return False
+    cache = user.__dict__.setdefault("_fund_assignment_cache", {})
+    if application.pk not in cache:
+        cache[application.pk] = application.jury_assignments.filter(juror=user).exists()
+    return cache[application.pk]
+
+
+def can_view_application(user, application: Application) -> bool:
+    if not user.is_authenticated:
+        return False
+    if is_fund_staff(user) or is_applicant(user, application):
+        return True
+    return application.status != Status.DRAFT and is_assigned_juror(user, application)
+
+
+def can_edit_application(user, application: Application) -> bool:
+    return application.status in EDITABLE_STATUSES and is_applicant(user, application)
+
+
+def can_manage_application(user, application: Application | None = None) -> bool:
+    return is_fund_lead(user)
+
+
+def can_score(user, application: Application) -> bool:
+    return application.status == Status.IN_REVIEW and is_assigned_juror(user, application)
+
+
+def can_see_scores(user, application: Application) -> bool:
+    """All scores are for fund staff. A juror sees only their own (on the scoring page), so
+    each judgement stays independent; applicants never see scores."""
+    return is_fund_staff(user)
+
+
+def can_see_history_with_centre(user, application: Application) -> bool:
+    return is_fund_staff(user) or is_assigned_juror(user, application)
+
+
+def can_view_agreement(user, application: Application) -> bool:
+    """The funding agreement PDF: the organisation and fund staff only, never the jury."""
+    return is_fund_staff(user) or is_applicant(user, application)
+
+
+def can_submit_proof(user, application: Application) -> bool:
+    return application.status in (Status.PAID, Status.PROOF_DUE) and is_applicant(user, application)
+
+
+def can_export(user) -> bool:
+    return is_fund_staff(user)

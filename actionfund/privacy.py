@@ -1,0 +1,96 @@
+"""Personal data in the action fund (see privacy/registry.py).
+
+Applications, budgets, payments and proofs of use belong to the organisation and are kept
+(they are what the funders audit); the people who wrote, scored or booked them are named
+only through their accounts, which erasure anonymises.
+"""
+
+from privacy.registry import by_user, not_personal, register
+
+from .models import (
+    ActualSpending,
+    Application,
+    Attachment,
+    BudgetLine,
+    Call,
+    Criterion,
+    ExportJob,
+    JuryAssignment,
+    Payment,
+    ProofOfUse,
+    Receipt,
+    ReminderLog,
+    Return,
+    Score,
+    StatusChange,
+)
+
+not_personal(Call, "a yearly call for proposals")
+not_personal(Criterion, "a published selection criterion")
+not_personal(ReminderLog, "marker that a reminder went out for an application")
+
+ORG = ("organisation", "partners")
+APP_ORG = ("application__organisation", "application__partners")
+FILE_EXPLAINED = {
+    "file": "the organisation's document; kept with the application",
+    "original_name": "the file name the uploader chose; kept with the file",
+}
+
+register(Application, people=[by_user("created_by", actor=True)], organisation=ORG)
+register(BudgetLine, organisation=APP_ORG)
+register(
+    Attachment,
+    people=[by_user("uploaded_by", actor=True)],
+    organisation=APP_ORG,
+    explained=FILE_EXPLAINED,
+)
+register(
+    StatusChange,
+    people=[by_user("actor", actor=True)],
+    organisation=APP_ORG,
+    explained={"note": "free text, scrubbed of the person's name on erasure"},
+)
+register(
+    JuryAssignment,
+    people=[by_user("juror"), by_user("assigned_by", actor=True)],
+    organisation=APP_ORG,
+    # Who scored an application is the centre's internal record.
+    organisation_export=False,
+)
+register(
+    Score,
+    people=[by_user("juror")],
+    organisation=APP_ORG,
+    organisation_export=False,
+    explained={"comment": "the jury's assessment of the application; kept without the name"},
+)
+register(
+    Payment,
+    people=[by_user("recorded_by", actor=True)],
+    organisation="application__organisation",
+)
+register(
+    Return,
+    people=[by_user("recorded_by", actor=True)],
+    organisation="application__organisation",
+    explained={"note": "free text, scrubbed of the person's name on erasure"},
+)
+register(
+    ProofOfUse,
+    people=[by_user("reviewed_by", actor=True)],
+    organisation="application__organisation",
+    explained={"review_note": "the team's note; scrubbed of the person's name on erasure"},
+)
+register(ActualSpending, organisation="proof__application__organisation")
+register(
+    Receipt,
+    people=[by_user("uploaded_by", actor=True)],
+    organisation="proof__application__organisation",
+    explained=FILE_EXPLAINED,
+)
+register(
+    ExportJob,
+    people=[by_user("requested_by", actor=True)],
+    organisation_export=False,
+    explained={"file": "a staff export of applications; kept until deleted by staff"},
+)

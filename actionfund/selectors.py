@@ -1,0 +1,282 @@
+"""Reads that views, exports, the timeline and indicators share."""
+
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from organisations.models import Membership, StaffRole, User
+
+from . import permissions
+from .eligibility import organisations_attended_workshop
+from .models import (
+    COMMITTED_STATUSES,
+    ZERO,
+    Application,
+    Call,
+    Criterion,
+    JuryAssignment,
+    Payment,
+    Return,
+    Score,
+    Status,
+)
+
+MONEY = DecimalField(max_digits=14, decimal_places=2)
+
+
+def calls_visible_to(*, user):
+    """Fund staff see every call (also unpublished ones); everybody else published ones."""
+    if permissions.is_fund_staff(user):
+        return Call.objects.all()
+    return Call.objects.published()
+
+
+def get_call_for_user(user, pk) -> Call:
+    try:
+        return calls_visible_to(user=user).get(pk=int(pk))
+    except (Call.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def applications_visible_to(*, user):
+    """The one list every application page, export and timeline filters from."""
+    qs = Application.objects.all()
+    if not user.is_authenticated:
+        return qs.none()
+    if permissions.is_fund_staff(user):
+        return qs
+    visible = Q(
+        organisation__memberships__user=user,
+        organisation__memberships__status=Membership.Status.ACTIVE,
+    )
+    if permissions.is_juror(user):
+        assigned = JuryAssignment.objects.filter(juror=user).values("application_id")
+        visible |= Q(pk__in=assigned) & ~Q(status=Status.DRAFT)
+    return qs.filter(visible).distinct()
+
+
+def with_list_data(qs):
+    return qs.select_related("call", "organisation", "district").annotate(
+        partner_count=Count("partners", distinct=True)
+    )
+
+
+_ACTIONS = {
+    "view": permissions.can_view_application,
+    "edit": permissions.can_edit_application,
+    "manage": permissions.can_manage_application,
+    "score": permissions.can_score,
+    "proof": permissions.can_submit_proof,
+}
+
+
+def get_application_for_user(user, pk, *, action: str = "view") -> Application:
+    """The one lookup for every application view: 404 when invisible, 403 when not allowed."""
+    try:
+        application = Application.objects.select_related("call", "organisation", "district").get(
+            pk=int(pk)
+        )
+    except (Application.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if not permissions.can_view_application(user, application):
+        raise Http404
+    if not _ACTIONS[action](user, application):
+        raise PermissionDenied
+    return application
+
+
+def jurors():
+    return (
+        User.objects.filter(
+            is_active=True,
+            staff_roles__role=StaffRole.Role.JURY,
+            staff_roles__subproject__in=["", permissions.SUBPROJECT],
+        )
+        .distinct()
+        .order_by("last_name", "email")
+    )
+
+
+def history_of(application):
+    return application.status_changes.select_related("actor").order_by("created_at", "pk")
+
+
+def ceiling_for(application) -> Decimal:
+    return (
+        application.call.max_cooperation
+        if application.partners.exists()
+        else application.call.max_single
+    )
+
+
+def budget_total(application) -> Decimal:
+    return application.budget_lines.aggregate(
+        total=Coalesce(Sum("amount"), ZERO, output_field=MONEY)
+    )["total"]
+
+
+# --- money -------------------------------------------------------------------------------
+
+
+def call_ledger(call) -> dict:
+    """Total, committed by approvals, paid, returned and remaining, in three queries.
+
+    Remaining = total - committed + returned: money paid back can be granted again.
+    """
+    committed = Application.objects.filter(call=call, status__in=COMMITTED_STATUSES).aggregate(
+        s=Coalesce(Sum("approved_amount"), ZERO, output_field=MONEY), n=Count("pk")
+    )
+    paid = Payment.objects.filter(application__call=call).aggregate(
+        s=Coalesce(Sum("amount"), ZERO, output_field=MONEY)
+    )["s"]
+    returned = Return.objects.filter(application__call=call).aggregate(
+        s=Coalesce(Sum("amount"), ZERO, output_field=MONEY)
+    )["s"]
+    remaining = call.total_budget - committed["s"] + returned
+    return {
+        "total": call.total_budget,
+        "committed": committed["s"],
+        "approved_count": committed["n"],
+        "paid": paid,
+        "returned": returned,
+        "remaining": remaining,
+        "outstanding": committed["s"] - paid,
+    }
+
+
+def ledger_rows(call):
+    """Per committed application: approved, paid, returned (subqueries: no join fan-out)."""
+    paid = (
+        Payment.objects.filter(application=OuterRef("pk"))
+        .values("application")
+        .annotate(s=Sum("amount"))
+        .values("s")
+    )
+    returned = (
+        Return.objects.filter(application=OuterRef("pk"))
+        .values("application")
+        .annotate(s=Sum("amount"))
+        .values("s")
+    )
+    return (
+        Application.objects.filter(call=call, status__in=COMMITTED_STATUSES)
+        .select_related("organisation")
+        .annotate(
+            paid=Coalesce(Subquery(paid, output_field=MONEY), Value(ZERO), output_field=MONEY),
+            returned=Coalesce(
+                Subquery(returned, output_field=MONEY), Value(ZERO), output_field=MONEY
+            ),
+        )
+        .order_by("organisation__name")
+    )
+
+
+def paid_total(application) -> Decimal:
+    return application.payments.aggregate(s=Coalesce(Sum("amount"), ZERO, output_field=MONEY))["s"]
+
+
+# --- scoring -----------------------------------------------------------------------------
+
+
+def weighted_scores(applications, call) -> dict[int, dict]:
+    """{application_id: {"jurors": n, "average": Decimal | None}} in two queries.
+
+    Each juror's score for an application is the weighted mean of their criterion scores
+    (sum of value x weight over the sum of all weights of the call), so a juror who left a
+    criterion out scores it as 0. The application's score is the mean over its jurors.
+    """
+    total_weight = Criterion.objects.filter(call=call).aggregate(w=Sum("weight"))["w"] or Decimal(
+        "0"
+    )
+    rows = (
+        Score.objects.filter(application__in=applications)
+        .values("application_id", "juror_id")
+        .annotate(weighted=Sum(F("value") * F("criterion__weight"), output_field=MONEY))
+    )
+    per_app: dict[int, list[Decimal]] = {}
+    for row in rows:
+        value = Decimal(row["weighted"]) / total_weight if total_weight else Decimal("0")
+        per_app.setdefault(row["application_id"], []).append(value)
+    return {
+        app_id: {
+            "jurors": len(values),
+            "average": (sum(values) / len(values)).quantize(Decimal("0.01")),
+        }
+        for app_id, values in per_app.items()
+    }
+
+
+def ranking(call) -> list[Application]:
+    """Applications of a call still to be decided or decided, best average first."""
+    applications = list(
+        Application.objects.filter(call=call)
+        .exclude(status__in=[Status.DRAFT, Status.WITHDRAWN])
+        .select_related("organisation", "call")
+        .annotate(
+            jury_count=Count("jury_assignments", distinct=True),
+            partner_count=Count("partners", distinct=True),
+        )
+    )
+    scores = weighted_scores([a.pk for a in applications], call)
+    attended = (
+        organisations_attended_workshop({a.organisation_id for a in applications})
+        if call.workshop_rule == Call.WorkshopRule.BONUS
+        else set()
+    )
+    for application in applications:
+        data = scores.get(application.pk, {"jurors": 0, "average": None})
+        application.scored_by = data["jurors"]
+        application.average = data["average"]
+        application.bonus = Decimal("0")
+        if application.organisation_id in attended:
+            application.bonus = call.workshop_bonus
+        application.ranking_score = (
+            None if application.average is None else application.average + application.bonus
+        )
+    applications.sort(
+        key=lambda a: (
+            a.ranking_score is None,
+            -(a.ranking_score or 0),
+            a.submitted_at or a.created_at,
+        )
+    )
+    return applications
+
+
+def scores_by_juror(application):
+    """[(juror, [score...], weighted)] for the application page."""
+    criteria = list(application.call.criteria.all())
+    total_weight = sum((c.weight for c in criteria), Decimal("0"))
+    grouped: dict = {}
+    for score in application.scores.select_related("juror", "criterion"):
+        grouped.setdefault(score.juror, {})[score.criterion_id] = score
+    result = []
+    for juror, by_criterion in grouped.items():
+        weighted = sum(
+            (by_criterion[c.pk].value * c.weight for c in criteria if c.pk in by_criterion),
+            Decimal("0"),
+        )
+        result.append(
+            {
+                "juror": juror,
+                "scores": [by_criterion.get(c.pk) for c in criteria],
+                "weighted": (weighted / total_weight).quantize(Decimal("0.01"))
+                if total_weight
+                else None,
+            }
+        )
+    return criteria, result
+
+
+def assignments_for_juror(user):
+    return (
+        Application.objects.filter(jury_assignments__juror=user)
+        .exclude(status=Status.DRAFT)
+        .select_related("call", "organisation")
+        .annotate(my_scores=Count("scores", filter=Q(scores__juror=user), distinct=True))
+        .annotate(criteria_count=Count("call__criteria", distinct=True))
+        .order_by("call__closes_at", "pk")
+    )

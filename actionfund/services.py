@@ -1,0 +1,904 @@
+"""Every change in the action fund goes through these functions.
+
+They are keyword-only, never see a request, run in a transaction, write the audit trail
+and queue e-mails (sent after commit). Status changes all pass ``application_transition``,
+which enforces the table in ``workflow.py``.
+"""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.template import Context, Engine, Template, TemplateDoesNotExist, TemplateSyntaxError
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from ikmo.audit import audit_log
+from ikmo.documents import document_request
+from ikmo.mail import email_queue
+from organisations.models import Membership, User
+
+from . import permissions, selectors, workflow
+from .eligibility import eligibility_problems
+from .models import (
+    ZERO,
+    ActualSpending,
+    Application,
+    Attachment,
+    Call,
+    JuryAssignment,
+    Payment,
+    ProofOfUse,
+    Receipt,
+    ReminderLog,
+    Return,
+    Score,
+    Status,
+    StatusChange,
+    new_token,
+)
+from .uploads import validate_upload
+
+AGREEMENT_KIND = "actionfund_agreement"
+MESSAGE_ENGINE = Engine(dirs=[], app_dirs=False, libraries={}, autoescape=False)
+REQUIRED_FIELDS = [
+    "title",
+    "summary",
+    "goals",
+    "target_group",
+    "district",
+    "start_date",
+    "end_date",
+    "activities",
+]
+
+
+def _eur(amount, decimals=2) -> str:
+    """Money in the active language's format, with thousands grouping (1.500,00)."""
+    return formats.number_format(amount, decimals, force_grouping=True)
+
+
+class TransitionRefused(PermissionDenied):
+    """The person's role may not take this step (e.g. an applicant approving)."""
+
+
+# --- e-mail -----------------------------------------------------------------------------
+
+
+def applicant_recipients(application: Application) -> list[User]:
+    """The person who started the application and the organisation's admins, once each."""
+    people = {
+        user.pk: user
+        for user in User.objects.filter(
+            memberships__organisation=application.organisation_id,
+            memberships__role=Membership.Role.ADMIN,
+            memberships__status=Membership.Status.ACTIVE,
+            is_active=True,
+        )
+    }
+    creator = application.created_by
+    if (
+        creator is not None
+        and creator.is_active
+        and creator.pk not in people
+        and permissions.is_applicant(creator, application)
+    ):
+        people[creator.pk] = creator
+    return sorted(people.values(), key=lambda u: u.email)
+
+
+def _mail_applicant(application: Application, template: str, context: dict) -> None:
+    base = getattr(settings, "IKMO_SITE_URL", "").rstrip("/")
+    for person in applicant_recipients(application):
+        email_queue(
+            to=person.email,
+            template=f"actionfund/email/{template}",
+            context={
+                "application": application,
+                "organisation": application.organisation,
+                "call": application.call,
+                "recipient": person,
+                "url": base + application.get_absolute_url(),
+                **context,
+            },
+            language=person.preferred_language,
+        )
+
+
+# --- calls ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def call_save(*, form, criteria, by: User) -> Call:
+    """Create or update a call with its criteria. Criteria already scored stay."""
+    if not permissions.is_fund_lead(by):
+        raise PermissionDenied
+    created = form.instance.pk is None
+    changes = {"fields": list(form.changed_data)}
+    call = form.save()
+    criteria.instance = call
+    kept = criteria.save(commit=False)
+    for criterion in criteria.deleted_objects:
+        if criterion.scores.exists():
+            raise ValidationError(
+                _("“%(criterion)s” has already been scored and cannot be removed.")
+                % {"criterion": criterion.title}
+            )
+        criterion.delete()
+    for criterion in kept:
+        criterion.call = call
+        criterion.save()
+    audit_log(
+        actor=by,
+        action="actionfund.call.created" if created else "actionfund.call.updated",
+        target=call,
+        changes=changes,
+    )
+    return call
+
+
+# --- drafts -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def application_start(*, call: Call, organisation, by: User) -> Application:
+    if not call.is_open:
+        raise ValidationError(_("This call is not open for applications."))
+    if (
+        Membership.objects.filter(
+            user=by, organisation=organisation, status=Membership.Status.ACTIVE
+        ).count()
+        == 0
+    ):
+        raise PermissionDenied
+    problems = eligibility_problems(call=call, organisation=organisation)
+    if problems:
+        raise ValidationError(problems)
+    application = Application.objects.create(
+        call=call, organisation=organisation, created_by=by, district=organisation.district
+    )
+    audit_log(
+        actor=by,
+        action="actionfund.application.started",
+        target=application,
+        organisation=organisation,
+    )
+    return application
+
+
+def _lock(application: Application) -> Application:
+    return (
+        Application.objects.select_related("call", "organisation")
+        .select_for_update(of=("self",))
+        .get(pk=application.pk)
+    )
+
+
+def _ensure_editable(application: Application, by: User) -> Application:
+    locked = _lock(application)
+    if not permissions.can_edit_application(by, locked):
+        raise ValidationError(_("This application can no longer be changed."))
+    return locked
+
+
+@transaction.atomic
+def application_save_step(*, application: Application, form, by: User) -> Application:
+    """Save one step of the form as a draft. Partial data is fine until submission."""
+    _ensure_editable(application, by)
+    changed = list(form.changed_data)
+    # Only this step's fields are written: the status and the rest stay as the lock saw them.
+    application = form.save(commit=False)
+    fields = [name for name in form._meta.fields if name != "partners"]
+    application.save(update_fields=[*fields, "updated_at"])
+    form.save_m2m()
+    if changed:
+        audit_log(
+            actor=by,
+            action="actionfund.application.saved",
+            target=application,
+            organisation=application.organisation,
+            changes={"fields": changed},
+        )
+    return application
+
+
+def _refresh_requested_amount(application: Application) -> None:
+    total = selectors.budget_total(application)
+    Application.objects.filter(pk=application.pk).update(requested_amount=total)
+    application.requested_amount = total
+
+
+@transaction.atomic
+def application_save_budget(*, application: Application, formset, by: User) -> Decimal:
+    _ensure_editable(application, by)
+    formset.save(commit=False)
+    for line in formset.deleted_objects:
+        line.delete()
+    # Number every remaining line in the order shown, so the plan reads as it was typed.
+    position = 0
+    for form in formset.forms:
+        if form in formset.deleted_forms or not (form.instance.pk or form.has_changed()):
+            continue
+        line = form.instance
+        line.application = application
+        line.position = position
+        line.save()
+        position += 1
+    _refresh_requested_amount(application)
+    audit_log(
+        actor=by,
+        action="actionfund.budget.saved",
+        target=application,
+        organisation=application.organisation,
+        changes={"total": str(application.requested_amount)},
+    )
+    return application.requested_amount
+
+
+@transaction.atomic
+def attachment_add(*, application: Application, upload, description: str, by: User) -> Attachment:
+    _ensure_editable(application, by)
+    content_type = validate_upload(upload)
+    attachment = Attachment(
+        application=application,
+        description=description,
+        original_name=upload.name[:200],
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=by,
+    )
+    attachment.file.save(upload.name, upload, save=False)
+    attachment.save()
+    audit_log(
+        actor=by,
+        action="actionfund.attachment.added",
+        target=application,
+        organisation=application.organisation,
+        changes={"file": attachment.original_name},
+    )
+    return attachment
+
+
+@transaction.atomic
+def attachment_delete(*, attachment: Attachment, by: User) -> None:
+    application = _ensure_editable(attachment.application, by)
+    name = attachment.original_name
+    attachment.file.delete(save=False)
+    attachment.delete()
+    audit_log(
+        actor=by,
+        action="actionfund.attachment.deleted",
+        target=application,
+        organisation=application.organisation,
+        changes={"file": name},
+    )
+
+
+# --- submission -------------------------------------------------------------------------
+
+
+def submission_problems(application: Application, *, now=None) -> list[str]:
+    """Everything that stops a submission, in words the applicant can act on."""
+    now = now or timezone.now()
+    problems = []
+    labels = {
+        f.name: f.verbose_name for f in Application._meta.get_fields() if hasattr(f, "verbose_name")
+    }
+    missing = [str(labels[name]) for name in REQUIRED_FIELDS if not getattr(application, name)]
+    if missing:
+        problems.append(_("Please fill in: %(fields)s.") % {"fields": ", ".join(missing)})
+    total = selectors.budget_total(application)
+    if total <= 0:
+        problems.append(_("Please add at least one budget line."))
+    ceiling = selectors.ceiling_for(application)
+    if total > ceiling:
+        problems.append(
+            _(
+                "The budget total of %(total)s EUR is above the ceiling of %(ceiling)s EUR for "
+                "this kind of project."
+            )
+            % {
+                "total": _eur(total, 2),
+                "ceiling": _eur(ceiling, 2),
+            }
+        )
+    if application.status == Status.DRAFT:
+        call = application.call
+        if not call.is_published or now < call.opens_at:
+            problems.append(_("This call is not open yet."))
+        elif now >= call.closes_at:
+            problems.append(_("The deadline of this call has passed. Submissions are closed."))
+    problems.extend(
+        eligibility_problems(call=application.call, organisation=application.organisation)
+    )
+    return problems
+
+
+def application_submit(*, application: Application, token: str, by: User) -> Application:
+    """Submit (or resubmit after a request for information). Safe against double clicks:
+    the row is locked, the status checked and the one-time token renewed."""
+    with transaction.atomic():
+        locked = _lock(application)
+        if (
+            locked.status not in (Status.DRAFT, Status.INFO_REQUESTED)
+            or token != locked.submission_token
+        ):
+            raise ValidationError(
+                _("This application has already been submitted."), code="already_submitted"
+            )
+        return application_transition(application=locked, to_status=Status.SUBMITTED, by=by)
+
+
+# --- the status machine -----------------------------------------------------------------
+
+
+def _roles(user: User | None, application: Application) -> set[str]:
+    if user is None:
+        return {workflow.SYSTEM}
+    roles = set()
+    if permissions.is_fund_lead(user):
+        roles.add(workflow.LEAD)
+    if permissions.is_applicant(user, application):
+        roles.add(workflow.APPLICANT)
+    return roles
+
+
+def render_decision_message(
+    *, template_text: str, application: Application, amount=None, due_date=None
+) -> str:
+    """Fill a call's message template. Raises ValidationError for a broken template."""
+    context = Context(
+        {
+            "organisation": application.organisation.name,
+            "project": application.title,
+            "amount": _eur(amount, 2) if amount is not None else "",
+            "due_date": formats.date_format(due_date, "DATE_FORMAT") if due_date else "",
+        },
+        autoescape=False,
+    )
+    try:
+        # An engine of its own: no template loaders and no tag libraries, so a message
+        # template can fill in the placeholders but never include or load anything.
+        return Template(template_text, engine=MESSAGE_ENGINE).render(context).strip()
+    except (TemplateSyntaxError, TemplateDoesNotExist) as exc:
+        raise ValidationError(
+            _("The message template has an error: %(error)s") % {"error": exc}
+        ) from exc
+
+
+def default_due_date(application: Application) -> date:
+    base = application.end_date or timezone.localdate()
+    return base + timedelta(weeks=application.call.proof_of_use_weeks)
+
+
+def application_transition(
+    *,
+    application: Application,
+    to_status: str,
+    by: User | None,
+    note: str = "",
+    amount: Decimal | None = None,
+    due_date: date | None = None,
+    message: str = "",
+) -> Application:
+    """The one way an application changes status.
+
+    Locks the row (and, for approvals, the call first, so two approvals cannot both take
+    the last money), checks the transition table and the actor's role, applies the step's
+    own rules, records the history and the audit entry, and queues the e-mails.
+    """
+    with transaction.atomic():
+        call = None
+        if to_status == Status.APPROVED:
+            call = Call.objects.select_for_update().get(pk=application.call_id)
+        application = _lock(application)
+        from_status = application.status
+        spec = workflow.transition(from_status, to_status)
+        if spec is None:
+            raise ValidationError(
+                _("An application cannot go from “%(from)s” to “%(to)s”.")
+                % {"from": Status(from_status).label, "to": Status(to_status).label},
+                code="invalid_transition",
+            )
+        if not spec.actors & _roles(by, application):
+            raise TransitionRefused(_("Your role may not take this step."))
+        if spec.note_required and not note.strip():
+            raise ValidationError(_("Please write a note for the applicant."), code="note_required")
+
+        now = timezone.now()
+        mail_template, mail_context = "status_changed", {}
+        if to_status == Status.SUBMITTED:
+            problems = submission_problems(application, now=now)
+            if problems:
+                raise ValidationError(problems, code="incomplete")
+            application.submitted_at = now
+            application.submission_token = new_token()
+            mail_template = "submitted"
+        elif to_status == Status.APPROVED:
+            _check_approval(application, call, amount)
+            application.approved_amount = amount
+            application.approved_at = application.decided_at = now
+            application.proof_due_date = due_date or default_due_date(application)
+            application.decision_message = message or render_decision_message(
+                template_text=call.decision_approved_template,
+                application=application,
+                amount=amount,
+                due_date=application.proof_due_date,
+            )
+            mail_template = "decision"
+        elif to_status == Status.REJECTED:
+            application.decided_at = now
+            application.decision_message = message or render_decision_message(
+                template_text=application.call.decision_rejected_template,
+                application=application,
+            )
+            mail_template = "decision"
+        elif to_status == Status.PROOF_SUBMITTED:
+            _check_proof_complete(application)
+            ProofOfUse.objects.filter(application=application).update(
+                review=ProofOfUse.Review.SUBMITTED, submitted_at=now
+            )
+            mail_template = "proof_submitted"
+        elif from_status == Status.PROOF_SUBMITTED and to_status == Status.PROOF_DUE:
+            ProofOfUse.objects.filter(application=application).update(
+                review=ProofOfUse.Review.CORRECTIONS,
+                review_note=note,
+                reviewed_at=now,
+                reviewed_by=by,
+            )
+        elif to_status == Status.CLOSED:
+            ProofOfUse.objects.filter(application=application).update(
+                review=ProofOfUse.Review.ACCEPTED, review_note=note, reviewed_at=now, reviewed_by=by
+            )
+
+        application.status = to_status
+        application.save()
+        StatusChange.objects.create(
+            application=application,
+            from_status=from_status,
+            to_status=to_status,
+            actor=by,
+            note=note,
+            created_at=now,
+        )
+        changes = {"from": from_status, "to": to_status}
+        if note:
+            changes["note"] = note
+        if amount is not None:
+            changes["amount"] = str(amount)
+        audit_log(
+            actor=by,
+            action=f"actionfund.application.{to_status}",
+            target=application,
+            organisation=application.organisation,
+            changes=changes,
+        )
+        if by is not None:  # the system's one step (opening the proof) comes with its reminder
+            _mail_applicant(
+                application,
+                mail_template,
+                {
+                    "status": Status(to_status).label,
+                    "note": note,
+                    "approved": to_status == Status.APPROVED,
+                    **mail_context,
+                },
+            )
+    return application
+
+
+def _check_approval(application: Application, call: Call, amount) -> None:
+    if amount is None or amount <= 0:
+        raise ValidationError(_("Please enter the amount granted."), code="amount_missing")
+    if amount > application.requested_amount:
+        raise ValidationError(
+            _("The amount granted cannot be higher than the amount requested (%(requested)s EUR).")
+            % {"requested": _eur(application.requested_amount, 2)},
+            code="above_request",
+        )
+    remaining = selectors.call_ledger(call)["remaining"]
+    if amount > remaining:
+        raise ValidationError(
+            _(
+                "Not enough money left in this call: %(remaining)s EUR remain, %(amount)s EUR "
+                "were to be granted."
+            )
+            % {
+                "remaining": _eur(remaining, 2),
+                "amount": _eur(amount, 2),
+            },
+            code="budget_exceeded",
+        )
+
+
+def application_decide(
+    *,
+    application: Application,
+    approve: bool,
+    by: User,
+    amount: Decimal | None = None,
+    due_date: date | None = None,
+    message: str = "",
+) -> Application:
+    """Approve or reject one application that is in review (also used by batch decisions)."""
+    if application.status == Status.SUBMITTED:
+        # Deciding straight from "submitted" passes through the review step, visibly.
+        application = application_transition(
+            application=application, to_status=Status.IN_REVIEW, by=by
+        )
+    return application_transition(
+        application=application,
+        to_status=Status.APPROVED if approve else Status.REJECTED,
+        by=by,
+        amount=amount,
+        due_date=due_date,
+        message=message,
+    )
+
+
+# --- jury -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def jury_assign(*, application: Application, jurors, by: User) -> list[JuryAssignment]:
+    if not permissions.is_fund_lead(by):
+        raise PermissionDenied
+    if application.status not in (Status.SUBMITTED, Status.IN_REVIEW):
+        raise ValidationError(_("Jury members can be assigned to submitted applications only."))
+    allowed = set(selectors.jurors().values_list("pk", flat=True))
+    created = []
+    for juror in jurors:
+        if juror.pk not in allowed:
+            raise ValidationError(_("%(person)s is not a jury member.") % {"person": juror})
+        assignment, was_new = JuryAssignment.objects.get_or_create(
+            application=application, juror=juror, defaults={"assigned_by": by}
+        )
+        if was_new:
+            created.append(assignment)
+            audit_log(
+                actor=by,
+                action="actionfund.jury.assigned",
+                target=application,
+                organisation=application.organisation,
+                changes={"juror": juror.email},
+            )
+            email_queue(
+                to=juror.email,
+                template="actionfund/email/jury_assigned",
+                context={"application": application, "recipient": juror},
+                language=juror.preferred_language,
+            )
+    return created
+
+
+@transaction.atomic
+def jury_unassign(*, application: Application, juror: User, by: User) -> None:
+    if not permissions.is_fund_lead(by):
+        raise PermissionDenied
+    deleted, _ignored = JuryAssignment.objects.filter(application=application, juror=juror).delete()
+    if deleted:
+        Score.objects.filter(application=application, juror=juror).delete()
+        audit_log(
+            actor=by,
+            action="actionfund.jury.unassigned",
+            target=application,
+            organisation=application.organisation,
+            changes={"juror": juror.email},
+        )
+
+
+@transaction.atomic
+def scores_save(*, application: Application, juror: User, values: dict) -> list[Score]:
+    """values: {criterion_id: (value, comment)}. One row per juror and criterion (upsert)."""
+    application = _lock(application)
+    if not permissions.can_score(juror, application):
+        raise PermissionDenied
+    criteria = {c.pk: c for c in application.call.criteria.all()}
+    saved = []
+    for criterion_id, (value, comment) in values.items():
+        if criterion_id not in criteria:
+            raise ValidationError(_("Unknown criterion."))
+        if value is None:
+            continue
+        if not 0 <= value <= application.call.max_score:
+            raise ValidationError(
+                _("Scores go from 0 to %(max)s.") % {"max": application.call.max_score}
+            )
+        score, _created = Score.objects.update_or_create(
+            application=application,
+            juror=juror,
+            criterion=criteria[criterion_id],
+            defaults={"value": value, "comment": comment or ""},
+        )
+        saved.append(score)
+    audit_log(
+        actor=juror,
+        action="actionfund.scores.saved",
+        target=application,
+        organisation=application.organisation,
+        changes={str(s.criterion_id): s.value for s in saved},
+    )
+    return saved
+
+
+# --- money ------------------------------------------------------------------------------
+
+
+def payment_record(
+    *, application: Application, amount: Decimal, paid_on: date, reference: str, by: User
+) -> Payment:
+    """Record a payment (one or more per grant). The first one marks the application paid."""
+    if not permissions.is_fund_lead(by):
+        raise PermissionDenied
+    with transaction.atomic():
+        application = _lock(application)
+        if application.status not in (
+            Status.AGREEMENT_SIGNED,
+            Status.PAID,
+            Status.PROOF_DUE,
+            Status.PROOF_SUBMITTED,
+        ):
+            raise ValidationError(
+                _("Payments can be recorded once the signed funding agreement is back.")
+            )
+        if amount is None or amount <= 0:
+            raise ValidationError(_("The amount must be more than 0."))
+        already = selectors.paid_total(application)
+        if already + amount > (application.approved_amount or ZERO):
+            raise ValidationError(
+                _("Payments would exceed the amount granted (%(granted)s EUR, %(paid)s EUR paid).")
+                % {
+                    "granted": _eur(application.approved_amount or ZERO, 2),
+                    "paid": _eur(already, 2),
+                }
+            )
+        payment = Payment.objects.create(
+            application=application,
+            amount=amount,
+            paid_on=paid_on,
+            reference=reference,
+            recorded_by=by,
+        )
+        audit_log(
+            actor=by,
+            action="actionfund.payment.recorded",
+            target=application,
+            organisation=application.organisation,
+            changes={"amount": str(amount), "paid_on": str(paid_on)},
+        )
+        if application.status == Status.AGREEMENT_SIGNED:
+            application_transition(
+                application=application,
+                to_status=Status.PAID,
+                by=by,
+                note=_("Payment of %(amount)s EUR") % {"amount": _eur(amount, 2)},
+            )
+    return payment
+
+
+@transaction.atomic
+def return_record(
+    *, application: Application, amount: Decimal, returned_on: date, note: str, by: User
+) -> Return:
+    if not permissions.is_fund_lead(by):
+        raise PermissionDenied
+    application = _lock(application)
+    paid = selectors.paid_total(application)
+    returned = sum((r.amount for r in application.returns.all()), ZERO)
+    if amount is None or amount <= 0:
+        raise ValidationError(_("The amount must be more than 0."))
+    if returned + amount > paid:
+        raise ValidationError(
+            _("More cannot come back than was paid (%(paid)s EUR paid, %(returned)s EUR returned).")
+            % {
+                "paid": _eur(paid, 2),
+                "returned": _eur(returned, 2),
+            }
+        )
+    repayment = Return.objects.create(
+        application=application, amount=amount, returned_on=returned_on, note=note, recorded_by=by
+    )
+    audit_log(
+        actor=by,
+        action="actionfund.return.recorded",
+        target=application,
+        organisation=application.organisation,
+        changes={"amount": str(amount)},
+    )
+    return repayment
+
+
+def agreement_request(*, application: Application, by: User):
+    if not permissions.can_view_agreement(by, application):
+        raise PermissionDenied
+    if not application.is_committed:
+        raise ValidationError(_("A funding agreement exists for approved projects only."))
+    return document_request(
+        kind=AGREEMENT_KIND, target=application, organisation=application.organisation, by=by
+    )
+
+
+# --- proof of use -----------------------------------------------------------------------
+
+
+def _check_proof_complete(application: Application) -> None:
+    proof = ProofOfUse.objects.filter(application=application).first()
+    if proof is None or not proof.report.strip():
+        raise ValidationError(_("Please write the short report first."), code="proof_incomplete")
+    lines = application.budget_lines.count()
+    if proof.spending.count() < lines:
+        raise ValidationError(
+            _("Please enter the actual spending for every budget line."), code="proof_incomplete"
+        )
+
+
+@transaction.atomic
+def proof_save(*, application: Application, report: str, spending: dict, by: User) -> ProofOfUse:
+    """Save the proof of use as a draft: report and {budget_line_id: amount}."""
+    application = _lock(application)
+    if not permissions.can_submit_proof(by, application):
+        raise PermissionDenied
+    proof, _created = ProofOfUse.objects.get_or_create(application=application)
+    proof.report = report
+    proof.save(update_fields=["report"])
+    lines = {line.pk: line for line in application.budget_lines.all()}
+    for line_id, amount in spending.items():
+        if line_id not in lines:
+            raise ValidationError(_("Unknown budget line."))
+        if amount is None:
+            continue
+        ActualSpending.objects.update_or_create(
+            proof=proof, budget_line=lines[line_id], defaults={"amount": amount}
+        )
+    audit_log(
+        actor=by,
+        action="actionfund.proof.saved",
+        target=application,
+        organisation=application.organisation,
+    )
+    return proof
+
+
+@transaction.atomic
+def receipt_add(*, application: Application, upload, by: User) -> Receipt:
+    application = _lock(application)
+    if not permissions.can_submit_proof(by, application):
+        raise PermissionDenied
+    content_type = validate_upload(upload)
+    proof, _created = ProofOfUse.objects.get_or_create(application=application)
+    receipt = Receipt(
+        proof=proof,
+        original_name=upload.name[:200],
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=by,
+    )
+    receipt.file.save(upload.name, upload, save=False)
+    receipt.save()
+    audit_log(
+        actor=by,
+        action="actionfund.receipt.added",
+        target=application,
+        organisation=application.organisation,
+        changes={"file": receipt.original_name},
+    )
+    return receipt
+
+
+def proof_submit(*, application: Application, by: User) -> Application:
+    return application_transition(application=application, to_status=Status.PROOF_SUBMITTED, by=by)
+
+
+def proof_decide(*, application: Application, accept: bool, note: str, by: User) -> Application:
+    return application_transition(
+        application=application,
+        to_status=Status.CLOSED if accept else Status.PROOF_DUE,
+        by=by,
+        note=note,
+    )
+
+
+# --- reminders --------------------------------------------------------------------------
+
+DRAFT_REMINDER_DAYS = 3
+PROOF_REMINDER_DAYS_BEFORE = 14
+PROOF_REMINDER_DAYS_AFTER = 1
+
+
+def _claim_and_mail(application: Application, kind: str, template: str, context: dict) -> bool:
+    """Claim the reminder row and queue the mails in one transaction: both or neither."""
+    try:
+        with transaction.atomic():
+            ReminderLog.objects.create(application=application, kind=kind)
+            _mail_applicant(application, template, context)
+    except IntegrityError:
+        return False  # someone (another worker, an earlier run) already sent this one
+    return True
+
+
+def _open_proof(application: Application) -> None:
+    """PAID -> PROOF_DUE. An overlapping sweep may have just done it: that is no error."""
+    try:
+        application_transition(application=application, to_status=Status.PROOF_DUE, by=None)
+    except ValidationError:
+        application.refresh_from_db(fields=["status"])
+        if application.status != Status.PROOF_DUE:
+            raise
+
+
+def reminders_send(*, now=None) -> dict[str, int]:
+    """Send every reminder that is due and not yet sent. Safe to run as often as wanted."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    sent = dict.fromkeys(ReminderLog.Kind.values, 0)
+
+    drafts = (
+        Application.objects.filter(
+            status=Status.DRAFT,
+            call__is_published=True,
+            call__closes_at__gt=now,
+            call__closes_at__lte=now + timedelta(days=DRAFT_REMINDER_DAYS),
+        )
+        .exclude(reminders__kind=ReminderLog.Kind.DRAFT_DEADLINE)
+        .select_related("call", "organisation", "created_by")
+    )
+    for application in drafts:
+        if _claim_and_mail(
+            application,
+            ReminderLog.Kind.DRAFT_DEADLINE,
+            "reminder_draft",
+            {"closes_at": application.call.closes_at},
+        ):
+            sent[ReminderLog.Kind.DRAFT_DEADLINE] += 1
+
+    open_proof = Application.objects.filter(
+        status__in=[Status.PAID, Status.PROOF_DUE], proof_due_date__isnull=False
+    ).select_related("call", "organisation", "created_by")
+    before = open_proof.filter(
+        proof_due_date__gte=today,
+        proof_due_date__lte=today + timedelta(days=PROOF_REMINDER_DAYS_BEFORE),
+    ).exclude(reminders__kind=ReminderLog.Kind.PROOF_BEFORE)
+    for application in before:
+        if application.status == Status.PAID:
+            _open_proof(application)
+        if _claim_and_mail(
+            application,
+            ReminderLog.Kind.PROOF_BEFORE,
+            "reminder_proof_before",
+            {"due": application.proof_due_date},
+        ):
+            sent[ReminderLog.Kind.PROOF_BEFORE] += 1
+    after = open_proof.filter(
+        proof_due_date__lte=today - timedelta(days=PROOF_REMINDER_DAYS_AFTER)
+    ).exclude(reminders__kind=ReminderLog.Kind.PROOF_AFTER)
+    for application in after:
+        if application.status == Status.PAID:
+            _open_proof(application)
+        if _claim_and_mail(
+            application,
+            ReminderLog.Kind.PROOF_AFTER,
+            "reminder_proof_after",
+            {"due": application.proof_due_date},
+        ):
+            sent[ReminderLog.Kind.PROOF_AFTER] += 1
+    return sent
+
+
+# --- export -----------------------------------------------------------------------------
+
+
+def export_request(*, by: User, filters: dict, fmt: str):
+    from .models import ExportJob
+    from .tasks import run_export
+
+    if not permissions.can_export(by):
+        raise PermissionDenied
+    with transaction.atomic():
+        job = ExportJob.objects.create(requested_by=by, filters=filters, format=fmt)
+        audit_log(actor=by, action="actionfund.export.requested", target=job, changes=filters)
+        from ikmo.queue import enqueue_on_commit
+
+        enqueue_on_commit(run_export, job.pk, model=ExportJob)
+    return job

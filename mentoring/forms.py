@@ -1,0 +1,333 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from organisations.models import District, FieldOfWork, Organisation
+
+from .models import (
+    MO_KINDS,
+    PARTNER_KINDS,
+    CooperationContact,
+    Event,
+    FollowUpTask,
+    MentorOffer,
+    MentorRequest,
+    Tandem,
+    TandemEvaluation,
+    TandemMeeting,
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+# Partner brokering ---------------------------------------------------------------------------
+
+
+class CooperationContactForm(forms.ModelForm):
+    class Meta:
+        model = CooperationContact
+        fields = [
+            "organisation",
+            "partner",
+            "field_of_work",
+            "contact_person",
+            "contact_date",
+            "outcome",
+        ]
+        widgets = {
+            "contact_date": DateInput(),
+            "outcome": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            kind__in=MO_KINDS
+        ).exclude(status=Organisation.Status.REJECTED)
+        self.fields["partner"].queryset = (
+            Organisation.objects.filter(kind__in=PARTNER_KINDS)
+            .exclude(status=Organisation.Status.REJECTED)
+            .select_related("district")
+        )
+        self.fields["organisation"].label = _("Migrant organisation / refugee initiative")
+        for name in ("organisation", "partner", "field_of_work"):
+            self.fields[name].empty_label = _("Please choose")
+        if not self.instance.pk:
+            self.initial.setdefault("contact_date", timezone.localdate())
+
+    def clean_contact_date(self):
+        value = self.cleaned_data["contact_date"]
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("The date of the first contact cannot be in the future."))
+        return value
+
+
+class ContactStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"))
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("What happened? e.g. 'First joint parents' evening planned for May'."),
+    )
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = choices
+
+
+class ContactFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), max_length=100, required=False)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All"))] + list(CooperationContact.Status.choices),
+    )
+    field = forms.ModelChoiceField(
+        label=_("Field of work"),
+        queryset=FieldOfWork.objects.all(),
+        required=False,
+        empty_label=_("All"),
+    )
+    district = forms.ModelChoiceField(
+        label=_("District of the partner"),
+        queryset=District.objects.all(),
+        required=False,
+        empty_label=_("All"),
+    )
+
+
+class PartnerSearchForm(forms.Form):
+    district = forms.ModelChoiceField(
+        label=_("District"), queryset=District.objects.all(), required=False, empty_label=_("All")
+    )
+    field = forms.ModelChoiceField(
+        label=_("Field of work"),
+        queryset=FieldOfWork.objects.all(),
+        required=False,
+        empty_label=_("All"),
+    )
+
+
+# Expert rounds and network events ----------------------------------------------------------
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class EventForm(forms.ModelForm):
+    class Meta:
+        model = Event
+        fields = [
+            "kind",
+            "title",
+            "field_of_work",
+            "description",
+            "starts_at",
+            "ends_at",
+            "place",
+            "capacity",
+            "is_open",
+            "invited_organisations",
+        ]
+        widgets = {
+            "starts_at": DateTimeInput(),
+            "ends_at": DateTimeInput(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "invited_organisations": forms.SelectMultiple(attrs={"size": 10}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["invited_organisations"].queryset = Organisation.objects.approved().order_by(
+            "kind", "name"
+        )
+        self.fields["invited_organisations"].help_text = _(
+            "Migrant organisations, administrations and services. Hold Ctrl (or Cmd) to pick several."
+        )
+        self.fields["field_of_work"].empty_label = _("None")
+        self.fields["kind"].choices = Event.Kind.choices
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts and ends and ends < starts:
+            self.add_error("ends_at", _("The end must be after the start."))
+        return cleaned
+
+
+class EventRegistrationForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("I come for"), queryset=Organisation.objects.none(), empty_label=None
+    )
+
+    def __init__(self, *args, organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            pk__in=[o.pk for o in organisations]
+        )
+
+
+class AttendanceForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.exclude(status=Organisation.Status.REJECTED),
+        empty_label=_("Please choose"),
+    )
+    name = forms.CharField(label=_("Name of the person"), max_length=200)
+
+
+class EventOutcomeForm(forms.Form):
+    minutes = forms.CharField(
+        label=_("Minutes and outcome"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("What was discussed and agreed? Who follows up on what?"),
+    )
+
+
+class FollowUpTaskForm(forms.ModelForm):
+    class Meta:
+        model = FollowUpTask
+        fields = ["title", "assignee", "due_on"]
+        widgets = {"due_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .selectors import mentoring_staff_users
+
+        self.fields["assignee"].queryset = mentoring_staff_users()
+        self.fields["assignee"].empty_label = _("Nobody yet")
+
+
+# Mentoring tandems ---------------------------------------------------------------------------
+
+_CHECKBOXES = {
+    "fields_of_work": forms.CheckboxSelectMultiple,
+    "topics": forms.CheckboxSelectMultiple,
+    "languages": forms.CheckboxSelectMultiple,
+}
+
+
+class MentorOfferForm(forms.ModelForm):
+    class Meta:
+        model = MentorOffer
+        fields = ["fields_of_work", "topics", "languages", "capacity", "description", "is_active"]
+        widgets = {**_CHECKBOXES, "description": forms.Textarea(attrs={"rows": 4})}
+
+
+class MentorRequestForm(forms.ModelForm):
+    class Meta:
+        model = MentorRequest
+        fields = ["fields_of_work", "topics", "languages", "district", "needs"]
+        widgets = {**_CHECKBOXES, "needs": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].empty_label = _("Any district")
+
+
+class TandemProposeForm(forms.Form):
+    offer = forms.IntegerField(widget=forms.HiddenInput)
+    goals = forms.CharField(
+        label=_("Goals for the tandem"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Optional. The organisations can complete them later."),
+    )
+
+
+class TandemPlanForm(forms.ModelForm):
+    class Meta:
+        model = Tandem
+        fields = ["goals", "starts_on", "planned_end_on"]
+        widgets = {
+            "goals": forms.Textarea(attrs={"rows": 4}),
+            "starts_on": DateInput(),
+            "planned_end_on": DateInput(),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("starts_on"), cleaned.get("planned_end_on")
+        if start and end and end <= start:
+            self.add_error("planned_end_on", _("The planned end must be after the start."))
+        return cleaned
+
+
+class TandemDeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why not? (optional)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class TandemMeetingForm(forms.ModelForm):
+    class Meta:
+        model = TandemMeeting
+        fields = ["met_on", "format", "duration_minutes", "summary"]
+        widgets = {"met_on": DateInput(), "summary": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, tandem=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tandem = tandem
+        self.initial.setdefault("met_on", timezone.localdate())
+
+    def clean_met_on(self):
+        value = self.cleaned_data["met_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("Please log meetings that have taken place."))
+        if self.tandem and self.tandem.starts_on and value < self.tandem.starts_on:
+            raise forms.ValidationError(_("The date is before the start of the tandem."))
+        return value
+
+
+class TandemCloseForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("How did the tandem end?"),
+        choices=[
+            (Tandem.Status.COMPLETED, _("Completed as planned")),
+            (Tandem.Status.ENDED_EARLY, _("Ended early")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required if the tandem ended early."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("status") == Tandem.Status.ENDED_EARLY
+            and not cleaned.get("note", "").strip()
+        ):
+            self.add_error("note", _("Please say briefly why the tandem ended early."))
+        return cleaned
+
+
+class TandemEvaluationForm(forms.ModelForm):
+    class Meta:
+        model = TandemEvaluation
+        fields = ["goals_reached", "rating", "comment"]
+        widgets = {
+            "goals_reached": forms.RadioSelect,
+            "rating": forms.RadioSelect(choices=[(i, str(i)) for i in range(1, 6)]),
+            "comment": forms.Textarea(attrs={"rows": 4}),
+        }

@@ -1,0 +1,173 @@
+"""Who may do what in networking & mentoring. Plain predicates; views and selectors use these."""
+
+from django.utils import timezone
+
+from ikmo.subprojects import SubProject
+from organisations.models import Membership, Organisation, StaffRole
+from organisations.permissions import active_membership, is_organisation_admin
+
+MENTORING = SubProject.MENTORING
+
+
+def is_mentoring_staff(user) -> bool:
+    """Consultants and project leads of this sub-project (or of all), and admins."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and (
+            user.is_portal_admin
+            or user.has_staff_role(StaffRole.Role.CONSULTANT, MENTORING)
+            or user.has_staff_role(StaffRole.Role.PROJECT_LEAD, MENTORING)
+        )
+    )
+
+
+def is_mentoring_lead(user) -> bool:
+    return (
+        user.is_authenticated
+        and user.is_active
+        and (user.is_portal_admin or user.has_staff_role(StaffRole.Role.PROJECT_LEAD, MENTORING))
+    )
+
+
+# Partner brokering: staff only -------------------------------------------------------------
+
+
+def can_manage_contacts(user) -> bool:
+    return is_mentoring_staff(user)
+
+
+def can_delete_contact(user) -> bool:
+    return is_mentoring_lead(user)
+
+
+def can_search_partners(user) -> bool:
+    return is_mentoring_staff(user)
+
+
+# Events ----------------------------------------------------------------------------------
+
+
+def can_manage_events(user) -> bool:
+    return is_mentoring_staff(user)
+
+
+def is_member_of(user, organisation) -> bool:
+    return active_membership(user, organisation) is not None
+
+
+def member_organisation_ids(user) -> frozenset[int]:
+    """Organisations the user is an active member of, loaded once per request."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = user.__dict__.get("_mentoring_org_ids")
+    if cached is None:
+        cached = frozenset(
+            user.memberships.filter(status=Membership.Status.ACTIVE).values_list(
+                "organisation_id", flat=True
+            )
+        )
+        user.__dict__["_mentoring_org_ids"] = cached
+    return cached
+
+
+def can_view_event(user, event, invited_ids=None) -> bool:
+    """Staff see every event; members see open events and those their organisation is invited to."""
+    if is_mentoring_staff(user):
+        return True
+    if not user.is_authenticated:
+        return False
+    if event.is_open:
+        return True
+    if invited_ids is None:
+        invited_ids = set(event.invited_organisations.values_list("pk", flat=True))
+    return bool(member_organisation_ids(user) & set(invited_ids))
+
+
+def registrable_organisations(user, event, invited_ids=None) -> list:
+    """The user's approved organisations that may send people to this event."""
+    if not user.is_authenticated:
+        return []
+    if invited_ids is None:
+        invited_ids = set(event.invited_organisations.values_list("pk", flat=True))
+    return [
+        m.organisation
+        for m in user.memberships.filter(
+            status=Membership.Status.ACTIVE, organisation__status=Organisation.Status.APPROVED
+        ).select_related("organisation")
+        if event.is_open or m.organisation_id in invited_ids
+    ]
+
+
+def registration_is_open(event) -> bool:
+    return event.status == event.Status.PLANNED and event.starts_at > timezone.now()
+
+
+def can_view_attendance(user, event) -> bool:
+    """Attendance lists name people: only the centre's mentoring staff see them."""
+    return is_mentoring_staff(user)
+
+
+# Tandems ---------------------------------------------------------------------------------
+
+
+def tandem_sides_of(user, tandem) -> list:
+    """The tandem organisations (mentor, mentee) the user is an active member of."""
+    return [org for org in (tandem.mentor, tandem.mentee) if is_member_of(user, org)]
+
+
+def can_view_tandem(user, tandem) -> bool:
+    return is_mentoring_staff(user) or bool(tandem_sides_of(user, tandem))
+
+
+def admin_sides_of(user, tandem) -> list:
+    return [org for org in (tandem.mentor, tandem.mentee) if is_organisation_admin(user, org)]
+
+
+def can_confirm_tandems(user) -> bool:
+    return is_mentoring_lead(user)
+
+
+def can_respond_to_tandem(user, tandem) -> bool:
+    """An admin of a side that has not answered yet, while the tandem is proposed."""
+    if tandem.status != tandem.Status.PROPOSED:
+        return False
+    return any(not tandem.has_accepted(org) for org in admin_sides_of(user, tandem))
+
+
+def can_log_meeting(user, tandem) -> bool:
+    return tandem.status == tandem.Status.ACTIVE and (
+        is_mentoring_staff(user) or bool(tandem_sides_of(user, tandem))
+    )
+
+
+def can_close_tandem(user, tandem) -> bool:
+    return tandem.status == tandem.Status.ACTIVE and (
+        is_mentoring_lead(user) or bool(admin_sides_of(user, tandem))
+    )
+
+
+def can_evaluate_tandem(user, tandem, organisation) -> bool:
+    return tandem.is_finished and is_organisation_admin(user, organisation)
+
+
+def can_offer_mentoring(user, organisation) -> bool:
+    return (
+        organisation.is_approved
+        and organisation.stage == organisation.Stage.ESTABLISHED
+        and (is_organisation_admin(user, organisation) or is_mentoring_staff(user))
+    )
+
+
+def can_request_mentoring(user, organisation) -> bool:
+    return (
+        organisation.is_approved
+        and organisation.stage == organisation.Stage.STARTUP
+        and (is_organisation_admin(user, organisation) or is_mentoring_staff(user))
+    )
+
+
+def can_edit_tandem_plan(user, tandem) -> bool:
+    return tandem.status in (tandem.Status.PROPOSED, tandem.Status.ACTIVE) and (
+        is_mentoring_staff(user) or bool(admin_sides_of(user, tandem))
+    )

@@ -1,0 +1,634 @@
+"""Every change in networking & mentoring goes through these functions."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ikmo.audit import audit_log, form_changes
+from ikmo.mail import email_queue
+from organisations.models import Membership, User
+from organisations.permissions import is_organisation_admin
+
+from . import permissions, selectors
+from .models import (
+    CooperationContact,
+    CooperationStatusChange,
+    Event,
+    EventAttendance,
+    EventRegistration,
+    FollowUpTask,
+    MentorOffer,
+    MentorRequest,
+    Tandem,
+    TandemEvaluation,
+    TandemMeeting,
+    TandemNudge,
+)
+
+# Partner brokering ---------------------------------------------------------------------------
+
+_C = CooperationContact.Status
+# A cooperation moves forward step by step (steps may be skipped) and can end at any time.
+CONTACT_TRANSITIONS: dict[str, set[str]] = {
+    _C.CONTACT_MADE: {_C.MEETING_HELD, _C.JOINT_INITIATIVE, _C.ONGOING, _C.ENDED},
+    _C.MEETING_HELD: {_C.JOINT_INITIATIVE, _C.ONGOING, _C.ENDED},
+    _C.JOINT_INITIATIVE: {_C.ONGOING, _C.ENDED},
+    _C.ONGOING: {_C.ENDED},
+    _C.ENDED: set(),
+}
+
+
+def contact_next_statuses(contact: CooperationContact) -> list[tuple[str, str]]:
+    allowed = CONTACT_TRANSITIONS[contact.status]
+    return [(value, label) for value, label in _C.choices if value in allowed]
+
+
+@transaction.atomic
+def contact_create(*, form, by) -> CooperationContact:
+    contact = form.save(commit=False)
+    contact.created_by = by
+    contact.status = _C.CONTACT_MADE
+    contact.status_changed_at = timezone.now()
+    contact.save()
+    CooperationStatusChange.objects.create(
+        contact=contact, from_status="", to_status=contact.status, changed_by=by
+    )
+    audit_log(
+        actor=by,
+        action="mentoring.contact.created",
+        target=contact,
+        organisation=contact.organisation,
+    )
+    return contact
+
+
+@transaction.atomic
+def contact_update(*, form, by) -> CooperationContact:
+    changes = form_changes(form)
+    contact = form.save()
+    if changes:
+        audit_log(
+            actor=by,
+            action="mentoring.contact.updated",
+            target=contact,
+            organisation=contact.organisation,
+            changes=changes,
+        )
+    return contact
+
+
+@transaction.atomic
+def contact_change_status(
+    *, contact: CooperationContact, to_status: str, by, note: str = ""
+) -> CooperationContact:
+    contact = CooperationContact.objects.select_for_update().get(pk=contact.pk)
+    if to_status not in CONTACT_TRANSITIONS[contact.status]:
+        raise ValidationError(
+            _("A cooperation with status “%(current)s” cannot move to “%(new)s”.")
+            % {"current": contact.get_status_display(), "new": _C(to_status).label}
+            if to_status in _C.values
+            else _("Please choose a valid status.")
+        )
+    previous = contact.status
+    contact.status = to_status
+    contact.status_changed_at = timezone.now()
+    contact.save(update_fields=["status", "status_changed_at", "updated_at"])
+    CooperationStatusChange.objects.create(
+        contact=contact, from_status=previous, to_status=to_status, note=note, changed_by=by
+    )
+    audit_log(
+        actor=by,
+        action="mentoring.contact.status",
+        target=contact,
+        organisation=contact.organisation,
+        changes={"status": [previous, to_status], **({"note": note} if note else {})},
+    )
+    return contact
+
+
+@transaction.atomic
+def contact_delete(*, contact: CooperationContact, by) -> None:
+    audit_log(
+        actor=by,
+        action="mentoring.contact.deleted",
+        target=contact,
+        organisation=contact.organisation,
+    )
+    contact.delete()
+
+
+# Expert rounds and network events ----------------------------------------------------------
+
+
+def _mail(user, *, template: str, context: dict) -> None:
+    if user is not None and user.is_active and user.email:
+        email_queue(
+            to=user.email,
+            template=template,
+            context={
+                **context,
+                "recipient": user,
+                "site_url": getattr(settings, "IKMO_SITE_URL", "").rstrip("/"),
+            },
+            language=user.preferred_language,
+        )
+
+
+@transaction.atomic
+def event_save(*, form, by) -> Event:
+    """Create or change an event (topic, date, place, invitations)."""
+    created = form.instance.pk is None
+    changes = {} if created else form_changes(form)
+    event = form.save(commit=False)
+    if created:
+        event.created_by = by
+    event.save()
+    form.save_m2m()
+    if created or changes:
+        audit_log(
+            actor=by,
+            action="mentoring.event.created" if created else "mentoring.event.updated",
+            target=event,
+            changes=changes,
+        )
+    return event
+
+
+@transaction.atomic
+def event_register(*, event: Event, person, organisation) -> EventRegistration:
+    """A member signs up for an event on behalf of one of their organisations."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if not permissions.registration_is_open(event):
+        raise ValidationError(_("Registration for this event is closed."))
+    allowed = {o.pk for o in permissions.registrable_organisations(person, event)}
+    if organisation.pk not in allowed:
+        raise ValidationError(_("Your organisation is not invited to this event."))
+    if EventRegistration.objects.filter(event=event, person=person).exists():
+        raise ValidationError(_("You are already registered for this event."))
+    if event.capacity is not None and event.registrations.count() >= event.capacity:
+        raise ValidationError(_("Sorry, this event is fully booked."))
+    registration = EventRegistration.objects.create(
+        event=event, person=person, organisation=organisation
+    )
+    audit_log(
+        actor=person,
+        action="mentoring.event.registered",
+        target=event,
+        organisation=organisation,
+    )
+    _mail(
+        person,
+        template="mentoring/email/event_registered",
+        context={"event": event, "organisation": organisation},
+    )
+    return registration
+
+
+@transaction.atomic
+def event_unregister(*, registration: EventRegistration, by) -> None:
+    if not permissions.registration_is_open(registration.event):
+        raise ValidationError(_("The event has started or is over: the registration stays."))
+    audit_log(
+        actor=by,
+        action="mentoring.event.unregistered",
+        target=registration.event,
+        organisation=registration.organisation,
+    )
+    registration.delete()
+
+
+@transaction.atomic
+def attendance_record(
+    *, event: Event, organisation, by, person=None, name: str = ""
+) -> EventAttendance:
+    """Note that someone of an organisation was there."""
+    if event.status == Event.Status.CANCELLED:
+        raise ValidationError(_("The event was cancelled: no attendance can be recorded."))
+    name = " ".join(name.split())
+    if person is None and not name:
+        raise ValidationError(_("Please enter the name of the person who attended."))
+    if person is not None and event.attendances.filter(person=person).exists():
+        raise ValidationError(
+            _("%(person)s is already on the attendance list.") % {"person": person}
+        )
+    attendance = EventAttendance.objects.create(
+        event=event, organisation=organisation, person=person, name=name, recorded_by=by
+    )
+    audit_log(
+        actor=by,
+        action="mentoring.event.attendance",
+        target=event,
+        organisation=organisation,
+        changes={"attended": attendance.display_name},
+    )
+    return attendance
+
+
+@transaction.atomic
+def attendance_from_registrations(*, event: Event, registration_ids, by) -> int:
+    """Tick registered people as present; people already on the list are skipped."""
+    present = set(event.attendances.exclude(person=None).values_list("person_id", flat=True))
+    added = 0
+    for registration in event.registrations.filter(pk__in=registration_ids).select_related(
+        "person", "organisation"
+    ):
+        if registration.person_id in present:
+            continue
+        attendance_record(
+            event=event, organisation=registration.organisation, person=registration.person, by=by
+        )
+        added += 1
+    return added
+
+
+@transaction.atomic
+def attendance_remove(*, attendance: EventAttendance, by) -> None:
+    audit_log(
+        actor=by,
+        action="mentoring.event.attendance_removed",
+        target=attendance.event,
+        organisation=attendance.organisation,
+        changes={"removed": attendance.display_name},
+    )
+    attendance.delete()
+
+
+@transaction.atomic
+def event_record_outcome(*, event: Event, minutes: str, by) -> Event:
+    """Write the minutes; an event whose start has passed is thereby marked as held."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if event.status == Event.Status.CANCELLED:
+        raise ValidationError(_("The event was cancelled."))
+    if event.starts_at > timezone.now():
+        raise ValidationError(_("The event has not taken place yet."))
+    previous = event.status
+    event.minutes = minutes
+    event.status = Event.Status.HELD
+    event.save(update_fields=["minutes", "status", "updated_at"])
+    audit_log(
+        actor=by,
+        action="mentoring.event.held",
+        target=event,
+        changes={"status": [previous, event.status]},
+    )
+    return event
+
+
+@transaction.atomic
+def event_cancel(*, event: Event, by) -> Event:
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if event.status != Event.Status.PLANNED:
+        raise ValidationError(_("Only planned events can be cancelled."))
+    event.status = Event.Status.CANCELLED
+    event.save(update_fields=["status", "updated_at"])
+    audit_log(actor=by, action="mentoring.event.cancelled", target=event)
+    for registration in event.registrations.select_related("person", "organisation"):
+        _mail(
+            registration.person,
+            template="mentoring/email/event_cancelled",
+            context={"event": event, "organisation": registration.organisation},
+        )
+    return event
+
+
+@transaction.atomic
+def task_add(*, event: Event, form, by) -> FollowUpTask:
+    task = form.save(commit=False)
+    task.event = event
+    task.created_by = by
+    task.save()
+    audit_log(actor=by, action="mentoring.task.created", target=task, changes={"event": event.pk})
+    if task.assignee_id and task.assignee_id != by.pk:
+        _mail(task.assignee, template="mentoring/email/task_assigned", context={"task": task})
+    return task
+
+
+@transaction.atomic
+def task_set_done(*, task: FollowUpTask, done: bool, by) -> FollowUpTask:
+    task.done_at = timezone.now() if done else None
+    task.done_by = by if done else None
+    task.save(update_fields=["done_at", "done_by"])
+    audit_log(
+        actor=by, action="mentoring.task.done" if done else "mentoring.task.reopened", target=task
+    )
+    return task
+
+
+# Mentoring tandems ---------------------------------------------------------------------------
+
+
+def _admins_of(*organisations):
+    return (
+        User.objects.filter(
+            memberships__organisation__in=organisations,
+            memberships__role=Membership.Role.ADMIN,
+            memberships__status=Membership.Status.ACTIVE,
+            is_active=True,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def _mail_tandem(tandem: Tandem, *, template: str, include_lead: bool, context=None) -> None:
+    recipients = list(_admins_of(tandem.mentor, tandem.mentee))
+    if include_lead and tandem.lead is not None and tandem.lead not in recipients:
+        recipients.append(tandem.lead)
+    for user in recipients:
+        _mail(user, template=template, context={"tandem": tandem, **(context or {})})
+
+
+@transaction.atomic
+def offer_save(*, form, organisation, by) -> MentorOffer:
+    created = form.instance.pk is None
+    changes = {} if created else form_changes(form)
+    offer = form.save(commit=False)
+    offer.organisation = organisation
+    if created:
+        offer.created_by = by
+    offer.save()
+    form.save_m2m()
+    audit_log(
+        actor=by,
+        action="mentoring.offer.created" if created else "mentoring.offer.updated",
+        target=offer,
+        organisation=organisation,
+        changes=changes,
+    )
+    return offer
+
+
+@transaction.atomic
+def request_save(*, form, organisation, by) -> MentorRequest:
+    created = form.instance.pk is None
+    if (
+        created
+        and MentorRequest.objects.filter(
+            organisation=organisation, status=MentorRequest.Status.OPEN
+        ).exists()
+    ):
+        raise ValidationError(_("Your organisation is already looking for a mentor."))
+    changes = {} if created else form_changes(form)
+    mentor_request = form.save(commit=False)
+    mentor_request.organisation = organisation
+    if created:
+        mentor_request.created_by = by
+    mentor_request.save()
+    form.save_m2m()
+    audit_log(
+        actor=by,
+        action="mentoring.request.created" if created else "mentoring.request.updated",
+        target=mentor_request,
+        organisation=organisation,
+        changes=changes,
+    )
+    return mentor_request
+
+
+@transaction.atomic
+def request_withdraw(*, mentor_request: MentorRequest, by) -> MentorRequest:
+    if mentor_request.status != MentorRequest.Status.OPEN:
+        raise ValidationError(_("Only an open request can be withdrawn."))
+    mentor_request.status = MentorRequest.Status.WITHDRAWN
+    mentor_request.save(update_fields=["status", "updated_at"])
+    audit_log(
+        actor=by,
+        action="mentoring.request.withdrawn",
+        target=mentor_request,
+        organisation=mentor_request.organisation,
+    )
+    return mentor_request
+
+
+@transaction.atomic
+def tandem_propose(
+    *, mentor_request: MentorRequest, offer: MentorOffer, by, goals: str = "", score: int = 0
+) -> Tandem:
+    """A project lead confirms a suggested pair; both organisations' admins are asked."""
+    if not permissions.can_confirm_tandems(by):
+        raise ValidationError(_("Only the project lead can confirm tandems."))
+    mentor_request = MentorRequest.objects.select_for_update().get(pk=mentor_request.pk)
+    if mentor_request.status != MentorRequest.Status.OPEN:
+        raise ValidationError(_("This request already has a tandem or was withdrawn."))
+    available = selectors.available_offers().filter(pk=offer.pk).exists()
+    if not available or offer.organisation_id == mentor_request.organisation_id:
+        raise ValidationError(_("This mentor has no free place for another tandem."))
+    tandem = Tandem.objects.create(
+        mentor=offer.organisation,
+        mentee=mentor_request.organisation,
+        request=mentor_request,
+        lead=by,
+        goals=goals,
+        match_score=score,
+    )
+    mentor_request.status = MentorRequest.Status.MATCHED
+    mentor_request.save(update_fields=["status", "updated_at"])
+    for organisation in (tandem.mentor, tandem.mentee):
+        audit_log(
+            actor=by, action="mentoring.tandem.proposed", target=tandem, organisation=organisation
+        )
+    _mail_tandem(tandem, template="mentoring/email/tandem_proposed", include_lead=False)
+    return tandem
+
+
+def _side(tandem: Tandem, organisation) -> str:
+    if organisation.pk == tandem.mentor_id:
+        return "mentor"
+    if organisation.pk == tandem.mentee_id:
+        return "mentee"
+    raise ValidationError(_("This organisation is not part of the tandem."))
+
+
+@transaction.atomic
+def tandem_accept(*, tandem: Tandem, organisation, by) -> Tandem:
+    """One side's admin accepts; when both have, the tandem becomes active."""
+    tandem = (
+        Tandem.objects.select_for_update(of=("self",))
+        .select_related("mentor", "mentee", "lead")
+        .get(pk=tandem.pk)
+    )
+    side = _side(tandem, organisation)
+    if tandem.status != Tandem.Status.PROPOSED:
+        raise ValidationError(_("This tandem is no longer waiting for an answer."))
+    if not is_organisation_admin(by, organisation):
+        raise ValidationError(_("Only an admin of the organisation can accept."))
+    if getattr(tandem, f"{side}_accepted_at") is not None:
+        raise ValidationError(_("Your organisation has already accepted."))
+    now = timezone.now()
+    setattr(tandem, f"{side}_accepted_at", now)
+    setattr(tandem, f"{side}_accepted_by", by)
+    fields = [f"{side}_accepted_at", f"{side}_accepted_by", "updated_at"]
+    if tandem.mentor_accepted_at and tandem.mentee_accepted_at:
+        tandem.status = Tandem.Status.ACTIVE
+        tandem.activated_at = now
+        tandem.starts_on = tandem.starts_on or timezone.localdate()
+        fields += ["status", "activated_at", "starts_on"]
+    tandem.save(update_fields=fields)
+    audit_log(
+        actor=by, action="mentoring.tandem.accepted", target=tandem, organisation=organisation
+    )
+    if tandem.status == Tandem.Status.ACTIVE:
+        _mail_tandem(tandem, template="mentoring/email/tandem_active", include_lead=True)
+    return tandem
+
+
+@transaction.atomic
+def tandem_decline(*, tandem: Tandem, organisation, by, reason: str = "") -> Tandem:
+    tandem = (
+        Tandem.objects.select_for_update(of=("self",))
+        .select_related("mentor", "mentee", "lead")
+        .get(pk=tandem.pk)
+    )
+    _side(tandem, organisation)
+    if tandem.status != Tandem.Status.PROPOSED:
+        raise ValidationError(_("This tandem is no longer waiting for an answer."))
+    if not is_organisation_admin(by, organisation):
+        raise ValidationError(_("Only an admin of the organisation can decline."))
+    tandem.status = Tandem.Status.DECLINED
+    tandem.end_note = reason
+    tandem.ended_on = timezone.localdate()
+    tandem.save(update_fields=["status", "end_note", "ended_on", "updated_at"])
+    # The start-up is looking for a mentor again.
+    if tandem.request_id:
+        MentorRequest.objects.filter(
+            pk=tandem.request_id, status=MentorRequest.Status.MATCHED
+        ).update(status=MentorRequest.Status.OPEN)
+    audit_log(
+        actor=by,
+        action="mentoring.tandem.declined",
+        target=tandem,
+        organisation=organisation,
+        changes={"reason": reason} if reason else None,
+    )
+    _mail_tandem(
+        tandem,
+        template="mentoring/email/tandem_declined",
+        include_lead=True,
+        context={"declined_by": organisation},
+    )
+    return tandem
+
+
+@transaction.atomic
+def tandem_update_plan(*, form, by) -> Tandem:
+    tandem = form.instance
+    if tandem.status not in (Tandem.Status.PROPOSED, Tandem.Status.ACTIVE):
+        raise ValidationError(_("A finished tandem cannot be changed."))
+    changes = form_changes(form)
+    tandem = form.save()
+    if changes:
+        audit_log(
+            actor=by,
+            action="mentoring.tandem.plan",
+            target=tandem,
+            organisation=tandem.mentee,
+            changes=changes,
+        )
+    return tandem
+
+
+@transaction.atomic
+def meeting_log(*, tandem: Tandem, form, by) -> TandemMeeting:
+    if tandem.status != Tandem.Status.ACTIVE:
+        raise ValidationError(_("Meetings can be logged while the tandem is active."))
+    meeting = form.save(commit=False)
+    meeting.tandem = tandem
+    meeting.logged_by = by
+    sides = permissions.tandem_sides_of(by, tandem)
+    meeting.logged_for = sides[0] if len(sides) == 1 else None
+    meeting.save()
+    audit_log(
+        actor=by,
+        action="mentoring.tandem.meeting",
+        target=tandem,
+        organisation=meeting.logged_for,
+        changes={"met_on": meeting.met_on.isoformat()},
+    )
+    return meeting
+
+
+@transaction.atomic
+def tandem_close(*, tandem: Tandem, status: str, by, note: str = "") -> Tandem:
+    """Completed as planned or ended early; both sides are then asked for an evaluation."""
+    tandem = (
+        Tandem.objects.select_for_update(of=("self",))
+        .select_related("mentor", "mentee", "lead")
+        .get(pk=tandem.pk)
+    )
+    if status not in (Tandem.Status.COMPLETED, Tandem.Status.ENDED_EARLY):
+        raise ValidationError(_("Please choose how the tandem ended."))
+    if tandem.status != Tandem.Status.ACTIVE:
+        raise ValidationError(_("Only an active tandem can be ended."))
+    if status == Tandem.Status.ENDED_EARLY and not note.strip():
+        raise ValidationError(_("Please say briefly why the tandem ended early."))
+    tandem.status = status
+    tandem.ended_on = timezone.localdate()
+    tandem.end_note = note
+    tandem.save(update_fields=["status", "ended_on", "end_note", "updated_at"])
+    for organisation in (tandem.mentor, tandem.mentee):
+        audit_log(
+            actor=by, action=f"mentoring.tandem.{status}", target=tandem, organisation=organisation
+        )
+    _mail_tandem(tandem, template="mentoring/email/tandem_ended", include_lead=True)
+    return tandem
+
+
+@transaction.atomic
+def evaluation_submit(*, tandem: Tandem, organisation, form, by) -> TandemEvaluation:
+    _side(tandem, organisation)
+    if not tandem.is_finished:
+        raise ValidationError(_("The evaluation opens when the tandem has ended."))
+    if TandemEvaluation.objects.filter(tandem=tandem, organisation=organisation).exists():
+        raise ValidationError(_("Your organisation has already evaluated this tandem."))
+    evaluation = form.save(commit=False)
+    evaluation.tandem = tandem
+    evaluation.organisation = organisation
+    evaluation.submitted_by = by
+    evaluation.save()
+    audit_log(
+        actor=by, action="mentoring.tandem.evaluated", target=tandem, organisation=organisation
+    )
+    return evaluation
+
+
+def nudge_weeks() -> int:
+    return int(getattr(settings, "IKMO_TANDEM_NUDGE_WEEKS", 6))
+
+
+def tandem_nudge(*, tandem_id: int, today=None) -> bool:
+    """Remind both sides and the lead once per gap without a logged meeting.
+
+    The marker row is claimed first, inside the transaction that queues the e-mails: a second
+    worker (or a re-run) hits the unique constraint and sends nothing; a failure rolls both back.
+    """
+    today = today or timezone.localdate()
+    weeks = nudge_weeks()
+    with transaction.atomic():
+        tandem = (
+            selectors.tandems_due_for_nudge(today=today, weeks=weeks)
+            .select_related("mentor", "mentee", "lead")
+            .filter(pk=tandem_id)
+            .first()
+        )
+        if tandem is None:  # a meeting was logged meanwhile, it ended, or it was reminded
+            return False
+        try:
+            with transaction.atomic():
+                TandemNudge.objects.create(tandem=tandem, gap_since=tandem.gap_since)
+        except IntegrityError:
+            return False
+        _mail_tandem(
+            tandem,
+            template="mentoring/email/tandem_nudge",
+            include_lead=True,
+            context={"gap_since": tandem.gap_since, "weeks": weeks},
+        )
+        audit_log(
+            actor=None,
+            action="mentoring.tandem.nudged",
+            target=tandem,
+            changes={"gap_since": tandem.gap_since.isoformat()},
+        )
+    return True

@@ -1,0 +1,87 @@
+"""Qualification's cards on the overview page: next workshops, and due coaching follow-ups."""
+
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from ikmo.dashboard import Card, CardLink
+from ikmo.subprojects import SubProject
+
+from . import permissions, selectors
+from .models import Registration, Workshop
+
+
+def cards(user):
+    if not user.is_authenticated:
+        return []
+    result = []
+    mine = list(
+        selectors.registrations_for_user(user)
+        .filter(participant=user, workshop__ends_at__gte=timezone.now())
+        .exclude(status=Registration.Status.CANCELLED)
+        .order_by("workshop__starts_at")[:3]
+    )
+    if mine or permissions.registrable_memberships(user).exists():
+        result.append(
+            Card(
+                title=_("My workshops"),
+                subproject=SubProject.QUALIFICATION,
+                links=[
+                    CardLink(
+                        label=r.workshop.title,
+                        url=r.workshop.get_absolute_url(),
+                        detail=f"{formats.date_format(timezone.localtime(r.workshop.starts_at), 'DATETIME_FORMAT')}"
+                        f" · {r.get_status_display()}",
+                    )
+                    for r in mine
+                ],
+                empty_text=_("You are not registered for any coming workshop."),
+                action=CardLink(_("Find a workshop"), reverse("qualification:workshop_list")),
+            )
+        )
+    trained = list(
+        Workshop.objects.filter(
+            trainer=user,
+            status=Workshop.Status.PUBLISHED,
+            ends_at__gte=timezone.now() - timedelta(days=14),
+        ).order_by("starts_at")[:4]
+    )
+    if trained:
+        result.append(
+            Card(
+                title=_("Workshops you run"),
+                subproject=SubProject.QUALIFICATION,
+                links=[
+                    CardLink(
+                        label=w.title,
+                        url=reverse("qualification:attendance", args=[w.pk]),
+                        detail=formats.date_format(
+                            timezone.localtime(w.starts_at), "DATETIME_FORMAT"
+                        ),
+                    )
+                    for w in trained
+                ],
+            )
+        )
+    if permissions.can_log_coaching(user):
+        due = list(selectors.open_follow_ups(user)[:5])
+        result.append(
+            Card(
+                title=_("Coaching follow-ups due"),
+                subproject=SubProject.QUALIFICATION,
+                count=len(due),
+                count_label=_("in the next seven days"),
+                links=[
+                    CardLink(
+                        label=s.organisation.name,
+                        url=s.get_absolute_url(),
+                        detail=formats.date_format(s.follow_up_date, "SHORT_DATE_FORMAT"),
+                    )
+                    for s in due
+                ],
+                action=CardLink(_("Coaching log"), reverse("qualification:coaching")),
+            )
+        )
+    return result

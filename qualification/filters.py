@@ -1,0 +1,78 @@
+import re
+from datetime import date, datetime, time
+
+import django_filters
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from organisations.models import SpokenLanguage
+
+from .models import Topic, Workshop
+
+MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def _month_bounds(value: str):
+    match = MONTH_RE.match(value or "")
+    if not match:
+        return None
+    year, month = int(match[1]), int(match[2])
+    if not (2000 <= year <= 2100 and 1 <= month <= 12):
+        return None
+    first = date(year, month, 1)
+    following = date(year + (month == 12), month % 12 + 1, 1)
+    tz = timezone.get_current_timezone()
+    return (
+        timezone.make_aware(datetime.combine(first, time.min), tz),
+        timezone.make_aware(datetime.combine(following, time.min), tz),
+    )
+
+
+class MonthField(forms.CharField):
+    widget = forms.TextInput(attrs={"type": "month", "placeholder": "2026-05"})
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value and _month_bounds(value) is None:
+            raise forms.ValidationError(_("Please choose a month, for example 2026-05."))
+        return value
+
+
+class MonthFilter(django_filters.CharFilter):
+    field_class = MonthField
+
+
+class WorkshopFilter(django_filters.FilterSet):
+    """Filters of the public workshop list; without a month only coming workshops are shown."""
+
+    topic = django_filters.ModelChoiceFilter(
+        field_name="topics",
+        queryset=Topic.objects.all(),
+        label=_("Topic"),
+        empty_label=_("All topics"),
+    )
+    month = MonthFilter(method="in_month", label=_("Month"))
+    language = django_filters.ModelChoiceFilter(
+        field_name="languages",
+        queryset=SpokenLanguage.objects.filter(workshops__isnull=False).distinct(),
+        label=_("Language"),
+        empty_label=_("All languages"),
+    )
+
+    class Meta:
+        model = Workshop
+        fields = ["topic", "month", "language"]
+
+    def in_month(self, queryset, name, value):
+        bounds = _month_bounds(value)
+        if bounds is None:
+            return queryset
+        return queryset.filter(starts_at__lt=bounds[1], ends_at__gte=bounds[0])
+
+    @property
+    def qs(self):
+        qs = super().qs
+        if not (self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("month")):
+            qs = qs.upcoming()
+        return qs.distinct()

@@ -1,0 +1,303 @@
+from django import forms
+from django.db.models import Q
+from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from organisations.models import StaffRole, User
+
+from .models import (
+    WORKSHOP_TRANSITIONS,
+    CoachingSession,
+    Feedback,
+    Registration,
+    Workshop,
+    WorkshopSession,
+)
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format=DATETIME_FORMAT, **kwargs)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def trainer_queryset():
+    """People who can run workshops: consultants / trainers and project leads."""
+    return (
+        User.objects.filter(
+            Q(staff_roles__role__in=[StaffRole.Role.CONSULTANT, StaffRole.Role.PROJECT_LEAD])
+            & Q(staff_roles__subproject__in=["", "qualification"]),
+            is_active=True,
+        )
+        .distinct()
+        .order_by("last_name", "email")
+    )
+
+
+class WorkshopForm(forms.ModelForm):
+    online_url = forms.URLField(
+        label=Workshop._meta.get_field("online_url").verbose_name,
+        help_text=Workshop._meta.get_field("online_url").help_text,
+        required=False,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+    )
+
+    class Meta:
+        model = Workshop
+        fields = [
+            "title",
+            "description",
+            "topics",
+            "languages",
+            "is_basic",
+            "venue",
+            "online_url",
+            "capacity",
+            "trainer",
+            "registration_deadline",
+            "status",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "topics": forms.CheckboxSelectMultiple,
+            "languages": forms.CheckboxSelectMultiple,
+            "registration_deadline": DateTimeInput(),
+            "capacity": forms.NumberInput(attrs={"inputmode": "numeric", "min": 1}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["trainer"].queryset = trainer_queryset()
+        self.fields["registration_deadline"].input_formats = [DATETIME_FORMAT]
+        current = self.instance.status if self.instance.pk else Workshop.Status.DRAFT
+        allowed = {current} | (WORKSHOP_TRANSITIONS[current] - {Workshop.Status.CANCELLED})
+        self.fields["status"].choices = [
+            (value, label) for value, label in Workshop.Status.choices if value in allowed
+        ]
+        if self.instance.pk:
+            self._confirmed = self.instance.registrations.filter(
+                status=Registration.Status.CONFIRMED
+            ).count()
+        else:
+            self._confirmed = 0
+
+    def clean_status(self):
+        status = self.cleaned_data["status"]
+        current = self.instance.status if self.instance.pk else Workshop.Status.DRAFT
+        if status != current and status not in WORKSHOP_TRANSITIONS[current]:
+            raise forms.ValidationError(
+                _("A workshop cannot go from “%(old)s” to “%(new)s”.")
+                % {
+                    "old": Workshop.Status(current).label,
+                    "new": Workshop.Status(status).label,
+                }
+            )
+        if status == Workshop.Status.CANCELLED and current != Workshop.Status.CANCELLED:
+            raise forms.ValidationError(
+                _("Please use the button “Cancel the workshop”, so participants are informed.")
+            )
+        return status
+
+    def clean_capacity(self):
+        capacity = self.cleaned_data["capacity"]
+        if capacity is not None and capacity < self._confirmed:
+            raise forms.ValidationError(
+                _(
+                    "%(count)d people already have a confirmed place; the capacity cannot be "
+                    "lower. Cancel registrations first."
+                )
+                % {"count": self._confirmed}
+            )
+        return capacity
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("venue") and not cleaned.get("online_url"):
+            self.add_error("venue", _("Please give a place or an online link (or both)."))
+        return cleaned
+
+
+class BaseSessionFormSet(BaseInlineFormSet):
+    deadline = None
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        starts = [
+            f.cleaned_data["starts_at"]
+            for f in self.forms
+            if f.cleaned_data
+            and not f.cleaned_data.get("DELETE")
+            and f.cleaned_data.get("starts_at")
+        ]
+        if not starts:
+            raise forms.ValidationError(_("Please enter at least one date for the workshop."))
+        if self.deadline and self.deadline > min(starts):
+            raise forms.ValidationError(
+                _("The registration deadline must be before the first date of the workshop.")
+            )
+
+
+class SessionForm(forms.ModelForm):
+    class Meta:
+        model = WorkshopSession
+        fields = ["starts_at", "ends_at"]
+        widgets = {"starts_at": DateTimeInput(), "ends_at": DateTimeInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("starts_at", "ends_at"):
+            self.fields[name].input_formats = [DATETIME_FORMAT]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if start and end and end <= start:
+            self.add_error("ends_at", _("The end must be after the start."))
+        return cleaned
+
+
+SessionFormSet = inlineformset_factory(
+    Workshop,
+    WorkshopSession,
+    form=SessionForm,
+    formset=BaseSessionFormSet,
+    extra=1,
+    can_delete=True,
+    min_num=0,
+    max_num=20,
+)
+# A new workshop offers three empty rows, enough for most series without saving in between.
+NewSessionFormSet = inlineformset_factory(
+    Workshop,
+    WorkshopSession,
+    form=SessionForm,
+    formset=BaseSessionFormSet,
+    extra=3,
+    can_delete=False,
+    min_num=0,
+    max_num=20,
+)
+
+
+class RegistrationForm(forms.Form):
+    """Choose who to register: yourself or a colleague, as a member of one of your organisations."""
+
+    membership = forms.TypedChoiceField(label=_("Who takes part?"), coerce=int)
+
+    def __init__(self, *args, memberships, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.memberships = {m.pk: m for m in memberships}
+        choices = []
+        for m in memberships:
+            who = _("Me") if m.user_id == user.pk else (m.user.get_full_name() or m.user.email)
+            choices.append((m.pk, f"{who} ({m.organisation.name})"))
+        self.fields["membership"].choices = choices
+        own = [m.pk for m in memberships if m.user_id == user.pk]
+        if own:
+            self.fields["membership"].initial = own[0]
+
+    def clean_membership(self):
+        pk = self.cleaned_data["membership"]
+        if pk not in self.memberships:
+            raise forms.ValidationError(_("Please choose a person from the list."))
+        return self.memberships[pk]
+
+
+class AttendanceForm(forms.Form):
+    attended = forms.ChoiceField(
+        choices=[("yes", _("Present")), ("no", _("Absent")), ("unknown", _("Not recorded"))]
+    )
+
+    def value(self) -> bool | None:
+        return {"yes": True, "no": False}.get(self.cleaned_data["attended"])
+
+
+class FeedbackForm(forms.ModelForm):
+    rating = forms.TypedChoiceField(
+        label=_("How useful was the workshop for you?"),
+        choices=[
+            (5, _("5 – very useful")),
+            (4, _("4 – useful")),
+            (3, _("3 – partly")),
+            (2, _("2 – not very useful")),
+            (1, _("1 – not useful")),
+        ],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+
+    class Meta:
+        model = Feedback
+        fields = ["rating", "comment"]
+        labels = {"comment": _("What should we keep or change? (optional)")}
+        widgets = {"comment": forms.Textarea(attrs={"rows": 4})}
+
+
+class CoachingSessionForm(forms.ModelForm):
+    class Meta:
+        model = CoachingSession
+        fields = [
+            "date",
+            "duration_minutes",
+            "format",
+            "topics",
+            "participants",
+            "participant_count",
+            "outcome",
+            "next_step",
+            "follow_up_date",
+            "confidential_notes",
+        ]
+        widgets = {
+            "date": DateInput(),
+            "follow_up_date": DateInput(),
+            "topics": forms.CheckboxSelectMultiple,
+            "duration_minutes": forms.NumberInput(attrs={"inputmode": "numeric", "step": 5}),
+            "participant_count": forms.NumberInput(attrs={"inputmode": "numeric"}),
+            "outcome": forms.Textarea(attrs={"rows": 4}),
+            "confidential_notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            self.fields["date"].initial = timezone.localdate()
+            self.fields["duration_minutes"].initial = 60
+
+    def clean_date(self):
+        value = self.cleaned_data["date"]
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("A coaching session cannot be logged in the future."))
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        day, follow_up = cleaned.get("date"), cleaned.get("follow_up_date")
+        if day and follow_up and follow_up < day:
+            self.add_error("follow_up_date", _("The follow-up date cannot be before the session."))
+        if follow_up and not cleaned.get("next_step"):
+            self.add_error("next_step", _("Please describe the next step for the follow-up."))
+        return cleaned
+
+
+class CoachingStartForm(forms.Form):
+    organisation = forms.ModelChoiceField(queryset=None, label=_("Organisation"))
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = queryset
+        self.fields["organisation"].empty_label = _("Please choose")

@@ -1,0 +1,56 @@
+"""Qualification's contribution to the organisation timeline: workshops attended and coaching.
+
+Confidential notes never appear here, for anyone: the timeline also feeds the organisation's
+profile sheet, which members of the organisation may download.
+"""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from ikmo.subprojects import SubProject
+from organisations.timeline import TimelineEvent, register_timeline_provider
+
+from . import permissions
+from .models import CoachingSession, Registration
+
+
+@register_timeline_provider
+def qualification_events(organisation, user):
+    attended = (
+        Registration.objects.filter(
+            organisation=organisation, status=Registration.Status.CONFIRMED, attended=True
+        )
+        .select_related("workshop", "participant")
+        .order_by("-workshop__starts_at")
+    )
+    for registration in attended:
+        workshop = registration.workshop
+        yield TimelineEvent(
+            when=workshop.starts_at or registration.created_at,
+            title=_("Workshop attended: %(title)s") % {"title": workshop.title},
+            subproject=SubProject.QUALIFICATION,
+            detail=str(registration.participant),
+            url=workshop.get_absolute_url(),
+        )
+    is_staff = permissions.is_qualification_staff(user)
+    sessions = (
+        CoachingSession.objects.filter(organisation=organisation)
+        .select_related("consultant")
+        .prefetch_related("topics")
+        .order_by("-date")
+    )
+    for session in sessions:
+        topics = ", ".join(t.name for t in session.topics.all())
+        minutes = ngettext(
+            "%(minutes)d minute", "%(minutes)d minutes", session.duration_minutes
+        ) % {"minutes": session.duration_minutes}
+        parts = [session.get_format_display(), minutes]
+        if topics:
+            parts.append(topics)
+        yield TimelineEvent(
+            when=session.date,
+            title=_("Coaching session"),
+            subproject=SubProject.QUALIFICATION,
+            detail=" · ".join(parts),
+            url=session.get_absolute_url() if is_staff else "",
+        )

@@ -1,0 +1,202 @@
+"""Proof of use through the pages, receipts, every detail page state, and the admin."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from actionfund import services
+from actionfund.models import Status
+
+from .factories import approved, draft, in_review, paid, submitted
+
+pytestmark = pytest.mark.django_db
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+@pytest.fixture(autouse=True)
+def private_storage(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path},
+        },
+    }
+
+
+def test_proof_of_use_through_the_pages(
+    client_for, org, org_admin, fund_lead, other_org_admin, jury_member
+):
+    application = paid(organisation=org, by=org_admin, lead=fund_lead)
+    line = application.budget_lines.get()
+    client = client_for(org_admin)
+    url = reverse("actionfund:proof_edit", args=[application.pk])
+    assert client.get(url).status_code == 200
+
+    # Submitting without a report is refused; what was typed stays on the page.
+    response = client.post(url, {"report": "", f"spent_{line.pk}": "950.00", "action": "submit"})
+    assert response.status_code == 200
+    assert 'value="950.00"' in response.content.decode()
+
+    response = client.post(
+        reverse("actionfund:receipt_add", args=[application.pk]),
+        {"file": SimpleUploadedFile("beleg.png", PNG)},
+    )
+    assert response.status_code == 302
+    receipt = application.proof_of_use.receipts.get()
+    assert receipt.content_type == "image/png"
+    receipt_url = reverse("actionfund:receipt_download", args=[application.pk, receipt.pk])
+    assert client.get(receipt_url).status_code == 200
+    assert client_for(fund_lead).get(receipt_url).status_code == 200
+    assert client_for(other_org_admin).get(receipt_url).status_code == 404
+
+    client = client_for(org_admin)
+    response = client.post(
+        url, {"report": "Es kamen 40 Menschen.", f"spent_{line.pk}": "950.00", "action": "submit"}
+    )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.status == Status.PROOF_SUBMITTED
+    assert application.proof_of_use.spending.get().amount == Decimal("950.00")
+    # After submitting, the proof is read-only for the organisation.
+    assert client.get(url).status_code == 403
+
+    lead = client_for(fund_lead)
+    review = reverse("actionfund:proof_review", args=[application.pk])
+    lead.post(review, {"decision": "corrections", "note": ""})
+    application.refresh_from_db()
+    assert application.status == Status.PROOF_SUBMITTED  # a note is required for corrections
+    lead.post(review, {"decision": "corrections", "note": "Bitte Beleg 2 nachreichen."})
+    application.refresh_from_db()
+    assert application.status == Status.PROOF_DUE
+    page = client_for(org_admin).get(url).content.decode()
+    assert "Bitte Beleg 2 nachreichen." in page
+
+
+def test_receipts_are_checked_by_content(client_for, org, org_admin, fund_lead):
+    application = paid(organisation=org, by=org_admin, lead=fund_lead)
+    client = client_for(org_admin)
+    response = client.post(
+        reverse("actionfund:receipt_add", args=[application.pk]),
+        {"file": SimpleUploadedFile("beleg.jpg", b"<html>not an image</html>")},
+        follow=True,
+    )
+    assert "PDF, PNG, JPEG, DOCX, XLSX" in response.content.decode()
+    assert (
+        not hasattr(application, "proof_of_use") or not application.proof_of_use.receipts.exists()
+    )
+
+
+def test_payments_and_repayments_through_the_pages(client_for, call, org, org_admin, fund_lead):
+    application = approved(organisation=org, by=org_admin, lead=fund_lead, call=call)
+    lead = client_for(fund_lead)
+    lead.post(
+        reverse("actionfund:application_transition", args=[application.pk]),
+        {"to_status": Status.AGREEMENT_SIGNED, "note": ""},
+    )
+    pay = reverse("actionfund:payment_add", args=[application.pk])
+    lead.post(pay, {"amount": "600.00", "paid_on": "2026-11-01", "reference": "A1"})
+    response = lead.post(
+        pay, {"amount": "500.00", "paid_on": "2026-11-02", "reference": "A2"}, follow=True
+    )
+    assert "übersteigen" in response.content.decode()
+    lead.post(pay, {"amount": "400.00", "paid_on": "2026-11-02", "reference": "A2"})
+    lead.post(
+        reverse("actionfund:return_add", args=[application.pk]),
+        {"amount": "50.00", "returned_on": "2026-12-01", "note": "Rest"},
+    )
+    application.refresh_from_db()
+    assert application.status == Status.PAID
+    ledger = lead.get(reverse("actionfund:call_ledger", args=[call.pk])).context["ledger"]
+    assert (ledger["paid"], ledger["returned"], ledger["remaining"]) == (
+        Decimal("1000.00"),
+        Decimal("50.00"),
+        Decimal("9050.00"),
+    )
+
+
+def test_jury_assignment_and_scoring_through_the_pages(
+    client_for, call, org, org_admin, fund_lead, jury_member
+):
+    application = in_review(organisation=org, by=org_admin, lead=fund_lead, call=call)
+    client_for(fund_lead).post(
+        reverse("actionfund:jury_assign", args=[application.pk]), {"jurors": [jury_member.pk]}
+    )
+    juror = client_for(jury_member)
+    listing = juror.get(reverse("actionfund:jury_list")).content.decode()
+    assert application.title in listing
+    c1, c2 = call.criteria.all()
+    url = reverse("actionfund:application_score", args=[application.pk])
+    page = juror.get(url)
+    assert page.status_code == 200
+    assert org.name in page.content.decode()  # the reviewer sees the organisation's history
+    response = juror.post(url, {f"score_{c1.pk}": "4", f"comment_{c1.pk}": "überzeugend"})
+    assert response.status_code == 200  # the second criterion is missing: input kept
+    assert "überzeugend" in response.content.decode()
+    juror.post(url, {f"score_{c1.pk}": "4", f"comment_{c1.pk}": "gut", f"score_{c2.pk}": "2"})
+    assert application.scores.count() == 2
+
+
+@pytest.mark.parametrize(
+    "make", [draft, submitted, in_review, approved, paid], ids=lambda f: f.__name__
+)
+def test_detail_page_renders_in_every_state_for_applicant_and_lead(
+    client_for, org, org_admin, fund_lead, make
+):
+    kwargs = {"organisation": org, "by": org_admin}
+    if make in (in_review, approved, paid):
+        kwargs["lead"] = fund_lead
+    application = make(**kwargs)
+    for user in (org_admin, fund_lead):
+        response = client_for(user).get(application.get_absolute_url())
+        assert response.status_code == 200
+        assert application.reference in response.content.decode()
+
+
+def test_closed_application_shows_its_history(client_for, org, org_admin, fund_lead):
+    application = paid(organisation=org, by=org_admin, lead=fund_lead)
+    line = application.budget_lines.get()
+    services.proof_save(
+        application=application, report="ok", spending={line.pk: Decimal("1000")}, by=org_admin
+    )
+    services.proof_submit(application=application, by=org_admin)
+    services.proof_decide(application=application, accept=True, note="Danke", by=fund_lead)
+    page = client_for(org_admin).get(application.get_absolute_url()).content.decode()
+    assert "Abgeschlossen" in page and "Danke" in page
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        "call",
+        "criterion",
+        "application",
+        "budgetline",
+        "attachment",
+        "statuschange",
+        "juryassignment",
+        "score",
+        "payment",
+        "return",
+        "proofofuse",
+        "receipt",
+        "reminderlog",
+        "exportjob",
+    ],
+)
+def test_admin_pages(client_for, model, org, org_admin, fund_lead):
+    from tests import factories
+    from tests.conftest import enrol_mfa
+
+    superuser = factories.UserFactory(is_staff=True, is_superuser=True)
+    enrol_mfa(superuser)
+    paid(organisation=org, by=org_admin, lead=fund_lead)
+    client = client_for(superuser)
+    assert client.get(reverse(f"admin:actionfund_{model}_changelist")).status_code == 200
+    assert (
+        client.get(reverse(f"admin:actionfund_{model}_changelist"), {"q": "x"}).status_code == 200
+    )
+    assert client.get(reverse(f"admin:actionfund_{model}_add")).status_code == 200

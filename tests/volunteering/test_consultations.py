@@ -1,0 +1,129 @@
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+
+from volunteering.models import Consultation, ServiceProfile, SiteStatus
+
+from .factories import ConsultationFactory
+
+
+@pytest.mark.django_db
+class TestConsultationLog:
+    def test_staff_log_a_consultation_and_the_organisation_counts_as_advised(
+        self, client_for, desk_consultant, org
+    ):
+        held = date.today() - timedelta(days=1)
+        response = client_for(desk_consultant).post(
+            reverse("volunteering:consultation_new", args=[org.pk]),
+            {
+                "held_on": held.isoformat(),
+                "format": "phone",
+                "topic": "Einsatzstelle werden",
+                "outcome": "Unterlagen besprochen",
+                "next_step": "Antrag beim Träger",
+                "follow_up_on": (held + timedelta(days=14)).isoformat(),
+            },
+        )
+        assert response.status_code == 302
+        consultation = Consultation.objects.get()
+        assert (consultation.organisation, consultation.consultant) == (org, desk_consultant)
+        assert consultation.next_step == "Antrag beim Träger"
+        profile = ServiceProfile.objects.get(organisation=org)
+        assert profile.status == SiteStatus.ADVISED
+        assert list(profile.history.order_by("pk").values_list("to_status", flat=True)) == [
+            "interested",
+            "advised",
+        ]
+
+    def test_a_consultation_in_the_future_or_a_follow_up_before_it_is_refused(
+        self, client_for, desk_consultant, org
+    ):
+        response = client_for(desk_consultant).post(
+            reverse("volunteering:consultation_new", args=[org.pk]),
+            {
+                "held_on": (date.today() + timedelta(days=3)).isoformat(),
+                "format": "phone",
+                "topic": "Zu früh",
+            },
+        )
+        assert response.status_code == 200
+        assert "held_on" in response.context["form"].errors
+        assert 'value="Zu früh"' in response.content.decode()
+        response = client_for(desk_consultant).post(
+            reverse("volunteering:consultation_new", args=[org.pk]),
+            {
+                "held_on": date.today().isoformat(),
+                "format": "phone",
+                "topic": "Rückwärts",
+                "follow_up_on": (date.today() - timedelta(days=3)).isoformat(),
+            },
+        )
+        assert "follow_up_on" in response.context["form"].errors
+        assert not Consultation.objects.exists()
+
+    def test_an_advised_organisation_keeps_its_status_on_later_consultations(
+        self, desk_consultant, site
+    ):
+        from volunteering import services
+
+        services.consultation_log(
+            organisation=site,
+            data={"held_on": date.today(), "topic": "Kontingent"},
+            by=desk_consultant,
+        )
+        assert ServiceProfile.objects.get(organisation=site).status == SiteStatus.RECOGNISED
+
+    def test_editing_keeps_an_audit_entry_of_what_changed(self, client_for, desk_consultant, org):
+        from ikmo.models import AuditEntry
+
+        consultation = ConsultationFactory(organisation=org, consultant=desk_consultant)
+        response = client_for(desk_consultant).post(
+            reverse("volunteering:consultation_edit", args=[consultation.pk]),
+            {
+                "held_on": consultation.held_on.isoformat(),
+                "format": "in_person",
+                "topic": consultation.topic,
+                "next_step": "Neuer Schritt",
+            },
+        )
+        assert response.status_code == 302
+        consultation.refresh_from_db()
+        assert consultation.next_step == "Neuer Schritt"
+        entry = AuditEntry.objects.get(action="volunteering.consultation_updated")
+        assert entry.changes["next_step"] == ["", "Neuer Schritt"]
+
+    @pytest.mark.parametrize("persona", ["org_admin", "workshop_trainer", "jury_member"])
+    def test_only_the_desk_reads_and_writes_consultations(self, request, client_for, org, persona):
+        consultation = ConsultationFactory(organisation=org, outcome="Vertraulich")
+        client = client_for(request.getfixturevalue(persona))
+        assert client.get(reverse("volunteering:consultations")).status_code == 403
+        assert (
+            client.get(
+                reverse("volunteering:consultation_edit", args=[consultation.pk])
+            ).status_code
+            == 404
+        )
+        page = client.get(reverse("volunteering:organisation", args=[org.pk]))
+        assert b"Vertraulich" not in page.content
+
+    def test_the_timeline_shows_members_the_topic_but_not_the_outcome(
+        self, org_member, desk_consultant, org
+    ):
+        from organisations.timeline import timeline_for
+
+        ConsultationFactory(
+            organisation=org, topic="Einsatzstelle", outcome="intern", next_step="Geheim"
+        )
+        member_events = [
+            e
+            for e in timeline_for(organisation=org, user=org_member)
+            if "Einsatzstelle" in str(e.title)
+        ]
+        staff_events = [
+            e
+            for e in timeline_for(organisation=org, user=desk_consultant)
+            if "Einsatzstelle" in str(e.title)
+        ]
+        assert member_events and member_events[0].detail == ""
+        assert staff_events[0].detail == "Geheim"

@@ -1,0 +1,122 @@
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from volunteering import selectors, services
+from volunteering.models import Contingent, PlacementStatus, SeminarAttendance
+
+from .factories import PlacementFactory, SeminarFactory
+
+
+@pytest.mark.django_db
+class TestSeminarAttendance:
+    def test_attendance_adds_up_to_the_placement_progress(
+        self, site, carrier, contingent, desk_consultant
+    ):
+        placement = PlacementFactory(site=site, contingent=contingent)
+        first = SeminarFactory(carrier=carrier, days=5)
+        second = SeminarFactory(
+            carrier=carrier, start_date=date(2026, 1, 12), end_date=date(2026, 1, 16)
+        )
+        services.attendance_record(seminar=first, days={placement.pk: 5}, by=desk_consultant)
+        services.attendance_record(seminar=second, days={placement.pk: 4}, by=desk_consultant)
+        loaded = selectors.get_placement_for_user(desk_consultant, placement.pk)
+        progress = selectors.progress_of(loaded, today=date(2026, 3, 1))
+        assert (progress.attended, progress.required, progress.missing) == (9, 25, 16)
+        assert not progress.behind
+
+    def test_a_placement_behind_shows_a_warning(
+        self, client_for, desk_consultant, site, contingent
+    ):
+        placement = PlacementFactory(
+            site=site,
+            contingent=contingent,
+            start_date=date(2025, 1, 1),
+            end_date=date(2025, 12, 31),
+        )
+        response = client_for(desk_consultant).get(
+            reverse("volunteering:placement", args=[placement.pk])
+        )
+        assert response.context["progress"].behind
+        assert "Seminar days are behind" in response.content.decode()
+
+    def test_days_beyond_the_seminar_or_for_other_carriers_are_refused(
+        self, site, carrier, contingent, desk_consultant
+    ):
+        placement = PlacementFactory(site=site, contingent=contingent)
+        seminar = SeminarFactory(carrier=carrier, days=5)
+        with pytest.raises(ValidationError):
+            services.attendance_record(seminar=seminar, days={placement.pk: 6}, by=desk_consultant)
+        foreign = PlacementFactory(
+            contingent=Contingent.objects.create(
+                carrier=site, year=2025, service_type="fsj", places=1
+            )
+        )
+        with pytest.raises(ValidationError):
+            services.attendance_record(seminar=seminar, days={foreign.pk: 1}, by=desk_consultant)
+        assert not SeminarAttendance.objects.exists()
+
+    def test_the_seminar_lists_only_placements_of_its_carrier_service_and_dates(
+        self, site, carrier, contingent
+    ):
+        fitting = PlacementFactory(site=site, contingent=contingent)
+        PlacementFactory(
+            site=site,
+            contingent=contingent,
+            start_date=date(2026, 9, 1),
+            end_date=date(2027, 8, 31),
+        )
+        PlacementFactory(site=site, contingent=contingent, status=PlacementStatus.CANCELLED)
+        bfd_contingent = Contingent.objects.create(
+            carrier=carrier, year=2025, service_type="bfd", places=3
+        )
+        bfd = PlacementFactory(site=site, contingent=bfd_contingent)
+        fsj_only = SeminarFactory(carrier=carrier, service_type="fsj")
+        both = SeminarFactory(carrier=carrier)
+        assert list(selectors.placements_for_seminar(fsj_only)) == [fitting]
+        assert set(selectors.placements_for_seminar(both)) == {fitting, bfd}
+
+    def test_staff_record_attendance_on_the_seminar_page(
+        self, client_for, desk_consultant, site, carrier, contingent
+    ):
+        placement = PlacementFactory(site=site, contingent=contingent)
+        seminar = SeminarFactory(carrier=carrier, days=5)
+        client = client_for(desk_consultant)
+        url = reverse("volunteering:seminar", args=[seminar.pk])
+        assert client.post(url, {f"days_{placement.pk}": "9"}).status_code == 200
+        assert client.post(url, {f"days_{placement.pk}": "4"}).status_code == 302
+        assert SeminarAttendance.objects.get().days_attended == 4
+        client.post(url, {f"days_{placement.pk}": ""})
+        assert not SeminarAttendance.objects.exists()
+
+    def test_seminar_form_refuses_more_days_than_it_runs(
+        self, client_for, desk_consultant, carrier
+    ):
+        response = client_for(desk_consultant).post(
+            reverse("volunteering:seminar_new"),
+            {
+                "title": "Einführung",
+                "carrier": carrier.pk,
+                "service_type": "",
+                "start_date": "2025-10-06",
+                "end_date": "2025-10-07",
+                "days": "5",
+            },
+        )
+        assert response.status_code == 200
+        assert "days" in response.context["form"].errors
+
+    def test_site_members_see_seminar_attendance_read_only_for_their_volunteers(
+        self, client_for, org_member, site, other_site, carrier, contingent
+    ):
+        mine = PlacementFactory(site=site, contingent=contingent)
+        PlacementFactory(site=other_site, contingent=contingent, volunteer__first_name="Fremd")
+        seminar = SeminarFactory(carrier=carrier)
+        # Seminars belong to the carrier; a site's members reach their volunteers' seminars
+        # through the placement page.
+        client = client_for(org_member)
+        assert client.get(reverse("volunteering:seminar", args=[seminar.pk])).status_code == 404
+        response = client.get(reverse("volunteering:placement", args=[mine.pk]))
+        assert response.status_code == 200 and b"Fremd" not in response.content

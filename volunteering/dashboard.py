@@ -1,0 +1,56 @@
+"""The desk's card on a person's overview page (ikmo.dashboard)."""
+
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ikmo.dashboard import Card, CardLink
+from ikmo.subprojects import SubProject
+
+from . import permissions, rules, selectors
+from .models import PlacementStatus
+
+
+def cards(user):
+    if not user.is_authenticated:
+        return []
+    today = timezone.localdate()
+    if permissions.is_desk_staff(user):
+        ending = list(
+            selectors.placements_ending_between(
+                today, today + timedelta(days=rules.ending_notice_days())
+            ).order_by("end_date")[:5]
+        )
+        return [
+            Card(
+                title=_("Placements ending soon"),
+                subproject=SubProject.VOLUNTEERING,
+                count=len(ending),
+                links=[
+                    CardLink(
+                        label=f"{p.volunteer} · {p.site.name}",
+                        url=p.get_absolute_url(),
+                        detail=p.end_date.strftime("%d.%m.%Y"),
+                    )
+                    for p in ending
+                ],
+                empty_text=_("No placement ends in the next weeks."),
+                action=CardLink(_("Volunteer service desk"), reverse("volunteering:home")),
+            )
+        ]
+    if not permissions.organisation_ids(user):
+        return []
+    running = list(selectors.placements_for_user(user).filter(status=PlacementStatus.ACTIVE)[:5])
+    if not running:
+        return []
+    return [
+        Card(
+            title=_("Our volunteers"),
+            subproject=SubProject.VOLUNTEERING,
+            count=len(running),
+            links=[CardLink(label=str(p.volunteer), url=p.get_absolute_url()) for p in running],
+            action=CardLink(_("Volunteer service desk"), reverse("volunteering:home")),
+        )
+    ]
