@@ -1,0 +1,41 @@
+"""The funder report PDF: its figures are frozen by the worker, then drawn from the freeze."""
+
+from django.utils.translation import gettext_lazy as _
+
+from ikmo.documents import DocumentKind, register_document_kind
+from ikmo.models import GeneratedDocument
+
+from . import charts
+from .permissions import can_view_report
+
+FUNDER_REPORT = "funder_report"
+
+
+def funder_report_context(report, document) -> dict:
+    from .services import report_freeze
+
+    report = report_freeze(report_id=report.pk)
+    GeneratedDocument.objects.filter(pk=document.pk).update(progress=25)
+    snapshot = report.snapshot
+    indicators = snapshot["indicators"]
+    return {
+        "report": report,
+        "snapshot": snapshot,
+        "indicators": indicators,
+        "with_breakdowns": [r for r in indicators if r.get("breakdowns")],
+        "chart_plan": charts.plan_vs_actual(indicators),
+        "chart_activity": charts.activity_over_time(snapshot["activity"]),
+        "chart_districts": charts.organisations_per_district(snapshot["districts"]),
+    }
+
+
+def register():
+    register_document_kind(
+        DocumentKind(
+            key=FUNDER_REPORT,
+            template="reporting/pdf/funder_report.html",
+            build_context=funder_report_context,
+            can_view=can_view_report,
+            title=lambda report: _("Funder report: %(period)s") % {"period": report.period},
+        )
+    )

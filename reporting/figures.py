@@ -1,0 +1,395 @@
+"""Computing the figures of a period: plan vs actual, breakdowns, activity, reach.
+
+Everything here reads; nothing writes. The number of queries depends on the number of
+registered indicators, never on the number of records: each value, breakdown and monthly
+series is one aggregate query.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Count, Max, Min
+from django.db.models.functions import TruncMonth
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ikmo.subprojects import SubProject
+from organisations.models import Organisation
+
+from .registry import Dimension, Indicator, Reach, Unit, indicators_for
+
+SNAPSHOT_VERSION = 1
+
+
+class Status:
+    REACHED = "reached"
+    ON_TRACK = "on_track"
+    BEHIND = "behind"
+    MISSED = "missed"
+    NO_PLAN = "no_plan"
+
+    LABELS = {
+        REACHED: gettext_lazy("Target reached"),
+        ON_TRACK: gettext_lazy("On track"),
+        BEHIND: gettext_lazy("Behind plan"),
+        MISSED: gettext_lazy("Target missed"),
+        NO_PLAN: gettext_lazy("No plan value"),
+    }
+    # Bootstrap contextual colours on screen, hex in PDFs; always shown with the label text.
+    COLOURS = {
+        REACHED: ("success", "#1e7b34"),
+        ON_TRACK: ("info", "#0b6e99"),
+        BEHIND: ("warning", "#b35c00"),
+        MISSED: ("danger", "#b02a37"),
+        NO_PLAN: ("secondary", "#6c757d"),
+    }
+
+
+def elapsed_fraction(period, today: date) -> float:
+    """How much of the period has passed (0 before it starts, 1 once it is over)."""
+    if today < period.start:
+        return 0.0
+    if today >= period.end:
+        return 1.0
+    total = (period.end - period.start).days + 1
+    return ((today - period.start).days + 1) / total
+
+
+def status_for(actual, plan, *, elapsed: float) -> str:
+    """Plan reached; or, while the period runs, whether actual keeps pace with the time passed.
+
+    "On track" allows 10 % slack against a straight line from zero to the plan.
+    """
+    if plan is None or plan <= 0:
+        return Status.NO_PLAN
+    ratio = Decimal(str(actual)) / Decimal(str(plan))
+    if ratio >= 1:
+        return Status.REACHED
+    if elapsed >= 1:
+        return Status.MISSED
+    return Status.ON_TRACK if ratio >= Decimal(str(elapsed)) * Decimal("0.9") else Status.BEHIND
+
+
+def plain_number(value):
+    """Numbers as JSON keeps them: ints stay ints, decimals become floats."""
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def _month_key(value) -> str:
+    if isinstance(value, datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+    return f"{value:%Y-%m}"
+
+
+def months_of(period) -> list[str]:
+    months = []
+    year, month = period.start.year, period.start.month
+    while (year, month) <= (period.end.year, period.end.month):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def _breakdown(indicator: Indicator, period, dimension: str) -> list[dict]:
+    if dimension == Dimension.SUBPROJECT:
+        if indicator.records_for_subproject is None:
+            return []
+        return [
+            {
+                "key": sp.value,
+                "label": str(sp.label),
+                "value": plain_number(
+                    indicator.aggregate(indicator.records_for_subproject(period, sp.value))
+                ),
+            }
+            for sp in SubProject
+        ]
+    if indicator.org_path() is None:
+        return []
+    qs = indicator.records(period).order_by()
+    if dimension == Dimension.DISTRICT:
+        id_path, name_path = indicator.org_path("district_id"), indicator.org_path("district__name")
+        rows = qs.values(id_path, name_path).annotate(v=indicator.measure())
+        cells = [
+            {
+                "key": str(row[id_path]) if row[id_path] is not None else "none",
+                "label": row[name_path] or _("No district given"),
+                "value": plain_number(indicator.finish(row["v"])),
+            }
+            for row in rows
+        ]
+    elif dimension == Dimension.KIND:
+        path = indicator.org_path("kind")
+        rows = qs.values(path).annotate(v=indicator.measure())
+        labels = dict(Organisation.Kind.choices)
+        cells = [
+            {
+                "key": row[path],
+                "label": str(labels.get(row[path], row[path] or "–")),
+                "value": plain_number(indicator.finish(row["v"])),
+            }
+            for row in rows
+        ]
+    else:
+        return []
+    cells = [c for c in cells if c["value"]]
+    cells.sort(key=lambda c: (c["key"] == "none", -c["value"], c["label"]))
+    return cells
+
+
+def _monthly(indicator: Indicator, period) -> dict[str, int]:
+    rows = (
+        indicator.records(period)
+        .order_by()
+        .annotate(month=TruncMonth(indicator.date_field))
+        .values("month")
+        .annotate(n=Count("pk"))
+    )
+    counts: dict[str, int] = defaultdict(int)
+    for row in rows:
+        if row["month"] is not None:
+            counts[_month_key(row["month"])] += row["n"]
+    return counts
+
+
+def plan_values(period) -> dict[str, Decimal]:
+    from .models import FundingPeriod, PlanValue
+
+    if not isinstance(period, FundingPeriod):
+        return {}
+    return dict(PlanValue.objects.filter(period=period).values_list("indicator_key", "value"))
+
+
+# The dashboard's figures are kept this long: at the full scale of the issue (50,000 coaching
+# sessions) computing them takes about a hundred aggregate queries and seconds of database
+# time, and a lead reloads the page often. Work logged elsewhere shows within this time;
+# changes to periods and plan values here show at once (forget_cached_figures).
+FIGURES_CACHE_SECONDS = 60
+_CACHE_VERSION_KEY = "reporting:figures:version"
+
+
+def cached_figures(period, *, subproject: str | None = None) -> dict:
+    """compute_figures for the dashboard, shared between requests for a minute."""
+    version = cache.get(_CACHE_VERSION_KEY) or 0
+    key = ":".join(
+        [
+            "reporting:figures",
+            str(version),
+            translation.get_language() or "",
+            str(getattr(period, "pk", "") or ""),
+            period.start.isoformat(),
+            period.end.isoformat(),
+            subproject or "",
+            timezone.localdate().isoformat(),
+        ]
+    )
+    snapshot = cache.get(key)
+    if snapshot is None:
+        snapshot = compute_figures(period, subproject=subproject)
+        cache.set(key, snapshot, FIGURES_CACHE_SECONDS)
+    return snapshot
+
+
+def forget_cached_figures() -> None:
+    """After a change to periods or plan values: the next dashboard computes afresh."""
+
+    def bump():
+        try:
+            cache.incr(_CACHE_VERSION_KEY)
+        except ValueError:  # not set yet (or evicted)
+            cache.set(_CACHE_VERSION_KEY, 1, None)
+
+    transaction.on_commit(bump)
+
+
+def compute_figures(
+    period,
+    *,
+    subproject: str | None = None,
+    today: date | None = None,
+    with_breakdowns: bool = True,
+) -> dict:
+    """All figures of a period as plain JSON data: what the dashboard shows, the report
+    freezes and the spreadsheets export. Labels are in the active language."""
+    today = today or timezone.localdate()
+    elapsed = elapsed_fraction(period, today)
+    plans = plan_values(period)
+    months = months_of(period)
+    activity: dict[str, dict[str, int]] = {}
+    by_indicator: list[dict] = []
+    rows = []
+    for indicator in indicators_for(subproject):
+        if subproject and indicator.is_cross_project:
+            actual = indicator.aggregate(indicator.records_for_subproject(period, subproject))
+        else:
+            actual = indicator.value(period)
+        plan = (
+            plans.get(indicator.key) if not subproject or not indicator.is_cross_project else None
+        )
+        status = status_for(actual, plan, elapsed=elapsed)
+        percent = None
+        if plan:
+            percent = round(float(Decimal(str(actual)) / plan * 100), 1)
+        row = {
+            "key": indicator.key,
+            "label": str(indicator.label),
+            "description": str(indicator.description),
+            "subproject": indicator.subproject,
+            "subproject_label": str(SubProject(indicator.subproject).label)
+            if indicator.subproject
+            else _("Across all sub-projects"),
+            "unit": indicator.unit,
+            "unit_label": str(Unit(indicator.unit).label),
+            "plan": plain_number(plan),
+            "actual": plain_number(actual),
+            "percent": percent,
+            "status": status,
+            "status_label": str(Status.LABELS[status]),
+            "breakdowns": {},
+        }
+        if with_breakdowns and not (subproject and indicator.is_cross_project):
+            for dimension in indicator.breakdowns:
+                cells = _breakdown(indicator, period, dimension)
+                if cells:
+                    row["breakdowns"][dimension] = cells
+        if indicator.activity and indicator.date_field:
+            monthly = _monthly(indicator, period)
+            by_indicator.append(
+                {
+                    "key": indicator.key,
+                    "label": row["label"],
+                    "subproject": indicator.subproject,
+                    "values": [monthly.get(m, 0) for m in months],
+                }
+            )
+            bucket = activity.setdefault(indicator.subproject, {})
+            for month, n in monthly.items():
+                bucket[month] = bucket.get(month, 0) + n
+        rows.append(row)
+
+    series = [
+        {
+            "subproject": sp.value,
+            "label": str(sp.label),
+            "values": [activity.get(sp.value, {}).get(m, 0) for m in months],
+        }
+        for sp in SubProject
+        if sp.value in activity
+    ]
+    reached = next((r for r in rows if r["key"] == "organisations_reached"), None)
+    districts = (reached or {}).get("breakdowns", {}).get(Dimension.DISTRICT, [])
+    return {
+        "version": SNAPSHOT_VERSION,
+        "language": translation.get_language(),
+        "period": {
+            "name": str(period),
+            "funder": getattr(period, "funder", ""),
+            "funder_label": str(period.get_funder_display())
+            if hasattr(period, "get_funder_display")
+            else "",
+            "start": period.start.isoformat(),
+            "end": period.end.isoformat(),
+        },
+        "subproject": subproject or "",
+        "computed_at": timezone.now().isoformat(),
+        "as_of": today.isoformat(),
+        "elapsed_percent": round(elapsed * 100, 1),
+        "indicators": rows,
+        "activity": {
+            "months": months,
+            "series": series,
+            "by_indicator": by_indicator,
+        },
+        "districts": districts,
+    }
+
+
+# --- the per-organisation reach view ------------------------------------------------------
+
+
+@dataclass
+class OrganisationReach:
+    organisation_id: int
+    name: str
+    district: str
+    kind: str
+    subprojects: set
+    first_contact: date | None = None
+    last_contact: date | None = None
+
+    @property
+    def subproject_labels(self) -> list[str]:
+        return [str(sp.label) for sp in SubProject if sp.value in self.subprojects]
+
+
+def _as_date(value):
+    if isinstance(value, datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value
+
+
+def organisation_reach(period, *, subproject: str | None = None, district: str | None = None):
+    """Which sub-projects each organisation used in the period, with first and last contact.
+
+    One grouped query per contributing indicator, plus one for the organisations' names:
+    the count never grows with the number of organisations or records.
+    """
+    found: dict[int, OrganisationReach] = {}
+    for indicator in indicators_for(subproject):
+        if indicator.reach == Reach.NONE or indicator.is_cross_project or not indicator.subproject:
+            continue
+        if subproject and indicator.subproject != subproject:
+            continue
+        org = indicator.org_path()
+        qs = indicator.filtered_records(period, district=district or None)
+        qs = qs.filter(**{f"{org}__isnull": False}).order_by()
+        if indicator.date_field:
+            rows = qs.values(org).annotate(
+                first=Min(indicator.date_field), last=Max(indicator.date_field)
+            )
+        else:
+            rows = qs.values(org).annotate(n=Count("pk"))
+        if indicator.organisation_ids_fn is not None:
+            # Records that involve more organisations than their breakdown link (a tandem's
+            # mentor besides its mentee): those count too, without contact dates of their own.
+            extra = Organisation.objects.filter(pk__in=indicator.organisation_ids(period))
+            if district == "none":
+                extra = extra.filter(district__isnull=True)
+            elif district:
+                extra = extra.filter(district_id=district)
+            for pk in extra.values_list("pk", flat=True):
+                found.setdefault(pk, OrganisationReach(pk, "", "", "", set())).subprojects.add(
+                    indicator.subproject
+                )
+        for row in rows:
+            entry = found.get(row[org])
+            if entry is None:
+                entry = found[row[org]] = OrganisationReach(row[org], "", "", "", set())
+            entry.subprojects.add(indicator.subproject)
+            first, last = _as_date(row.get("first")), _as_date(row.get("last"))
+            if first and (entry.first_contact is None or first < entry.first_contact):
+                entry.first_contact = first
+            if last and (entry.last_contact is None or last > entry.last_contact):
+                entry.last_contact = last
+    kinds = dict(Organisation.Kind.choices)
+    for pk, name, district_name, kind in Organisation.objects.filter(
+        pk__in=list(found)
+    ).values_list("pk", "name", "district__name", "kind"):
+        entry = found[pk]
+        entry.name, entry.district, entry.kind = (
+            name,
+            district_name or "",
+            str(kinds.get(kind, kind)),
+        )
+    return sorted(found.values(), key=lambda e: e.name.lower())

@@ -1,0 +1,412 @@
+from datetime import date
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from ikmo.audit import audit_log
+from ikmo.reauth import sensitive
+from ikmo.subprojects import SubProject
+from organisations.models import District, Organisation
+
+from . import exports, services
+from .figures import cached_figures, compute_figures, organisation_reach, plan_values
+from .forms import FunderReportForm, FundingPeriodForm, PeriodChoiceForm, PlanValuesForm
+from .models import FundingPeriod
+from .permissions import can_generate_reports, can_manage_periods, can_view_reporting
+from .registry import DateRange, Dimension, get_indicator
+from .selectors import (
+    default_period,
+    get_period_for_user,
+    get_report_for_user,
+    reports_for_user,
+)
+
+
+def reporting_access(view):
+    """Project leads and admins only; everyone else is refused before anything is computed."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not can_view_reporting(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _chosen_period(request):
+    """The period (and sub-project) the GET parameters ask for, with the form for errors."""
+    form = PeriodChoiceForm(request.GET if request.GET else None)
+    period, subproject = None, ""
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        subproject = data["subproject"]
+        if data["period"] is not None:
+            period = data["period"]
+        elif data["start"] and data["end"]:
+            period = DateRange(data["start"], data["end"])
+    if period is None:
+        period = default_period()
+    if period is None:
+        year = timezone.localdate().year
+        period = DateRange(date(year, 1, 1), date(year, 12, 31))
+    params = (
+        {"period": period.pk}
+        if isinstance(period, FundingPeriod)
+        else {"start": period.start.isoformat(), "end": period.end.isoformat()}
+    )
+    if subproject:
+        params["subproject"] = subproject
+    if not form.is_bound:
+        form = PeriodChoiceForm(initial={**params, "subproject": subproject})
+    return form, period, subproject, urlencode(params)
+
+
+def _chart_data(snapshot: dict) -> dict:
+    return {
+        "plan": [
+            {
+                "label": r["label"],
+                "percent": r["percent"],
+                "status": r["status"],
+                "status_label": r["status_label"],
+            }
+            for r in snapshot["indicators"]
+            if r["percent"] is not None
+        ],
+        "activity": {
+            "months": snapshot["activity"]["months"],
+            "series": snapshot["activity"]["series"],
+        },
+        "districts": snapshot["districts"],
+        "text": {
+            "percent_of_plan": _("Actual as % of plan (100 % = plan)"),
+            "activities": _("Logged activities"),
+            "organisations": _("Organisations"),
+        },
+    }
+
+
+def _month_ranges(months: list[str]) -> list[dict]:
+    """Each month's own date range, so a monthly cell can link to its records."""
+    ranges = []
+    for month in months:
+        year, number = int(month[:4]), int(month[5:])
+        first = date(year, number, 1)
+        last = date(year + 1, 1, 1) if number == 12 else date(year, number + 1, 1)
+        ranges.append(
+            {
+                "month": month,
+                "query": urlencode(
+                    {
+                        "start": first.isoformat(),
+                        "end": date.fromordinal(last.toordinal() - 1).isoformat(),
+                    }
+                ),
+            }
+        )
+    return ranges
+
+
+@reporting_access
+def dashboard(request):
+    form, period, subproject, query = _chosen_period(request)
+    snapshot = cached_figures(period, subproject=subproject or None)
+    activity = snapshot["activity"]
+    context = {
+        "form": form,
+        "period": period,
+        "is_funding_period": isinstance(period, FundingPeriod),
+        "subproject": subproject,
+        "subproject_label": SubProject(subproject).label if subproject else "",
+        "query": query,
+        "snapshot": snapshot,
+        "chart_data": _chart_data(snapshot),
+        "months": _month_ranges(activity["months"]),
+        "activity_rows": [
+            {
+                **series,
+                "cells": list(
+                    zip(_month_ranges(activity["months"]), series["values"], strict=True)
+                ),
+            }
+            for series in activity.get("by_indicator", [])
+        ],
+        "dimension_labels": dict(Dimension.choices),
+        "can_manage": can_manage_periods(request.user),
+        "can_generate": can_generate_reports(request.user) and isinstance(period, FundingPeriod),
+    }
+    return render(request, "reporting/dashboard.html", context)
+
+
+@reporting_access
+@sensitive
+def figures_export(request, fmt):
+    _form, period, subproject, _query = _chosen_period(request)
+    snapshot = compute_figures(period, subproject=subproject or None)
+    return exports.figures_xlsx(snapshot) if fmt == "xlsx" else exports.figures_csv(snapshot)
+
+
+def _drilldown(request, key):
+    try:
+        indicator = get_indicator(key)
+    except KeyError:
+        raise Http404 from None
+    form, period, subproject, query = _chosen_period(request)
+    district = request.GET.get("district") or None
+    kind = request.GET.get("kind") or None
+    share = request.GET.get("share") or None
+    if district and district != "none" and not district.isdigit():
+        raise Http404
+    if kind and kind not in Organisation.Kind.values:
+        raise Http404
+    if share and share not in SubProject.values:
+        raise Http404
+    if not share and subproject and indicator.is_cross_project:
+        # On a sub-project's dashboard the distinct organisations are that sub-project's.
+        share = subproject
+    qs = indicator.filtered_records(period, district=district, kind=kind, subproject=share)
+    order = [f"-{indicator.date_field}"] if indicator.date_field else []
+    if indicator.org_path() is not None:
+        order.append(indicator.org_path("name"))
+    qs = qs.order_by(*order, "pk")
+    filters = {"district": district, "kind": kind, "share": share}
+    return indicator, period, query, qs, filters
+
+
+@reporting_access
+def indicator_records(request, key):
+    indicator, period, query, qs, filters = _drilldown(request, key)
+    columns = indicator.display_columns()
+    paths = [c.path for c in columns]
+    org_path = indicator.org_path()
+    page = Paginator(qs.values_list(*paths, *([org_path] if org_path else [])), 50).get_page(
+        request.GET.get("page")
+    )
+    rows = []
+    for values in page.object_list:
+        cells = [
+            c.display(v) if c.display and v is not None else v
+            for c, v in zip(columns, values[: len(columns)], strict=True)
+        ]
+        rows.append({"cells": cells, "organisation_id": values[-1] if org_path else None})
+    filter_labels = []
+    if filters["district"]:
+        name = (
+            _("No district given")
+            if filters["district"] == "none"
+            else District.objects.filter(pk=filters["district"])
+            .values_list("name", flat=True)
+            .first()
+        )
+        filter_labels.append((Dimension.DISTRICT.label, name or "–"))
+    if filters["kind"]:
+        filter_labels.append((Dimension.KIND.label, Organisation.Kind(filters["kind"]).label))
+    if filters["share"]:
+        filter_labels.append((Dimension.SUBPROJECT.label, SubProject(filters["share"]).label))
+    export_query = urlencode({k: v for k, v in filters.items() if v})
+    return render(
+        request,
+        "reporting/records.html",
+        {
+            "indicator": indicator,
+            "period": period,
+            "query": query,
+            "export_query": export_query,
+            "columns": columns,
+            "rows": rows,
+            "page_obj": page,
+            "total": indicator.aggregate(qs),
+            "filter_labels": filter_labels,
+            "link_column": next(
+                (i for i, c in enumerate(columns) if c.path == indicator.org_path("name")), None
+            ),
+        },
+    )
+
+
+@reporting_access
+@sensitive
+def indicator_records_csv(request, key):
+    indicator, period, _query, qs, filters = _drilldown(request, key)
+    name = slugify(str(period)) or "period"
+    # Record-level data leaves the portal here: the access log says who took which.
+    audit_log(
+        actor=request.user,
+        action="reporting.records.exported",
+        changes={
+            "indicator": key,
+            "period": str(period),
+            **{k: v for k, v in filters.items() if v},
+        },
+    )
+    return exports.records_csv(indicator, qs, filename=f"ikmo-{key}-{name}.csv")
+
+
+@reporting_access
+def reach(request):
+    form, period, subproject, query = _chosen_period(request)
+    district = request.GET.get("district") or ""
+    # A district id, or nothing: junk and ids beyond the database's integers filter nothing.
+    if district and not (district.isdigit() and len(district) < 10):
+        district = ""
+    entries = organisation_reach(period, subproject=subproject or None, district=district or None)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reporting/reach.html",
+        {
+            "form": form,
+            "period": period,
+            "query": query,
+            "page_obj": page,
+            "total": len(entries),
+            "districts": District.objects.all(),
+            "district": district,
+            "page_query": urlencode({**dict(request.GET.items()), "page": ""})[:-1],
+        },
+    )
+
+
+# --- funding periods and plans --------------------------------------------------------------
+
+
+@reporting_access
+def periods(request):
+    items = FundingPeriod.objects.annotate(
+        plan_count=Count("plan_values", distinct=True), report_count=Count("reports", distinct=True)
+    )
+    return render(
+        request,
+        "reporting/periods.html",
+        {"periods": items, "can_manage": can_manage_periods(request.user)},
+    )
+
+
+@reporting_access
+@require_http_methods(["GET", "POST"])
+def period_edit(request, pk=None):
+    if not can_manage_periods(request.user):
+        raise PermissionDenied
+    period = get_period_for_user(request.user, pk) if pk else None
+    form = FundingPeriodForm(request.POST or None, instance=period)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in services.PERIOD_FIELDS}
+        if period is None:
+            period = services.period_create(by=request.user, **fields)
+            messages.success(
+                request, _("The funding period has been created. Now enter its plan values.")
+            )
+            return redirect("reporting:period_plan", period.pk)
+        period = services.period_update(
+            period=FundingPeriod.objects.get(pk=period.pk), by=request.user, **fields
+        )
+        messages.success(request, _("The funding period has been saved."))
+        return redirect("reporting:periods")
+    return render(request, "reporting/period_form.html", {"form": form, "period": period})
+
+
+@reporting_access
+@require_http_methods(["GET", "POST"])
+def period_plan(request, pk):
+    if not can_manage_periods(request.user):
+        raise PermissionDenied
+    period = get_period_for_user(request.user, pk)
+    form = PlanValuesForm(request.POST or None, period=period, plans=plan_values(period))
+    if request.method == "POST" and form.is_valid():
+        changes = services.plan_values_save(
+            period=period, values=form.plan_values(), by=request.user
+        )
+        if changes:
+            messages.success(request, _("The plan values have been saved."))
+        else:
+            messages.info(request, _("Nothing was changed."))
+        return redirect(f"{reverse('reporting:dashboard')}?period={period.pk}")
+    return render(request, "reporting/period_plan.html", {"form": form, "period": period})
+
+
+# --- funder reports -----------------------------------------------------------------------
+
+
+@reporting_access
+def reports(request):
+    return render(
+        request,
+        "reporting/reports.html",
+        {"reports": reports_for_user(request.user), "periods": FundingPeriod.objects.all()},
+    )
+
+
+@reporting_access
+@require_http_methods(["GET", "POST"])
+def report_new(request, pk):
+    if not can_generate_reports(request.user):
+        raise PermissionDenied
+    period = get_period_for_user(request.user, pk)
+    previous = reports_for_user(request.user, period=period).first()
+    initial = (
+        {name: getattr(previous, name) for name in services.NARRATIVE_FIELDS} if previous else {}
+    )
+    form = FunderReportForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        report = services.report_request(
+            period=period,
+            by=request.user,
+            **{name: form.cleaned_data[name] for name in services.NARRATIVE_FIELDS},
+        )
+        messages.success(
+            request,
+            _(
+                "The report is being generated. Its figures are frozen as of now; the PDF follows in a moment."
+            ),
+        )
+        return redirect("reporting:report", report.pk)
+    return render(
+        request,
+        "reporting/report_form.html",
+        {"form": form, "period": period, "previous": previous},
+    )
+
+
+@reporting_access
+def report_detail(request, pk):
+    report = get_report_for_user(request.user, pk)
+    return render(
+        request,
+        "reporting/report_detail.html",
+        {
+            "report": report,
+            "document": report.document,
+            "snapshot": report.snapshot,
+            "query": urlencode({"period": report.period_id}),
+            "previous": reports_for_user(request.user, period=report.period).exclude(pk=report.pk)[
+                :10
+            ],
+        },
+    )
+
+
+@reporting_access
+@sensitive
+def report_export(request, pk, fmt):
+    report = get_report_for_user(request.user, pk)
+    if not report.snapshot:
+        raise Http404
+    return (
+        exports.figures_xlsx(report.snapshot)
+        if fmt == "xlsx"
+        else exports.figures_csv(report.snapshot)
+    )

@@ -1,0 +1,188 @@
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+from openpyxl import load_workbook
+
+from ikmo.models import GeneratedDocument
+from ikmo.subprojects import SubProject
+from reporting import services
+from reporting.models import FunderReport, PlanValue
+from reporting.registry import get_indicator
+from tests import factories
+from tests.reporting.conftest import berlin, log, pdf_text
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def logged_year(stand_in, period):
+    """Five organisations coached in 2025, three of them also in a tandem; plans set."""
+    stand_in("coached", SubProject.QUALIFICATION)
+    stand_in("tandems", SubProject.MENTORING)
+    orgs = [factories.OrganisationFactory(name=f"Verein {i} e.V.") for i in range(5)]
+    for i, org in enumerate(orgs):
+        log("coached", org, berlin(2025, 1 + i, 10))
+        if i < 3:
+            log("tandems", org, berlin(2025, 6, 1))
+    PlanValue.objects.create(
+        period=period, indicator_key="organisations_supported", value=Decimal(4)
+    )
+    PlanValue.objects.create(period=period, indicator_key="coached", value=Decimal(10))
+    return orgs
+
+
+def generate(period, user, capture, **narrative):
+    with capture(execute=True):
+        report = services.report_request(period=period, by=user, **narrative)
+    report.refresh_from_db()
+    return report
+
+
+class TestFunderReport:
+    def test_generating_renders_the_pdf_with_figures_and_narrative(
+        self, logged_year, period, project_lead, django_capture_on_commit_callbacks
+    ):
+        report = generate(
+            period,
+            project_lead,
+            django_capture_on_commit_callbacks,
+            summary="Ein gutes Jahr für die Vereine.",
+            challenges="Weniger Coachings als geplant.",
+        )
+        document = report.document
+        assert document.status == GeneratedDocument.Status.DONE
+        assert document.requested_by == project_lead
+        assert report.generated_by == project_lead
+        assert report.snapshot_taken_at is not None
+        text = pdf_text(document.file.read())
+        assert "AMIF 2025" in text
+        assert "Ein gutes Jahr für die Vereine." in text
+        assert "Weniger Coachings als geplant." in text
+        # The summary line of the distinct organisations: plan 4, actual 5, 125 %.
+        with translation.override(document.language):
+            label = str(get_indicator("organisations_supported").label)
+        line = next(line for line in text.splitlines() if label[:30] in line)
+        assert "4" in line and "5" in line and "125 %" in line
+        coached = next(line for line in text.splitlines() if line.strip().startswith("coached"))
+        assert "10" in coached and "5" in coached and "50 %" in coached
+
+    def test_frozen_figures_do_not_change_when_data_changes_later(
+        self, logged_year, period, project_lead, django_capture_on_commit_callbacks
+    ):
+        report = generate(period, project_lead, django_capture_on_commit_callbacks)
+        frozen = report.snapshot
+        supported = next(r for r in frozen["indicators"] if r["key"] == "organisations_supported")
+        assert supported["actual"] == 5
+
+        for i in range(3):
+            log("coached", factories.OrganisationFactory(name=f"Später {i}"), berlin(2025, 11, 1))
+        PlanValue.objects.filter(indicator_key="organisations_supported").update(value=Decimal(99))
+
+        report.refresh_from_db()
+        assert report.snapshot == frozen
+        # Freezing again (a retried worker) keeps the first figures.
+        assert services.report_freeze(report_id=report.pk).snapshot == frozen
+        # A new report sees the new data.
+        newer = generate(period, project_lead, django_capture_on_commit_callbacks)
+        row = next(r for r in newer.snapshot["indicators"] if r["key"] == "organisations_supported")
+        assert (row["actual"], row["plan"]) == (8, 99)
+
+    def test_report_spreadsheets_carry_the_frozen_figures(
+        self, logged_year, period, project_lead, client_for, django_capture_on_commit_callbacks
+    ):
+        report = generate(period, project_lead, django_capture_on_commit_callbacks)
+        log("coached", factories.OrganisationFactory(), berlin(2025, 11, 1))  # after the freeze
+        client = client_for(project_lead)
+
+        response = client.get(reverse("reporting:report_xlsx", args=[report.pk]))
+        assert response.status_code == 200
+        sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+        rows = {r[0]: r for r in sheet.iter_rows(min_row=5, values_only=True)}
+        assert rows["coached"][4:7] == (10, 5, 50.0)
+        assert rows["organisations_supported"][5] == 5
+
+        response = client.get(reverse("reporting:report_csv", args=[report.pk]))
+        content = response.content.decode("utf-8-sig")
+        rows = {r[0]: r for r in csv.reader(io.StringIO(content))}
+        assert rows["coached"][4:7] == ["10", "5", "50.0"]
+
+    def test_previous_reports_are_listed(
+        self, logged_year, period, project_lead, client_for, django_capture_on_commit_callbacks
+    ):
+        first = generate(period, project_lead, django_capture_on_commit_callbacks, summary="Erster")
+        second = generate(
+            period, project_lead, django_capture_on_commit_callbacks, summary="Zweiter"
+        )
+        client = client_for(project_lead)
+        page = client.get(reverse("reporting:reports")).content.decode()
+        assert reverse("reporting:report", args=[first.pk]) in page
+        assert reverse("reporting:report", args=[second.pk]) in page
+        detail = client.get(reverse("reporting:report", args=[second.pk])).content.decode()
+        assert reverse("reporting:report", args=[first.pk]) in detail
+        # A new report starts from the texts of the latest one.
+        form = client.get(reverse("reporting:report_new", args=[period.pk])).content.decode()
+        assert "Zweiter" in form
+
+    def test_report_request_through_the_browser_form(
+        self, logged_year, period, project_lead, client_for, django_capture_on_commit_callbacks
+    ):
+        client = client_for(project_lead)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                reverse("reporting:report_new", args=[period.pk]),
+                {"summary": "Kurz", "highlights": "", "challenges": "", "outlook": ""},
+            )
+        report = FunderReport.objects.get()
+        assert response.status_code == 302
+        assert response["Location"] == reverse("reporting:report", args=[report.pk])
+        page = client.get(response["Location"]).content.decode()
+        assert reverse("document_download", args=[report.document.pk]) in page
+        download = client.get(reverse("document_download", args=[report.document.pk]))
+        assert download.status_code == 200
+        assert b"".join(download.streaming_content).startswith(b"%PDF")
+
+
+class TestExports:
+    def test_live_figures_xlsx_and_csv(self, logged_year, period, project_lead, client_for):
+        client = client_for(project_lead)
+        response = client.get(reverse("reporting:figures_xlsx") + f"?period={period.pk}")
+        assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+        book = load_workbook(io.BytesIO(response.content))
+        assert len(book.sheetnames) == 3
+        response = client.get(reverse("reporting:figures_csv") + f"?period={period.pk}")
+        assert "coached" in response.content.decode("utf-8-sig")
+
+    def test_record_export_streams_the_drill_down_records(
+        self, logged_year, period, project_lead, client_for
+    ):
+        formula = factories.OrganisationFactory(name="=HYPERLINK(1)")
+        log("coached", formula, berlin(2025, 7, 1))
+        client = client_for(project_lead)
+        response = client.get(
+            reverse("reporting:records_csv", args=["coached"]) + f"?period={period.pk}"
+        )
+        assert response.streaming
+        rows = list(
+            csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
+        )
+        assert rows[0][0] == "Organisation"
+        assert len(rows) == 1 + 6
+        # Spreadsheet formulas from user input are neutralised.
+        assert "'=HYPERLINK(1)" in [r[0] for r in rows]
+
+    def test_record_export_respects_the_breakdown_filter(
+        self, logged_year, period, project_lead, client_for
+    ):
+        client = client_for(project_lead)
+        response = client.get(
+            reverse("reporting:records_csv", args=["organisations_supported"])
+            + f"?period={period.pk}&share=mentoring"
+        )
+        rows = list(
+            csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
+        )
+        assert sorted(r[0] for r in rows[1:]) == ["Verein 0 e.V.", "Verein 1 e.V.", "Verein 2 e.V."]
