@@ -1,0 +1,36 @@
+"""Who may do what with personal data. Plain predicates; views and selectors use these only."""
+
+from organisations.permissions import is_organisation_admin
+
+
+def is_privacy_admin(user) -> bool:
+    """Portal admins handle exports for anyone, erasure, consents and the legal pages."""
+    return user.is_authenticated and user.is_active and user.is_portal_admin
+
+
+def can_request_person_export(user, person) -> bool:
+    return user.is_authenticated and (user.pk == person.pk or is_privacy_admin(user))
+
+
+def can_request_organisation_export(user, organisation) -> bool:
+    return is_privacy_admin(user) or is_organisation_admin(user, organisation)
+
+
+def can_view_export(user, export) -> bool:
+    """The person themselves, the organisation's admins, portal admins. Nobody else, not even
+    the staff member who asked for it on someone's behalf once they lose the admin role."""
+    if not user.is_authenticated:
+        return False
+    if is_privacy_admin(user):
+        return True
+    if export.scope == export.Scope.PERSON:
+        return export.person_id == user.pk
+    return export.organisation is not None and is_organisation_admin(user, export.organisation)
+
+
+def can_withdraw_consent(user, consent) -> bool:
+    return user.is_authenticated and (consent.person_id == user.pk or is_privacy_admin(user))
+
+
+def can_erase(user, person=None) -> bool:
+    return is_privacy_admin(user) and (person is None or person.pk != user.pk)

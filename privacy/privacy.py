@@ -1,0 +1,124 @@
+"""Personal data declarations of the foundation (ikmo, organisations) and of this app.
+
+The foundation's owners keep their models; the declarations live here so the registry is
+complete without editing them. Sub-project apps declare theirs in ``<app>/privacy.py``.
+"""
+
+from ikmo.models import AuditEntry, GeneratedDocument, OutboundEmail
+from organisations.models import (
+    District,
+    FieldOfWork,
+    Membership,
+    Organisation,
+    SpokenLanguage,
+    StaffRole,
+    User,
+)
+
+from .erasure import erase_user_rows
+from .models import ConsentRecord, DataExport, ErasureRequest, SitePage
+from .registry import ERASED_TEXT, by_email, by_name, by_user, not_personal, register
+
+# ikmo ----------------------------------------------------------------------------------------
+
+register(
+    AuditEntry,
+    people=[by_user("actor", actor=True)],
+    organisation="organisation",
+    # The trail is the centre's evidence, not the organisation's record.
+    organisation_export=False,
+    explained={
+        "actor": "kept: points to the anonymised account after erasure",
+    },
+)
+register(
+    GeneratedDocument,
+    people=[by_user("requested_by", actor=True)],
+    organisation="organisation",
+    explained={
+        "file": "deleted on erasure when the document is about one of the person's records",
+    },
+)
+register(
+    OutboundEmail,
+    people=[by_email("to", fields=("to", "subject", "body"))],
+)
+
+# organisations -------------------------------------------------------------------------------
+
+register(
+    User,
+    people=[by_user("pk", fields=("first_name", "last_name", "email"))],
+    organisation="memberships__organisation",
+    export_exclude=("password",),
+    organisation_export_exclude=(
+        "last_login",
+        "is_superuser",
+        "is_staff",
+        "is_active",
+        "date_joined",
+    ),
+    erase_rows=erase_user_rows,
+)
+register(
+    Organisation,
+    people=[by_email("email", fields=("email",)), by_user("decided_by", actor=True)],
+    organisation="pk",
+    explained={
+        "name": "the organisation's name, not a person's",
+        "phone": "the organisation's contact number",
+        "street": "the organisation's address",
+    },
+)
+register(
+    Membership,
+    people=[by_user("user", delete=True)],
+    organisation="organisation",
+    explained={"message": "deleted with the membership"},
+)
+register(StaffRole, people=[by_user("user", delete=True)], organisation_export=False)
+not_personal(District, "Berlin's districts: reference data")
+not_personal(FieldOfWork, "catalogue of fields of work: reference data")
+not_personal(SpokenLanguage, "catalogue of languages: reference data")
+
+# privacy -------------------------------------------------------------------------------------
+
+
+def _erase_consents(rows, *, by, identity) -> int:
+    # The record of consent stays as proof; it must still name someone, so a consent of a
+    # person without an account keeps a placeholder instead of the name.
+    with_account = rows.filter(person__isnull=False).update(name="", email="", details="")
+    without = rows.filter(person__isnull=True).update(name=ERASED_TEXT, email="", details="")
+    return with_account + without
+
+
+register(
+    ConsentRecord,
+    people=[
+        # Kept: the proof that the person agreed (and when they withdrew) outlives the data.
+        by_user("person"),
+        by_email("email", fields=("name", "email", "details")),
+        by_name("name", fields=("name", "email", "details")),
+        by_user("recorded_by", actor=True),
+        by_user("withdrawn_by", actor=True),
+    ],
+    organisation="organisation",
+    erase_rows=_erase_consents,
+)
+register(
+    DataExport,
+    people=[by_user("person", delete=True), by_user("requested_by", actor=True)],
+    organisation="organisation",
+    # An export of an export is not useful; its rows are listed in the audit trail.
+    organisation_export=False,
+    explained={"file": "deleted with the person's exports; organisation exports expire"},
+)
+register(
+    ErasureRequest,
+    people=[by_user("person", fields=("message",)), by_user("handled_by", actor=True)],
+    organisation_export=False,
+)
+register(SitePage, people=[by_user("updated_by", actor=True)], organisation_export=False)
+
+# The foundation's retention rules (accounts, exports, e-mails).
+from . import retention  # noqa: E402, F401

@@ -1,0 +1,428 @@
+"""A fixture world for the security tests: one object of each kind, owned by organisation A.
+
+Everything that belongs to organisation A carries a marker ("Alphaverein", "ALPHA-…") so a
+response shown to someone who must not see it can be searched for a leak. Organisation B
+is the neighbour who must never see A's data; organisation C is a third party (mentor of
+A's tandem, carrier of A's volunteer placement).
+
+Personas are resolved per route: "consultant" is a consultant of the sub-project that owns
+the route (qualification for the shared pages), "other_consultant" one of another
+sub-project, "lead" the project lead of that sub-project.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from ikmo.models import GeneratedDocument
+from ikmo.subprojects import SubProject
+from organisations.models import Membership, Organisation, StaffRole
+from tests import factories
+from tests.conftest import enrol_mfa
+
+ORG_A = "Alphaverein Geheimgarten e.V."
+ORG_B = "Betaverein Nachbarschaft e.V."
+ORG_C = "Gammawerk Mentoring e.V."
+
+# Strings that only organisation A (and the staff responsible) may ever see.
+A_MARKERS = [
+    ORG_A,
+    "ALPHA-APPLICATION",
+    "ALPHA-COACHING",
+    "ALPHA-CONTACT",
+    "ALPHA-INTERVIEW",
+    "ALPHA-VOLUNTEER",
+    "ALPHA-RECEIPT",
+    "ALPHA-ATTACHMENT",
+    "ALPHA-CONSULTATION",
+    "ALPHA-MEETING",
+]
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+SUBPROJECT_OF_APP = {
+    "qualification": SubProject.QUALIFICATION,
+    "mentoring": SubProject.MENTORING,
+    "participation_check": SubProject.PARTICIPATION_CHECK,
+    "actionfund": SubProject.ACTIONFUND,
+    "volunteering": SubProject.VOLUNTEERING,
+}
+
+PERSONAS = [
+    "anonymous",
+    "member_a",
+    "admin_a",
+    "member_b",
+    "consultant",
+    "other_consultant",
+    "jury",
+    "jury_unassigned",
+    "lead",
+    "admin",
+]
+
+
+def _pdf(name="beleg.pdf"):
+    return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
+
+
+def _staff(role, email, subproject=""):
+    user = factories.staff(role, subproject=subproject, email=email)
+    enrol_mfa(user)
+    return user
+
+
+def finished_document(target, *, kind, organisation=None, by=None, title="Dokument"):
+    document = GeneratedDocument.objects.create(
+        kind=kind,
+        content_type=ContentType.objects.get_for_model(target),
+        object_id=str(target.pk),
+        organisation=organisation,
+        title=title,
+        status=GeneratedDocument.Status.DONE,
+        progress=100,
+        requested_by=by,
+        finished_at=timezone.now(),
+    )
+    document.file.save("doc.pdf", ContentFile(PDF_BYTES), save=True)
+    return document
+
+
+@dataclass
+class World:
+    org_a: Organisation
+    org_b: Organisation
+    org_c: Organisation
+    users: dict = field(default_factory=dict)
+    consultants: dict = field(default_factory=dict)
+    leads: dict = field(default_factory=dict)
+    objects: dict = field(default_factory=dict)
+
+    def __getattr__(self, name):
+        try:
+            return self.__dict__["objects"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def persona(self, name: str, app: str):
+        """The user playing `name` for a route of `app` (None for anonymous)."""
+        if name == "anonymous":
+            return None
+        subproject = SUBPROJECT_OF_APP.get(app, SubProject.QUALIFICATION)
+        if name == "consultant":
+            return self.consultants[subproject]
+        if name == "other_consultant":
+            other = (
+                SubProject.MENTORING
+                if subproject == SubProject.QUALIFICATION
+                else SubProject.QUALIFICATION
+            )
+            return self.consultants[other]
+        if name == "lead":
+            return self.leads[subproject]
+        return self.users[name]
+
+
+def build_world() -> World:
+    org_a = factories.OrganisationFactory(
+        name=ORG_A, email="kontakt@alphaverein.example", stage=Organisation.Stage.STARTUP
+    )
+    org_b = factories.OrganisationFactory(name=ORG_B, email="kontakt@betaverein.example")
+    org_c = factories.OrganisationFactory(
+        name=ORG_C,
+        email="kontakt@gammawerk.example",
+        stage=Organisation.Stage.ESTABLISHED,
+        kind=Organisation.Kind.CARRIER,
+    )
+    w = World(org_a=org_a, org_b=org_b, org_c=org_c)
+    w.users["member_a"] = factories.member_of(org_a, email="member@alpha.example")
+    w.users["admin_a"] = factories.member_of(
+        org_a, role=Membership.Role.ADMIN, email="admin@alpha.example"
+    )
+    # "Member of org B" is played by B's admin: the strongest neighbour.
+    w.users["member_b"] = factories.member_of(
+        org_b, role=Membership.Role.ADMIN, email="admin@beta.example"
+    )
+    w.users["admin_c"] = factories.member_of(
+        org_c, role=Membership.Role.ADMIN, email="admin@gamma.example"
+    )
+    for subproject in SubProject.values:
+        w.consultants[subproject] = _staff(
+            StaffRole.Role.CONSULTANT, f"consultant-{subproject}@centre.example", subproject
+        )
+        w.leads[subproject] = _staff(
+            StaffRole.Role.PROJECT_LEAD, f"lead-{subproject}@centre.example", subproject
+        )
+    w.users["jury"] = _staff(StaffRole.Role.JURY, "jury@centre.example", SubProject.ACTIONFUND)
+    w.users["jury_unassigned"] = _staff(
+        StaffRole.Role.JURY, "jury2@centre.example", SubProject.ACTIONFUND
+    )
+    admin = _staff(StaffRole.Role.ADMIN, "admin@centre.example")
+    admin.is_staff = True
+    admin.save(update_fields=["is_staff"])
+    w.users["admin"] = admin
+
+    _organisations(w)
+    _qualification(w)
+    _mentoring(w)
+    _participation_check(w)
+    _actionfund(w)
+    _volunteering(w)
+    _reporting(w)
+    _privacy(w)
+    return w
+
+
+def _organisations(w: World):
+    from organisations.documents import PROFILE_SHEET
+
+    w.objects["membership_a"] = Membership.objects.get(
+        user=w.users["member_a"], organisation=w.org_a
+    )
+    w.objects["pending_org"] = factories.OrganisationFactory(
+        name="Neugründung Pending e.V.", status=Organisation.Status.PENDING
+    )
+    w.objects["profile_sheet_a"] = finished_document(
+        w.org_a, kind=PROFILE_SHEET, organisation=w.org_a, title=f"Profile sheet: {ORG_A}"
+    )
+
+
+def _qualification(w: World):
+    from qualification.models import CoachingCase, CoachingSession
+    from tests.qualification.factories import make_workshop, register
+
+    consultant = w.consultants[SubProject.QUALIFICATION]
+    workshop = make_workshop(
+        trainer=consultant, title="Workshop Vereinsfinanzen", starts_in=datetime.timedelta(days=-2)
+    )
+    w.objects["workshop"] = workshop
+    w.objects["registration_a"] = register(workshop, w.users["member_a"], w.org_a, attended=True)
+    w.objects["coaching_a"] = CoachingSession.objects.create(
+        organisation=w.org_a,
+        consultant=consultant,
+        date=datetime.date.today() - datetime.timedelta(days=3),
+        duration_minutes=60,
+        format=CoachingSession.Format.PHONE,
+        outcome="ALPHA-COACHING outcome",
+    )
+    CoachingCase.objects.create(
+        organisation=w.org_a, consultant=consultant, started_on=datetime.date.today()
+    )
+
+
+def _mentoring(w: World):
+    from mentoring.models import (
+        CooperationContact,
+        Event,
+        EventAttendance,
+        EventRegistration,
+        FollowUpTask,
+        Tandem,
+    )
+    from tests.mentoring.factories import PartnerFactory, field, mentor_offer, mentor_request
+
+    lead = w.leads[SubProject.MENTORING]
+    partner = PartnerFactory(name="Bezirksamt Partnertest")
+    w.objects["contact_a"] = CooperationContact.objects.create(
+        organisation=w.org_a,
+        partner=partner,
+        field_of_work=field(),
+        contact_person="ALPHA-CONTACT Frau Beispiel",
+        contact_date=datetime.date(2026, 3, 2),
+    )
+    event = Event.objects.create(
+        kind=Event.Kind.EXPERT_ROUND,
+        title="Fachrunde nur für eingeladene",
+        starts_at=timezone.now() + datetime.timedelta(days=7),
+        place="Rathaus",
+        is_open=False,
+    )
+    event.invited_organisations.set([w.org_a])
+    w.objects["event"] = event
+    w.objects["attendance_a"] = EventAttendance.objects.create(
+        event=event, organisation=w.org_a, name="ALPHA-MEETING Gast", recorded_by=lead
+    )
+    EventRegistration.objects.create(event=event, person=w.users["member_a"], organisation=w.org_a)
+    w.objects["task"] = FollowUpTask.objects.create(event=event, title="Protokoll verschicken")
+    w.objects["offer_c"] = mentor_offer(w.org_c)
+    w.objects["request_a"] = mentor_request(w.org_a, needs="ALPHA-APPLICATION Hilfe gesucht")
+    w.objects["tandem"] = Tandem.objects.create(
+        mentor=w.org_c,
+        mentee=w.org_a,
+        lead=lead,
+        status=Tandem.Status.ACTIVE,
+        goals="Vereinsaufbau",
+        starts_on=datetime.date.today() - datetime.timedelta(days=30),
+    )
+    # A pair forms one tandem only: the other stages are with other mentors.
+    mentor_d = factories.OrganisationFactory(
+        name="Deltaverein Mentoring e.V.", stage=Organisation.Stage.ESTABLISHED
+    )
+    mentor_e = factories.OrganisationFactory(
+        name="Epsilonverein Mentoring e.V.", stage=Organisation.Stage.ESTABLISHED
+    )
+    w.objects["tandem_proposed"] = Tandem.objects.create(
+        mentor=mentor_d, mentee=w.org_a, lead=lead, status=Tandem.Status.PROPOSED
+    )
+    w.objects["tandem_done"] = Tandem.objects.create(
+        mentor=mentor_e,
+        mentee=w.org_a,
+        lead=lead,
+        status=Tandem.Status.COMPLETED,
+        starts_on=datetime.date(2025, 1, 1),
+    )
+
+
+def _participation_check(w: World):
+    from participation_check.documents import REPORT_KIND
+    from tests.participation_check.conftest import (
+        make_analysis,
+        make_interview,
+        make_meeting,
+        make_recommendation,
+        make_structure,
+        publish,
+    )
+
+    consultant = w.consultants[SubProject.PARTICIPATION_CHECK]
+    analysis = make_analysis(team=[consultant], title="Teilhabecheck Arbeitsstand")
+    w.objects["analysis"] = analysis
+    w.objects["structure"] = make_structure(analysis)
+    interview = make_interview(analysis, w.org_a)
+    interview.summary = "ALPHA-INTERVIEW Zusammenfassung"
+    interview.save(update_fields=["summary"])
+    w.objects["interview_a"] = interview
+    w.objects["pc_meeting"] = make_meeting(analysis, participants=[w.org_a])
+    w.objects["recommendation"] = make_recommendation(analysis, w.org_c)
+    published = publish(make_analysis(team=[consultant], title="Teilhabecheck veröffentlicht"))
+    w.objects["published_analysis"] = published
+    w.objects["report_pdf"] = finished_document(published, kind=REPORT_KIND, title="Bericht")
+
+
+def _actionfund(w: World):
+    from actionfund import services
+    from actionfund.models import JuryAssignment, ProofOfUse
+    from tests.actionfund.factories import CallFactory, CriterionFactory, draft, in_review, paid
+
+    lead = w.leads[SubProject.ACTIONFUND]
+    admin_a = w.users["admin_a"]
+    call = CallFactory(title="Kaleidoskop Sicherheitstest")
+    CriterionFactory(call=call, title="Teilhabe")
+    w.objects["call"] = call
+    application = draft(organisation=w.org_a, by=admin_a, call=call, title="ALPHA-APPLICATION Fest")
+    w.objects["af_draft"] = application
+    w.objects["attachment"] = services.attachment_add(
+        application=application,
+        upload=_pdf("ALPHA-ATTACHMENT.pdf"),
+        description="ALPHA-ATTACHMENT Plan",
+        by=admin_a,
+    )
+    review = in_review(
+        organisation=w.org_a, by=admin_a, lead=lead, call=call, title="ALPHA-APPLICATION Chor"
+    )
+    JuryAssignment.objects.create(application=review, juror=w.users["jury"], assigned_by=lead)
+    w.objects["af_review"] = review
+    paid_app = paid(
+        organisation=w.org_a, by=admin_a, lead=lead, call=call, title="ALPHA-APPLICATION Kino"
+    )
+    w.objects["af_paid"] = paid_app
+    ProofOfUse.objects.get_or_create(application=paid_app)
+    w.objects["receipt"] = services.receipt_add(
+        application=paid_app, upload=_pdf("ALPHA-RECEIPT.pdf"), by=admin_a
+    )
+    w.objects["export"] = _export(lead)
+
+
+def _export(by):
+    from actionfund.models import ExportJob
+
+    job = ExportJob.objects.create(
+        requested_by=by, format=ExportJob.Format.CSV, status=ExportJob.JobStatus.DONE
+    )
+    job.file.save("x.csv", ContentFile(b"title\nALPHA-APPLICATION\n"), save=True)
+    return job
+
+
+def _volunteering(w: World):
+    from tests.volunteering.factories import (
+        ConsultationFactory,
+        ContingentFactory,
+        PlacementFactory,
+        SeminarFactory,
+        VolunteerFactory,
+        carrier_profile,
+        site_profile,
+    )
+    from volunteering import services
+
+    carrier_profile(w.org_c)
+    profile = site_profile(w.org_a, w.org_c)
+    assert profile.organisation_id == w.org_a.pk
+    w.objects["recognition_doc"] = services.document_upload(
+        organisation=w.org_a,
+        title="ALPHA-RECEIPT Anerkennung",
+        upload=_pdf(),
+        by=w.users["admin_a"],
+    )
+    contingent = ContingentFactory(carrier=w.org_c, year=datetime.date.today().year)
+    w.objects["contingent"] = contingent
+    w.objects["placement_a"] = PlacementFactory(
+        volunteer=VolunteerFactory(first_name="ALPHA-VOLUNTEER"),
+        site=w.org_a,
+        contingent=contingent,
+    )
+    w.objects["consultation_a"] = ConsultationFactory(
+        organisation=w.org_a, topic="ALPHA-CONSULTATION Anerkennung"
+    )
+    w.objects["seminar"] = SeminarFactory(carrier=w.org_c, title="Seminar Einführung")
+
+
+def _reporting(w: World):
+    from reporting.models import FunderReport, FundingPeriod
+    from reporting.services import report_freeze
+
+    period = FundingPeriod.objects.create(
+        name="AMIF Sicherheitstest",
+        funder=FundingPeriod.Funder.AMIF,
+        start=datetime.date(2025, 1, 1),
+        end=datetime.date(2025, 12, 31),
+    )
+    w.objects["period"] = period
+    report = FunderReport.objects.create(
+        period=period, summary="Zusammenfassung", generated_by=w.leads[SubProject.QUALIFICATION]
+    )
+    w.objects["funder_report"] = report_freeze(report_id=report.pk)
+
+
+__all__ = ["Decimal", "World", "build_world"]
+
+
+def _privacy(w: World):
+    from privacy.models import ConsentRecord, DataExport, ErasureRequest
+
+    member_a = w.users["member_a"]
+    w.objects["consent_a"] = ConsentRecord.objects.create(
+        person=member_a,
+        organisation=w.org_a,
+        purpose=ConsentRecord.Purpose.PHOTOS,
+        text_version="2026-01",
+    )
+    for key, scope, extra in [
+        ("data_export_a", DataExport.Scope.PERSON, {"person": member_a}),
+        ("org_export_a", DataExport.Scope.ORGANISATION, {"organisation": w.org_a}),
+    ]:
+        export = DataExport.objects.create(
+            scope=scope, requested_by=member_a, status=DataExport.Status.DONE, **extra
+        )
+        export.file.save("export.zip", ContentFile(b"PK\x05\x06" + b"\x00" * 18), save=True)
+        w.objects[key] = export
+    w.objects["erasure_request_a"] = ErasureRequest.objects.create(
+        person=member_a, origin=ErasureRequest.Origin.PERSON, message="ALPHA-MEETING bitte"
+    )
