@@ -1,0 +1,124 @@
+"""The mentoring journey in a real browser: a start-up asks, the lead matches, both accept,
+they meet, the tandem ends and is evaluated. Outsiders never see it."""
+
+import pytest
+from playwright.sync_api import expect
+
+from mentoring.models import MentorRequest, Tandem, TandemEvaluation, TandemMeeting
+from organisations.models import Membership, Organisation
+from tests import factories
+from tests.mentoring.factories import mentor_offer
+
+from .helpers import assert_accessible, assert_no_horizontal_scroll, log_in_by_cookie
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.xdist_group("browser"),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture
+def mentor(org):
+    org.stage = Organisation.Stage.ESTABLISHED
+    org.save(update_fields=["stage"])
+    mentor_offer(org, fields=("education", "youth"), languages=("ar", "de"), topics=("funding",))
+    return org
+
+
+@pytest.fixture
+def weaker_mentor(db):
+    other = factories.OrganisationFactory(
+        name="Fernverein e.V.", stage=Organisation.Stage.ESTABLISHED, district=None
+    )
+    mentor_offer(other, fields=("education",), languages=("de",), topics=("funding",))
+    return other
+
+
+def test_matching_and_tandem_journey(
+    new_page, mentor, weaker_mentor, other_org, org_admin, other_org_admin, project_lead
+):
+    # 1. The start-up's admin, on a phone, asks for a mentor.
+    mentee_page = new_page(phone=True)
+    log_in_by_cookie(mentee_page, other_org_admin)
+    mentee_page.goto("/mentoring/")
+    mentee_page.get_by_role("link", name="Mentor-Organisation finden").click()
+    mentee_page.get_by_label("Was wir brauchen").fill("Wir schreiben unseren ersten Förderantrag.")
+    mentee_page.get_by_label("Bildung").check()
+    mentee_page.get_by_label("Fördermöglichkeiten").check()
+    mentee_page.get_by_label("Arabisch").check()
+    assert_no_horizontal_scroll(mentee_page)
+    mentee_page.get_by_role("button", name="Anfrage senden").click()
+    expect(
+        mentee_page.get_by_text("Das IKMO-Team schlägt Ihnen eine Mentor-Organisation vor")
+    ).to_be_visible()
+    mentor_request = MentorRequest.objects.get(organisation=other_org)
+
+    # 2. The project lead sees ranked suggestions with their reasons and confirms the best.
+    lead_page = new_page()
+    log_in_by_cookie(lead_page, project_lead)
+    lead_page.goto("/mentoring/matching/")
+    lead_page.get_by_role("link", name=other_org.name).click()
+    suggestions = lead_page.get_by_test_id("suggestion")
+    expect(suggestions).to_have_count(2)
+    best = suggestions.first
+    expect(best).to_contain_text(mentor.name)
+    expect(best).to_contain_text("Arbeitet im selben Feld: Bildung")
+    expect(best).to_contain_text("Hat Erfahrung mit: Fördermöglichkeiten")
+    expect(best).to_contain_text("Gemeinsame Sprache: Arabisch")
+    expect(best).to_contain_text("Gleicher Bezirk: Neukölln")
+    expect(suggestions.nth(1)).to_contain_text("Keine gemeinsame Sprache")
+    assert_accessible(lead_page)
+    best.get_by_label("Ziele des Tandems (optional)").fill("Einen Förderantrag einreichen")
+    best.get_by_role("button", name="Dieses Tandem bestätigen").click()
+    expect(lead_page.get_by_test_id("tandem-status")).to_have_text("Vorgeschlagen")
+    tandem = Tandem.objects.get(request=mentor_request)
+    tandem_url = f"/mentoring/tandems/{tandem.pk}/"
+
+    # 3. The mentor's admin accepts first: the tandem waits for the other side.
+    mentor_page = new_page()
+    log_in_by_cookie(mentor_page, org_admin)
+    mentor_page.goto("/mentoring/")
+    mentor_page.get_by_role("link", name=f"{mentor.name} → {other_org.name}").click()
+    expect(mentor_page.get_by_text("Einen Förderantrag einreichen")).to_be_visible()
+    mentor_page.get_by_role("button", name="Tandem zusagen").click()
+    expect(mentor_page.get_by_text("wenn die andere Organisation zusagt")).to_be_visible()
+    expect(mentor_page.get_by_test_id("tandem-status")).to_have_text("Vorgeschlagen")
+
+    # 4. The start-up accepts: now it is active, and either side logs meetings.
+    mentee_page.goto(tandem_url)
+    mentee_page.get_by_role("button", name="Tandem zusagen").click()
+    expect(mentee_page.get_by_test_id("tandem-status")).to_have_text("Aktiv")
+    mentee_page.get_by_label("woran wir gearbeitet haben").fill("Antragsskizze besprochen")
+    mentee_page.get_by_role("button", name="Treffen eintragen").click()
+    expect(mentee_page.get_by_text("Das Treffen wurde eingetragen.")).to_be_visible()
+    expect(mentee_page.get_by_text("Antragsskizze besprochen")).to_be_visible()
+    assert_no_horizontal_scroll(mentee_page)
+    assert TandemMeeting.objects.filter(tandem=tandem, logged_for=other_org).count() == 1
+
+    # 5. Someone from a third organisation cannot open it at all.
+    outsider = factories.member_of(
+        factories.OrganisationFactory(name="Drittverein e.V."),
+        role=Membership.Role.ADMIN,
+        email="admin@org-c.example",
+    )
+    outsider_page = new_page()
+    log_in_by_cookie(outsider_page, outsider)
+    response = outsider_page.goto(tandem_url)
+    assert response.status == 404
+    expect(outsider_page.get_by_text("Antragsskizze besprochen")).to_have_count(0)
+
+    # 6. The mentor ends the tandem as planned; both sides evaluate.
+    mentor_page.goto(tandem_url)
+    mentor_page.get_by_label("Wie geplant abgeschlossen").check()
+    mentor_page.once("dialog", lambda dialog: dialog.accept())
+    mentor_page.get_by_role("button", name="Tandem beenden").click()
+    expect(mentor_page.get_by_test_id("tandem-status")).to_have_text("Abgeschlossen")
+    mentor_page.get_by_role("link", name=f"Auswertung für {mentor.name}").click()
+    mentor_page.get_by_label("Ja").check()
+    mentor_page.get_by_label("5").check()
+    mentor_page.get_by_label("Was hat gut funktioniert, was nicht?").fill("Sehr hilfreich")
+    mentor_page.get_by_role("button", name="Auswertung senden").click()
+    expect(mentor_page.get_by_text("Vielen Dank für Ihre Auswertung!")).to_be_visible()
+    assert_accessible(mentor_page)
+    assert TandemEvaluation.objects.filter(tandem=tandem, organisation=mentor).count() == 1

@@ -1,0 +1,89 @@
+"""Funder reporting in a real browser: the dashboard's charts, then a report generated in the
+background with its progress shown, and the PDF downloaded."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from ikmo import tasks
+from ikmo.documents import document_render
+from ikmo.models import GeneratedDocument
+from organisations.models import Organisation
+from reporting.models import FunderReport, FundingPeriod, PlanValue
+from tests import factories
+from tests.reporting.conftest import berlin
+
+from .helpers import log_in_by_cookie, t
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.xdist_group("browser"),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture
+def period(db):
+    period = FundingPeriod.objects.create(
+        name="AMIF 2025", funder="amif", start=date(2025, 1, 1), end=date(2025, 12, 31)
+    )
+    for i in range(3):
+        org = factories.OrganisationFactory(name=f"Browserverein {i} e.V.")
+        Organisation.objects.filter(pk=org.pk).update(decided_at=berlin(2025, 3 + i, 10, 10))
+    PlanValue.objects.create(
+        period=period, indicator_key="organisations_approved", value=Decimal(6)
+    )
+    return period
+
+
+def test_a_project_lead_generates_a_funder_report_and_downloads_the_pdf(
+    page, project_lead, period, monkeypatch
+):
+    # Hold the worker back, so the page is seen waiting as it would with a busy queue.
+    queued = []
+    monkeypatch.setattr(tasks.render_document, "apply_async", lambda args: queued.append(args))
+
+    log_in_by_cookie(page, project_lead)
+    page.goto(reverse("reporting:dashboard") + f"?period={period.pk}")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("AMIF 2025")
+    # The summary table: 3 approved of 6 planned, with the status in words.
+    row = page.locator("tr", has_text=t("Organisation registrations approved"))
+    expect(row).to_contain_text("50 %")
+    expect(row).to_contain_text(t("Target missed"))
+    # Chart.js drew the plan-vs-actual chart from the json_script data (no inline script).
+    expect(page.locator("#chart-plan")).to_be_visible()
+    assert page.evaluate("() => !!window.Chart && !!Chart.getChart('chart-plan')")
+
+    page.get_by_role("link", name=t("Generate funder report")).click()
+    page.get_by_label(t("summary")).fill("Ein Jahr mit vielen neuen Vereinen.")
+    page.get_by_role("button", name=t("Generate PDF report")).click()
+
+    status = page.locator("#document-status")
+    expect(status.get_by_role("progressbar")).to_be_visible()
+    report = FunderReport.objects.get()
+    assert report.generated_by == project_lead
+    assert queued == [[report.document.pk]]
+
+    # The worker picks it up; the page polls and shows how far it got, then the link.
+    GeneratedDocument.objects.filter(pk=report.document.pk).update(
+        status=GeneratedDocument.Status.RUNNING, progress=40
+    )
+    expect(status.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "40")
+    document_render(document_id=report.document.pk)
+    link = status.locator("a[href$='/download/']")
+    expect(link).to_be_visible()
+
+    with page.expect_download() as download_info:
+        link.click()
+    with open(download_info.value.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
+
+    # The report keeps its frozen figures and appears among the previous reports.
+    report.refresh_from_db()
+    frozen = next(r for r in report.snapshot["indicators"] if r["key"] == "organisations_approved")
+    assert (frozen["plan"], frozen["actual"]) == (6, 3)
+    page.goto(reverse("reporting:reports"))
+    expect(page.get_by_role("link", name="AMIF 2025")).to_be_visible()
