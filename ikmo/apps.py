@@ -9,6 +9,7 @@ class IkmoConfig(AppConfig):
     verbose_name = _("Portal infrastructure")
 
     def ready(self):
-        from . import formfields
+        from . import formfields, pagecache
 
         formfields.install()
+        pagecache.connect_signals()

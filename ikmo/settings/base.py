@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "ikmo.middleware.StaffMFAMiddleware",
+    "ikmo.pagecache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "ikmo.urls"
@@ -102,8 +103,15 @@ if REDIS_URL:
             },
         }
     }
+    # Sessions are read from Redis and written through to the database (no sign-out when
+    # Redis restarts, one query fewer on every signed-in request).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Lists and dashboards are kept per person until any data changes (ikmo/pagecache.py). Only
+# with a cache all web processes share: a per-process cache would miss other processes' writes.
+IKMO_PAGE_CACHE_SECONDS = env.int("IKMO_PAGE_CACHE_SECONDS", default=120 if REDIS_URL else 0)
 
 AUTH_USER_MODEL = "organisations.User"
 AUTHENTICATION_BACKENDS = [

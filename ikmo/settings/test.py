@@ -35,3 +35,7 @@ TEST_NON_SERIALIZED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.auth",
 ]  # recreated by migrate signals
+
+# The page cache (ikmo/pagecache.py) is off for the suite: most tests write inside the test's
+# transaction, whose commit never comes. tests/ikmo/test_pagecache.py switches it on.
+IKMO_PAGE_CACHE_SECONDS = 0

@@ -1,0 +1,197 @@
+"""Per-user caching of whole pages that are read far more often than the data changes.
+
+List pages and dashboards are rendered again and again for the same person (back button,
+paging through, a second tab) while the rows behind them rarely change between two looks.
+`PageCacheMiddleware` keeps such a rendered page (for the routes in CACHED_ROUTES) in the shared cache under a key made of
+
+- the *data generation*: one counter for the whole portal, raised after every committed
+  INSERT, UPDATE or DELETE on any table but sessions and the audit trail (a database execute
+  wrapper, below), so no cached page survives a change of any row, role, membership or
+  permission;
+- the person (user id) and their session (the CSRF token in a page belongs to the session);
+- the language, the full path with its query string and whether htmx asked for a fragment;
+- the date (texts like "closes in 3 days" change at midnight).
+
+A page is served from the cache only to a signed-in user on GET/HEAD without pending flash
+messages; only complete 200 HTML responses that set no cookie and no Cache-Control of their
+own are stored, for at most `IKMO_PAGE_CACHE_SECONDS` (0 turns it off; it is off unless the
+cache is shared by all web processes, i.e. Redis). Everything outside the view (sign-in,
+staff MFA, security headers, CSP) still runs for a cached page. Nothing is shared between two people: one user's key never matches
+another's, so a cached page can't show anybody else's data.
+
+Why a generation counter rather than targeted invalidation: the pages combine rows of many
+apps (a dashboard counts applications, workshops and placements); deciding which page depends
+on which row would be a new source of stale-data bugs. Writes are rare next to reads, so
+dropping everything on a write costs little.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import re
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connections
+from django.db.backends.signals import connection_created
+from django.utils import timezone, translation
+
+GENERATION_KEY = "ikmo:pagecache:generation"
+KEY_PREFIX = "ikmo:page:"
+
+# Tables written while people merely read pages, and which no cached page shows.
+IGNORED_TABLES = {"django_session", "ikmo_auditentry", "django_admin_log"}
+_WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([\w.]+)"?', re.IGNORECASE)
+
+
+def generation() -> int:
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        # First use, or the cache was flushed: start from the clock so that a generation
+        # number is never reused for different data.
+        cache.add(GENERATION_KEY, int(time.time() * 1000), timeout=None)
+        value = cache.get(GENERATION_KEY)
+    return value
+
+
+def bump() -> None:
+    """Make every cached page stale."""
+    # Not set (or evicted): the next reader starts a new generation anyway.
+    with contextlib.suppress(ValueError):
+        cache.incr(GENERATION_KEY)
+
+
+def _watch_writes(execute, sql, params, many, context):
+    """Raise the generation for every committed INSERT/UPDATE/DELETE of a watched table.
+
+    Watching the SQL rather than model signals also catches `QuerySet.update()`,
+    `bulk_create()` and raw SQL, which send no signals.
+    """
+    result = execute(sql, params, many, context)
+    match = _WRITE.match(sql)
+    if match and match.group(1) not in IGNORED_TABLES:
+        connection = context["connection"]
+        if not connection.in_atomic_block:
+            bump()
+        elif not any(func is bump for _, func, _ in connection.run_on_commit):
+            # After commit: a request that reads the generation while the transaction is
+            # open renders the old rows under the old generation, which is then retired.
+            # Once per transaction; a rollback drops it together with the writes.
+            connection.on_commit(bump, robust=True)
+    return result
+
+
+def _install(sender, connection, **kwargs):
+    if _watch_writes not in connection.execute_wrappers:
+        connection.execute_wrappers.append(_watch_writes)
+
+
+def connect_signals() -> None:
+    connection_created.connect(_install, dispatch_uid="ikmo-pagecache-watch-writes")
+    for alias in connections:  # connections opened before the app was ready
+        _install(None, connections[alias])
+
+
+def _has_pending_messages(request) -> bool:
+    storage = getattr(request, "_messages", None)
+    if storage is None:
+        return False
+    # Reading the storage marks its messages as shown; that is fine because the page is then
+    # rendered normally and shows them.
+    return len(storage) > 0
+
+
+def _key(request) -> str:
+    parts = [
+        str(generation()),
+        str(request.user.pk),
+        request.session.session_key or "",
+        translation.get_language() or "",
+        request.get_full_path(),
+        request.headers.get("HX-Request", ""),
+        request.headers.get("HX-Target", ""),
+        timezone.localdate().isoformat(),
+    ]
+    return KEY_PREFIX + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _storable(response) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and response.get("Content-Type", "").startswith("text/html")
+        and not response.cookies
+        and not response.has_header("Cache-Control")
+    )
+
+
+# The pages read most and rendered at most cost: lists and dashboards (route names).
+# Forms, details with actions, exports and downloads are never cached.
+CACHED_ROUTES = frozenset(
+    {
+        "home",
+        "organisations:directory",
+        "qualification:home",
+        "qualification:workshop_list",
+        "qualification:my_registrations",
+        "qualification:coaching",
+        "actionfund:home",
+        "actionfund:call_list",
+        "actionfund:application_list",
+        "actionfund:jury_list",
+        "mentoring:home",
+        "mentoring:contact_list",
+        "mentoring:event_list",
+        "mentoring:tandem_list",
+        "volunteering:home",
+        "volunteering:organisations",
+        "volunteering:consultations",
+        "volunteering:placements",
+        "volunteering:seminars",
+        "participation_check:home",
+        "participation_check:analysis_list",
+        "reporting:dashboard",
+    }
+)
+
+
+class PageCacheMiddleware:
+    """Serve the pages of CACHED_ROUTES from the cache for the same person (see above).
+
+    Placed after the session, authentication, messages, locale and staff-MFA middleware: a
+    cached page is only looked up once the request got as far as its view.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        key = getattr(request, "_ikmo_page_cache_key", None)
+        if key and _storable(response):
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+            cache.set(key, response, settings.IKMO_PAGE_CACHE_SECONDS)
+            response["X-Page-Cache"] = "miss"
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if (
+            not settings.IKMO_PAGE_CACHE_SECONDS
+            or match is None
+            or match.view_name not in CACHED_ROUTES
+            or request.method not in ("GET", "HEAD")
+            or not request.user.is_authenticated
+            or _has_pending_messages(request)
+        ):
+            return None
+        key = _key(request)
+        cached = cache.get(key)
+        if cached is not None:
+            cached["X-Page-Cache"] = "hit"
+            return cached
+        request._ikmo_page_cache_key = key
+        return None

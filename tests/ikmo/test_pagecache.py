@@ -1,0 +1,184 @@
+"""The per-person page cache (ikmo/pagecache.py): hits, and never a stale or foreign page.
+
+These tests commit for real (transactional_db): the generation is raised after commit, and a
+test inside one long transaction would never see a commit.
+"""
+
+import pytest
+from django.contrib import messages
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.db import connection, transaction
+from django.http import HttpResponse
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from ikmo import pagecache
+from organisations.models import Organisation, StaffRole
+from tests.actionfund.factories import CallFactory, draft, submitted
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _cache_on(settings):
+    settings.IKMO_PAGE_CACHE_SECONDS = 60
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_second_look_is_served_from_the_cache_with_only_the_sign_in_queries(project_lead):
+    client = signed_in(project_lead)
+    first = client.get(reverse("organisations:directory"))
+    assert first["X-Page-Cache"] == "miss"
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(reverse("organisations:directory"))
+    assert second["X-Page-Cache"] == "hit"
+    assert second.content == first.content
+    # Session, user, staff roles, second factor: nothing of the page itself.
+    assert len(queries) <= 4, [q["sql"] for q in queries]
+    # The middleware after the view still ran: the security headers are there.
+    assert "Content-Security-Policy" in second
+    assert second["X-Frame-Options"] == "DENY"
+
+
+def test_any_committed_write_shows_at_once_also_without_model_signals(project_lead, org):
+    client = signed_in(project_lead)
+    client.get(reverse("organisations:directory"))
+    assert client.get(reverse("organisations:directory"))["X-Page-Cache"] == "hit"
+
+    # QuerySet.update() sends no signal; the write is still seen.
+    Organisation.objects.filter(pk=org.pk).update(name="Umbenannt durch Update e.V.")
+    page = client.get(reverse("organisations:directory"))
+    assert page["X-Page-Cache"] == "miss"
+    assert "Umbenannt durch Update e.V." in page.content.decode()
+
+    # Raw SQL too.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE organisations_organisation SET name = %s WHERE id = %s",
+            ["Umbenannt per SQL e.V.", org.pk],
+        )
+    assert (
+        "Umbenannt per SQL e.V." in client.get(reverse("organisations:directory")).content.decode()
+    )
+
+
+def test_a_transaction_raises_the_generation_once_on_commit_and_not_on_rollback(org):
+    start = pagecache.generation()
+    with transaction.atomic():
+        for n in range(5):
+            Organisation.objects.filter(pk=org.pk).update(name=f"Name {n}")
+        assert pagecache.generation() == start  # not before the commit
+    assert pagecache.generation() == start + 1
+
+    class Rollback(Exception):
+        pass
+
+    with pytest.raises(Rollback), transaction.atomic():
+        Organisation.objects.filter(pk=org.pk).update(name="Never committed")
+        raise Rollback
+    assert pagecache.generation() == start + 1
+
+
+def test_session_writes_do_not_empty_the_cache(project_lead):
+    client = signed_in(project_lead)
+    start = pagecache.generation()
+    session = client.session
+    session["something"] = "changed"
+    session.save()
+    client.get(reverse("organisations:directory"))
+    assert pagecache.generation() == start
+
+
+def test_nobody_gets_another_persons_cached_page(org_admin, other_org_admin, org, other_org):
+    call = CallFactory()
+    draft(call=call, organisation=org, by=org_admin, title="Projekt der Organisation A")
+    draft(call=call, organisation=other_org, by=other_org_admin, title="Projekt der Organisation B")
+    mine = signed_in(org_admin)
+    theirs = signed_in(other_org_admin)
+    url = reverse("actionfund:application_list")
+    assert "Projekt der Organisation A" in mine.get(url).content.decode()
+    assert mine.get(url)["X-Page-Cache"] == "hit"
+
+    page = theirs.get(url)
+    assert page["X-Page-Cache"] == "miss"
+    html = page.content.decode()
+    assert "Projekt der Organisation B" in html
+    assert "Projekt der Organisation A" not in html
+
+
+def test_a_lost_role_is_not_outlived_by_a_cached_page(project_lead):
+    client = signed_in(project_lead)
+    url = reverse("reporting:dashboard")
+    assert client.get(url).status_code == 200
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    StaffRole.objects.filter(user=project_lead).delete()
+    assert client.get(url).status_code == 403
+
+
+def test_language_and_query_string_are_part_of_the_key(project_lead):
+    client = signed_in(project_lead)
+    url = reverse("organisations:directory")
+    german = client.get(url, headers={"accept-language": "de"})
+    english = client.get(url, headers={"accept-language": "en"})
+    assert german["Content-Language"] == "de" and english["Content-Language"] == "en"
+    assert english["X-Page-Cache"] == "miss"
+    assert "Organisationen" in german.content.decode()
+    assert "Organisations" in english.content.decode()
+    assert client.get(url + "?q=zzz")["X-Page-Cache"] == "miss"
+
+
+def test_pending_messages_are_shown_not_swallowed_by_a_cached_page(project_lead, rf):
+    client = signed_in(project_lead)
+    url = reverse("organisations:directory")
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    # A flash message waiting in its cookie (as after a redirect from a form).
+    storage = CookieStorage(rf.get("/"))
+    storage.add(messages.SUCCESS, "Gespeichert: Ihre Änderung ist da.")
+    carrier = HttpResponse()
+    storage.update(carrier)
+    client.cookies[storage.cookie_name] = carrier.cookies[storage.cookie_name].value
+    page = client.get(url)
+    assert "X-Page-Cache" not in page
+    assert "Gespeichert: Ihre Änderung ist da." in page.content.decode()
+
+
+def test_routes_outside_the_list_and_anonymous_visitors_are_never_cached(project_lead, org):
+    client = signed_in(project_lead)
+    detail = reverse("organisations:detail", args=[org.pk])
+    client.get(detail)
+    assert "X-Page-Cache" not in client.get(detail)
+    anonymous = Client()
+    assert "X-Page-Cache" not in anonymous.get(reverse("home"))
+
+
+def test_switched_off_it_caches_nothing(project_lead, settings):
+    settings.IKMO_PAGE_CACHE_SECONDS = 0
+    client = signed_in(project_lead)
+    client.get(reverse("organisations:directory"))
+    assert "X-Page-Cache" not in client.get(reverse("organisations:directory"))
+
+
+def test_every_cached_route_exists():
+    from django.urls import NoReverseMatch
+
+    for name in pagecache.CACHED_ROUTES:
+        try:
+            reverse(name)
+        except NoReverseMatch:
+            pytest.fail(f"{name} in CACHED_ROUTES is not a route without arguments")
+
+
+def test_an_application_submitted_elsewhere_shows_in_the_leads_list(project_lead, org, org_admin):
+    client = signed_in(project_lead)
+    url = reverse("actionfund:application_list")
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    submitted(organisation=org, by=org_admin, title="Neu eingereicht")
+    assert "Neu eingereicht" in client.get(url).content.decode()
