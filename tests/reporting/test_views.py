@@ -301,6 +301,25 @@ class TestDashboard:
         assert again == computed
         assert "77" in response.content.decode()
 
+    @pytest.mark.django_db(transaction=True)
+    def test_work_logged_elsewhere_shows_at_once_despite_the_shared_figures(
+        self, period, stand_in
+    ):
+        # Committed for real: the data generation is raised after commit (ikmo.pagecache).
+        from reporting.figures import cached_figures
+
+        stand_in("coached", SubProject.QUALIFICATION)
+
+        def actual():
+            rows = [row for row in cached_figures(period)["indicators"] if row["key"] == "coached"]
+            return rows[0]["actual"]
+
+        log("coached", factories.OrganisationFactory(), berlin(2025, 3, 1))
+        first = actual()
+        assert actual() == first  # shared: the second look is the cached snapshot
+        log("coached", factories.OrganisationFactory(), berlin(2025, 4, 1))
+        assert actual() == first + 1
+
     def test_drill_down_lists_the_records_behind_a_breakdown_cell(
         self, client_for, project_lead, period, stand_in
     ):
