@@ -5,6 +5,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from ikmo import pagecache
+
 
 class StaffMFAMiddleware:
     """Centre staff and admins hold other people's data: they must enrol a second factor
@@ -35,7 +37,10 @@ class StaffMFAMiddleware:
             return False
         if not (user.is_staff or user.is_superuser or user.is_centre_staff or user.staff_role_set):
             return False
-        return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        return not pagecache.remember(
+            f"has-totp:{user.pk}",
+            lambda: Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists(),
+        )
 
 
 class AdminInlineStyleMiddleware:

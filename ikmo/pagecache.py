@@ -63,6 +63,26 @@ def bump() -> None:
         cache.incr(GENERATION_KEY)
 
 
+_MISSING = object()
+
+
+def remember(name: str, compute):
+    """`compute()`, kept in the shared cache until any data changes (same generation rule).
+
+    For small facts read on every request (a person's staff roles, whether they enrolled a
+    second factor). Without a shared cache (IKMO_PAGE_CACHE_SECONDS = 0) it just computes.
+    """
+    seconds = getattr(settings, "IKMO_PAGE_CACHE_SECONDS", 0)
+    if not seconds:
+        return compute()
+    key = f"ikmo:memo:{generation()}:{name}"
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        cache.set(key, value, seconds)
+    return value
+
+
 def _watch_writes(execute, sql, params, many, context):
     """Raise the generation for every committed INSERT/UPDATE/DELETE of a watched table.
 

@@ -56,8 +56,14 @@ class User(AbstractUser):
 
     @cached_property
     def staff_role_set(self) -> frozenset[tuple[str, str]]:
-        """(role, sub-project) pairs, loaded once per request."""
-        return frozenset(self.staff_roles.values_list("role", "subproject"))
+        """(role, sub-project) pairs, loaded once per request (and kept in the shared cache
+        until any data changes, see ikmo.pagecache.remember)."""
+        from ikmo import pagecache
+
+        return pagecache.remember(
+            f"staff-roles:{self.pk}",
+            lambda: frozenset(self.staff_roles.values_list("role", "subproject")),
+        )
 
     @property
     def is_portal_admin(self) -> bool:

