@@ -54,6 +54,7 @@ def plan_vs_actual(indicators: list[dict], *, width=500) -> str:
     scale_max = max(100.0, min(300.0, max(r["percent"] for r in rows)))
     plot_w = width - label_w - right_pad
     height = top + len(rows) * (bar_h + gap) + 10
+    # xgettext:no-python-format
     body = [_text(label_w, 11, _("Actual as % of plan"), size=8, fill="#555")]
     for i, row in enumerate(rows):
         y = top + i * (bar_h + gap)

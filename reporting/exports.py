@@ -44,6 +44,7 @@ def _summary_header():
         _("Unit"),
         _("Plan"),
         _("Actual"),
+        # xgettext:no-python-format
         _("% of plan"),
         _("Status"),
     ]

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ikmo.subprojects import SubProject
 
@@ -123,7 +124,9 @@ class PeriodChoiceForm(forms.Form):
         required=False,
         empty_label=_("Choose dates instead"),
     )
-    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    start = forms.DateField(
+        label=pgettext_lazy("date range", "From"), required=False, widget=DateInput()
+    )
     end = forms.DateField(label=_("To (inclusive)"), required=False, widget=DateInput())
     subproject = forms.ChoiceField(
         label=_("Sub-project"),
