@@ -14,7 +14,7 @@ pytestmark = [
 PUBLIC = ["home", "account_login", "account_signup", "account_reset_password"]
 
 
-@pytest.mark.parametrize("language", ["de", "en", "ar"])
+@pytest.mark.parametrize("language", ["de", "en", "ar", "tr"])
 def test_public_pages(new_page, language):
     page = new_page(language=language)
     page.context.add_cookies([{"name": "django_language", "value": language, "url": page.base_url}])

@@ -38,7 +38,7 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-LANGUAGES = ["de", "en", "ar"]
+LANGUAGES = ["de", "en", "ar", "tr"]
 EVERY_IMPACT = ("minor", "moderate", "serious", "critical")
 PASSWORD = "Nachbarschaft-2026-sicher"
 
