@@ -1,4 +1,5 @@
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .models import Membership, Organisation
@@ -23,12 +24,20 @@ PROFILE_FIELDS = [
 ]
 
 
+def _https_by_default(field, **kwargs):
+    """A web address typed without a scheme ("verein.example") means https, not http."""
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
 class OrganisationForm(forms.ModelForm):
     """Registration and profile editing share one form, so the rules are the same in both."""
 
     class Meta:
         model = Organisation
         fields = PROFILE_FIELDS
+        formfield_callback = _https_by_default
         widgets = {
             "fields_of_work": forms.CheckboxSelectMultiple,
             "languages": forms.CheckboxSelectMultiple,

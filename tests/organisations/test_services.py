@@ -317,3 +317,16 @@ def test_saving_an_unchanged_profile_writes_no_audit_entry(org, org_admin):
     assert form.changed_data == []
     services.organisation_update(form=form, by=org_admin)
     assert not AuditEntry.objects.filter(action="organisation.updated").exists()
+
+
+def test_a_web_address_without_scheme_is_taken_as_https(db):
+    import warnings
+
+    from organisations.forms import OrganisationForm
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no Django 6 deprecation warning about the scheme
+        form = OrganisationForm(data={"website": "verein.example"})
+    form.is_valid()
+    assert "website" not in form.errors
+    assert form.cleaned_data["website"] == "https://verein.example"
