@@ -31,6 +31,7 @@ import contextlib
 import hashlib
 import re
 import time
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -46,21 +47,47 @@ IGNORED_TABLES = {"django_session", "ikmo_auditentry", "django_admin_log"}
 _WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([\w.]+)"?', re.IGNORECASE)
 
 
+# Within one request the generation is read once (request_scope below): it is read before
+# any of the page's data, and a write committed by the request itself forgets it again.
+_request: ContextVar[dict | None] = ContextVar("ikmo_pagecache_request", default=None)
+
+
 def generation() -> int:
+    scope = _request.get()
+    if scope is not None and "generation" in scope:
+        return scope["generation"]
     value = cache.get(GENERATION_KEY)
     if value is None:
         # First use, or the cache was flushed: start from the clock so that a generation
         # number is never reused for different data.
         cache.add(GENERATION_KEY, int(time.time() * 1000), timeout=None)
         value = cache.get(GENERATION_KEY)
+    if scope is not None:
+        scope["generation"] = value
     return value
 
 
 def bump() -> None:
     """Make every cached page stale."""
+    scope = _request.get()
+    if scope is not None:
+        scope.pop("generation", None)
     # Not set (or evicted): the next reader starts a new generation anyway.
     with contextlib.suppress(ValueError):
         cache.incr(GENERATION_KEY)
+
+
+def request_scope(get_response):
+    """Middleware (first in the list): one generation read per request, not one per lookup."""
+
+    def middleware(request):
+        token = _request.set({})
+        try:
+            return get_response(request)
+        finally:
+            _request.reset(token)
+
+    return middleware
 
 
 _MISSING = object()

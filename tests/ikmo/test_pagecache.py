@@ -120,7 +120,6 @@ def test_a_lost_role_is_not_outlived_by_a_cached_page(project_lead):
     StaffRole.objects.filter(user=project_lead).delete()
 
 
-
 def test_language_and_query_string_are_part_of_the_key(project_lead):
     client = signed_in(project_lead)
     url = reverse("organisations:directory")
@@ -208,3 +207,26 @@ def test_roles_and_second_factor_are_remembered_until_they_change(consultant):
     enrol_mfa(consultant)
     StaffRole.objects.filter(user=consultant).delete()
 
+
+def test_a_request_reads_the_generation_once_and_forgets_it_after_its_own_write(org):
+    from unittest import mock
+
+    from django.core.cache import cache as real_cache
+
+    seen = []
+
+    def view(request):
+        seen.append(pagecache.generation())
+        seen.append(pagecache.generation())
+        Organisation.objects.filter(pk=org.pk).update(name="Im selben Request geändert e.V.")
+        seen.append(pagecache.generation())
+        return HttpResponse("ok")
+
+    pagecache.generation()  # the counter exists, as on a running site
+    with mock.patch.object(real_cache, "get", wraps=real_cache.get) as cache_get:
+        pagecache.request_scope(view)(None)
+    generation_reads = [
+        c for c in cache_get.call_args_list if c.args[0] == pagecache.GENERATION_KEY
+    ]
+    assert len(generation_reads) == 2  # once at the start, once after its own write
+    assert seen[0] == seen[1] and seen[2] == seen[1] + 1
