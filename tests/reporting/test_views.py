@@ -302,9 +302,7 @@ class TestDashboard:
         assert "77" in response.content.decode()
 
     @pytest.mark.django_db(transaction=True)
-    def test_work_logged_elsewhere_shows_at_once_despite_the_shared_figures(
-        self, period, stand_in
-    ):
+    def test_work_logged_elsewhere_shows_at_once_despite_the_shared_figures(self, period, stand_in):
         # Committed for real: the data generation is raised after commit (ikmo.pagecache).
         from reporting.figures import cached_figures
 
