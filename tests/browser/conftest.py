@@ -183,3 +183,10 @@ def new_page(browser, live_server, request, tmp_path_factory):
 def page(new_page):
     """A desktop page in German, the portal's default language."""
     return new_page()
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    """Journeys run as in production, with the per-person page cache (ikmo/pagecache.py):
+    their writes commit, so every list and dashboard a journey revisits must show them."""
+    settings.IKMO_PAGE_CACHE_SECONDS = 120
