@@ -2,8 +2,10 @@ import os
 
 import pytest
 from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.utils import translation
 
 from organisations.models import Membership, StaffRole
 from tests import factories
@@ -67,6 +69,16 @@ def _clear_cache():
     ContentType.objects.clear_cache()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request in Arabic leaves Arabic active in
+    the thread (LocaleMiddleware activates, nothing deactivates), which would leak into the
+    next test that renders outside a request."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def enrol_mfa(user) -> Authenticator:

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.utils import translation
 from weasyprint import HTML
 
 from ikmo.pdf import BASE_URL, StaticOnlyFetcher, render_pdf
@@ -110,8 +111,9 @@ def test_documents_cannot_read_local_files_or_call_out(tmp_path, local_http_serv
 def test_user_text_with_markup_is_escaped_in_documents(org, org_member):
     org.description = '<link rel="stylesheet" href="file:///etc/passwd"><b>fett</b>'
     org.save()
-    context = profile_sheet_context(org, SimpleNamespace(requested_by=org_member))
-    data = render_pdf("organisations/pdf/profile_sheet.html", context)
+    with translation.override("de"):
+        context = profile_sheet_context(org, SimpleNamespace(requested_by=org_member))
+        data = render_pdf("organisations/pdf/profile_sheet.html", context)
     text = pdf_text(data)
     if text is not None:
         assert "<b>fett</b>" in text
