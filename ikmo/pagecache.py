@@ -145,8 +145,8 @@ def _has_pending_messages(request) -> bool:
     storage = getattr(request, "_messages", None)
     if storage is None:
         return False
-    # Reading the storage marks its messages as shown; that is fine because the page is then
-    # rendered normally and shows them.
+    # Counting loads the messages without marking them as shown; the page is then rendered
+    # normally and shows them.
     return len(storage) > 0
 
 
@@ -217,9 +217,7 @@ class PageCacheMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         key = getattr(request, "_ikmo_page_cache_key", None)
-        if key and _storable(response):
-            if hasattr(response, "render") and not response.is_rendered:
-                response.render()
+        if key and _storable(response):  # template responses are rendered by now
             cache.set(key, response, settings.IKMO_PAGE_CACHE_SECONDS)
             response["X-Page-Cache"] = "miss"
         return response

@@ -7,6 +7,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from ikmo import pagecache
 from ikmo.subprojects import SubProject
 
 
@@ -58,8 +59,6 @@ class User(AbstractUser):
     def staff_role_set(self) -> frozenset[tuple[str, str]]:
         """(role, sub-project) pairs, loaded once per request (and kept in the shared cache
         until any data changes, see ikmo.pagecache.remember)."""
-        from ikmo import pagecache
-
         return pagecache.remember(
             f"staff-roles:{self.pk}",
             lambda: frozenset(self.staff_roles.values_list("role", "subproject")),
