@@ -10,6 +10,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from ikmo.formfields import DecimalInput, LocalizedDecimalField
 from organisations.models import Organisation
 
 from .models import Application, BudgetLine, Call, Criterion, ExportJob, Payment, Return
@@ -17,7 +18,6 @@ from .uploads import MAX_UPLOAD_BYTES, validate_upload
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-MONEY_ATTRS = {"inputmode": "decimal", "step": "0.01", "min": "0"}
 
 
 class StepForm(forms.ModelForm):
@@ -88,7 +88,7 @@ class BudgetLineForm(forms.ModelForm):
     class Meta:
         model = BudgetLine
         fields = ["category", "description", "amount"]
-        widgets = {"amount": forms.NumberInput(attrs={**MONEY_ATTRS, "data-budget-amount": "1"})}
+        widgets = {"amount": DecimalInput(attrs={"data-budget-amount": "1"})}
 
 
 class BaseBudgetFormSet(forms.BaseInlineFormSet):
@@ -208,13 +208,13 @@ class DecisionForm(forms.Form):
         choices=[("approve", pgettext_lazy("grant decision", "Approve")), ("reject", _("Reject"))],
         widget=forms.RadioSelect,
     )
-    amount = forms.DecimalField(
+    amount = LocalizedDecimalField(
         label=_("Amount granted (EUR)"),
         required=False,
         min_value=Decimal("0.01"),
         max_digits=12,
         decimal_places=2,
-        widget=forms.NumberInput(attrs=MONEY_ATTRS),
+        widget=DecimalInput(),
     )
     due_date = forms.DateField(label=_("Proof of use due"), required=False, widget=DATE)
     message = forms.CharField(
@@ -304,14 +304,14 @@ class PaymentForm(forms.ModelForm):
     class Meta:
         model = Payment
         fields = ["amount", "paid_on", "reference"]
-        widgets = {"amount": forms.NumberInput(attrs=MONEY_ATTRS), "paid_on": DATE}
+        widgets = {"amount": DecimalInput(), "paid_on": DATE}
 
 
 class ReturnForm(forms.ModelForm):
     class Meta:
         model = Return
         fields = ["amount", "returned_on", "note"]
-        widgets = {"amount": forms.NumberInput(attrs=MONEY_ATTRS), "returned_on": DATE}
+        widgets = {"amount": DecimalInput(), "returned_on": DATE}
 
 
 class ProofForm(forms.Form):
@@ -328,7 +328,7 @@ class ProofForm(forms.Form):
         existing = existing or {}
         self.lines = list(lines)
         for line in self.lines:
-            self.fields[f"spent_{line.pk}"] = forms.DecimalField(
+            self.fields[f"spent_{line.pk}"] = LocalizedDecimalField(
                 label=_("%(line)s – planned %(amount)s EUR")
                 % {
                     "line": line.description,
@@ -339,7 +339,7 @@ class ProofForm(forms.Form):
                 max_digits=12,
                 decimal_places=2,
                 initial=existing.get(line.pk),
-                widget=forms.NumberInput(attrs=MONEY_ATTRS),
+                widget=DecimalInput(),
             )
 
     def spending_fields(self):
@@ -406,9 +406,9 @@ class CallForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 6}),
             "opens_at": DATETIME,
             "closes_at": DATETIME,
-            "total_budget": forms.NumberInput(attrs=MONEY_ATTRS),
-            "max_single": forms.NumberInput(attrs=MONEY_ATTRS),
-            "max_cooperation": forms.NumberInput(attrs=MONEY_ATTRS),
+            "total_budget": DecimalInput(),
+            "max_single": DecimalInput(),
+            "max_cooperation": DecimalInput(),
             "decision_approved_template": forms.Textarea(attrs={"rows": 4}),
             "decision_rejected_template": forms.Textarea(attrs={"rows": 4}),
         }
@@ -435,9 +435,7 @@ class CriterionForm(forms.ModelForm):
         fields = ["title", "description", "weight", "position"]
         widgets = {
             "description": forms.TextInput(),
-            "weight": forms.NumberInput(
-                attrs={"step": "0.01", "min": "0.01", "inputmode": "decimal"}
-            ),
+            "weight": DecimalInput(),
             "position": forms.NumberInput(attrs={"min": "0", "inputmode": "numeric"}),
         }
 

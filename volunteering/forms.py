@@ -2,6 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ikmo.formfields import LocalizedDecimalField
+
 from . import selectors
 from .models import (
     Consultation,
@@ -179,7 +181,7 @@ class PlacementForm(forms.Form):
         widget=DATE,
         help_text=_("FSJ and BFD usually last 6 to 18 months, e.g. 1 September to 31 August."),
     )
-    weekly_hours = forms.DecimalField(
+    weekly_hours = LocalizedDecimalField(
         label=_("Hours per week"),
         max_digits=4,
         decimal_places=1,

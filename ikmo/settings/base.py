@@ -173,6 +173,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True
+# Day-first dates and Berlin-friendly number formats per language (ikmo/formats/).
+FORMAT_MODULE_PATH = ["ikmo.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
