@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "ikmo.middleware.StaffMFAMiddleware",
+    "ikmo.middleware.FormDraftMiddleware",
     "ikmo.pagecache.PageCacheMiddleware",
 ]
 
@@ -75,6 +76,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ikmo.context_processors.navigation",
+                "ikmo.context_processors.draft_owner",
             ],
         },
     },
