@@ -21,14 +21,32 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 
 
 class StepForm(forms.ModelForm):
-    """strict=True when the person clicks "Next": the step's fields are then required."""
+    """strict=True when the person clicks "Next": the step's fields are then required.
+
+    They are marked as required (asterisk) from the start, also while only a draft is
+    saved, so nobody learns about them one error at a time.
+    """
 
     required_when_strict: tuple[str, ...] = ()
 
     def __init__(self, *args, strict: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.strict = strict
         for name, field in self.fields.items():
-            field.required = strict and name in self.required_when_strict
+            field.required = name in self.required_when_strict
+
+    def full_clean(self):
+        if self.strict:
+            return super().full_clean()
+        # Saving a draft: nothing is required yet; the marks stay for the page shown next.
+        marked = {name: field.required for name, field in self.fields.items()}
+        for field in self.fields.values():
+            field.required = False
+        try:
+            super().full_clean()
+        finally:
+            for name, field in self.fields.items():
+                field.required = marked[name]
 
 
 class BasicsForm(StepForm):

@@ -63,6 +63,11 @@ class OrganisationForm(forms.ModelForm):
             ]
         self.fields["district"].required = True
         self.fields["district"].empty_label = _("Please choose")
+        # Required unless the organisation is still being founded: said up front, so it is
+        # not a surprise on the second submit.
+        self.fields["founding_year"].help_text = _(
+            "Required, unless the organisation is still being founded."
+        )
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())

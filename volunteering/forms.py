@@ -138,6 +138,12 @@ class VolunteerForm(forms.Form):
         empty_value=None,
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A volunteer's personal data is never kept in the browser's draft copy (app.js).
+        for field in self.fields.values():
+            field.widget.attrs["data-no-draft"] = ""
+
     def clean_consent_given_on(self):
         value = self.cleaned_data["consent_given_on"]
         if value > timezone.localdate():
