@@ -50,20 +50,7 @@ def fund_lead():
     return lead
 
 
-@pytest.fixture
-def private_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path},
-        },
-    }
-
-
-def test_proof_of_use_submit_button_submits_once_on_a_double_click(
-    new_page, org, org_admin, private_storage
-):
+def test_proof_of_use_submit_button_submits_once_on_a_double_click(new_page, org, org_admin):
     """The second button of the form ("Submit proof of use") must not turn into "save draft"."""
     application = paid(organisation=org, by=org_admin, lead=fund_lead())
     line = application.budget_lines.get()
