@@ -94,7 +94,8 @@ class FormDraftMiddleware:
         if location.path == resolve_url(settings.LOGIN_URL):
             if not request.user.is_authenticated:
                 self._return_to_the_form(request, response)
-        elif request.user.is_authenticated:
+        elif request.user.is_authenticated and not location.path.startswith("/accounts/"):
+            # (A redirect to /accounts/ is a re-authentication or MFA step: nothing saved.)
             response.set_cookie(
                 self.SAVED_COOKIE,
                 "1",
