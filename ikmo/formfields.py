@@ -140,11 +140,12 @@ class LocalizedDecimalField(forms.DecimalField):
     its value in the page's language."""
 
     widget = DecimalInput
+    # The examples are written in the page's notation (see _examples).
     default_error_messages = {
-        "invalid": _("Please enter a number, for example 1200 or 1.200,50."),
+        "invalid": _("Please enter a number, for example 1200 or %(example)s."),
         "ambiguous": _(
             "“%(value)s” is unclear: for one thousand two hundred please write 1200 or "
-            "1.200, for one point two write 1,2."
+            "%(thousand)s, for one point two write %(decimal)s."
         ),
     }
 
@@ -165,17 +166,31 @@ class LocalizedDecimalField(forms.DecimalField):
         if isinstance(value, Decimal):
             return value
         text = str(value).strip()
-        if len(text) > MAX_NUMBER_TEXT:
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
         separator = formats.get_format("DECIMAL_SEPARATOR")
+        examples = _examples(separator)
+        if len(text) > MAX_NUMBER_TEXT:
+            raise ValidationError(self.error_messages["invalid"], code="invalid", params=examples)
         try:
             return parse_decimal(text, decimal_separator=separator)
         except AmbiguousNumber:
             raise ValidationError(
-                self.error_messages["ambiguous"], code="ambiguous", params={"value": text}
+                self.error_messages["ambiguous"],
+                code="ambiguous",
+                params={"value": text, **examples},
             ) from None
         except ValueError:
-            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+            raise ValidationError(
+                self.error_messages["invalid"], code="invalid", params=examples
+            ) from None
+
+
+def _examples(decimal_separator: str) -> dict:
+    group = "." if decimal_separator == "," else ","
+    return {
+        "example": f"1{group}200{decimal_separator}50",
+        "thousand": f"1{group}200",
+        "decimal": f"1{decimal_separator}2",
+    }
 
 
 def _install_decimal_fields() -> None:

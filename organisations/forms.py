@@ -42,7 +42,15 @@ class OrganisationForm(forms.ModelForm):
             "fields_of_work": forms.CheckboxSelectMultiple,
             "languages": forms.CheckboxSelectMultiple,
             "description": forms.Textarea(attrs={"rows": 4}),
-            "founding_year": forms.NumberInput(attrs={"inputmode": "numeric"}),
+            # app.js marks it required as soon as a legal form other than "in founding" is
+            # chosen (the rule of clean() below), before anything is submitted.
+            "founding_year": forms.NumberInput(
+                attrs={
+                    "inputmode": "numeric",
+                    "data-required-unless-field": "legal_form",
+                    "data-required-unless-value": Organisation.LegalForm.IN_FOUNDING,
+                }
+            ),
             "postcode": forms.TextInput(
                 attrs={"inputmode": "numeric", "autocomplete": "postal-code"}
             ),

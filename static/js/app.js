@@ -203,6 +203,25 @@
     });
   }
 
+  // A field required unless another has a certain value (e.g. the founding year, unless the
+  // organisation is still being founded): its mark follows the other field as it changes.
+  document.querySelectorAll("[data-required-unless-field]").forEach(function (field) {
+    var other = field.form && field.form.elements[field.dataset.requiredUnlessField];
+    var label = field.id && document.querySelector("label[for='" + field.id + "']");
+    if (!other || !label) { return; }
+    var star = document.createElement("span");
+    star.className = "asteriskField";
+    star.textContent = "*";
+    var sync = function () {
+      var required = other.value !== "" && other.value !== field.dataset.requiredUnlessValue;
+      if (required && !star.parentNode) { label.appendChild(star); }
+      if (!required && star.parentNode) { star.remove(); }
+      field.setAttribute("aria-required", required ? "true" : "false");
+    };
+    other.addEventListener("change", sync);
+    sync();
+  });
+
   // ---- Step bars ----------------------------------------------------------------------
   // On a phone the step bar scrolls sideways: show the current step, not the first ones.
   document.querySelectorAll("[data-step-bar]").forEach(function (bar) {

@@ -18,7 +18,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from actionfund.models import Application, ProofOfUse, Status, StatusChange
-from organisations.models import StaffRole
+from organisations.models import Organisation, StaffRole
 from qualification.models import CoachingSession
 from tests import factories
 from tests.actionfund.factories import draft, paid
@@ -279,6 +279,7 @@ def test_the_arabic_live_total_is_written_as_the_page_writes_money(new_page, org
 def test_required_fields_are_marked_before_the_first_submit(new_page, org, org_admin):
     page = new_page(phone=True)
     log_in_by_cookie(page, org_admin)
+    organisations = Organisation.objects.count()
     page.goto(reverse("organisations:register"))
     legend = page.locator("main [data-required-legend]")
     expect(legend).to_have_text("* " + t("Fields marked with * are required."))
@@ -287,7 +288,19 @@ def test_required_fields_are_marked_before_the_first_submit(new_page, org, org_a
     expect(page.locator("#id_founding_year_helptext")).to_contain_text(
         t("Required, unless the organisation is still being founded.")
     )
+    founding_mark = page.locator("label[for=id_founding_year] .asteriskField")
+    expect(founding_mark).to_have_count(0)
+    page.select_option("#id_legal_form", Organisation.LegalForm.REGISTERED_ASSOCIATION)
+    expect(founding_mark).to_be_visible()
     shoot(page, "required-marked-up-front")
+    page.select_option("#id_legal_form", Organisation.LegalForm.IN_FOUNDING)
+    expect(founding_mark).to_have_count(0)
+    # One submit shows every missing field at once.
+    page.select_option("#id_legal_form", Organisation.LegalForm.REGISTERED_ASSOCIATION)
+    page.locator("main form button[type=submit]").dblclick()
+    summary = page.locator("[data-error-summary]")
+    expect(summary.locator("li")).to_have_count(3)  # name, district, founding year
+    assert Organisation.objects.count() == organisations
 
     application = draft(organisation=org, by=org_admin, title="", summary="")
     page.goto(reverse("actionfund:application_edit", args=[application.pk, "basics"]))

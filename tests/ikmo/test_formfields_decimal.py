@@ -71,6 +71,11 @@ def test_field_messages_are_german_and_say_what_to_write():
         assert "Zahl" in invalid.value.messages[0]
         with pytest.raises(ValidationError):
             field.clean("1,234")  # ambiguous, not "at most two decimal places"
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as ambiguous:
+            field.clean("1.200")
+        # The examples are in the page's notation: in English "1.200" is the unclear one.
+        assert "1,200" in ambiguous.value.messages[0] and "1.2." in ambiguous.value.messages[0]
 
 
 def test_field_renders_in_the_page_language_without_browser_checks():
