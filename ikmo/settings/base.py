@@ -91,24 +91,34 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis (when configured) backs the cache, which login rate limits depend on, and Celery.
 REDIS_URL = env("REDIS_URL", default="")
-if REDIS_URL:
-    CACHES = {
+
+
+def redis_cache(url: str) -> dict:
+    """The shared cache; ikmo/cache.py keeps pages answering while Redis is down or hung."""
+    return {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
+            "BACKEND": "ikmo.cache.ResilientRedisCache",
+            "LOCATION": url,
             "OPTIONS": {
-                # A Redis outage must not take pages down: the cache degrades to misses.
-                "IGNORE_EXCEPTIONS": True,
-                "SOCKET_CONNECT_TIMEOUT": 2,
-                "SOCKET_TIMEOUT": 2,
+                # Redis answers in well under a millisecond: a call that takes half a second
+                # means it is hung, and waiting longer only holds the person's request.
+                "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_SOCKET_CONNECT_TIMEOUT", default=0.5),
+                "SOCKET_TIMEOUT": env.float("REDIS_SOCKET_TIMEOUT", default=0.5),
+                # After a failed call, skip Redis for this long (one probe per period).
+                "CIRCUIT_OPEN_SECONDS": env.float("REDIS_CIRCUIT_OPEN_SECONDS", default=5),
             },
         }
     }
-    # Sessions are read from Redis and written through to the database (no sign-out when
-    # Redis restarts, one query fewer on every signed-in request).
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+
+if REDIS_URL:
+    CACHES = redis_cache(REDIS_URL)
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions live in the database alone. A session cached in Redis goes stale when it changes
+# while Redis is away (a sign-out would come back after the outage), and a per-process copy
+# would disagree between web processes.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Lists and dashboards are kept per person until any data changes (ikmo/pagecache.py). Only
 # with a cache all web processes share: a per-process cache would miss other processes' writes.
@@ -192,6 +202,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="IKMO Portal <portal@ikmo.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Who hears of e-mails the portal gave up on (comma-separated addresses).
+ADMINS = [("", address) for address in env.list("IKMO_ADMIN_EMAILS", default=[])]
 
 # Celery: Redis when configured, otherwise tasks run inline (eager) so the portal works alone.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -204,14 +216,26 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# If Redis is down when a request enqueues work, fail fast: the work is kept in the
-# database and the sweeper below re-sends it.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
+# If Redis is down or hung when a request enqueues work, fail fast: the work is kept in the
+# database and the sweeper below re-sends it. Short socket timeouts bound a hung Redis (no
+# timeout waited until gunicorn killed the request); one publish attempt, no retry loop.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "socket_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=1.0),
+    "socket_connect_timeout": env.float("CELERY_BROKER_SOCKET_CONNECT_TIMEOUT", default=0.5),
+    # A message taken by a worker that died is handed out again after this long. The
+    # sweepers restart such work sooner (IKMO_TASK_STALE_AFTER_SECONDS); this is the backstop.
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+}
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = 1.0
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "requeue-stale-documents": {
         "task": "ikmo.tasks.requeue_stale_documents",
-        "schedule": 300.0,
+        "schedule": env.float("IKMO_SWEEP_SECONDS", default=60.0),
     },
     # Qualification reminders: each sweeper sends every due message once (sent-markers).
     "qualification-workshop-reminders": {
@@ -254,7 +278,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "privacy-requeue-exports": {
         "task": "privacy.tasks.requeue_stale_exports",
-        "schedule": 300.0,
+        "schedule": env.float("IKMO_SWEEP_SECONDS", default=60.0),
     },
 }
 
@@ -280,8 +304,19 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 
-# How long a generated document may sit unrendered before the sweeper re-sends its task.
-IKMO_DOCUMENT_REQUEUE_AFTER_SECONDS = env.int("IKMO_DOCUMENT_REQUEUE_AFTER_SECONDS", default=600)
+# The sweeper (ikmo.tasks.requeue_stale_documents, every IKMO_SWEEP_SECONDS) re-sends work
+# whose message never reached a broker (after a minute), work handed to a broker but not
+# started for IKMO_DOCUMENT_REQUEUE_AFTER_SECONDS (a lost message), and work started longer
+# ago than its task's hard time limit plus IKMO_TASK_STALE_GRACE_SECONDS (its worker died:
+# a live worker would have finished or been stopped by the time limit by then).
+IKMO_DOCUMENT_REQUEUE_AFTER_SECONDS = env.int("IKMO_DOCUMENT_REQUEUE_AFTER_SECONDS", default=300)
+IKMO_TASK_STALE_GRACE_SECONDS = env.int("IKMO_TASK_STALE_GRACE_SECONDS", default=30)
+# E-mail: a transient SMTP error (server away, 4xx) is tried again after a growing pause (up
+# to IKMO_MAIL_RETRY_MAX_SECONDS); only after IKMO_MAIL_GIVE_UP_AFTER_HOURS is the mail marked
+# failed and staff are told (admin e-mail and the admin dashboard).
+IKMO_MAIL_RETRY_BASE_SECONDS = env.int("IKMO_MAIL_RETRY_BASE_SECONDS", default=30)
+IKMO_MAIL_RETRY_MAX_SECONDS = env.int("IKMO_MAIL_RETRY_MAX_SECONDS", default=600)
+IKMO_MAIL_GIVE_UP_AFTER_HOURS = env.float("IKMO_MAIL_GIVE_UP_AFTER_HOURS", default=48)
 # Where e-mails link to (no request is at hand when a worker writes them).
 IKMO_SITE_URL = env("IKMO_SITE_URL", default="http://127.0.0.1:8000")
 # Qualification: workshop reminders go out this many hours before the start; an organisation
