@@ -63,10 +63,10 @@ class OutboundEmailAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Send again"))
     def retry(self, request, queryset):
+        from django.utils import timezone
+
         from .queue import enqueue_on_commit
         from .tasks import send_email
-
-        from django.utils import timezone
 
         for email in queryset.exclude(status=OutboundEmail.Status.SENT):
             # A fresh start: due now, and a new give-up horizon from this moment.

@@ -127,7 +127,9 @@ def email_record_failure(*, email_id: int, error: Exception | str) -> OutboundEm
         # The failed attempt's own count was rolled back with its transaction.
         email.attempts += 1
         email.last_error = text[:500]
-        horizon = (email.retrying_since or email.created_at) + timedelta(hours=settings.IKMO_MAIL_GIVE_UP_AFTER_HOURS)
+        horizon = (email.retrying_since or email.created_at) + timedelta(
+            hours=settings.IKMO_MAIL_GIVE_UP_AFTER_HOURS
+        )
         if permanent or now >= horizon:
             email.status = OutboundEmail.Status.FAILED
             email.next_attempt_at = None

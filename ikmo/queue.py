@@ -25,7 +25,9 @@ def publish(task, pk: int) -> bool:
     """Send `task(pk)` to the broker now; False (logged) if the broker is unreachable."""
     eager = task.app.conf.task_always_eager  # runs inline: no broker involved
     if not eager and not broker_breaker.allows():
-        logger.warning("Broker marked unavailable; %s(%s) stays queued in the database", task.name, pk)
+        logger.warning(
+            "Broker marked unavailable; %s(%s) stays queued in the database", task.name, pk
+        )
         return False
     try:
         task.apply_async(args=[pk])

@@ -59,7 +59,8 @@ def waiting_documents(now=None):
         Q(enqueued_at__isnull=True, created_at__lt=fresh) | Q(enqueued_at__lt=lost)
     )
     dead = Q(
-        status=GeneratedDocument.Status.RUNNING, started_at__lt=_stale_run_cutoff(render_document, now)
+        status=GeneratedDocument.Status.RUNNING,
+        started_at__lt=_stale_run_cutoff(render_document, now),
     ) | Q(status=GeneratedDocument.Status.RUNNING, started_at__isnull=True, enqueued_at__lt=lost)
     return GeneratedDocument.objects.filter(pending | dead)
 

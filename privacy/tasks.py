@@ -48,7 +48,9 @@ def requeue_stale_exports():
     dead = Q(status=DataExport.Status.RUNNING, started_at__lt=_stale_run_cutoff(build_export, now))
     dead |= Q(status=DataExport.Status.RUNNING, started_at__isnull=True, enqueued_at__lt=lost)
     return _hand_over(
-        DataExport.objects.filter(pending | dead), build_export, reset_running=DataExport.Status.RUNNING
+        DataExport.objects.filter(pending | dead),
+        build_export,
+        reset_running=DataExport.Status.RUNNING,
     )
 
 
