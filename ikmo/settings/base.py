@@ -344,7 +344,14 @@ IKMO_TANDEM_NUDGE_WEEKS = env.int("IKMO_TANDEM_NUDGE_WEEKS", default=6)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"no_client_error_tracebacks": {"()": "ikmo.logging.NoTracebackForClientErrors"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "ERROR"}},
+    "loggers": {
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "ERROR"},
+        # 403/400 as one line each, without a traceback (ikmo/logging.py).
+        "django.request": {"filters": ["no_client_error_tracebacks"]},
+        "django.security": {"filters": ["no_client_error_tracebacks"]},
+    },
 }

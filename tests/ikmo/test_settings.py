@@ -171,3 +171,23 @@ def test_argon2_hashes_passwords_when_base_hashers_are_active(db, settings):
     user = UserFactory(password="a-long-enough-passphrase")
     assert identify_hasher(user.password).algorithm == "argon2"
     assert user.check_password("a-long-enough-passphrase")
+
+
+def test_a_403_is_logged_as_one_line_without_traceback(client, org_member):
+    """Someone opening a page they may not see is not a fault: no traceback in the log."""
+    import io
+    import logging
+
+    from django.urls import reverse
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    logger = logging.getLogger("django.request")
+    logger.addHandler(handler)
+    try:
+        client.force_login(org_member)
+        response = client.get(reverse("reporting:dashboard"))
+    finally:
+        logger.removeHandler(handler)
+    assert response.status_code == 403
+    assert stream.getvalue() == "Forbidden (Permission denied): /reporting/\n"
