@@ -157,12 +157,22 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[IKMO] "
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
+    # Per client IP, and per account *and* IP (organisations/login_throttle.py): five wrong
+    # passwords slow down that guesser only, never the account's owner elsewhere.
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
 }
 ACCOUNT_ADAPTER = "organisations.adapters.AccountAdapter"
+# Across all IPs, failed sign-ins for one account from devices it never signed in from; a
+# device it signed in from (a signed cookie, kept this many days) has its own count instead.
+IKMO_LOGIN_ACCOUNT_RATE = env("IKMO_LOGIN_ACCOUNT_RATE", default="30/h/key")
+IKMO_LOGIN_DEVICE_RATE = env("IKMO_LOGIN_DEVICE_RATE", default="5/5m/key")
+IKMO_KNOWN_DEVICE_DAYS = env.int("IKMO_KNOWN_DEVICE_DAYS", default=180)
+# Behind a reverse proxy the client's address is the proxy's: allauth reads it from the
+# proxies' X-Forwarded-For (0 = no proxy, use REMOTE_ADDR). See production.py.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "IKMO Portal"
 # Staff and admins must enrol a second factor before they can use the portal.

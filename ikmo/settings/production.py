@@ -21,6 +21,11 @@ CELERY_BROKER_URL = REDIS_URL
 CELERY_TASK_ALWAYS_EAGER = False
 IKMO_STAFF_MFA_REQUIRED = True
 
+# docker-compose.yml publishes gunicorn on 127.0.0.1 only: one reverse proxy on the host is
+# in front of it and appends the client's address to X-Forwarded-For. Without this, every
+# person shared the proxy's address, and ten wrong passwords a minute blocked all sign-ins.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=1)
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000)
