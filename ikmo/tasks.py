@@ -53,7 +53,8 @@ def waiting_documents(now=None):
     """Documents whose work no worker is doing: never handed to a broker, handed over long
     ago and not started (a lost message), or started by a worker that died."""
     now = now or timezone.now()
-    fresh = now - timedelta(seconds=60)  # an on-commit send may still be in flight
+    # An on-commit send may still be in flight.
+    fresh = now - timedelta(seconds=settings.IKMO_ENQUEUE_GRACE_SECONDS)
     lost = now - timedelta(seconds=settings.IKMO_DOCUMENT_REQUEUE_AFTER_SECONDS)
     pending = Q(status=GeneratedDocument.Status.PENDING) & (
         Q(enqueued_at__isnull=True, created_at__lt=fresh) | Q(enqueued_at__lt=lost)
@@ -69,7 +70,7 @@ def waiting_emails(now=None):
     """Pending e-mails that should be handed to a worker now: never handed over, a retry
     that is due, a lost message, or a delivery whose worker died mid-send."""
     now = now or timezone.now()
-    fresh = now - timedelta(seconds=60)
+    fresh = now - timedelta(seconds=settings.IKMO_ENQUEUE_GRACE_SECONDS)
     lost = now - timedelta(seconds=settings.IKMO_DOCUMENT_REQUEUE_AFTER_SECONDS)
     handed_over = Q(enqueued_at__isnull=False) & (
         Q(next_attempt_at__isnull=True) | Q(enqueued_at__gte=F("next_attempt_at"))

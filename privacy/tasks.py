@@ -40,7 +40,7 @@ def requeue_stale_exports():
     from ikmo.tasks import _hand_over, _stale_run_cutoff
 
     now = timezone.now()
-    fresh = now - timedelta(seconds=60)
+    fresh = now - timedelta(seconds=settings.IKMO_ENQUEUE_GRACE_SECONDS)
     lost = now - timedelta(seconds=settings.IKMO_DOCUMENT_REQUEUE_AFTER_SECONDS)
     pending = Q(status=DataExport.Status.PENDING) & (
         Q(enqueued_at__isnull=True, created_at__lt=fresh) | Q(enqueued_at__lt=lost)

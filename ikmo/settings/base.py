@@ -315,12 +315,13 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 
 # The sweeper (ikmo.tasks.requeue_stale_documents, every IKMO_SWEEP_SECONDS) re-sends work
-# whose message never reached a broker (after a minute), work handed to a broker but not
+# whose message never reached a broker (after IKMO_ENQUEUE_GRACE_SECONDS), work handed to a broker but not
 # started for IKMO_DOCUMENT_REQUEUE_AFTER_SECONDS (a lost message), and work started longer
 # ago than its task's hard time limit plus IKMO_TASK_STALE_GRACE_SECONDS (its worker died:
 # a live worker would have finished or been stopped by the time limit by then).
 IKMO_DOCUMENT_REQUEUE_AFTER_SECONDS = env.int("IKMO_DOCUMENT_REQUEUE_AFTER_SECONDS", default=300)
 IKMO_TASK_STALE_GRACE_SECONDS = env.int("IKMO_TASK_STALE_GRACE_SECONDS", default=30)
+IKMO_ENQUEUE_GRACE_SECONDS = env.int("IKMO_ENQUEUE_GRACE_SECONDS", default=60)
 # E-mail: a transient SMTP error (server away, 4xx) is tried again after a growing pause (up
 # to IKMO_MAIL_RETRY_MAX_SECONDS); only after IKMO_MAIL_GIVE_UP_AFTER_HOURS is the mail marked
 # failed and staff are told (admin e-mail and the admin dashboard).
