@@ -8,6 +8,7 @@ production cache and broker settings pointed at the suite's Redis. Needs Postgre
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -263,10 +264,8 @@ def worker(redis_server, smtp_sink, fault_dir, transactional_db):
 
 def _reset_celery():
     if app._pool is not None:
-        try:
+        with contextlib.suppress(Exception):  # a pool whose Redis is gone
             app._pool.force_close_all()
-        except Exception:
-            pass
     app._pool = None
     app.__dict__.pop("amqp", None)
     queue.broker_breaker._open_until = 0

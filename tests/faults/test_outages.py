@@ -216,10 +216,18 @@ def test_a_worker_killed_mid_task(redis_server, worker, smtp_sink, production_we
         (GeneratedDocument, render_document, document.pk),
         (OutboundEmail, send_email, email.pk),
     ]:
-        model.objects.filter(pk=pk).update(
-            started_at=timezone.now()
-            - timedelta(seconds=task.time_limit + settings.IKMO_TASK_STALE_GRACE_SECONDS + 1)
+        dead_since = timezone.now() - timedelta(
+            seconds=task.time_limit + settings.IKMO_TASK_STALE_GRACE_SECONDS + 1
         )
+        model.objects.filter(pk=pk).update(
+            enqueued_at=dead_since - timedelta(seconds=1), started_at=dead_since
+        )
+    from ikmo.tasks import waiting_documents, waiting_emails
+
+    assert waiting_documents().filter(pk=document.pk).exists()
+    assert waiting_emails().filter(pk=email.pk).exists(), OutboundEmail.objects.filter(
+        pk=email.pk
+    ).values().first()
     started = time.monotonic()
     worker.start()
     ready = time.monotonic() - started
