@@ -8,7 +8,6 @@ production cache and broker settings pointed at the suite's Redis. Needs Postgre
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import shutil
@@ -255,6 +254,7 @@ def worker(redis_server, smtp_sink, fault_dir, transactional_db):
         cwd=str(ROOT),
     )
     process.base_env = env
+    process.media = media
     process.start()
     yield process
     if redis_server.process:
@@ -263,9 +263,8 @@ def worker(redis_server, smtp_sink, fault_dir, transactional_db):
 
 
 def _reset_celery():
-    if app._pool is not None:
-        with contextlib.suppress(Exception):  # a pool whose Redis is gone
-            app._pool.force_close_all()
+    # Drop the references without closing the pool: a producer made earlier would otherwise
+    # fail later with "Acquire on closed pool".
     app._pool = None
     app.__dict__.pop("amqp", None)
     queue.broker_breaker._open_until = 0

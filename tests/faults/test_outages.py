@@ -27,7 +27,8 @@ from .conftest import record, wait_until
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 
-RECOVERY_LIMIT = 120  # seconds: what was queued during an outage is done by then
+RECOVERY_LIMIT = 120
+OUTAGE_SECONDS = 8  # longer than the circuit breaker's 5 s  # seconds: what was queued during an outage is done by then
 
 
 def _timed(call):
@@ -74,13 +75,17 @@ def test_redis_outage(fault, redis_server, worker, smtp_sink, production_web):
     down_at = time.monotonic()
 
     timings = {}
-    for name, url in [
-        ("signed-in home", reverse("home")),
-        ("signed-in list", listing),
-        ("signed-in home again", reverse("home")),
-    ]:
-        response, timings[name] = _timed(lambda url=url: client.get(url))
-        assert response.status_code == 200, name
+    # Pages, for longer than the circuit stays open (so the probes of Redis are in it too).
+    loads = []
+    while time.monotonic() - down_at < OUTAGE_SECONDS:
+        for url in (reverse("home"), listing):
+            response, seconds = _timed(lambda url=url: client.get(url))
+            assert response.status_code == 200, url
+            loads.append(seconds)
+    timings["signed-in page, first"] = loads[0]
+    timings["signed-in page, slowest"] = max(loads)
+    timings["signed-in page, median"] = sorted(loads)[len(loads) // 2]
+    record(f"redis {fault}: signed-in page loads during the outage", len(loads))
     anonymous = Client()
     response, timings["public sign-in page"] = _timed(lambda: anonymous.get("/accounts/login/"))
     assert response.status_code == 200
@@ -95,7 +100,7 @@ def test_redis_outage(fault, redis_server, worker, smtp_sink, production_web):
     )
     assert response.status_code == 302 and "_auth_user_id" in member.session
     staff = Client()
-    lead = world.users["lead"]
+    lead = world.users["admin"]  # portal admin: staff, TOTP enrolled
     response = staff.post("/accounts/login/", {"login": lead.email, "password": DEFAULT_PASSWORD})
     assert response.status_code == 302 and "2fa" in response["Location"], response.status_code
     response, timings["TOTP code"] = _timed(
@@ -132,9 +137,9 @@ def test_redis_outage(fault, redis_server, worker, smtp_sink, production_web):
 
     for name, seconds in timings.items():
         record(f"redis {fault}: {name} (s)", seconds)
-    slowest = max(v for k, v in timings.items() if k not in ("submission",))
-    assert slowest < 1, timings
-    assert timings["submission"] < 2, timings
+    pages = {k: v for k, v in timings.items() if "page" in k or "signed-in" in k}
+    assert max(pages.values()) < 1, pages  # pages: under a second
+    assert max(timings.values()) < 2, timings  # sign-in, TOTP, sign-up, submission
     outage = time.monotonic() - down_at
 
     # --- Redis is back -----------------------------------------------------------------
@@ -245,8 +250,7 @@ def test_a_worker_killed_mid_task(redis_server, worker, smtp_sink, production_we
     delivered = [m for m in smtp_sink.messages() if f"<outbound-{email.pk}@" in m["message_id"]]
     assert len(delivered) == 1
     document.refresh_from_db()
-    with document.file.open("rb") as fh:
-        assert fh.read(5) == b"%PDF-"
+    assert (worker.media / document.file.name).read_bytes()[:5] == b"%PDF-"
 
 
 def test_smtp_away(redis_server, worker, smtp_sink, production_web):
