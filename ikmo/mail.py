@@ -29,6 +29,21 @@ def email_queue(*, to: str, template: str, context: dict, language: str = "de") 
     return email
 
 
+def email_keep_for_retry(*, to: str, subject: str, body: str, error: Exception) -> OutboundEmail:
+    """A mail sent directly (allauth's sign-up and password mails) that SMTP refused: kept as
+    a row, and the sweeper delivers it like any queued mail once the server is back."""
+    from django.utils import timezone
+
+    return OutboundEmail.objects.create(
+        to=to,
+        subject=" ".join(subject.split())[:200],
+        body=body,
+        attempts=1,
+        last_error=f"{type(error).__name__}: {error}"[:500],
+        next_attempt_at=timezone.now() + retry_delay(1),
+    )
+
+
 def _render_plain(template_name: str, context: dict) -> str:
     return get_template(template_name).template.render(Context(context, autoescape=False))
 

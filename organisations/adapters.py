@@ -1,8 +1,14 @@
+import logging
+
 from allauth.account.adapter import DefaultAccountAdapter
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from ikmo.mail import email_keep_for_retry
+
 from . import login_throttle
+
+logger = logging.getLogger(__name__)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -37,6 +43,17 @@ class AccountAdapter(DefaultAccountAdapter):
     def _delete_login_attempts_cached_email(self, request, **credentials):
         login = credentials.get("email", credentials.get("username", "")).strip().lower()
         login_throttle.clear_failed_logins(request, login=login, ip=self.get_client_ip(request))
+
+    def send_mail(self, template_prefix, email, context):
+        """Sign-up codes and password-reset links go out at once, as allauth sends them; if
+        the mail server is away the person still gets their page (no error) and the mail is
+        kept for the sweeper, which delivers it when the server is back."""
+        message = self.render_mail(template_prefix, email, context)
+        try:
+            message.send()
+        except Exception as error:  # SMTP down or refusing: never a 500 for the person
+            logger.warning("Mail %s to %s kept for later: %s", template_prefix, email, error)
+            email_keep_for_retry(to=email, subject=message.subject, body=message.body, error=error)
 
     def post_login(self, request, user, **kwargs):
         response = super().post_login(request, user, **kwargs)

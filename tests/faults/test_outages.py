@@ -230,9 +230,9 @@ def test_a_worker_killed_mid_task(redis_server, worker, smtp_sink, production_we
     from ikmo.tasks import waiting_documents, waiting_emails
 
     assert waiting_documents().filter(pk=document.pk).exists()
-    assert waiting_emails().filter(pk=email.pk).exists(), OutboundEmail.objects.filter(
-        pk=email.pk
-    ).values().first()
+    assert waiting_emails().filter(pk=email.pk).exists(), (
+        OutboundEmail.objects.filter(pk=email.pk).values().first()
+    )
     started = time.monotonic()
     worker.start()
     ready = time.monotonic() - started

@@ -245,3 +245,26 @@ def test_sweeping_twice_still_sends_each_mail_once(org):
 def test_send_task_has_time_limits():
     task = tasks.send_email._get_current_object()
     assert task.time_limit and task.soft_time_limit < task.time_limit
+
+
+def test_a_sign_up_while_smtp_is_away_answers_and_the_mail_follows(client, settings):
+    """allauth sends its mails directly: a refusing server must not make the sign-up fail."""
+    settings.EMAIL_BACKEND = f"{__name__}._SMTPDown"
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "email": "neu@verein.example",
+            "password1": "a-long-new-password-7",
+            "password2": "a-long-new-password-7",
+        },
+    )
+    assert response.status_code == 302
+    kept = OutboundEmail.objects.get(to="neu@verein.example")
+    assert kept.status == OutboundEmail.Status.PENDING and kept.body
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    OutboundEmail.objects.filter(pk=kept.pk).update(
+        created_at=timezone.now() - timedelta(minutes=5), next_attempt_at=timezone.now()
+    )
+    assert tasks.requeue_stale_documents() == 1
+    assert [m.to for m in mail.outbox] == [["neu@verein.example"]]
+    assert mail.outbox[0].body == kept.body

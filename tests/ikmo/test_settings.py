@@ -102,7 +102,7 @@ def test_redis_url_switches_celery_and_the_cache_to_redis():
     values = settings_of("ikmo.settings.local", REDIS_URL="redis://cache.example:6379/3")
     assert values["broker"] == "redis://cache.example:6379/3"
     assert values["eager"] is False
-    assert values["cache"] == "django_redis.cache.RedisCache"
+    assert values["cache"] == "ikmo.cache.ResilientRedisCache"
     assert values["cache_location"] == "redis://cache.example:6379/3"
 
 
@@ -127,7 +127,7 @@ def test_production_settings_use_the_services_and_require_staff_mfa():
     values = settings_of("ikmo.settings.production", **PRODUCTION_ENV)
     assert values["engine"] == "django.db.backends.postgresql"
     assert values["conn_max_age"] > 0
-    assert values["cache"] == "django_redis.cache.RedisCache"
+    assert values["cache"] == "ikmo.cache.ResilientRedisCache"
     assert values["broker"] == PRODUCTION_ENV["REDIS_URL"]
     assert values["eager"] is False
     assert values["debug"] is False
