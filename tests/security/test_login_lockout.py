@@ -41,7 +41,7 @@ def test_the_guesser_is_slowed_down(person):
     response = _sign_in(guesser, person.email, DEFAULT_PASSWORD)
     assert not _signed_in(response, guesser)
     assert response.status_code == 200
-    assert "Too many failed sign-in attempts from this device" in response.content.decode()
+    assert "Zu viele fehlgeschlagene Anmeldeversuche von diesem Gerät" in response.content.decode()
 
 
 def test_the_owner_elsewhere_signs_in_while_someone_guesses(person):
