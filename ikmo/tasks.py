@@ -45,7 +45,7 @@ def send_email(email_id: int):
         email_record_failure(email_id=email_id, error=exc)
 
 
-def _stale_run_cutoff(task, now):
+def stale_run_cutoff(task, now):
     return now - timedelta(seconds=task.time_limit + settings.IKMO_TASK_STALE_GRACE_SECONDS)
 
 
@@ -61,7 +61,7 @@ def waiting_documents(now=None):
     )
     dead = Q(
         status=GeneratedDocument.Status.RUNNING,
-        started_at__lt=_stale_run_cutoff(render_document, now),
+        started_at__lt=stale_run_cutoff(render_document, now),
     ) | Q(status=GeneratedDocument.Status.RUNNING, started_at__isnull=True, enqueued_at__lt=lost)
     return GeneratedDocument.objects.filter(pending | dead)
 
@@ -81,12 +81,12 @@ def waiting_emails(now=None):
         | (handed_over & Q(enqueued_at__lt=lost))
         | (
             handed_over
-            & Q(started_at__gte=F("enqueued_at"), started_at__lt=_stale_run_cutoff(send_email, now))
+            & Q(started_at__gte=F("enqueued_at"), started_at__lt=stale_run_cutoff(send_email, now))
         )
     )
 
 
-def _hand_over(queryset, task, *, reset_running=None) -> int:
+def hand_over(queryset, task, *, reset_running=None) -> int:
     """Publish each row's task once, claiming the row first so that two sweepers running at
     the same time do not both send it. Stops at the first broker failure."""
     sent = 0
@@ -115,8 +115,8 @@ def requeue_stale_documents():
     """Beat, every IKMO_SWEEP_SECONDS: re-send work whose message never reached a worker
     (broker down), got lost, or whose worker died; and e-mails whose retry is due."""
     now = timezone.now()
-    sent = _hand_over(
+    sent = hand_over(
         waiting_documents(now), render_document, reset_running=GeneratedDocument.Status.RUNNING
     )
-    sent += _hand_over(waiting_emails(now), send_email)
+    sent += hand_over(waiting_emails(now), send_email)
     return sent

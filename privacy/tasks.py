@@ -37,7 +37,7 @@ def build_export(self, export_id: int):
 def requeue_stale_exports():
     """Re-send exports whose message never reached a worker (broker down), got lost, or
     whose worker died (started longer ago than build_export's time limit)."""
-    from ikmo.tasks import _hand_over, _stale_run_cutoff
+    from ikmo.tasks import hand_over, stale_run_cutoff
 
     now = timezone.now()
     fresh = now - timedelta(seconds=settings.IKMO_ENQUEUE_GRACE_SECONDS)
@@ -45,9 +45,9 @@ def requeue_stale_exports():
     pending = Q(status=DataExport.Status.PENDING) & (
         Q(enqueued_at__isnull=True, created_at__lt=fresh) | Q(enqueued_at__lt=lost)
     )
-    dead = Q(status=DataExport.Status.RUNNING, started_at__lt=_stale_run_cutoff(build_export, now))
+    dead = Q(status=DataExport.Status.RUNNING, started_at__lt=stale_run_cutoff(build_export, now))
     dead |= Q(status=DataExport.Status.RUNNING, started_at__isnull=True, enqueued_at__lt=lost)
-    return _hand_over(
+    return hand_over(
         DataExport.objects.filter(pending | dead),
         build_export,
         reset_running=DataExport.Status.RUNNING,
