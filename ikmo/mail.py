@@ -97,17 +97,17 @@ def _mail_domain() -> str:
 
 
 def is_permanent_smtp_error(error: Exception) -> bool:
-    """A 5xx answer about this message or recipient: sending it again cannot help.
+    """A 5xx answer about this message or its recipient: sending it again cannot help.
 
-    Everything else (connection refused or lost, timeouts, 4xx "try later") is transient.
+    Everything else is kept and tried again: connection refused or lost, timeouts, 4xx "try
+    later", and our own side's problems (login refused, sender refused), which staff fix
+    once for all waiting mails.
     """
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _ in error.recipients.values()]
         return bool(codes) and all(500 <= code < 600 for code in codes)
-    if isinstance(error, smtplib.SMTPResponseException):
-        return 500 <= error.smtp_code < 600 and not isinstance(
-            error, smtplib.SMTPServerDisconnected
-        )
+    if isinstance(error, smtplib.SMTPDataError):
+        return 500 <= error.smtp_code < 600
     return False
 
 

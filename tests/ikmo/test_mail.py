@@ -268,3 +268,23 @@ def test_a_sign_up_while_smtp_is_away_answers_and_the_mail_follows(client, setti
     assert tasks.requeue_stale_documents() == 1
     assert [m.to for m in mail.outbox] == [["neu@verein.example"]]
     assert mail.outbox[0].body == kept.body
+
+
+@pytest.mark.parametrize(
+    ("error", "permanent"),
+    [
+        (smtplib.SMTPRecipientsRefused({"a@b.example": (550, b"No such user")}), True),
+        (smtplib.SMTPRecipientsRefused({"a@b.example": (450, b"Mailbox busy")}), False),
+        (smtplib.SMTPDataError(554, b"Message rejected"), True),
+        (smtplib.SMTPDataError(451, b"Try later"), False),
+        (smtplib.SMTPAuthenticationError(535, b"Bad login"), False),  # ours to fix, then sent
+        (smtplib.SMTPSenderRefused(553, b"Sender refused", "portal@x"), False),
+        (smtplib.SMTPServerDisconnected("gone"), False),
+        (ConnectionRefusedError(111, "refused"), False),
+        (TimeoutError("timed out"), False),
+    ],
+)
+def test_only_a_rejection_of_the_message_itself_is_permanent(error, permanent):
+    from ikmo.mail import is_permanent_smtp_error
+
+    assert is_permanent_smtp_error(error) is permanent
