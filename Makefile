@@ -7,10 +7,11 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
+FAULT_ARGS ?=
 MANAGE := $(BIN)/python manage.py
 
 .DEFAULT_GOAL := help
-.PHONY: help install run demo test test-fast check lint format messages screenshots bench clean
+.PHONY: help install run demo test test-suite test-faults test-fast check lint format messages screenshots bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -35,11 +36,16 @@ demo: install ## Load the demo data only (safe to repeat)
 	$(MANAGE) migrate --no-input
 	$(MANAGE) seed_demo
 
-test: install ## Run the whole test suite (unit, integration, browser)
-	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+test: test-suite test-faults ## Run everything: the suite, then the fault suite
+
+test-suite: install ## Run the test suite (unit, integration, browser), in parallel
+	$(BIN)/pytest -n 2 --dist loadgroup --ignore=tests/faults $(PYTEST_ARGS)
+
+test-faults: install ## Fault injection (own Redis, worker, SMTP sink; needs PostgreSQL), ~3 min
+	$(BIN)/pytest -p no:xdist tests/faults -v $(FAULT_ARGS)
 
 test-fast: install ## Run the suite without the browser tests
-	$(BIN)/pytest -n 2 -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 -m "not browser" --ignore=tests/faults $(PYTEST_ARGS)
 
 check: install ## Migrations, lint, translations and deployment checks (run by CI)
 	$(MANAGE) makemigrations --check --dry-run

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.template import Context, Engine, Template, TemplateDoesNotExist, TemplateSyntaxError
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from ikmo.audit import audit_log
 from ikmo.documents import document_request
 from ikmo.mail import email_queue
+from ikmo.models import GeneratedDocument
 from organisations.models import Membership, User
 
 from . import permissions, selectors, workflow
@@ -710,11 +712,30 @@ def return_record(
     return repayment
 
 
+@transaction.atomic
 def agreement_request(*, application: Application, by: User):
+    """The funding agreement PDF. A second request (a double click, a second tab) gets the
+    document already asked for, unless the application changed since."""
     if not permissions.can_view_agreement(by, application):
         raise PermissionDenied
+    # The row lock makes two simultaneous clicks wait for each other; the second finds the
+    # first one's document.
+    application = _lock(application)
     if not application.is_committed:
         raise ValidationError(_("A funding agreement exists for approved projects only."))
+    existing = (
+        GeneratedDocument.objects.filter(
+            kind=AGREEMENT_KIND,
+            content_type=ContentType.objects.get_for_model(Application),
+            object_id=str(application.pk),
+            created_at__gte=application.updated_at,
+        )
+        .exclude(status=GeneratedDocument.Status.FAILED)
+        .order_by("-created_at")
+        .first()
+    )
+    if existing:
+        return existing
     return document_request(
         kind=AGREEMENT_KIND, target=application, organisation=application.organisation, by=by
     )

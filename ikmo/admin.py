@@ -37,17 +37,43 @@ class GeneratedDocumentAdmin(admin.ModelAdmin):
 class OutboundEmailAdmin(admin.ModelAdmin):
     """Staff see failed deliveries here, with the error, and can retry them."""
 
-    list_display = ["created_at", "to", "subject", "status", "attempts", "last_error", "sent_at"]
+    list_display = [
+        "created_at",
+        "to",
+        "subject",
+        "status",
+        "attempts",
+        "last_error",
+        "next_attempt_at",
+        "sent_at",
+    ]
     list_filter = ["status"]
     search_fields = ["to", "subject"]
-    readonly_fields = ["to", "subject", "body", "attempts", "last_error", "created_at", "sent_at"]
+    readonly_fields = [
+        "to",
+        "subject",
+        "body",
+        "attempts",
+        "last_error",
+        "created_at",
+        "next_attempt_at",
+        "sent_at",
+    ]
     actions = ["retry"]
 
     @admin.action(description=_("Send again"))
     def retry(self, request, queryset):
+        from django.utils import timezone
+
         from .queue import enqueue_on_commit
         from .tasks import send_email
 
         for email in queryset.exclude(status=OutboundEmail.Status.SENT):
-            OutboundEmail.objects.filter(pk=email.pk).update(status=OutboundEmail.Status.PENDING)
+            # A fresh start: due now, and a new give-up horizon from this moment.
+            OutboundEmail.objects.filter(pk=email.pk).update(
+                status=OutboundEmail.Status.PENDING,
+                next_attempt_at=None,
+                enqueued_at=None,
+                retrying_since=timezone.now(),
+            )
             enqueue_on_commit(send_email, email.pk, model=OutboundEmail)

@@ -67,7 +67,7 @@ def document_render(*, document_id: int) -> GeneratedDocument | None:
     claimed = (
         GeneratedDocument.objects.filter(pk=document_id)
         .exclude(status=GeneratedDocument.Status.DONE)
-        .update(status=GeneratedDocument.Status.RUNNING, progress=10)
+        .update(status=GeneratedDocument.Status.RUNNING, progress=10, started_at=timezone.now())
     )
     if not claimed:
         return None

@@ -91,6 +91,8 @@ class GeneratedDocument(models.Model):
     )
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     enqueued_at = models.DateTimeField(null=True, blank=True)
+    # When a worker last took it up: a run older than the task's time limit lost its worker.
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
@@ -135,6 +137,14 @@ class OutboundEmail(models.Model):
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     enqueued_at = models.DateTimeField(null=True, blank=True)
+    # When a worker last began a delivery (written before talking to SMTP, outside the
+    # delivery's transaction, so it survives a worker killed mid-send).
+    started_at = models.DateTimeField(null=True, blank=True)
+    # After a transient SMTP error: not before this time (the sweeper hands it over then).
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    # Deliveries are given up IKMO_MAIL_GIVE_UP_AFTER_HOURS after this (creation, or the
+    # moment staff sent it again).
+    retrying_since = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:

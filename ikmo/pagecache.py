@@ -19,6 +19,12 @@ cache is shared by all web processes, i.e. Redis). Everything outside the view (
 staff MFA, security headers, CSP) still runs for a cached page. Nothing is shared between two people: one user's key never matches
 another's, so a cached page can't show anybody else's data.
 
+Redis outages: while this process cannot reach Redis (ikmo/cache.py) nothing is served from or
+stored in the page cache. Writes made meanwhile could not raise the generation, so the
+generation key lives only `GENERATION_LEASE_SECONDS` unless readers keep touching it (a
+longer outage, or a hung Redis, lets it expire), and every process that noticed the outage
+raises it once when Redis answers again. Either way no page from before the outage is served.
+
 Why a generation counter rather than targeted invalidation: the pages combine rows of many
 apps (a dashboard counts applications, workshops and placements); deciding which page depends
 on which row would be a new source of stale-data bugs. Writes are rare next to reads, so
@@ -39,8 +45,13 @@ from django.db import connections
 from django.db.backends.signals import connection_created
 from django.utils import timezone, translation
 
+from .cache import cache_is_shared, on_recovery
+
 GENERATION_KEY = "ikmo:pagecache:generation"
 KEY_PREFIX = "ikmo:page:"
+# The generation key expires unless read: see "Redis outages" above.
+GENERATION_LEASE_SECONDS = 20
+_last_touch = 0.0
 
 # Tables written while people merely read pages, and which no cached page shows.
 IGNORED_TABLES = {"django_session", "ikmo_auditentry", "django_admin_log"}
@@ -53,15 +64,21 @@ _request: ContextVar[dict | None] = ContextVar("ikmo_pagecache_request", default
 
 
 def generation() -> int:
+    global _last_touch
     scope = _request.get()
     if scope is not None and "generation" in scope:
         return scope["generation"]
     value = cache.get(GENERATION_KEY)
     if value is None:
-        # First use, or the cache was flushed: start from the clock so that a generation
-        # number is never reused for different data.
-        cache.add(GENERATION_KEY, int(time.time() * 1000), timeout=None)
+        # First use, the cache was flushed, or the lease ran out during an outage: start
+        # from the clock so that a generation number is never reused for different data.
+        cache.add(GENERATION_KEY, int(time.time() * 1000), timeout=GENERATION_LEASE_SECONDS)
         value = cache.get(GENERATION_KEY)
+        _last_touch = time.monotonic()
+    elif time.monotonic() - _last_touch > GENERATION_LEASE_SECONDS / 4:
+        # Renew the lease a few times per lease period, not on every request.
+        cache.touch(GENERATION_KEY, GENERATION_LEASE_SECONDS)
+        _last_touch = time.monotonic()
     if scope is not None:
         scope["generation"] = value
     return value
@@ -72,9 +89,14 @@ def bump() -> None:
     scope = _request.get()
     if scope is not None:
         scope.pop("generation", None)
-    # Not set (or evicted): the next reader starts a new generation anyway.
+    # Not set (or evicted): the next reader starts a new generation anyway. While Redis is
+    # away this reaches only the process-local fallback; the recovery hook below catches up.
     with contextlib.suppress(ValueError):
         cache.incr(GENERATION_KEY)
+
+
+# Writes made while Redis was away never raised the shared generation.
+on_recovery(bump)
 
 
 def request_scope(get_response):
@@ -100,7 +122,7 @@ def remember(name: str, compute):
     second factor). Without a shared cache (IKMO_PAGE_CACHE_SECONDS = 0) it just computes.
     """
     seconds = getattr(settings, "IKMO_PAGE_CACHE_SECONDS", 0)
-    if not seconds:
+    if not seconds or not cache_is_shared():
         return compute()
     key = f"ikmo:memo:{generation()}:{name}"
     value = cache.get(key, _MISSING)
@@ -217,7 +239,7 @@ class PageCacheMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         key = getattr(request, "_ikmo_page_cache_key", None)
-        if key and _storable(response):  # template responses are rendered by now
+        if key and _storable(response) and cache_is_shared():  # rendered by now
             cache.set(key, response, settings.IKMO_PAGE_CACHE_SECONDS)
             response["X-Page-Cache"] = "miss"
         return response
@@ -231,6 +253,7 @@ class PageCacheMiddleware:
             or request.method not in ("GET", "HEAD")
             or not request.user.is_authenticated
             or _has_pending_messages(request)
+            or not cache_is_shared()
         ):
             return None
         key = _key(request)

@@ -21,7 +21,7 @@ def send_tandem_nudge(self, tandem_id: int):
         raise self.retry(exc=exc, countdown=2 ** (self.request.retries + 4)) from exc
 
 
-@shared_task(time_limit=300)
+@shared_task(time_limit=300, soft_time_limit=240)
 def sweep_tandem_nudges():
     """Daily: find tandems without a logged meeting for N weeks and remind each gap once."""
     due = selectors.tandems_due_for_nudge(

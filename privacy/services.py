@@ -124,7 +124,7 @@ def export_build(*, export_id: int) -> DataExport | None:
     claimed = (
         DataExport.objects.filter(pk=export_id)
         .exclude(status__in=[DataExport.Status.DONE, DataExport.Status.EXPIRED])
-        .update(status=DataExport.Status.RUNNING, progress=5)
+        .update(status=DataExport.Status.RUNNING, progress=5, started_at=timezone.now())
     )
     if not claimed:
         return None

@@ -33,24 +33,28 @@ def build_export(self, export_id: int):
         raise self.retry(exc=exc, countdown=2 ** (self.request.retries + 2)) from exc
 
 
-@shared_task(time_limit=120)
+@shared_task(time_limit=120, soft_time_limit=100)
 def requeue_stale_exports():
-    """Re-send exports whose message never reached a worker (broker down) or whose worker died."""
+    """Re-send exports whose message never reached a worker (broker down), got lost, or
+    whose worker died (started longer ago than build_export's time limit)."""
+    from ikmo.tasks import hand_over, stale_run_cutoff
+
     now = timezone.now()
-    stale = now - timedelta(seconds=settings.IKMO_DOCUMENT_REQUEUE_AFTER_SECONDS)
-    fresh = now - timedelta(seconds=60)
-    waiting = Q(enqueued_at__isnull=True, created_at__lt=fresh) | Q(enqueued_at__lt=stale)
-    sent = 0
-    for pk in DataExport.objects.filter(
-        waiting, status__in=[DataExport.Status.PENDING, DataExport.Status.RUNNING]
-    ).values_list("pk", flat=True)[:200]:
-        build_export.apply_async(args=[pk])
-        DataExport.objects.filter(pk=pk).update(enqueued_at=timezone.now())
-        sent += 1
-    return sent
+    fresh = now - timedelta(seconds=settings.IKMO_ENQUEUE_GRACE_SECONDS)
+    lost = now - timedelta(seconds=settings.IKMO_DOCUMENT_REQUEUE_AFTER_SECONDS)
+    pending = Q(status=DataExport.Status.PENDING) & (
+        Q(enqueued_at__isnull=True, created_at__lt=fresh) | Q(enqueued_at__lt=lost)
+    )
+    dead = Q(status=DataExport.Status.RUNNING, started_at__lt=stale_run_cutoff(build_export, now))
+    dead |= Q(status=DataExport.Status.RUNNING, started_at__isnull=True, enqueued_at__lt=lost)
+    return hand_over(
+        DataExport.objects.filter(pending | dead),
+        build_export,
+        reset_running=DataExport.Status.RUNNING,
+    )
 
 
-@shared_task(time_limit=1800)
+@shared_task(time_limit=1800, soft_time_limit=1740)
 def apply_retention():
     from .retention import apply_retention as run
 

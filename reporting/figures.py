@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ikmo import pagecache
+from ikmo.cache import cache_is_shared
 from ikmo.subprojects import SubProject
 from organisations.models import Organisation
 
@@ -185,6 +186,8 @@ _CACHE_VERSION_KEY = "reporting:figures:version"
 
 def cached_figures(period, *, subproject: str | None = None) -> dict:
     """compute_figures for the dashboard, shared between requests for a minute."""
+    if not cache_is_shared():  # Redis away: a per-process copy would miss other writes
+        return compute_figures(period, subproject=subproject)
     version = cache.get(_CACHE_VERSION_KEY) or 0
     key = ":".join(
         [

@@ -33,7 +33,7 @@ def remind_seminar_days_missing(self, placement_id: int):
         raise self.retry(exc=exc, countdown=2 ** (self.request.retries + 3)) from exc
 
 
-@shared_task(time_limit=300)
+@shared_task(time_limit=300, soft_time_limit=240)
 def send_due_reminders():
     today = timezone.localdate()
     ending = services.due_ending_reminders(today)
@@ -45,7 +45,7 @@ def send_due_reminders():
     return {"placement_ending": len(ending), "seminar_days_missing": len(seminar)}
 
 
-@shared_task(time_limit=600)
+@shared_task(time_limit=600, soft_time_limit=570)
 def erase_expired_volunteer_data():
     erased = services.volunteer_erase_expired(today=timezone.localdate())
     if erased:

@@ -93,24 +93,34 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis (when configured) backs the cache, which login rate limits depend on, and Celery.
 REDIS_URL = env("REDIS_URL", default="")
-if REDIS_URL:
-    CACHES = {
+
+
+def redis_cache(url: str) -> dict:
+    """The shared cache; ikmo/cache.py keeps pages answering while Redis is down or hung."""
+    return {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
+            "BACKEND": "ikmo.cache.ResilientRedisCache",
+            "LOCATION": url,
             "OPTIONS": {
-                # A Redis outage must not take pages down: the cache degrades to misses.
-                "IGNORE_EXCEPTIONS": True,
-                "SOCKET_CONNECT_TIMEOUT": 2,
-                "SOCKET_TIMEOUT": 2,
+                # Redis answers in well under a millisecond: a call that takes half a second
+                # means it is hung, and waiting longer only holds the person's request.
+                "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_SOCKET_CONNECT_TIMEOUT", default=0.5),
+                "SOCKET_TIMEOUT": env.float("REDIS_SOCKET_TIMEOUT", default=0.5),
+                # After a failed call, skip Redis for this long (one probe per period).
+                "CIRCUIT_OPEN_SECONDS": env.float("REDIS_CIRCUIT_OPEN_SECONDS", default=5),
             },
         }
     }
-    # Sessions are read from Redis and written through to the database (no sign-out when
-    # Redis restarts, one query fewer on every signed-in request).
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+
+if REDIS_URL:
+    CACHES = redis_cache(REDIS_URL)
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions live in the database alone. A session cached in Redis goes stale when it changes
+# while Redis is away (a sign-out would come back after the outage), and a per-process copy
+# would disagree between web processes.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Lists and dashboards are kept per person until any data changes (ikmo/pagecache.py). Only
 # with a cache all web processes share: a per-process cache would miss other processes' writes.
@@ -149,12 +159,22 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[IKMO] "
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
+    # Per client IP, and per account *and* IP (organisations/login_throttle.py): five wrong
+    # passwords slow down that guesser only, never the account's owner elsewhere.
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
 }
 ACCOUNT_ADAPTER = "organisations.adapters.AccountAdapter"
+# Across all IPs, failed sign-ins for one account from devices it never signed in from; a
+# device it signed in from (a signed cookie, kept this many days) has its own count instead.
+IKMO_LOGIN_ACCOUNT_RATE = env("IKMO_LOGIN_ACCOUNT_RATE", default="30/h/key")
+IKMO_LOGIN_DEVICE_RATE = env("IKMO_LOGIN_DEVICE_RATE", default="5/5m/key")
+IKMO_KNOWN_DEVICE_DAYS = env.int("IKMO_KNOWN_DEVICE_DAYS", default=180)
+# Behind a reverse proxy the client's address is the proxy's: allauth reads it from the
+# proxies' X-Forwarded-For (0 = no proxy, use REMOTE_ADDR). See production.py.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "IKMO Portal"
 # Staff and admins must enrol a second factor before they can use the portal.
@@ -196,6 +216,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="IKMO Portal <portal@ikmo.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Who hears of e-mails the portal gave up on (comma-separated addresses).
+ADMINS = [("", address) for address in env.list("IKMO_ADMIN_EMAILS", default=[])]
 
 # Celery: Redis when configured, otherwise tasks run inline (eager) so the portal works alone.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -208,14 +230,26 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# If Redis is down when a request enqueues work, fail fast: the work is kept in the
-# database and the sweeper below re-sends it.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
+# If Redis is down or hung when a request enqueues work, fail fast: the work is kept in the
+# database and the sweeper below re-sends it. Short socket timeouts bound a hung Redis (no
+# timeout waited until gunicorn killed the request); one publish attempt, no retry loop.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "socket_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=1.0),
+    "socket_connect_timeout": env.float("CELERY_BROKER_SOCKET_CONNECT_TIMEOUT", default=0.5),
+    # A message taken by a worker that died is handed out again after this long. The
+    # sweepers restart such work sooner (IKMO_TASK_STALE_AFTER_SECONDS); this is the backstop.
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+}
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = 1.0
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "requeue-stale-documents": {
         "task": "ikmo.tasks.requeue_stale_documents",
-        "schedule": 300.0,
+        "schedule": env.float("IKMO_SWEEP_SECONDS", default=60.0),
     },
     # Qualification reminders: each sweeper sends every due message once (sent-markers).
     "qualification-workshop-reminders": {
@@ -258,7 +292,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "privacy-requeue-exports": {
         "task": "privacy.tasks.requeue_stale_exports",
-        "schedule": 300.0,
+        "schedule": env.float("IKMO_SWEEP_SECONDS", default=60.0),
     },
 }
 
@@ -284,8 +318,20 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 
-# How long a generated document may sit unrendered before the sweeper re-sends its task.
-IKMO_DOCUMENT_REQUEUE_AFTER_SECONDS = env.int("IKMO_DOCUMENT_REQUEUE_AFTER_SECONDS", default=600)
+# The sweeper (ikmo.tasks.requeue_stale_documents, every IKMO_SWEEP_SECONDS) re-sends work
+# whose message never reached a broker (after IKMO_ENQUEUE_GRACE_SECONDS), work handed to a broker but not
+# started for IKMO_DOCUMENT_REQUEUE_AFTER_SECONDS (a lost message), and work started longer
+# ago than its task's hard time limit plus IKMO_TASK_STALE_GRACE_SECONDS (its worker died:
+# a live worker would have finished or been stopped by the time limit by then).
+IKMO_DOCUMENT_REQUEUE_AFTER_SECONDS = env.int("IKMO_DOCUMENT_REQUEUE_AFTER_SECONDS", default=300)
+IKMO_TASK_STALE_GRACE_SECONDS = env.int("IKMO_TASK_STALE_GRACE_SECONDS", default=30)
+IKMO_ENQUEUE_GRACE_SECONDS = env.int("IKMO_ENQUEUE_GRACE_SECONDS", default=60)
+# E-mail: a transient SMTP error (server away, 4xx) is tried again after a growing pause (up
+# to IKMO_MAIL_RETRY_MAX_SECONDS); only after IKMO_MAIL_GIVE_UP_AFTER_HOURS is the mail marked
+# failed and staff are told (admin e-mail and the admin dashboard).
+IKMO_MAIL_RETRY_BASE_SECONDS = env.int("IKMO_MAIL_RETRY_BASE_SECONDS", default=30)
+IKMO_MAIL_RETRY_MAX_SECONDS = env.int("IKMO_MAIL_RETRY_MAX_SECONDS", default=600)
+IKMO_MAIL_GIVE_UP_AFTER_HOURS = env.float("IKMO_MAIL_GIVE_UP_AFTER_HOURS", default=48)
 # Where e-mails link to (no request is at hand when a worker writes them).
 IKMO_SITE_URL = env("IKMO_SITE_URL", default="http://127.0.0.1:8000")
 # Qualification: workshop reminders go out this many hours before the start; an organisation
@@ -313,7 +359,14 @@ IKMO_TANDEM_NUDGE_WEEKS = env.int("IKMO_TANDEM_NUDGE_WEEKS", default=6)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"no_client_error_tracebacks": {"()": "ikmo.logging.NoTracebackForClientErrors"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "ERROR"}},
+    "loggers": {
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "ERROR"},
+        # 403/400 as one line each, without a traceback (ikmo/logging.py).
+        "django.request": {"filters": ["no_client_error_tracebacks"]},
+        "django.security": {"filters": ["no_client_error_tracebacks"]},
+    },
 }

@@ -141,16 +141,18 @@ def test_password_reset_for_an_unknown_address_sends_nothing_to_it(client):
 
 
 def test_repeated_failed_logins_are_blocked_even_with_the_right_password(english):
+    """From the same device and address; elsewhere the owner still gets in
+    (tests/security/test_login_lockout.py)."""
     user = UserFactory(email="target@example.org")
     url = reverse("account_login")
     for _ in range(5):
         response = english.post(url, {"login": user.email, "password": "guess-guess-guess"})
         assert response.status_code == 200
-        assert "Too many failed login attempts" not in response.content.decode()
+        assert "Too many failed sign-in attempts" not in response.content.decode()
     response = english.post(url, {"login": user.email, "password": "guess-guess-guess"})
-    assert "Too many failed login attempts" in response.content.decode()
+    assert "Too many failed sign-in attempts" in response.content.decode()
     response = english.post(url, {"login": user.email, "password": DEFAULT_PASSWORD})
-    assert "Too many failed login attempts" in response.content.decode()
+    assert "Too many failed sign-in attempts" in response.content.decode()
     assert _logged_in_user_id(english) is None
 
 

@@ -1,5 +1,6 @@
 """Outgoing e-mail: a database row first, sent once after commit, retried, swept up if lost."""
 
+import smtplib
 from datetime import timedelta
 from unittest import mock
 
@@ -71,41 +72,117 @@ def test_a_mail_is_never_sent_twice(org):
     assert email.attempts == 1
 
 
-def test_smtp_failure_retries_a_bounded_number_of_times_then_marks_failed(org, monkeypatch):
-    from ikmo.celery import app
+class _SMTPDown:
+    """An e-mail backend whose server is away (or answers with `error`)."""
 
-    monkeypatch.setitem(app.conf, "task_eager_propagates", False)
-    email = queue(org)
-    with mock.patch("django.core.mail.send_mail", side_effect=ConnectionRefusedError("smtp down")):
-        tasks.send_email.apply(args=[email.pk])
+    error: Exception = smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise type(self).error
+
+
+class _SMTPRejects(_SMTPDown):
+    error = smtplib.SMTPRecipientsRefused({"person@example.org": (550, b"No such user")})
+
+
+def _attempt(email):
+    tasks.send_email.apply(args=[email.pk])
     email.refresh_from_db()
-    assert email.status == OutboundEmail.Status.FAILED
-    assert email.attempts == tasks.MAX_RETRIES + 1
-    assert "smtp down" in email.last_error
+    return email
+
+
+def test_a_transient_smtp_error_keeps_the_mail_waiting_with_a_growing_pause(org, settings):
+    settings.EMAIL_BACKEND = f"{__name__}._SMTPDown"
+    settings.IKMO_MAIL_RETRY_BASE_SECONDS = 30
+    settings.IKMO_MAIL_RETRY_MAX_SECONDS = 600
+    email = queue(org)
+    pauses = []
+    for _ in range(7):
+        before = timezone.now()
+        email = _attempt(email)
+        assert email.status == OutboundEmail.Status.PENDING
+        pauses.append(round((email.next_attempt_at - before).total_seconds() / 30) * 30)
+        # Due again (the sweeper would hand it over now).
+        OutboundEmail.objects.filter(pk=email.pk).update(next_attempt_at=timezone.now())
+    assert pauses == [30, 60, 120, 240, 480, 600, 600]
+    assert email.attempts == 7
+    assert "SMTPServerDisconnected" in email.last_error
     assert mail.outbox == []
 
 
-def test_smtp_failure_then_success_sends_once(org, monkeypatch):
-    from django.core.mail import send_mail as real_send_mail
-
-    from ikmo.celery import app
-
-    monkeypatch.setitem(app.conf, "task_eager_propagates", False)
+def test_a_retry_is_handed_over_when_due_and_not_before(org, settings):
+    settings.EMAIL_BACKEND = f"{__name__}._SMTPDown"
     email = queue(org)
-    calls = []
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        created_at=timezone.now() - timedelta(minutes=5),
+        enqueued_at=timezone.now() - timedelta(minutes=1),
+    )
+    email = _attempt(email)
+    assert email.next_attempt_at > timezone.now()
+    assert tasks.requeue_stale_documents() == 0  # not due yet
+    # An early redelivery of the old message does not try before the pause is over.
+    email = _attempt(email)
+    assert email.attempts == 1
 
-    def flaky(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 1:
-            raise TimeoutError("smtp slow")
-        return real_send_mail(*args, **kwargs)
-
-    with mock.patch("django.core.mail.send_mail", side_effect=flaky):
-        tasks.send_email.apply(args=[email.pk])
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        next_attempt_at=timezone.now() - timedelta(seconds=1)
+    )
+    assert tasks.requeue_stale_documents() == 1
+    assert tasks.requeue_stale_documents() == 0
     email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.SENT
+    assert [m.to for m in mail.outbox] == [["person@example.org"]]
+    assert mail.outbox[0].extra_headers["Message-ID"] == f"<outbound-{email.pk}@127.0.0.1>"
+
+
+def test_after_the_horizon_the_mail_is_given_up_and_staff_are_told(org, settings, caplog):
+    settings.EMAIL_BACKEND = f"{__name__}._SMTPDown"
+    settings.IKMO_MAIL_GIVE_UP_AFTER_HOURS = 48
+    settings.ADMINS = [("", "ops@centre.example")]
+    email = queue(org)
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        created_at=timezone.now() - timedelta(hours=47)
+    )
+    assert _attempt(email).status == OutboundEmail.Status.PENDING
+    assert not OutboundEmail.objects.filter(to="ops@centre.example").exists()
+
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        created_at=timezone.now() - timedelta(hours=49), next_attempt_at=None
+    )
+    email = _attempt(email)
+    assert email.status == OutboundEmail.Status.FAILED
+    notice = OutboundEmail.objects.get(to="ops@centre.example")
+    assert "person@example.org" in notice.subject
+    assert "SMTPServerDisconnected" in notice.body
+    assert f"/admin/ikmo/outboundemail/{email.pk}/" in notice.body
+    assert "given up" in caplog.text
+
+
+def test_a_permanent_rejection_is_given_up_at_once(org, settings):
+    settings.EMAIL_BACKEND = f"{__name__}._SMTPRejects"
+    settings.ADMINS = [("", "ops@centre.example")]
+    email = _attempt(queue(org))
+    assert email.status == OutboundEmail.Status.FAILED
+    assert "550" in email.last_error
+    assert OutboundEmail.objects.filter(to="ops@centre.example").count() == 1
+
+
+def test_smtp_failure_then_success_sends_once(org, settings):
+    settings.EMAIL_BACKEND = f"{__name__}._SMTPDown"
+    email = _attempt(queue(org))
+    assert email.status == OutboundEmail.Status.PENDING
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    OutboundEmail.objects.filter(pk=email.pk).update(next_attempt_at=timezone.now())
+    email = _attempt(email)
     assert email.status == OutboundEmail.Status.SENT
     assert len(mail.outbox) == 1
     assert email.last_error == ""
+    assert email.attempts == 2
+    assert _attempt(email).attempts == 2  # a redelivery sends nothing
 
 
 def test_a_broker_outage_leaves_the_mail_pending_for_the_sweeper(org, on_commit, caplog):
@@ -165,7 +242,49 @@ def test_sweeping_twice_still_sends_each_mail_once(org):
     assert len(mail.outbox) == 1
 
 
-def test_send_task_has_time_limits_and_bounded_retries():
+def test_send_task_has_time_limits():
     task = tasks.send_email._get_current_object()
-    assert task.max_retries == tasks.MAX_RETRIES
     assert task.time_limit and task.soft_time_limit < task.time_limit
+
+
+def test_a_sign_up_while_smtp_is_away_answers_and_the_mail_follows(client, settings):
+    """allauth sends its mails directly: a refusing server must not make the sign-up fail."""
+    settings.EMAIL_BACKEND = f"{__name__}._SMTPDown"
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "email": "neu@verein.example",
+            "password1": "a-long-new-password-7",
+            "password2": "a-long-new-password-7",
+        },
+    )
+    assert response.status_code == 302
+    kept = OutboundEmail.objects.get(to="neu@verein.example")
+    assert kept.status == OutboundEmail.Status.PENDING and kept.body
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    OutboundEmail.objects.filter(pk=kept.pk).update(
+        created_at=timezone.now() - timedelta(minutes=5), next_attempt_at=timezone.now()
+    )
+    assert tasks.requeue_stale_documents() == 1
+    assert [m.to for m in mail.outbox] == [["neu@verein.example"]]
+    assert mail.outbox[0].body == kept.body
+
+
+@pytest.mark.parametrize(
+    ("error", "permanent"),
+    [
+        (smtplib.SMTPRecipientsRefused({"a@b.example": (550, b"No such user")}), True),
+        (smtplib.SMTPRecipientsRefused({"a@b.example": (450, b"Mailbox busy")}), False),
+        (smtplib.SMTPDataError(554, b"Message rejected"), True),
+        (smtplib.SMTPDataError(451, b"Try later"), False),
+        (smtplib.SMTPAuthenticationError(535, b"Bad login"), False),  # ours to fix, then sent
+        (smtplib.SMTPSenderRefused(553, b"Sender refused", "portal@x"), False),
+        (smtplib.SMTPServerDisconnected("gone"), False),
+        (ConnectionRefusedError(111, "refused"), False),
+        (TimeoutError("timed out"), False),
+    ],
+)
+def test_only_a_rejection_of_the_message_itself_is_permanent(error, permanent):
+    from ikmo.mail import is_permanent_smtp_error
+
+    assert is_permanent_smtp_error(error) is permanent

@@ -102,7 +102,7 @@ def test_redis_url_switches_celery_and_the_cache_to_redis():
     values = settings_of("ikmo.settings.local", REDIS_URL="redis://cache.example:6379/3")
     assert values["broker"] == "redis://cache.example:6379/3"
     assert values["eager"] is False
-    assert values["cache"] == "django_redis.cache.RedisCache"
+    assert values["cache"] == "ikmo.cache.ResilientRedisCache"
     assert values["cache_location"] == "redis://cache.example:6379/3"
 
 
@@ -127,7 +127,7 @@ def test_production_settings_use_the_services_and_require_staff_mfa():
     values = settings_of("ikmo.settings.production", **PRODUCTION_ENV)
     assert values["engine"] == "django.db.backends.postgresql"
     assert values["conn_max_age"] > 0
-    assert values["cache"] == "django_redis.cache.RedisCache"
+    assert values["cache"] == "ikmo.cache.ResilientRedisCache"
     assert values["broker"] == PRODUCTION_ENV["REDIS_URL"]
     assert values["eager"] is False
     assert values["debug"] is False
@@ -171,3 +171,23 @@ def test_argon2_hashes_passwords_when_base_hashers_are_active(db, settings):
     user = UserFactory(password="a-long-enough-passphrase")
     assert identify_hasher(user.password).algorithm == "argon2"
     assert user.check_password("a-long-enough-passphrase")
+
+
+def test_a_403_is_logged_as_one_line_without_traceback(client, org_member):
+    """Someone opening a page they may not see is not a fault: no traceback in the log."""
+    import io
+    import logging
+
+    from django.urls import reverse
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    logger = logging.getLogger("django.request")
+    logger.addHandler(handler)
+    try:
+        client.force_login(org_member)
+        response = client.get(reverse("reporting:dashboard"))
+    finally:
+        logger.removeHandler(handler)
+    assert response.status_code == 403
+    assert stream.getvalue() == "Forbidden (Permission denied): /reporting/\n"

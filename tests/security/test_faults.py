@@ -12,7 +12,6 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
-from celery.exceptions import Retry
 from django.core import mail
 from django.db import connection, connections
 from django.urls import reverse
@@ -20,7 +19,7 @@ from django.utils import timezone
 
 from ikmo.celery import app
 from ikmo.models import GeneratedDocument, OutboundEmail
-from ikmo.tasks import MAX_RETRIES, requeue_stale_documents, send_email
+from ikmo.tasks import requeue_stale_documents, send_email
 
 pytestmark = pytest.mark.django_db
 
@@ -174,7 +173,7 @@ class _FailingSMTP:
         pass
 
 
-def test_smtp_failures_are_retried_with_backoff_then_shown_to_staff(world, client, settings):
+def test_smtp_failures_are_retried_until_the_horizon_then_shown_to_staff(world, client, settings):
     from ikmo.mail import email_queue
 
     settings.EMAIL_BACKEND = f"{__name__}._FailingSMTP"
@@ -183,24 +182,20 @@ def test_smtp_failures_are_retried_with_backoff_then_shown_to_staff(world, clien
         template="organisations/email/join_approved",
         context={"organisation": world.org_a},
     )
-    countdowns = []
-
-    def recording_retry(*args, **kwargs):
-        # What a worker does with a retry: note when, and come back (here: at once).
-        countdowns.append(kwargs.get("countdown"))
-        return Retry()
-
-    # A worker delivers the task again after each retry, with request.retries counting up.
-    with mock.patch.object(send_email, "retry", side_effect=recording_retry):
-        for attempt in range(MAX_RETRIES + 3):
-            if OutboundEmail.objects.get(pk=email.pk).status != OutboundEmail.Status.PENDING:
-                break
-            send_email.apply(args=[email.pk], retries=attempt, throw=False)
+    # An hour of outage: every attempt leaves it waiting for the next (no terminal state).
+    for _ in range(8):
+        send_email.apply(args=[email.pk])
+        email.refresh_from_db()
+        assert email.status == OutboundEmail.Status.PENDING
+        OutboundEmail.objects.filter(pk=email.pk).update(next_attempt_at=None)
+    # Past the horizon it is given up.
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        created_at=timezone.now() - timedelta(hours=settings.IKMO_MAIL_GIVE_UP_AFTER_HOURS + 1)
+    )
+    send_email.apply(args=[email.pk])
     email.refresh_from_db()
-    # Bounded: the first try and MAX_RETRIES retries, waiting longer each time.
-    assert countdowns == [2 ** (n + 3) for n in range(MAX_RETRIES)]
     assert email.status == OutboundEmail.Status.FAILED
-    assert email.attempts == MAX_RETRIES + 1
+    assert email.attempts == 9
     assert "SMTPServerDisconnected" in email.last_error
     assert mail.outbox == []
 
@@ -221,6 +216,7 @@ def test_smtp_failures_are_retried_with_backoff_then_shown_to_staff(world, clien
     requeue_stale_documents()
     email.refresh_from_db()
     assert email.status == OutboundEmail.Status.SENT
+    assert email.retrying_since is not None
     assert [m.to for m in mail.outbox] == [["person@example.org"]]
 
 
