@@ -369,6 +369,9 @@ class CoachingSession(models.Model):
     follow_up_reminded_at = models.DateTimeField(
         _("follow-up reminder sent at"), null=True, blank=True
     )
+    # Set when the consultant marks the follow-up as done: it leaves the follow-up list and
+    # no reminder is sent for it. A new follow-up date clears it (services).
+    follow_up_done_at = models.DateTimeField(_("follow-up done at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
