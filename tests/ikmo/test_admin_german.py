@@ -49,9 +49,9 @@ def test_every_admin_model_and_field_has_a_translatable_name():
         if meta.app_label not in PROJECT_APPS:
             continue
         for field in meta.get_fields():
-            if getattr(field, "concrete", False) and not field.auto_created:
-                if not isinstance(field.verbose_name, Promise):
-                    untranslated.append(f"{meta.label}.{field.name}")
+            concrete = getattr(field, "concrete", False) and not field.auto_created
+            if concrete and not isinstance(field.verbose_name, Promise):
+                untranslated.append(f"{meta.label}.{field.name}")
     assert not untranslated, untranslated
 
 
