@@ -12,9 +12,22 @@ from .search import term_variants
 
 
 class MembershipInline(admin.TabularInline):
+    """A person's organisations (on the user's page)."""
+
     model = Membership
     extra = 0
-    autocomplete_fields = ["user", "organisation"]
+    autocomplete_fields = ["organisation"]
+    # The decision's time is recorded by the service that decides, not typed here; its
+    # date-and-time widget also made the table wider than a 1366 px screen.
+    fields = ["organisation", "role", "status", "decided_at"]
+    readonly_fields = ["decided_at"]
+
+
+class OrganisationMembershipInline(MembershipInline):
+    """An organisation's members (on the organisation's page)."""
+
+    autocomplete_fields = ["user"]
+    fields = ["user", "role", "status", "decided_at"]
 
 
 class StaffRoleInline(admin.TabularInline):
@@ -74,7 +87,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_select_related = ["district"]
     filter_horizontal = ["fields_of_work", "languages"]
     readonly_fields = ["created_at", "updated_at", "decided_at", "decided_by"]
-    inlines = [MembershipInline]
+    inlines = [OrganisationMembershipInline]
     date_hierarchy = "created_at"
 
     def get_search_results(self, request, queryset, search_term):
