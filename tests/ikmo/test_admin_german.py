@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 
 from ikmo.audit import audit_log
+from ikmo.context_processors import SUBPROJECT_APPS
 from organisations.models import Organisation
 from organisations.search import search_key, term_variants
 from tests import factories
@@ -18,17 +19,7 @@ from tests.conftest import enrol_mfa
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_APPS = [
-    "organisations",
-    "qualification",
-    "mentoring",
-    "participation_check",
-    "actionfund",
-    "volunteering",
-    "reporting",
-    "privacy",
-    "ikmo",
-]
+PROJECT_APPS = ["organisations", "ikmo", *SUBPROJECT_APPS]
 # What the German admin used to show in English.
 KNOWN_ENGLISH = ["Choose all", "Remove all", "Updated at", "Created at", "Authenticators"]
 
@@ -120,7 +111,9 @@ def test_renaming_keeps_the_search_name_in_step(db):
 
 def test_the_organisation_change_form_links_to_its_audit_trail(client, superuser, org, other_org):
     audit_log(actor=superuser, action="organisation.updated", target=org, organisation=org)
-    audit_log(actor=superuser, action="organisation.updated", target=other_org, organisation=other_org)
+    audit_log(
+        actor=superuser, action="organisation.updated", target=other_org, organisation=other_org
+    )
     client.force_login(superuser)
     html = client.get(reverse("admin:organisations_organisation_change", args=[org.pk])).content
     trail = reverse("admin:ikmo_auditentry_changelist") + f"?organisation__id__exact={org.pk}"
