@@ -52,7 +52,7 @@ check: install ## Migrations, lint, translations and deployment checks (run by C
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_SETTINGS_MODULE=ikmo.settings.production DJANGO_SECRET_KEY=$$($(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))") \
-	  DJANGO_ALLOWED_HOSTS=portal.example DATABASE_URL=sqlite:///tmp/ikmo-check.sqlite3 REDIS_URL=redis://127.0.0.1:6379/0 \
+	  DJANGO_ALLOWED_HOSTS=portal.example IKMO_SITE_URL=https://portal.example DATABASE_URL=sqlite:///tmp/ikmo-check.sqlite3 REDIS_URL=redis://127.0.0.1:6379/0 \
 	  $(MANAGE) check --deploy --fail-level WARNING
 
 messages: install ## Extract and compile translations (needs gettext)

@@ -103,7 +103,7 @@ class Call(models.Model):
         help_text=_("Placeholders: {{ organisation }}, {{ project }}."),
     )
     is_published = models.BooleanField(_("published"), default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = CallQuerySet.as_manager()
 
@@ -268,7 +268,9 @@ class Application(models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     # The preview page carries this token; a submit with an old token (a second click,
     # a resent form) changes nothing. It is renewed after every submission.
-    submission_token = models.CharField(max_length=32, default=new_token, editable=False)
+    submission_token = models.CharField(
+        _("submission token"), max_length=32, default=new_token, editable=False
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -323,12 +325,15 @@ class BudgetLine(models.Model):
         OTHER = "other", _("Other costs")
 
     application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="budget_lines"
+        Application,
+        on_delete=models.CASCADE,
+        related_name="budget_lines",
+        verbose_name=_("application"),
     )
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     description = models.CharField(_("what for"), max_length=200)
     amount = money_field(_("amount (EUR)"), validators=[MinValueValidator(Decimal("0.01"))])
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
         verbose_name = _("budget line")
@@ -360,7 +365,11 @@ class UploadedFile(models.Model):
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveIntegerField(_("size in bytes"))
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
@@ -373,7 +382,10 @@ class UploadedFile(models.Model):
 
 class Attachment(UploadedFile):
     application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="attachments"
+        Application,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        verbose_name=_("application"),
     )
     description = models.CharField(_("description"), max_length=200, blank=True)
 
@@ -387,7 +399,10 @@ class StatusChange(models.Model):
     """The history shown on each application: every transition with actor, time and note."""
 
     application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="status_changes"
+        Application,
+        on_delete=models.CASCADE,
+        related_name="status_changes",
+        verbose_name=_("application"),
     )
     from_status = models.CharField(_("from"), max_length=20, choices=Status.choices)
     to_status = models.CharField(_("to"), max_length=20, choices=Status.choices)
@@ -413,7 +428,10 @@ class StatusChange(models.Model):
 
 class JuryAssignment(models.Model):
     application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="jury_assignments"
+        Application,
+        on_delete=models.CASCADE,
+        related_name="jury_assignments",
+        verbose_name=_("application"),
     )
     juror = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -422,7 +440,11 @@ class JuryAssignment(models.Model):
         verbose_name=_("jury member"),
     )
     assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("assigned by"),
     )
     assigned_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
 
@@ -439,14 +461,21 @@ class JuryAssignment(models.Model):
 
 
 class Score(models.Model):
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="scores")
-    juror = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="fund_scores"
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="scores", verbose_name=_("application")
     )
-    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="scores")
+    juror = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="fund_scores",
+        verbose_name=_("juror"),
+    )
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.CASCADE, related_name="scores", verbose_name=_("criterion")
+    )
     value = models.PositiveSmallIntegerField(_("score"))
     comment = models.TextField(_("comment"), blank=True, max_length=2000)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("score")
@@ -464,14 +493,23 @@ class Score(models.Model):
 
 
 class Payment(models.Model):
-    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="payments")
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.PROTECT,
+        related_name="payments",
+        verbose_name=_("application"),
+    )
     amount = money_field(_("amount (EUR)"), validators=[MinValueValidator(Decimal("0.01"))])
     paid_on = models.DateField(_("paid on"), default=timezone.localdate)
     reference = models.CharField(_("booking reference"), max_length=100, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("payment")
@@ -488,14 +526,20 @@ class Payment(models.Model):
 class Return(models.Model):
     """Money paid back to the fund, e.g. unspent funds after the proof of use."""
 
-    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="returns")
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="returns", verbose_name=_("application")
+    )
     amount = money_field(_("amount (EUR)"), validators=[MinValueValidator(Decimal("0.01"))])
     returned_on = models.DateField(_("returned on"), default=timezone.localdate)
     note = models.CharField(_("note"), max_length=200, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("repayment")
@@ -519,7 +563,10 @@ class ProofOfUse(models.Model):
         ACCEPTED = "accepted", _("Accepted")
 
     application = models.OneToOneField(
-        Application, on_delete=models.CASCADE, related_name="proof_of_use"
+        Application,
+        on_delete=models.CASCADE,
+        related_name="proof_of_use",
+        verbose_name=_("application"),
     )
     report = models.TextField(_("short report"), max_length=6000, blank=True)
     review = models.CharField(
@@ -529,7 +576,12 @@ class ProofOfUse(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
     )
 
     class Meta:
@@ -541,8 +593,12 @@ class ProofOfUse(models.Model):
 
 
 class ActualSpending(models.Model):
-    proof = models.ForeignKey(ProofOfUse, on_delete=models.CASCADE, related_name="spending")
-    budget_line = models.ForeignKey(BudgetLine, on_delete=models.CASCADE, related_name="+")
+    proof = models.ForeignKey(
+        ProofOfUse, on_delete=models.CASCADE, related_name="spending", verbose_name=_("proof")
+    )
+    budget_line = models.ForeignKey(
+        BudgetLine, on_delete=models.CASCADE, related_name="+", verbose_name=_("budget line")
+    )
     amount = money_field(_("actually spent (EUR)"), validators=[MinValueValidator(ZERO)])
 
     class Meta:
@@ -559,7 +615,9 @@ class ActualSpending(models.Model):
 
 
 class Receipt(UploadedFile):
-    proof = models.ForeignKey(ProofOfUse, on_delete=models.CASCADE, related_name="receipts")
+    proof = models.ForeignKey(
+        ProofOfUse, on_delete=models.CASCADE, related_name="receipts", verbose_name=_("proof")
+    )
 
     class Meta:
         verbose_name = _("receipt")
@@ -575,7 +633,12 @@ class ReminderLog(models.Model):
         PROOF_BEFORE = "proof_before", _("Proof of use due soon")
         PROOF_AFTER = "proof_after", _("Proof of use overdue")
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="reminders")
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        verbose_name=_("application"),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
 
@@ -608,22 +671,31 @@ class ExportJob(models.Model):
         DONE = "done", _("Ready")
         FAILED = "failed", _("Failed")
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uuid = models.UUIDField(_("uuid"), default=uuid.uuid4, unique=True, editable=False)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("requested by"),
     )
-    filters = models.JSONField(default=dict, blank=True)
-    format = models.CharField(max_length=10, choices=Format.choices, default=Format.CSV)
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    format = models.CharField(
+        _("format"), max_length=10, choices=Format.choices, default=Format.CSV
+    )
     status = models.CharField(
-        max_length=20, choices=JobStatus.choices, default=JobStatus.PENDING, db_index=True
+        max_length=20,
+        choices=JobStatus.choices,
+        default=JobStatus.PENDING,
+        db_index=True,
+        verbose_name=_("status"),
     )
-    progress = models.PositiveSmallIntegerField(default=0)
-    row_count = models.PositiveIntegerField(default=0)
-    file = models.FileField(upload_to=export_upload_to, blank=True, max_length=200)
-    error = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    enqueued_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    row_count = models.PositiveIntegerField(_("row count"), default=0)
+    file = models.FileField(_("file"), upload_to=export_upload_to, blank=True, max_length=200)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    enqueued_at = models.DateTimeField(_("enqueued at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("export")

@@ -14,6 +14,10 @@ class AuditEntryAdmin(admin.ModelAdmin):
     list_select_related = ["actor", "organisation"]
     date_hierarchy = "created_at"
 
+    def lookup_allowed(self, lookup, value, request=None):
+        # One organisation's trail, linked from its change form (organisations/admin.py).
+        return lookup == "organisation__id__exact" or super().lookup_allowed(lookup, value, request)
+
     def has_add_permission(self, request):
         return False
 

@@ -19,8 +19,10 @@ class AuditEntry(models.Model):
         verbose_name=_("actor"),
     )
     action = models.CharField(_("action"), max_length=80, db_index=True)
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, null=True)
-    object_id = models.CharField(max_length=40, blank=True)
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, null=True, verbose_name=_("content type")
+    )
+    object_id = models.CharField(_("object id"), max_length=40, blank=True)
     target = GenericForeignKey("content_type", "object_id")
     object_repr = models.CharField(_("record"), max_length=200, blank=True)
     organisation = models.ForeignKey(
@@ -61,8 +63,10 @@ class GeneratedDocument(models.Model):
         FAILED = "failed", _("Failed")
 
     kind = models.CharField(_("kind"), max_length=60, db_index=True)
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
-    object_id = models.CharField(max_length=40)
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, verbose_name=_("content type")
+    )
+    object_id = models.CharField(_("object id"), max_length=40)
     target = GenericForeignKey("content_type", "object_id")
     organisation = models.ForeignKey(
         "organisations.Organisation",
@@ -80,7 +84,7 @@ class GeneratedDocument(models.Model):
     progress = models.PositiveSmallIntegerField(_("progress"), default=0)
     file = models.FileField(_("file"), upload_to=document_upload_to, blank=True)
     error = models.CharField(_("error"), max_length=500, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -90,9 +94,9 @@ class GeneratedDocument(models.Model):
         verbose_name=_("requested by"),
     )
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
-    enqueued_at = models.DateTimeField(null=True, blank=True)
+    enqueued_at = models.DateTimeField(_("enqueued at"), null=True, blank=True)
     # When a worker last took it up: a run older than the task's time limit lost its worker.
-    started_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
@@ -136,15 +140,15 @@ class OutboundEmail(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    enqueued_at = models.DateTimeField(null=True, blank=True)
+    enqueued_at = models.DateTimeField(_("enqueued at"), null=True, blank=True)
     # When a worker last began a delivery (written before talking to SMTP, outside the
     # delivery's transaction, so it survives a worker killed mid-send).
-    started_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     # After a transient SMTP error: not before this time (the sweeper hands it over then).
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     # Deliveries are given up IKMO_MAIL_GIVE_UP_AFTER_HOURS after this (creation, or the
     # moment staff sent it again).
-    retrying_since = models.DateTimeField(null=True, blank=True)
+    retrying_since = models.DateTimeField(_("retrying since"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:

@@ -233,6 +233,7 @@ class Generator:
         from django.db.models import F
 
         from organisations.models import Membership, Organisation, User
+        from organisations.search import search_key
 
         s, rng = self.scale, self.rng
         kinds = [k for k, _ in Organisation.Kind.choices]
@@ -256,6 +257,7 @@ class Generator:
             orgs.append(
                 Organisation(
                     name=name,
+                    search_name=search_key(name),  # bulk_create skips save()
                     kind=kind,
                     legal_form=legal,
                     founding_year=rng.randrange(1975, self.year + 1),

@@ -2,6 +2,8 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from organisations import account_views
+
 from . import views
 
 # Django admin signs in through allauth, so its rate limits and MFA apply there too.
@@ -12,6 +14,17 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Before allauth's own: the "check your e-mail" page with a resend button.
+    path(
+        "accounts/confirm-email/",
+        account_views.VerificationSentView.as_view(),
+        name="account_email_verification_sent",
+    ),
+    path(
+        "accounts/confirm-email/resend/",
+        account_views.resend_verification,
+        name="account_resend_verification",
+    ),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("documents/<int:pk>/", views.document_detail, name="document_detail"),

@@ -69,7 +69,7 @@ class CooperationContact(models.Model):
         verbose_name=_("recorded by"),
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("cooperation contact")
@@ -173,7 +173,7 @@ class Event(models.Model):
         verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("event")
@@ -375,7 +375,7 @@ class MentorOffer(models.Model):
         verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("mentoring offer")
@@ -434,7 +434,7 @@ class MentorRequest(models.Model):
         verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("mentoring request")
@@ -501,17 +501,27 @@ class Tandem(models.Model):
     planned_end_on = models.DateField(_("planned end"), null=True, blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     end_note = models.TextField(_("why it ended"), max_length=2000, blank=True)
-    mentor_accepted_at = models.DateTimeField(null=True, blank=True)
+    mentor_accepted_at = models.DateTimeField(_("mentor accepted at"), null=True, blank=True)
     mentor_accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("mentor accepted by"),
     )
-    mentee_accepted_at = models.DateTimeField(null=True, blank=True)
+    mentee_accepted_at = models.DateTimeField(_("mentee accepted at"), null=True, blank=True)
     mentee_accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("mentee accepted by"),
     )
     activated_at = models.DateTimeField(_("active since"), null=True, blank=True)
     created_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("tandem")
@@ -615,7 +625,11 @@ class TandemEvaluation(models.Model):
     )
     comment = models.TextField(_("what worked, what did not?"), max_length=4000, blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
     )
     created_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
 

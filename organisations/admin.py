@@ -1,15 +1,33 @@
+from functools import reduce
+from operator import or_
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import District, FieldOfWork, Membership, Organisation, SpokenLanguage, StaffRole, User
+from .search import term_variants
 
 
 class MembershipInline(admin.TabularInline):
+    """A person's organisations (on the user's page)."""
+
     model = Membership
     extra = 0
-    autocomplete_fields = ["user", "organisation"]
+    autocomplete_fields = ["organisation"]
+    # The decision's time is recorded by the service that decides, not typed here; its
+    # date-and-time widget also made the table wider than a 1366 px screen.
+    fields = ["organisation", "role", "status", "decided_at"]
+    readonly_fields = ["decided_at"]
+
+
+class OrganisationMembershipInline(MembershipInline):
+    """An organisation's members (on the organisation's page)."""
+
+    autocomplete_fields = ["user"]
+    fields = ["user", "role", "status", "decided_at"]
 
 
 class StaffRoleInline(admin.TabularInline):
@@ -52,12 +70,36 @@ class OrganisationAdmin(admin.ModelAdmin):
         "fields_of_work",
         "languages",
     ]
-    search_fields = ["name", "email", "communities_served", "social_space"]
+    # Names are also found without umlauts ("bruecke", "brucke": get_search_results), and
+    # organisations by their members' e-mail addresses and names.
+    search_fields = [
+        "name",
+        "email",
+        "communities_served",
+        "social_space",
+        "memberships__user__email",
+        "memberships__user__first_name",
+        "memberships__user__last_name",
+    ]
+    search_help_text = _(
+        "Name (with or without umlauts), e-mail address, or a member's name or e-mail address."
+    )
     list_select_related = ["district"]
     filter_horizontal = ["fields_of_work", "languages"]
     readonly_fields = ["created_at", "updated_at", "decided_at", "decided_by"]
-    inlines = [MembershipInline]
+    inlines = [OrganisationMembershipInline]
     date_hierarchy = "created_at"
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        terms = search_term.split()
+        if not terms:
+            return results, may_have_duplicates
+        # Every word must appear in the name in one of its spellings (organisations/search.py).
+        by_name = Q()
+        for term in terms:
+            by_name &= reduce(or_, (Q(search_name__contains=v) for v in term_variants(term)))
+        return results | queryset.filter(by_name), True
 
 
 @admin.register(Membership)

@@ -127,3 +127,32 @@ class RejectForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
     )
+
+
+class SignupNamesForm(forms.Form):
+    """The extra fields of allauth's sign-up form (ACCOUNT_SIGNUP_FORM_CLASS): the portal
+    addresses people by name in its pages and e-mails, never by their e-mail address."""
+
+    first_name = forms.CharField(
+        label=_("First name"),
+        max_length=150,
+        widget=forms.TextInput({"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label=_("Last name"),
+        max_length=150,
+        widget=forms.TextInput({"autocomplete": "family-name"}),
+    )
+
+    field_order = ["first_name", "last_name", "email", "password1", "password2"]
+
+    def clean_first_name(self):
+        return self.cleaned_data["first_name"].strip()
+
+    def clean_last_name(self):
+        return self.cleaned_data["last_name"].strip()
+
+    def signup(self, request, user):
+        # allauth's adapter has already copied first_name/last_name onto the user (it saves
+        # every cleaned field the model has); nothing else to do here.
+        pass

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from ikmo import pagecache
 from ikmo.subprojects import SubProject
 
+from .search import search_key
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -98,10 +100,10 @@ class User(AbstractUser):
 class TranslatedName(models.Model):
     """Reference data whose names must read right in both UI languages."""
 
-    slug = models.SlugField(unique=True)
+    slug = models.SlugField(_("slug"), unique=True)
     name_de = models.CharField(_("name (German)"), max_length=100)
     name_en = models.CharField(_("name (English)"), max_length=100)
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
         abstract = True
@@ -119,7 +121,7 @@ class District(models.Model):
     """One of Berlin's twelve Bezirke. Proper names, the same in every language."""
 
     name = models.CharField(_("name"), max_length=60, unique=True)
-    slug = models.SlugField(unique=True)
+    slug = models.SlugField(_("slug"), unique=True)
 
     class Meta:
         verbose_name = _("district")
@@ -249,7 +251,14 @@ class Organisation(models.Model):
         verbose_name=_("decided by"),
     )
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # The name in every spelling people type ("brücke", "bruecke", "brucke"), for searches
+    # that must not depend on umlauts (organisations/search.py). Derived from `name` in
+    # save(), the one place every registration, profile edit and admin change passes
+    # through; bulk writes (ikmo/scale.py) set it themselves.
+    search_name = models.CharField(
+        _("name for searching"), max_length=500, blank=True, editable=False, db_index=True
+    )
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -264,6 +273,13 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_name = search_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         from django.urls import reverse
@@ -342,7 +358,7 @@ class StaffRole(models.Model):
         blank=True,
         help_text=_("Empty means all sub-projects."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("staff role")

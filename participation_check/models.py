@@ -68,7 +68,7 @@ class Analysis(models.Model):
         verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = AnalysisQuerySet.as_manager()
 
@@ -102,7 +102,12 @@ class Analysis(models.Model):
 class AnalysisStatusChange(models.Model):
     """The history of an analysis: one row per transition, written by the service."""
 
-    analysis = models.ForeignKey(Analysis, on_delete=models.CASCADE, related_name="status_changes")
+    analysis = models.ForeignKey(
+        Analysis,
+        on_delete=models.CASCADE,
+        related_name="status_changes",
+        verbose_name=_("analysis"),
+    )
     from_status = models.CharField(_("from"), max_length=20, choices=Analysis.Status.choices)
     to_status = models.CharField(_("to"), max_length=20, choices=Analysis.Status.choices)
     note = models.CharField(_("note"), max_length=500, blank=True)
@@ -179,7 +184,7 @@ class ParticipationStructure(models.Model):
     )
     notes = models.TextField(_("notes"), blank=True, max_length=4000)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("participation structure")
@@ -212,7 +217,10 @@ class OpennessRating(models.Model):
     MAX_SCORE = 2
 
     structure = models.ForeignKey(
-        ParticipationStructure, on_delete=models.CASCADE, related_name="ratings"
+        ParticipationStructure,
+        on_delete=models.CASCADE,
+        related_name="ratings",
+        verbose_name=_("structure"),
     )
     criterion = models.CharField(_("criterion"), max_length=40, choices=OpennessCriterion.choices)
     score = models.PositiveSmallIntegerField(
@@ -327,7 +335,7 @@ class Interview(models.Model):
         verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("interview")
@@ -357,9 +365,14 @@ class Interview(models.Model):
 
 
 class InterviewAnswer(models.Model):
-    interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="answers")
+    interview = models.ForeignKey(
+        Interview, on_delete=models.CASCADE, related_name="answers", verbose_name=_("interview")
+    )
     question = models.ForeignKey(
-        GuidelineQuestion, on_delete=models.CASCADE, related_name="answers"
+        GuidelineQuestion,
+        on_delete=models.CASCADE,
+        related_name="answers",
+        verbose_name=_("question"),
     )
     text = models.TextField(_("answer"), max_length=8000)
 
@@ -382,7 +395,9 @@ class InterviewTag(models.Model):
         NEED = "need", _("Need")
         BARRIER = "barrier", _("Barrier")
 
-    interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="tags")
+    interview = models.ForeignKey(
+        Interview, on_delete=models.CASCADE, related_name="tags", verbose_name=_("interview")
+    )
     kind = models.CharField(_("need or barrier"), max_length=10, choices=Kind.choices)
     category = models.CharField(_("category"), max_length=30, choices=NeedCategory.choices)
     note = models.CharField(_("note"), max_length=500, blank=True)
@@ -416,7 +431,7 @@ class ExchangeMeeting(models.Model):
     )
     notes = models.TextField(_("notes"), blank=True, max_length=8000)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("exchange meeting")
@@ -486,7 +501,7 @@ class Recommendation(models.Model):
         verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("recommendation")
@@ -502,7 +517,10 @@ class Recommendation(models.Model):
 
 class RecommendationStatusChange(models.Model):
     recommendation = models.ForeignKey(
-        Recommendation, on_delete=models.CASCADE, related_name="status_changes"
+        Recommendation,
+        on_delete=models.CASCADE,
+        related_name="status_changes",
+        verbose_name=_("recommendation"),
     )
     from_status = models.CharField(_("from"), max_length=20, choices=Recommendation.Status.choices)
     to_status = models.CharField(_("to"), max_length=20, choices=Recommendation.Status.choices)

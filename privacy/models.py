@@ -155,11 +155,11 @@ class DataExport(models.Model):
     record_count = models.PositiveIntegerField(_("records"), default=0)
     file_count = models.PositiveIntegerField(_("files"), default=0)
     error = models.CharField(_("error"), max_length=500, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
-    enqueued_at = models.DateTimeField(null=True, blank=True)
+    enqueued_at = models.DateTimeField(_("enqueued at"), null=True, blank=True)
     # When a worker last took it up: a run older than the task's time limit lost its worker.
-    started_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:

@@ -111,7 +111,7 @@ class Workshop(models.Model):
         verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = WorkshopQuerySet.as_manager()
 
@@ -369,8 +369,11 @@ class CoachingSession(models.Model):
     follow_up_reminded_at = models.DateTimeField(
         _("follow-up reminder sent at"), null=True, blank=True
     )
+    # Set when the consultant marks the follow-up as done: it leaves the follow-up list and
+    # no reminder is sent for it. A new follow-up date clears it (services).
+    follow_up_done_at = models.DateTimeField(_("follow-up done at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("coaching session")

@@ -222,13 +222,22 @@ def _later_session_exists():
     )
 
 
+FOLLOW_UP_WINDOWS = (7, 30, 90)
+
+
 def open_follow_ups(user, *, today: date | None = None, within_days: int = 7):
-    """Follow-ups of the consultant's sessions due by ``today + within_days`` that no later
-    session for the organisation has taken care of."""
+    """Follow-ups of the consultant's sessions due by ``today + within_days`` (overdue ones
+    included) that are neither marked done nor taken care of by a later session for the
+    organisation."""
     today = today or timezone.localdate()
     return (
         coaching_sessions_for_user(user)
-        .filter(consultant=user, follow_up_date__lte=today + timedelta(days=within_days))
+        .filter(
+            consultant=user,
+            follow_up_date__lte=today + timedelta(days=within_days),
+            follow_up_done_at__isnull=True,
+        )
+        .select_related("organisation")
         .annotate(has_later=_later_session_exists())
         .filter(has_later=False)
         .order_by("follow_up_date", "pk")

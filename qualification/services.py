@@ -523,8 +523,10 @@ def coaching_session_update(*, form, by: User) -> CoachingSession:
     changes = _coaching_changes(form)
     session = form.save()
     if "follow_up_date" in changes:
-        # A new follow-up date deserves its own reminder.
-        CoachingSession.objects.filter(pk=session.pk).update(follow_up_reminded_at=None)
+        # A new follow-up date deserves its own reminder, and is not done yet.
+        CoachingSession.objects.filter(pk=session.pk).update(
+            follow_up_reminded_at=None, follow_up_done_at=None
+        )
     if changes:
         audit_log(
             actor=by,
@@ -555,6 +557,30 @@ def coaching_case_set_active(*, case: CoachingCase, active: bool, by: User) -> C
     return case
 
 
+@transaction.atomic
+def coaching_follow_up_mark_done(*, session: CoachingSession, by: User) -> CoachingSession:
+    """The consultant has taken care of the follow-up: it leaves their list, no reminder.
+
+    Marking it twice (a double click) changes nothing and logs once."""
+    if not permissions.can_edit_coaching_session(by, session):
+        raise ValidationError(_("Only the session's consultant or a project lead can do this."))
+    session = CoachingSession.objects.select_for_update().get(pk=session.pk)
+    if session.follow_up_date is None:
+        raise ValidationError(_("This coaching session has no follow-up."))
+    if session.follow_up_done_at is not None:
+        return session
+    session.follow_up_done_at = timezone.now()
+    session.save(update_fields=["follow_up_done_at", "updated_at"])
+    audit_log(
+        actor=by,
+        action="coaching.follow_up_done",
+        target=session,
+        organisation=session.organisation,
+        changes={"follow_up_date": session.follow_up_date.isoformat()},
+    )
+    return session
+
+
 def coaching_follow_up_reminder_send(*, session_id: int, now=None) -> bool:
     now = now or timezone.now()
     with transaction.atomic():
@@ -580,6 +606,7 @@ def coaching_follow_ups_due(*, today=None):
             follow_up_date__lte=today,
             follow_up_date__gte=today - timedelta(days=30),
             follow_up_reminded_at__isnull=True,
+            follow_up_done_at__isnull=True,
         )
         .annotate(has_later=_later_session_exists())
         .filter(has_later=False)

@@ -36,6 +36,11 @@ urlpatterns = [
     path("coaching/sessions/<int:pk>/", views.coaching_detail, name="coaching_detail"),
     path("coaching/sessions/<int:pk>/edit/", views.coaching_edit, name="coaching_edit"),
     path(
+        "coaching/sessions/<int:pk>/follow-up-done/",
+        views.coaching_follow_up_done,
+        name="coaching_follow_up_done",
+    ),
+    path(
         "coaching/organisations/<int:org_pk>/",
         views.coaching_organisation,
         name="coaching_organisation",

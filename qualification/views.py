@@ -475,17 +475,52 @@ def coaching_home(request):
     user = request.user
     own = selectors.coaching_sessions_for_user(user).filter(consultant=user)
     page = Paginator(own, 25).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    window = _follow_up_window(request)
+    follow_ups = list(selectors.open_follow_ups(user, today=today, within_days=window))
     return render(
         request,
         "qualification/coaching_home.html",
         {
             "page": page,
-            "follow_ups": selectors.open_follow_ups(user),
-            "today": timezone.localdate(),
+            "overdue": [s for s in follow_ups if s.follow_up_date < today],
+            "upcoming": [s for s in follow_ups if s.follow_up_date >= today],
+            "window": window,
+            "windows": selectors.FOLLOW_UP_WINDOWS,
+            "today": today,
             "cases": selectors.coaching_cases(user).filter(is_active=True),
             "start_form": CoachingStartForm(queryset=selectors.coachable_organisations()),
         },
     )
+
+
+def _follow_up_window(request) -> int:
+    """Days ahead the follow-up list looks (?window=7|30|90); anything else means 7."""
+    try:
+        window = int(request.GET.get("window", ""))
+    except ValueError:
+        return selectors.FOLLOW_UP_WINDOWS[0]
+    return window if window in selectors.FOLLOW_UP_WINDOWS else selectors.FOLLOW_UP_WINDOWS[0]
+
+
+@login_required
+@require_POST
+def coaching_follow_up_done(request, pk):
+    session = selectors.get_coaching_session_for_user(request.user, pk, action="edit")
+    try:
+        services.coaching_follow_up_mark_done(session=session, by=request.user)
+        messages.success(
+            request,
+            _("The follow-up with %(organisation)s is marked as done.")
+            % {"organisation": session.organisation.name},
+        )
+    except ValidationError as error:
+        _service_errors(request, error)
+    url = reverse("qualification:coaching")
+    window = _follow_up_window(request)
+    if window != selectors.FOLLOW_UP_WINDOWS[0]:
+        url += f"?window={window}"
+    return redirect(url)
 
 
 @login_required

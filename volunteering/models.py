@@ -80,8 +80,8 @@ class ServiceProfile(models.Model):
         validators=[MaxValueValidator(500)],
         help_text=_("How many volunteers the site may take at the same time."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = ServiceProfileQuerySet.as_manager()
 
@@ -217,8 +217,8 @@ class Consultation(models.Model):
         related_name="+",
         verbose_name=_("consultant"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("consultation")
@@ -245,7 +245,7 @@ class Contingent(models.Model):
     service_type = models.CharField(_("service type"), max_length=10, choices=ServiceType.choices)
     places = models.PositiveSmallIntegerField(_("places"), validators=[MaxValueValidator(10000)])
     note = models.CharField(_("note"), max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("contingent")
@@ -282,7 +282,7 @@ class Volunteer(models.Model):
     consent_given_on = models.DateField(_("consent given on"))
     consent_text_version = models.CharField(_("version of the consent text"), max_length=20)
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("volunteer")
@@ -370,8 +370,8 @@ class Placement(models.Model):
         related_name="+",
         verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("placement")
@@ -429,7 +429,7 @@ class Seminar(models.Model):
         help_text=_("Days that count towards the required seminar days."),
     )
     location = models.CharField(_("place"), max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("seminar")
@@ -467,7 +467,7 @@ class SeminarAttendance(models.Model):
         related_name="+",
         verbose_name=_("recorded by"),
     )
-    recorded_at = models.DateTimeField(auto_now=True)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
 
     class Meta:
         verbose_name = _("seminar attendance")

@@ -150,6 +150,8 @@ LOGIN_REDIRECT_URL = "home"
 # django-allauth: e-mail is the login, and it must be confirmed before the account is usable.
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# Sign-up also asks for the name: pages and e-mails address people by it.
+ACCOUNT_SIGNUP_FORM_CLASS = "organisations.forms.SignupNamesForm"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -218,6 +220,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="IKMO Portal <portal@ikmo
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Who hears of e-mails the portal gave up on (comma-separated addresses).
 ADMINS = [("", address) for address in env.list("IKMO_ADMIN_EMAILS", default=[])]
+# Where people write when something does not work (shown e.g. when a confirmation mail does
+# not arrive); empty: the address of DEFAULT_FROM_EMAIL.
+IKMO_CONTACT_EMAIL = env("IKMO_CONTACT_EMAIL", default="")
 
 # Celery: Redis when configured, otherwise tasks run inline (eager) so the portal works alone.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -332,8 +337,11 @@ IKMO_ENQUEUE_GRACE_SECONDS = env.int("IKMO_ENQUEUE_GRACE_SECONDS", default=60)
 IKMO_MAIL_RETRY_BASE_SECONDS = env.int("IKMO_MAIL_RETRY_BASE_SECONDS", default=30)
 IKMO_MAIL_RETRY_MAX_SECONDS = env.int("IKMO_MAIL_RETRY_MAX_SECONDS", default=600)
 IKMO_MAIL_GIVE_UP_AFTER_HOURS = env.float("IKMO_MAIL_GIVE_UP_AFTER_HOURS", default=48)
-# Where e-mails link to (no request is at hand when a worker writes them).
-IKMO_SITE_URL = env("IKMO_SITE_URL", default="http://127.0.0.1:8000")
+# Where e-mails link to (no request is at hand when a worker writes them). Required in
+# production. Without it (a developer's machine, tests), account e-mails written during a
+# request link to the address that request came to (organisations/adapters.py).
+IKMO_SITE_URL_CONFIGURED = bool(env("IKMO_SITE_URL", default=""))
+IKMO_SITE_URL = env("IKMO_SITE_URL", default="") or "http://127.0.0.1:8000"
 # Qualification: workshop reminders go out this many hours before the start; an organisation
 # in active coaching without a session for this many weeks nudges its consultant.
 IKMO_WORKSHOP_REMINDER_HOURS = env.int("IKMO_WORKSHOP_REMINDER_HOURS", default=48)

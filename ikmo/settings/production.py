@@ -1,5 +1,7 @@
 """Production settings: every secret must come from the environment, nothing has a default."""
 
+from urllib.parse import urlsplit
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -10,6 +12,17 @@ SECRET_KEY = env("DJANGO_SECRET_KEY")
 if not SECRET_KEY.strip():
     raise ImproperlyConfigured("DJANGO_SECRET_KEY is empty: set a long random value.")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+# Links in e-mails (sign-up confirmation, password reset, reminders) go here: required, and
+# never a local address, which would send people to their own computer.
+IKMO_SITE_URL = env("IKMO_SITE_URL")
+IKMO_SITE_URL_CONFIGURED = True
+if not IKMO_SITE_URL.startswith("https://") or urlsplit(IKMO_SITE_URL).hostname in {
+    "localhost",
+    "127.0.0.1",
+}:
+    raise ImproperlyConfigured(
+        "IKMO_SITE_URL must be the portal's public https:// address, e.g. https://portal.example."
+    )
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)

@@ -18,10 +18,12 @@ pytestmark = [
 def test_sign_up_errors_are_summarised_linked_and_shown_at_each_field(page):
     page.goto(reverse("account_signup"))
     # Labels are visible and tied to their inputs; the browser may fill in the address.
-    for name in ("id_email", "id_password1", "id_password2"):
+    for name in ("id_first_name", "id_last_name", "id_email", "id_password1", "id_password2"):
         expect(page.locator(f"label[for={name}]")).to_be_visible()
     expect(page.locator("#id_email")).to_have_attribute("autocomplete", "email")
     expect(page.locator("#id_password1")).to_have_attribute("autocomplete", "new-password")
+    page.fill("#id_first_name", "Nia")
+    page.fill("#id_last_name", "Okafor")
     page.fill("#id_email", "neu@verein.example")
     page.fill("#id_password1", "Nachbarschaft-2026-sicher")
     page.fill("#id_password2", "something-else-entirely")

@@ -150,6 +150,8 @@ def test_an_organisation_signs_up_applies_with_a_reload_midway_and_sees_the_deci
     applicant = checked.person()
     applicant.goto(reverse("account_signup"))
     checked(applicant)
+    applicant.fill("input[name=first_name]", "Amira")
+    applicant.fill("input[name=last_name]", "Haddad")
     applicant.fill("input[name=email]", email)
     applicant.fill("input[name=password1]", PASSWORD)
     applicant.fill("input[name=password2]", PASSWORD)

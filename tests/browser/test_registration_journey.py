@@ -24,6 +24,8 @@ NAME = "Neuer Nachbarschaftsverein e.V."
 def test_a_new_organisation_signs_up_gets_approved_and_sees_it(new_page, mailoutbox, project_lead):
     applicant = new_page()
     applicant.goto("/accounts/signup/")
+    applicant.fill("input[name=first_name]", "Amira")
+    applicant.fill("input[name=last_name]", "Haddad")
     applicant.fill("input[name=email]", EMAIL)
     applicant.fill("input[name=password1]", PASSWORD)
     applicant.fill("input[name=password2]", PASSWORD)

@@ -36,7 +36,13 @@ def _first_link(body: str) -> str:
 def test_sign_up_sends_a_confirmation_mail_and_confirming_logs_in(client):
     response = client.post(
         reverse("account_signup"),
-        {"email": "Neue.Person@Example.org", "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "first_name": "Neue",
+            "last_name": "Person",
+            "email": "Neue.Person@Example.org",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("account_email_verification_sent")
@@ -61,7 +67,13 @@ def test_sign_up_sends_a_confirmation_mail_and_confirming_logs_in(client):
 def test_sign_up_remembers_the_language_used(english):
     english.post(
         reverse("account_signup"),
-        {"email": "english@example.org", "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "first_name": "Ann",
+            "last_name": "Lee",
+            "email": "english@example.org",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
     )
     assert User.objects.get(email="english@example.org").preferred_language == "en"
 
@@ -69,7 +81,13 @@ def test_sign_up_remembers_the_language_used(english):
 def test_sign_up_refuses_weak_passwords_and_keeps_the_address(english):
     response = english.post(
         reverse("account_signup"),
-        {"email": "weak@example.org", "password1": "12345678", "password2": "12345678"},
+        {
+            "first_name": "W",
+            "last_name": "K",
+            "email": "weak@example.org",
+            "password1": "12345678",
+            "password2": "12345678",
+        },
     )
     assert response.status_code == 200
     assert not User.objects.filter(email="weak@example.org").exists()

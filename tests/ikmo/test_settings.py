@@ -23,6 +23,7 @@ SETTINGS_VARS = [
     "DJANGO_SETTINGS_MODULE",
     "IKMO_STAFF_MFA_REQUIRED",
     "EMAIL_BACKEND",
+    "IKMO_SITE_URL",
 ]
 
 PRODUCTION_ENV = {
@@ -31,6 +32,7 @@ PRODUCTION_ENV = {
     "DJANGO_CSRF_TRUSTED_ORIGINS": "https://portal.example.org",
     "DATABASE_URL": "postgres://ikmo:not-a-real-password@db.internal:5432/ikmo",
     "REDIS_URL": "redis://redis.internal:6379/0",
+    "IKMO_SITE_URL": "https://portal.example.org",
 }
 
 PRINT_SETTINGS = """
@@ -113,7 +115,8 @@ def test_base_settings_refuse_to_start_without_a_secret_key():
 
 
 @pytest.mark.parametrize(
-    "missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"]
+    "missing",
+    ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "IKMO_SITE_URL"],
 )
 def test_production_refuses_to_start_without_each_required_variable(missing):
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
@@ -121,6 +124,13 @@ def test_production_refuses_to_start_without_each_required_variable(missing):
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert missing in result.stderr
+
+
+@pytest.mark.parametrize("url", ["http://portal.example.org", "https://localhost:8000", ""])
+def test_production_refuses_a_site_url_that_mails_cannot_link_to(url):
+    result = _run("", "ikmo.settings.production", **{**PRODUCTION_ENV, "IKMO_SITE_URL": url})
+    assert result.returncode != 0
+    assert "IKMO_SITE_URL" in result.stderr
 
 
 def test_production_settings_use_the_services_and_require_staff_mfa():

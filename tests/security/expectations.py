@@ -142,6 +142,7 @@ EXPECTATIONS: dict[str, Route] = {
     "qualification:coaching_start": Route(STAFF),
     "qualification:coaching_detail": Route(STAFF, pk("coaching_a")),
     "qualification:coaching_edit": Route(STAFF, pk("coaching_a"), method=FORM),
+    "qualification:coaching_follow_up_done": Route(STAFF, pk("coaching_a"), method=POST),
     "qualification:coaching_organisation": Route(STAFF, org_a("org_pk")),
     "qualification:coaching_create": Route(STAFF, org_a("org_pk"), method=FORM),
     "qualification:coaching_case_toggle": Route(STAFF, org_a("org_pk"), method=POST),

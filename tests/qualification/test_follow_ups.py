@@ -1,0 +1,93 @@
+"""Coaching follow-ups: overdue and upcoming in a chosen window, marked done once, audited."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from ikmo.models import AuditEntry
+from qualification import selectors, services
+from tests import factories
+
+from .test_services import _session
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_list_shows_overdue_and_the_chosen_window_without_done_ones(org, other_org, consultant):
+    overdue = _session(org, consultant, days_ago=20, follow_up_in=-3)
+    soon = _session(other_org, consultant, days_ago=30, follow_up_in=5)
+    later = factories.OrganisationFactory(name="Später e.V.")
+    in_three_weeks = _session(later, consultant, days_ago=30, follow_up_in=21)
+
+    def shown(days):
+        return set(selectors.open_follow_ups(consultant, within_days=days))
+
+    assert shown(7) == {overdue, soon}
+    assert shown(30) == {overdue, soon, in_three_weeks}
+    services.coaching_follow_up_mark_done(session=overdue, by=consultant)
+    assert shown(30) == {soon, in_three_weeks}
+
+
+def test_marking_done_is_audited_once_and_stops_the_reminder(org, consultant):
+    session = _session(org, consultant, days_ago=7, follow_up_in=0)
+    services.coaching_follow_up_mark_done(session=session, by=consultant)
+    services.coaching_follow_up_mark_done(session=session, by=consultant)  # double click
+    session.refresh_from_db()
+    assert session.follow_up_done_at is not None
+    entries = AuditEntry.objects.filter(action="coaching.follow_up_done")
+    assert entries.count() == 1
+    assert entries.get().actor == consultant
+    assert services.coaching_follow_up_reminders_send_all() == 0
+
+
+def test_only_the_sessions_consultant_or_a_lead_may_mark_it(org, consultant, project_lead):
+    session = _session(org, consultant, days_ago=7, follow_up_in=0)
+    colleague = factories.staff("consultant", subproject="qualification", email="c2@x.example")
+    with pytest.raises(ValidationError):
+        services.coaching_follow_up_mark_done(session=session, by=colleague)
+    without = _session(org, consultant, days_ago=3)
+    with pytest.raises(ValidationError):
+        services.coaching_follow_up_mark_done(session=without, by=consultant)
+    services.coaching_follow_up_mark_done(session=session, by=project_lead)
+
+
+def test_a_new_follow_up_date_is_open_again(org, consultant):
+    from qualification.forms import CoachingSessionForm
+
+    session = _session(org, consultant, days_ago=7, follow_up_in=0)
+    services.coaching_follow_up_mark_done(session=session, by=consultant)
+    form = CoachingSessionForm(
+        {
+            "date": session.date.isoformat(),
+            "duration_minutes": 90,
+            "format": "in_person",
+            "participant_count": 1,
+            "next_step": "Nochmal telefonieren",
+            "follow_up_date": "31.12.2099",
+        },
+        instance=session,
+    )
+    assert form.is_valid(), form.errors
+    services.coaching_session_update(form=form, by=consultant)
+    session.refresh_from_db()
+    assert session.follow_up_done_at is None
+
+
+def test_coaching_page_names_overdue_in_words_and_keeps_the_window(client, org, consultant):
+    _session(org, consultant, days_ago=20, follow_up_in=-3)
+    session = _session(
+        factories.OrganisationFactory(name="Drei Wochen e.V."), consultant, follow_up_in=21
+    )
+    client.force_login(consultant)
+    url = reverse("qualification:coaching")
+    body = client.get(url).content.decode()
+    assert "1 überfällige Nachverfolgung" in body
+    assert "Drei Wochen e.V." not in body.split('id="upcoming-heading"')[1].split("</ul>")[1]
+    assert "Drei Wochen e.V." in client.get(url, {"window": "30"}).content.decode()
+    assert client.get(url, {"window": "abc"}).status_code == 200  # falls back to 7 days
+
+    done = reverse("qualification:coaching_follow_up_done", args=[session.pk])
+    response = client.post(done + "?window=30")
+    assert response.status_code == 302 and response["Location"] == url + "?window=30"
+    session.refresh_from_db()
+    assert session.follow_up_done_at is not None
