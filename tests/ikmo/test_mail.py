@@ -254,6 +254,8 @@ def test_a_sign_up_while_smtp_is_away_answers_and_the_mail_follows(client, setti
         "/accounts/signup/",
         {
             "email": "neu@verein.example",
+            "first_name": "Nour",
+            "last_name": "Beispiel",
             "password1": "a-long-new-password-7",
             "password2": "a-long-new-password-7",
         },
