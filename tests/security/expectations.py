@@ -84,8 +84,9 @@ EXPECTATIONS: dict[str, Route] = {
     # --- core ---------------------------------------------------------------------------
     "home": Route(EVERYONE),
     "healthz": Route(EVERYONE),
-    "document_detail": Route(ORG_A | CENTRE, pk("profile_sheet_a")),
-    "document_download": Route(ORG_A | CENTRE, pk("profile_sheet_a")),
+    # A profile sheet is rendered with its requester's view: hers and portal admins' only.
+    "document_detail": Route(frozenset({"admin_a", "admin"}), pk("profile_sheet_a")),
+    "document_download": Route(frozenset({"admin_a", "admin"}), pk("profile_sheet_a")),
     # --- organisations ------------------------------------------------------------------
     "organisations:directory": Route(CENTRE),
     "organisations:register": Route(LOGGED_IN, method=FORM),
