@@ -48,10 +48,23 @@ def _event_registrations(user):
     return EventRegistration.objects.filter(person=user)
 
 
-def _requests(user):
-    from .selectors import requests_for_user
+def _of_administered(model):
+    """Offers and requests: edited by the organisation's admins and mentoring staff."""
 
-    return requests_for_user(user)
+    def visible(user):
+        from organisations.models import Membership
+
+        from .permissions import is_mentoring_staff
+
+        if is_mentoring_staff(user):
+            return model.objects.all()
+        return model.objects.filter(
+            organisation__memberships__user=user,
+            organisation__memberships__role=Membership.Role.ADMIN,
+            organisation__memberships__status=Membership.Status.ACTIVE,
+        )
+
+    return visible
 
 
 def _tandems(user):
@@ -146,14 +159,14 @@ register(
     people=[by_user("created_by", actor=True)],
     organisation="organisation",
     organisation_export=True,
-    visible_to=_staff_only(MentorOffer),
+    visible_to=_of_administered(MentorOffer),
 )
 register(
     MentorRequest,
     people=[by_user("created_by", actor=True)],
     organisation="organisation",
     organisation_export=True,
-    visible_to=_requests,
+    visible_to=_of_administered(MentorRequest),
 )
 register(
     Tandem,

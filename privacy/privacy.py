@@ -30,21 +30,19 @@ def _organisations(user):
 
 
 def _memberships(user):
-    """Active members of the organisations the person sees (as on the organisation page),
-    every membership and join request of those they administer, and their own."""
+    """As on the members page (names, e-mail addresses, join requests): the memberships of
+    organisations the person administers, and their own. Others see members' names only."""
     if user.is_portal_admin:
         return Membership.objects.all()
     administered = Membership.objects.filter(
         user=user, role=Membership.Role.ADMIN, status=Membership.Status.ACTIVE
     ).values("organisation_id")
-    return Membership.objects.filter(
-        Q(user=user)
-        | Q(organisation__in=_organisations(user).values("pk"), status=Membership.Status.ACTIVE)
-        | Q(organisation_id__in=administered)
-    )
+    return Membership.objects.filter(Q(user=user) | Q(organisation_id__in=administered))
 
 
 def _users(user):
+    if user.is_portal_admin:
+        return User.objects.all()
     return User.objects.filter(
         Q(pk=user.pk) | Q(memberships__in=_memberships(user).values("pk"))
     ).distinct()
