@@ -1,32 +1,48 @@
-from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from ikmo import pagecache
+from ikmo import mfa
 
 
 class StaffMFAMiddleware:
     """Centre staff and admins hold other people's data: they must enrol a second factor
-    before using anything but the pages needed to do so."""
+    before using anything but the pages needed to do so, and they may enrol it only after
+    redeeming an invitation link an admin sent them (ikmo/mfa.py): a password alone does
+    not let anyone set up the second factor for someone else's account."""
 
-    ALLOWED_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/healthz")
+    # Reachable for staff without a second factor: signing in and out, password reset,
+    # the invitation link and the page that explains it.
+    ALLOWED_PREFIXES = (
+        "/static/",
+        "/i18n/",
+        "/healthz",
+        "/second-factor/",
+        "/accounts/login/",
+        "/accounts/logout/",
+        "/accounts/password/reset/",
+        "/accounts/confirm-email/",
+    )
+    # After redeeming the link: the authenticator set-up (and allauth's re-authentication).
+    ENROL_PREFIXES = ("/accounts/",)
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         if settings.IKMO_STAFF_MFA_REQUIRED and self._must_enrol(request):
-            messages.warning(
-                request,
-                _(
-                    "Your role gives access to other people's data. Please set up two-factor "
-                    "authentication first."
-                ),
-            )
-            return redirect(reverse("mfa_activate_totp"))
+            if request.session.get(mfa.SESSION_KEY) == request.user.pk:
+                messages.warning(
+                    request,
+                    _(
+                        "Your role gives access to other people's data. Please set up "
+                        "two-factor authentication first."
+                    ),
+                )
+                return redirect(reverse("mfa_activate_totp"))
+            return redirect(reverse("mfa_required"))
         return self.get_response(request)
 
     def _must_enrol(self, request) -> bool:
@@ -35,12 +51,12 @@ class StaffMFAMiddleware:
             return False
         if request.path.startswith(self.ALLOWED_PREFIXES):
             return False
-        if not (user.is_staff or user.is_superuser or user.is_centre_staff or user.staff_role_set):
+        if not mfa.needs_second_factor(user):
             return False
-        return not pagecache.remember(
-            f"has-totp:{user.pk}",
-            lambda: Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists(),
-        )
+        if mfa.has_second_factor(user):
+            return False
+        invited = request.session.get(mfa.SESSION_KEY) == user.pk
+        return not (invited and request.path.startswith(self.ENROL_PREFIXES))
 
 
 class AdminInlineStyleMiddleware:

@@ -13,6 +13,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
+    path("second-factor/", views.mfa_required, name="mfa_required"),
+    path("second-factor/<str:token>/", views.mfa_invitation, name="mfa_invitation"),
     path("admin/", admin.site.urls),
     path("documents/<int:pk>/", views.document_detail, name="document_detail"),
     path("documents/<int:pk>/download/", views.document_download, name="document_download"),

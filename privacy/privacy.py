@@ -6,7 +6,7 @@ complete without editing them. Sub-project apps declare theirs in ``<app>/privac
 
 from django.db.models import Q
 
-from ikmo.models import AuditEntry, GeneratedDocument, OutboundEmail
+from ikmo.models import AuditEntry, GeneratedDocument, OutboundEmail, StaffMFAInvitation
 from organisations.models import (
     District,
     FieldOfWork,
@@ -86,6 +86,12 @@ register(
 register(
     OutboundEmail,
     people=[by_email("to", fields=("to", "subject", "body"))],
+)
+
+register(
+    StaffMFAInvitation,
+    people=[by_user("user", delete=True), by_user("created_by", actor=True)],
+    export_exclude=("token_hash",),
 )
 
 # organisations -------------------------------------------------------------------------------

@@ -157,6 +157,10 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "IKMO Portal"
 # Staff and admins must enrol a second factor before they can use the portal.
 IKMO_STAFF_MFA_REQUIRED = env.bool("IKMO_STAFF_MFA_REQUIRED", default=True)
+# How long a staff second-factor invitation link works (ikmo/mfa.py).
+IKMO_MFA_INVITATION_HOURS = env.int("IKMO_MFA_INVITATION_HOURS", default=72)
+# `manage.py seed_demo` creates accounts with a published password: only where this is on.
+IKMO_DEMO_DATA_ALLOWED = False
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
