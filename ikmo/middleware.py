@@ -73,3 +73,21 @@ class AdminInlineStyleMiddleware:
         if request.path.startswith("/admin/"):
             response._csp_update = {"style-src": ["'unsafe-inline'"]}
         return response
+
+
+class PrivateCacheMiddleware:
+    """Pages for a signed-in person show their data: no shared cache (proxy) and no browser
+    cache (a shared computer's back button) may keep them. Sits before the page cache in
+    MIDDLEWARE, so the page cache still stores and serves the page (it skips responses that
+    set Cache-Control themselves) and the header is added on the way out. Static files are
+    served by WhiteNoise before this runs. Responses that set their own Cache-Control keep it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "private, no-store"
+        return response

@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "ikmo.middleware.PrivateCacheMiddleware",
     "ikmo.middleware.StaffMFAMiddleware",
     "ikmo.pagecache.PageCacheMiddleware",
 ]

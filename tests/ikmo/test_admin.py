@@ -111,7 +111,7 @@ def test_admin_sign_in_goes_through_allauth(client):
 def test_staff_without_mfa_cannot_open_the_admin(client):
     user = factories.UserFactory(is_superuser=True, is_staff=True)
     client.force_login(user)
-    assert client.get(reverse("admin:index"))["Location"] == reverse("mfa_activate_totp")
+    assert client.get(reverse("admin:index"))["Location"] == reverse("mfa_required")
 
 
 def test_failed_mails_can_be_sent_again_from_the_admin(

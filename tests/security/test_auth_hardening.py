@@ -14,7 +14,7 @@ from .probe import send, url_for
 
 pytestmark = pytest.mark.django_db
 
-MFA_SETUP = "/accounts/2fa/totp/activate/"
+MFA_SETUP = "/second-factor/"  # staff without a second factor: the invitation page
 STAFF_PERSONAS = ["consultant", "other_consultant", "lead", "admin", "jury"]
 
 
