@@ -33,9 +33,9 @@ def _valid(field, value) -> bool:
             converted = target.to_python(item)
         except (ValidationError, ValueError, TypeError, OverflowError):
             return False
-        if isinstance(converted, int) and not isinstance(converted, bool):
-            if not _MIN <= converted <= _MAX:
-                return False
+        is_number = isinstance(converted, int) and not isinstance(converted, bool)
+        if is_number and not _MIN <= converted <= _MAX:
+            return False
         if isinstance(converted, str) and target.max_length and len(converted) > target.max_length:
             return False
     return True

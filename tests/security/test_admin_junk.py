@@ -53,8 +53,7 @@ def test_the_fourteen_autocomplete_admins_are_among_those_walked():
 def test_every_add_page_survives_junk_prefill_for_every_field(admin_client):
     problems = []
     for model, model_admin in _registered():
-        info = (model._meta.app_label, model._meta.model_name)
-        url = reverse("admin:%s_%s_add" % info)
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_add")
         fields = _field_names(model)
         for value in JUNK:
             # All fields at once, then (for autocomplete admins) each field alone.
@@ -74,7 +73,7 @@ def test_every_add_page_survives_junk_prefill_for_every_field(admin_client):
 def test_every_changelist_survives_junk_sorting_paging_search_and_filters(admin_client):
     problems = []
     for model, _model_admin in _registered():
-        url = reverse("admin:%s_%s_changelist" % (model._meta.app_label, model._meta.model_name))
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
         for query in CHANGELIST_JUNK:
             response = admin_client.get(f"{url}?{query}")
             if response.status_code >= 500:
