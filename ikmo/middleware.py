@@ -91,3 +91,27 @@ class PrivateCacheMiddleware:
         if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
             response["Cache-Control"] = "private, no-store"
         return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request whose declared body is larger than IKMO_MAX_REQUEST_BYTES before
+    anything reads it (CSRF, forms and uploads only read the body later, in the view stage),
+    with a clear page in the person's language instead of receiving hundreds of megabytes
+    first. The proxy (deploy/nginx.conf) enforces the same limit in production."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.IKMO_MAX_REQUEST_BYTES:
+            from ikmo.views import request_too_large
+
+            response = request_too_large(request)
+            # The unread body must not be taken for the next request on this connection.
+            response["Connection"] = "close"
+            return response
+        return self.get_response(request)

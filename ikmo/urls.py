@@ -13,6 +13,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
+    path("request-too-large/", views.request_too_large, name="request_too_large"),
     path("second-factor/", views.mfa_required, name="mfa_required"),
     path("second-factor/<str:token>/", views.mfa_invitation, name="mfa_invitation"),
     path("admin/", admin.site.urls),

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
@@ -64,18 +65,32 @@ def healthz(request):
 @login_required
 def mfa_required(request):
     """Staff without a second factor land here: they need an invitation link from an admin."""
-    return render(request, "ikmo/mfa_required.html", status=403)
+    user = request.user
+    if not mfa.needs_second_factor(user) or mfa.has_second_factor(user):
+        return redirect("home")
+    return render(request, "ikmo/mfa_required.html")
 
 
 @login_required
 def mfa_invitation(request, token):
     """Redeem a second-factor invitation, then go on to set up the authenticator."""
     user = request.user
-    if mfa.has_second_factor(user):
-        messages.info(request, _("Your second factor is already set up."))
+    if not mfa.needs_second_factor(user) or mfa.has_second_factor(user):
+        messages.info(request, _("Your account needs no further set-up."))
         return redirect("home")
     if not mfa.mfa_invitation_redeem(user=user, token=token):
         return render(request, "ikmo/mfa_invitation_invalid.html", status=400)
     request.session[mfa.SESSION_KEY] = user.pk
     messages.success(request, _("Thank you. Please set up your authenticator app now."))
     return redirect("mfa_activate_totp")
+
+
+def request_too_large(request):
+    """The page for a request body over IKMO_MAX_REQUEST_BYTES (nginx's error_page and
+    RequestSizeLimitMiddleware show it), in the person's language."""
+    return render(
+        request,
+        "413.html",
+        {"max_size": settings.IKMO_MAX_REQUEST_BYTES},
+        status=413,
+    )
