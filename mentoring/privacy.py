@@ -1,6 +1,6 @@
 """Personal data in networking & mentoring (see privacy/registry.py)."""
 
-from privacy.registry import ERASED_TEXT, by_name, by_user, not_personal, register
+from privacy.registry import ERASED_TEXT, by_name, by_user, not_personal, register, visible_when
 
 from .models import (
     CooperationContact,
@@ -20,12 +20,9 @@ from .models import (
 
 # What each person can reach in the portal (an organisation export shows no more).
 def _staff_only(model):
-    def visible(user):
-        from .permissions import is_mentoring_staff
+    from .permissions import is_mentoring_staff
 
-        return model.objects.all() if is_mentoring_staff(user) else model.objects.none()
-
-    return visible
+    return visible_when(model, is_mentoring_staff)
 
 
 def _contacts(user):

@@ -17,6 +17,7 @@ from privacy.registry import (
     not_personal,
     register,
     register_retention,
+    visible_when,
 )
 
 from .models import (
@@ -48,12 +49,9 @@ def _in_visible_analyses(model, path="analysis"):
 
 
 def _staff_only(model):
-    def visible(user):
-        from .permissions import is_pc_staff
+    from .permissions import is_pc_staff
 
-        return model.objects.all() if is_pc_staff(user) else model.objects.none()
-
-    return visible
+    return visible_when(model, is_pc_staff)
 
 
 def _interviews(model, path="analysis"):

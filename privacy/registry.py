@@ -364,3 +364,13 @@ def coverage_problems(app_labels=PORTAL_APPS) -> list[str]:
                     " fields"
                 )
     return problems
+
+
+def visible_when(model, predicate: Callable) -> Callable:
+    """A ``visible_to`` for records only some people see at all (e.g. the desk's working
+    notes): every row when ``predicate(user)``, none otherwise."""
+
+    def visible(user):
+        return model._default_manager.all() if predicate(user) else model._default_manager.none()
+
+    return visible

@@ -7,7 +7,15 @@ days and the consented statistics flag stay, without a name).
 
 from django.utils.translation import gettext as _
 
-from privacy.registry import by_email, by_name, by_user, not_personal, register, register_retention
+from privacy.registry import (
+    by_email,
+    by_name,
+    by_user,
+    not_personal,
+    register,
+    register_retention,
+    visible_when,
+)
 
 from .models import (
     CLOSED_STATUSES,
@@ -26,12 +34,9 @@ from .models import (
 
 # What each person can reach in the portal (an organisation export shows no more).
 def _staff_only(model):
-    def visible(user):
-        from .permissions import is_desk_staff
+    from .permissions import is_desk_staff
 
-        return model.objects.all() if is_desk_staff(user) else model.objects.none()
-
-    return visible
+    return visible_when(model, is_desk_staff)
 
 
 def _profiles(user):
