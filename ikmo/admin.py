@@ -10,6 +10,7 @@ class StaffMFAInvitationAdmin(admin.ModelAdmin):
     (the token itself is only in the e-mail)."""
 
     list_display = ["user", "created_by", "created_at", "expires_at", "used_at"]
+    list_filter = [("used_at", admin.EmptyFieldListFilter)]
     list_select_related = ["user", "created_by"]
     search_fields = ["user__email"]
     exclude = ["token_hash"]
