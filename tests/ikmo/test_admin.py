@@ -5,6 +5,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
+from ikmo import mfa
 from ikmo.audit import audit_log
 from ikmo.mail import email_queue
 from ikmo.models import OutboundEmail
@@ -43,6 +44,7 @@ def rows(org, other_org, org_admin, org_member, consultant, superuser, settings,
     factories.MembershipFactory(organisation=other_org, status=Membership.Status.PENDING)
     audit_log(actor=org_admin, action="organisation.updated", target=org, organisation=org)
     finished_document(org, by=org_member)
+    mfa.mfa_invitation_create(user=consultant, by=superuser, send=False)
     email_queue(
         to="person@example.org",
         template="organisations/email/join_approved",
