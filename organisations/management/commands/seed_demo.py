@@ -249,9 +249,11 @@ PEOPLE = [
 def demo_allowed() -> bool:
     """Demo accounts with a published password (one of them a superuser) belong on a
     newcomer's machine and in the test suite, never on a real portal."""
+    module = getattr(settings, "SETTINGS_MODULE", None) or os.environ.get(
+        "DJANGO_SETTINGS_MODULE", ""
+    )
     return bool(
-        getattr(settings, "IKMO_DEMO_DATA_ALLOWED", False)
-        and not settings.SETTINGS_MODULE.endswith(".production")
+        getattr(settings, "IKMO_DEMO_DATA_ALLOWED", False) and not module.endswith(".production")
     )
 
 
