@@ -19,4 +19,4 @@ RUN DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=build DATABASE_URL=sqlite:
  && useradd --system --uid 1000 ikmo && mkdir -p /app/private-media && chown ikmo /app/private-media
 USER ikmo
 EXPOSE 8000
-CMD ["gunicorn", "ikmo.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60"]
+CMD ["gunicorn", "ikmo.wsgi", "-c", "deploy/gunicorn.conf.py"]

@@ -29,6 +29,41 @@ not_personal(Call, "a yearly call for proposals")
 not_personal(Criterion, "a published selection criterion")
 not_personal(ReminderLog, "marker that a reminder went out for an application")
 
+
+# What each person can reach in the portal (an organisation export shows no more).
+def _applications(user):
+    from .selectors import applications_visible_to
+
+    return applications_visible_to(user=user)
+
+
+def _of_visible_applications(model, path="application"):
+    def visible(user):
+        return model.objects.filter(**{f"{path}__in": _applications(user).values("pk")})
+
+    return visible
+
+
+def _of_committed_applications(model, path="application"):
+    """Payments, returns and proof of use: shown with the agreement to the organisation and
+    fund staff, never to the jury."""
+
+    def visible(user):
+        from organisations.models import Membership
+
+        from .permissions import is_fund_staff
+
+        if is_fund_staff(user):
+            return model.objects.all()
+        own = _applications(user).filter(
+            organisation__memberships__user=user,
+            organisation__memberships__status=Membership.Status.ACTIVE,
+        )
+        return model.objects.filter(**{f"{path}__in": own.values("pk")})
+
+    return visible
+
+
 ORG = ("organisation", "partners")
 APP_ORG = ("application__organisation", "application__partners")
 FILE_EXPLAINED = {
@@ -36,18 +71,33 @@ FILE_EXPLAINED = {
     "original_name": "the file name the uploader chose; kept with the file",
 }
 
-register(Application, people=[by_user("created_by", actor=True)], organisation=ORG)
-register(BudgetLine, organisation=APP_ORG)
+register(
+    Application,
+    people=[by_user("created_by", actor=True)],
+    organisation=ORG,
+    organisation_export=True,
+    visible_to=_applications,
+)
+register(
+    BudgetLine,
+    organisation=APP_ORG,
+    organisation_export=True,
+    visible_to=_of_visible_applications(BudgetLine),
+)
 register(
     Attachment,
     people=[by_user("uploaded_by", actor=True)],
     organisation=APP_ORG,
+    organisation_export=True,
+    visible_to=_of_visible_applications(Attachment),
     explained=FILE_EXPLAINED,
 )
 register(
     StatusChange,
     people=[by_user("actor", actor=True)],
     organisation=APP_ORG,
+    organisation_export=True,
+    visible_to=_of_visible_applications(StatusChange),
     explained={"note": "free text, scrubbed of the person's name on erasure"},
 )
 register(
@@ -68,24 +118,37 @@ register(
     Payment,
     people=[by_user("recorded_by", actor=True)],
     organisation="application__organisation",
+    organisation_export=True,
+    visible_to=_of_committed_applications(Payment),
 )
 register(
     Return,
     people=[by_user("recorded_by", actor=True)],
     organisation="application__organisation",
+    organisation_export=True,
+    visible_to=_of_committed_applications(Return),
     explained={"note": "free text, scrubbed of the person's name on erasure"},
 )
 register(
     ProofOfUse,
     people=[by_user("reviewed_by", actor=True)],
     organisation="application__organisation",
+    organisation_export=True,
+    visible_to=_of_committed_applications(ProofOfUse),
     explained={"review_note": "the team's note; scrubbed of the person's name on erasure"},
 )
-register(ActualSpending, organisation="proof__application__organisation")
+register(
+    ActualSpending,
+    organisation="proof__application__organisation",
+    organisation_export=True,
+    visible_to=_of_committed_applications(ActualSpending, "proof__application"),
+)
 register(
     Receipt,
     people=[by_user("uploaded_by", actor=True)],
     organisation="proof__application__organisation",
+    organisation_export=True,
+    visible_to=_of_committed_applications(Receipt, "proof__application"),
     explained=FILE_EXPLAINED,
 )
 register(

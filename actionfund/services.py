@@ -20,6 +20,7 @@ from ikmo.audit import audit_log
 from ikmo.documents import document_request
 from ikmo.mail import email_queue
 from ikmo.models import GeneratedDocument
+from ikmo.uploads import clean_filename
 from organisations.models import Membership, User
 
 from . import permissions, selectors, workflow
@@ -246,7 +247,7 @@ def attachment_add(*, application: Application, upload, description: str, by: Us
     attachment = Attachment(
         application=application,
         description=description,
-        original_name=upload.name[:200],
+        original_name=clean_filename(upload.name),
         content_type=content_type,
         size=upload.size,
         uploaded_by=by,
@@ -791,7 +792,7 @@ def receipt_add(*, application: Application, upload, by: User) -> Receipt:
     proof, _created = ProofOfUse.objects.get_or_create(application=application)
     receipt = Receipt(
         proof=proof,
-        original_name=upload.name[:200],
+        original_name=clean_filename(upload.name),
         content_type=content_type,
         size=upload.size,
         uploaded_by=by,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from ikmo import uploads
 from ikmo.audit import audit_log
 from ikmo.models import GeneratedDocument
 from ikmo.reauth import sensitive
@@ -608,7 +609,7 @@ def application_score(request, pk):
 # --- files ------------------------------------------------------------------------------
 
 
-def _file_response(request, stored, application, action):
+def _file_response(request, stored, application, action, prefix):
     audit_log(
         actor=request.user,
         action=action,
@@ -616,11 +617,9 @@ def _file_response(request, stored, application, action):
         organisation=application.organisation,
         changes={"file": stored.original_name},
     )
-    return FileResponse(
-        stored.file.open("rb"),
-        as_attachment=True,
-        filename=stored.original_name,
-        content_type=stored.content_type,
+    # Never the uploader's name or extension: a generated name with the detected type.
+    return uploads.file_response(
+        stored.file, prefix=prefix, pk=stored.pk, content_type=stored.content_type
     )
 
 
@@ -628,7 +627,9 @@ def _file_response(request, stored, application, action):
 def attachment_download(request, pk, attachment_pk):
     application = selectors.get_application_for_user(request.user, pk)
     attachment = get_object_or_404(application.attachments, pk=attachment_pk)
-    return _file_response(request, attachment, application, "actionfund.attachment.downloaded")
+    return _file_response(
+        request, attachment, application, "actionfund.attachment.downloaded", "attachment"
+    )
 
 
 @login_required
@@ -648,7 +649,7 @@ def receipt_download(request, pk, receipt_pk):
         raise Http404
     proof = get_object_or_404(ProofOfUse, application=application)
     receipt = get_object_or_404(proof.receipts, pk=receipt_pk)
-    return _file_response(request, receipt, application, "actionfund.receipt.downloaded")
+    return _file_response(request, receipt, application, "actionfund.receipt.downloaded", "receipt")
 
 
 @login_required

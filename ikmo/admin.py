@@ -1,7 +1,25 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEntry, GeneratedDocument, OutboundEmail
+from .models import AuditEntry, GeneratedDocument, OutboundEmail, StaffMFAInvitation
+
+
+@admin.register(StaffMFAInvitation)
+class StaffMFAInvitationAdmin(admin.ModelAdmin):
+    """Read-only: links are made by the action on the people's list or `manage.py mfa_invite`
+    (the token itself is only in the e-mail)."""
+
+    list_display = ["user", "created_by", "created_at", "expires_at", "used_at"]
+    list_filter = [("used_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["user", "created_by"]
+    search_fields = ["user__email"]
+    exclude = ["token_hash"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(AuditEntry)

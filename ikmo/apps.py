@@ -9,9 +9,10 @@ class IkmoConfig(AppConfig):
     verbose_name = _("Portal infrastructure")
 
     def ready(self):
-        from . import formfields, pagecache
+        from . import adminsafety, formfields, pagecache
 
         formfields.install()
+        adminsafety.install()
         pagecache.connect_signals()
         _translate_third_party_names()
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
@@ -30,6 +31,10 @@ class DocumentKind:
     build_context: Callable[[object, GeneratedDocument], dict]  # (target, document)
     can_view: Callable[[object, object], bool]  # (user, target) -> bool
     title: Callable[[object], str]
+    # The content depends on who asked (e.g. the profile sheet's timeline is filtered to the
+    # requester's view): then only the requester, and portal admins who see everything, may
+    # open it; anyone else asks for their own copy.
+    for_requester: bool = False
 
 
 _KINDS: dict[str, DocumentKind] = {}
@@ -102,10 +107,36 @@ def document_record_failure(*, document_id: int, error: str, final: bool) -> Non
 
 
 def can_view_document(user, document: GeneratedDocument) -> bool:
-    if not user.is_authenticated:
+    if not user.is_authenticated or not user.is_active:
         return False
     spec = _KINDS.get(document.kind)
-    return spec is not None and spec.can_view(user, document.target)
+    if spec is None:
+        return False
+    if spec.for_requester and document.requested_by_id != user.pk and not user.is_portal_admin:
+        return False
+    target = document.target
+    return target is not None and spec.can_view(user, target)
+
+
+def documents_for_user(user, documents=None) -> list[GeneratedDocument]:
+    """The documents (of ``documents``, or all the person may have a stake in) the person may
+    open: lists show only these, and an organisation's export contains only these."""
+    if not user.is_authenticated:
+        return []
+    if documents is None:
+        if user.is_portal_admin:
+            documents = GeneratedDocument.objects.all()
+        else:
+            documents = GeneratedDocument.objects.filter(
+                Q(requested_by=user)
+                | Q(
+                    organisation__memberships__user=user,
+                    organisation__memberships__status="active",
+                )
+            ).distinct()
+    if not documents.query.is_sliced:
+        documents = documents.select_related("content_type")
+    return [d for d in documents if can_view_document(user, d)]
 
 
 def get_document_for_user(user, pk) -> GeneratedDocument:

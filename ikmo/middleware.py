@@ -1,6 +1,5 @@
 from urllib.parse import urlencode, urlsplit
 
-from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
@@ -9,28 +8,45 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from ikmo import pagecache
+from ikmo import mfa
 
 
 class StaffMFAMiddleware:
     """Centre staff and admins hold other people's data: they must enrol a second factor
-    before using anything but the pages needed to do so."""
+    before using anything but the pages needed to do so, and they may enrol it only after
+    redeeming an invitation link an admin sent them (ikmo/mfa.py): a password alone does
+    not let anyone set up the second factor for someone else's account."""
 
-    ALLOWED_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/healthz")
+    # Reachable for staff without a second factor: signing in and out, password reset,
+    # the invitation link and the page that explains it.
+    ALLOWED_PREFIXES = (
+        "/static/",
+        "/i18n/",
+        "/healthz",
+        "/second-factor/",
+        "/accounts/login/",
+        "/accounts/logout/",
+        "/accounts/password/reset/",
+        "/accounts/confirm-email/",
+    )
+    # After redeeming the link: the authenticator set-up (and allauth's re-authentication).
+    ENROL_PREFIXES = ("/accounts/",)
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         if settings.IKMO_STAFF_MFA_REQUIRED and self._must_enrol(request):
-            messages.warning(
-                request,
-                _(
-                    "Your role gives access to other people's data. Please set up two-factor "
-                    "authentication first."
-                ),
-            )
-            return redirect(reverse("mfa_activate_totp"))
+            if request.session.get(mfa.SESSION_KEY) == request.user.pk:
+                messages.warning(
+                    request,
+                    _(
+                        "Your role gives access to other people's data. Please set up "
+                        "two-factor authentication first."
+                    ),
+                )
+                return redirect(reverse("mfa_activate_totp"))
+            return redirect(reverse("mfa_required"))
         return self.get_response(request)
 
     def _must_enrol(self, request) -> bool:
@@ -39,12 +55,12 @@ class StaffMFAMiddleware:
             return False
         if request.path.startswith(self.ALLOWED_PREFIXES):
             return False
-        if not (user.is_staff or user.is_superuser or user.is_centre_staff or user.staff_role_set):
+        if not mfa.needs_second_factor(user):
             return False
-        return not pagecache.remember(
-            f"has-totp:{user.pk}",
-            lambda: Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists(),
-        )
+        if mfa.has_second_factor(user):
+            return False
+        invited = request.session.get(mfa.SESSION_KEY) == user.pk
+        return not (invited and request.path.startswith(self.ENROL_PREFIXES))
 
 
 class AdminInlineStyleMiddleware:
@@ -126,3 +142,45 @@ class FormDraftMiddleware:
                 "will return to the form, and this browser fills in what you typed."
             ),
         )
+
+
+class PrivateCacheMiddleware:
+    """Pages for a signed-in person show their data: no shared cache (proxy) and no browser
+    cache (a shared computer's back button) may keep them. Sits before the page cache in
+    MIDDLEWARE, so the page cache still stores and serves the page (it skips responses that
+    set Cache-Control themselves) and the header is added on the way out. Static files are
+    served by WhiteNoise before this runs. Responses that set their own Cache-Control keep it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request whose declared body is larger than IKMO_MAX_REQUEST_BYTES before
+    anything reads it (CSRF, forms and uploads only read the body later, in the view stage),
+    with a clear page in the person's language instead of receiving hundreds of megabytes
+    first. The proxy (deploy/nginx.conf) enforces the same limit in production."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.IKMO_MAX_REQUEST_BYTES:
+            from ikmo.views import request_too_large
+
+            response = request_too_large(request)
+            # The unread body must not be taken for the next request on this connection.
+            response["Connection"] = "close"
+            return response
+        return self.get_response(request)

@@ -158,3 +158,39 @@ class OutboundEmail(models.Model):
 
     def __str__(self):
         return f"{self.to}: {self.subject}"
+
+
+class StaffMFAInvitation(models.Model):
+    """A one-time link that lets a staff member enrol their second factor.
+
+    Staff without an authenticator may not enrol on their own after a password sign-in
+    (whoever has the password would then own the account): an admin sends this link to the
+    person's address, and only the signed-in owner of the link may use it, once, before it
+    expires. Only a hash of the token is stored."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="mfa_invitations",
+        verbose_name=_("staff member"),
+    )
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("second-factor invitation")
+        verbose_name_plural = _("second-factor invitations")
+
+    def __str__(self):
+        return f"{self.user} ({self.created_at:%Y-%m-%d})"

@@ -4,9 +4,13 @@ One checker for every app; each app says which kinds it accepts and how large a 
 (actionfund/uploads.py, volunteering/uploads.py).
 """
 
+import re
+import unicodedata
 import zipfile
+import zlib
 
 from django.core.exceptions import ValidationError
+from django.http import FileResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -54,6 +58,106 @@ def detect_content_type(upload) -> str | None:
     return None
 
 
+# Office files are ZIP archives: what they unpack to is capped, so a small upload cannot
+# expand to gigabytes when someone opens or indexes it (a "zip bomb").
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_ARCHIVE_MEMBERS = 2000
+MAX_COMPRESSION_RATIO = 100  # per member larger than 1 MiB unpacked
+
+# PDF features that run code or carry other files when the PDF is opened.
+_PDF_ACTIVE = re.compile(
+    rb"/(JavaScript|JS|OpenAction|AA|Launch|EmbeddedFiles?|RichMedia)(?![A-Za-z0-9])"
+)
+_PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_PDF_STREAM = re.compile(rb"stream\r?\n(.*?)endstream", re.S)
+_MAX_INFLATED = 20 * 1024 * 1024
+
+
+def _pdf_unescape(data: bytes) -> bytes:
+    # /J#61vaScript is the same name as /JavaScript.
+    return _PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), data)
+
+
+def _pdf_texts(data: bytes):
+    """The file itself and its compressed streams (object streams can hide dictionaries)."""
+    yield data
+    budget = _MAX_INFLATED
+    for match in _PDF_STREAM.finditer(data):
+        if budget <= 0:
+            return
+        inflater = zlib.decompressobj()
+        try:
+            inflated = inflater.decompress(match.group(1), budget)
+        except zlib.error:
+            continue
+        budget -= len(inflated)
+        yield inflated
+
+
+def pdf_has_active_content(upload) -> bool:
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    return any(_PDF_ACTIVE.search(_pdf_unescape(text)) for text in _pdf_texts(data))
+
+
+def archive_problem(upload) -> str | None:
+    """Why an office file (ZIP) must be refused, or None."""
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return _("The file is damaged and cannot be opened.")
+    finally:
+        upload.seek(0)
+    total = sum(member.file_size for member in members)
+    too_packed = any(
+        member.file_size > 1024 * 1024
+        and member.file_size > MAX_COMPRESSION_RATIO * max(member.compress_size, 1)
+        for member in members
+    )
+    if len(members) > MAX_ARCHIVE_MEMBERS or total > MAX_UNPACKED_BYTES or too_packed:
+        return _(
+            "The file unpacks to far more data than it holds (%(size)s) and cannot be accepted."
+            " Please save it again in your office program, or upload it as a PDF."
+        ) % {"size": filesizeformat(total)}
+    return None
+
+
+# Characters that make a name read differently from what it is ("invoice\u202efdp.exe"
+# shows as "invoiceexe.pdf"): bidirectional controls, zero-width and other format characters.
+_BIDI = dict.fromkeys(
+    [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C, 0x200B, 0xFEFF]
+)
+
+
+def clean_filename(name: str, *, max_length: int = 200) -> str:
+    """The uploader's file name for display only: no path, no control or bidi characters."""
+    name = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = name.translate(_BIDI)
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    name = name.strip().strip(".") or "file"
+    return name[-max_length:]
+
+
+def download_name(prefix: str, pk, content_type: str) -> str:
+    """A name we make: never the uploader's name or extension, the detected type decides."""
+    return f"{prefix}-{pk}.{EXTENSIONS.get(content_type, 'bin')}"
+
+
+def file_response(fieldfile, *, prefix: str, pk, content_type: str) -> FileResponse:
+    """An uploaded file as a download under a generated name and its detected type."""
+    response = FileResponse(
+        fieldfile.open("rb"),
+        as_attachment=True,
+        filename=download_name(prefix, pk, content_type),
+        content_type=content_type if content_type in EXTENSIONS else "application/octet-stream",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 def allowed_label(allowed) -> str:
     return ", ".join(LABELS[kind] for kind in allowed)
 
@@ -75,4 +179,17 @@ def validate_upload(upload, *, allowed, max_bytes: int) -> str:
             % {"types": allowed_label(allowed)},
             code="bad_type",
         )
+    if kind == PDF and pdf_has_active_content(upload):
+        raise ValidationError(
+            _(
+                "This PDF contains scripts, automatic actions or embedded files, which we do not"
+                " accept. Please print it to a new PDF (or export it again without these) and"
+                " upload that."
+            ),
+            code="active_content",
+        )
+    if kind in (DOCX, XLSX):
+        problem = archive_problem(upload)
+        if problem:
+            raise ValidationError(problem, code="archive_bomb")
     return kind

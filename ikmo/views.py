@@ -1,11 +1,15 @@
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import FileResponse, Http404, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from organisations import permissions, selectors
 from organisations.models import Organisation
 
+from . import mfa
 from .audit import audit_log
 from .dashboard import cards_for
 from .documents import get_document_for_user
@@ -56,3 +60,37 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@login_required
+def mfa_required(request):
+    """Staff without a second factor land here: they need an invitation link from an admin."""
+    user = request.user
+    if not mfa.needs_second_factor(user) or mfa.has_second_factor(user):
+        return redirect("home")
+    return render(request, "ikmo/mfa_required.html")
+
+
+@login_required
+def mfa_invitation(request, token):
+    """Redeem a second-factor invitation, then go on to set up the authenticator."""
+    user = request.user
+    if not mfa.needs_second_factor(user) or mfa.has_second_factor(user):
+        messages.info(request, _("Your account needs no further set-up."))
+        return redirect("home")
+    if not mfa.mfa_invitation_redeem(user=user, token=token):
+        return render(request, "ikmo/mfa_invitation_invalid.html", status=400)
+    request.session[mfa.SESSION_KEY] = user.pk
+    messages.success(request, _("Thank you. Please set up your authenticator app now."))
+    return redirect("mfa_activate_totp")
+
+
+def request_too_large(request):
+    """The page for a request body over IKMO_MAX_REQUEST_BYTES (nginx's error_page and
+    RequestSizeLimitMiddleware show it), in the person's language."""
+    return render(
+        request,
+        "413.html",
+        {"max_size": settings.IKMO_MAX_REQUEST_BYTES},
+        status=413,
+    )

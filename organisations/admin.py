@@ -1,11 +1,12 @@
 from functools import reduce
 from operator import or_
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import District, FieldOfWork, Membership, Organisation, SpokenLanguage, StaffRole, User
 from .search import term_variants
@@ -55,6 +56,28 @@ class UserAdmin(DjangoUserAdmin):
         (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+    actions = ["send_mfa_invitation"]
+
+    @admin.action(description=_("Send a second-factor invitation link to the selected staff"))
+    def send_mfa_invitation(self, request, queryset):
+        # Staff enrol their authenticator only through this link, sent to their own address.
+        from ikmo import mfa
+
+        sent = 0
+        for user in queryset[:50]:
+            if mfa.needs_second_factor(user) and user.is_active and user.email:
+                mfa.mfa_invitation_create(user=user, by=request.user)
+                sent += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d invitation link was sent.",
+                "%(count)d invitation links were sent.",
+                sent,
+            )
+            % {"count": sent},
+            messages.SUCCESS if sent else messages.WARNING,
+        )
 
 
 @admin.register(Organisation)

@@ -33,6 +33,8 @@ register_document_kind(
         template="organisations/pdf/profile_sheet.html",
         build_context=profile_sheet_context,
         can_view=permissions.can_view_organisation,
+        # Rendered with the requester's view of the timeline: theirs alone to open.
+        for_requester=True,
         title=lambda organisation: _("Profile sheet: %(name)s") % {"name": organisation.name},
     )
 )

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ikmo.documents import document_request
+from ikmo.documents import document_request, documents_for_user
 from ikmo.models import GeneratedDocument
 from ikmo.reauth import sensitive
 
@@ -54,9 +54,13 @@ def organisation_detail(request, pk):
         "can_manage_members": permissions.can_manage_members(user, organisation),
         "can_decide": permissions.can_decide_registrations(user)
         and organisation.status == Organisation.Status.PENDING,
-        "documents": GeneratedDocument.objects.filter(
-            organisation=organisation, kind=PROFILE_SHEET
-        ).select_related("requested_by")[:5],
+        # Only sheets this person may open (a sheet shows its requester's view).
+        "documents": documents_for_user(
+            user,
+            GeneratedDocument.objects.filter(organisation=organisation, kind=PROFILE_SHEET)
+            .select_related("requested_by")
+            .order_by("-created_at")[:20],
+        )[:5],
         "reject_form": RejectForm(),
     }
     return render(request, "organisations/detail.html", context)

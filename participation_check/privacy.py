@@ -17,6 +17,7 @@ from privacy.registry import (
     not_personal,
     register,
     register_retention,
+    visible_when,
 )
 
 from .models import (
@@ -33,6 +34,41 @@ from .models import (
     RecommendationStatusChange,
 )
 
+
+# What each person can reach in the portal (an organisation export shows no more).
+def _in_visible_analyses(model, path="analysis"):
+    """Rows of analyses the person sees: the working area for staff, published reports for
+    everyone else."""
+
+    def visible(user):
+        from .selectors import analyses_for_user
+
+        return model.objects.filter(**{f"{path}__in": analyses_for_user(user).values("pk")})
+
+    return visible
+
+
+def _staff_only(model):
+    from .permissions import is_pc_staff
+
+    return visible_when(model, is_pc_staff)
+
+
+def _interviews(model, path="analysis"):
+    """Interview contents: the analysis team, the project lead and admins only."""
+
+    def visible(user):
+        from .permissions import is_lead, is_pc_staff
+
+        if is_lead(user):
+            return model.objects.all()
+        if is_pc_staff(user):
+            return model.objects.filter(**{f"{path}__team": user})
+        return model.objects.none()
+
+    return visible
+
+
 not_personal(GuidelineQuestion, "the questions of an interview guideline")
 not_personal(OpennessRating, "a rating of a municipal body's openness")
 
@@ -48,6 +84,8 @@ register(
 register(
     ParticipationStructure,
     organisation="mo_members",
+    organisation_export=True,
+    visible_to=_in_visible_analyses(ParticipationStructure),
     explained={
         "name": "the name of a municipal body, not a person's",
         "notes": "free text, scrubbed of the person's name on erasure",
@@ -61,31 +99,43 @@ register(
         by_user("created_by", actor=True),
     ],
     organisation="organisation",
+    organisation_export=True,
+    visible_to=_interviews(Interview),
 )
 register(
     InterviewAnswer,
     people=[by_name("interview__interviewee", fields=("text",))],
     organisation="interview__organisation",
+    organisation_export=True,
+    visible_to=_interviews(InterviewAnswer, "interview__analysis"),
 )
 register(
     InterviewTag,
     people=[by_name("interview__interviewee", fields=("note",))],
     organisation="interview__organisation",
+    organisation_export=True,
+    visible_to=_interviews(InterviewTag, "interview__analysis"),
 )
 register(
     ExchangeMeeting,
     organisation="participants",
+    organisation_export=True,
+    visible_to=_staff_only(ExchangeMeeting),
     explained={"notes": "free text, scrubbed of the person's name on erasure"},
 )
 register(
     Recommendation,
     people=[by_user("created_by", actor=True)],
     organisation="addressee",
+    organisation_export=True,
+    visible_to=_in_visible_analyses(Recommendation),
 )
 register(
     RecommendationStatusChange,
     people=[by_user("by", actor=True)],
     organisation="recommendation__addressee",
+    organisation_export=True,
+    visible_to=_staff_only(RecommendationStatusChange),
     explained={"note": "free text, scrubbed of the person's name on erasure"},
 )
 

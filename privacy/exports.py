@@ -105,17 +105,34 @@ def person_data(identity: Identity, *, progress: Callable[[int], None] | None = 
     return data, files
 
 
-def organisation_data(organisation, *, progress: Callable[[int], None] | None = None):
-    """(data, files) for one organisation."""
-    specs = [s for s in all_personal_models() if s.organisation and s.organisation_export]
+def organisation_specs() -> list[PersonalModel]:
+    """The models an organisation's export may contain (opted in, with a visibility rule)."""
+    return [
+        s
+        for s in all_personal_models()
+        if s.organisation and s.organisation_export and s.visible_to
+    ]
+
+
+def organisation_queryset(spec: PersonalModel, organisation, viewer):
+    """The organisation's rows of one model that ``viewer`` can reach in the portal."""
+    if viewer is None or not viewer.is_authenticated or not viewer.is_active:
+        return spec.model._default_manager.none()
+    q = Q()
+    for path in spec.organisation:
+        q |= Q(**{path: organisation.pk})
+    visible = spec.visible_to(viewer).values("pk")
+    return spec.model._default_manager.filter(q, pk__in=visible).distinct()
+
+
+def organisation_data(organisation, *, viewer, progress: Callable[[int], None] | None = None):
+    """(data, files) for one organisation, as ``viewer`` (who receives it) may see it."""
+    specs = organisation_specs()
     records: dict[str, list] = {}
     files: list = []
     for index, spec in enumerate(specs):
-        q = Q()
-        for path in spec.organisation:
-            q |= Q(**{path: organisation.pk})
         exclude = set(spec.export_exclude) | set(spec.organisation_export_exclude)
-        rows = _records(spec, spec.model._default_manager.filter(q).distinct(), exclude, files)
+        rows = _records(spec, organisation_queryset(spec, organisation, viewer), exclude, files)
         if rows:
             records[spec.label] = rows
         if progress:

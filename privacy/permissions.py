@@ -17,15 +17,20 @@ def can_request_organisation_export(user, organisation) -> bool:
 
 
 def can_view_export(user, export) -> bool:
-    """The person themselves, the organisation's admins, portal admins. Nobody else, not even
-    the staff member who asked for it on someone's behalf once they lose the admin role."""
+    """The person themselves and portal admins; an organisation's export only the admin who
+    asked for it (while still its admin) and portal admins. An organisation export is built
+    with what its requester can see, so it goes to nobody whose view may be narrower."""
     if not user.is_authenticated:
         return False
     if is_privacy_admin(user):
         return True
     if export.scope == export.Scope.PERSON:
         return export.person_id == user.pk
-    return export.organisation is not None and is_organisation_admin(user, export.organisation)
+    return (
+        export.organisation is not None
+        and export.requested_by_id == user.pk
+        and is_organisation_admin(user, export.organisation)
+    )
 
 
 def can_withdraw_consent(user, consent) -> bool:

@@ -4,7 +4,9 @@ The foundation's owners keep their models; the declarations live here so the reg
 complete without editing them. Sub-project apps declare theirs in ``<app>/privacy.py``.
 """
 
-from ikmo.models import AuditEntry, GeneratedDocument, OutboundEmail
+from django.db.models import Q
+
+from ikmo.models import AuditEntry, GeneratedDocument, OutboundEmail, StaffMFAInvitation
 from organisations.models import (
     District,
     FieldOfWork,
@@ -18,6 +20,46 @@ from organisations.models import (
 from .erasure import erase_user_rows
 from .models import ConsentRecord, DataExport, ErasureRequest, SitePage
 from .registry import ERASED_TEXT, by_email, by_name, by_user, not_personal, register
+
+
+# What each person can reach in the portal (an organisation export shows no more).
+def _organisations(user):
+    from organisations.selectors import organisations_for_user
+
+    return organisations_for_user(user)
+
+
+def _memberships(user):
+    """As on the members page (names, e-mail addresses, join requests): the memberships of
+    organisations the person administers, and their own. Others see members' names only."""
+    if user.is_portal_admin:
+        return Membership.objects.all()
+    administered = Membership.objects.filter(
+        user=user, role=Membership.Role.ADMIN, status=Membership.Status.ACTIVE
+    ).values("organisation_id")
+    return Membership.objects.filter(Q(user=user) | Q(organisation_id__in=administered))
+
+
+def _users(user):
+    if user.is_portal_admin:
+        return User.objects.all()
+    return User.objects.filter(
+        Q(pk=user.pk) | Q(memberships__in=_memberships(user).values("pk"))
+    ).distinct()
+
+
+def _documents(user):
+    from ikmo.documents import documents_for_user
+
+    # Only documents the person may download (a profile sheet only its requester).
+    return GeneratedDocument.objects.filter(pk__in=[d.pk for d in documents_for_user(user)])
+
+
+def _consents(user):
+    if user.is_portal_admin:
+        return ConsentRecord.objects.all()
+    return ConsentRecord.objects.filter(person=user)
+
 
 # ikmo ----------------------------------------------------------------------------------------
 
@@ -35,6 +77,8 @@ register(
     GeneratedDocument,
     people=[by_user("requested_by", actor=True)],
     organisation="organisation",
+    organisation_export=True,
+    visible_to=_documents,
     explained={
         "file": "deleted on erasure when the document is about one of the person's records",
     },
@@ -44,12 +88,20 @@ register(
     people=[by_email("to", fields=("to", "subject", "body"))],
 )
 
+register(
+    StaffMFAInvitation,
+    people=[by_user("user", delete=True), by_user("created_by", actor=True)],
+    export_exclude=("token_hash",),
+)
+
 # organisations -------------------------------------------------------------------------------
 
 register(
     User,
     people=[by_user("pk", fields=("first_name", "last_name", "email"))],
     organisation="memberships__organisation",
+    organisation_export=True,
+    visible_to=_users,
     export_exclude=("password",),
     organisation_export_exclude=(
         "last_login",
@@ -64,6 +116,8 @@ register(
     Organisation,
     people=[by_email("email", fields=("email",)), by_user("decided_by", actor=True)],
     organisation="pk",
+    organisation_export=True,
+    visible_to=_organisations,
     explained={
         "name": "the organisation's name, not a person's",
         "phone": "the organisation's contact number",
@@ -74,6 +128,8 @@ register(
     Membership,
     people=[by_user("user", delete=True)],
     organisation="organisation",
+    organisation_export=True,
+    visible_to=_memberships,
     explained={"message": "deleted with the membership"},
 )
 register(StaffRole, people=[by_user("user", delete=True)], organisation_export=False)
@@ -103,6 +159,8 @@ register(
         by_user("withdrawn_by", actor=True),
     ],
     organisation="organisation",
+    organisation_export=True,
+    visible_to=_consents,
     erase_rows=_erase_consents,
 )
 register(

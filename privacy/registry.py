@@ -108,7 +108,11 @@ class PersonalModel:
     export_exclude: tuple[str, ...] = ()
     # Left out of an organisation's export (e.g. consultants' confidential notes).
     organisation_export_exclude: tuple[str, ...] = ()
-    organisation_export: bool = True
+    # In an organisation's export only when declared, and then only the rows the person who
+    # receives the export can reach in the portal: ``visible_to(user)`` returns them, built
+    # on the same selector the pages use (an export must never show more than the UI).
+    organisation_export: bool = False
+    visible_to: Callable | None = None
     # Replaces the generic blanking for rows about the person: (queryset, by) -> rows erased.
     erase_rows: Callable | None = None
 
@@ -148,7 +152,8 @@ def register(
     explained: dict | None = None,
     export_exclude: Iterable[str] = (),
     organisation_export_exclude: Iterable[str] = (),
-    organisation_export: bool = True,
+    organisation_export: bool = False,
+    visible_to: Callable | None = None,
     erase_rows: Callable | None = None,
 ) -> PersonalModel:
     if isinstance(organisation, str):
@@ -161,6 +166,7 @@ def register(
         export_exclude=tuple(export_exclude),
         organisation_export_exclude=tuple(organisation_export_exclude),
         organisation_export=organisation_export,
+        visible_to=visible_to,
         erase_rows=erase_rows,
     )
     _check(spec)
@@ -178,6 +184,11 @@ def not_personal(model, reason: str) -> None:
 
 def _check(spec: PersonalModel) -> None:
     """Fail at start-up, not at erasure time, when a declaration names a missing field."""
+    if spec.organisation_export and (spec.visible_to is None or not spec.organisation):
+        raise ValueError(
+            f"{spec.label}: an organisation export needs organisation=... and visible_to=..."
+            " (the rows the receiving person can reach in the portal)"
+        )
     names = {f.name for f in spec.model._meta.get_fields()}
     for person in spec.people:
         if person.path.split("__")[0] not in names | {"pk"}:
@@ -353,3 +364,13 @@ def coverage_problems(app_labels=PORTAL_APPS) -> list[str]:
                     " fields"
                 )
     return problems
+
+
+def visible_when(model, predicate: Callable) -> Callable:
+    """A ``visible_to`` for records only some people see at all (e.g. the desk's working
+    notes): every row when ``predicate(user)``, none otherwise."""
+
+    def visible(user):
+        return model._default_manager.all() if predicate(user) else model._default_manager.none()
+
+    return visible

@@ -44,13 +44,13 @@ def administered_organisations(user):
 
 
 def organisation_exports_for(user, organisations):
-    return (
-        DataExport.objects.filter(
-            scope=DataExport.Scope.ORGANISATION, organisation__in=organisations
-        )
-        .select_related("organisation")
-        .order_by("-created_at")[:20]
+    """Only exports the user may download (see permissions.can_view_export)."""
+    exports = DataExport.objects.filter(
+        scope=DataExport.Scope.ORGANISATION, organisation__in=organisations
     )
+    if not permissions.is_privacy_admin(user):
+        exports = exports.filter(requested_by=user)
+    return exports.select_related("organisation").order_by("-created_at")[:20]
 
 
 def open_erasure_request(person):

@@ -136,7 +136,9 @@ def export_build(*, export_id: int) -> DataExport | None:
     if export.scope == DataExport.Scope.PERSON:
         data, files = exports.person_data(Identity.of_user(export.person), progress=progress)
     else:
-        data, files = exports.organisation_data(export.organisation, progress=progress)
+        data, files = exports.organisation_data(
+            export.organisation, viewer=export.requested_by, progress=progress
+        )
     content, file_count = exports.build_zip(data, files)
     progress(90)
     with transaction.atomic():

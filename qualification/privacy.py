@@ -13,6 +13,34 @@ from .models import (
     WorkshopSession,
 )
 
+
+def _registrations(user):
+    from . import selectors
+
+    return selectors.registrations_for_user(user)
+
+
+def _feedback(user):
+    # Feedback is the participant's own; staff see it on the workshop.
+    from . import permissions
+
+    if permissions.is_qualification_staff(user):
+        return Feedback.objects.all()
+    return Feedback.objects.filter(registration__participant=user)
+
+
+def _coaching_cases(user):
+    from . import selectors
+
+    return selectors.coaching_cases(user)
+
+
+def _coaching_sessions(user):
+    from . import selectors
+
+    return selectors.coaching_sessions_for_user(user)
+
+
 not_personal(Topic, "the topic catalogue")
 not_personal(WorkshopSession, "dates of a workshop")
 not_personal(CoachingNudge, "marker that a reminder went out for a coaching case")
@@ -30,16 +58,23 @@ register(
         by_user("cancelled_by", actor=True),
     ],
     organisation="organisation",
+    organisation_export=True,
+    visible_to=_registrations,
 )
 register(
     Feedback,
     people=[by_user("registration__participant", fields=("comment",))],
     organisation="registration__organisation",
+    organisation_export=True,
+    visible_to=_feedback,
 )
 register(
     CoachingCase,
     people=[by_user("consultant", actor=True)],
     organisation="organisation",
+    # The consultants' working record: in the export only for those who see it in the portal.
+    organisation_export=True,
+    visible_to=_coaching_cases,
 )
 register(
     CoachingSession,
@@ -50,4 +85,6 @@ register(
         "confidential_notes": "free text, scrubbed on erasure; never in the organisation's export",
     },
     organisation_export_exclude=("confidential_notes",),
+    organisation_export=True,
+    visible_to=_coaching_sessions,
 )

@@ -7,7 +7,15 @@ days and the consented statistics flag stay, without a name).
 
 from django.utils.translation import gettext as _
 
-from privacy.registry import by_email, by_name, by_user, not_personal, register, register_retention
+from privacy.registry import (
+    by_email,
+    by_name,
+    by_user,
+    not_personal,
+    register,
+    register_retention,
+    visible_when,
+)
 
 from .models import (
     CLOSED_STATUSES,
@@ -23,20 +31,57 @@ from .models import (
     Volunteer,
 )
 
+
+# What each person can reach in the portal (an organisation export shows no more).
+def _staff_only(model):
+    from .permissions import is_desk_staff
+
+    return visible_when(model, is_desk_staff)
+
+
+def _profiles(user):
+    from .selectors import profiles_for_user
+
+    return profiles_for_user(user)
+
+
+def _documents(user):
+    from .permissions import is_desk_staff, organisation_ids
+
+    if is_desk_staff(user):
+        return RecognitionDocument.objects.all()
+    return RecognitionDocument.objects.filter(profile__organisation_id__in=organisation_ids(user))
+
+
+def _placements(user):
+    from .selectors import placements_for_user
+
+    return placements_for_user(user)
+
+
 not_personal(ReminderSent, "marker that a reminder went out for a placement")
 not_personal(Seminar, "a seminar offered by a carrier")
 
-register(ServiceProfile, organisation=("organisation", "carrier"))
+register(
+    ServiceProfile,
+    organisation=("organisation", "carrier"),
+    organisation_export=True,
+    visible_to=_profiles,
+)
 register(
     StatusChange,
     people=[by_user("changed_by", actor=True)],
     organisation="profile__organisation",
+    organisation_export=True,
+    visible_to=_staff_only(StatusChange),
     explained={"note": "free text, scrubbed of the person's name on erasure"},
 )
 register(
     RecognitionDocument,
     people=[by_user("uploaded_by", actor=True)],
     organisation="profile__organisation",
+    organisation_export=True,
+    visible_to=_documents,
     explained={
         "file": "the site's recognition document; kept",
         "original_name": "the file name the uploader chose; kept with the file",
@@ -46,10 +91,15 @@ register(
     Consultation,
     people=[by_user("consultant", actor=True)],
     organisation="organisation",
+    # The desk's working notes (participants, outcome, next step): staff only.
+    organisation_export=True,
+    visible_to=_staff_only(Consultation),
 )
 register(
     Contingent,
     organisation="carrier",
+    organisation_export=True,
+    visible_to=_staff_only(Contingent),
     explained={"note": "free text about places, scrubbed of the person's name on erasure"},
 )
 
@@ -81,6 +131,8 @@ register(
     Volunteer,
     people=[by_email("email", fields=("first_name", "last_name", "email", "birth_year"))],
     organisation="placements__site",
+    organisation_export=True,
+    visible_to=lambda user: Volunteer.objects.filter(placements__in=_placements(user).values("pk")),
     erase_rows=_erase_volunteers,
 )
 register(
@@ -92,11 +144,15 @@ register(
         by_user("created_by", actor=True),
     ],
     organisation="site",
+    organisation_export=True,
+    visible_to=_placements,
 )
 register(
     SeminarAttendance,
     people=[by_user("recorded_by", actor=True)],
     organisation="placement__site",
+    organisation_export=True,
+    visible_to=_staff_only(SeminarAttendance),
 )
 
 

@@ -20,6 +20,7 @@ from ikmo.audit import audit_log
 from ikmo.mail import email_queue
 from ikmo.models import AuditEntry
 from ikmo.subprojects import SubProject
+from ikmo.uploads import clean_filename
 from organisations.models import Membership, Organisation, StaffRole, User
 
 from . import rules, selectors
@@ -189,7 +190,7 @@ def document_upload(
     document = RecognitionDocument(
         profile=profile,
         title=title,
-        original_name=(upload.name or "document")[-200:],
+        original_name=clean_filename(upload.name or "document"),
         content_type=content_type,
         size=upload.size,
         uploaded_by=by,

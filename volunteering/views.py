@@ -5,12 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ikmo import uploads
 from ikmo.audit import audit_log
 from ikmo.reauth import sensitive
 from ikmo.subprojects import SubProject
@@ -258,15 +259,9 @@ def document_download(request, pk):
         target=document,
         organisation=document.profile.organisation,
     )
-    extension = document.file.name.rsplit(".", 1)[-1]
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=f"recognition-{document.pk}.{extension}",
-        content_type=document.content_type,
+    return uploads.file_response(
+        document.file, prefix="recognition", pk=document.pk, content_type=document.content_type
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required

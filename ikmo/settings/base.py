@@ -53,9 +53,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "ikmo.middleware.RequestSizeLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "ikmo.middleware.PrivateCacheMiddleware",
     "ikmo.middleware.StaffMFAMiddleware",
     "ikmo.middleware.FormDraftMiddleware",
     "ikmo.pagecache.PageCacheMiddleware",
@@ -181,6 +183,10 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "IKMO Portal"
 # Staff and admins must enrol a second factor before they can use the portal.
 IKMO_STAFF_MFA_REQUIRED = env.bool("IKMO_STAFF_MFA_REQUIRED", default=True)
+# How long a staff second-factor invitation link works (ikmo/mfa.py).
+IKMO_MFA_INVITATION_HOURS = env.int("IKMO_MFA_INVITATION_HOURS", default=72)
+# `manage.py seed_demo` creates accounts with a published password: only where this is on.
+IKMO_DEMO_DATA_ALLOWED = False
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -214,6 +220,10 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Any request body above this is refused before it is read (ikmo.middleware.
+# RequestSizeLimitMiddleware) and by the proxy (deploy/nginx.conf client_max_body_size 12m):
+# a 5 MiB upload or a 10 MiB form plus multipart overhead fit.
+IKMO_MAX_REQUEST_BYTES = env.int("IKMO_MAX_REQUEST_BYTES", default=12 * 1024 * 1024)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="IKMO Portal <portal@ikmo.example>")

@@ -10,3 +10,6 @@ from .base import env
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 # Demo logins for staff would otherwise need an authenticator app first; production enforces it.
 IKMO_STAFF_MFA_REQUIRED = env.bool("IKMO_STAFF_MFA_REQUIRED", default=False)
+
+# Fictional demo accounts with the published password (`manage.py seed_demo`) are fine here.
+IKMO_DEMO_DATA_ALLOWED = True

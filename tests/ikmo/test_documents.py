@@ -129,7 +129,7 @@ def test_status_page_says_when_rendering_failed(english, org, org_member):
 
 
 def test_download_is_an_attachment_for_permitted_users_only(
-    client, org, org_member, other_org_admin, consultant, jury_member, on_commit
+    client, org, org_member, other_org_admin, consultant, jury_member, on_commit, portal_admin
 ):
     client.force_login(org_member)
     with on_commit():
@@ -137,7 +137,8 @@ def test_download_is_an_attachment_for_permitted_users_only(
     document = GeneratedDocument.objects.get()
     url = reverse("document_download", args=[document.pk])
 
-    for permitted in (org_member, consultant):
+    # The sheet shows the requester's view: hers, and portal admins' who see everything.
+    for permitted in (org_member, portal_admin):
         client.force_login(permitted)
         response = client.get(url)
         assert response.status_code == 200
@@ -148,7 +149,8 @@ def test_download_is_an_attachment_for_permitted_users_only(
         assert b"".join(response.streaming_content).startswith(b"%PDF")
     assert AuditEntry.objects.filter(action="document.downloaded").count() == 2
 
-    for refused in (other_org_admin, jury_member):
+    # A consultant sees the organisation but asks for a sheet of his own.
+    for refused in (other_org_admin, jury_member, consultant):
         client.force_login(refused)
         assert client.get(url).status_code == 404
         assert client.get(reverse("document_detail", args=[document.pk])).status_code == 404

@@ -44,6 +44,8 @@ def test_the_second_look_is_served_from_the_cache_with_only_the_sign_in_queries(
     # The middleware after the view still ran: the security headers are there.
     assert "Content-Security-Policy" in second
     assert second["X-Frame-Options"] == "DENY"
+    # Kept by our own cache, by no proxy or browser: both looks say private, no-store.
+    assert first["Cache-Control"] == second["Cache-Control"] == "private, no-store"
 
 
 def test_any_committed_write_shows_at_once_also_without_model_signals(project_lead, org):
@@ -199,7 +201,7 @@ def test_roles_and_second_factor_are_remembered_until_they_change(consultant):
     Authenticator.objects.filter(user=consultant).delete()
     response = client.get(url)
     assert response.status_code == 302
-    assert response.url == reverse("mfa_activate_totp")
+    assert response.url == reverse("mfa_required")
 
     # The role taken away: the next request is refused.
     from tests.conftest import enrol_mfa

@@ -70,8 +70,9 @@ def finished_document(organisation, *, by=None) -> GeneratedDocument:
 
 
 @pytest.fixture
-def org_document(org):
-    return finished_document(org)
+def org_document(org, org_admin):
+    # A profile sheet shows its requester's view: hers (and portal admins') to open.
+    return finished_document(org, by=org_admin)
 
 
 @pytest.fixture

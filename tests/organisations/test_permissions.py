@@ -31,8 +31,9 @@ TABLE = {
     "approve": (LOGIN, 404, 404, 404, 403, DONE, 404, DONE),
     "reject": (LOGIN, 404, 404, 404, 403, DONE, 404, DONE),
     "profile_sheet": (LOGIN, DONE, DONE, 404, DONE, DONE, 404, DONE),
-    "document_detail": (LOGIN, 200, 200, 404, 200, 200, 404, 200),
-    "document_download": (LOGIN, 200, 200, 404, 200, 200, 404, 200),
+    # The sheet was requested by the organisation's admin and shows her view.
+    "document_detail": (LOGIN, 404, 200, 404, 404, 404, 404, 200),
+    "document_download": (LOGIN, 404, 200, 404, 404, 404, 404, 200),
 }
 
 CASES = [

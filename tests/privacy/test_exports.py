@@ -125,15 +125,29 @@ def test_an_organisation_export_holds_only_that_organisation_and_no_confidential
     assert response.status_code == 302
     export = DataExport.objects.get(scope="organisation")
     data, _ = _zip(export)
-    sessions = data["records"]["qualification.CoachingSession"]
-    assert [s["outcome"] for s in sessions] == ["Satzung besprochen"]
-    assert "confidential_notes" not in sessions[0]
+    # Coaching sessions are the consultants' record: the organisation's admin never sees
+    # them in the portal, so not in her export either.
+    assert "qualification.CoachingSession" not in data["records"]
     assert data["records"]["organisations.Organisation"][0]["name"] == org.name
     members = {u["email"] for u in data["records"]["organisations.User"]}
     assert EMAIL in members and "admin@org-b.example" not in members
     assert "last_login" not in data["records"]["organisations.User"][0]
     # The jury's scores and the audit trail are the centre's internal records.
     assert "actionfund.Score" not in data["records"] and "ikmo.AuditEntry" not in data["records"]
+
+
+def test_a_portal_admins_organisation_export_has_the_coaching_log_but_no_confidential_notes(
+    client_for, org, portal_admin, scene, now_and_commit
+):
+    with now_and_commit():
+        response = client_for(portal_admin).post(
+            reverse("privacy:export_organisation", args=[org.pk])
+        )
+    assert response.status_code == 302
+    data, _ = _zip(DataExport.objects.get(scope="organisation"))
+    sessions = data["records"]["qualification.CoachingSession"]
+    assert [s["outcome"] for s in sessions] == ["Satzung besprochen"]
+    assert "confidential_notes" not in sessions[0]
 
 
 def test_exports_are_audited_when_built_and_when_downloaded(
@@ -188,7 +202,8 @@ def test_only_the_person_and_portal_admins_open_a_person_export(
 @pytest.mark.parametrize(
     ("who", "status"),
     [
-        ("org_admin", 200),
+        # Built with the portal admin's view: not for the organisation's admin.
+        ("org_admin", 404),
         ("portal_admin", 200),
         ("org_member", 404),
         ("other_org_admin", 404),

@@ -77,6 +77,8 @@ EXEMPT_PREFIXES = {
     "admin/": "Django admin: only is_staff with MFA; test_admin_is_for_admins_only checks "
     "every changelist for every persona",
     "i18n/": "Django's set_language: changes a cookie only, no data",
+    "request-too-large/": "the 413 page for bodies over the limit, no data: "
+    "tests/ikmo/test_request_limits.py",
 }
 
 
@@ -84,8 +86,13 @@ EXPECTATIONS: dict[str, Route] = {
     # --- core ---------------------------------------------------------------------------
     "home": Route(EVERYONE),
     "healthz": Route(EVERYONE),
-    "document_detail": Route(ORG_A | CENTRE, pk("profile_sheet_a")),
-    "document_download": Route(ORG_A | CENTRE, pk("profile_sheet_a")),
+    # Staff second factor: the explanation and the invitation link (tests/ikmo/test_staff_mfa.py);
+    # for everyone who needs nothing more (all personas have enrolled), a redirect home.
+    "mfa_required": Route(LOGGED_IN),
+    "mfa_invitation": Route(LOGGED_IN, lambda w: {"token": "not-a-valid-token"}),
+    # A profile sheet is rendered with its requester's view: hers and portal admins' only.
+    "document_detail": Route(frozenset({"admin_a", "admin"}), pk("profile_sheet_a")),
+    "document_download": Route(frozenset({"admin_a", "admin"}), pk("profile_sheet_a")),
     # --- organisations ------------------------------------------------------------------
     "organisations:directory": Route(CENTRE),
     "organisations:register": Route(LOGGED_IN, method=FORM),

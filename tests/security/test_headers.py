@@ -101,6 +101,11 @@ def test_every_page_sends_the_security_headers_and_has_no_inline_code(client, wo
                 continue
             checked += 1
             problems += [f"{name} as {who}: {p}" for p in header_problems(outcome)]
+            cache_control = outcome.headers.get("Cache-Control", "")
+            if who != "anonymous" and not (
+                "private" in cache_control and "no-store" in cache_control
+            ):
+                problems.append(f"{name} as {who}: Cache-Control {cache_control!r}")
             if "text/html" in outcome.headers.get("Content-Type", ""):
                 problems += [f"{name} as {who}: {p}" for p in inline_problems(outcome.body)]
     assert checked > 100
@@ -123,3 +128,10 @@ def test_error_pages_too(client, world):
     assert outcome.status == 404
     assert header_problems(outcome) == []
     assert inline_problems(outcome.body) == []
+
+
+def test_public_pages_and_static_files_stay_cacheable(client, world, settings):
+    outcome = send(client, None, "get", reverse("home"))
+    assert "no-store" not in outcome.headers.get("Cache-Control", "")
+    signed_in = send(client, world.users["member_a"], "get", reverse("home"))
+    assert signed_in.headers["Cache-Control"] == "private, no-store"

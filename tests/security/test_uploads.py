@@ -28,6 +28,38 @@ BAD_FILES = {
 }  # fmt: skip
 
 
+def _zip_bomb() -> bytes:
+    """A DOCX-looking archive whose one member unpacks to 200 MB of zeros (a few hundred KB)."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+        with archive.open("word/media/zeros.bin", "w", force_zip64=True) as member:
+            chunk = b"\x00" * (1024 * 1024)
+            for _ in range(200):
+                member.write(chunk)
+    return buffer.getvalue()
+
+
+PDF_JS = b"%PDF-1.4\n1 0 obj<</Type/Catalog/OpenAction 2 0 R>>endobj\n2 0 obj<</S/JavaScript/JS(app.alert(1))>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF_JS_ESCAPED = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Names<</J#61vaScript 3 0 R>>>>endobj\ntrailer<<>>\n%%EOF\n"
+)
+PDF_LAUNCH = (
+    b"%PDF-1.4\n1 0 obj<</Type/Annot/A<</S/Launch/F(calc.exe)>>>>endobj\ntrailer<<>>\n%%EOF\n"
+)
+BAD_FILES.update(
+    {
+        "pdf with javascript": ("flyer.pdf", PDF_JS, "application/pdf"),
+        "pdf with escaped javascript name": ("flyer.pdf", PDF_JS_ESCAPED, "application/pdf"),
+        "pdf that launches a program": ("flyer.pdf", PDF_LAUNCH, "application/pdf"),
+    }
+)
+
+
 def _upload(name, content, content_type):
     return SimpleUploadedFile(name, content, content_type=content_type)
 
@@ -115,3 +147,43 @@ def test_downloads_go_through_the_permission_checked_views(client, world):
     assert b"".join(response.streaming_content) == PDF_BYTES
     assert response["Content-Disposition"].startswith("attachment")
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_docx_zip_bomb_is_refused_with_a_clear_message(client, world):
+    before = Attachment.objects.count()
+    client.force_login(world.users["admin_a"])
+    bomb = _zip_bomb()
+    assert len(bomb) < 2 * 1024 * 1024
+    response = _post_attachment(
+        client,
+        world,
+        _upload("plan.docx", bomb, "application/vnd.openxmlformats-officedocument"),
+    )
+    assert Attachment.objects.count() == before
+    assert "200,0" in response.content.decode() or "200.0" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("uploaded_as", "expected"),
+    [("page.html", "attachment-{pk}.pdf"), ("invoice\u202efdp.exe", "attachment-{pk}.pdf")],
+)
+def test_downloads_carry_a_generated_name_with_the_detected_extension(
+    client, world, uploaded_as, expected
+):
+    from actionfund import services
+
+    attachment = services.attachment_add(
+        application=world.af_draft,
+        upload=_upload(uploaded_as, PDF_BYTES, "text/html"),
+        description="Anlage",
+        by=world.users["admin_a"],
+    )
+    assert "\u202e" not in attachment.original_name  # the stored name shows what it is
+    client.force_login(world.users["admin_a"])
+    url = reverse("actionfund:attachment_download", args=[world.af_draft.pk, attachment.pk])
+    response = client.get(url)
+    disposition = response["Content-Disposition"]
+    assert disposition == f'attachment; filename="{expected.format(pk=attachment.pk)}"'
+    assert response["Content-Type"] == "application/pdf"
+    receipt_url = reverse("actionfund:receipt_download", args=[world.af_paid.pk, world.receipt.pk])
+    assert f"receipt-{world.receipt.pk}.pdf" in client.get(receipt_url)["Content-Disposition"]

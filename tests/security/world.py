@@ -189,8 +189,13 @@ def _organisations(w: World):
     w.objects["pending_org"] = factories.OrganisationFactory(
         name="Neugründung Pending e.V.", status=Organisation.Status.PENDING
     )
+    # A profile sheet shows its requester's view: only she (and portal admins) may open it.
     w.objects["profile_sheet_a"] = finished_document(
-        w.org_a, kind=PROFILE_SHEET, organisation=w.org_a, title=f"Profile sheet: {ORG_A}"
+        w.org_a,
+        kind=PROFILE_SHEET,
+        organisation=w.org_a,
+        by=w.users["admin_a"],
+        title=f"Profile sheet: {ORG_A}",
     )
 
 

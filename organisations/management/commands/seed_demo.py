@@ -4,9 +4,11 @@ Safe to run again: existing demo records are kept and completed, nothing is dupl
 """
 
 import importlib
+import os
 
 from allauth.account.models import EmailAddress
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -244,11 +246,48 @@ PEOPLE = [
 ]
 
 
+def demo_allowed() -> bool:
+    """Demo accounts with a published password (one of them a superuser) belong on a
+    newcomer's machine and in the test suite, never on a real portal."""
+    module = getattr(settings, "SETTINGS_MODULE", None) or os.environ.get(
+        "DJANGO_SETTINGS_MODULE", ""
+    )
+    return bool(
+        getattr(settings, "IKMO_DEMO_DATA_ALLOWED", False) and not module.endswith(".production")
+    )
+
+
 class Command(BaseCommand):
     help = "Load fictional demo organisations and one login per role (safe to re-run)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="load the demo into a portal with production settings (e.g. a staging copy);"
+            " needs IKMO_DEMO_PASSWORD set to a password of your own",
+        )
+
+    def handle(self, *args, allow_production=False, **options):
+        password = DEMO_PASSWORD
+        if not demo_allowed():
+            custom = os.environ.get("IKMO_DEMO_PASSWORD", "")
+            if not allow_production:
+                raise CommandError(
+                    "seed_demo refuses to run with these settings (production, or"
+                    " IKMO_DEMO_DATA_ALLOWED off): it creates accounts with a published password."
+                    " For a staging copy use --allow-production with IKMO_DEMO_PASSWORD set."
+                )
+            if len(custom) < 12 or custom == DEMO_PASSWORD:
+                raise CommandError(
+                    "--allow-production needs IKMO_DEMO_PASSWORD: at least 12 characters and not"
+                    " the published demo password."
+                )
+            password = custom
+        self._seed(password)
+
     @transaction.atomic
-    def handle(self, *args, **options):
+    def _seed(self, password):
         districts = {d.slug: d for d in District.objects.all()}
         fields = {f.slug: f for f in FieldOfWork.objects.all()}
         languages = {lang.slug: lang for lang in SpokenLanguage.objects.all()}
@@ -289,7 +328,7 @@ class Command(BaseCommand):
             user = User.objects.filter(email=email).first()
             if user is None:
                 user = User.objects.create_user(
-                    email=email, password=DEMO_PASSWORD, first_name=first, last_name=last
+                    email=email, password=password, first_name=first, last_name=last
                 )
             if email == "admin@ikmo.example":
                 user.is_staff = user.is_superuser = True
@@ -315,9 +354,36 @@ class Command(BaseCommand):
                     raise
                 continue
             module.seed(self.stdout)
-        self.stdout.write(
-            self.style.SUCCESS(f"Demo data loaded. Logins (password: {DEMO_PASSWORD}):")
-        )
+        if password != DEMO_PASSWORD:
+            # The apps' demo people are created with the published password too: replace it.
+            for user in User.objects.filter(email__endswith="@ikmo.example"):
+                if user.check_password(DEMO_PASSWORD):
+                    user.set_password(password)
+                    user.save(update_fields=["password"])
+        shown = DEMO_PASSWORD if password == DEMO_PASSWORD else "IKMO_DEMO_PASSWORD"
+        self.stdout.write(self.style.SUCCESS(f"Demo data loaded. Logins (password: {shown}):"))
         for email, _first, _last, roles, memberships in PEOPLE:
             what = ", ".join([r for r, _ in roles] + [f"{r} of {o}" for o, r in memberships])
             self.stdout.write(f"  {email:28} {what}")
+        self._mfa_links()
+
+    def _mfa_links(self):
+        """With the staff second-factor rule on, staff enrol only through an invitation
+        link: print one per demo staff account that has no authenticator yet."""
+        if not settings.IKMO_STAFF_MFA_REQUIRED:
+            return
+        from ikmo import mfa
+
+        emails = [email for email, *_rest in PEOPLE]
+        lines = []
+        for user in User.objects.filter(email__in=emails).order_by("email"):
+            if mfa.needs_second_factor(user) and not mfa.has_second_factor(user):
+                _invitation, url = mfa.mfa_invitation_create(user=user, send=False)
+                lines.append(f"  {user.email:28} {url}")
+        if lines:
+            self.stdout.write(
+                "Staff set up their second factor through these one-time links"
+                " (sign in, then open the link):"
+            )
+            for line in lines:
+                self.stdout.write(line)
