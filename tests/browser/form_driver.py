@@ -71,6 +71,7 @@ class Filled:
     required_choices: list = field(default_factory=list)  # required selects/radio groups
     bounded: list = field(default_factory=list)  # number fields with a min or max: (name, el)
     emails: list = field(default_factory=list)
+    numeric_text: list = field(default_factory=list)  # text fields that take a number
     files: list = field(default_factory=list)  # selectors of file inputs
 
 
@@ -93,8 +94,8 @@ def _number(el: dict) -> str:
         value = high
     if low is not None and value < low:
         value = low
-    if decimal and value != int(value):
-        return f"{value:.2f}"
+    if value != int(value):
+        return f"{value:.2f}" if MONEY.search(name) else f"{value:g}"
     return str(int(value))
 
 
@@ -231,6 +232,8 @@ def fill_form(page: Page, form: Locator, token: str, overrides: dict | None = No
             filled.bounded.append((name, el))
         if kind == "email":
             filled.emails.append(name)
+        if kind in TEXT_TYPES and el["inputmode"] in ("numeric", "decimal"):
+            filled.numeric_text.append(name)
     return filled
 
 
@@ -238,7 +241,8 @@ def spoil(form: Locator, filled: Filled, blank: str = "", invalid: dict | None =
     """Make the form invalid as a hurried person would; return what was changed (name -> value).
 
     In this order: the given field or value; a required typed field left empty; a required
-    choice not made; a number out of its range; an e-mail address without @.
+    choice not made; a number out of its range; an e-mail address without @; a word where
+    a number belongs.
     """
     if invalid:
         changes = dict(invalid)
@@ -258,6 +262,8 @@ def spoil(form: Locator, filled: Filled, blank: str = "", invalid: dict | None =
         changes = {name: str(int(float(el["max"])) + 1000) if el["max"] else "-1000"}
     elif filled.emails:
         changes = {filled.emails[0]: "keine-adresse"}
+    elif filled.numeric_text:
+        changes = {filled.numeric_text[0]: "zwölf"}
     else:
         return {}
     for name, value in changes.items():
