@@ -638,8 +638,12 @@ def tandem_list(request):
 
 @login_required
 def tandem_detail(request, pk):
+    return _tandem_page(request, selectors.get_tandem_for_user(request.user, pk))
+
+
+def _tandem_page(request, tandem, *, close_form=None, status=200):
+    """The tandem page; closing it with errors comes back with the note as typed."""
     user = request.user
-    tandem = selectors.get_tandem_for_user(user, pk)
     admin_sides = permissions.admin_sides_of(user, tandem)
     evaluations = list(selectors.evaluations_of(tandem))
     evaluated = {e.organisation_id for e in evaluations}
@@ -657,11 +661,11 @@ def tandem_detail(request, pk):
         "can_log": permissions.can_log_meeting(user, tandem),
         "can_close": permissions.can_close_tandem(user, tandem),
         "meeting_form": TandemMeetingForm(tandem=tandem),
-        "close_form": TandemCloseForm(),
+        "close_form": close_form or TandemCloseForm(),
         "decline_form": TandemDeclineForm(),
         "is_staff": permissions.is_mentoring_staff(user),
     }
-    return render(request, "mentoring/tandem_detail.html", context)
+    return render(request, "mentoring/tandem_detail.html", context, status=status)
 
 
 def _answering_side(request, tandem):
@@ -749,10 +753,7 @@ def tandem_close(request, pk):
         raise PermissionDenied
     form = TandemCloseForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect(tandem)
+        return _tandem_page(request, tandem, close_form=form, status=400)
     try:
         services.tandem_close(
             tandem=tandem,
