@@ -129,10 +129,10 @@ def value_for(el: dict, n: int, token: str) -> tuple[str, bool]:
     if kind in TEXT_TYPES or el["tag"] == "textarea":
         if "postcode" in name:
             return "10115", False
-        if MONEY.search(name) or el["inputmode"] == "decimal":
+        if MONEY.search(name):
             return "1.200,50", False  # German: thousands dot, decimal comma
-        if el["inputmode"] == "numeric":
-            return "12", False
+        if el["inputmode"] in ("numeric", "decimal"):
+            return "40", False
         marker = f"Eingabe-{n}-{token}"
         if el["maxlength"] and len(marker) > el["maxlength"]:
             return marker[: el["maxlength"]], False
@@ -179,6 +179,8 @@ def fill_form(page: Page, form: Locator, token: str, overrides: dict | None = No
             continue
         if name in overrides:
             value = overrides[name]
+            if value is None:  # leave as the page shows it
+                continue
             if el["tag"] == "select":
                 target.select_option(value)
                 filled.choices[name] = value
@@ -213,10 +215,11 @@ def fill_form(page: Page, form: Locator, token: str, overrides: dict | None = No
             # first choice; a single yes/no box stays as it is unless it must be ticked.
             if any(e["checked"] for e in group):
                 continue
+            first = next((e for e in group if e["value"]), el)  # not a "---" choice
             if kind == "radio" or len(group) > 1 or el["required"]:
-                target.check()
+                form.locator(f"[data-fill='{first['i']}']").check()
                 if kind == "radio":
-                    filled.choices[name] = el["value"]
+                    filled.choices[name] = first["value"]
             continue
         if el["tag"] != "textarea" and kind not in TYPED_TYPES:
             continue
