@@ -1,7 +1,9 @@
+import re
 from datetime import timedelta
 from decimal import Decimal
 
 from django import forms
+from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -52,6 +54,24 @@ class FundingPeriodForm(forms.ModelForm):
         pass
 
 
+class GroupedDecimalField(forms.DecimalField):
+    """A number as people write it in their language, digit groups included ("1.200,50").
+
+    Django drops the grouping separator only with USE_THOUSAND_SEPARATOR on. Here it is
+    dropped only where it really groups thousands, so "12.5" typed in German is not
+    silently read as 125.
+    """
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace("\u00a0", "").replace(" ", "")
+            group = re.escape(get_format("THOUSAND_SEPARATOR"))
+            decimal = re.escape(get_format("DECIMAL_SEPARATOR"))
+            if group and re.fullmatch(rf"-?\d{{1,3}}({group}\d{{3}})+({decimal}\d+)?", value):
+                value = re.sub(group, "", value)
+        return super().to_python(value)
+
+
 class PlanValuesForm(forms.Form):
     """One optional number per registered indicator; empty means no plan value."""
 
@@ -64,7 +84,7 @@ class PlanValuesForm(forms.Form):
             decimals = (
                 2 if indicator.unit == Unit.EUR else (1 if indicator.unit == Unit.HOURS else 0)
             )
-            field = forms.DecimalField(
+            field = GroupedDecimalField(
                 label=indicator.label,
                 required=False,
                 min_value=Decimal("0.01") if decimals else Decimal(1),
