@@ -213,7 +213,10 @@ def fill_form(page: Page, form: Locator, token: str, overrides: dict | None = No
                 filled.required_choices.append(name)
             # A radio group, or a group of boxes of which one is usually needed, gets its
             # first choice; a single yes/no box stays as it is unless it must be ticked.
-            if any(e["checked"] for e in group):
+            checked = next((e for e in group if e["checked"] and e["value"]), None)
+            if checked:
+                if kind == "radio":
+                    filled.choices[name] = checked["value"]
                 continue
             first = next((e for e in group if e["value"]), el)  # not a "---" choice
             if kind == "radio" or len(group) > 1 or el["required"]:
