@@ -19,6 +19,7 @@ import os
 import secrets
 import time
 from dataclasses import dataclass, field
+from urllib.parse import parse_qs
 
 import pytest
 from django.core.servers.basehttp import WSGIServer
@@ -261,6 +262,9 @@ def test_every_form_is_driven_or_listed():
     assert not unlisted, f"Button forms not in BUTTON_FORMS: {unlisted}"
     assert not stale, f"Listed forms the crawler no longer finds: {stale}"
     assert not moved, f"Forms whose persona or position changed: {moved}"
+    several = sorted(k for k, f in found.items() if len(f.named_submitters) > 1)
+    missing = [k for k in several if k not in MULTI_BUTTON]
+    assert not missing, f"Forms with several buttons not in MULTI_BUTTON: {missing}"
     assert len(found) >= 90, f"the crawl found only {len(found)} forms"
 
 
@@ -461,3 +465,90 @@ def _private_media(settings, tmp_path):
             "OPTIONS": {"location": str(tmp_path / "private-media")},
         },
     }
+
+
+# --- forms with several buttons ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MultiButton:
+    persona: str
+    index: int
+    buttons: tuple  # (name, value) of each submit button
+    after_preview: bool = False  # the buttons appear once "Preview" was pressed
+    xfail: str = ""
+    xfail_on: tuple = ()  # the (name, value) pairs the xfail is about
+
+
+# Form key -> its buttons. test_every_form_is_driven_or_listed fails for a form with several
+# named buttons that is missing here.
+MULTI_BUTTON: dict[str, MultiButton] = {
+    "account_email -> account_email": MultiButton(
+        "member_a", 2, (("action_primary", ""), ("action_send", ""), ("action_remove", ""))
+    ),
+    "actionfund:application_edit -> actionfund:application_edit": MultiButton(
+        "admin_a", 2, (("action", "save"), ("action", "next"))
+    ),
+    # actionfund.js disables the [data-submit-button] of a data-submit-once form in its
+    # submit handler, before the browser collects the submitter: "submit" arrives as nothing.
+    "actionfund:proof_edit -> actionfund:proof_edit": MultiButton(
+        "admin_a",
+        2,
+        (("action", "save"), ("action", "submit")),
+        xfail=SUBMIT_ONCE,
+        xfail_on=(("action", "submit"),),
+    ),
+    "qualification:attendance -> qualification:attendance_set": MultiButton(
+        "consultant", 4, (("attended", "yes"), ("attended", "no"))
+    ),
+    "actionfund:application_decide -> actionfund:application_decide": MultiButton(
+        "lead", 2, (("preview", "1"), ("confirm", "1")), after_preview=True
+    ),
+    "actionfund:call_ranking -> actionfund:call_ranking": MultiButton(
+        "lead", 2, (("preview", "1"), ("confirm", "1")), after_preview=True
+    ),
+}
+
+
+def _button_params():
+    for key, multi in MULTI_BUTTON.items():
+        for name, value in multi.buttons:
+            failing = multi.xfail and (name, value) in multi.xfail_on
+            marks = [pytest.mark.xfail(strict=False, reason=multi.xfail)] if failing else []
+            label = f"{key.split(' -> ')[1]}[{name}={value}]"
+            yield pytest.param(key, multi, name, value, id=label, marks=marks)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("key,multi,name,value", list(_button_params()))
+def test_each_button_of_a_form_reaches_the_server(
+    key, multi, name, value, new_page, _private_media
+):
+    """The server must learn which button was pressed: "Save draft" is not "Submit"."""
+    world = build_world()
+    spec = Spec(multi.persona, multi.index)
+    page, url, failures = _open(new_page, world, key, spec)
+    form = _form(page, multi.index)
+    overrides = {"amount": "500.00", "selected": True}  # valid for the decision forms
+    fill_form(page, form, secrets.token_hex(3).upper(), overrides)
+    if multi.after_preview:
+        form.locator("button[name=preview]").click()
+        _settle(page)
+        form = page.locator("form:has(button[name=confirm])")
+        expect(form).to_have_count(1)
+    sent = []
+    page.on("request", lambda r: sent.append(r.post_data or "") if r.method == "POST" else None)
+    selector = f"button[name='{name}'][value='{value}']" if value else f"button[name='{name}']"
+    button = form.locator(selector)
+    button.scroll_into_view_if_needed()
+    # A page may send the form itself (htmx) or the browser navigates: either is a POST.
+    with page.expect_request(lambda r: r.method == "POST"):
+        button.click()
+    page.wait_for_load_state("networkidle")
+    assert not failures, f"server error: {failures}"
+    assert len(sent) == 1, f"{len(sent)} requests sent by one click"
+    fields = parse_qs(sent[0], keep_blank_values=True)
+    assert value in fields.get(name, []), (
+        f"{key}: the button {name}={value!r} did not reach the server; it sent {sorted(fields)}"
+    )
