@@ -8,22 +8,23 @@ import re
 from dataclasses import dataclass, field
 
 from django.apps import apps
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Cast
 from playwright.sync_api import Locator, Page
 
-PROJECT_APPS = {
-    "ikmo",
-    "organisations",
-    "qualification",
-    "mentoring",
-    "participation_check",
-    "actionfund",
-    "volunteering",
-    "reporting",
-    "privacy",
-}
+
+def _project_apps() -> set[str]:
+    """The portal's own apps (their code lives in the project), not Django's or allauth's."""
+    base = str(settings.BASE_DIR)
+    return {
+        c.label
+        for c in apps.get_app_configs()
+        if str(c.path).startswith(base) and "site-packages" not in str(c.path)
+    }
+
+
 # Rows that repeat what was typed as a record of it, not as the thing itself: an audit line
 # or a sent e-mail may carry a title, and do not count as a second object.
 BOOKKEEPING_MODELS = {"ikmo.auditentry", "ikmo.outboundemail"}
@@ -325,9 +326,10 @@ def _text_fields(model) -> tuple[list[str], list[str]]:
 def rows_containing(text: str) -> dict[str, int]:
     """model label -> number of rows whose text fields contain `text` (bookkeeping excluded)."""
     found = {}
+    own = _project_apps()
     for model in apps.get_models():
         label = model._meta.label_lower
-        if model._meta.app_label not in PROJECT_APPS or label in BOOKKEEPING_MODELS:
+        if model._meta.app_label not in own or label in BOOKKEEPING_MODELS:
             continue
         names, json = _text_fields(model)
         if not names and not json:
