@@ -299,8 +299,13 @@ def event_edit(request, pk):
 
 @login_required
 def event_detail(request, pk):
+    return _event_page(request, selectors.get_event_for_user(request.user, pk))
+
+
+def _event_page(request, event, *, task_form=None, outcome_form=None, status=200):
+    """The event page; a form sent from it with errors comes back bound, so nothing typed
+    is lost (a redirect would show it empty)."""
     user = request.user
-    event = selectors.get_event_for_user(user, pk)
     invited = list(event.invited_organisations.order_by("kind", "name"))
     invited_ids = {o.pk for o in invited}
     registrable = permissions.registrable_organisations(user, event, invited_ids)
@@ -327,13 +332,14 @@ def event_detail(request, pk):
                 "attendance": attendance,
                 "attendance_orgs": len({a.organisation_id for a in attendance}),
                 "attendance_form": AttendanceForm(),
-                "outcome_form": EventOutcomeForm(initial={"minutes": event.minutes}),
+                "outcome_form": outcome_form
+                or EventOutcomeForm(initial={"minutes": event.minutes}),
                 "tasks": selectors.tasks_of(event),
-                "task_form": FollowUpTaskForm(),
+                "task_form": task_form or FollowUpTaskForm(),
                 "has_started": event.starts_at <= timezone.now(),
             }
         )
-    return render(request, "mentoring/event_detail.html", context)
+    return render(request, "mentoring/event_detail.html", context, status=status)
 
 
 @login_required
@@ -427,7 +433,7 @@ def event_outcome(request, pk):
     form = EventOutcomeForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Please write down the minutes (20,000 characters at most)."))
-        return redirect(event)
+        return _event_page(request, event, outcome_form=form, status=400)
     try:
         services.event_record_outcome(
             event=event, minutes=form.cleaned_data["minutes"], by=request.user
@@ -455,11 +461,11 @@ def event_cancel(request, pk):
 def task_add(request, pk):
     event = _managed_event(request, pk)
     form = FollowUpTaskForm(request.POST)
-    if form.is_valid():
-        services.task_add(event=event, form=form, by=request.user)
-        messages.success(request, _("The task has been added."))
-    else:
+    if not form.is_valid():
         messages.error(request, _("Please describe the task (300 characters at most)."))
+        return _event_page(request, event, task_form=form, status=400)
+    services.task_add(event=event, form=form, by=request.user)
+    messages.success(request, _("The task has been added."))
     return redirect(f"{event.get_absolute_url()}#tasks")
 
 
@@ -632,8 +638,12 @@ def tandem_list(request):
 
 @login_required
 def tandem_detail(request, pk):
+    return _tandem_page(request, selectors.get_tandem_for_user(request.user, pk))
+
+
+def _tandem_page(request, tandem, *, close_form=None, status=200):
+    """The tandem page; closing it with errors comes back with the note as typed."""
     user = request.user
-    tandem = selectors.get_tandem_for_user(user, pk)
     admin_sides = permissions.admin_sides_of(user, tandem)
     evaluations = list(selectors.evaluations_of(tandem))
     evaluated = {e.organisation_id for e in evaluations}
@@ -651,11 +661,11 @@ def tandem_detail(request, pk):
         "can_log": permissions.can_log_meeting(user, tandem),
         "can_close": permissions.can_close_tandem(user, tandem),
         "meeting_form": TandemMeetingForm(tandem=tandem),
-        "close_form": TandemCloseForm(),
+        "close_form": close_form or TandemCloseForm(),
         "decline_form": TandemDeclineForm(),
         "is_staff": permissions.is_mentoring_staff(user),
     }
-    return render(request, "mentoring/tandem_detail.html", context)
+    return render(request, "mentoring/tandem_detail.html", context, status=status)
 
 
 def _answering_side(request, tandem):
@@ -743,10 +753,7 @@ def tandem_close(request, pk):
         raise PermissionDenied
     form = TandemCloseForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect(tandem)
+        return _tandem_page(request, tandem, close_form=form, status=400)
     try:
         services.tandem_close(
             tandem=tandem,

@@ -230,3 +230,23 @@ def test_event_pages_do_not_grow_queries_with_rows(client_for, consultant, org):
         FollowUpTask.objects.create(event=target, title="t", assignee=consultant)
     assert count(reverse("mentoring:event_list")) == list_few
     assert count(reverse("mentoring:event_detail", args=[target.pk])) == detail_few
+
+
+def test_a_task_with_errors_comes_back_with_what_was_typed(client_for, consultant, event):
+    response = client_for(consultant).post(
+        reverse("mentoring:task_add", args=[event.pk]),
+        {"title": "", "due_on": "2030-01-10", "assignee": consultant.pk},
+    )
+    assert response.status_code == 400
+    form = response.context["task_form"]
+    assert form.errors and form["due_on"].value() == "2030-01-10"
+    assert not FollowUpTask.objects.exists()
+
+
+def test_minutes_with_errors_come_back_with_what_was_typed(client_for, consultant, past_event):
+    too_long = "Ergebnis " * 2300
+    response = client_for(consultant).post(
+        reverse("mentoring:event_outcome", args=[past_event.pk]), {"minutes": too_long}
+    )
+    assert response.status_code == 400
+    assert response.context["outcome_form"]["minutes"].value() == too_long

@@ -379,3 +379,15 @@ def test_list_pages_do_not_grow_queries_with_rows(client_for, project_lead):
     few = [count(url) for url in pages]
     fill(8)
     assert [count(url) for url in pages] == few
+
+
+def test_closing_with_errors_shows_the_form_again_with_the_note(
+    client_for, org_admin, active_tandem
+):
+    url = reverse("mentoring:tandem_close", args=[active_tandem.pk])
+    response = client_for(org_admin).post(url, {"note": "Verein aufgelöst"})  # no status
+    assert response.status_code == 400
+    form = response.context["close_form"]
+    assert "status" in form.errors and form["note"].value() == "Verein aufgelöst"
+    active_tandem.refresh_from_db()
+    assert active_tandem.status == T.ACTIVE

@@ -396,3 +396,23 @@ def test_one_subproject_shows_its_own_indicators_and_its_share_of_organisations(
     )
     assert drill.context["total"] == 1
     assert [row["organisation_id"] for row in drill.context["rows"]] == [both.pk]
+
+
+@pytest.mark.parametrize(
+    "typed,language,expected",
+    [
+        ("1.200,50", "de", "1200.50"),
+        ("1.200", "de", "1200"),
+        ("12,5", "de", "12.5"),
+        ("12.5", "de", "12.5"),  # not a digit group: never read as 125
+        ("1,200.50", "en", "1200.50"),
+    ],
+)
+def test_plan_values_accept_digit_groups_as_people_type_them(typed, language, expected):
+    from django.utils import translation
+
+    from ikmo.formfields import LocalizedDecimalField
+
+    with translation.override(language):
+        field = LocalizedDecimalField(localize=True, decimal_places=2, max_digits=14)
+        assert field.clean(typed) == Decimal(expected)
