@@ -73,7 +73,9 @@ class PartnersForm(StepForm):
     class Meta:
         model = Application
         fields = ["partners"]
-        widgets = {"partners": forms.SelectMultiple(attrs={"size": 8})}
+        # Rendered by hand (application_step.html): the chosen partners and search results
+        # as checkboxes, never the whole registry.
+        widgets = {"partners": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
