@@ -307,9 +307,7 @@ class Application(models.Model):
                 fields=["organisation", "call"],
                 condition=Q(status="draft"),
                 name="application_one_draft_per_call",
-                violation_error_message=_(
-                    "Your organisation already has a draft for this call."
-                ),
+                violation_error_message=_("Your organisation already has a draft for this call."),
             ),
         ]
         indexes = [models.Index(fields=["call", "status"])]

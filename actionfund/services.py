@@ -306,7 +306,11 @@ def application_save_budget(
     """
     application = _ensure_editable(application, by)
     unsaved = [
-        {k: str(v)[:200] for k, v in row.items() if k in ("id", "category", "description", "amount")}
+        {
+            k: str(v)[:200]
+            for k, v in row.items()
+            if k in ("id", "category", "description", "amount")
+        }
         for row in (unsaved or [])
     ]
     stored = {line.pk: line for line in application.budget_lines.all()}

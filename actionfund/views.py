@@ -16,7 +16,7 @@ from ikmo.subprojects import SubProject
 from organisations.models import Membership, Organisation, User
 from organisations.timeline import timeline_for
 
-from . import permissions, selectors, services, workflow
+from . import journey, permissions, selectors, services, workflow
 from .filters import ApplicationFilter
 from .forms import (
     AttachmentForm,
@@ -97,9 +97,7 @@ def call_list(request):
 def call_detail(request, pk):
     call = selectors.get_call_for_user(request.user, pk)
     organisations = (
-        list(_member_organisations(request.user))
-        if request.user.is_authenticated
-        else []
+        list(_member_organisations(request.user)) if request.user.is_authenticated else []
     )
     approved = [o for o in organisations if o.is_approved]
     drafts = list(
@@ -260,6 +258,12 @@ def application_detail(request, pk):
         "withdrawable": workflow.transition(application.status, Status.WITHDRAWN) is not None
         and workflow.APPLICANT in workflow.transition(application.status, Status.WITHDRAWN).actors,
     }
+    if application.status != Status.DRAFT:
+        first_payment = (
+            application.payments.order_by("paid_on").values_list("paid_on", flat=True).first()
+        )
+        context["journey"] = journey.steps(application, first_payment=first_payment)
+        context["proof_due"] = journey.proof_due(application)
     if permissions.can_see_scores(user, application):
         criteria, by_juror = selectors.scores_by_juror(application)
         context.update(criteria=criteria, scores_by_juror=by_juror)
@@ -514,9 +518,7 @@ def _save_budget(user, application, data, *, strict):
             if form.instance.pk:
                 row["id"] = str(form.instance.pk)
             unsaved.append(row)
-    services.application_save_budget(
-        application=application, lines=lines, unsaved=unsaved, by=user
-    )
+    services.application_save_budget(application=application, lines=lines, unsaved=unsaved, by=user)
     return formset, valid
 
 
