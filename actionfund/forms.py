@@ -160,13 +160,20 @@ class UploadField(forms.FileField):
 
 
 class AttachmentForm(forms.Form):
-    file = UploadField(label=_("File"))
+    # Optional on the step (attachments are), required only for the "Upload" button.
+    file = UploadField(label=_("File"), required=False)
     description = forms.CharField(
         label=_("What is it?"),
         max_length=200,
         required=False,
         help_text=_("For example: cost estimate, flyer draft, letter from a partner."),
     )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("file") and "file" not in self.errors:
+            self.add_error("file", self.fields["file"].error_messages["required"])
+        return data
 
 
 class StartForm(forms.Form):

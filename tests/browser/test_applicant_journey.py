@@ -35,8 +35,15 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def shot(page, name):
+    """A full-page screenshot, stored with a small palette to keep the repository light."""
+    from PIL import Image
+
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"applicant-{name}.png"), full_page=True)
+    path = SHOTS / f"applicant-{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    with Image.open(path) as image:
+        small = image.convert("RGB").quantize(colors=64)
+    small.save(path, optimize=True)
 
 
 def button(page, value):
