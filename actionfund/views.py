@@ -488,19 +488,32 @@ def partner_search(request, pk):
     )
 
 
-def _save_budget(user, application, data, *, strict):
+def _save_budget(user, application, data, *, strict, background=False):
     """Save the valid lines; keep lines not valid yet as typed in the draft.
 
+    A background save never removes a line ticked "remove": the person may still untick
+    it, and the page still carries its id. Only the step's buttons remove lines.
     Returns the formset to show and whether everything was valid."""
     ceiling = selectors.ceiling_for(application)
     formset = BudgetFormSet(
         data, instance=application, ceiling=ceiling, strict=strict, prefix="lines"
     )
     valid = formset.is_valid()
+    stored = {line.pk: line for line in application.budget_lines.all()}
     lines, unsaved = [], []
     for form in formset.forms:
         if formset._should_delete_form(form):
-            continue  # a stored line not kept is removed by the service
+            line = stored.get(form.instance.pk)
+            if background and line is not None:
+                lines.append(
+                    services.BudgetLineInput(
+                        category=line.category,
+                        description=line.description,
+                        amount=line.amount,
+                        pk=line.pk,
+                    )
+                )
+            continue  # otherwise the service removes a stored line that is not kept
         if form.is_valid():
             if not (form.instance.pk or form.has_changed()):
                 continue  # the empty line at the end
@@ -609,7 +622,9 @@ def application_autosave(request, pk, step):
     application = selectors.get_application_for_user(request.user, pk, action="edit")
     try:
         if step == "budget":
-            _formset, ok = _save_budget(request.user, application, request.POST, strict=False)
+            _formset, ok = _save_budget(
+                request.user, application, request.POST, strict=False, background=True
+            )
         else:
             _form, ok = _save_step(request.user, application, step, request.POST, strict=False)
     except ValidationError as error:

@@ -226,6 +226,28 @@ class TestPartialSaves:
         assert response.json()["message"].startswith("Gespeichert um ")
         assert application.budget_lines.get().description == "Saal"
 
+    def test_a_background_save_never_removes_a_line_the_buttons_do(
+        self, client_for, call, org, org_admin
+    ):
+        application = draft(organisation=org, by=org_admin, call=call, amount=None)
+        line = add_line(application, "100.00", "Miete")
+        data = {
+            "lines-TOTAL_FORMS": "1",
+            "lines-INITIAL_FORMS": "1",
+            "lines-0-id": str(line.pk),
+            "lines-0-category": "fees",
+            "lines-0-description": "Miete",
+            "lines-0-amount": "100.00",
+            "lines-0-DELETE": "on",
+        }
+        client = client_for(org_admin)
+        client.post(
+            reverse("actionfund:application_autosave", args=[application.pk, "budget"]), data
+        )
+        assert application.budget_lines.filter(pk=line.pk).exists()
+        client.post(edit_url(application, "budget"), {**data, "action": "save"})
+        assert not application.budget_lines.exists()
+
     def test_autosave_has_no_file_steps(self, client_for, call, org, org_admin):
         application = draft(organisation=org, by=org_admin, call=call)
         url = reverse("actionfund:application_autosave", args=[application.pk, "attachments"])
