@@ -254,6 +254,28 @@ class TestPartialSaves:
         assert client_for(org_admin).post(url, {}).status_code == 404
 
 
+class TestPartnerChoice:
+    def test_without_javascript_the_search_button_lists_matches_and_keeps_the_choice(
+        self, client_for, call, org, org_admin, other_org
+    ):
+        application = draft(organisation=org, by=org_admin, call=call)
+        third = factories.OrganisationFactory(name="Sonnenstrahl Kultur e.V.")
+        response = client_for(org_admin).post(
+            edit_url(application, "partners"),
+            {"partners": [other_org.pk], "partner_q": "Sonnenstr", "action": "search"},
+        )
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert f'value="{third.pk}"' in page and "Sonnenstrahl Kultur e.V." in page
+        assert list(application.partners.all()) == [other_org]
+
+    def test_the_page_does_not_list_the_registry(self, client_for, call, org, org_admin):
+        application = draft(organisation=org, by=org_admin, call=call)
+        factories.OrganisationFactory.create_batch(5)
+        page = client_for(org_admin).get(edit_url(application, "partners")).content.decode()
+        assert page.count('name="partners"') == 0
+
+
 class TestFilesWithTheStep:
     def test_a_file_chosen_then_next_is_uploaded(
         self, client_for, call, org, org_admin, private_storage
