@@ -9,18 +9,13 @@ from ikmo.dashboard import Card, CardLink
 from ikmo.subprojects import SubProject
 
 from . import journey, permissions, selectors
-from .models import Status
+from .models import EDITABLE_STATUSES, Status
 
-# Applications that still ask something of the organisation, or that it waits for.
+# Applications that still ask something of the organisation, or that it waits for: the
+# editable ones and those on the way from submission to the proof of use.
 OPEN_STATUSES = (
-    Status.DRAFT,
-    Status.INFO_REQUESTED,
-    Status.SUBMITTED,
-    Status.IN_REVIEW,
-    Status.APPROVED,
-    Status.AGREEMENT_SIGNED,
-    Status.PAID,
-    Status.PROOF_DUE,
+    *EDITABLE_STATUSES,
+    *journey.ORDER[: journey.ORDER.index(Status.PROOF_SUBMITTED)],
 )
 
 

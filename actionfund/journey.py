@@ -11,7 +11,7 @@ from .models import Application, Status
 DONE, CURRENT, UPCOMING = "done", "current", "upcoming"
 
 # The order an application moves through once submitted (info_requested counts as review).
-_ORDER = [
+ORDER = [
     Status.SUBMITTED,
     Status.IN_REVIEW,
     Status.APPROVED,
@@ -36,8 +36,8 @@ class JourneyStep:
 
 def _rank(status: str) -> int:
     if status == Status.INFO_REQUESTED:
-        return _ORDER.index(Status.IN_REVIEW)
-    return _ORDER.index(status) if status in _ORDER else -1
+        return ORDER.index(Status.IN_REVIEW)
+    return ORDER.index(status) if status in ORDER else -1
 
 
 def _state(status: str, current: tuple, done_from: str) -> str:

@@ -24,17 +24,6 @@ def edit_url(application, step):
     return reverse("actionfund:application_edit", args=[application.pk, step])
 
 
-@pytest.fixture
-def private_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path},
-        },
-    }
-
-
 class TestOneDraftPerCall:
     def test_starting_twice_continues_the_same_draft(self, call, org, org_admin, org_member):
         first, created = services.application_start_or_continue(
