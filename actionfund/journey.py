@@ -6,21 +6,13 @@ from datetime import date, datetime, timedelta
 
 from django.utils.translation import gettext_lazy as _
 
-from .models import Application, Status
+from .models import COMMITTED_STATUSES, Application, Status
 
 DONE, CURRENT, UPCOMING = "done", "current", "upcoming"
 
 # The order an application moves through once submitted (info_requested counts as review).
-ORDER = [
-    Status.SUBMITTED,
-    Status.IN_REVIEW,
-    Status.APPROVED,
-    Status.AGREEMENT_SIGNED,
-    Status.PAID,
-    Status.PROOF_DUE,
-    Status.PROOF_SUBMITTED,
-    Status.CLOSED,
-]
+# Committed statuses are listed in the order an approved application goes through them.
+ORDER = [Status.SUBMITTED, Status.IN_REVIEW, *COMMITTED_STATUSES]
 
 
 @dataclass(frozen=True)

@@ -312,6 +312,22 @@ class TestWhatHappensNext:
         assert 'data-next-step="agreement"' in page
         assert reverse("actionfund:agreement_request", args=[application.pk]) in page
 
+    def test_the_timeline_marks_what_is_done_and_what_is_next(self, org, org_admin, fund_lead):
+        from actionfund import journey
+
+        application = approved(organisation=org, by=org_admin, lead=fund_lead)
+        states = {step.key: step.state for step in journey.steps(application)}
+        assert states == {
+            "submitted": "done",
+            "review": "done",
+            "decision": "done",
+            "agreement": "current",
+            "payment": "upcoming",
+            "project": "upcoming",
+            "proof": "upcoming",
+        }
+        assert journey.steps(draft(organisation=org, by=org_admin)) == []
+
 
 class TestDashboardCard:
     def test_the_card_lists_drafts_submitted_and_approved_with_the_next_step(
