@@ -10,6 +10,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from ikmo.formfields import DecimalInput, LocalizedDecimalField
 from organisations.models import Organisation
 
 from .models import Application, BudgetLine, Call, Criterion, ExportJob, Payment, Return
@@ -17,18 +18,35 @@ from .uploads import MAX_UPLOAD_BYTES, validate_upload
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-MONEY_ATTRS = {"inputmode": "decimal", "step": "0.01", "min": "0"}
 
 
 class StepForm(forms.ModelForm):
-    """strict=True when the person clicks "Next": the step's fields are then required."""
+    """strict=True when the person clicks "Next": the step's fields are then required.
+
+    They are marked as required (asterisk) from the start, also while only a draft is
+    saved, so nobody learns about them one error at a time.
+    """
 
     required_when_strict: tuple[str, ...] = ()
 
     def __init__(self, *args, strict: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.strict = strict
         for name, field in self.fields.items():
-            field.required = strict and name in self.required_when_strict
+            field.required = name in self.required_when_strict
+
+    def full_clean(self):
+        if self.strict:
+            return super().full_clean()
+        # Saving a draft: nothing is required yet; the marks stay for the page shown next.
+        marked = {name: field.required for name, field in self.fields.items()}
+        for field in self.fields.values():
+            field.required = False
+        try:
+            super().full_clean()
+        finally:
+            for name, field in self.fields.items():
+                field.required = marked[name]
 
 
 class BasicsForm(StepForm):
@@ -90,7 +108,7 @@ class BudgetLineForm(forms.ModelForm):
     class Meta:
         model = BudgetLine
         fields = ["category", "description", "amount"]
-        widgets = {"amount": forms.NumberInput(attrs={**MONEY_ATTRS, "data-budget-amount": "1"})}
+        widgets = {"amount": DecimalInput(attrs={"data-budget-amount": "1"})}
 
 
 class BaseBudgetFormSet(forms.BaseInlineFormSet):
@@ -217,13 +235,13 @@ class DecisionForm(forms.Form):
         choices=[("approve", pgettext_lazy("grant decision", "Approve")), ("reject", _("Reject"))],
         widget=forms.RadioSelect,
     )
-    amount = forms.DecimalField(
+    amount = LocalizedDecimalField(
         label=_("Amount granted (EUR)"),
         required=False,
         min_value=Decimal("0.01"),
         max_digits=12,
         decimal_places=2,
-        widget=forms.NumberInput(attrs=MONEY_ATTRS),
+        widget=DecimalInput(),
     )
     due_date = forms.DateField(label=_("Proof of use due"), required=False, widget=DATE)
     message = forms.CharField(
@@ -313,14 +331,14 @@ class PaymentForm(forms.ModelForm):
     class Meta:
         model = Payment
         fields = ["amount", "paid_on", "reference"]
-        widgets = {"amount": forms.NumberInput(attrs=MONEY_ATTRS), "paid_on": DATE}
+        widgets = {"amount": DecimalInput(), "paid_on": DATE}
 
 
 class ReturnForm(forms.ModelForm):
     class Meta:
         model = Return
         fields = ["amount", "returned_on", "note"]
-        widgets = {"amount": forms.NumberInput(attrs=MONEY_ATTRS), "returned_on": DATE}
+        widgets = {"amount": DecimalInput(), "returned_on": DATE}
 
 
 class ProofForm(forms.Form):
@@ -337,7 +355,7 @@ class ProofForm(forms.Form):
         existing = existing or {}
         self.lines = list(lines)
         for line in self.lines:
-            self.fields[f"spent_{line.pk}"] = forms.DecimalField(
+            self.fields[f"spent_{line.pk}"] = LocalizedDecimalField(
                 label=_("%(line)s – planned %(amount)s EUR")
                 % {
                     "line": line.description,
@@ -348,7 +366,7 @@ class ProofForm(forms.Form):
                 max_digits=12,
                 decimal_places=2,
                 initial=existing.get(line.pk),
-                widget=forms.NumberInput(attrs=MONEY_ATTRS),
+                widget=DecimalInput(),
             )
 
     def spending_fields(self):
@@ -417,9 +435,9 @@ class CallForm(forms.ModelForm):
             "opens_at": DATETIME,
             "closes_at": DATETIME,
             "decision_expected_on": DATE,
-            "total_budget": forms.NumberInput(attrs=MONEY_ATTRS),
-            "max_single": forms.NumberInput(attrs=MONEY_ATTRS),
-            "max_cooperation": forms.NumberInput(attrs=MONEY_ATTRS),
+            "total_budget": DecimalInput(),
+            "max_single": DecimalInput(),
+            "max_cooperation": DecimalInput(),
             "decision_approved_template": forms.Textarea(attrs={"rows": 4}),
             "decision_rejected_template": forms.Textarea(attrs={"rows": 4}),
         }
@@ -446,9 +464,7 @@ class CriterionForm(forms.ModelForm):
         fields = ["title", "description", "weight", "position"]
         widgets = {
             "description": forms.TextInput(),
-            "weight": forms.NumberInput(
-                attrs={"step": "0.01", "min": "0.01", "inputmode": "decimal"}
-            ),
+            "weight": DecimalInput(),
             "position": forms.NumberInput(attrs={"min": "0", "inputmode": "numeric"}),
         }
 

@@ -2,6 +2,7 @@ import importlib
 from functools import cache
 
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from organisations import permissions
@@ -57,3 +58,18 @@ def navigation(request):
         (_("Volunteer services"), reverse("volunteering:home")),
     ]
     return {"nav_items": items, "nav_subprojects": subprojects, "nav_work": work}
+
+
+def draft_owner(request):
+    """An opaque, stable value per signed-in person for the browser drafts (static/js/app.js).
+
+    Drafts in localStorage are keyed by it, and a different value on the next page means a
+    different person: their drafts are wiped. An HMAC with the secret key, so the page
+    carries neither the id nor the e-mail, and it outlives sessions (an expired session
+    must find its text again after signing in).
+    """
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"draft_owner": ""}
+    digest = salted_hmac("ikmo.browser-draft-owner", str(user.pk), algorithm="sha256")
+    return {"draft_owner": digest.hexdigest()[:32]}

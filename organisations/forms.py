@@ -42,7 +42,15 @@ class OrganisationForm(forms.ModelForm):
             "fields_of_work": forms.CheckboxSelectMultiple,
             "languages": forms.CheckboxSelectMultiple,
             "description": forms.Textarea(attrs={"rows": 4}),
-            "founding_year": forms.NumberInput(attrs={"inputmode": "numeric"}),
+            # app.js marks it required as soon as a legal form other than "in founding" is
+            # chosen (the rule of clean() below), before anything is submitted.
+            "founding_year": forms.NumberInput(
+                attrs={
+                    "inputmode": "numeric",
+                    "data-required-unless-field": "legal_form",
+                    "data-required-unless-value": Organisation.LegalForm.IN_FOUNDING,
+                }
+            ),
             "postcode": forms.TextInput(
                 attrs={"inputmode": "numeric", "autocomplete": "postal-code"}
             ),
@@ -63,6 +71,11 @@ class OrganisationForm(forms.ModelForm):
             ]
         self.fields["district"].required = True
         self.fields["district"].empty_label = _("Please choose")
+        # Required unless the organisation is still being founded: said up front, so it is
+        # not a surprise on the second submit.
+        self.fields["founding_year"].help_text = _(
+            "Required, unless the organisation is still being founded."
+        )
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())

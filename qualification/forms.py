@@ -269,7 +269,8 @@ class CoachingSessionForm(forms.ModelForm):
             "duration_minutes": forms.NumberInput(attrs={"inputmode": "numeric", "step": 5}),
             "participant_count": forms.NumberInput(attrs={"inputmode": "numeric"}),
             "outcome": forms.Textarea(attrs={"rows": 4}),
-            "confidential_notes": forms.Textarea(attrs={"rows": 3}),
+            # Never kept in the browser's draft copy (static/js/app.js).
+            "confidential_notes": forms.Textarea(attrs={"rows": 3, "data-no-draft": ""}),
         }
 
     def __init__(self, *args, **kwargs):

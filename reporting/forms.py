@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from ikmo.formfields import LocalizedDecimalField
 from ikmo.subprojects import SubProject
 
 from .models import FunderReport, FundingPeriod
@@ -64,7 +65,7 @@ class PlanValuesForm(forms.Form):
             decimals = (
                 2 if indicator.unit == Unit.EUR else (1 if indicator.unit == Unit.HOURS else 0)
             )
-            field = forms.DecimalField(
+            field = LocalizedDecimalField(
                 label=indicator.label,
                 required=False,
                 min_value=Decimal("0.01") if decimals else Decimal(1),

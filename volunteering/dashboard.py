@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ikmo.dashboard import Card, CardLink
@@ -32,7 +33,7 @@ def cards(user):
                     CardLink(
                         label=f"{p.volunteer} · {p.site.name}",
                         url=p.get_absolute_url(),
-                        detail=p.end_date.strftime("%d.%m.%Y"),
+                        detail=date_format(p.end_date, "SHORT_DATE_FORMAT"),
                     )
                     for p in ending
                 ],

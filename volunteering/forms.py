@@ -2,6 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ikmo.formfields import LocalizedDecimalField
+
 from . import selectors
 from .models import (
     Consultation,
@@ -136,6 +138,12 @@ class VolunteerForm(forms.Form):
         empty_value=None,
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A volunteer's personal data is never kept in the browser's draft copy (app.js).
+        for field in self.fields.values():
+            field.widget.attrs["data-no-draft"] = ""
+
     def clean_consent_given_on(self):
         value = self.cleaned_data["consent_given_on"]
         if value > timezone.localdate():
@@ -179,7 +187,7 @@ class PlacementForm(forms.Form):
         widget=DATE,
         help_text=_("FSJ and BFD usually last 6 to 18 months, e.g. 1 September to 31 August."),
     )
-    weekly_hours = forms.DecimalField(
+    weekly_hours = LocalizedDecimalField(
         label=_("Hours per week"),
         max_digits=4,
         decimal_places=1,

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 DEFAULT_RULES = {
@@ -132,13 +133,17 @@ def check_placement(
         ) % {
             "service": label,
             "min": rules["min_months"],
-            "earliest": earliest.strftime("%d.%m.%Y"),
+            "earliest": date_format(earliest, "SHORT_DATE_FORMAT"),
         }
     elif end > latest:
         errors["end_date"] = _(
             "A %(service)s usually lasts at most %(max)s months: with this start it must end "
             "by %(latest)s. Longer services are exceptions the carrier has to agree first."
-        ) % {"service": label, "max": rules["max_months"], "latest": latest.strftime("%d.%m.%Y")}
+        ) % {
+            "service": label,
+            "max": rules["max_months"],
+            "latest": date_format(latest, "SHORT_DATE_FORMAT"),
+        }
     hours = Decimal(weekly_hours)
     if hours > rules["max_weekly_hours"]:
         errors["weekly_hours"] = _("At most %(max)s hours a week are allowed.") % {

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ikmo.audit import audit_log
@@ -515,7 +516,7 @@ def placement_transition(
     if to_status == PlacementStatus.ACTIVE and placement.start_date > today + timedelta(days=7):
         raise ValidationError(
             _("The placement starts on %(start)s; it can be set active from a week before.")
-            % {"start": placement.start_date.strftime("%d.%m.%Y")}
+            % {"start": date_format(placement.start_date, "SHORT_DATE_FORMAT")}
         )
     if to_status == PlacementStatus.ENDED_EARLY:
         errors = {}
@@ -526,8 +527,8 @@ def placement_transition(
                 "The last day must be between the start (%(start)s) and the day before the "
                 "planned end (%(end)s)."
             ) % {
-                "start": placement.start_date.strftime("%d.%m.%Y"),
-                "end": placement.end_date.strftime("%d.%m.%Y"),
+                "start": date_format(placement.start_date, "SHORT_DATE_FORMAT"),
+                "end": date_format(placement.end_date, "SHORT_DATE_FORMAT"),
             }
         if not reason.strip():
             errors["reason"] = _("Give a short reason, for the carrier's records.")

@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "ikmo.middleware.StaffMFAMiddleware",
+    "ikmo.middleware.FormDraftMiddleware",
     "ikmo.pagecache.PageCacheMiddleware",
 ]
 
@@ -75,6 +76,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ikmo.context_processors.navigation",
+                "ikmo.context_processors.draft_owner",
             ],
         },
     },
@@ -173,6 +175,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True
+# Day-first dates and Berlin-friendly number formats per language (ikmo/formats/).
+FORMAT_MODULE_PATH = ["ikmo.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

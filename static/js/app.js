@@ -2,20 +2,83 @@
 (function () {
   "use strict";
 
-  // Forms marked data-autosave keep what was typed in this browser until they are sent,
-  // so a reload, a lost connection or an error page never throws input away.
+  var body = document.body;
+  var PREFIX = "ikmo-draft:";
+  var OWNER_KEY = "ikmo-draft-owner";
+  var SENT_KEY = "ikmo-draft-sent";
+  var SAVED_COOKIE = "ikmo_saved";
+
+  function storage(kind) {
+    try { return window[kind]; } catch (e) { return null; }  // blocked storage throws
+  }
+  var local = storage("localStorage");
+  var session = storage("sessionStorage");
+
+  // ---- Browser drafts -----------------------------------------------------------------
+  // Forms marked data-autosave keep what was typed in this browser until the server has
+  // confirmed it, so a reload, a lost connection, an error page or an expired session
+  // never throws input away. Drafts belong to one person: they are keyed by an opaque
+  // value of the signed-in account (body[data-draft-owner], an HMAC, never the id or
+  // e-mail), wiped at sign-out and whenever another person signs in on this browser.
+  // Fields marked data-no-draft (confidential notes, volunteers' personal data) are
+  // never written to the browser at all.
+  var owner = body.dataset.draftOwner || "";
+
+  function draftKeys() {
+    var keys = [];
+    if (!local) { return keys; }
+    for (var i = 0; i < local.length; i++) {
+      var key = local.key(i);
+      if (key && key.indexOf(PREFIX) === 0) { keys.push(key); }
+    }
+    return keys;
+  }
+
+  function wipeDrafts(keep) {
+    draftKeys().forEach(function (key) {
+      if (!keep || key.indexOf(keep) !== 0) { local.removeItem(key); }
+    });
+  }
+
+  if (local && owner) {
+    // Another person (or drafts from before drafts had owners): nothing of theirs stays.
+    if (local.getItem(OWNER_KEY) !== owner) { wipeDrafts(null); }
+    wipeDrafts(PREFIX + owner + ":");
+    try { local.setItem(OWNER_KEY, owner); } catch (e) { /* storage full */ }
+  }
+  // On pages without a signed-in person (e.g. the sign-in page after an expired session)
+  // drafts are left alone: the same person signs in again and finds their text.
+
+  function isSignOut(form) {
+    var url = body.dataset.signoutUrl;
+    if (!url || !form.action) { return false; }
+    try { return new URL(form.action, location.href).pathname === url; } catch (e) { return false; }
+  }
+
+  document.addEventListener("submit", function (event) {
+    if (local && isSignOut(event.target)) {
+      wipeDrafts(null);
+      local.removeItem(OWNER_KEY);
+    }
+  }, true);
+
+  function confidential(el) {
+    return el.closest("[data-no-draft]") !== null;
+  }
+
   function autosave(form) {
-    var key = "ikmo-draft:" + (form.dataset.autosave || location.pathname);
-    var fields = form.querySelectorAll("input, textarea, select");
+    if (!local || confidential(form)) { return; }
+    var key = PREFIX + (owner || "anonymous") + ":" + (form.dataset.autosave || location.pathname);
     var skip = function (el) {
       return !el.name || el.type === "password" || el.type === "file" || el.type === "hidden" ||
-        el.name === "csrfmiddlewaretoken";
+        el.type === "submit" || el.name === "csrfmiddlewaretoken" || confidential(el);
     };
+    var fields = function () { return form.querySelectorAll("input, textarea, select"); };
     var stored = null;
-    try { stored = JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { stored = null; }
+    try { stored = JSON.parse(local.getItem(key) || "null"); } catch (e) { stored = null; }
     // Server-side values (an error page) win over the browser copy.
     if (stored && !form.dataset.hasErrors) {
-      fields.forEach(function (el) {
+      fields().forEach(function (el) {
         if (skip(el) || !(el.name in stored)) { return; }
         var value = stored[el.name];
         if (el.type === "checkbox" || el.type === "radio") {
@@ -31,7 +94,7 @@
     }
     var save = function () {
       var data = {};
-      fields.forEach(function (el) {
+      fields().forEach(function (el) {
         if (skip(el)) { return; }
         if (el.type === "checkbox") {
           data[el.name] = data[el.name] || [];
@@ -45,22 +108,129 @@
           data[el.name] = el.value;
         }
       });
-      try { localStorage.setItem(key, JSON.stringify(data)); } catch (e) { /* storage full or off */ }
+      try { local.setItem(key, JSON.stringify(data)); } catch (e) { /* storage full or off */ }
     };
     form.addEventListener("input", save);
     form.addEventListener("change", save);
-    form.addEventListener("submit", function () { sessionStorage.setItem("ikmo-draft-sent", key); });
+    form.addEventListener("submit", function () {
+      save();
+      if (session) { session.setItem(SENT_KEY, key); }
+    });
   }
 
-  // A successful submit lands on a page without the form: forget that draft then.
-  var sent = sessionStorage.getItem("ikmo-draft-sent");
+  // The draft is forgotten only when the server confirmed the save: after a successful
+  // POST it sets a short-lived cookie (ikmo/middleware.py, FormDraftMiddleware). An error
+  // page, the sign-in page of an expired session or a lost connection keep the draft.
+  function readCookie(name) {
+    var match = document.cookie.match(new RegExp("(?:^|; )" + name + "=([^;]*)"));
+    return match ? match[1] : null;
+  }
+  var sent = session ? session.getItem(SENT_KEY) : null;
+  var saved = readCookie(SAVED_COOKIE);
+  if (saved) {
+    document.cookie = SAVED_COOKIE + "=; Max-Age=0; Path=/; SameSite=Lax";
+  }
   if (sent) {
-    sessionStorage.removeItem("ikmo-draft-sent");
-    if (!document.querySelector("form[data-autosave][data-has-errors]")) {
-      try { localStorage.removeItem(sent); } catch (e) { /* ignore */ }
-    }
+    session.removeItem(SENT_KEY);
+    if (saved && owner && local) { local.removeItem(sent); }
   }
   document.querySelectorAll("form[data-autosave]").forEach(autosave);
+
+  // ---- Submit once --------------------------------------------------------------------
+  // A double click or a double tap must not send a form twice. The buttons are NOT
+  // disabled: a disabled button's name=value is left out of the request, which turned
+  // "Submit proof of use" into "Save draft". The clicked button's value travels in a
+  // hidden field, the form is marked busy, and every further submit is refused until the
+  // next page arrives (or after a while, for forms answered with a download).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || (form.method || "").toLowerCase() !== "post" ||
+        form.hasAttribute("data-submit-many") || form.hasAttribute("hx-post")) {
+      return;
+    }
+    if (form.getAttribute("aria-busy") === "true") {
+      event.preventDefault();
+      return;
+    }
+    var submitter = event.submitter;
+    var carrier = form.querySelector("input[data-submitter]");
+    if (carrier) { carrier.remove(); }
+    if (submitter && submitter.name) {
+      carrier = document.createElement("input");
+      carrier.type = "hidden";
+      carrier.name = submitter.name;
+      carrier.value = submitter.value;
+      carrier.setAttribute("data-submitter", "");
+      form.appendChild(carrier);
+    }
+    form.setAttribute("aria-busy", "true");
+    form.querySelectorAll("button[type=submit], button:not([type]), input[type=submit]").forEach(function (b) {
+      b.setAttribute("aria-disabled", "true");
+      b.classList.add("is-sending");
+    });
+    window.setTimeout(function () { release(form); }, 10000);
+  });
+
+  function release(form) {
+    form.removeAttribute("aria-busy");
+    form.querySelectorAll(".is-sending").forEach(function (b) {
+      b.removeAttribute("aria-disabled");
+      b.classList.remove("is-sending");
+    });
+  }
+  // Back to a page from the browser's cache: its forms can be used again.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) { document.querySelectorAll("form[aria-busy=true]").forEach(release); }
+  });
+
+  // ---- Required fields ------------------------------------------------------------------
+  // Required fields carry an asterisk from the start (crispy forms); say once what it means.
+  var legendText = body.dataset.requiredLegend;
+  if (legendText) {
+    document.querySelectorAll("main form").forEach(function (form) {
+      if (!form.querySelector(".asteriskField") || form.querySelector("[data-required-legend]")) { return; }
+      var legend = document.createElement("p");
+      legend.className = "small text-body-secondary required-legend";
+      legend.setAttribute("data-required-legend", "");
+      var star = document.createElement("span");
+      star.className = "asteriskField";
+      star.setAttribute("aria-hidden", "true");
+      star.textContent = "*";
+      legend.appendChild(star);
+      legend.appendChild(document.createTextNode(" " + legendText));
+      var csrf = form.querySelector("input[name=csrfmiddlewaretoken]");
+      form.insertBefore(legend, csrf ? csrf.nextSibling : form.firstChild);
+    });
+  }
+
+  // A field required unless another has a certain value (e.g. the founding year, unless the
+  // organisation is still being founded): its mark follows the other field as it changes.
+  document.querySelectorAll("[data-required-unless-field]").forEach(function (field) {
+    var other = field.form && field.form.elements[field.dataset.requiredUnlessField];
+    var label = field.id && document.querySelector("label[for='" + field.id + "']");
+    if (!other || !label) { return; }
+    var star = document.createElement("span");
+    star.className = "asteriskField";
+    star.textContent = "*";
+    var sync = function () {
+      var required = other.value !== "" && other.value !== field.dataset.requiredUnlessValue;
+      if (required && !star.parentNode) { label.appendChild(star); }
+      if (!required && star.parentNode) { star.remove(); }
+      field.setAttribute("aria-required", required ? "true" : "false");
+    };
+    other.addEventListener("change", sync);
+    sync();
+  });
+
+  // ---- Step bars ----------------------------------------------------------------------
+  // On a phone the step bar scrolls sideways: show the current step, not the first ones.
+  document.querySelectorAll("[data-step-bar]").forEach(function (bar) {
+    var current = bar.querySelector("[aria-current=step]");
+    if (!current || bar.scrollWidth <= bar.clientWidth) { return; }
+    var barBox = bar.getBoundingClientRect();
+    var box = current.getBoundingClientRect();
+    bar.scrollLeft += (box.left + box.width / 2) - (barBox.left + barBox.width / 2);
+  });
 
   // Buttons with data-confirm ask before destructive actions.
   document.addEventListener("click", function (event) {

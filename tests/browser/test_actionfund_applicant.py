@@ -71,7 +71,7 @@ def test_applicant_journey_on_a_phone(new_page, org, org_admin):
     page.select_option("#id_lines-1-category", "catering")
     page.fill("#id_lines-1-description", "Essen")
     page.fill("#id_lines-1-amount", "600")
-    expect(page.locator("[data-budget-total]")).to_have_text("1.600,00")
+    expect(page.locator("[data-budget-total]")).to_have_text("1.600,00\xa0€")
     expect(page.locator("[data-budget-over]")).to_be_visible()
     assert_no_horizontal_scroll(page)
     assert_accessible(page)
