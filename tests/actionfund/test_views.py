@@ -112,7 +112,7 @@ class TestApplicantJourney:
         # 1600 EUR is above the single-organisation ceiling (1500): refused, input kept.
         response = client.post(edit_url(application, "budget"), budget)
         assert response.status_code == 200
-        assert 'value="600.00"' in response.content.decode()
+        assert 'value="600,00"' in response.content.decode()  # stored, German notation
         # Both lines are valid on their own, so the draft keeps them; the page shows them
         # with their new ids, so sending it again cannot add them twice.
         stored = list(BudgetLine.objects.order_by("position"))
