@@ -309,7 +309,7 @@ def application_save_budget(
         {
             k: str(v)[:200]
             for k, v in row.items()
-            if k in ("id", "after", "category", "description", "amount")
+            if k in ("id", "category", "description", "amount")
         }
         for row in (unsaved or [])
     ]

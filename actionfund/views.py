@@ -530,8 +530,6 @@ def _save_budget(user, application, data, *, strict, background=False):
             row = {name: _raw(form[name]) for name in ("category", "description", "amount")}
             if form.instance.pk:
                 row["id"] = str(form.instance.pk)
-            else:
-                row["after"] = str(len(lines))  # shown again where it was typed
             unsaved.append(row)
     services.application_save_budget(application=application, lines=lines, unsaved=unsaved, by=user)
     return formset, valid
@@ -548,30 +546,16 @@ def _budget_formset_for_display(application, *, strict=False):
         return BudgetFormSet(instance=application, ceiling=ceiling, prefix="lines")
     lines = list(application.budget_lines.all())
     by_id = {row.get("id"): row for row in unsaved if row.get("id")}
-    new_rows = [row for row in unsaved if not row.get("id")]
-
-    def typed_after(count):
-        return [
-            {k: v for k, v in row.items() if k != "after"}
-            for row in new_rows
-            if str(row.get("after", "")) == str(count)
-        ]
-
     rows = []
-    for count, line in enumerate(lines):
-        rows += typed_after(count)
+    for line in lines:
         row = by_id.get(str(line.pk)) or {
             "category": line.category,
             "description": line.description,
             "amount": formats.localize_input(line.amount),
         }
         rows.append({**row, "id": str(line.pk)})
-    placed = {str(n) for n in range(len(lines))}
-    rows += [
-        {k: v for k, v in row.items() if k != "after"}
-        for row in new_rows
-        if str(row.get("after", "")) not in placed
-    ]
+    # A formset lists stored lines first: new lines not valid yet follow them.
+    rows += [row for row in unsaved if not row.get("id")]
     data = {
         "lines-TOTAL_FORMS": str(len(rows) + 1),
         "lines-INITIAL_FORMS": str(len(lines)),
