@@ -40,6 +40,7 @@ class CallAdminForm(forms.ModelForm):
             "description",
             "opens_at",
             "closes_at",
+            "decision_expected_on",
             "total_budget",
             "max_single",
             "max_cooperation",

@@ -91,7 +91,9 @@ class PartnersForm(StepForm):
     class Meta:
         model = Application
         fields = ["partners"]
-        widgets = {"partners": forms.SelectMultiple(attrs={"size": 8})}
+        # Rendered by hand (application_step.html): the chosen partners and search results
+        # as checkboxes, never the whole registry.
+        widgets = {"partners": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -176,13 +178,20 @@ class UploadField(forms.FileField):
 
 
 class AttachmentForm(forms.Form):
-    file = UploadField(label=_("File"))
+    # Optional on the step (attachments are), required only for the "Upload" button.
+    file = UploadField(label=_("File"), required=False)
     description = forms.CharField(
         label=_("What is it?"),
         max_length=200,
         required=False,
         help_text=_("For example: cost estimate, flyer draft, letter from a partner."),
     )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("file") and "file" not in self.errors:
+            self.add_error("file", self.fields["file"].error_messages["required"])
+        return data
 
 
 class StartForm(forms.Form):
@@ -408,6 +417,7 @@ class CallForm(forms.ModelForm):
             "description",
             "opens_at",
             "closes_at",
+            "decision_expected_on",
             "total_budget",
             "max_single",
             "max_cooperation",
@@ -424,6 +434,7 @@ class CallForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 6}),
             "opens_at": DATETIME,
             "closes_at": DATETIME,
+            "decision_expected_on": DATE,
             "total_budget": DecimalInput(),
             "max_single": DecimalInput(),
             "max_cooperation": DecimalInput(),

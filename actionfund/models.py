@@ -81,6 +81,14 @@ class Call(models.Model):
     proof_of_use_weeks = models.PositiveSmallIntegerField(
         _("weeks after the project end for the proof of use"), default=8
     )
+    decision_expected_on = models.DateField(
+        _("decisions expected by"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Shown to applicants after they submit, so they know when to expect an answer."
+        ),
+    )
     decision_approved_template = models.TextField(
         _("message for approvals"),
         blank=True,
@@ -266,6 +274,9 @@ class Application(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    # What a person typed that could not be stored in the fields yet (an invalid date, a
+    # half-filled budget line), per step: shown again on any device until it is corrected.
+    draft_data = models.JSONField(_("unsaved entries"), default=dict, blank=True, editable=False)
     # The preview page carries this token; a submit with an old token (a second click,
     # a resent form) changes nothing. It is renewed after every submission.
     submission_token = models.CharField(
@@ -291,6 +302,14 @@ class Application(models.Model):
                 | Q(end_date__isnull=True)
                 | Q(end_date__gte=models.F("start_date")),
                 name="application_end_after_start",
+            ),
+            # One open draft per organisation and call: a second "Apply now" (or a double
+            # click) continues the draft instead of starting an empty twin.
+            models.UniqueConstraint(
+                fields=["organisation", "call"],
+                condition=Q(status="draft"),
+                name="application_one_draft_per_call",
+                violation_error_message=_("Your organisation already has a draft for this call."),
             ),
         ]
         indexes = [models.Index(fields=["call", "status"])]

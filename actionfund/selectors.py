@@ -280,3 +280,39 @@ def assignments_for_juror(user):
         .annotate(criteria_count=Count("call__criteria", distinct=True))
         .order_by("call__closes_at", "pk")
     )
+
+
+def open_draft(*, call, organisation) -> Application | None:
+    """The organisation's one open draft for the call (a constraint allows only one)."""
+    return Application.objects.filter(
+        call=call, organisation=organisation, status=Status.DRAFT
+    ).first()
+
+
+def applications_of_member(*, user, statuses=None):
+    """Applications of the organisations the person is an active member of."""
+    qs = Application.objects.filter(
+        organisation__memberships__user=user,
+        organisation__memberships__status=Membership.Status.ACTIVE,
+    )
+    if statuses is not None:
+        qs = qs.filter(status__in=statuses)
+    return qs.select_related("call", "organisation").distinct()
+
+
+def partner_candidates(*, application, query: str, exclude=(), limit: int = 20):
+    """Approved organisations matching the search, for the partner step (never the full
+    registry: it can hold thousands of organisations)."""
+    from organisations.models import Organisation
+
+    query = query.strip()
+    if len(query) < 2:
+        return Organisation.objects.none()
+    return (
+        Organisation.objects.approved()
+        .filter(name__icontains=query)
+        .select_related("district")
+        .exclude(pk=application.organisation_id)
+        .exclude(pk__in=[pk for pk in exclude if str(pk).isdigit()])
+        .order_by("name")[:limit]
+    )

@@ -5,6 +5,7 @@ and queue e-mails (sent after commit). Status changes all pass ``application_tra
 which enforces the table in ``workflow.py``.
 """
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -21,7 +22,7 @@ from ikmo.documents import document_request
 from ikmo.mail import email_queue
 from ikmo.models import GeneratedDocument
 from ikmo.uploads import clean_filename
-from organisations.models import Membership, User
+from organisations.models import Membership, Organisation, User
 
 from . import permissions, selectors, workflow
 from .eligibility import eligibility_problems
@@ -30,6 +31,7 @@ from .models import (
     ActualSpending,
     Application,
     Attachment,
+    BudgetLine,
     Call,
     JuryAssignment,
     Payment,
@@ -145,30 +147,54 @@ def call_save(*, form, criteria, by: User) -> Call:
 # --- drafts -----------------------------------------------------------------------------
 
 
-@transaction.atomic
-def application_start(*, call: Call, organisation, by: User) -> Application:
+def application_start_or_continue(
+    *, call: Call, organisation: Organisation, by: User
+) -> tuple[Application, bool]:
+    """The organisation's one open draft for the call: the existing one, or a new one.
+
+    Returns ``(application, created)``. Two clicks at once (or two people of the same
+    organisation) end on the same draft: the organisation's row is locked while we look,
+    and the partial unique constraint catches whatever a database without row locks lets
+    through.
+    """
     if not call.is_open:
         raise ValidationError(_("This call is not open for applications."))
-    if (
-        Membership.objects.filter(
-            user=by, organisation=organisation, status=Membership.Status.ACTIVE
-        ).count()
-        == 0
-    ):
+    if not Membership.objects.filter(
+        user=by, organisation=organisation, status=Membership.Status.ACTIVE
+    ).exists():
         raise PermissionDenied
-    problems = eligibility_problems(call=call, organisation=organisation)
-    if problems:
-        raise ValidationError(problems)
-    application = Application.objects.create(
-        call=call, organisation=organisation, created_by=by, district=organisation.district
-    )
-    audit_log(
-        actor=by,
-        action="actionfund.application.started",
-        target=application,
-        organisation=organisation,
-    )
-    return application
+    with transaction.atomic():
+        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+        existing = selectors.open_draft(call=call, organisation=organisation)
+        if existing is not None:
+            return existing, False
+        problems = eligibility_problems(call=call, organisation=organisation)
+        if problems:
+            raise ValidationError(problems)
+        try:
+            with transaction.atomic():
+                application = Application.objects.create(
+                    call=call,
+                    organisation=organisation,
+                    created_by=by,
+                    district=organisation.district,
+                )
+        except IntegrityError:
+            existing = selectors.open_draft(call=call, organisation=organisation)
+            if existing is None:
+                raise
+            return existing, False
+        audit_log(
+            actor=by,
+            action="actionfund.application.started",
+            target=application,
+            organisation=organisation,
+        )
+    return application, True
+
+
+def application_start(*, call: Call, organisation: Organisation, by: User) -> Application:
+    return application_start_or_continue(call=call, organisation=organisation, by=by)[0]
 
 
 def _lock(application: Application) -> Application:
@@ -186,49 +212,128 @@ def _ensure_editable(application: Application, by: User) -> Application:
     return locked
 
 
+# The fields each step of the application form writes. A step's service call may only
+# touch these, so an autosave of one step can never overwrite another step's answers.
+STEP_FIELDS = {
+    "basics": ("title", "summary", "district"),
+    "project": ("goals", "target_group", "activities", "start_date", "end_date"),
+    "partners": ("partners",),
+}
+
+
+def _store_unsaved(application: Application, step: str, unsaved) -> None:
+    """Keep what could not be stored yet for this step; an empty value clears the step."""
+    draft_data = dict(application.draft_data or {})
+    if unsaved:
+        draft_data[step] = unsaved
+    else:
+        draft_data.pop(step, None)
+    application.draft_data = draft_data
+
+
 @transaction.atomic
-def application_save_step(*, application: Application, form, by: User) -> Application:
-    """Save one step of the form as a draft. Partial data is fine until submission."""
-    _ensure_editable(application, by)
-    changed = list(form.changed_data)
-    # Only this step's fields are written: the status and the rest stay as the lock saw them.
-    application = form.save(commit=False)
-    fields = [name for name in form._meta.fields if name != "partners"]
-    application.save(update_fields=[*fields, "updated_at"])
-    form.save_m2m()
+def application_save_step(
+    *,
+    application: Application,
+    step: str,
+    values: dict,
+    unsaved: dict[str, str] | None = None,
+    by: User,
+) -> Application:
+    """Save one step of the form as a draft. Partial data is fine until submission.
+
+    ``values`` holds the step's fields that are valid (a subset is fine: the rest keeps its
+    stored value); ``unsaved`` the raw text of fields that are not valid yet, kept in
+    ``draft_data`` so the person sees it again, also on another device.
+    """
+    allowed = STEP_FIELDS.get(step)
+    if allowed is None or not set(values) <= set(allowed):
+        raise ValueError(f"unknown fields for step {step!r}: {sorted(set(values))}")
+    locked = _ensure_editable(application, by)
+    changed = []
+    for name, value in values.items():
+        if name == "partners":
+            partners = list(value)
+            if any(p.pk == locked.organisation_id or not p.is_approved for p in partners):
+                raise ValidationError(_("Please choose approved partner organisations only."))
+            if {p.pk for p in partners} != set(locked.partners.values_list("pk", flat=True)):
+                locked.partners.set(partners)
+                changed.append(name)
+        elif getattr(locked, name) != value:
+            setattr(locked, name, value)
+            changed.append(name)
+    _store_unsaved(locked, step, {k: str(v)[:4000] for k, v in (unsaved or {}).items()})
+    fields = [name for name in values if name != "partners"]
+    locked.save(update_fields=[*fields, "draft_data", "updated_at"])
     if changed:
         audit_log(
             actor=by,
             action="actionfund.application.saved",
-            target=application,
-            organisation=application.organisation,
+            target=locked,
+            organisation=locked.organisation,
             changes={"fields": changed},
         )
-    return application
+    return locked
 
 
 def _refresh_requested_amount(application: Application) -> None:
     total = selectors.budget_total(application)
-    Application.objects.filter(pk=application.pk).update(requested_amount=total)
+    Application.objects.filter(pk=application.pk).update(
+        requested_amount=total, updated_at=timezone.now()
+    )
     application.requested_amount = total
 
 
+@dataclass(frozen=True)
+class BudgetLineInput:
+    """One valid budget line as typed; ``pk`` is None for a new line."""
+
+    category: str
+    description: str
+    amount: Decimal
+    pk: int | None = None
+
+
 @transaction.atomic
-def application_save_budget(*, application: Application, formset, by: User) -> Decimal:
-    _ensure_editable(application, by)
-    formset.save(commit=False)
-    for line in formset.deleted_objects:
-        line.delete()
-    # Number every remaining line in the order shown, so the plan reads as it was typed.
-    position = 0
-    for form in formset.forms:
-        if form in formset.deleted_forms or not (form.instance.pk or form.has_changed()):
-            continue
-        line = form.instance
-        line.application = application
+def application_save_budget(
+    *,
+    application: Application,
+    lines: list[BudgetLineInput],
+    unsaved: list[dict[str, str]] | None = None,
+    by: User,
+) -> Decimal:
+    """Replace the budget with ``lines`` (in the order shown) and return the new total.
+
+    Rows that are not valid yet come as raw text in ``unsaved`` and are kept in
+    ``draft_data``; a stored line such a row refers to (by ``id``) is kept unchanged.
+    """
+    application = _ensure_editable(application, by)
+    unsaved = [
+        {
+            k: str(v)[:200]
+            for k, v in row.items()
+            if k in ("id", "category", "description", "amount")
+        }
+        for row in (unsaved or [])
+    ]
+    stored = {line.pk: line for line in application.budget_lines.all()}
+    keep = {line.pk for line in lines if line.pk} | {
+        int(row["id"]) for row in unsaved if str(row.get("id", "")).isdigit()
+    }
+    for pk, line in stored.items():
+        if pk not in keep:
+            line.delete()
+    for position, data in enumerate(lines):
+        line = stored.get(data.pk) if data.pk else None
+        if line is None:
+            line = BudgetLine(application=application)
+        line.category = data.category
+        line.description = data.description
+        line.amount = data.amount
         line.position = position
         line.save()
-        position += 1
+    _store_unsaved(application, "budget", unsaved)
+    application.save(update_fields=["draft_data", "updated_at"])
     _refresh_requested_amount(application)
     audit_log(
         actor=by,

@@ -18,6 +18,12 @@ urlpatterns = [
     path(
         "applications/<int:pk>/edit/<slug:step>/", views.application_edit, name="application_edit"
     ),
+    path(
+        "applications/<int:pk>/edit/<slug:step>/autosave/",
+        views.application_autosave,
+        name="application_autosave",
+    ),
+    path("applications/<int:pk>/partners/search/", views.partner_search, name="partner_search"),
     path("applications/<int:pk>/submit/", views.application_submit, name="application_submit"),
     path(
         "applications/<int:pk>/withdraw/", views.application_withdraw, name="application_withdraw"

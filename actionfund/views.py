@@ -2,9 +2,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -17,7 +17,7 @@ from ikmo.subprojects import SubProject
 from organisations.models import Membership, Organisation, User
 from organisations.timeline import timeline_for
 
-from . import permissions, selectors, services, workflow
+from . import journey, permissions, selectors, services, workflow
 from .filters import ApplicationFilter
 from .forms import (
     AttachmentForm,
@@ -98,17 +98,27 @@ def call_list(request):
 def call_detail(request, pk):
     call = selectors.get_call_for_user(request.user, pk)
     organisations = (
-        _member_organisations(request.user)
-        if request.user.is_authenticated
-        else Organisation.objects.none()
+        list(_member_organisations(request.user)) if request.user.is_authenticated else []
     )
+    approved = [o for o in organisations if o.is_approved]
+    drafts = list(
+        Application.objects.filter(
+            call=call, organisation__in=organisations, status=Status.DRAFT
+        ).select_related("organisation")
+    )
+    with_draft = {d.organisation_id for d in drafts}
     return render(
         request,
         "actionfund/call_detail.html",
         {
             "call": call,
             "criteria": call.criteria.all(),
-            "can_apply": call.is_open and organisations.exists(),
+            "drafts": drafts,
+            # "Apply now" only for an approved organisation without a draft here: a pending
+            # one is told what to do first, instead of being stopped after "Start".
+            "can_apply": call.is_open and any(o.pk not in with_draft for o in approved),
+            "pending_organisations": [o for o in organisations if not o.is_approved],
+            "has_organisation": bool(organisations),
             "is_fund_staff": permissions.is_fund_staff(request.user),
             "is_fund_lead": permissions.is_fund_lead(request.user),
         },
@@ -144,16 +154,32 @@ def application_start(request, pk):
     if not organisations.exists():
         messages.info(request, _("Please register your organisation or join it first."))
         return redirect("organisations:register")
-    form = StartForm(request.POST or None, organisations=organisations)
+    approved = organisations.filter(status=Organisation.Status.APPROVED)
+    if not approved.exists():
+        messages.info(
+            request,
+            _(
+                "Your organisation's registration is still being checked by the IKMO team. "
+                "You can apply as soon as it is approved."
+            ),
+        )
+        return redirect(call)
+    form = StartForm(request.POST or None, organisations=approved)
     if request.method == "POST" and form.is_valid():
         try:
-            application = services.application_start(
+            application, created = services.application_start_or_continue(
                 call=call, organisation=form.cleaned_data["organisation"], by=request.user
             )
         except ValidationError as error:
             _service_errors(request, error)
         else:
-            messages.success(request, _("Your draft is saved. You can continue at any time."))
+            if created:
+                messages.success(request, _("Your draft is saved. You can continue at any time."))
+            else:
+                messages.info(
+                    request,
+                    _("Your organisation already has a draft for this call. Continue it here."),
+                )
             return redirect("actionfund:application_edit", application.pk, "basics")
     return render(request, "actionfund/application_start.html", {"call": call, "form": form})
 
@@ -233,6 +259,12 @@ def application_detail(request, pk):
         "withdrawable": workflow.transition(application.status, Status.WITHDRAWN) is not None
         and workflow.APPLICANT in workflow.transition(application.status, Status.WITHDRAWN).actors,
     }
+    if application.status != Status.DRAFT:
+        first_payment = (
+            application.payments.order_by("paid_on").values_list("paid_on", flat=True).first()
+        )
+        context["journey"] = journey.steps(application, first_payment=first_payment)
+        context["proof_due"] = journey.proof_due(application)
     if permissions.can_see_scores(user, application):
         criteria, by_juror = selectors.scores_by_juror(application)
         context.update(criteria=criteria, scores_by_juror=by_juror)
@@ -317,56 +349,256 @@ def _after_save(request, application, step):
     return redirect("actionfund:application_edit", application.pk, step)
 
 
+STEP_FORMS = {key: form for key, _label, form in STEPS if form is not None}
+# Steps whose typing is saved in the background (files are sent with the step's buttons).
+AUTOSAVE_STEPS = (*STEP_FORMS, "budget")
+
+
+def _raw(bound_field):
+    value = bound_field.value()
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value]
+    return "" if value is None else str(value)
+
+
+def _save_step(user, application, step, data, *, strict):
+    """Validate one step; save whatever is valid, keep the rest as typed in the draft.
+
+    Returns the form to show (with its errors) and whether everything was valid.
+    """
+    form_class = STEP_FORMS[step]
+    form = form_class(data, instance=application, strict=strict)
+    if form.is_valid():
+        values = {name: form.cleaned_data[name] for name in form.fields}
+        services.application_save_step(
+            application=application, step=step, values=values, unsaved={}, by=user
+        )
+        return form, True
+    # "Next" failed: the same data checked as a draft says what can be stored already
+    # (a missing field is fine for a draft, an impossible date is not).
+    lenient = form_class(data, instance=Application.objects.get(pk=application.pk), strict=False)
+    lenient.is_valid()
+    values = {
+        name: lenient.cleaned_data[name]
+        for name in lenient.fields
+        if name in lenient.cleaned_data and name not in lenient.errors
+    }
+    unsaved = {
+        name: _raw(lenient[name])
+        for name in lenient.fields
+        if name in lenient.errors and name != "partners"
+    }
+    services.application_save_step(
+        application=application, step=step, values=values, unsaved=unsaved, by=user
+    )
+    return form, False
+
+
+def _step_form_for_display(application, step):
+    """The step's form as stored: with entries not valid yet bound again, so their
+    errors show on any device until they are corrected."""
+    form_class = STEP_FORMS[step]
+    unsaved = (application.draft_data or {}).get(step)
+    if not unsaved:
+        return form_class(instance=application)
+    stored = form_class(instance=application)
+    data = QueryDict(mutable=True)
+    for name in stored.fields:
+        value = unsaved.get(name, _raw(stored[name]))
+        if isinstance(value, list):
+            data.setlist(name, value)
+        else:
+            data[name] = value
+    form = form_class(data, instance=application, strict=False)
+    form.is_valid()
+    application.refresh_from_db()  # validation wrote into the instance; the page shows the draft
+    return form
+
+
 @login_required
 def application_edit(request, pk, step):
     if step not in STEP_KEYS:
         raise Http404
     application = selectors.get_application_for_user(request.user, pk, action="edit")
-    strict = request.POST.get("action") == "next"
+    action = request.POST.get("action", "save")
+    strict = action == "next"
     if step == "budget":
         return _edit_budget(request, application, strict)
     if step == "attachments":
         return _edit_attachments(request, application)
     if step == "preview":
         return _preview(request, application)
-    form_class = {key: form for key, _label, form in STEPS}[step]
-    form = form_class(
-        request.POST if request.method == "POST" else None, instance=application, strict=strict
-    )
-    if request.method == "POST" and form.is_valid():
-        services.application_save_step(application=application, form=form, by=request.user)
-        return _after_save(request, application, step)
     if request.method == "POST":
-        # The instance was changed by the failed validation; reload so the page shows
-        # the stored draft's header, while the form keeps what was typed.
+        form, ok = _save_step(request.user, application, step, request.POST, strict=strict)
+        if ok and action != "search":
+            return _after_save(request, application, step)
         application.refresh_from_db()
+        if not ok:
+            messages.warning(
+                request,
+                _(
+                    "We saved what you entered. Please correct the marked fields before "
+                    "you continue."
+                ),
+            )
+    else:
+        form = _step_form_for_display(application, step)
+    extra = {}
+    if step == "partners":
+        extra = _partner_context(application, form, request.POST.get("partner_q", ""))
     return render(
-        request, "actionfund/application_step.html", _step_context(application, step, form=form)
+        request,
+        "actionfund/application_step.html",
+        _step_context(application, step, form=form, **extra),
     )
+
+
+def _partner_context(application, form, query):
+    chosen_ids = form["partners"].value() or []
+    chosen = list(
+        form.fields["partners"].queryset.filter(
+            pk__in=[pk for pk in chosen_ids if str(pk).isdigit()]
+        )
+    )
+    query = query.strip()[:100]
+    return {
+        "chosen_partners": chosen,
+        "partner_query": query,
+        "partner_results": selectors.partner_candidates(
+            application=application, query=query, exclude=[p.pk for p in chosen]
+        )
+        if query
+        else None,
+    }
+
+
+@login_required
+def partner_search(request, pk):
+    """Matching organisations as checkboxes, loaded while the applicant types."""
+    application = selectors.get_application_for_user(request.user, pk, action="edit")
+    query = request.GET.get("partner_q", "").replace("\x00", "").strip()[:100]
+    return render(
+        request,
+        "actionfund/_partner_results.html",
+        {
+            "partner_query": query,
+            "partner_results": selectors.partner_candidates(
+                application=application, query=query, exclude=request.GET.getlist("partners")
+            ),
+        },
+    )
+
+
+def _save_budget(user, application, data, *, strict, background=False):
+    """Save the valid lines; keep lines not valid yet as typed in the draft.
+
+    A background save never removes a line ticked "remove": the person may still untick
+    it, and the page still carries its id. Only the step's buttons remove lines.
+    Returns the formset to show and whether everything was valid."""
+    ceiling = selectors.ceiling_for(application)
+    formset = BudgetFormSet(
+        data, instance=application, ceiling=ceiling, strict=strict, prefix="lines"
+    )
+    valid = formset.is_valid()
+    stored = {line.pk: line for line in application.budget_lines.all()}
+    lines, unsaved = [], []
+    for form in formset.forms:
+        if formset._should_delete_form(form):
+            line = stored.get(form.instance.pk)
+            if background and line is not None:
+                lines.append(
+                    services.BudgetLineInput(
+                        category=line.category,
+                        description=line.description,
+                        amount=line.amount,
+                        pk=line.pk,
+                    )
+                )
+            continue  # otherwise the service removes a stored line that is not kept
+        if form.is_valid():
+            if not (form.instance.pk or form.has_changed()):
+                continue  # the empty line at the end
+            data_ = form.cleaned_data
+            lines.append(
+                services.BudgetLineInput(
+                    category=data_["category"],
+                    description=data_["description"],
+                    amount=data_["amount"],
+                    pk=form.instance.pk,
+                )
+            )
+        else:
+            row = {name: _raw(form[name]) for name in ("category", "description", "amount")}
+            if form.instance.pk:
+                row["id"] = str(form.instance.pk)
+            unsaved.append(row)
+    services.application_save_budget(application=application, lines=lines, unsaved=unsaved, by=user)
+    return formset, valid
+
+
+def _budget_formset_for_display(application, *, strict=False):
+    """The budget as stored, plus the lines not valid yet, bound so their errors show.
+
+    Built from the database (not from the request): lines stored a moment ago carry
+    their new ids, so sending the page again cannot add them twice."""
+    ceiling = selectors.ceiling_for(application)
+    unsaved = (application.draft_data or {}).get("budget") or []
+    if not unsaved and not strict:
+        return BudgetFormSet(instance=application, ceiling=ceiling, prefix="lines")
+    lines = list(application.budget_lines.all())
+    by_id = {row.get("id"): row for row in unsaved if row.get("id")}
+    rows = []
+    for line in lines:
+        row = by_id.get(str(line.pk)) or {
+            "category": line.category,
+            "description": line.description,
+            "amount": formats.localize_input(line.amount),
+        }
+        rows.append({**row, "id": str(line.pk)})
+    # A formset lists stored lines first: new lines not valid yet follow them.
+    rows += [row for row in unsaved if not row.get("id")]
+    data = {
+        "lines-TOTAL_FORMS": str(len(rows) + 1),
+        "lines-INITIAL_FORMS": str(len(lines)),
+        "lines-MIN_NUM_FORMS": "0",
+        "lines-MAX_NUM_FORMS": "1000",
+    }
+    for index, row in enumerate(rows):
+        for name, value in row.items():
+            data[f"lines-{index}-{name}"] = value
+    formset = BudgetFormSet(
+        data, instance=application, ceiling=ceiling, strict=strict, prefix="lines"
+    )
+    formset.is_valid()
+    return formset
 
 
 def _edit_budget(request, application, strict):
     ceiling = selectors.ceiling_for(application)
-    formset = BudgetFormSet(
-        request.POST if request.method == "POST" else None,
-        instance=application,
-        ceiling=ceiling,
-        strict=strict,
-        prefix="lines",
-    )
-    if request.method == "POST" and formset.is_valid():
-        total = services.application_save_budget(
-            application=application, formset=formset, by=request.user
-        )
-        if total > ceiling:
-            messages.warning(
-                request,
-                _(
-                    "The total is above the ceiling of %(ceiling)s EUR. Please lower it before you submit."
+    if request.method == "POST":
+        _formset, ok = _save_budget(request.user, application, request.POST, strict=strict)
+        application.refresh_from_db()
+        if ok:
+            total = selectors.budget_total(application)
+            if total > ceiling:
+                messages.warning(
+                    request,
+                    _(
+                        "The total is above the ceiling of %(ceiling)s EUR. Please lower it before you submit."
+                    )
+                    % {"ceiling": ceiling},
                 )
-                % {"ceiling": ceiling},
-            )
-        return _after_save(request, application, "budget")
+            return _after_save(request, application, "budget")
+        messages.warning(
+            request,
+            _(
+                "We saved the complete lines. Please correct the marked entries before "
+                "you continue."
+            ),
+        )
+        formset = _budget_formset_for_display(application, strict=strict)
+    else:
+        formset = _budget_formset_for_display(application)
     return render(
         request,
         "actionfund/application_budget.html",
@@ -380,13 +612,48 @@ def _edit_budget(request, application, strict):
     )
 
 
+@login_required
+@require_POST
+def application_autosave(request, pk, step):
+    """Background save of a step while the person types (see static/js/draft-save.js).
+
+    Saves like "Save draft": what is valid goes into the fields, the rest is kept as typed.
+    """
+    if step not in AUTOSAVE_STEPS:
+        raise Http404
+    application = selectors.get_application_for_user(request.user, pk, action="edit")
+    try:
+        if step == "budget":
+            _formset, ok = _save_budget(
+                request.user, application, request.POST, strict=False, background=True
+            )
+        else:
+            _form, ok = _save_step(request.user, application, step, request.POST, strict=False)
+    except ValidationError as error:
+        return JsonResponse({"saved": False, "message": " ".join(error.messages)}, status=409)
+    now = timezone.localtime()
+    return JsonResponse(
+        {
+            "saved": True,
+            "complete": ok,
+            "time": formats.time_format(now, "TIME_FORMAT"),
+            "message": _("Saved at %(time)s") % {"time": formats.time_format(now, "H:i")},
+        }
+    )
+
+
 def _edit_attachments(request, application):
+    """Files travel with the step's own buttons: a file chosen and then "Save and
+    continue" is uploaded (and checked) first, or the step stays with the reason."""
     form = AttachmentForm()
-    if request.method == "POST" and request.POST.get("action") == "upload":
+    if request.method == "POST":
+        action = request.POST.get("action", "save")
+        if not request.FILES.get("file") and action != "upload":
+            return _after_save(request, application, "attachments")
         form = AttachmentForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                services.attachment_add(
+                attachment = services.attachment_add(
                     application=application,
                     upload=form.cleaned_data["file"],
                     description=form.cleaned_data["description"],
@@ -395,10 +662,19 @@ def _edit_attachments(request, application):
             except ValidationError as error:
                 form.add_error("file", error)
             else:
-                messages.success(request, _("The file was added."))
-                return redirect("actionfund:application_edit", application.pk, "attachments")
-    elif request.method == "POST":
-        return _after_save(request, application, "attachments")
+                messages.success(
+                    request,
+                    _("The file “%(name)s” was added.") % {"name": attachment.original_name},
+                )
+                if action == "upload":
+                    return redirect("actionfund:application_edit", application.pk, "attachments")
+                return _after_save(request, application, "attachments")
+        if action != "upload":
+            messages.error(
+                request,
+                _("The file could not be saved, so you are still on this step. %(reason)s")
+                % {"reason": " ".join(e for errors in form.errors.values() for e in errors)},
+            )
     return render(
         request,
         "actionfund/application_attachments.html",

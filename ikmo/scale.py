@@ -543,12 +543,19 @@ class Generator:
         }  # fmt: skip
         applicants = rng.sample(self.mos, max(1, len(self.mos) * 2 // 5))
         apps = []
+        drafts = set()
         for i in range(s.applications):
             status = statuses[i % len(statuses)]
             call = calls[i % len(calls)]
             submitted = self.aware(date(call.year, 1, 1) + timedelta(days=rng.randrange(0, 89)))
             decided = submitted + timedelta(days=30)
             org = self.org(applicants)
+            # One open draft per organisation and call (a database constraint): a second
+            # draft drawn for the same pair is made a submitted application instead.
+            if status == Status.DRAFT:
+                if (org.pk, call.pk) in drafts:
+                    status = Status.SUBMITTED
+                drafts.add((org.pk, call.pk))
             approved = status in committed
             start = date(call.year, 5, 1) + timedelta(days=rng.randrange(0, 60))
             apps.append(

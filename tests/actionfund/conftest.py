@@ -48,3 +48,15 @@ def second_juror(db):
 def outsider(db):
     """Logged in, member of no organisation, no role."""
     return factories.UserFactory(email="outsider@example.org")
+
+
+@pytest.fixture
+def private_storage(settings, tmp_path):
+    """Uploaded and generated files in a temporary folder of their own."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path},
+        },
+    }

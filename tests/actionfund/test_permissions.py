@@ -269,3 +269,78 @@ def test_jurors_do_not_see_each_others_scores(world, client_for, second_juror, f
     assert "schwach" not in juror.get(application.get_absolute_url()).content.decode()
     score_page = juror.get(reverse("actionfund:application_score", args=[application.pk]))
     assert "schwach" not in score_page.content.decode()
+
+
+# --- the draft endpoints: background save and partner search --------------------------
+
+# person -> expected status for the endpoints that work on organisation A's draft
+DRAFT_ENDPOINTS = {
+    "applicant_admin": 200,
+    "applicant_member": 200,
+    "other_org": 404,
+    "outsider": 404,
+    "juror_assigned": 404,  # jurors never see drafts
+    "consultant": 403,
+    "fund_lead": 403,
+    "other_lead": 404,
+}
+
+
+@pytest.fixture
+def org_a_draft(world, org, org_admin):
+    # A call of its own: organisation A has one open draft per call.
+    return draft(organisation=org, by=org_admin, title="Geheimes Kiezfest")
+
+
+@pytest.mark.parametrize("person,expected", DRAFT_ENDPOINTS.items())
+def test_only_the_organisation_autosaves_its_draft(
+    world, org_a_draft, client_for, person, expected
+):
+    url = reverse("actionfund:application_autosave", args=[org_a_draft.pk, "basics"])
+    response = client_for(world["persons"][person]).post(
+        url, {"title": "Übernommen", "summary": "", "district": ""}
+    )
+    assert response.status_code == expected
+    org_a_draft.refresh_from_db()
+    if expected == 200:
+        assert response.json()["saved"] is True
+        assert org_a_draft.title == "Übernommen"
+    else:
+        assert org_a_draft.title == "Geheimes Kiezfest"
+        assert "Geheimes Kiezfest" not in response.content.decode()
+
+
+@pytest.mark.parametrize("person,expected", DRAFT_ENDPOINTS.items())
+def test_only_the_organisation_searches_partners_for_its_draft(
+    world, org_a_draft, other_org, client_for, person, expected
+):
+    url = reverse("actionfund:partner_search", args=[org_a_draft.pk])
+    response = client_for(world["persons"][person]).get(url, {"partner_q": "Sonnenblume"})
+    assert response.status_code == expected
+    if expected == 200:
+        assert other_org.name in response.content.decode()
+
+
+def test_a_submitted_application_takes_no_background_saves(world, client_for, org_admin):
+    application = world["application"]  # in review
+    title = application.title
+    url = reverse("actionfund:application_autosave", args=[application.pk, "basics"])
+    response = client_for(org_admin).post(url, {"title": "Nachträglich"})
+    assert response.status_code == 403
+    application.refresh_from_db()
+    assert application.title == title
+
+
+def test_partner_search_lists_approved_organisations_only_and_never_the_applicant(
+    world, org_a_draft, org, client_for, org_admin
+):
+    from organisations.models import Organisation
+    from tests import factories
+
+    factories.OrganisationFactory(name="Sonnenblume Wartend", status=Organisation.Status.PENDING)
+    url = reverse("actionfund:partner_search", args=[org_a_draft.pk])
+    client = client_for(org_admin)
+    page = client.get(url, {"partner_q": "Sonnenblume"}).content.decode()
+    assert "Sonnenblume Test e.V." in page
+    assert "Sonnenblume Wartend" not in page
+    assert org.name not in client.get(url, {"partner_q": "Brückenbau"}).content.decode()

@@ -18,17 +18,6 @@ from .factories import CallFactory, approved, draft, paid, submitted
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def private_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path},
-        },
-    }
-
-
 def test_the_funding_agreement_pdf_is_rendered_by_the_worker(
     private_storage, client_for, org, org_admin, fund_lead, django_capture_on_commit_callbacks
 ):

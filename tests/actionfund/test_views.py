@@ -51,7 +51,8 @@ class TestApplicantJourney:
         assert 'value="Kiezfest"' in page
         assert "data-error-summary" in page
         application.refresh_from_db()
-        assert application.title == ""  # nothing half-saved on an invalid step
+        # What was typed is the server draft already, also when the step is not complete.
+        assert application.title == "Kiezfest"
 
         # "Save draft" stores partial input on the server.
         client.post(edit_url(application, "basics"), {"title": "Kiezfest", "action": "save"})
@@ -111,11 +112,22 @@ class TestApplicantJourney:
         # 1600 EUR is above the single-organisation ceiling (1500): refused, input kept.
         response = client.post(edit_url(application, "budget"), budget)
         assert response.status_code == 200
-        assert 'value="600.00"' in response.content.decode()
-        assert BudgetLine.objects.count() == 0
+        assert 'value="600,00"' in response.content.decode()  # stored, German notation
+        # Both lines are valid on their own, so the draft keeps them; the page shows them
+        # with their new ids, so sending it again cannot add them twice.
+        stored = list(BudgetLine.objects.order_by("position"))
+        assert [line.description for line in stored] == ["Musik", "Essen"]
+        assert f'value="{stored[1].pk}"' in response.content.decode()
         # As a cooperation the higher ceiling applies.
         client.post(
             edit_url(application, "partners"), {"partners": [other_org.pk], "action": "save"}
+        )
+        budget.update(
+            {
+                "lines-INITIAL_FORMS": "2",
+                "lines-0-id": str(stored[0].pk),
+                "lines-1-id": str(stored[1].pk),
+            }
         )
         response = client.post(edit_url(application, "budget"), budget)
         assert response.url == edit_url(application, "attachments")
@@ -334,12 +346,13 @@ class TestQueryCounts:
         assert [_count_queries(client, u) for u in urls] == few
 
     def test_my_applications(self, client_for, call, org, org_admin):
+        # One open draft per call: each draft here belongs to a call of its own.
         client = client_for(org_admin)
         for _i in range(2):
-            draft(organisation=org, by=org_admin, call=call)
+            draft(organisation=org, by=org_admin)
         few = _count_queries(client, reverse("actionfund:application_list"))
         for _i in range(8):
-            draft(organisation=org, by=org_admin, call=call)
+            draft(organisation=org, by=org_admin)
         assert _count_queries(client, reverse("actionfund:application_list")) == few
 
     def test_jury_list(self, client_for, call, fund_lead, jury_member):

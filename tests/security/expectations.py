@@ -246,6 +246,18 @@ EXPECTATIONS: dict[str, Route] = {
     "actionfund:application_edit": Route(
         ORG_A, lambda w: {"pk": w.af_draft.pk, "step": "basics"}, method=FORM
     ),
+    "actionfund:application_autosave": Route(
+        ORG_A,
+        lambda w: {"pk": w.af_draft.pk, "step": "basics"},
+        method=POST,
+        notes="background save of a draft step: the same edit permission as the step",
+    ),
+    "actionfund:partner_search": Route(
+        ORG_A,
+        pk("af_draft"),
+        query="partner_q=ve",
+        notes="names of approved organisations, only while editing one's own draft",
+    ),
     "actionfund:application_submit": Route(ORG_A, pk("af_draft"), method=POST),
     "actionfund:application_withdraw": Route(ORG_A | LEAD, pk("af_review"), method=POST),
     "actionfund:application_transition": Route(LEAD, pk("af_review"), method=POST),

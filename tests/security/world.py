@@ -321,14 +321,6 @@ def _actionfund(w: World):
     call = CallFactory(title="Kaleidoskop Sicherheitstest")
     CriterionFactory(call=call, title="Teilhabe")
     w.objects["call"] = call
-    application = draft(organisation=w.org_a, by=admin_a, call=call, title="ALPHA-APPLICATION Fest")
-    w.objects["af_draft"] = application
-    w.objects["attachment"] = services.attachment_add(
-        application=application,
-        upload=_pdf("ALPHA-ATTACHMENT.pdf"),
-        description="ALPHA-ATTACHMENT Plan",
-        by=admin_a,
-    )
     review = in_review(
         organisation=w.org_a, by=admin_a, lead=lead, call=call, title="ALPHA-APPLICATION Chor"
     )
@@ -341,6 +333,16 @@ def _actionfund(w: World):
     ProofOfUse.objects.get_or_create(application=paid_app)
     w.objects["receipt"] = services.receipt_add(
         application=paid_app, upload=_pdf("ALPHA-RECEIPT.pdf"), by=admin_a
+    )
+    # Made last: an organisation has one open draft per call, and the applications above
+    # each passed through a draft of this call on their way.
+    application = draft(organisation=w.org_a, by=admin_a, call=call, title="ALPHA-APPLICATION Fest")
+    w.objects["af_draft"] = application
+    w.objects["attachment"] = services.attachment_add(
+        application=application,
+        upload=_pdf("ALPHA-ATTACHMENT.pdf"),
+        description="ALPHA-ATTACHMENT Plan",
+        by=admin_a,
     )
     w.objects["export"] = _export(lead)
 

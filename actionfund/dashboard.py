@@ -1,0 +1,77 @@
+"""The action fund's card on a person's overview page (ikmo.dashboard): the organisation's
+unfinished, submitted and granted applications, each with what to do next."""
+
+from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from ikmo.dashboard import Card, CardLink
+from ikmo.subprojects import SubProject
+
+from . import journey, permissions, selectors
+from .models import EDITABLE_STATUSES, Status
+
+# Applications that still ask something of the organisation, or that it waits for: the
+# editable ones and those on the way from submission to the proof of use.
+OPEN_STATUSES = (
+    *EDITABLE_STATUSES,
+    *journey.ORDER[: journey.ORDER.index(Status.PROOF_SUBMITTED)],
+)
+
+
+def _date(value) -> str:
+    return formats.date_format(value, "SHORT_DATE_FORMAT") if value else ""
+
+
+def _link(application) -> CardLink:
+    status = application.status
+    title = application.title or _("Untitled draft")
+    label = f"{title} · {application.organisation.name}"
+    if status in (Status.DRAFT, Status.INFO_REQUESTED):
+        url = reverse("actionfund:application_edit", args=[application.pk, "basics"])
+        if status == Status.DRAFT:
+            detail = _("Draft, last saved %(date)s: continue") % {
+                "date": formats.date_format(application.updated_at, "SHORT_DATETIME_FORMAT")
+            }
+        else:
+            detail = _("More information requested: please update and resubmit")
+        return CardLink(label=label, url=url, detail=detail)
+    expected = application.call.decision_expected_on
+    if status in (Status.SUBMITTED, Status.IN_REVIEW):
+        detail = (
+            _("Submitted, decision expected by %(date)s") % {"date": _date(expected)}
+            if expected
+            else _("Submitted, in review")
+        )
+    elif status == Status.APPROVED:
+        detail = _("Approved: next step, sign the funding agreement")
+    elif status == Status.AGREEMENT_SIGNED:
+        detail = _("Agreement signed: the payment is on its way")
+    else:
+        due = journey.proof_due(application)
+        detail = (
+            _("Proof of use due by %(date)s") % {"date": _date(due)}
+            if due
+            else _("Proof of use due")
+        )
+    return CardLink(label=label, url=application.get_absolute_url(), detail=detail)
+
+
+def cards(user):
+    if not user.is_authenticated or permissions.is_fund_staff(user):
+        return []
+    applications = list(
+        selectors.applications_of_member(user=user, statuses=OPEN_STATUSES).order_by(
+            "-updated_at", "-pk"
+        )[:6]
+    )
+    if not applications:
+        return []
+    return [
+        Card(
+            title=_("Our action fund applications"),
+            subproject=SubProject.ACTIONFUND,
+            links=[_link(a) for a in applications],
+            action=CardLink(_("My applications"), reverse("actionfund:application_list")),
+        )
+    ]

@@ -1,0 +1,108 @@
+"""What happens next with an application, and when: the timeline applicants see after
+submitting, and the one next step they have to take themselves."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.utils.translation import gettext_lazy as _
+
+from .models import COMMITTED_STATUSES, Application, Status
+
+DONE, CURRENT, UPCOMING = "done", "current", "upcoming"
+
+# The order an application moves through once submitted (info_requested counts as review).
+# Committed statuses are listed in the order an approved application goes through them.
+ORDER = [Status.SUBMITTED, Status.IN_REVIEW, *COMMITTED_STATUSES]
+
+
+@dataclass(frozen=True)
+class JourneyStep:
+    key: str
+    title: str
+    state: str
+    when: date | datetime | None = None
+    until: date | datetime | None = None
+    when_label: str = ""  # e.g. "expected by", "due by"
+    detail: str = ""
+
+
+def _rank(status: str) -> int:
+    if status == Status.INFO_REQUESTED:
+        return ORDER.index(Status.IN_REVIEW)
+    return ORDER.index(status) if status in ORDER else -1
+
+
+def _state(status: str, current: tuple, done_from: str) -> str:
+    if _rank(status) >= _rank(done_from):
+        return DONE
+    return CURRENT if status in current else UPCOMING
+
+
+def proof_due(application: Application) -> date | None:
+    if application.proof_due_date:
+        return application.proof_due_date
+    if application.end_date:
+        return application.end_date + timedelta(weeks=application.call.proof_of_use_weeks)
+    return None
+
+
+def steps(application: Application, *, first_payment: date | None = None) -> list[JourneyStep]:
+    """The timeline from submission to proof of use; empty before submission and after a
+    rejection or withdrawal (there is nothing to wait for then)."""
+    status = application.status
+    if _rank(status) < 0:
+        return []
+    call = application.call
+    review = (Status.SUBMITTED, Status.IN_REVIEW, Status.INFO_REQUESTED)
+    decided = application.decided_at
+    return [
+        JourneyStep("submitted", _("Application submitted"), DONE, when=application.submitted_at),
+        JourneyStep(
+            "review",
+            _("Review by the jury"),
+            _state(status, review, Status.APPROVED),
+            when=call.closes_at,
+            until=call.decision_expected_on,
+            when_label=_("after the call closes"),
+            detail=_(
+                "The jury scores every application against the published criteria. "
+                "We may ask you for more information."
+            ),
+        ),
+        JourneyStep(
+            "decision",
+            _("Decision"),
+            DONE if decided else UPCOMING,
+            when=decided or call.decision_expected_on,
+            when_label="" if decided else _("expected by"),
+            detail=_("You receive the decision by e-mail and see it here."),
+        ),
+        JourneyStep(
+            "agreement",
+            _("Funding agreement"),
+            _state(status, (Status.APPROVED,), Status.AGREEMENT_SIGNED),
+            detail=_("Download the agreement, sign it and send it back to the team."),
+        ),
+        JourneyStep(
+            "payment",
+            _("Payment"),
+            _state(status, (Status.AGREEMENT_SIGNED,), Status.PAID),
+            when=first_payment,
+            detail=_("We transfer the money once the signed agreement has arrived."),
+        ),
+        JourneyStep(
+            "project",
+            _("Your project"),
+            _state(status, (Status.PAID, Status.PROOF_DUE), Status.PROOF_SUBMITTED),
+            when=application.start_date,
+            until=application.end_date,
+        ),
+        JourneyStep(
+            "proof",
+            _("Proof of use"),
+            _state(status, (Status.PAID, Status.PROOF_DUE), Status.PROOF_SUBMITTED),
+            when=proof_due(application),
+            when_label=_("due by"),
+            detail=_("A short report, what you spent per budget line, and the receipts."),
+        ),
+    ]
