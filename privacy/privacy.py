@@ -120,6 +120,7 @@ register(
     visible_to=_organisations,
     explained={
         "name": "the organisation's name, not a person's",
+        "search_name": "the organisation's name folded for search (umlauts, case)",
         "phone": "the organisation's contact number",
         "street": "the organisation's address",
     },

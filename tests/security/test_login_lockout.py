@@ -98,6 +98,7 @@ def test_production_trusts_one_proxy():
         "DJANGO_SETTINGS_MODULE": "ikmo.settings.production",
         "DJANGO_SECRET_KEY": "x" * 50,
         "DJANGO_ALLOWED_HOSTS": "portal.example",
+        "IKMO_SITE_URL": "https://portal.example",
         "DATABASE_URL": "sqlite:///tmp/unused.sqlite3",
         "REDIS_URL": "redis://127.0.0.1:6379/0",
     }

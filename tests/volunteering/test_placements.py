@@ -32,12 +32,12 @@ class TestServiceRules:
     def test_less_than_six_months_is_refused_with_the_earliest_end(self):
         errors = check(end=date(2026, 1, 31))
         assert "at least 6 months" in errors["end_date"]
-        assert "28.02.2026" in errors["end_date"]
+        assert "28/02/2026" in errors["end_date"]  # English, day first
         assert check(end=date(2026, 2, 28)) == {}
 
     def test_more_than_eighteen_months_is_refused_unless_configured(self, settings):
         errors = check(end=date(2027, 3, 31))
-        assert "at most 18 months" in errors["end_date"] and "28.02.2027" in errors["end_date"]
+        assert "at most 18 months" in errors["end_date"] and "28/02/2027" in errors["end_date"]
         settings.IKMO_VOLUNTEER_RULES = {"fsj": {"max_months": 24}}
         assert check(end=date(2027, 3, 31)) == {}
 
