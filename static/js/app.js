@@ -66,9 +66,37 @@
     return el.closest("[data-no-draft]") !== null;
   }
 
+  // Every POST form with something to type keeps a draft, not only those marked
+  // data-autosave: an error page or an expired session must lose nothing anywhere. Left
+  // out: forms with a password or a one-time code, forms marked data-no-autosave, htmx
+  // forms and forms with nothing to type (buttons, choices).
+  var TYPED = "textarea, input:not([type]), input[type=text], input[type=email], " +
+    "input[type=number], input[type=date], input[type=datetime-local], input[type=time], " +
+    "input[type=url], input[type=tel], input[type=search]";
+  function wantsDraft(form) {
+    if (form.hasAttribute("data-autosave")) { return true; }
+    if ((form.getAttribute("method") || "").toLowerCase() !== "post" ||
+        form.hasAttribute("data-no-autosave") || form.hasAttribute("hx-post")) { return false; }
+    if (form.querySelector("input[type=password], input[autocomplete=one-time-code]")) { return false; }
+    return form.querySelector(TYPED) !== null;
+  }
+
+  function draftName(form) {
+    if (form.hasAttribute("data-autosave")) { return form.dataset.autosave || location.pathname; }
+    // Several forms on one page (one per organisation, say) each keep their own draft.
+    var action = location.pathname;
+    try { action = new URL(form.action || location.href, location.href).pathname; } catch (e) { /* keep */ }
+    return location.pathname + "|" + action;
+  }
+
+  function hasErrors(form) {
+    return Boolean(form.dataset.hasErrors) ||
+      form.querySelector(".is-invalid, .invalid-feedback, .errorlist, [aria-invalid=true]") !== null;
+  }
+
   function autosave(form) {
     if (!local || confidential(form)) { return; }
-    var key = PREFIX + (owner || "anonymous") + ":" + (form.dataset.autosave || location.pathname);
+    var key = PREFIX + (owner || "anonymous") + ":" + draftName(form);
     var skip = function (el) {
       return !el.name || el.type === "password" || el.type === "file" || el.type === "hidden" ||
         el.type === "submit" || el.name === "csrfmiddlewaretoken" || confidential(el);
@@ -77,7 +105,8 @@
     var stored = null;
     try { stored = JSON.parse(local.getItem(key) || "null"); } catch (e) { stored = null; }
     // Server-side values (an error page) win over the browser copy.
-    if (stored && !form.dataset.hasErrors) {
+    if (stored && !hasErrors(form)) {
+      var restored = false;
       fields().forEach(function (el) {
         if (skip(el) || !(el.name in stored)) { return; }
         var value = stored[el.name];
@@ -86,11 +115,23 @@
         } else if (el.tagName === "SELECT" && el.multiple) {
           Array.prototype.forEach.call(el.options, function (o) { o.selected = value.indexOf(o.value) !== -1; });
         } else {
+          if (el.value !== value) { restored = true; }
           el.value = value;
         }
       });
       var note = form.querySelector("[data-autosave-note]");
-      if (note) { note.hidden = false; }
+      if (note) {
+        note.hidden = false;
+      } else if (restored && body.dataset.draftRestored) {
+        // Forms without a note of their own still say where the text came from.
+        note = document.createElement("p");
+        note.className = "alert alert-info py-2 small";
+        note.setAttribute("role", "status");
+        note.setAttribute("data-autosave-note", "");
+        note.textContent = body.dataset.draftRestored;
+        var csrf = form.querySelector("input[name=csrfmiddlewaretoken]");
+        form.insertBefore(note, csrf ? csrf.nextSibling : form.firstChild);
+      }
     }
     var save = function () {
       var data = {};
@@ -134,7 +175,7 @@
     session.removeItem(SENT_KEY);
     if (saved && owner && local) { local.removeItem(sent); }
   }
-  document.querySelectorAll("form[data-autosave]").forEach(autosave);
+  Array.prototype.filter.call(document.forms, wantsDraft).forEach(autosave);
 
   // ---- Submit once --------------------------------------------------------------------
   // A double click or a double tap must not send a form twice. The buttons are NOT

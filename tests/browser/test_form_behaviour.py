@@ -337,3 +337,49 @@ def test_the_step_bar_shows_the_current_step(new_page, org, org_admin, size):
     assert_no_horizontal_scroll(page)
     shoot(page, f"step-bar-{size['width']}")
     assert Application.objects.filter(pk=application.pk, status=Status.DRAFT).exists()
+
+
+def test_a_form_without_its_own_draft_marker_also_survives_an_expired_session(
+    new_page, org, org_admin, other_org
+):
+    """Drafts are kept for every form with something to type, not only data-autosave ones:
+    here the request to join an organisation, one of several forms on its page."""
+    from organisations.models import Membership
+
+    search = reverse("organisations:join") + "?q=Sonnenblume"
+    page = new_page(phone=True)
+    page.goto(reverse("account_login"))
+    page.fill("input[name=login]", org_admin.email)
+    page.fill("input[name=password]", factories.DEFAULT_PASSWORD)
+    page.click("form.allauth-form-login button[type=submit]")
+    page.wait_for_url(lambda u: "/accounts/login/" not in u)
+    page.goto(search)
+    message = f"#message-{other_org.pk}"
+    page.fill(message, "Wir möchten im Vorstand mitarbeiten – Grüße, Amal")
+
+    session_cookie = settings.SESSION_COOKIE_NAME
+    kept = [c for c in page.context.cookies() if c["name"] != session_cookie]
+    page.context.clear_cookies()
+    page.context.add_cookies(kept)
+    page.locator(f"form:has({message}) button[type=submit]").dblclick()
+    page.wait_for_url("**/accounts/login/**")
+    assert not Membership.objects.filter(user=org_admin, organisation=other_org).exists()
+
+    page.fill("input[name=login]", org_admin.email)
+    page.fill("input[name=password]", factories.DEFAULT_PASSWORD)
+    page.click("form.allauth-form-login button[type=submit]")
+    page.wait_for_url("**/join/?q=Sonnenblume")
+    expect(page.locator(message)).to_have_value("Wir möchten im Vorstand mitarbeiten – Grüße, Amal")
+    expect(page.locator(f"form:has({message}) [data-autosave-note]")).to_contain_text(
+        t("We restored what you typed last time in this browser.")
+    )
+
+    page.locator(f"form:has({message}) button[type=submit]").dblclick()
+    page.wait_for_url(lambda u: "/join/" not in u)
+    request = Membership.objects.get(user=org_admin, organisation=other_org)
+    assert request.message == "Wir möchten im Vorstand mitarbeiten – Grüße, Amal"
+    # Saved: the browser copy is gone.
+    drafts = page.evaluate(
+        "Object.keys(localStorage).filter(k => k.startsWith('ikmo-draft:') && k.includes('/join/'))"
+    )
+    assert drafts == []
