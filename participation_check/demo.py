@@ -186,11 +186,11 @@ REC_PATH = {
 }
 
 
-def _analyst() -> User:
+def _analyst(password: str) -> User:
     user = User.objects.filter(email=ANALYST_EMAIL).first()
     if user is None:
         user = User.objects.create_user(
-            email=ANALYST_EMAIL, password=DEMO_PASSWORD, first_name="Tara", last_name="Teilhabe"
+            email=ANALYST_EMAIL, password=password, first_name="Tara", last_name="Teilhabe"
         )
     EmailAddress.objects.update_or_create(
         user=user, email=ANALYST_EMAIL, defaults={"verified": True, "primary": True}
@@ -304,8 +304,11 @@ def _recommendations(analysis, by, start):
 
 
 @transaction.atomic
-def seed(stdout=None):
-    analyst = _analyst()
+def seed(stdout=None, *, password: str = DEMO_PASSWORD):
+    # seed_demo --allow-production passes the staging copy's own IKMO_DEMO_PASSWORD: the
+    # analyst gets it, and the summary never advertises the published one (nor echoes the
+    # secret into a deployment log).
+    analyst = _analyst(password)
     team = [analyst]
     lead = User.objects.filter(email="lead@ikmo.example").first()
     if lead:
@@ -373,7 +376,8 @@ def seed(stdout=None):
         team,
     )
     if stdout is not None:
+        shown = DEMO_PASSWORD if password == DEMO_PASSWORD else "your IKMO_DEMO_PASSWORD"
         stdout.write(
             f"Participation check: demo analyses loaded; analyst login {ANALYST_EMAIL} "
-            f"(password: {DEMO_PASSWORD})."
+            f"(password: {shown})."
         )

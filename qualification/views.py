@@ -346,7 +346,8 @@ def participants_csv(request, pk):
                 _csv_safe(r.organisation.name),
                 r.get_status_display(),
                 attended,
-                timezone.localtime(r.created_at).strftime("%d.%m.%Y %H:%M"),
+                # ISO, whatever the UI language: spreadsheets read it as a date and time.
+                timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M"),
             ]
         )
     return response

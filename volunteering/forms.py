@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from ikmo.formfields import LocalizedDecimalField
 
@@ -238,7 +239,11 @@ class SeminarForm(forms.ModelForm):
             elif days and days > (end - start).days + 1:
                 self.add_error(
                     "days",
-                    _("The seminar runs %(n)s days; it cannot count more seminar days.")
+                    ngettext(
+                        "The seminar runs %(n)s day; it cannot count more seminar days.",
+                        "The seminar runs %(n)s days; it cannot count more seminar days.",
+                        (end - start).days + 1,
+                    )
                     % {"n": (end - start).days + 1},
                 )
         return data

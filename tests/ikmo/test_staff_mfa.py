@@ -205,4 +205,9 @@ def test_seed_demo_with_its_own_password_and_invitation_links(settings, monkeypa
         pk__in=[u.pk for u in User.objects.all() if u.check_password("ikmo-demo-2026")]
     )
     assert "/second-factor/" in out.getvalue()
+    # No summary line advertises the published password, nor echoes the secret one.
+    assert "ikmo-demo-2026" not in out.getvalue()
+    assert "staging-only-Passw0rd!" not in out.getvalue()
+    assert "(password: your IKMO_DEMO_PASSWORD)" in out.getvalue()
+    assert User.objects.get(email="teilhabe@ikmo.example").check_password("staging-only-Passw0rd!")
     assert StaffMFAInvitation.objects.filter(user=admin, used_at__isnull=True).count() == 1

@@ -498,3 +498,18 @@ class TestQueryCounts:
         for _ in range(9):
             factories.MembershipFactory(user=person)
         assert self.queries(client, reverse("home")) == small
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "shown"),
+    [("Amira", "Beispiel", "Amira Beispiel"), ("", "", "menu-person@example.org")],
+)
+def test_the_user_menu_names_the_person_and_falls_back_to_the_address(client, first, last, shown):
+    import re
+
+    user = factories.UserFactory(email="menu-person@example.org", first_name=first, last_name=last)
+    client.force_login(user)
+    html = client.get(reverse("home")).content.decode()
+    toggles = re.findall(r'class="nav-link dropdown-toggle"[^>]*>([^<]*)</a>', html)
+    # The last drop-down of the navigation bar is the account menu.
+    assert toggles and toggles[-1].strip() == shown

@@ -480,3 +480,11 @@ def test_workshop_status_follows_the_transition_table(workshop, trainer):
     assert status_error(cancelled, "published")
     draft = make_workshop(trainer=trainer, status=Workshop.Status.DRAFT)
     assert status_error(draft, "published") is None
+
+
+@pytest.mark.parametrize(("days_ago", "expected"), [(8, "(vor 1 Woche)"), (15, "(vor 2 Wochen)")])
+def test_nudge_names_the_gap_in_singular_or_plural(org, consultant, settings, days_ago, expected):
+    settings.IKMO_COACHING_NUDGE_WEEKS = 1
+    _session(org, consultant, days_ago=days_ago)
+    assert services.coaching_nudges_send_all() == 1
+    assert expected in OutboundEmail.objects.get(to=consultant.email).body

@@ -282,6 +282,28 @@ def test_participant_csv_lists_people_and_neutralises_formulas(client_for, org, 
     assert org.name in text
 
 
+def test_participant_csv_writes_iso_dates_in_every_language(client_for, org, trainer):
+    import csv
+    import datetime as dt
+
+    from django.conf import settings
+
+    workshop = make_workshop(trainer=trainer)
+    register(workshop, factories.member_of(org), org)
+    registered = timezone.make_aware(dt.datetime(2026, 12, 31, 9, 5))
+    Registration.objects.filter(workshop=workshop).update(created_at=registered)
+    client = client_for(trainer)
+    for language in ("de", "en", "ar", "tr"):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        response = client.get(
+            reverse("qualification:participants_csv", args=[workshop.pk]),
+            HTTP_ACCEPT_LANGUAGE=language,
+        )
+        assert response.status_code == 200
+        rows = list(csv.reader(response.content.decode("utf-8-sig").splitlines(), delimiter=";"))
+        assert rows[1][-1] == "2026-12-31 09:05", language
+
+
 # Confidential notes ---------------------------------------------------------------------------
 
 

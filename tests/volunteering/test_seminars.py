@@ -120,3 +120,35 @@ class TestSeminarAttendance:
         assert client.get(reverse("volunteering:seminar", args=[seminar.pk])).status_code == 404
         response = client.get(reverse("volunteering:placement", args=[mine.pk]))
         assert response.status_code == 200 and b"Fremd" not in response.content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "end", "expected"),
+    [
+        ("de", date(2026, 3, 2), "Das Seminar dauert 1 Tag;"),
+        ("de", date(2026, 3, 4), "Das Seminar dauert 3 Tage;"),
+        ("en", date(2026, 3, 2), "The seminar runs 1 day;"),
+        ("en", date(2026, 3, 4), "The seminar runs 3 days;"),
+    ],
+)
+def test_too_many_seminar_days_name_the_length_in_singular_or_plural(
+    carrier, language, end, expected
+):
+    from django.utils import translation
+
+    from volunteering.forms import SeminarForm
+
+    data = {
+        "title": "Politische Bildung",
+        "carrier": carrier.pk,
+        "service_type": "",
+        "start_date": "2026-03-02",
+        "end_date": end.isoformat(),
+        "days": "5",
+        "location": "Berlin",
+    }
+    with translation.override(language):
+        form = SeminarForm(data=data)
+        assert not form.is_valid()
+        assert expected in form.errors["days"][0]

@@ -4,6 +4,7 @@ Safe to run again: existing demo records are kept and completed, nothing is dupl
 """
 
 import importlib
+import inspect
 import os
 
 from allauth.account.models import EmailAddress
@@ -353,14 +354,19 @@ class Command(BaseCommand):
                 if exc.name != f"{app}.demo":
                     raise
                 continue
-            module.seed(self.stdout)
+            # Apps that create logins themselves take the password actually used, so their
+            # own summary line shows the right one.
+            if "password" in inspect.signature(module.seed).parameters:
+                module.seed(self.stdout, password=password)
+            else:
+                module.seed(self.stdout)
         if password != DEMO_PASSWORD:
             # The apps' demo people are created with the published password too: replace it.
             for user in User.objects.filter(email__endswith="@ikmo.example"):
                 if user.check_password(DEMO_PASSWORD):
                     user.set_password(password)
                     user.save(update_fields=["password"])
-        shown = DEMO_PASSWORD if password == DEMO_PASSWORD else "IKMO_DEMO_PASSWORD"
+        shown = DEMO_PASSWORD if password == DEMO_PASSWORD else "your IKMO_DEMO_PASSWORD"
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded. Logins (password: {shown}):"))
         for email, _first, _last, roles, memberships in PEOPLE:
             what = ", ".join([r for r, _ in roles] + [f"{r} of {o}" for o, r in memberships])
