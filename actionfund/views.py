@@ -1092,7 +1092,10 @@ def proof_edit(request, pk):
         existing=existing,
         initial={"report": proof.report if proof else ""},
     )
-    if request.method == "POST" and form.is_valid():
+    # One form: a receipt chosen goes up with whichever button is pressed, never dropped.
+    has_file = request.method == "POST" and "file" in request.FILES
+    receipt_form = ReceiptForm(request.POST, request.FILES) if has_file else ReceiptForm()
+    if request.method == "POST" and form.is_valid() and (not has_file or receipt_form.is_valid()):
         try:
             services.proof_save(
                 application=application,
@@ -1100,15 +1103,25 @@ def proof_edit(request, pk):
                 spending=form.spending(),
                 by=request.user,
             )
+            if has_file:
+                services.receipt_add(
+                    application=application,
+                    upload=receipt_form.cleaned_data["file"],
+                    by=request.user,
+                )
             if request.POST.get("action") == "submit":
                 services.proof_submit(application=application, by=request.user)
-                messages.success(request, _("Thank you! Your proof of use has been submitted."))
-                return redirect(application)
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            if request.POST.get("action") == "submit":
+                messages.success(request, _("Thank you! Your proof of use has been submitted."))
+                return redirect(application)
+            if has_file:
+                messages.success(request, _("The receipt was added."))
             messages.success(request, _("Your proof of use is saved as a draft."))
             return redirect("actionfund:proof_edit", application.pk)
+    proof = ProofOfUse.objects.filter(application=application).first()
     return render(
         request,
         "actionfund/proof.html",
@@ -1116,7 +1129,7 @@ def proof_edit(request, pk):
             "application": application,
             "proof": proof,
             "form": form,
-            "receipt_form": ReceiptForm(),
+            "receipt_form": receipt_form,
             "receipts": proof.receipts.all() if proof else [],
         },
     )
