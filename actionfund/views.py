@@ -1095,6 +1095,7 @@ def proof_edit(request, pk):
     # One form: a receipt chosen goes up with whichever button is pressed, never dropped.
     has_file = request.method == "POST" and "file" in request.FILES
     receipt_form = ReceiptForm(request.POST, request.FILES) if has_file else ReceiptForm()
+    receipt_form.fields["file"].required = False  # optional here: the report saves without one
     if request.method == "POST" and form.is_valid() and (not has_file or receipt_form.is_valid()):
         try:
             services.proof_save(
