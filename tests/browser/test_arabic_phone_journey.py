@@ -21,7 +21,7 @@ from qualification.models import Registration
 from tests.actionfund.factories import CallFactory, CriterionFactory
 from tests.qualification.factories import make_workshop
 
-from .helpers import assert_no_horizontal_scroll, log_in_by_cookie
+from .helpers import assert_no_horizontal_scroll, log_in_by_cookie, t
 from .test_applicant_journey import type_date
 from .test_language_journey import switch_language
 
@@ -36,6 +36,12 @@ SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "journeys
 # Arabic dates (ikmo/formats/ar): the short form is d/m/Y ("31/12/2026"), the long form
 # "31 ديسمبر، 2026"; neither ever puts the month first.
 NUMERIC_DATE = re.compile(r"(?<![\d/.\-])(\d{1,4})([./\-])(\d{1,2})\2(\d{2,4})(?![\d/.\-])")
+# A date written with a month name (Arabic or German) is a second form next to d/m/Y.
+MONTH_NAME_DATE = re.compile(
+    r"\d{1,2}\.?\s+(يناير|فبراير|مارس|أبريل|إبريل|مايو|يونيو|يوليو|أغسطس|سبتمبر|أكتوبر|"
+    r"نوفمبر|ديسمبر|Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|"
+    r"November|Dezember)"
+)
 # Amounts as the Arabic page writes them (Latin digits, "1,500.00"), server and browser alike.
 AMOUNT = re.compile(r"\d{1,3}(?:,\d{3})*\.\d{2}")
 
@@ -71,6 +77,8 @@ def assert_arabic_page(page):
         assert 1 <= day <= 31 and 1 <= month <= 12, (
             f"{page.url}: date {match.group(0)!r} puts the month first"
         )
+    named = MONTH_NAME_DATE.search(text)
+    assert not named, f"{page.url}: {named.group(0)!r} is a second date form next to d/m/Y"
     return text
 
 
@@ -175,8 +183,10 @@ def test_arabic_on_a_phone_from_dashboard_to_workshop(
     page.locator("[data-submit-button]").dblclick()
     page.wait_for_url(f"**{application.get_absolute_url()}")
 
-    # What happens next, in Arabic.
+    # What happens next, in Arabic (not the German fallback of a missing translation).
     expect(page.locator("[data-journey]")).to_be_visible()
+    expect(page.locator("#next-steps")).to_have_text(t("What happens next", "ar"))
+    expect(page.locator("[data-journey]")).not_to_contain_text("Antrag eingereicht")
     detail_text = assert_arabic_page(page)
     assert call.decision_expected_on.strftime("%d/%m/%Y") in detail_text or (
         str(call.decision_expected_on.year) in detail_text
