@@ -34,12 +34,12 @@ SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "journeys
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def shot(page, name):
+def shot(page, name, journey="applicant"):
     """A full-page screenshot, stored with a small palette to keep the repository light."""
     from PIL import Image
 
     SHOTS.mkdir(parents=True, exist_ok=True)
-    path = SHOTS / f"applicant-{name}.png"
+    path = SHOTS / f"{journey}-{name}.png"
     page.screenshot(path=str(path), full_page=True)
     with Image.open(path) as image:
         small = image.convert("RGB").quantize(colors=64)

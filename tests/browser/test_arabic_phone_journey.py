@@ -7,22 +7,24 @@ server and by JavaScript alike.
 Screenshots go to docs/screenshots/journeys/arabic-*.png."""
 
 import re
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from actionfund.models import Application, Status
 from qualification.models import Registration
-from tests.actionfund.factories import CallFactory, CriterionFactory
 from tests.qualification.factories import make_workshop
 
 from .helpers import assert_no_horizontal_scroll, log_in_by_cookie, t
-from .test_applicant_journey import type_date
+from .test_applicant_journey import (
+    journey_call,  # noqa: F401  (a fixture)
+    type_date,
+)
+from .test_applicant_journey import shot as applicant_shot
 from .test_language_journey import switch_language
 
 pytestmark = [
@@ -47,14 +49,7 @@ AMOUNT = re.compile(r"\d{1,3}(?:,\d{3})*\.\d{2}")
 
 
 def shot(page, name):
-    from PIL import Image
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    path = SHOTS / f"arabic-{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    with Image.open(path) as image:
-        small = image.convert("RGB").quantize(colors=64)
-    small.save(path, optimize=True)
+    applicant_shot(page, name, journey="arabic")
 
 
 def assert_arabic_page(page):
@@ -86,20 +81,14 @@ def step_button(page, value):
     return page.locator(f"main button[name=action][value={value}]")
 
 
-@pytest.fixture
-def arabic_call(db):
-    call = CallFactory(
-        title="Kaleidoskop Berlin 2026",
-        decision_expected_on=timezone.localdate() + timedelta(days=60),
-    )
-    CriterionFactory(call=call, title="Beitrag zur Teilhabe")
-    return call
-
-
 def test_arabic_on_a_phone_from_dashboard_to_workshop(
-    new_page, arabic_call, org, org_admin, consultant
+    new_page,
+    journey_call,
+    org,
+    org_admin,
+    consultant,  # noqa: F811 (the imported fixture)
 ):
-    call = arabic_call
+    call = journey_call
     workshop = make_workshop(trainer=consultant, title="Fördermittel beantragen")
     page = new_page(phone=True)
     log_in_by_cookie(page, org_admin)
