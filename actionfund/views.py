@@ -239,8 +239,23 @@ def transition_table(request):
 
 @login_required
 def application_detail(request, pk):
+    application = selectors.get_application_for_user(request.user, pk)
+    return render(
+        request, "actionfund/application_detail.html", _detail_context(request, application)
+    )
+
+
+def _lead_targets(application):
+    return [
+        (to, t)
+        for to, t in workflow.allowed_targets(application.status, workflow.LEAD)
+        if to not in workflow.SPECIAL_TARGETS
+    ]
+
+
+def _detail_context(request, application, *, transition_form=None):
+    """What the application page shows; a form sent back with errors replaces the empty one."""
     user = request.user
-    application = selectors.get_application_for_user(user, pk)
     is_lead = permissions.can_manage_application(user, application)
     context = {
         "application": application,
@@ -285,12 +300,10 @@ def application_detail(request, pk):
             .first()
         )
     if is_lead:
-        targets = [
-            (to, t)
-            for to, t in workflow.allowed_targets(application.status, workflow.LEAD)
-            if to not in workflow.SPECIAL_TARGETS
-        ]
-        context["transition_form"] = TransitionForm(targets=targets) if targets else None
+        targets = _lead_targets(application)
+        context["transition_form"] = transition_form or (
+            TransitionForm(targets=targets) if targets else None
+        )
         if application.status in (Status.SUBMITTED, Status.IN_REVIEW):
             context["decision_form"] = _decision_form(application)
             assignments = list(application.jury_assignments.select_related("juror"))
@@ -308,7 +321,7 @@ def application_detail(request, pk):
             context["return_form"] = ReturnForm()
         if application.status == Status.PROOF_SUBMITTED:
             context["proof_review_form"] = ProofReviewForm()
-    return render(request, "actionfund/application_detail.html", context)
+    return context
 
 
 def _decision_form(application, data=None):
@@ -756,15 +769,13 @@ def application_withdraw(request, pk):
 @require_POST
 def application_transition(request, pk):
     application = selectors.get_application_for_user(request.user, pk, action="manage")
-    targets = [
-        (to, t)
-        for to, t in workflow.allowed_targets(application.status, workflow.LEAD)
-        if to not in workflow.SPECIAL_TARGETS
-    ]
-    form = TransitionForm(request.POST, targets=targets)
+    form = TransitionForm(request.POST, targets=_lead_targets(application))
     if not form.is_valid():
+        # The page again with the note as typed and the error at the field, not a redirect
+        # that would lose the note.
         messages.error(request, _("Please choose a valid next status."))
-        return redirect(application)
+        context = _detail_context(request, application, transition_form=form)
+        return render(request, "actionfund/application_detail.html", context, status=400)
     try:
         services.application_transition(
             application=application,
@@ -1081,7 +1092,11 @@ def proof_edit(request, pk):
         existing=existing,
         initial={"report": proof.report if proof else ""},
     )
-    if request.method == "POST" and form.is_valid():
+    # One form: a receipt chosen goes up with whichever button is pressed, never dropped.
+    has_file = request.method == "POST" and "file" in request.FILES
+    receipt_form = ReceiptForm(request.POST, request.FILES) if has_file else ReceiptForm()
+    receipt_form.fields["file"].required = False  # optional here: the report saves without one
+    if request.method == "POST" and form.is_valid() and (not has_file or receipt_form.is_valid()):
         try:
             services.proof_save(
                 application=application,
@@ -1089,15 +1104,25 @@ def proof_edit(request, pk):
                 spending=form.spending(),
                 by=request.user,
             )
+            if has_file:
+                services.receipt_add(
+                    application=application,
+                    upload=receipt_form.cleaned_data["file"],
+                    by=request.user,
+                )
             if request.POST.get("action") == "submit":
                 services.proof_submit(application=application, by=request.user)
-                messages.success(request, _("Thank you! Your proof of use has been submitted."))
-                return redirect(application)
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            if request.POST.get("action") == "submit":
+                messages.success(request, _("Thank you! Your proof of use has been submitted."))
+                return redirect(application)
+            if has_file:
+                messages.success(request, _("The receipt was added."))
             messages.success(request, _("Your proof of use is saved as a draft."))
             return redirect("actionfund:proof_edit", application.pk)
+    proof = ProofOfUse.objects.filter(application=application).first()
     return render(
         request,
         "actionfund/proof.html",
@@ -1105,7 +1130,7 @@ def proof_edit(request, pk):
             "application": application,
             "proof": proof,
             "form": form,
-            "receipt_form": ReceiptForm(),
+            "receipt_form": receipt_form,
             "receipts": proof.receipts.all() if proof else [],
         },
     )

@@ -78,6 +78,8 @@
         var del = line.querySelector("[data-budget-delete]");
         var amount = line.querySelector("[data-budget-amount]");
         if (!amount || (del && del.checked)) { return; }
+        // An empty amount (the spare line of a new budget) is nothing, not an unreadable one.
+        if (!amount.value.trim()) { return; }
         var value = parseAmount(amount.value);
         if (isNaN(value)) { unclear = true; } else { total += value; }
       });

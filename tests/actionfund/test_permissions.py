@@ -130,8 +130,9 @@ def test_transition_page_is_for_fund_leads_only(world, client_for, person, expec
     if person.startswith("applicant"):
         assert response.status_code == 403
     elif person == "fund_lead":
-        # rejected is a decision with its own form, so the generic form refuses it
-        assert response.status_code == 302
+        # rejected is a decision with its own form, so the generic form refuses it, on the
+        # same page with the note kept
+        assert response.status_code == 400
     else:
         assert response.status_code in (403, 404)
 

@@ -200,3 +200,17 @@ def test_admin_pages(client_for, model, org, org_admin, fund_lead):
         client.get(reverse(f"admin:actionfund_{model}_changelist"), {"q": "x"}).status_code == 200
     )
     assert client.get(reverse(f"admin:actionfund_{model}_add")).status_code == 200
+
+
+def test_an_invalid_status_choice_keeps_the_typed_note(client_for, call, org, org_admin, fund_lead):
+    application = submitted(organisation=org, by=org_admin, call=call)
+    response = client_for(fund_lead).post(
+        reverse("actionfund:application_transition", args=[application.pk]),
+        {"to_status": "no-such-status", "note": "Rückfrage zum Zeitplan am 31.12.2026"},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Rückfrage zum Zeitplan am 31.12.2026" in page
+    assert response.context["transition_form"].errors["to_status"]
+    application.refresh_from_db()
+    assert application.status == Status.SUBMITTED

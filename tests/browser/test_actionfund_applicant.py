@@ -68,9 +68,18 @@ def test_applicant_journey_on_a_phone(new_page, org, org_admin):
     page.fill("#id_lines-0-description", "Musik")
     page.fill("#id_lines-0-amount", "1000")
     page.click("[data-budget-add]")
+    # The new, still empty line counts as nothing and raises no "cannot be read" warning;
+    # an amount that really cannot be read does.
+    unclear = page.locator("[data-budget-unclear]")
+    page.fill("#id_lines-0-amount", "1000 ")  # an input event with the spare line empty
+    expect(unclear).to_be_hidden()
+    expect(page.locator("[data-budget-total]")).to_have_text("1.000,00\xa0€")
     page.select_option("#id_lines-1-category", "catering")
     page.fill("#id_lines-1-description", "Essen")
+    page.fill("#id_lines-1-amount", "sechshundert")
+    expect(unclear).to_be_visible()
     page.fill("#id_lines-1-amount", "600")
+    expect(unclear).to_be_hidden()
     expect(page.locator("[data-budget-total]")).to_have_text("1.600,00\xa0€")
     expect(page.locator("[data-budget-over]")).to_be_visible()
     assert_no_horizontal_scroll(page)

@@ -34,12 +34,12 @@ SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "journeys
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def shot(page, name):
+def shot(page, name, journey="applicant"):
     """A full-page screenshot, stored with a small palette to keep the repository light."""
     from PIL import Image
 
     SHOTS.mkdir(parents=True, exist_ok=True)
-    path = SHOTS / f"applicant-{name}.png"
+    path = SHOTS / f"{journey}-{name}.png"
     page.screenshot(path=str(path), full_page=True)
     with Image.open(path) as image:
         small = image.convert("RGB").quantize(colors=64)
@@ -256,7 +256,12 @@ def test_the_whole_applicant_journey_on_a_phone(
     page.fill("#id_report", "Rund 200 Nachbar*innen kamen, drei neue Kontakte entstanden.")
     for field in page.locator("input[name^=spent_]").all():
         field.fill("750.25")
+    # A receipt chosen, then "Entwurf speichern" (not "Beleg hochladen"): it goes up too.
+    page.set_input_files(
+        "#id_file", {"name": "Rechnung-Technik.pdf", "mimeType": "application/pdf", "buffer": PDF}
+    )
     page.get_by_role("button", name="Entwurf speichern").click()
+    expect(page.locator("#receipts + ul")).to_contain_text("Rechnung-Technik.pdf")
     expect(page.locator("#id_report")).to_have_value(
         "Rund 200 Nachbar*innen kamen, drei neue Kontakte entstanden."
     )
@@ -265,9 +270,17 @@ def test_the_whole_applicant_journey_on_a_phone(
     assert {s.amount for s in proof.spending.all()} == {Decimal("750.25")}
     shot(page, "13-proof")
 
-    # Submitted with a double tap: once, and the application moves on.
+    # A second receipt chosen, then submitted with a double tap: the file goes up with it,
+    # once, and the application moves on.
+    page.set_input_files(
+        "#id_file", {"name": "Quittung-Essen.pdf", "mimeType": "application/pdf", "buffer": PDF}
+    )
     page.get_by_role("button", name="Verwendungsnachweis einreichen").dblclick()
     page.wait_for_url(f"**{application.get_absolute_url()}")
+    assert sorted(proof.receipts.values_list("original_name", flat=True)) == [
+        "Quittung-Essen.pdf",
+        "Rechnung-Technik.pdf",
+    ]
     application.refresh_from_db()
     assert application.status == Status.PROOF_SUBMITTED
     assert application.status_changes.filter(to_status=Status.PROOF_SUBMITTED).count() == 1
