@@ -83,10 +83,10 @@ def step_button(page, value):
 
 def test_arabic_on_a_phone_from_dashboard_to_workshop(
     new_page,
-    journey_call,
+    journey_call,  # noqa: F811 (the imported fixture)
     org,
     org_admin,
-    consultant,  # noqa: F811 (the imported fixture)
+    consultant,
 ):
     call = journey_call
     workshop = make_workshop(trainer=consultant, title="Fördermittel beantragen")
