@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from ikmo.admin import UploadedFileAdmin
 from organisations.models import Organisation
 
 from .models import (
@@ -119,7 +120,7 @@ class BudgetLineAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
+class AttachmentAdmin(UploadedFileAdmin):
     list_display = ["original_name", "application", "content_type", "size", "uploaded_at"]
     list_filter = ["content_type"]
     search_fields = ["original_name", "application__title"]
@@ -174,7 +175,7 @@ class ProofOfUseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Receipt)
-class ReceiptAdmin(admin.ModelAdmin):
+class ReceiptAdmin(UploadedFileAdmin):
     list_display = ["original_name", "proof", "content_type", "size", "uploaded_at"]
     list_filter = ["content_type"]
     search_fields = ["original_name"]

@@ -4,6 +4,20 @@ from django.utils.translation import gettext_lazy as _
 from .models import AuditEntry, GeneratedDocument, OutboundEmail, StaffMFAInvitation
 
 
+class UploadedFileAdmin(admin.ModelAdmin):
+    """Uploaded files are only looked at in the admin. They come in through the portal's
+    upload forms, which check every file (ikmo/uploads.py: type sniffing, active PDF content,
+    archive bombs, size); an admin form would let a file past those checks."""
+
+    upload_fields = ("file", "original_name", "content_type", "size", "uploaded_by")
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), *self.upload_fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
 @admin.register(StaffMFAInvitation)
 class StaffMFAInvitationAdmin(admin.ModelAdmin):
     """Read-only: links are made by the action on the people's list or `manage.py mfa_invite`

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from ikmo.admin import UploadedFileAdmin
+
 from .models import (
     Consultation,
     Contingent,
@@ -47,18 +49,11 @@ class StatusChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(RecognitionDocument)
-class RecognitionDocumentAdmin(admin.ModelAdmin):
+class RecognitionDocumentAdmin(UploadedFileAdmin):
     list_display = ["title", "profile", "content_type", "size", "uploaded_by", "uploaded_at"]
     list_filter = ["content_type"]
     search_fields = ["title", "profile__organisation__name"]
-    readonly_fields = [
-        "file",
-        "original_name",
-        "content_type",
-        "size",
-        "uploaded_by",
-        "uploaded_at",
-    ]
+    readonly_fields = ["uploaded_at"]
 
 
 @admin.register(Consultation)

@@ -170,3 +170,22 @@ def test_admin_pages_allow_inline_styles_but_never_inline_scripts(client, superu
         "Content-Security-Policy"
     ]
     assert "'unsafe-inline'" not in portal_csp
+
+
+@pytest.mark.parametrize(
+    "model_label",
+    ["actionfund.Attachment", "actionfund.Receipt", "volunteering.RecognitionDocument"],
+)
+def test_uploaded_files_only_come_in_through_the_checked_portal_forms(
+    client, superuser, model_label
+):
+    """The admin shows uploaded files but cannot add or replace one: that would pass a file
+    by the upload checks (type sniffing, active PDF content, archive bombs)."""
+    model = apps.get_model(model_label)
+    model_admin = admin.site._registry[model]
+    client.force_login(superuser)
+    opts = model._meta
+    response = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
+    assert response.status_code == 403
+    assert not model_admin.has_add_permission(None)
+    assert "file" in model_admin.get_readonly_fields(None)
