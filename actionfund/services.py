@@ -221,11 +221,22 @@ STEP_FIELDS = {
 }
 
 
+def _without_nul(value):
+    """PostgreSQL's JSON cannot hold a NUL character (\u0000): junk input loses only that."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {_without_nul(key): _without_nul(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_without_nul(item) for item in value]
+    return value
+
+
 def _store_unsaved(application: Application, step: str, unsaved) -> None:
     """Keep what could not be stored yet for this step; an empty value clears the step."""
     draft_data = dict(application.draft_data or {})
     if unsaved:
-        draft_data[step] = unsaved
+        draft_data[step] = _without_nul(unsaved)
     else:
         draft_data.pop(step, None)
     application.draft_data = draft_data

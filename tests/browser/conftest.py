@@ -174,6 +174,10 @@ def new_page(browser, live_server, request, tmp_path_factory):
                 print(f"No screenshot of page {number}: {exc}")
     violations = [text for page in pages for text in page.csp_violations]
     for context in contexts:
+        # Closing a page hides it, and a hidden page saves its draft in the background
+        # (static/js/draft-save.js). Such a late request must not reach the live server while
+        # the test database is being flushed: it is refused here, before the close.
+        context.route("**/autosave/**", lambda route: route.abort())
         context.close()
     if violations and not (failed is not None and failed.failed):
         pytest.fail("Content Security Policy violations:\n" + "\n".join(violations))
