@@ -222,6 +222,7 @@ def worker(redis_server, smtp_sink, fault_dir, transactional_db):
         "DJANGO_SETTINGS_MODULE": "ikmo.settings.production",
         "DJANGO_SECRET_KEY": "fault-suite-only-" + "x" * 40,
         "DJANGO_ALLOWED_HOSTS": "testserver",
+        "IKMO_SITE_URL": "https://portal.example",
         "DATABASE_URL": database_url_for_subprocesses(),
         "CONN_MAX_AGE": "0",
         "REDIS_URL": redis_server.url,
