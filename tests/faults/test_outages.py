@@ -113,6 +113,8 @@ def test_redis_outage(fault, redis_server, worker, smtp_sink, production_web):
             "/accounts/signup/",
             {
                 "email": f"new-{fault}@org.example",
+                "first_name": "Neue",
+                "last_name": "Person",
                 "password1": "a-long-new-password-7",
                 "password2": "a-long-new-password-7",
             },
