@@ -133,6 +133,7 @@ def new_page(browser, live_server, request, tmp_path_factory):
     test each page's screenshot is saved and its path printed.
     """
     contexts = []
+    closed = set()
     pages = []
 
     def open_page(*, phone: bool = False, language: str = "de"):
@@ -145,6 +146,7 @@ def new_page(browser, live_server, request, tmp_path_factory):
             accept_downloads=True,
         )
         context.set_default_timeout(10_000)
+        context.on("close", lambda closed_context: closed.add(closed_context))
         contexts.append(context)
         page = context.new_page()
         page.base_url = live_server.url
@@ -173,11 +175,18 @@ def new_page(browser, live_server, request, tmp_path_factory):
             except Exception as exc:  # the page may have crashed; the test failure is what counts
                 print(f"No screenshot of page {number}: {exc}")
     violations = [text for page in pages for text in page.csp_violations]
+    from playwright.sync_api import Error as PlaywrightError
+
     for context in contexts:
+        if context in closed:
+            continue  # the test closed it itself (e.g. a second person leaving)
         # Closing a page hides it, and a hidden page saves its draft in the background
         # (static/js/draft-save.js). Such a late request must not reach the live server while
         # the test database is being flushed: it is refused here, before the close.
-        context.route("**/autosave/**", lambda route: route.abort())
+        try:
+            context.route("**/autosave/**", lambda route: route.abort())
+        except PlaywrightError:  # closed meanwhile; nothing more can reach the server
+            continue
         context.close()
     if violations and not (failed is not None and failed.failed):
         pytest.fail("Content Security Policy violations:\n" + "\n".join(violations))
