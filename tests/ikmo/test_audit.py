@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
-from ikmo.audit import audit_log, form_changes
+from ikmo.audit import audit_log, form_changes, is_valid_action, save_with_changes
 from ikmo.models import AuditEntry
 from organisations.forms import OrganisationForm
 from organisations.models import FieldOfWork
@@ -64,6 +64,47 @@ def test_form_changes_lists_old_and_new_values_in_plain_form(org):
     assert changes["founding_year"] == ["2001", "2002"]
     assert changes["fields_of_work"] == [[str(first.pk)], sorted([str(first.pk), str(second.pk)])]
     assert "name" not in changes
+
+
+def test_save_with_changes_computes_what_changed_from_the_model(org):
+    """Without any form: a task, admin action or API call is recorded the same way."""
+    org.founding_year = 2001
+    org.save()
+    first, second = FieldOfWork.objects.order_by("pk")[:2]
+    org.fields_of_work.set([first])
+    changes = save_with_changes(
+        org,
+        {"founding_year": 2002, "name": org.name, "fields_of_work": [first, second]},
+    )
+    org.refresh_from_db()
+    assert org.founding_year == 2002
+    assert set(org.fields_of_work.all()) == {first, second}
+    assert changes == {
+        "founding_year": ["2001", "2002"],
+        "fields_of_work": [[str(first.pk)], sorted([str(first.pk), str(second.pk)])],
+    }
+
+
+def test_save_with_changes_on_a_new_record_reports_no_changes(org):
+    from organisations.models import Organisation
+
+    new = Organisation(name="Neu e.V.", kind=org.kind, district=org.district)
+    assert save_with_changes(new, {"email": "neu@example.org"}) == {}
+    assert Organisation.objects.filter(name="Neu e.V.", email="neu@example.org").exists()
+
+
+@pytest.mark.parametrize(
+    ("action", "valid"),
+    [
+        ("actionfund.application.submitted", True),
+        ("mentoring.tandem.proposed", True),
+        ("coaching.session_logged", False),
+        ("nosuchapp.thing.done", False),
+        ("organisation.updated", False),
+    ],
+)
+def test_audit_actions_are_named_app_object_verb(action, valid):
+    assert is_valid_action(action) is valid
 
 
 def test_every_registry_service_leaves_an_entry(client, org, org_admin, org_member, project_lead):

@@ -1,0 +1,36 @@
+"""The few things every view does the same way.
+
+One lookup shape, everywhere:
+
+    application = get_visible_or_404(selectors.applications_visible_to(user), pk=pk)
+    require(permissions.can_edit_application(user, application))
+
+1. Look the record up in the queryset of what this person may *see* (the selector, which
+   filters with the app's permission predicates). Anything else is a 404: whether a record
+   of another organisation exists is nobody else's business.
+2. Then check what they want to *do* with it with the matching predicate in
+   ``<app>/permissions.py``: a 403 if they may see it but not do this.
+
+Services report rule violations as ``ValidationError``; ``service_errors`` shows them.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404
+
+
+def get_visible_or_404(queryset, **lookup):
+    """The one record matching ``lookup`` among those the person may see, or a 404."""
+    return get_object_or_404(queryset, **lookup)
+
+
+def require(allowed: bool) -> None:
+    """A 403 unless the permission predicate allowed it."""
+    if not allowed:
+        raise PermissionDenied
+
+
+def service_errors(request, error: ValidationError) -> None:
+    """Show a service's refusal as error messages on the next page."""
+    for message in error.messages:
+        messages.error(request, message)
