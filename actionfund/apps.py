@@ -9,6 +9,12 @@ class ActionfundConfig(PortalApp):
     subproject = SubProject.ACTIONFUND
     order = 40
     url_prefix = "action-fund/"
+    cached_routes = (
+        "actionfund:home",
+        "actionfund:call_list",
+        "actionfund:application_list",
+        "actionfund:jury_list",
+    )
     menu_label = _("Action fund")
     home_url = "actionfund:home"
     navigation = "navigation.items"

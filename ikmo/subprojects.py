@@ -10,6 +10,7 @@ only when first used, so an app config stays cheap to import)::
         subproject = SubProject.QUALIFICATION  # one of the centre's sub-projects
         order = 10                            # place in menus, overview and reports
         url_prefix = "qualification/"         # where ikmo/urls.py mounts <app>/urls.py
+        cached_routes = ("qualification:home", ...)  # pages ikmo/pagecache.py may keep
         menu_label = _("Qualification")       # short name in the sub-project menu
         home_url = "qualification:home"
         navigation = "navigation.items"       # items(user) -> [(label, url)], "My work" menu
@@ -21,7 +22,7 @@ only when first used, so an app config stays cheap to import)::
         demo = "demo.seed"                    # seed(stdout, *, password=...) for seed_demo
 
 The core finds them through ``django.apps.apps.get_app_configs()`` (``portal_apps()``,
-``hooks()``): the URLs, the navigation, the overview cards, the organisation timeline, the
+``hooks()``): the URLs, the cached pages, the navigation, the overview cards, the organisation timeline, the
 reporting indicators, the personal-data registry, the PDF kinds and the demo data. No list of apps is
 typed anywhere else. ``SubProject`` below stays the set of keys stored in the database
 (staff roles); a sub-project's label is its ``verbose_name``, taken from there.
@@ -58,6 +59,7 @@ class PortalApp(AppConfig):
 
     order = 100
     url_prefix = ""  # where the portal mounts `<app>/urls.py`, e.g. "action-fund/"
+    cached_routes: tuple[str, ...] = ()  # lists and dashboards ikmo/pagecache.py may keep
     subproject = ""  # the sub-project key (a SubProject value) if the app is one
     menu_label = ""
     home_url = ""  # URL name of the sub-project's start page

@@ -9,6 +9,12 @@ class MentoringConfig(PortalApp):
     subproject = SubProject.MENTORING
     order = 20
     url_prefix = "mentoring/"
+    cached_routes = (
+        "mentoring:home",
+        "mentoring:contact_list",
+        "mentoring:event_list",
+        "mentoring:tandem_list",
+    )
     menu_label = _("Mentoring")
     home_url = "mentoring:home"
     navigation = "navigation.items"

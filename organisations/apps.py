@@ -8,6 +8,7 @@ class OrganisationsConfig(PortalApp):
     verbose_name = _("Organisation registry")
     order = 5
     url_prefix = "organisations/"
+    cached_routes = ("organisations:directory",)
     timeline = "timeline.registry_events"
     indicators = "indicators.INDICATORS"
     documents = "documents.KINDS"

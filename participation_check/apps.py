@@ -9,6 +9,10 @@ class ParticipationCheckConfig(PortalApp):
     subproject = SubProject.PARTICIPATION_CHECK
     order = 30
     url_prefix = "participation-check/"
+    cached_routes = (
+        "participation_check:home",
+        "participation_check:analysis_list",
+    )
     menu_label = _("Participation check")
     home_url = "participation_check:home"
     navigation = "navigation.items"

@@ -9,6 +9,12 @@ class QualificationConfig(PortalApp):
     subproject = SubProject.QUALIFICATION
     order = 10
     url_prefix = "qualification/"
+    cached_routes = (
+        "qualification:home",
+        "qualification:workshop_list",
+        "qualification:my_registrations",
+        "qualification:coaching",
+    )
     menu_label = _("Qualification")
     home_url = "qualification:home"
     navigation = "navigation.items"

@@ -8,6 +8,7 @@ class ReportingConfig(PortalApp):
     verbose_name = _("Funder reporting")
     order = 60
     url_prefix = "reporting/"
+    cached_routes = ("reporting:dashboard",)
     navigation = "navigation.items"
     indicators = "measures.INDICATORS"  # the cross-project counts; each app brings its own
     documents = "documents.KINDS"

@@ -9,6 +9,13 @@ class VolunteeringConfig(PortalApp):
     subproject = SubProject.VOLUNTEERING
     order = 50
     url_prefix = "volunteering/"
+    cached_routes = (
+        "volunteering:home",
+        "volunteering:organisations",
+        "volunteering:consultations",
+        "volunteering:placements",
+        "volunteering:seminars",
+    )
     menu_label = _("Volunteer services")
     home_url = "volunteering:home"
     navigation = "navigation.items"

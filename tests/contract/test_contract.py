@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from ikmo import urls as portal_urls
 from ikmo.documents import document_kinds
+from ikmo.pagecache import cached_routes
 from ikmo.subprojects import (
     app_urlpatterns,
     hooks,
@@ -68,6 +69,7 @@ def test_a_sub_project_declared_in_its_app_config_shows_up_everywhere(
 
     # URLs, the sub-project menu, its "My work" link and its overview card.
     assert reverse("citizens_lab:home") == "/citizens-lab/"
+    assert "citizens_lab:home" in cached_routes()
     html = client_for(org_member).get(reverse("home")).content.decode()
     assert '<a class="dropdown-item" href="/citizens-lab/">Lab</a>' in html
     assert "Lab bookings" in html
@@ -110,6 +112,7 @@ def test_without_the_app_nothing_of_it_remains(client_for, org_member):
     assert [app.subproject for app in subprojects()] == SUBPROJECTS
     assert "lab_organisations" not in {indicator.key for indicator in all_indicators()}
     assert "lab_certificate" not in document_kinds()
+    assert "citizens_lab:home" not in cached_routes()
     assert not any(
         m.label.startswith("citizens_lab.") for m in privacy_registry.all_personal_models()
     )

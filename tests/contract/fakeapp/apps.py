@@ -13,6 +13,7 @@ class CitizensLabConfig(PortalApp):
     subproject = "citizens_lab"
     order = 45  # between the action fund (40) and the volunteer service desk (50)
     url_prefix = "citizens-lab/"
+    cached_routes = ("citizens_lab:home",)
     menu_label = "Lab"
     home_url = "citizens_lab:home"
     navigation = "hooks.navigation_items"
