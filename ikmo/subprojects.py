@@ -63,6 +63,7 @@ class PortalApp(AppConfig):
     subproject = ""  # the sub-project key (a SubProject value) if the app is one
     menu_label = ""
     home_url = ""  # URL name of the sub-project's start page
+    # The hooks ("module.attribute" inside the app, or None): see the module docstring.
     navigation = None
     dashboard = None
     timeline = None
@@ -91,7 +92,8 @@ def portal_apps() -> list[PortalApp]:
 
 def hooks(name: str) -> list[tuple[PortalApp, object]]:
     """``(app config, hook)`` for every installed portal app that offers hook ``name``."""
-    assert name in HOOKS, name
+    if name not in HOOKS:
+        raise ValueError(f"no such hook: {name}")
     return [(c, c.hook(name)) for c in portal_apps() if getattr(c, name) is not None]
 
 
