@@ -3,7 +3,7 @@
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ikmo.documents import DocumentKind, register_document_kind
+from ikmo.documents import DocumentKind
 
 from . import permissions
 from .services import AGREEMENT_KIND
@@ -20,7 +20,8 @@ def agreement_context(application, document) -> dict:
     }
 
 
-register_document_kind(
+# The contract's `documents` hook (see the app config).
+KINDS = [
     DocumentKind(
         key=AGREEMENT_KIND,
         template="actionfund/pdf/agreement.html",
@@ -29,5 +30,5 @@ register_document_kind(
         title=lambda application: (
             _("Funding agreement %(reference)s") % {"reference": application.reference}
         ),
-    )
-)
+    ),
+]

@@ -1,52 +1,89 @@
-"""Figures of the action fund for funder reporting, computed from what was logged.
+"""The action fund's funder-reporting indicators, defined once (the contract's `indicators`),
+each over the records it counts for a period (both ends inclusive whole days):
 
-``actionfund_indicators(start=..., end=...)`` counts, for a period (both dates inclusive):
-- applications: applications submitted in the period;
-- approved_projects: applications approved in the period and not withdrawn afterwards;
-- amount_granted: the sum granted to those projects (Decimal, EUR);
-- organisations_funded: distinct applying organisations among those projects.
+- applications submitted in the period;
+- projects approved in the period and not withdrawn afterwards, the sum granted to them
+  (EUR) and the distinct organisations behind them.
 """
 
-from datetime import date, datetime, time, timedelta
-from decimal import Decimal
-
 from django.db.models import Count, Sum
-from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ikmo.periods import within
+from ikmo.subprojects import SubProject
+from reporting.registry import Column, Indicator, Reach, Unit, choice_label, organisation_columns
 
 from .models import COMMITTED_STATUSES, Application
 
 
-def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    tz = timezone.get_current_timezone()
-    return (
-        datetime.combine(start, time.min, tzinfo=tz),
-        datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz),
-    )
+def submitted_applications(period):
+    """The applications behind the "applications submitted" count."""
+    return within(Application.objects.all(), "submitted_at", period)
 
 
-def submitted_applications(*, start: date, end: date):
-    """The applications behind the "applications" count (for drill-down and export)."""
-    lower, upper = _bounds(start, end)
-    return Application.objects.filter(submitted_at__gte=lower, submitted_at__lt=upper)
-
-
-def approved_applications(*, start: date, end: date):
+def approved_applications(period):
     """The projects behind "approved projects", "amount granted", "organisations funded"."""
-    lower, upper = _bounds(start, end)
-    return Application.objects.filter(
-        approved_at__gte=lower, approved_at__lt=upper, status__in=COMMITTED_STATUSES
-    )
+    return within(Application.objects.filter(status__in=COMMITTED_STATUSES), "approved_at", period)
 
 
-def actionfund_indicators(*, start: date, end: date) -> dict:
-    approved = approved_applications(start=start, end=end).aggregate(
-        projects=Count("pk"),
-        amount=Sum("approved_amount"),
-        organisations=Count("organisation", distinct=True),
-    )
-    return {
-        "applications": submitted_applications(start=start, end=end).count(),
-        "approved_projects": approved["projects"],
-        "amount_granted": approved["amount"] or Decimal("0.00"),
-        "organisations_funded": approved["organisations"],
-    }
+_STATUS_LABEL = choice_label(Application._meta.get_field("status").choices)
+_APPROVED_COLUMNS = (
+    *organisation_columns(),
+    Column(_("Project"), "title"),
+    Column(_("Approved at"), "approved_at"),
+    Column(_("Amount granted (EUR)"), "approved_amount"),
+    Column(_("Status"), "status", _STATUS_LABEL),
+)
+
+INDICATORS = [
+    Indicator(
+        key="applications_submitted",
+        label=_("Action fund applications submitted"),
+        subproject=SubProject.ACTIONFUND,
+        records=submitted_applications,
+        date_field="submitted_at",
+        reach=Reach.REACHED,
+        activity=True,
+        columns=(
+            *organisation_columns(),
+            Column(_("Project"), "title"),
+            Column(_("Submitted at"), "submitted_at"),
+            Column(_("Status"), "status", _STATUS_LABEL),
+        ),
+        order=10,
+    ),
+    Indicator(
+        key="applications_approved",
+        label=_("Action fund projects approved"),
+        description=_("Approved in the period and not withdrawn since."),
+        subproject=SubProject.ACTIONFUND,
+        records=approved_applications,
+        date_field="approved_at",
+        reach=Reach.SUPPORTED,
+        activity=True,
+        columns=_APPROVED_COLUMNS,
+        order=11,
+    ),
+    Indicator(
+        key="amount_granted",
+        label=_("Action fund amount granted"),
+        subproject=SubProject.ACTIONFUND,
+        unit=Unit.EUR,
+        records=approved_applications,
+        measure=lambda: Sum("approved_amount"),
+        date_field="approved_at",
+        columns=_APPROVED_COLUMNS,
+        order=12,
+    ),
+    Indicator(
+        key="organisations_funded",
+        label=_("Organisations funded by the action fund"),
+        subproject=SubProject.ACTIONFUND,
+        unit=Unit.ORGANISATIONS,
+        records=approved_applications,
+        measure=lambda: Count("organisation", distinct=True),
+        date_field="approved_at",
+        columns=_APPROVED_COLUMNS,
+        order=13,
+    ),
+]

@@ -4,12 +4,11 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from ikmo.subprojects import SubProject
-from organisations.timeline import TimelineEvent, register_timeline_provider
+from organisations.timeline import TimelineEvent
 
 from .models import Status
 
 
-@register_timeline_provider
 def actionfund_events(organisation, user):
     # Imported here: selectors import the eligibility helpers, which look up other apps' models.
     from .selectors import applications_visible_to

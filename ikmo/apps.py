@@ -1,12 +1,14 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from .subprojects import PortalApp
 
-class IkmoConfig(AppConfig):
+
+class IkmoConfig(PortalApp):
     """Cross-cutting infrastructure: audit trail and generated documents."""
 
     name = "ikmo"
     verbose_name = _("Portal infrastructure")
+    order = 0
 
     def ready(self):
         from . import adminsafety, formfields, pagecache

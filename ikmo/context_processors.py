@@ -1,41 +1,18 @@
-import importlib
-from functools import cache
-
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from organisations import permissions
 
-SUBPROJECT_APPS = [
-    "qualification",
-    "mentoring",
-    "participation_check",
-    "actionfund",
-    "volunteering",
-    "reporting",
-    "privacy",
-]
-
-
-@cache
-def _app_navigation_modules():
-    """Each sub-project may define `<app>/navigation.py` with `items(user) -> [(label, url)]`."""
-    modules = []
-    for app in SUBPROJECT_APPS:
-        try:
-            modules.append(importlib.import_module(f"{app}.navigation"))
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app}.navigation":
-                raise
-    return modules
+from .subprojects import hooks, subprojects
 
 
 def navigation(request):
     """Navigation entries for the current person's roles; the template only renders them.
 
     `nav_items` are the top-level links, `nav_subprojects` the sub-project menu, and
-    `nav_work` the role-specific working links each app adds (e.g. "My applications").
+    `nav_work` the role-specific working links each app adds (e.g. "My applications")
+    through the `navigation` hook of the portal contract (ikmo/subprojects.py).
     """
     user = request.user
     items = []
@@ -46,18 +23,12 @@ def navigation(request):
             items.append((_("Organisations"), reverse("organisations:directory")))
         if permissions.can_decide_registrations(user):
             items.append((_("Registrations"), reverse("organisations:registrations")))
-        for module in _app_navigation_modules():
-            work.extend(module.items(user))
+        for _app, items_for in hooks("navigation"):
+            work.extend(items_for(user))
         if user.is_portal_admin and user.is_staff:
             items.append((_("Administration"), reverse("admin:index")))
-    subprojects = [
-        (_("Qualification"), reverse("qualification:home")),
-        (_("Mentoring"), reverse("mentoring:home")),
-        (_("Participation check"), reverse("participation_check:home")),
-        (_("Action fund"), reverse("actionfund:home")),
-        (_("Volunteer services"), reverse("volunteering:home")),
-    ]
-    return {"nav_items": items, "nav_subprojects": subprojects, "nav_work": work}
+    menu = [(app.menu_label, reverse(app.home_url)) for app in subprojects() if app.home_url]
+    return {"nav_items": items, "nav_subprojects": menu, "nav_work": work}
 
 
 def draft_owner(request):

@@ -1,24 +1,14 @@
 """Cards on a person's overview page, contributed by each sub-project app.
 
-An app defines ``<app>/dashboard.py`` with ``cards(user) -> Iterable[Card]``: the few
-things this person should see or do there now (their next workshop, applications waiting
-for review, ...). Each app's function must use a fixed number of queries.
+An app names ``cards(user) -> Iterable[Card]`` as the ``dashboard`` hook of the portal
+contract (ikmo/subprojects.py): the few things this person should see or do there now (their
+next workshop, applications waiting for review, ...). Each app's function must use a fixed
+number of queries.
 """
 
-import importlib
 from dataclasses import dataclass, field
-from functools import cache
 
-from ikmo.subprojects import SubProject
-
-APPS = [
-    "qualification",
-    "mentoring",
-    "participation_check",
-    "actionfund",
-    "volunteering",
-    "reporting",
-]
+from ikmo.subprojects import hooks, subproject_label
 
 
 @dataclass(frozen=True)
@@ -40,20 +30,8 @@ class Card:
 
     @property
     def subproject_label(self) -> str:
-        return SubProject(self.subproject).label if self.subproject else ""
-
-
-@cache
-def _modules():
-    modules = []
-    for app in APPS:
-        try:
-            modules.append(importlib.import_module(f"{app}.dashboard"))
-        except ModuleNotFoundError as exc:
-            if exc.name not in (f"{app}.dashboard", app):
-                raise
-    return modules
+        return subproject_label(self.subproject) if self.subproject else ""
 
 
 def cards_for(user) -> list[Card]:
-    return [card for module in _modules() for card in module.cards(user)]
+    return [card for _app, cards in hooks("dashboard") for card in cards(user)]

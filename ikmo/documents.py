@@ -1,7 +1,8 @@
 """Generated PDFs: a registry of document kinds, and the services that request and render them.
 
-An app registers each kind once (in its AppConfig.ready) with the template, how to build
-the context, and who may see the result. Requesting creates the row and enqueues the
+An app declares its kinds once, as the ``documents`` hook of the portal contract
+(ikmo/subprojects.py), each with the template, how to build the context, and who may see
+the result. Requesting creates the row and enqueues the
 rendering after commit; the worker renders, stores the file under a random name, and
 marks the row done. Downloads go through `get_document_for_user`.
 """
@@ -37,15 +38,15 @@ class DocumentKind:
     for_requester: bool = False
 
 
-_KINDS: dict[str, DocumentKind] = {}
+def document_kinds() -> dict[str, DocumentKind]:
+    """Every installed app's kinds, by key."""
+    from .subprojects import hooks
 
-
-def register_document_kind(kind: DocumentKind) -> None:
-    _KINDS[kind.key] = kind
+    return {kind.key: kind for _app, kinds in hooks("documents") for kind in kinds}
 
 
 def document_kind(key: str) -> DocumentKind:
-    return _KINDS[key]
+    return document_kinds()[key]
 
 
 def document_request(*, kind: str, target, organisation=None, by) -> GeneratedDocument:
@@ -109,7 +110,7 @@ def document_record_failure(*, document_id: int, error: str, final: bool) -> Non
 def can_view_document(user, document: GeneratedDocument) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
-    spec = _KINDS.get(document.kind)
+    spec = document_kinds().get(document.kind)
     if spec is None:
         return False
     if spec.for_requester and document.requested_by_id != user.pk and not user.is_portal_admin:

@@ -2,7 +2,7 @@
 
 List pages and dashboards are rendered again and again for the same person (back button,
 paging through, a second tab) while the rows behind them rarely change between two looks.
-`PageCacheMiddleware` keeps such a rendered page (for the routes in CACHED_ROUTES) in the shared cache under a key made of
+`PageCacheMiddleware` keeps such a rendered page (for the routes in `cached_routes()`) in the shared cache under a key made of
 
 - the *data generation*: one counter for the whole portal, raised after every committed
   INSERT, UPDATE or DELETE on any table but sessions and the audit trail (a database execute
@@ -196,38 +196,20 @@ def _storable(response) -> bool:
     )
 
 
-# The pages read most and rendered at most cost: lists and dashboards (route names).
-# Forms, details with actions, exports and downloads are never cached.
-CACHED_ROUTES = frozenset(
-    {
-        "home",
-        "organisations:directory",
-        "qualification:home",
-        "qualification:workshop_list",
-        "qualification:my_registrations",
-        "qualification:coaching",
-        "actionfund:home",
-        "actionfund:call_list",
-        "actionfund:application_list",
-        "actionfund:jury_list",
-        "mentoring:home",
-        "mentoring:contact_list",
-        "mentoring:event_list",
-        "mentoring:tandem_list",
-        "volunteering:home",
-        "volunteering:organisations",
-        "volunteering:consultations",
-        "volunteering:placements",
-        "volunteering:seminars",
-        "participation_check:home",
-        "participation_check:analysis_list",
-        "reporting:dashboard",
-    }
-)
+# The pages read most and rendered at most cost: lists and dashboards (route names). Each app
+# names its own as `cached_routes` in its app config (ikmo/subprojects.py). Forms, details with
+# actions, exports and downloads are never cached.
+CORE_CACHED_ROUTES = frozenset({"home"})
+
+
+def cached_routes() -> frozenset[str]:
+    from .subprojects import portal_apps
+
+    return CORE_CACHED_ROUTES.union(*(app.cached_routes for app in portal_apps()))
 
 
 class PageCacheMiddleware:
-    """Serve the pages of CACHED_ROUTES from the cache for the same person (see above).
+    """Serve the pages of `cached_routes()` from the cache for the same person (see above).
 
     Placed after the session, authentication, messages, locale and staff-MFA middleware: a
     cached page is only looked up once the request got as far as its view.
@@ -249,7 +231,7 @@ class PageCacheMiddleware:
         if (
             not settings.IKMO_PAGE_CACHE_SECONDS
             or match is None
-            or match.view_name not in CACHED_ROUTES
+            or match.view_name not in cached_routes()
             or request.method not in ("GET", "HEAD")
             or not request.user.is_authenticated
             or _has_pending_messages(request)

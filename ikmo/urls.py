@@ -5,6 +5,7 @@ from django.urls import include, path
 from organisations import account_views
 
 from . import views
+from .subprojects import app_urlpatterns
 
 # Django admin signs in through allauth, so its rate limits and MFA apply there too.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -32,12 +33,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("documents/<int:pk>/", views.document_detail, name="document_detail"),
     path("documents/<int:pk>/download/", views.document_download, name="document_download"),
-    path("organisations/", include("organisations.urls")),
-    path("qualification/", include("qualification.urls")),
-    path("mentoring/", include("mentoring.urls")),
-    path("participation-check/", include("participation_check.urls")),
-    path("action-fund/", include("actionfund.urls")),
-    path("volunteering/", include("volunteering.urls")),
-    path("reporting/", include("reporting.urls")),
-    path("privacy/", include("privacy.urls")),
+    # Each portal app's `<app>/urls.py` under the `url_prefix` its app config names.
+    *app_urlpatterns(),
 ]

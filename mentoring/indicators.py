@@ -1,8 +1,5 @@
-"""Actual values for funder reporting, computed from what was logged (never typed in twice).
-
-``period_indicators(start, end)`` gives the figures for [start, end] (both inclusive, local
-dates). The querysets behind them are public, so reporting can drill down and export the
-same records:
+"""Networking & mentoring's funder-reporting indicators, defined once (the contract's
+`indicators`), each over the records it counts for a period (both ends inclusive whole days):
 
 - networked administrations / services: distinct partner organisations with a cooperation
   contact made or moved on in the period, or with someone at one of our events in the
@@ -15,12 +12,13 @@ same records:
   before its start); tandems completed: completed with an end date in the period.
 """
 
-from datetime import date, datetime, time, timedelta
-
 from django.db.models import Q
-from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from ikmo.periods import period_bounds, within
+from ikmo.subprojects import SubProject
 from organisations.models import Organisation
+from reporting.registry import Column, Indicator, Reach, Unit, choice_label, organisation_columns
 
 from .models import (
     MO_KINDS,
@@ -34,80 +32,181 @@ from .models import (
 FINISHED_OR_RUNNING = [Tandem.Status.ACTIVE, Tandem.Status.COMPLETED, Tandem.Status.ENDED_EARLY]
 
 
-def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    tz = timezone.get_default_timezone()
-    return (
-        timezone.make_aware(datetime.combine(start, time.min), tz),
-        timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), tz),
-    )
-
-
-def contacts_in(start: date, end: date):
+def contacts_in(period):
     """Cooperation contacts made, or moved to a new status, within the period."""
-    lower, upper = _bounds(start, end)
+    lower, upper = period_bounds(period)
     ids = CooperationContact.objects.filter(
-        Q(contact_date__gte=start, contact_date__lte=end)
+        Q(contact_date__gte=period.start, contact_date__lte=period.end)
         | Q(history__changed_at__gte=lower, history__changed_at__lt=upper)
     ).values("pk")
     return CooperationContact.objects.filter(pk__in=ids)
 
 
-def attendances_in(start: date, end: date):
-    lower, upper = _bounds(start, end)
-    return EventAttendance.objects.filter(
-        event__starts_at__gte=lower, event__starts_at__lt=upper
-    ).exclude(event__status=Event.Status.CANCELLED)
-
-
-def events_held(start: date, end: date, kind: str | None = None):
-    lower, upper = _bounds(start, end)
-    events = Event.objects.filter(
-        status=Event.Status.HELD, starts_at__gte=lower, starts_at__lt=upper
+def attendances_in(period):
+    return within(EventAttendance.objects.all(), "event__starts_at", period).exclude(
+        event__status=Event.Status.CANCELLED
     )
+
+
+def events_held(period, kind: str | None = None):
+    events = within(Event.objects.filter(status=Event.Status.HELD), "starts_at", period)
     return events.filter(kind=kind) if kind else events
 
 
-def tandems_active(start: date, end: date):
-    _lower, upper = _bounds(start, end)
+def tandems_active(period):
+    _lower, upper = period_bounds(period)
     return Tandem.objects.filter(status__in=FINISHED_OR_RUNNING, activated_at__lt=upper).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gte=start)
+        Q(ended_on__isnull=True) | Q(ended_on__gte=period.start)
     )
 
 
-def tandems_completed(start: date, end: date):
-    return Tandem.objects.filter(
-        status=Tandem.Status.COMPLETED, ended_on__gte=start, ended_on__lte=end
-    )
+def tandems_completed(period):
+    return within(Tandem.objects.filter(status=Tandem.Status.COMPLETED), "ended_on", period)
 
 
-def networked_partners(start: date, end: date):
+def networked_partners(period):
     """Administrations and services networked in the period, each once."""
     return Organisation.objects.filter(kind__in=PARTNER_KINDS).filter(
-        Q(pk__in=contacts_in(start, end).values("partner_id"))
-        | Q(pk__in=attendances_in(start, end).values("organisation_id"))
+        Q(pk__in=contacts_in(period).values("partner_id"))
+        | Q(pk__in=attendances_in(period).values("organisation_id"))
     )
 
 
-def networked_organisations(start: date, end: date):
+def networked_organisations(period):
     """Migrant organisations and refugee initiatives networked in the period, each once."""
-    tandems = tandems_active(start, end)
+    tandems = tandems_active(period)
     return Organisation.objects.filter(kind__in=MO_KINDS).filter(
-        Q(pk__in=contacts_in(start, end).values("organisation_id"))
-        | Q(pk__in=attendances_in(start, end).values("organisation_id"))
+        Q(pk__in=contacts_in(period).values("organisation_id"))
+        | Q(pk__in=attendances_in(period).values("organisation_id"))
         | Q(pk__in=tandems.values("mentor_id"))
         | Q(pk__in=tandems.values("mentee_id"))
     )
 
 
-def period_indicators(start: date, end: date) -> dict:
-    attendances = attendances_in(start, end)
-    return {
-        "networked_partners": networked_partners(start, end).count(),
-        "networked_organisations": networked_organisations(start, end).count(),
-        "cooperation_contacts": contacts_in(start, end).count(),
-        "expert_rounds_held": events_held(start, end, Event.Kind.EXPERT_ROUND).count(),
-        "network_events_held": events_held(start, end, Event.Kind.NETWORK_EVENT).count(),
-        "event_attendances": attendances.count(),
-        "tandems_active": tandems_active(start, end).count(),
-        "tandems_completed": tandems_completed(start, end).count(),
-    }
+def tandem_organisations(period):
+    """Both partners of the active tandems: each counts as supported."""
+    tandems = tandems_active(period)
+    return Organisation.objects.filter(
+        Q(pk__in=tandems.values("mentor_id")) | Q(pk__in=tandems.values("mentee_id"))
+    ).values("pk")
+
+
+_EVENT_COLUMNS = (
+    Column(_("Topic"), "title"),
+    Column(_("Kind"), "kind", choice_label(Event.Kind.choices)),
+    Column(_("Starts"), "starts_at"),
+)
+_TANDEM_COLUMNS = (
+    Column(_("Mentor organisation"), "mentor__name"),
+    *organisation_columns("mentee"),
+    Column(_("Active since"), "activated_at"),
+    Column(_("Ended on"), "ended_on"),
+    Column(_("Status"), "status", choice_label(Tandem.Status.choices)),
+)
+
+INDICATORS = [
+    Indicator(
+        key="networked_administrations",
+        label=_("Networked administrations and social services (each counted once)"),
+        description=_(
+            "Administrations and social services with a cooperation contact made or moved "
+            "on in the period, or at one of the centre's events."
+        ),
+        subproject=SubProject.MENTORING,
+        unit=Unit.ORGANISATIONS,
+        records=networked_partners,
+        organisation_field="",
+        reach=Reach.REACHED,
+        columns=organisation_columns(""),
+        order=10,
+    ),
+    Indicator(
+        key="networked_organisations",
+        label=_("Networked migrant organisations and initiatives (each counted once)"),
+        subproject=SubProject.MENTORING,
+        unit=Unit.ORGANISATIONS,
+        records=networked_organisations,
+        organisation_field="",
+        reach=Reach.REACHED,
+        columns=organisation_columns(""),
+        order=11,
+    ),
+    Indicator(
+        key="cooperation_contacts",
+        label=_("Cooperation contacts brokered"),
+        subproject=SubProject.MENTORING,
+        records=contacts_in,
+        date_field="contact_date",
+        reach=Reach.REACHED,
+        activity=True,
+        columns=(
+            *organisation_columns(),
+            Column(_("Partner"), "partner__name"),
+            Column(_("Date of first contact"), "contact_date"),
+            Column(_("Status"), "status", choice_label(CooperationContact.Status.choices)),
+        ),
+        order=12,
+    ),
+    Indicator(
+        key="expert_rounds_held",
+        label=_("Expert rounds held"),
+        subproject=SubProject.MENTORING,
+        records=lambda period: events_held(period, Event.Kind.EXPERT_ROUND),
+        organisation_field=None,
+        date_field="starts_at",
+        activity=True,
+        breakdowns=(),
+        columns=_EVENT_COLUMNS,
+        order=20,
+    ),
+    Indicator(
+        key="network_events_held",
+        label=_("Network events held"),
+        subproject=SubProject.MENTORING,
+        records=lambda period: events_held(period, Event.Kind.NETWORK_EVENT),
+        organisation_field=None,
+        date_field="starts_at",
+        activity=True,
+        breakdowns=(),
+        columns=_EVENT_COLUMNS,
+        order=21,
+    ),
+    Indicator(
+        key="event_attendances",
+        label=_("Attendances at expert rounds and network events"),
+        subproject=SubProject.MENTORING,
+        unit=Unit.PEOPLE,
+        records=attendances_in,
+        date_field="event__starts_at",
+        reach=Reach.REACHED,
+        columns=(
+            *organisation_columns(),
+            Column(_("Event"), "event__title"),
+            Column(_("Starts"), "event__starts_at"),
+        ),
+        order=22,
+    ),
+    Indicator(
+        key="tandems_active",
+        label=_("Mentoring tandems active"),
+        description=_("Breakdowns by the mentee organisation; both partners count as supported."),
+        subproject=SubProject.MENTORING,
+        records=tandems_active,
+        organisation_field="mentee",
+        organisation_ids_fn=tandem_organisations,
+        date_field="activated_at",
+        reach=Reach.SUPPORTED,
+        columns=_TANDEM_COLUMNS,
+        order=30,
+    ),
+    Indicator(
+        key="tandems_completed",
+        label=_("Mentoring tandems completed"),
+        subproject=SubProject.MENTORING,
+        records=tandems_completed,
+        organisation_field="mentee",
+        date_field="ended_on",
+        columns=_TANDEM_COLUMNS,
+        order=31,
+    ),
+]

@@ -10,13 +10,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ikmo.subprojects import SubProject
-from organisations.timeline import TimelineEvent, register_timeline_provider
+from organisations.timeline import TimelineEvent
 
 from . import permissions
 from .models import CooperationContact, Event, EventAttendance, Tandem
 
 
-@register_timeline_provider
 def mentoring_events(organisation, user):
     is_staff = permissions.is_mentoring_staff(user)
     if is_staff:

@@ -1,10 +1,14 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from ikmo.subprojects import PortalApp
 
-class OrganisationsConfig(AppConfig):
+
+class OrganisationsConfig(PortalApp):
     name = "organisations"
     verbose_name = _("Organisation registry")
-
-    def ready(self):
-        from . import documents, timeline  # noqa: F401  (registers the profile sheet and events)
+    order = 5
+    url_prefix = "organisations/"
+    cached_routes = ("organisations:directory",)
+    timeline = "timeline.registry_events"
+    indicators = "indicators.INDICATORS"
+    documents = "documents.KINDS"

@@ -4,7 +4,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ikmo.documents import DocumentKind, register_document_kind
+from ikmo.documents import DocumentKind
 
 from . import permissions
 from .timeline import timeline_for
@@ -27,7 +27,8 @@ def profile_sheet_context(organisation, document) -> dict:
     }
 
 
-register_document_kind(
+# The contract's `documents` hook (see the app config).
+KINDS = [
     DocumentKind(
         key=PROFILE_SHEET,
         template="organisations/pdf/profile_sheet.html",
@@ -36,5 +37,5 @@ register_document_kind(
         # Rendered with the requester's view of the timeline: theirs alone to open.
         for_requester=True,
         title=lambda organisation: _("Profile sheet: %(name)s") % {"name": organisation.name},
-    )
-)
+    ),
+]

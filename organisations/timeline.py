@@ -1,8 +1,9 @@
 """The organisation activity timeline: one small interface every sub-project feeds.
 
-An app registers a provider, ``provider(organisation, user) -> Iterable[TimelineEvent]``,
-that yields its events for one organisation, filtered to what ``user`` may see, using a
-fixed number of queries. The detail page merges them newest first.
+An app names a provider as the ``timeline`` hook of the portal contract (ikmo/subprojects.py),
+``provider(organisation, user) -> Iterable[TimelineEvent]``, that yields its events for one
+organisation, filtered to what ``user`` may see, using a fixed number of queries. The detail
+page merges them newest first.
 """
 
 from collections.abc import Callable, Iterable
@@ -12,7 +13,7 @@ from datetime import date, datetime, time
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ikmo.subprojects import SubProject
+from ikmo.subprojects import hooks, subproject_label
 
 
 @dataclass(frozen=True)
@@ -31,26 +32,22 @@ class TimelineEvent:
 
     @property
     def subproject_label(self) -> str:
-        return SubProject(self.subproject).label if self.subproject else _("Registry")
+        return subproject_label(self.subproject) if self.subproject else _("Registry")
 
 
 Provider = Callable[[object, object], Iterable[TimelineEvent]]
-_PROVIDERS: list[Provider] = []
 
 
-def register_timeline_provider(provider: Provider) -> Provider:
-    if provider not in _PROVIDERS:
-        _PROVIDERS.append(provider)
-    return provider
+def providers() -> list[Provider]:
+    return [provider for _app, provider in hooks("timeline")]
 
 
 def timeline_for(*, organisation, user, limit: int = 100) -> list[TimelineEvent]:
-    events = [event for provider in _PROVIDERS for event in provider(organisation, user)]
+    events = [event for provider in providers() for event in provider(organisation, user)]
     events.sort(key=lambda e: e.sort_key, reverse=True)
     return events[:limit]
 
 
-@register_timeline_provider
 def registry_events(organisation, user):
     from .models import Membership
 

@@ -3,7 +3,7 @@
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ikmo.documents import DocumentKind, register_document_kind
+from ikmo.documents import DocumentKind
 
 from . import charts, permissions, selectors
 from .services import REPORT_KIND
@@ -24,7 +24,8 @@ def report_context(analysis, document=None) -> dict:
     return data
 
 
-register_document_kind(
+# The contract's `documents` hook (see the app config).
+KINDS = [
     DocumentKind(
         key=REPORT_KIND,
         template="participation_check/pdf/report.html",
@@ -34,5 +35,5 @@ register_document_kind(
         # download through participation_check.views.report_pdf_download instead.
         can_view=permissions.can_view_analysis,
         title=lambda analysis: _("Participation check report: %(title)s") % {"title": analysis},
-    )
-)
+    ),
+]

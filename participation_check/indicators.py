@@ -1,72 +1,64 @@
-"""Actual values for funder reporting, computed from what was logged (never typed in twice).
+"""The participation check's funder-reporting indicators, defined once (the contract's
+`indicators`), each over the records it counts for a period (both ends inclusive whole days):
 
-Each indicator is a queryset of the records it counts for [start, end] (both inclusive,
-local dates), so reports can drill down and export; ``period_indicators(start, end)`` returns
-the counts:
-- analyses_completed: analyses published in the period (and still published);
-- structures_inventoried: participation structures recorded in the period;
-- recommendations_made: recommendations written in the period;
-- recommendations_implemented: recommendations whose move to "implemented" is dated in the
-  period and which are still implemented;
+- recommendations_made: recommendations written in the period, broken down by addressee;
 - organisations_interviewed: distinct organisations interviewed, with consent, in the period.
 """
 
-from datetime import date, datetime, time, timedelta
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 
-from django.utils import timezone
+from ikmo.periods import within
+from ikmo.subprojects import SubProject
+from reporting.registry import Column, Indicator, Reach, Unit, choice_label, organisation_columns
 
-from organisations.models import Organisation
-
-from .models import Analysis, Interview, ParticipationStructure, Recommendation
-
-
-def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    tz = timezone.get_current_timezone()
-    return (
-        timezone.make_aware(datetime.combine(start, time.min), tz),
-        timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), tz),
-    )
+from .models import Interview, Recommendation
 
 
-def analyses_completed(start: date, end: date):
-    lower, upper = _bounds(start, end)
-    return Analysis.objects.published().filter(published_at__gte=lower, published_at__lt=upper)
+def recommendations_made(period):
+    return within(Recommendation.objects.all(), "created_at", period)
 
 
-def structures_inventoried(start: date, end: date):
-    lower, upper = _bounds(start, end)
-    return ParticipationStructure.objects.filter(created_at__gte=lower, created_at__lt=upper)
-
-
-def recommendations_made(start: date, end: date):
-    lower, upper = _bounds(start, end)
-    return Recommendation.objects.filter(created_at__gte=lower, created_at__lt=upper)
-
-
-def recommendations_implemented(start: date, end: date):
-    implemented = Recommendation.Status.IMPLEMENTED
-    return Recommendation.objects.filter(
-        status=implemented,
-        status_changes__to_status=implemented,
-        status_changes__date__gte=start,
-        status_changes__date__lte=end,
-    ).distinct()
-
-
-def interviews_held(start: date, end: date):
+def interviews_held(period):
     """Interviews with consent in the period (one organisation may be interviewed twice)."""
-    return Interview.objects.filter(consent_given=True, date__gte=start, date__lte=end)
+    return within(Interview.objects.filter(consent_given=True), "date", period)
 
 
-def organisations_interviewed(start: date, end: date):
-    return Organisation.objects.filter(pk__in=interviews_held(start, end).values("organisation"))
-
-
-def period_indicators(start: date, end: date) -> dict:
-    return {
-        "analyses_completed": analyses_completed(start, end).count(),
-        "structures_inventoried": structures_inventoried(start, end).count(),
-        "recommendations_made": recommendations_made(start, end).count(),
-        "recommendations_implemented": recommendations_implemented(start, end).count(),
-        "organisations_interviewed": organisations_interviewed(start, end).count(),
-    }
+INDICATORS = [
+    Indicator(
+        key="recommendations_made",
+        label=_("Recommendations made"),
+        description=_("Written recommendations; broken down by their addressee."),
+        subproject=SubProject.PARTICIPATION_CHECK,
+        records=recommendations_made,
+        organisation_field="addressee",
+        date_field="created_at",
+        activity=True,
+        columns=(
+            Column(_("Analysis"), "analysis__title"),
+            *organisation_columns("addressee"),
+            Column(_("Priority"), "priority", choice_label(Recommendation.Priority.choices)),
+            Column(_("Written on"), "created_at"),
+            Column(_("Status"), "status", choice_label(Recommendation.Status.choices)),
+        ),
+        order=20,
+    ),
+    Indicator(
+        key="organisations_interviewed",
+        label=_("Organisations interviewed"),
+        description=_("Needs-and-possibilities talks with consent; each organisation once."),
+        subproject=SubProject.PARTICIPATION_CHECK,
+        unit=Unit.ORGANISATIONS,
+        records=interviews_held,
+        measure=lambda: Count("organisation", distinct=True),
+        date_field="date",
+        reach=Reach.REACHED,
+        activity=True,
+        columns=(
+            *organisation_columns(),
+            Column(_("Analysis"), "analysis__title"),
+            Column(_("Date"), "date"),
+        ),
+        order=10,
+    ),
+]

@@ -9,13 +9,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ikmo.subprojects import SubProject
-from organisations.timeline import TimelineEvent, register_timeline_provider
+from organisations.timeline import TimelineEvent
 
 from . import permissions
 from .models import ExchangeMeeting, Interview, Recommendation
 
 
-@register_timeline_provider
 def participation_check_events(organisation, user):
     staff = permissions.is_pc_staff(user)
     interviews = Interview.objects.filter(organisation=organisation).select_related(

@@ -1,16 +1,22 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from ikmo.subprojects import PortalApp
 
-class PrivacyConfig(AppConfig):
+
+class PrivacyConfig(PortalApp):
     """Data protection: the registry of personal data, exports, erasure, retention, consent."""
 
     name = "privacy"
     verbose_name = _("Data protection")
+    order = 70
+    url_prefix = "privacy/"
+    navigation = "navigation.items"
+    # This app's own declarations and the foundation's (ikmo, organisations).
+    privacy = "privacy"
 
     def ready(self):
-        from django.utils.module_loading import autodiscover_modules
+        from .registry import discover
 
-        # Each app declares its personal data in `<app>/privacy.py` (this app's own and the
-        # foundation's declarations live in privacy/privacy.py).
-        autodiscover_modules("privacy")
+        # Each portal app's personal-data declarations (its `privacy` hook), loaded at start
+        # so the retention rules exist before the first beat run.
+        discover()

@@ -40,11 +40,11 @@ from .models import ErasureRequest
 from .registry import (
     ERASED_EMAIL,
     ERASED_TEXT,
-    PORTAL_APPS,
     Identity,
     Person,
     PersonalModel,
     all_personal_models,
+    portal_app_labels,
 )
 
 
@@ -264,7 +264,7 @@ def _delete_account_extras(person) -> None:
 
 
 def _text_models():
-    for label in PORTAL_APPS:
+    for label in portal_app_labels():
         yield from apps.get_app_config(label).get_models()
     yield apps.get_model("admin", "LogEntry")
 

@@ -1,6 +1,7 @@
 """The registry of personal data: which models hold it, whose it is, and how to remove it.
 
-Every app declares its models once, in ``<app>/privacy.py``::
+Every app declares its models once, in the module its app config names as the ``privacy``
+hook of the portal contract (ikmo/subprojects.py), by convention ``<app>/privacy.py``::
 
     from privacy.registry import by_email, by_user, not_personal, register
 
@@ -31,18 +32,21 @@ from typing import Literal
 from django.db import models
 from django.db.models import Q
 
-# The portal's own apps: the registry must account for every model in them.
-PORTAL_APPS = (
-    "ikmo",
-    "organisations",
-    "qualification",
-    "mentoring",
-    "participation_check",
-    "actionfund",
-    "volunteering",
-    "reporting",
-    "privacy",
-)
+
+def portal_app_labels() -> list[str]:
+    """The portal's own apps (see ikmo.subprojects): the registry must account for every
+    model in them."""
+    from ikmo.subprojects import portal_apps
+
+    return [config.label for config in portal_apps()]
+
+
+def discover() -> None:
+    """Load every portal app's declarations: importing its ``privacy`` hook module runs them."""
+    from ikmo.subprojects import hooks
+
+    hooks("privacy")
+
 
 ERASED_TEXT = "[erased]"
 ERASED_EMAIL = "erased@erased.invalid"
@@ -332,12 +336,12 @@ class Identity:
         return sorted((t for t in terms if len(t) >= 5), key=len, reverse=True)
 
 
-def coverage_problems(app_labels=PORTAL_APPS) -> list[str]:
+def coverage_problems(app_labels=None) -> list[str]:
     """Models or fields of the portal that the registry does not account for."""
     from django.apps import apps
 
     problems = []
-    for label in app_labels:
+    for label in portal_app_labels() if app_labels is None else app_labels:
         for model in apps.get_app_config(label).get_models():
             spec = personal_model(model)
             reason = not_personal_reason(model)

@@ -1,10 +1,26 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from ikmo.subprojects import PortalApp, SubProject
 
-class QualificationConfig(AppConfig):
+
+class QualificationConfig(PortalApp):
     name = "qualification"
-    verbose_name = _("Qualification & coaching")
-
-    def ready(self):
-        from . import documents, timeline  # noqa: F401  (registers PDF kinds and timeline events)
+    verbose_name = SubProject.QUALIFICATION.label
+    subproject = SubProject.QUALIFICATION
+    order = 10
+    url_prefix = "qualification/"
+    cached_routes = (
+        "qualification:home",
+        "qualification:workshop_list",
+        "qualification:my_registrations",
+        "qualification:coaching",
+    )
+    menu_label = _("Qualification")
+    home_url = "qualification:home"
+    navigation = "navigation.items"
+    dashboard = "dashboard.cards"
+    timeline = "timeline.qualification_events"
+    indicators = "indicators.INDICATORS"
+    documents = "documents.KINDS"
+    privacy = "privacy"
+    demo = "demo.seed"

@@ -3,7 +3,7 @@
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ikmo.documents import DocumentKind, register_document_kind
+from ikmo.documents import DocumentKind
 
 from . import permissions
 
@@ -42,7 +42,8 @@ def participant_list_context(workshop, document) -> dict:
     }
 
 
-register_document_kind(
+# The contract's `documents` hook (see the app config).
+KINDS = [
     DocumentKind(
         key=CERTIFICATE,
         template="qualification/pdf/certificate.html",
@@ -52,15 +53,12 @@ register_document_kind(
             _("Certificate of participation: %(workshop)s – %(person)s")
             % {"workshop": registration.workshop.title, "person": registration.participant}
         ),
-    )
-)
-
-register_document_kind(
+    ),
     DocumentKind(
         key=PARTICIPANT_LIST,
         template="qualification/pdf/participant_list.html",
         build_context=participant_list_context,
         can_view=permissions.can_manage_workshop,
         title=lambda workshop: _("Participant list: %(workshop)s") % {"workshop": workshop.title},
-    )
-)
+    ),
+]

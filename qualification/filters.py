@@ -1,11 +1,11 @@
 import re
-from datetime import date, datetime, time
+from datetime import date, timedelta
 
 import django_filters
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ikmo.periods import DateRange, period_bounds
 from organisations.models import SpokenLanguage
 
 from .models import Topic, Workshop
@@ -20,13 +20,8 @@ def _month_bounds(value: str):
     year, month = int(match[1]), int(match[2])
     if not (2000 <= year <= 2100 and 1 <= month <= 12):
         return None
-    first = date(year, month, 1)
     following = date(year + (month == 12), month % 12 + 1, 1)
-    tz = timezone.get_current_timezone()
-    return (
-        timezone.make_aware(datetime.combine(first, time.min), tz),
-        timezone.make_aware(datetime.combine(following, time.min), tz),
-    )
+    return period_bounds(DateRange(date(year, month, 1), following - timedelta(days=1)))
 
 
 class MonthField(forms.CharField):

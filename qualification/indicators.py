@@ -1,63 +1,112 @@
-"""Actual values for funder reporting, computed from what was logged (never typed in twice).
+"""Qualification's funder-reporting indicators, defined once (the contract's `indicators`).
 
-``period_indicators(start, end)`` counts workshops whose first date, and coaching sessions
-whose date, fall within [start, end] (both inclusive, local dates). The querysets behind the
-counts are public too, so reports can drill down to exactly the records that were counted.
+Each counts what was logged (never typed in twice) for a period, both ends inclusive whole
+days: workshops held whose first date, and coaching sessions whose date, fall within it.
 """
 
-from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
-from django.utils import timezone
+from django.db.models import Sum
+from django.utils.translation import gettext_lazy as _
+
+from ikmo.periods import within
+from ikmo.subprojects import SubProject
+from reporting.registry import Column, Indicator, Reach, Unit, organisation_columns, yes_no
 
 from .models import CoachingSession, Registration, Workshop
 
 
-def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    tz = timezone.get_current_timezone()
-    return (
-        timezone.make_aware(datetime.combine(start, time.min), tz),
-        timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), tz),
-    )
-
-
-def workshops_held(start: date, end: date, *, now: datetime | None = None):
+def workshops_held(period):
     """Published workshops that have started, whose first date lies in the period."""
-    lower, upper = _bounds(start, end)
-    return Workshop.objects.held(now=now).filter(starts_at__gte=lower, starts_at__lt=upper)
+    return within(Workshop.objects.held(), "starts_at", period)
 
 
-def attendances(start: date, end: date, *, now: datetime | None = None):
+def attendances(period):
     """Confirmed registrations marked as attended, in the workshops held in the period."""
     return Registration.objects.filter(
-        workshop__in=workshops_held(start, end, now=now),
+        workshop__in=workshops_held(period),
         status=Registration.Status.CONFIRMED,
         attended=True,
     )
 
 
-def coaching_sessions(start: date, end: date):
-    return CoachingSession.objects.filter(date__gte=start, date__lte=end)
+def coaching_sessions(period):
+    return within(CoachingSession.objects.all(), "date", period)
 
 
-def period_indicators(start: date, end: date, *, now: datetime | None = None) -> dict:
-    held = workshops_held(start, end, now=now)
-    workshop_counts = held.aggregate(
-        workshops_held=Count("pk"), basic_workshops=Count("pk", filter=Q(is_basic=True))
-    )
-    attended = attendances(start, end, now=now)
-    sessions = coaching_sessions(start, end)
-    coaching = sessions.aggregate(count=Count("pk"), minutes=Sum("duration_minutes"))
-    qualified = set(attended.values_list("organisation_id", flat=True).distinct())
-    qualified |= set(sessions.values_list("organisation_id", flat=True).distinct())
-    minutes = coaching["minutes"] or 0
-    return {
-        "workshops_held": workshop_counts["workshops_held"],
-        "basic_workshops": workshop_counts["basic_workshops"],
-        "participants": attended.count(),
-        "distinct_participants": attended.values("participant_id").distinct().count(),
-        "organisations_qualified": len(qualified),
-        "coaching_sessions": coaching["count"],
-        "coaching_hours": (Decimal(minutes) / Decimal(60)).quantize(Decimal("0.1")),
-    }
+_WORKSHOP_COLUMNS = (
+    Column(_("Workshop"), "title"),
+    Column(_("Starts"), "starts_at"),
+    Column(_("Basic workshop"), "is_basic", yes_no),
+)
+_SESSION_COLUMNS = (
+    *organisation_columns(),
+    Column(_("Date"), "date"),
+    Column(_("Duration (minutes)"), "duration_minutes"),
+)
+
+INDICATORS = [
+    Indicator(
+        key="workshops_held",
+        label=_("Workshops held"),
+        subproject=SubProject.QUALIFICATION,
+        records=workshops_held,
+        organisation_field=None,
+        date_field="starts_at",
+        activity=True,
+        breakdowns=(),
+        columns=_WORKSHOP_COLUMNS,
+        order=10,
+    ),
+    Indicator(
+        key="basic_workshops",
+        label=_("Basic workshops held"),
+        subproject=SubProject.QUALIFICATION,
+        records=lambda period: workshops_held(period).filter(is_basic=True),
+        organisation_field=None,
+        date_field="starts_at",
+        breakdowns=(),
+        columns=_WORKSHOP_COLUMNS,
+        order=11,
+    ),
+    Indicator(
+        key="participants",
+        label=_("Workshop participants (attendances)"),
+        description=_("Confirmed registrations marked as attended, in workshops held."),
+        subproject=SubProject.QUALIFICATION,
+        unit=Unit.PEOPLE,
+        records=attendances,
+        date_field="workshop__starts_at",
+        reach=Reach.SUPPORTED,
+        columns=(
+            *organisation_columns(),
+            Column(_("Workshop"), "workshop__title"),
+            Column(_("Starts"), "workshop__starts_at"),
+        ),
+        order=12,
+    ),
+    Indicator(
+        key="coaching_sessions",
+        label=_("Coaching sessions"),
+        subproject=SubProject.QUALIFICATION,
+        records=coaching_sessions,
+        date_field="date",
+        reach=Reach.SUPPORTED,
+        activity=True,
+        columns=_SESSION_COLUMNS,
+        order=20,
+    ),
+    Indicator(
+        key="coaching_hours",
+        label=_("Coaching hours"),
+        subproject=SubProject.QUALIFICATION,
+        unit=Unit.HOURS,
+        records=coaching_sessions,
+        measure=lambda: Sum("duration_minutes"),
+        scale=Decimal(1) / Decimal(60),
+        date_field="date",
+        reach=Reach.SUPPORTED,
+        columns=_SESSION_COLUMNS,
+        order=21,
+    ),
+]

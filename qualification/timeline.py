@@ -8,13 +8,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ikmo.subprojects import SubProject
-from organisations.timeline import TimelineEvent, register_timeline_provider
+from organisations.timeline import TimelineEvent
 
 from . import permissions
 from .models import CoachingSession, Registration
 
 
-@register_timeline_provider
 def qualification_events(organisation, user):
     attended = (
         Registration.objects.filter(

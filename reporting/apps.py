@@ -1,14 +1,15 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from ikmo.subprojects import PortalApp
 
-class ReportingConfig(AppConfig):
+
+class ReportingConfig(PortalApp):
     name = "reporting"
     verbose_name = _("Funder reporting")
-
-    def ready(self):
-        from . import documents, measures, wiring
-
-        measures.register()
-        wiring.register()
-        documents.register()
+    order = 60
+    url_prefix = "reporting/"
+    cached_routes = ("reporting:dashboard",)
+    navigation = "navigation.items"
+    indicators = "measures.INDICATORS"  # the cross-project counts; each app brings its own
+    documents = "documents.KINDS"
+    privacy = "privacy"

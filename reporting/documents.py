@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from ikmo.documents import DocumentKind, register_document_kind
+from ikmo.documents import DocumentKind
 from ikmo.models import GeneratedDocument
 
 from . import charts
@@ -29,13 +29,13 @@ def funder_report_context(report, document) -> dict:
     }
 
 
-def register():
-    register_document_kind(
-        DocumentKind(
-            key=FUNDER_REPORT,
-            template="reporting/pdf/funder_report.html",
-            build_context=funder_report_context,
-            can_view=can_view_report,
-            title=lambda report: _("Funder report: %(period)s") % {"period": report.period},
-        )
-    )
+# The contract's `documents` hook (see the app config).
+KINDS = [
+    DocumentKind(
+        key=FUNDER_REPORT,
+        template="reporting/pdf/funder_report.html",
+        build_context=funder_report_context,
+        can_view=can_view_report,
+        title=lambda report: _("Funder report: %(period)s") % {"period": report.period},
+    ),
+]

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from ikmo import pagecache
 from ikmo.cache import cache_is_shared
-from ikmo.subprojects import SubProject
+from ikmo.subprojects import subproject_choices, subproject_label
 from organisations.models import Organisation
 
 from .registry import Dimension, Indicator, Reach, Unit, indicators_for
@@ -109,13 +109,13 @@ def _breakdown(indicator: Indicator, period, dimension: str) -> list[dict]:
             return []
         return [
             {
-                "key": sp.value,
-                "label": str(sp.label),
+                "key": key,
+                "label": str(label),
                 "value": plain_number(
-                    indicator.aggregate(indicator.records_for_subproject(period, sp.value))
+                    indicator.aggregate(indicator.records_for_subproject(period, key))
                 ),
             }
-            for sp in SubProject
+            for key, label in subproject_choices()
         ]
     if indicator.org_path() is None:
         return []
@@ -254,7 +254,7 @@ def compute_figures(
             "label": str(indicator.label),
             "description": str(indicator.description),
             "subproject": indicator.subproject,
-            "subproject_label": str(SubProject(indicator.subproject).label)
+            "subproject_label": str(subproject_label(indicator.subproject))
             if indicator.subproject
             else _("Across all sub-projects"),
             "unit": indicator.unit,
@@ -288,12 +288,12 @@ def compute_figures(
 
     series = [
         {
-            "subproject": sp.value,
-            "label": str(sp.label),
-            "values": [activity.get(sp.value, {}).get(m, 0) for m in months],
+            "subproject": key,
+            "label": str(label),
+            "values": [activity.get(key, {}).get(m, 0) for m in months],
         }
-        for sp in SubProject
-        if sp.value in activity
+        for key, label in subproject_choices()
+        if key in activity
     ]
     reached = next((r for r in rows if r["key"] == "organisations_reached"), None)
     districts = (reached or {}).get("breakdowns", {}).get(Dimension.DISTRICT, [])
@@ -338,7 +338,7 @@ class OrganisationReach:
 
     @property
     def subproject_labels(self) -> list[str]:
-        return [str(sp.label) for sp in SubProject if sp.value in self.subprojects]
+        return [str(label) for key, label in subproject_choices() if key in self.subprojects]
 
 
 def _as_date(value):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from ikmo.formfields import LocalizedDecimalField
-from ikmo.subprojects import SubProject
+from ikmo.subprojects import subproject_choices, subproject_label
 
 from .models import FunderReport, FundingPeriod
 from .registry import Unit, all_indicators
@@ -88,7 +88,7 @@ class PlanValuesForm(forms.Form):
             self.fields[name] = field
             if current is None or current[0] != indicator.subproject:
                 label = (
-                    SubProject(indicator.subproject).label
+                    subproject_label(indicator.subproject)
                     if indicator.subproject
                     else _("Across all sub-projects")
                 )
@@ -132,7 +132,7 @@ class PeriodChoiceForm(forms.Form):
     subproject = forms.ChoiceField(
         label=_("Sub-project"),
         required=False,
-        choices=[("", _("All sub-projects")), *SubProject.choices],
+        choices=lambda: [("", _("All sub-projects")), *subproject_choices()],
     )
 
     def clean(self):

@@ -3,81 +3,41 @@
 An indicator is defined once, in code. Its actual value for a period is computed from what
 was logged (its ``records``), never typed in a second time, and every number it produces can
 be traced back to those records (the drill-down lists and record exports use the same
-queryset). Apps register their measures in ``AppConfig.ready``::
+queryset). Each app defines its indicators once, in ``<app>/indicators.py``, as the list its
+app config names as the ``indicators`` hook of the portal contract (ikmo/subprojects.py)::
 
-    register_indicator(Indicator(
-        key="coaching_hours",
-        label=_("Coaching hours"),
-        subproject=SubProject.QUALIFICATION,
-        unit=Unit.HOURS,
-        records=lambda period: within(CoachingSession.objects.all(), "date", period),
-        measure=lambda: Sum("duration_minutes"),
-        scale=Decimal(1) / 60,
-        date_field="date",
-        reach=Reach.SUPPORTED,
-    ))
+    INDICATORS = [
+        Indicator(
+            key="coaching_hours",
+            label=_("Coaching hours"),
+            subproject=SubProject.QUALIFICATION,
+            unit=Unit.HOURS,
+            records=lambda period: within(CoachingSession.objects.all(), "date", period),
+            measure=lambda: Sum("duration_minutes"),
+            scale=Decimal(1) / 60,
+            date_field="date",
+            reach=Reach.SUPPORTED,
+        ),
+    ]
 
-Periods are anything with ``start`` and ``end`` dates (a FundingPeriod, or a DateRange).
-Both ends are inclusive whole days in the portal's time zone: a record at 23:59:59 on the
-last day counts, one a second later does not.
+Periods are anything with ``start`` and ``end`` dates (a FundingPeriod, or a DateRange);
+ikmo/periods.py draws their boundaries: both ends are inclusive whole days in the portal's
+time zone, so a record at 23:59:59 on the last day counts, one a second later does not.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any
 
 from django.db import models
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class Period(Protocol):
-    start: date
-    end: date
-
-
-@dataclass(frozen=True)
-class DateRange:
-    """An ad-hoc period, for figures outside the configured funding periods."""
-
-    start: date
-    end: date
-    name: str = ""
-
-    def __str__(self):
-        return self.name or f"{self.start:%d.%m.%Y} – {self.end:%d.%m.%Y}"
-
-
-def period_bounds(period: Period) -> tuple[datetime, datetime]:
-    """[first instant of the start day, first instant after the end day) in the portal's zone."""
-    tz = timezone.get_default_timezone()
-    return (
-        timezone.make_aware(datetime.combine(period.start, time.min), tz),
-        timezone.make_aware(datetime.combine(period.end + timedelta(days=1), time.min), tz),
-    )
-
-
-def resolve_field(model, path: str) -> models.Field:
-    """The model field a lookup path such as ``workshop__starts_at`` ends on."""
-    target = None
-    for part in path.split("__"):
-        target = model._meta.get_field(part)
-        if target.is_relation and target.related_model is not None:
-            model = target.related_model
-    return target
-
-
-def within(queryset: QuerySet, date_field: str, period: Period) -> QuerySet:
-    """Records whose ``date_field`` lies in the period (both ends inclusive, whole days)."""
-    if isinstance(resolve_field(queryset.model, date_field), models.DateTimeField):
-        lower, upper = period_bounds(period)
-        return queryset.filter(**{f"{date_field}__gte": lower, f"{date_field}__lt": upper})
-    return queryset.filter(**{f"{date_field}__gte": period.start, f"{date_field}__lte": period.end})
+# The one definition of a period and its boundaries, here for the indicators' convenience.
+from ikmo.periods import DateRange, Period, period_bounds, resolve_field, within  # noqa: F401
 
 
 class Unit(models.TextChoices):
@@ -120,6 +80,26 @@ def _organisation_kind_label(value):
     from organisations.models import Organisation
 
     return Organisation.Kind(value).label if value in Organisation.Kind.values else value
+
+
+def choice_label(choices) -> Callable[[Any], Any]:
+    """A column's ``display`` for a choices field: the stored value's label."""
+    labels = dict(choices)
+    return lambda value: labels.get(value, value)
+
+
+def yes_no(value):
+    return _("yes") if value else _("no")
+
+
+def organisation_columns(path: str = "organisation") -> tuple[Column, ...]:
+    """Name, district and kind of the organisation at ``path`` ("" for organisations)."""
+    prefix = f"{path}__" if path else ""
+    return (
+        Column(_("Organisation"), f"{prefix}name"),
+        Column(_("District"), f"{prefix}district__name"),
+        Column(_("Kind of organisation"), f"{prefix}kind", _organisation_kind_label),
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -224,40 +204,45 @@ class Indicator:
         if self.columns:
             return self.columns
         columns = []
-        if self.org_path() is not None:
-            columns.append(Column(_("Organisation"), self.org_path("name")))
-            columns.append(Column(_("District"), self.org_path("district__name")))
-            columns.append(
-                Column(_("Kind of organisation"), self.org_path("kind"), _organisation_kind_label)
-            )
+        if self.organisation_field is not None:
+            columns.extend(organisation_columns(self.organisation_field))
         if self.date_field:
             columns.append(Column(_("Date"), self.date_field))
         return tuple(columns) or (Column(_("Record"), "pk"),)
 
 
-_REGISTRY: dict[str, Indicator] = {}
+# Indicators added by hand, beside the apps' own: the stand-ins tests build their cases on.
+_ADDED: dict[str, Indicator] = {}
 
 
 def register_indicator(indicator: Indicator) -> Indicator:
-    """Add (or, for the same key, replace) an indicator. Call from AppConfig.ready."""
-    _REGISTRY[indicator.key] = indicator
+    """Add (or, for the same key, replace) an indicator outside any app (tests' stand-ins).
+    Apps declare theirs through the contract's ``indicators`` hook instead."""
+    _ADDED[indicator.key] = indicator
     return indicator
 
 
 def unregister_indicator(key: str) -> None:
-    _REGISTRY.pop(key, None)
+    _ADDED.pop(key, None)
+
+
+def _registry() -> dict[str, Indicator]:
+    from ikmo.subprojects import hooks
+
+    found = {i.key: i for _app, indicators in hooks("indicators") for i in indicators}
+    return {**found, **_ADDED}
 
 
 def get_indicator(key: str) -> Indicator:
-    return _REGISTRY[key]
+    return _registry()[key]
 
 
 def all_indicators() -> list[Indicator]:
     """Registry and cross-project figures first, then the sub-projects in their usual order."""
-    from ikmo.subprojects import SubProject
+    from ikmo.subprojects import subprojects
 
-    order = {"": 0, **{value: i + 1 for i, value in enumerate(SubProject.values)}}
-    return sorted(_REGISTRY.values(), key=lambda i: (order.get(i.subproject, 99), i.order, i.key))
+    order = {"": 0, **{app.subproject: i + 1 for i, app in enumerate(subprojects())}}
+    return sorted(_registry().values(), key=lambda i: (order.get(i.subproject, 99), i.order, i.key))
 
 
 def indicators_for(subproject: str | None = None) -> list[Indicator]:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from ikmo.audit import audit_log
 from ikmo.reauth import sensitive
-from ikmo.subprojects import SubProject
+from ikmo.subprojects import subproject_choices, subproject_label
 from organisations.models import District, Organisation
 
 from . import exports, services
@@ -131,7 +131,7 @@ def dashboard(request):
         "period": period,
         "is_funding_period": isinstance(period, FundingPeriod),
         "subproject": subproject,
-        "subproject_label": SubProject(subproject).label if subproject else "",
+        "subproject_label": subproject_label(subproject) if subproject else "",
         "query": query,
         "snapshot": snapshot,
         "chart_data": _chart_data(snapshot),
@@ -174,7 +174,7 @@ def _drilldown(request, key):
         raise Http404
     if kind and kind not in Organisation.Kind.values:
         raise Http404
-    if share and share not in SubProject.values:
+    if share and share not in dict(subproject_choices()):
         raise Http404
     if not share and subproject and indicator.is_cross_project:
         # On a sub-project's dashboard the distinct organisations are that sub-project's.
@@ -217,7 +217,7 @@ def indicator_records(request, key):
     if filters["kind"]:
         filter_labels.append((Dimension.KIND.label, Organisation.Kind(filters["kind"]).label))
     if filters["share"]:
-        filter_labels.append((Dimension.SUBPROJECT.label, SubProject(filters["share"]).label))
+        filter_labels.append((Dimension.SUBPROJECT.label, subproject_label(filters["share"])))
     export_query = urlencode({k: v for k, v in filters.items() if v})
     return render(
         request,

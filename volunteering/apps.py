@@ -1,10 +1,26 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from ikmo.subprojects import PortalApp, SubProject
 
-class VolunteeringConfig(AppConfig):
+
+class VolunteeringConfig(PortalApp):
     name = "volunteering"
-    verbose_name = _("Volunteer service desk")
-
-    def ready(self):
-        from . import timeline  # noqa: F401  (registers the timeline provider)
+    verbose_name = SubProject.VOLUNTEERING.label
+    subproject = SubProject.VOLUNTEERING
+    order = 50
+    url_prefix = "volunteering/"
+    cached_routes = (
+        "volunteering:home",
+        "volunteering:organisations",
+        "volunteering:consultations",
+        "volunteering:placements",
+        "volunteering:seminars",
+    )
+    menu_label = _("Volunteer services")
+    home_url = "volunteering:home"
+    navigation = "navigation.items"
+    dashboard = "dashboard.cards"
+    timeline = "timeline.volunteering_events"
+    indicators = "indicators.INDICATORS"
+    privacy = "privacy"
+    demo = "demo.seed"

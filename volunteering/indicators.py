@@ -1,77 +1,115 @@
-"""Figures of the volunteer service desk for funder reporting, computed from what was logged.
+"""The volunteer service desk's funder-reporting indicators, defined once (the contract's
+`indicators`), each over the records it counts for a period (both ends inclusive):
 
-``volunteering_indicators(start=..., end=...)`` counts, for a period (both dates inclusive):
-- organisations_advised: distinct organisations with at least one consultation in the period;
-- sites_recognised: organisations whose recognition date as a placement site (or carrier)
+- organisations advised: distinct organisations with at least one consultation in the period;
+- sites recognised: organisations whose recognition date as a placement site (or carrier)
   lies in the period;
-- placements: placements running at some time in the period (not cancelled before the start);
-- volunteers: distinct volunteers in those placements;
-- volunteers_with_migration_background: among them, those who consented to record it and
-  have one. Anonymised volunteers still count: erasure keeps the flag without the person.
-
-The ``*_records`` functions return the querysets behind each figure, for drill-down lists
-and exports (reporting/ wires them into its registry).
+- placements: placements running at some time in the period (not cancelled);
+- volunteers: distinct volunteers in those placements.
 """
 
-from datetime import date
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
 
-from django.db.models import Q
+from ikmo.periods import within
+from ikmo.subprojects import SubProject
+from reporting.registry import Column, Indicator, Reach, Unit, choice_label, organisation_columns
 
-from organisations.models import Organisation
-
-from .models import Consultation, Placement, PlacementStatus, ServiceProfile, SiteStatus, Volunteer
-
-
-def advised_records(*, start: date, end: date):
-    return Consultation.objects.filter(held_on__gte=start, held_on__lte=end)
-
-
-def organisations_advised(*, start: date, end: date):
-    return Organisation.objects.filter(
-        pk__in=advised_records(start=start, end=end).values("organisation_id")
-    )
+from .models import (
+    Consultation,
+    Placement,
+    PlacementStatus,
+    ServiceProfile,
+    ServiceType,
+    SiteStatus,
+)
 
 
-def sites_recognised_records(*, start: date, end: date):
+def consultations(period):
+    return within(Consultation.objects.all(), "held_on", period)
+
+
+def sites_recognised(period):
     # A site that later became a carrier keeps its recognition date and still counts.
-    return ServiceProfile.objects.filter(
-        status__in=[SiteStatus.RECOGNISED, SiteStatus.CARRIER],
-        recognised_on__gte=start,
-        recognised_on__lte=end,
+    recognised = ServiceProfile.objects.filter(
+        status__in=[SiteStatus.RECOGNISED, SiteStatus.CARRIER]
     )
+    return within(recognised, "recognised_on", period)
 
 
-def placement_records(*, start: date, end: date):
+def placements(period):
     """Placements overlapping the period: started by its end, not ended before its start."""
     return (
         Placement.objects.exclude(status=PlacementStatus.CANCELLED)
-        .filter(start_date__lte=end)
+        .filter(start_date__lte=period.end)
         .filter(
-            Q(ended_on__isnull=True, end_date__gte=start)
-            | Q(ended_on__isnull=False, ended_on__gte=start)
+            Q(ended_on__isnull=True, end_date__gte=period.start)
+            | Q(ended_on__isnull=False, ended_on__gte=period.start)
         )
     )
 
 
-def volunteer_records(*, start: date, end: date):
-    return Volunteer.objects.filter(
-        pk__in=placement_records(start=start, end=end).values("volunteer_id")
-    )
+_PLACEMENT_COLUMNS = (
+    *organisation_columns("site"),
+    Column(_("Service"), "service_type", choice_label(ServiceType.choices)),
+    Column(_("Start"), "start_date"),
+    Column(_("Planned end"), "end_date"),
+    Column(_("Actual end"), "ended_on"),
+    Column(_("Status"), "status", choice_label(PlacementStatus.choices)),
+)
 
-
-def volunteers_with_migration_background(*, start: date, end: date):
-    return volunteer_records(start=start, end=end).filter(
-        migration_background_consent=True, migration_background=True
-    )
-
-
-def volunteering_indicators(*, start: date, end: date) -> dict:
-    return {
-        "organisations_advised": organisations_advised(start=start, end=end).count(),
-        "sites_recognised": sites_recognised_records(start=start, end=end).count(),
-        "placements": placement_records(start=start, end=end).count(),
-        "volunteers": volunteer_records(start=start, end=end).count(),
-        "volunteers_with_migration_background": volunteers_with_migration_background(
-            start=start, end=end
-        ).count(),
-    }
+INDICATORS = [
+    Indicator(
+        key="organisations_advised",
+        label=_("Organisations advised on volunteer services"),
+        subproject=SubProject.VOLUNTEERING,
+        unit=Unit.ORGANISATIONS,
+        records=consultations,
+        measure=lambda: Count("organisation", distinct=True),
+        date_field="held_on",
+        reach=Reach.SUPPORTED,
+        activity=True,
+        columns=(*organisation_columns(), Column(_("Date"), "held_on")),
+        order=10,
+    ),
+    Indicator(
+        key="sites_recognised",
+        label=_("Placement sites recognised"),
+        subproject=SubProject.VOLUNTEERING,
+        unit=Unit.ORGANISATIONS,
+        records=sites_recognised,
+        date_field="recognised_on",
+        reach=Reach.SUPPORTED,
+        columns=(
+            *organisation_columns(),
+            Column(_("Recognised on"), "recognised_on"),
+            Column(_("Status"), "status", choice_label(SiteStatus.choices)),
+        ),
+        order=11,
+    ),
+    Indicator(
+        key="placements",
+        label=_("Volunteer placements"),
+        description=_("Placements running at some time in the period."),
+        subproject=SubProject.VOLUNTEERING,
+        records=placements,
+        organisation_field="site",
+        date_field="start_date",
+        reach=Reach.SUPPORTED,
+        columns=_PLACEMENT_COLUMNS,
+        order=20,
+    ),
+    Indicator(
+        key="volunteers",
+        label=_("Volunteers in placements"),
+        description=_("Distinct people; the list shows their placements, not their names."),
+        subproject=SubProject.VOLUNTEERING,
+        unit=Unit.PEOPLE,
+        records=placements,
+        measure=lambda: Count("volunteer", distinct=True),
+        organisation_field="site",
+        date_field="start_date",
+        columns=_PLACEMENT_COLUMNS,
+        order=21,
+    ),
+]

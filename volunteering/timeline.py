@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ikmo.subprojects import SubProject
-from organisations.timeline import TimelineEvent, register_timeline_provider
+from organisations.timeline import TimelineEvent
 
 from . import permissions
 from .models import Consultation, Placement, PlacementStatus, RecognitionDocument, StatusChange
@@ -13,7 +13,6 @@ from .models import Consultation, Placement, PlacementStatus, RecognitionDocumen
 SP = SubProject.VOLUNTEERING
 
 
-@register_timeline_provider
 def volunteering_events(organisation, user):
     """Status changes, consultations, documents and placements, in four queries.
 

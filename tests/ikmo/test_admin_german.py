@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 
 from ikmo.audit import audit_log
-from ikmo.context_processors import SUBPROJECT_APPS
+from ikmo.subprojects import portal_apps
 from organisations.models import Organisation
 from organisations.search import search_key, term_variants
 from tests import factories
@@ -19,7 +19,11 @@ from tests.conftest import enrol_mfa
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_APPS = ["organisations", "ikmo", *SUBPROJECT_APPS]
+
+def project_apps() -> list[str]:
+    return [config.label for config in portal_apps()]
+
+
 # What the German admin used to show in English.
 KNOWN_ENGLISH = ["Choose all", "Remove all", "Updated at", "Created at", "Authenticators"]
 
@@ -37,7 +41,7 @@ def test_every_admin_model_and_field_has_a_translatable_name():
         meta = model._meta
         if not isinstance(meta.verbose_name_plural, Promise):
             untranslated.append(f"{meta.label} (model name)")
-        if meta.app_label not in PROJECT_APPS:
+        if meta.app_label not in project_apps():
             continue
         for field in meta.get_fields():
             concrete = getattr(field, "concrete", False) and not field.auto_created
@@ -55,7 +59,7 @@ def test_admin_pages_in_german_show_no_known_english(client, superuser, org, org
         reverse("admin:mfa_authenticator_changelist"),
         reverse("admin:qualification_workshop_add"),
     ]
-    for app in PROJECT_APPS:
+    for app in project_apps():
         for model in apps.get_app_config(app).get_models():
             if model in admin.site._registry:
                 pages.append(reverse(f"admin:{app}_{model._meta.model_name}_changelist"))

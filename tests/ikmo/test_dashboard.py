@@ -1,5 +1,3 @@
-import types
-
 import pytest
 from django.urls import reverse
 
@@ -24,7 +22,7 @@ def fake_app_cards(monkeypatch):
             )
         ]
 
-    monkeypatch.setattr(dashboard, "_modules", lambda: [types.SimpleNamespace(cards=cards)])
+    monkeypatch.setattr(dashboard, "hooks", lambda name: [(None, cards)])
     return seen_users
 
 
@@ -39,7 +37,9 @@ def test_overview_shows_the_cards_apps_contribute_for_this_person(
     assert fake_app_cards == [org_member]
 
 
-def test_apps_without_a_dashboard_module_are_skipped():
-    dashboard._modules.cache_clear()
-    modules = dashboard._modules()
-    assert all(hasattr(m, "cards") for m in modules)
+def test_apps_without_a_dashboard_hook_are_skipped():
+    found = dashboard.hooks("dashboard")
+    assert all(callable(cards) for _app, cards in found)
+    labels = [app.label for app, _cards in found]
+    assert "participation_check" not in labels and "reporting" not in labels
+    assert labels == ["qualification", "mentoring", "actionfund", "volunteering"]

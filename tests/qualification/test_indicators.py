@@ -3,20 +3,22 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from qualification.indicators import period_indicators
 from qualification.models import CoachingSession, Workshop
 from qualification.selectors import (
     organisation_attended_workshop,
     organisations_attended_workshop,
 )
+from reporting.registry import DateRange, get_indicator
 from tests import factories
 
 from .factories import make_workshop, register
 
 pytestmark = pytest.mark.django_db
 
+KEYS = ["workshops_held", "basic_workshops", "participants", "coaching_sessions", "coaching_hours"]
 
-def test_period_indicators_count_what_was_logged(org, other_org, trainer, consultant):
+
+def test_indicators_count_what_was_logged(org, other_org, trainer, consultant):
     today = timezone.localdate()
     basic = make_workshop(trainer=trainer, starts_in=timedelta(days=-5), is_basic=True)
     plain = make_workshop(trainer=trainer, starts_in=timedelta(days=-3))
@@ -37,15 +39,17 @@ def test_period_indicators_count_what_was_logged(org, other_org, trainer, consul
             format="phone",
         )
 
-    result = period_indicators(today - timedelta(days=30), today)
+    period = DateRange(today - timedelta(days=30), today)
+    result = {key: get_indicator(key).value(period) for key in KEYS}
 
     assert result["workshops_held"] == 2
     assert result["basic_workshops"] == 1
     assert result["participants"] == 2
-    assert result["distinct_participants"] == 1
-    assert result["organisations_qualified"] == 3  # org (workshops), other_org and third (coaching)
     assert result["coaching_sessions"] == 2
     assert str(result["coaching_hours"]) == "2.0"
+    # Supported: org (workshops), other_org and third (coaching), each once.
+    supported = get_indicator("organisations_supported").records(period)
+    assert set(supported) == {org, other_org, third}
 
 
 def test_organisation_attended_workshop(org, other_org, trainer):

@@ -3,7 +3,6 @@
 Safe to run again: existing demo records are kept and completed, nothing is duplicated.
 """
 
-import importlib
 import inspect
 import os
 
@@ -13,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from ikmo.subprojects import hooks
 from organisations.models import (
     District,
     FieldOfWork,
@@ -24,13 +24,6 @@ from organisations.models import (
 )
 
 DEMO_PASSWORD = "ikmo-demo-2026"
-SUBPROJECT_APPS = [
-    "qualification",
-    "mentoring",
-    "participation_check",
-    "actionfund",
-    "volunteering",
-]
 
 # (name, kind, legal form, founded, stage, district slug, fields, languages, communities, status)
 ORGANISATIONS = [
@@ -345,21 +338,15 @@ class Command(BaseCommand):
                     organisation=orgs[org_name],
                     defaults={"role": role, "status": "active", "decided_at": now},
                 )
-        # Each sub-project app may add its own fictional records in `<app>/demo.py`,
-        # a `seed(stdout)` function that is safe to run again.
-        for app in SUBPROJECT_APPS:
-            try:
-                module = importlib.import_module(f"{app}.demo")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{app}.demo":
-                    raise
-                continue
+        # Each app may add its own fictional records through the `demo` hook of the portal
+        # contract (ikmo/subprojects.py), a `seed(stdout)` function that is safe to run again.
+        for _app, seed in hooks("demo"):
             # Apps that create logins themselves take the password actually used, so their
             # own summary line shows the right one.
-            if "password" in inspect.signature(module.seed).parameters:
-                module.seed(self.stdout, password=password)
+            if "password" in inspect.signature(seed).parameters:
+                seed(self.stdout, password=password)
             else:
-                module.seed(self.stdout)
+                seed(self.stdout)
         if password != DEMO_PASSWORD:
             # The apps' demo people are created with the published password too: replace it.
             for user in User.objects.filter(email__endswith="@ikmo.example"):
