@@ -32,8 +32,9 @@ def test_the_project_registers_its_tasks():
     assert {
         "ikmo.tasks.render_document",
         "ikmo.tasks.send_email",
-        "ikmo.tasks.requeue_stale_documents",
-        "privacy.tasks.requeue_stale_exports",
+        "ikmo.tasks.sweep_background_work",
+        "privacy.tasks.build_export",
+        "actionfund.tasks.run_export",
         "privacy.tasks.apply_retention",
         "volunteering.tasks.erase_expired_volunteer_data",
     } <= names
