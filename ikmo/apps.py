@@ -15,6 +15,7 @@ class IkmoConfig(AppConfig):
         adminsafety.install()
         pagecache.connect_signals()
         _translate_third_party_names()
+        from . import checks  # noqa: F401  (registers the system checks)
 
 
 def _translate_third_party_names():

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from ikmo.celery import app
 from ikmo.models import GeneratedDocument, OutboundEmail
-from ikmo.tasks import sweep_background_work, send_email
+from ikmo.tasks import send_email, sweep_background_work
 
 pytestmark = pytest.mark.django_db
 
