@@ -3,8 +3,6 @@
 import csv
 import io
 
-from django.core.files.base import ContentFile
-from django.db import transaction
 from django.http import QueryDict
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -67,10 +65,7 @@ def _safe(value):
 
 
 def export_run(*, job_id: int) -> ExportJob | None:
-    claimed = ExportJob.objects.filter(
-        pk=job_id, status__in=[ExportJob.JobStatus.PENDING, ExportJob.JobStatus.RUNNING]
-    ).update(status=ExportJob.JobStatus.RUNNING, progress=5)
-    if not claimed:
+    if not ExportJob.mark_running(job_id):
         return None
     job = ExportJob.objects.select_related("requested_by").get(pk=job_id)
     with translation.override(job.requested_by.preferred_language or "de"):
@@ -80,20 +75,9 @@ def export_run(*, job_id: int) -> ExportJob | None:
         for done, application in enumerate(qs.iterator(chunk_size=BATCH), start=1):
             rows.append([_safe(v) for v in row(application)])
             if done % BATCH == 0:
-                ExportJob.objects.filter(pk=job_id).update(progress=5 + int(85 * done / total))
+                ExportJob.mark_progress(job_id, 5 + int(85 * done / total))
         content = _xlsx(rows) if job.format == ExportJob.Format.XLSX else _csv(rows)
-    with transaction.atomic():
-        job = ExportJob.objects.select_for_update().get(pk=job_id)
-        if job.status == ExportJob.JobStatus.DONE:
-            return job
-        job.file.save(job.download_name, ContentFile(content), save=False)
-        job.row_count = len(rows) - 1
-        job.status = ExportJob.JobStatus.DONE
-        job.progress = 100
-        job.finished_at = timezone.now()
-        job.error = ""
-        job.save()
-    return job
+    return ExportJob.mark_done(job_id, content, row_count=len(rows) - 1)
 
 
 def _csv(rows) -> bytes:
@@ -118,7 +102,4 @@ def _xlsx(rows) -> bytes:
 
 
 def export_record_failure(*, job_id: int, error: str, final: bool) -> None:
-    ExportJob.objects.filter(pk=job_id).exclude(status=ExportJob.JobStatus.DONE).update(
-        status=ExportJob.JobStatus.FAILED if final else ExportJob.JobStatus.PENDING,
-        error=error[:500],
-    )
+    ExportJob.mark_failed(job_id, error=error, final=final)

@@ -1,6 +1,9 @@
 from django.urls import path
 
+from ikmo.views import job_download
+
 from . import views
+from .models import ExportJob
 
 app_name = "actionfund"
 
@@ -64,5 +67,10 @@ urlpatterns = [
     path("status-rules/", views.transition_table, name="transition_table"),
     path("exports/", views.export_create, name="export_create"),
     path("exports/<uuid:uuid>/", views.export_detail, name="export_detail"),
-    path("exports/<uuid:uuid>/download/", views.export_download, name="export_download"),
+    path(
+        "exports/<uuid:uuid>/download/",
+        job_download,
+        {"model": ExportJob},
+        name="export_download",
+    ),
 ]

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, JsonResponse, QueryDict
+from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -1217,23 +1217,3 @@ def export_detail(request, uuid):
     job = _get_export_for_user(request.user, uuid)
     template = "actionfund/export_status.html" if request.htmx else "actionfund/export_detail.html"
     return render(request, template, {"job": job})
-
-
-@login_required
-@sensitive
-def export_download(request, uuid):
-    job = _get_export_for_user(request.user, uuid)
-    if job.status != ExportJob.JobStatus.DONE or not job.file:
-        raise Http404
-    audit_log(actor=request.user, action="actionfund.export.downloaded", target=job)
-    content_type = (
-        "text/csv"
-        if job.format == ExportJob.Format.CSV
-        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    return FileResponse(
-        job.file.open("rb"),
-        as_attachment=True,
-        filename=job.download_name,
-        content_type=content_type,
-    )

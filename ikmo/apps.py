@@ -17,6 +17,7 @@ class IkmoConfig(PortalApp):
         adminsafety.install()
         pagecache.connect_signals()
         _translate_third_party_names()
+        from . import checks  # noqa: F401  (registers the system checks)
 
 
 def _translate_third_party_names():

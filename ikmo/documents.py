@@ -12,12 +12,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone, translation
+from django.utils import translation
 
 from .audit import audit_log
 from .models import GeneratedDocument
@@ -70,12 +69,7 @@ def document_request(*, kind: str, target, organisation=None, by) -> GeneratedDo
 
 def document_render(*, document_id: int) -> GeneratedDocument | None:
     """Render one document. Safe to run twice: a finished document is left as it is."""
-    claimed = (
-        GeneratedDocument.objects.filter(pk=document_id)
-        .exclude(status=GeneratedDocument.Status.DONE)
-        .update(status=GeneratedDocument.Status.RUNNING, progress=10, started_at=timezone.now())
-    )
-    if not claimed:
+    if not GeneratedDocument.mark_running(document_id, progress=10):
         return None
     document = GeneratedDocument.objects.select_related("content_type").get(pk=document_id)
     spec = document_kind(document.kind)
@@ -83,28 +77,14 @@ def document_render(*, document_id: int) -> GeneratedDocument | None:
     # The worker renders in the language the person asked in, not the worker's default.
     with translation.override(document.language):
         context = spec.build_context(target, document)
-        GeneratedDocument.objects.filter(pk=document_id).update(progress=40)
+        GeneratedDocument.mark_progress(document_id, 40)
         pdf = render_pdf(spec.template, {**context, "LANGUAGE_CODE": document.language})
-    GeneratedDocument.objects.filter(pk=document_id).update(progress=90)
-    with transaction.atomic():
-        document = GeneratedDocument.objects.select_for_update().get(pk=document_id)
-        if document.status == GeneratedDocument.Status.DONE:
-            return document  # a concurrent run finished first; keep its file
-        document.file.save(document.download_name, ContentFile(pdf), save=False)
-        document.status = GeneratedDocument.Status.DONE
-        document.progress = 100
-        document.error = ""
-        document.finished_at = timezone.now()
-        document.attempts += 1
-        document.save()
-    return document
+    GeneratedDocument.mark_progress(document_id, 90)
+    return GeneratedDocument.mark_done(document_id, pdf)
 
 
 def document_record_failure(*, document_id: int, error: str, final: bool) -> None:
-    status = GeneratedDocument.Status.FAILED if final else GeneratedDocument.Status.PENDING
-    GeneratedDocument.objects.filter(pk=document_id).exclude(
-        status=GeneratedDocument.Status.DONE
-    ).update(status=status, error=error[:500])
+    GeneratedDocument.mark_failed(document_id, error=error, final=final)
 
 
 def can_view_document(user, document: GeneratedDocument) -> bool:

@@ -6,6 +6,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .jobs import BackgroundJob
+
 
 class AuditEntry(models.Model):
     """Who did what to which record, and when. Written by services, never edited."""
@@ -53,14 +55,12 @@ def document_upload_to(instance, filename):
     return f"documents/{instance.created_at:%Y/%m}/{secrets.token_urlsafe(24)}.pdf"
 
 
-class GeneratedDocument(models.Model):
+class GeneratedDocument(BackgroundJob):
     """A PDF produced in the background. The row exists before the work, so no work is lost."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting")
-        RUNNING = "running", _("Being generated")
-        DONE = "done", _("Ready")
-        FAILED = "failed", _("Failed")
+    task_name = "ikmo.tasks.render_document"
+    download_action = "document.downloaded"
+    file_type = "application/pdf"
 
     kind = models.CharField(_("kind"), max_length=60, db_index=True)
     content_type = models.ForeignKey(
@@ -78,48 +78,26 @@ class GeneratedDocument(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     language = models.CharField(_("language"), max_length=10, default="de")
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
-    )
-    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
-    file = models.FileField(_("file"), upload_to=document_upload_to, blank=True)
-    error = models.CharField(_("error"), max_length=500, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("requested by"),
-    )
-    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
-    enqueued_at = models.DateTimeField(_("enqueued at"), null=True, blank=True)
-    # When a worker last took it up: a run older than the task's time limit lost its worker.
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
-    class Meta:
+    class Meta(BackgroundJob.Meta):
         verbose_name = _("generated document")
         verbose_name_plural = _("generated documents")
-        ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["content_type", "object_id", "kind"])]
 
     def __str__(self):
         return self.title
 
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
-
-    @property
-    def progress_step(self) -> int:
-        """Progress rounded down to Bootstrap's width classes (w-0/25/50/75/100): no inline styles."""
-        return (self.progress // 25) * 25
+    def upload_path(self) -> str:
+        return document_upload_to(self, "")
 
     @property
     def download_name(self) -> str:
         return f"{self.kind}-{self.object_id}-{self.created_at:%Y%m%d}.pdf"
+
+    def can_download(self, user) -> bool:
+        from .documents import can_view_document
+
+        return can_view_document(user, self)
 
 
 class OutboundEmail(models.Model):

@@ -7,8 +7,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from .documents import document_record_failure, document_render
+from .jobs import JobStatus, job_models
 from .mail import email_record_failure, email_send_now
-from .models import GeneratedDocument, OutboundEmail
+from .models import OutboundEmail
 from .queue import publish
 
 logger = logging.getLogger(__name__)
@@ -47,23 +48,6 @@ def send_email(email_id: int):
 
 def stale_run_cutoff(task, now):
     return now - timedelta(seconds=task.time_limit + settings.IKMO_TASK_STALE_GRACE_SECONDS)
-
-
-def waiting_documents(now=None):
-    """Documents whose work no worker is doing: never handed to a broker, handed over long
-    ago and not started (a lost message), or started by a worker that died."""
-    now = now or timezone.now()
-    # An on-commit send may still be in flight.
-    fresh = now - timedelta(seconds=settings.IKMO_ENQUEUE_GRACE_SECONDS)
-    lost = now - timedelta(seconds=settings.IKMO_DOCUMENT_REQUEUE_AFTER_SECONDS)
-    pending = Q(status=GeneratedDocument.Status.PENDING) & (
-        Q(enqueued_at__isnull=True, created_at__lt=fresh) | Q(enqueued_at__lt=lost)
-    )
-    dead = Q(
-        status=GeneratedDocument.Status.RUNNING,
-        started_at__lt=stale_run_cutoff(render_document, now),
-    ) | Q(status=GeneratedDocument.Status.RUNNING, started_at__isnull=True, enqueued_at__lt=lost)
-    return GeneratedDocument.objects.filter(pending | dead)
 
 
 def waiting_emails(now=None):
@@ -110,13 +94,25 @@ def hand_over(queryset, task, *, reset_running=None) -> int:
     return sent
 
 
+def expire_jobs(now=None) -> int:
+    """Delete the files of finished jobs past their expiry; the rows stay."""
+    now = now or timezone.now()
+    count = 0
+    for model in job_models():
+        for job in model.objects.filter(status=JobStatus.DONE, expires_at__lt=now)[:500]:
+            count += job.expire()
+    return count
+
+
 @shared_task(**SWEEP_LIMITS)
-def requeue_stale_documents():
-    """Beat, every IKMO_SWEEP_SECONDS: re-send work whose message never reached a worker
-    (broker down), got lost, or whose worker died; and e-mails whose retry is due."""
+def sweep_background_work():
+    """Beat, every IKMO_SWEEP_SECONDS, over every background job (ikmo.jobs.job_models) and
+    the e-mails: re-send work whose message never reached a worker (broker down), got lost,
+    or whose worker died; e-mails whose retry is due; delete job files past their expiry."""
     now = timezone.now()
-    sent = hand_over(
-        waiting_documents(now), render_document, reset_running=GeneratedDocument.Status.RUNNING
-    )
+    sent = 0
+    for model in job_models():
+        sent += hand_over(model.stale(now), model.job_task(), reset_running=JobStatus.RUNNING)
     sent += hand_over(waiting_emails(now), send_email)
+    expire_jobs(now)
     return sent

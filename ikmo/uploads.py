@@ -14,6 +14,8 @@ from django.http import FileResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from .downloads import file_download
+
 PDF = "application/pdf"
 PNG = "image/png"
 JPEG = "image/jpeg"
@@ -148,14 +150,11 @@ def download_name(prefix: str, pk, content_type: str) -> str:
 
 def file_response(fieldfile, *, prefix: str, pk, content_type: str) -> FileResponse:
     """An uploaded file as a download under a generated name and its detected type."""
-    response = FileResponse(
-        fieldfile.open("rb"),
-        as_attachment=True,
+    return file_download(
+        fieldfile,
         filename=download_name(prefix, pk, content_type),
         content_type=content_type if content_type in EXTENSIONS else "application/octet-stream",
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def allowed_label(allowed) -> str:

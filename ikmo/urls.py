@@ -5,6 +5,7 @@ from django.urls import include, path
 from organisations import account_views
 
 from . import views
+from .models import GeneratedDocument
 from .subprojects import app_urlpatterns
 
 # Django admin signs in through allauth, so its rate limits and MFA apply there too.
@@ -32,7 +33,12 @@ urlpatterns = [
     path("second-factor/<str:token>/", views.mfa_invitation, name="mfa_invitation"),
     path("admin/", admin.site.urls),
     path("documents/<int:pk>/", views.document_detail, name="document_detail"),
-    path("documents/<int:pk>/download/", views.document_download, name="document_download"),
+    path(
+        "documents/<int:pk>/download/",
+        views.job_download,
+        {"model": GeneratedDocument},
+        name="document_download",
+    ),
     # Each portal app's `<app>/urls.py` under the `url_prefix` its app config names.
     *app_urlpatterns(),
 ]

@@ -2,17 +2,18 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import FileResponse, Http404, JsonResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from organisations import permissions, selectors
 from organisations.models import Organisation
 
 from . import mfa
-from .audit import audit_log
 from .dashboard import cards_for
 from .documents import get_document_for_user
+from .downloads import file_download
+from .reauth import sensitive
 
 
 def home(request):
@@ -37,23 +38,25 @@ def document_detail(request, pk):
     return render(request, template, {"document": document})
 
 
-@login_required
-def document_download(request, pk):
-    document = get_document_for_user(request.user, pk)
-    if document.status != document.Status.DONE or not document.file:
+def _serve_job_file(request, model, **lookup):
+    job = get_object_or_404(model, **lookup)
+    # Not allowed, not ready or expired: all look the same from outside.
+    if not job.can_download(request.user) or not job.is_downloadable:
         raise Http404
-    audit_log(
-        actor=request.user,
-        action="document.downloaded",
-        target=document,
-        organisation=document.organisation,
-    )
-    return FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.download_name,
-        content_type="application/pdf",
-    )
+    job.record_download(request.user)
+    return file_download(job.file, filename=job.download_name, content_type=job.file_type)
+
+
+_serve_job_file_after_reauth = sensitive(_serve_job_file)
+
+
+@login_required
+def job_download(request, model, **lookup):
+    """The one download of every background job's file (`model` and the lookup come from
+    the URL pattern): permission from the job's `can_download`, an audit entry, the
+    download headers; a job with `download_reauth` asks for the password again first."""
+    serve = _serve_job_file_after_reauth if model.download_reauth else _serve_job_file
+    return serve(request, model, **lookup)
 
 
 def healthz(request):

@@ -1,12 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ikmo.audit import audit_log
+from ikmo.downloads import file_download
 from ikmo.models import GeneratedDocument
 from ikmo.subprojects import SubProject
 
@@ -542,9 +543,6 @@ def report_pdf_download(request, pk):
     if document is None:
         raise Http404
     audit_log(actor=request.user, action="participation_check.report.downloaded", target=document)
-    return FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=f"teilhabecheck-{analysis.pk}.pdf",
-        content_type="application/pdf",
+    return file_download(
+        document.file, filename=f"teilhabecheck-{analysis.pk}.pdf", content_type="application/pdf"
     )

@@ -1,6 +1,7 @@
 """Data protection records: consents, data exports, erasure requests, and the legal pages."""
 
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -8,6 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from ikmo.jobs import BackgroundJob
 
 
 class ConsentRecord(models.Model):
@@ -108,19 +111,17 @@ def export_upload_to(instance, filename):
     return f"exports/{timezone.now():%Y/%m}/{secrets.token_urlsafe(24)}.zip"
 
 
-class DataExport(models.Model):
+class DataExport(BackgroundJob):
     """Everything stored about one person or one organisation, as a ZIP built in the background."""
+
+    task_name = "privacy.tasks.build_export"
+    download_action = "privacy.export.downloaded"
+    download_reauth = True
+    file_type = "application/zip"
 
     class Scope(models.TextChoices):
         PERSON = "person", _("Person")
         ORGANISATION = "organisation", _("Organisation")
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting")
-        RUNNING = "running", _("Being generated")
-        DONE = "done", _("Ready")
-        FAILED = "failed", _("Failed")
-        EXPIRED = "expired", _("Deleted after the retention period")
 
     scope = models.CharField(_("scope"), max_length=20, choices=Scope.choices)
     person = models.ForeignKey(
@@ -139,33 +140,12 @@ class DataExport(models.Model):
         related_name="data_exports",
         verbose_name=_("organisation"),
     )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("requested by"),
-    )
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
-    )
-    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
-    file = models.FileField(_("file"), upload_to=export_upload_to, blank=True)
     record_count = models.PositiveIntegerField(_("records"), default=0)
     file_count = models.PositiveIntegerField(_("files"), default=0)
-    error = models.CharField(_("error"), max_length=500, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
-    enqueued_at = models.DateTimeField(_("enqueued at"), null=True, blank=True)
-    # When a worker last took it up: a run older than the task's time limit lost its worker.
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
-    class Meta:
+    class Meta(BackgroundJob.Meta):
         verbose_name = _("data export")
         verbose_name_plural = _("data exports")
-        ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(scope="person") & Q(person__isnull=False))
@@ -178,19 +158,24 @@ class DataExport(models.Model):
         subject = self.person if self.scope == self.Scope.PERSON else self.organisation
         return f"{self.get_scope_display()} {subject or '-'} ({self.created_at:%Y-%m-%d})"
 
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED, self.Status.EXPIRED)
-
-    @property
-    def progress_step(self) -> int:
-        """Progress rounded down to Bootstrap's width classes (w-0/25/50/75/100)."""
-        return (self.progress // 25) * 25
+    def upload_path(self) -> str:
+        return export_upload_to(self, "")
 
     @property
     def download_name(self) -> str:
         subject = self.person_id if self.scope == self.Scope.PERSON else self.organisation_id
         return f"ikmo-data-{self.scope}-{subject}-{self.created_at:%Y%m%d}.zip"
+
+    def can_download(self, user) -> bool:
+        from .permissions import can_view_export
+
+        return can_view_export(user, self)
+
+    def file_lifetime(self) -> timedelta | None:
+        # The retention period for exports (IKMO_RETENTION_DAYS["export"]); the daily
+        # retention job also expires older rows by their request date.
+        days = getattr(settings, "IKMO_RETENTION_DAYS", {}).get("export")
+        return timedelta(days=int(days)) if days is not None else None
 
 
 class ErasureRequest(models.Model):

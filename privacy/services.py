@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -121,17 +120,12 @@ def export_request(
 
 def export_build(*, export_id: int) -> DataExport | None:
     """Build one export. Safe to run twice: a finished export is left as it is."""
-    claimed = (
-        DataExport.objects.filter(pk=export_id)
-        .exclude(status__in=[DataExport.Status.DONE, DataExport.Status.EXPIRED])
-        .update(status=DataExport.Status.RUNNING, progress=5, started_at=timezone.now())
-    )
-    if not claimed:
+    if not DataExport.mark_running(export_id):
         return None
     export = DataExport.objects.select_related("person", "organisation").get(pk=export_id)
 
     def progress(value: int) -> None:
-        DataExport.objects.filter(pk=export_id).update(progress=min(value, 95))
+        DataExport.mark_progress(export_id, min(value, 95))
 
     if export.scope == DataExport.Scope.PERSON:
         data, files = exports.person_data(Identity.of_user(export.person), progress=progress)
@@ -141,59 +135,29 @@ def export_build(*, export_id: int) -> DataExport | None:
         )
     content, file_count = exports.build_zip(data, files)
     progress(90)
-    with transaction.atomic():
-        export = DataExport.objects.select_for_update().get(pk=export_id)
-        if export.status == DataExport.Status.DONE:
-            return export  # a concurrent run finished first; keep its file
-        export.file.save(export.download_name, ContentFile(content), save=False)
-        export.status = DataExport.Status.DONE
-        export.progress = 100
-        export.error = ""
-        export.record_count = exports.record_count(data)
-        export.file_count = file_count
-        export.finished_at = timezone.now()
-        export.attempts += 1
-        export.save()
+    records = exports.record_count(data)
+
+    def audit(export):
         audit_log(
             actor=export.requested_by,
             action="privacy.export.exported",
             target=export,
             organisation=export.organisation,
-            changes={"records": export.record_count, "files": file_count},
+            changes={"records": records, "files": file_count},
         )
-    return export
+
+    return DataExport.mark_done(
+        export_id, content, then=audit, record_count=records, file_count=file_count
+    )
 
 
 def export_record_failure(*, export_id: int, error: str, final: bool) -> None:
-    status = DataExport.Status.FAILED if final else DataExport.Status.PENDING
-    DataExport.objects.filter(pk=export_id).exclude(status=DataExport.Status.DONE).update(
-        status=status, error=error[:500]
-    )
-
-
-def export_downloaded(*, export: DataExport, by: User) -> None:
-    audit_log(
-        actor=by,
-        action="privacy.export.downloaded",
-        target=export,
-        organisation=export.organisation,
-    )
+    DataExport.mark_failed(export_id, error=error, final=final)
 
 
 def export_expire(*, export: DataExport) -> bool:
     """Delete an old export's file; the row stays as a record that it existed."""
-    with transaction.atomic():
-        export = DataExport.objects.select_for_update().get(pk=export.pk)
-        if export.status == DataExport.Status.EXPIRED:
-            return False
-        name = export.file.name
-        export.file = ""
-        export.status = DataExport.Status.EXPIRED
-        export.save(update_fields=["file", "status"])
-        if name:
-            storage = DataExport._meta.get_field("file").storage
-            transaction.on_commit(lambda: storage.delete(name))
-    return True
+    return export.expire()
 
 
 # Erasure requests ----------------------------------------------------------------------------

@@ -1,6 +1,9 @@
 from django.urls import path
 
+from ikmo.views import job_download
+
 from . import views
+from .models import DataExport
 
 app_name = "privacy"
 
@@ -12,7 +15,12 @@ urlpatterns = [
     path("my-data/erasure/", views.erasure_ask, name="erasure_ask"),
     path("consents/<int:pk>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
     path("exports/<int:pk>/", views.export_detail, name="export_detail"),
-    path("exports/<int:pk>/download/", views.export_download, name="export_download"),
+    path(
+        "exports/<int:pk>/download/",
+        job_download,
+        {"model": DataExport},
+        name="export_download",
+    ),
     path("organisations/<int:pk>/export/", views.export_organisation, name="export_organisation"),
     path("people/", views.people, name="people"),
     path("people/<int:pk>/", views.person, name="person"),

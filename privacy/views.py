@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -82,23 +82,6 @@ def export_detail(request, pk):
     export = selectors.get_export_for_user(request.user, pk)
     template = "privacy/_export_status.html" if request.htmx else "privacy/export_detail.html"
     return render(request, template, {"export": export})
-
-
-@login_required
-@sensitive
-def export_download(request, pk):
-    export = selectors.get_export_for_user(request.user, pk)
-    if export.status != DataExport.Status.DONE or not export.file:
-        raise Http404
-    services.export_downloaded(export=export, by=request.user)
-    response = FileResponse(
-        export.file.open("rb"),
-        as_attachment=True,
-        filename=export.download_name,
-        content_type="application/zip",
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required

@@ -17,6 +17,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from ikmo.downloads import as_download, content_download
+
 from .figures import Status
 from .registry import Dimension
 
@@ -87,8 +89,9 @@ def _filename(snapshot: dict, suffix: str) -> str:
 
 
 def figures_csv(snapshot: dict) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(snapshot, "csv")}"'
+    response = as_download(
+        HttpResponse(content_type="text/csv; charset=utf-8"), filename=_filename(snapshot, "csv")
+    )
     response.write("\ufeff")  # spreadsheet programs then read the file as UTF-8
     writer = csv.writer(response)
     writer.writerow(_summary_header())
@@ -149,9 +152,9 @@ def figures_xlsx_bytes(snapshot: dict) -> bytes:
 
 
 def figures_xlsx(snapshot: dict) -> HttpResponse:
-    response = HttpResponse(figures_xlsx_bytes(snapshot), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{_filename(snapshot, "xlsx")}"'
-    return response
+    return content_download(
+        figures_xlsx_bytes(snapshot), filename=_filename(snapshot, "xlsx"), content_type=XLSX_TYPE
+    )
 
 
 class _Echo:
@@ -180,5 +183,4 @@ def records_csv(indicator, queryset, *, filename: str) -> StreamingHttpResponse:
             yield writer.writerow([str(v) for v in row])
 
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return as_download(response, filename=filename)

@@ -262,8 +262,9 @@ CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_TIMEOUT = 1.0
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
-    "requeue-stale-documents": {
-        "task": "ikmo.tasks.requeue_stale_documents",
+    # Every background job (documents, exports, data exports) and e-mail: see below.
+    "sweep-background-work": {
+        "task": "ikmo.tasks.sweep_background_work",
         "schedule": env.float("IKMO_SWEEP_SECONDS", default=60.0),
     },
     # Qualification reminders: each sweeper sends every due message once (sent-markers).
@@ -300,14 +301,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
     },
     # Data protection: one daily job applies every retention period (IKMO_RETENTION_DAYS),
-    # including the volunteer desk's own anonymisation; exports whose task was lost are re-sent.
+    # including the volunteer desk's own anonymisation.
     "privacy-retention": {
         "task": "privacy.tasks.apply_retention",
         "schedule": 24 * 3600.0,
-    },
-    "privacy-requeue-exports": {
-        "task": "privacy.tasks.requeue_stale_exports",
-        "schedule": env.float("IKMO_SWEEP_SECONDS", default=60.0),
     },
 }
 
@@ -333,7 +330,7 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 
-# The sweeper (ikmo.tasks.requeue_stale_documents, every IKMO_SWEEP_SECONDS) re-sends work
+# The sweeper (ikmo.tasks.sweep_background_work, every IKMO_SWEEP_SECONDS) re-sends work
 # whose message never reached a broker (after IKMO_ENQUEUE_GRACE_SECONDS), work handed to a broker but not
 # started for IKMO_DOCUMENT_REQUEUE_AFTER_SECONDS (a lost message), and work started longer
 # ago than its task's hard time limit plus IKMO_TASK_STALE_GRACE_SECONDS (its worker died:

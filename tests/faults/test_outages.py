@@ -229,9 +229,9 @@ def test_a_worker_killed_mid_task(redis_server, worker, smtp_sink, production_we
         model.objects.filter(pk=pk).update(
             enqueued_at=dead_since - timedelta(seconds=1), started_at=dead_since
         )
-    from ikmo.tasks import waiting_documents, waiting_emails
+    from ikmo.tasks import waiting_emails
 
-    assert waiting_documents().filter(pk=document.pk).exists()
+    assert GeneratedDocument.stale().filter(pk=document.pk).exists()
     assert waiting_emails().filter(pk=email.pk).exists(), (
         OutboundEmail.objects.filter(pk=email.pk).values().first()
     )

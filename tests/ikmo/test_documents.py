@@ -274,7 +274,7 @@ def test_a_broker_outage_leaves_the_document_waiting_for_the_sweeper(
     GeneratedDocument.objects.filter(pk=document.pk).update(
         created_at=timezone.now() - timedelta(minutes=2)
     )
-    assert tasks.requeue_stale_documents() == 1
+    assert tasks.sweep_background_work() == 1
     document.refresh_from_db()
     assert document.status == GeneratedDocument.Status.DONE
     assert document.enqueued_at is not None
@@ -300,7 +300,7 @@ def test_sweeper_resends_only_stale_unfinished_documents(org, org_member, settin
 
     render = _task(tasks.render_document)
     with mock.patch.object(render, "apply_async") as send:
-        assert tasks.requeue_stale_documents() == 2
+        assert tasks.sweep_background_work() == 2
     assert sorted(call.kwargs["args"][0] for call in send.call_args_list) == sorted(
         [never_sent, worker_died]
     )
@@ -315,7 +315,7 @@ def test_sweeper_resends_only_stale_unfinished_documents(org, org_member, settin
 
 def test_the_sweeper_runs_periodically():
     schedule = settings.CELERY_BEAT_SCHEDULE
-    entry = next(e for e in schedule.values() if e["task"] == "ikmo.tasks.requeue_stale_documents")
+    entry = next(e for e in schedule.values() if e["task"] == "ikmo.tasks.sweep_background_work")
     assert entry["schedule"] <= settings.IKMO_DOCUMENT_REQUEUE_AFTER_SECONDS
 
 

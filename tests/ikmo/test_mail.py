@@ -122,7 +122,7 @@ def test_a_retry_is_handed_over_when_due_and_not_before(org, settings):
     )
     email = _attempt(email)
     assert email.next_attempt_at > timezone.now()
-    assert tasks.requeue_stale_documents() == 0  # not due yet
+    assert tasks.sweep_background_work() == 0  # not due yet
     # An early redelivery of the old message does not try before the pause is over.
     email = _attempt(email)
     assert email.attempts == 1
@@ -131,8 +131,8 @@ def test_a_retry_is_handed_over_when_due_and_not_before(org, settings):
     OutboundEmail.objects.filter(pk=email.pk).update(
         next_attempt_at=timezone.now() - timedelta(seconds=1)
     )
-    assert tasks.requeue_stale_documents() == 1
-    assert tasks.requeue_stale_documents() == 0
+    assert tasks.sweep_background_work() == 1
+    assert tasks.sweep_background_work() == 0
     email.refresh_from_db()
     assert email.status == OutboundEmail.Status.SENT
     assert [m.to for m in mail.outbox] == [["person@example.org"]]
@@ -199,7 +199,7 @@ def test_a_broker_outage_leaves_the_mail_pending_for_the_sweeper(org, on_commit,
     OutboundEmail.objects.filter(pk=email.pk).update(
         created_at=timezone.now() - timedelta(minutes=2)
     )
-    assert tasks.requeue_stale_documents() == 1
+    assert tasks.sweep_background_work() == 1
     email.refresh_from_db()
     assert email.status == OutboundEmail.Status.SENT
     assert len(mail.outbox) == 1
@@ -223,7 +223,7 @@ def test_sweeper_resends_only_stale_pending_mails(org, settings):
 
     send = tasks.send_email._get_current_object()
     with mock.patch.object(send, "apply_async") as sent:
-        assert tasks.requeue_stale_documents() == 2
+        assert tasks.sweep_background_work() == 2
     assert sorted(c.kwargs["args"][0] for c in sent.call_args_list) == sorted(
         [never_sent, lost_in_broker]
     )
@@ -234,11 +234,11 @@ def test_sweeping_twice_still_sends_each_mail_once(org):
     OutboundEmail.objects.filter(pk=email.pk).update(
         created_at=timezone.now() - timedelta(minutes=5)
     )
-    tasks.requeue_stale_documents()
+    tasks.sweep_background_work()
     OutboundEmail.objects.filter(pk=email.pk).update(
         enqueued_at=timezone.now() - timedelta(hours=1)
     )
-    tasks.requeue_stale_documents()
+    tasks.sweep_background_work()
     assert len(mail.outbox) == 1
 
 
@@ -267,7 +267,7 @@ def test_a_sign_up_while_smtp_is_away_answers_and_the_mail_follows(client, setti
     OutboundEmail.objects.filter(pk=kept.pk).update(
         created_at=timezone.now() - timedelta(minutes=5), next_attempt_at=timezone.now()
     )
-    assert tasks.requeue_stale_documents() == 1
+    assert tasks.sweep_background_work() == 1
     assert [m.to for m in mail.outbox] == [["neu@verein.example"]]
     assert mail.outbox[0].body == kept.body
 

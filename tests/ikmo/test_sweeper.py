@@ -33,9 +33,9 @@ def test_a_document_started_longer_ago_than_its_time_limit_is_restarted_once(org
         status="running", enqueued_at=now - limit, started_at=now - limit + timedelta(seconds=20)
     )
     with mock.patch.object(_task(tasks.render_document), "apply_async") as send:
-        assert tasks.requeue_stale_documents() == 1
+        assert tasks.sweep_background_work() == 1
         # Waiting again (not "running"): the next sweep does not count it as dead twice.
-        assert tasks.requeue_stale_documents() == 0
+        assert tasks.sweep_background_work() == 0
     assert [c.kwargs["args"][0] for c in send.call_args_list] == [dead.pk]
     dead.refresh_from_db()
     assert dead.status == GeneratedDocument.Status.PENDING and dead.started_at is None
@@ -56,8 +56,8 @@ def test_a_mail_whose_worker_died_mid_send_is_handed_over_again(org):
         started_at=now - limit - timedelta(seconds=5),
     )
     with mock.patch.object(_task(tasks.send_email), "apply_async") as send:
-        assert tasks.requeue_stale_documents() == 1
-        assert tasks.requeue_stale_documents() == 0  # handed over again: not dead twice
+        assert tasks.sweep_background_work() == 1
+        assert tasks.sweep_background_work() == 0  # handed over again: not dead twice
     assert [c.kwargs["args"][0] for c in send.call_args_list] == [email.pk]
 
 
@@ -67,6 +67,6 @@ def test_a_failed_sweep_publish_leaves_the_row_for_the_next_sweep(org, org_membe
         created_at=timezone.now() - timedelta(minutes=5)
     )
     with mock.patch("ikmo.tasks.publish", return_value=False):
-        assert tasks.requeue_stale_documents() == 0
+        assert tasks.sweep_background_work() == 0
     document.refresh_from_db()
     assert document.enqueued_at is None

@@ -32,8 +32,9 @@ def test_the_project_registers_its_tasks():
     assert {
         "ikmo.tasks.render_document",
         "ikmo.tasks.send_email",
-        "ikmo.tasks.requeue_stale_documents",
-        "privacy.tasks.requeue_stale_exports",
+        "ikmo.tasks.sweep_background_work",
+        "privacy.tasks.build_export",
+        "actionfund.tasks.run_export",
         "privacy.tasks.apply_retention",
         "volunteering.tasks.erase_expired_volunteer_data",
     } <= names
@@ -74,3 +75,61 @@ def test_every_beat_entry_can_be_sent(monkeypatch):
     finally:
         app.conf.task_always_eager = eager
     assert sorted(sent) == sorted(e["task"] for e in settings.CELERY_BEAT_SCHEDULE.values())
+
+
+# The system check (ikmo/checks.py) says the same at `manage.py check`, so a bad task is
+# caught at deploy and by every test run, not by beat in production.
+
+
+@pytest.fixture
+def extra_task():
+    """Register a task on the project's Celery app for one test, then remove it."""
+    names = []
+
+    def register(**limits):
+        name = f"tests.ikmo.limits_{len(names)}"
+
+        def work():
+            pass
+
+        app.task(name=name, **limits)(work)
+        names.append(name)
+        return name
+
+    yield register
+    for name in names:
+        app.tasks.pop(name, None)
+
+
+def test_the_system_check_finds_nothing_wrong_with_the_project_tasks():
+    from ikmo.checks import check_task_time_limits
+
+    assert check_task_time_limits(None) == []
+
+
+@pytest.mark.parametrize(
+    ("limits", "error_id"),
+    [
+        ({"time_limit": 60}, "ikmo.E101"),  # the global soft limit (240 s) is above it
+        ({"time_limit": 50, "soft_time_limit": 100}, "ikmo.E101"),
+        ({"time_limit": 60, "soft_time_limit": 60}, "ikmo.E101"),
+    ],
+)
+def test_the_system_check_fires_for_a_task_with_bad_limits(extra_task, limits, error_id):
+    from django.core.checks import run_checks
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    name = extra_task(**limits)
+    errors = [e for e in run_checks() if e.obj == name]
+    assert [e.id for e in errors] == [error_id]
+    with pytest.raises(SystemCheckError, match=error_id):
+        call_command("check")
+
+
+def test_a_task_with_both_limits_in_order_passes_the_check(extra_task):
+    from django.core.checks import run_checks
+
+    ordered = extra_task(time_limit=60, soft_time_limit=50)
+    only_hard_above_global = extra_task(time_limit=900)
+    assert [e for e in run_checks() if e.obj in (ordered, only_hard_above_global)] == []

@@ -305,12 +305,12 @@ def test_lost_export_tasks_are_sent_again(subject, django_capture_on_commit_call
 
     from django.utils import timezone
 
-    from privacy import tasks
+    from ikmo.tasks import sweep_background_work
 
     with django_capture_on_commit_callbacks(execute=False):
         export = services.export_request(by=subject, person=subject)
     DataExport.objects.filter(pk=export.pk).update(created_at=timezone.now() - timedelta(minutes=5))
-    assert tasks.requeue_stale_exports() == 1
+    assert sweep_background_work() == 1
     export.refresh_from_db()
     assert export.status == DataExport.Status.DONE
 

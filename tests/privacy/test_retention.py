@@ -189,7 +189,8 @@ def test_the_retention_job_is_scheduled_daily_and_replaces_the_desks_own_entry(s
     assert entry["schedule"] <= 24 * 3600
     # One job for every category: the desk's erase job is called by it, not scheduled twice.
     assert "volunteering.tasks.erase_expired_volunteer_data" not in tasks_scheduled
-    assert "privacy.tasks.requeue_stale_exports" in tasks_scheduled
+    # Lost export tasks are re-sent by the one sweeper over every background job.
+    assert "ikmo.tasks.sweep_background_work" in tasks_scheduled
     assert set(settings.IKMO_RETENTION_DAYS) >= {"volunteer", "interview", "inactive_account"}
     assert settings.IKMO_RETENTION_DAYS["volunteer"] == settings.IKMO_VOLUNTEER_RETENTION_DAYS
 

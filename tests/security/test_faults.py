@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from ikmo.celery import app
 from ikmo.models import GeneratedDocument, OutboundEmail
-from ikmo.tasks import requeue_stale_documents, send_email
+from ikmo.tasks import send_email, sweep_background_work
 
 pytestmark = pytest.mark.django_db
 
@@ -101,8 +101,8 @@ def test_submitting_while_redis_is_down_saves_answers_fast_and_sends_once_it_is_
     app.conf.update({"task_always_eager": True})
     _age_rows()
     with mock.patch("ikmo.pdf.render_pdf", return_value=b"%PDF-1.4 test"):
-        assert requeue_stale_documents() == len(emails) + 1
-        assert requeue_stale_documents() == 0  # a second sweep finds nothing to do
+        assert sweep_background_work() == len(emails) + 1
+        assert sweep_background_work() == 0  # a second sweep finds nothing to do
     assert sorted(m.to[0] for m in mail.outbox) == sorted(e.to for e in emails)
     assert set(OutboundEmail.objects.values_list("status", flat=True)) == {"sent"}
     document.refresh_from_db()
@@ -126,8 +126,8 @@ def test_a_document_whose_worker_died_is_rendered_again_once(world, settings):
         status=GeneratedDocument.Status.RUNNING, progress=40, enqueued_at=stale, created_at=stale
     )
     with mock.patch("ikmo.documents.render_pdf", return_value=b"%PDF-1.4 test") as render:
-        assert requeue_stale_documents() == 1
-        assert requeue_stale_documents() == 0
+        assert sweep_background_work() == 1
+        assert sweep_background_work() == 0
     assert render.call_count == 1
     document.refresh_from_db()
     assert document.status == GeneratedDocument.Status.DONE
@@ -153,8 +153,8 @@ def test_an_email_whose_worker_died_is_sent_again_once(world, settings):
     )
     stale = timezone.now() - timedelta(seconds=settings.IKMO_DOCUMENT_REQUEUE_AFTER_SECONDS + 60)
     OutboundEmail.objects.filter(pk=email.pk).update(enqueued_at=stale, created_at=stale)
-    requeue_stale_documents()
-    requeue_stale_documents()
+    sweep_background_work()
+    sweep_background_work()
     send_email.apply(args=[email.pk])  # and the original message, redelivered
     assert [m.to for m in mail.outbox] == [["person@example.org"]]
 
@@ -213,7 +213,7 @@ def test_smtp_failures_are_retried_until_the_horizon_then_shown_to_staff(world, 
     )
     # The retry is enqueued on commit; here the sweeper stands in for the broker.
     OutboundEmail.objects.filter(pk=email.pk).update(created_at=timezone.now() - timedelta(hours=1))
-    requeue_stale_documents()
+    sweep_background_work()
     email.refresh_from_db()
     assert email.status == OutboundEmail.Status.SENT
     assert email.retrying_since is not None

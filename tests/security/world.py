@@ -351,7 +351,7 @@ def _export(by):
     from actionfund.models import ExportJob
 
     job = ExportJob.objects.create(
-        requested_by=by, format=ExportJob.Format.CSV, status=ExportJob.JobStatus.DONE
+        requested_by=by, format=ExportJob.Format.CSV, status=ExportJob.Status.DONE
     )
     job.file.save("x.csv", ContentFile(b"title\nALPHA-APPLICATION\n"), save=True)
     return job
