@@ -9,9 +9,8 @@ class IkmoConfig(AppConfig):
     verbose_name = _("Portal infrastructure")
 
     def ready(self):
-        from . import adminsafety, formfields, pagecache
+        from . import adminsafety, pagecache
 
-        formfields.install()
         adminsafety.install()
         pagecache.connect_signals()
         _translate_third_party_names()
