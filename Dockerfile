@@ -10,12 +10,13 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
+# Runtime dependencies only: the tests and tools (`make install`) are not in the image.
 COPY requirements.lock ./
 RUN pip install -r requirements.lock
 COPY . .
 # collectstatic needs settings but no real secrets or services.
 RUN DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=build DATABASE_URL=sqlite:////tmp/build.db \
-    REDIS_URL=redis://build:6379/0 python manage.py collectstatic --no-input -v0 \
+    REDIS_URL=redis://build:6379/0 IKMO_SITE_URL=https://build.invalid python manage.py collectstatic --no-input -v0 \
  && useradd --system --uid 1000 ikmo && mkdir -p /app/private-media && chown ikmo /app/private-media
 USER ikmo
 EXPOSE 8000

@@ -20,11 +20,12 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements.lock
+# requirements-dev.lock = requirements.lock (what production runs) + tests and tools.
+$(VENV)/.installed: requirements.lock requirements-dev.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.lock
 	touch $@
 
-install: $(VENV)/.installed ## Create .venv and install the locked dependencies
+install: $(VENV)/.installed ## Create .venv and install the locked dependencies (runtime and dev)
 
 run: install ## Set up SQLite with demo data and serve on http://127.0.0.1:8000
 	$(MANAGE) migrate --no-input

@@ -1,10 +1,8 @@
-from django import forms
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
 
-from ikmo.admin import UploadedFileAdmin
-from organisations.models import Organisation
+from ikmo.admin import PortalFormFields, UploadedFileAdmin
 
+from .forms import CallForm
 from .models import (
     ActualSpending,
     Application,
@@ -24,45 +22,20 @@ from .models import (
 )
 
 
-class CallAdminForm(forms.ModelForm):
-    allowed_legal_forms = forms.MultipleChoiceField(
-        label=_("allowed legal forms"),
-        choices=Organisation.LegalForm.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("Empty means every legal form may apply."),
-    )
+class CallAdminForm(CallForm):
+    """The portal's call form (same fields, same checks), with the admin's own widgets."""
 
-    class Meta:
-        model = Call
-        fields = [
-            "year",
-            "title",
-            "description",
-            "opens_at",
-            "closes_at",
-            "decision_expected_on",
-            "total_budget",
-            "max_single",
-            "max_cooperation",
-            "allowed_legal_forms",
-            "workshop_rule",
-            "workshop_bonus",
-            "max_score",
-            "proof_of_use_weeks",
-            "decision_approved_template",
-            "decision_rejected_template",
-            "is_published",
-        ]
+    class Meta(CallForm.Meta):
+        widgets = {}
 
 
-class CriterionInline(admin.TabularInline):
+class CriterionInline(PortalFormFields, admin.TabularInline):
     model = Criterion
     extra = 1
 
 
 @admin.register(Call)
-class CallAdmin(admin.ModelAdmin):
+class CallAdmin(PortalFormFields, admin.ModelAdmin):
     form = CallAdminForm
     list_display = ["title", "year", "opens_at", "closes_at", "total_budget", "is_published"]
     list_filter = ["year", "is_published", "workshop_rule"]
@@ -71,13 +44,13 @@ class CallAdmin(admin.ModelAdmin):
 
 
 @admin.register(Criterion)
-class CriterionAdmin(admin.ModelAdmin):
+class CriterionAdmin(PortalFormFields, admin.ModelAdmin):
     list_display = ["title", "call", "weight", "position"]
     list_filter = ["call"]
     search_fields = ["title"]
 
 
-class BudgetLineInline(admin.TabularInline):
+class BudgetLineInline(PortalFormFields, admin.TabularInline):
     model = BudgetLine
     extra = 0
 
@@ -93,7 +66,7 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(PortalFormFields, admin.ModelAdmin):
     list_display = [
         "__str__",
         "organisation",
@@ -113,7 +86,7 @@ class ApplicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(BudgetLine)
-class BudgetLineAdmin(admin.ModelAdmin):
+class BudgetLineAdmin(PortalFormFields, admin.ModelAdmin):
     list_display = ["application", "category", "description", "amount"]
     list_filter = ["category"]
     search_fields = ["description", "application__title"]
@@ -148,20 +121,20 @@ class ScoreAdmin(admin.ModelAdmin):
 
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
+class PaymentAdmin(PortalFormFields, admin.ModelAdmin):
     list_display = ["application", "amount", "paid_on", "reference"]
     list_filter = ["paid_on"]
     search_fields = ["reference", "application__title"]
 
 
 @admin.register(Return)
-class ReturnAdmin(admin.ModelAdmin):
+class ReturnAdmin(PortalFormFields, admin.ModelAdmin):
     list_display = ["application", "amount", "returned_on", "note"]
     list_filter = ["returned_on"]
     search_fields = ["note", "application__title"]
 
 
-class ActualSpendingInline(admin.TabularInline):
+class ActualSpendingInline(PortalFormFields, admin.TabularInline):
     model = ActualSpending
     extra = 0
 

@@ -10,7 +10,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from ikmo.formfields import DecimalInput, LocalizedDecimalField
+from ikmo.formfields import DecimalInput, LocalizedDecimalField, ModelMultipleChoiceField
+from ikmo.forms import ModelForm
 from organisations.models import Organisation
 
 from .models import Application, BudgetLine, Call, Criterion, ExportJob, Payment, Return
@@ -20,7 +21,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class StepForm(forms.ModelForm):
+class StepForm(ModelForm):
     """strict=True when the person clicks "Next": the step's fields are then required.
 
     They are marked as required (asterisk) from the start, also while only a draft is
@@ -104,7 +105,7 @@ class PartnersForm(StepForm):
         )
 
 
-class BudgetLineForm(forms.ModelForm):
+class BudgetLineForm(ModelForm):
     class Meta:
         model = BudgetLine
         fields = ["category", "description", "amount"]
@@ -281,7 +282,7 @@ class BatchDecisionForm(forms.Form):
 
 
 class JuryAssignForm(forms.Form):
-    jurors = forms.ModelMultipleChoiceField(
+    jurors = ModelMultipleChoiceField(
         queryset=None, label=_("Jury members"), widget=forms.CheckboxSelectMultiple
     )
 
@@ -327,14 +328,14 @@ class ScoreForm(forms.Form):
         }
 
 
-class PaymentForm(forms.ModelForm):
+class PaymentForm(ModelForm):
     class Meta:
         model = Payment
         fields = ["amount", "paid_on", "reference"]
         widgets = {"amount": DecimalInput(), "paid_on": DATE}
 
 
-class ReturnForm(forms.ModelForm):
+class ReturnForm(ModelForm):
     class Meta:
         model = Return
         fields = ["amount", "returned_on", "note"]
@@ -398,7 +399,7 @@ class ExportForm(forms.Form):
     format = forms.ChoiceField(label=_("Format"), choices=ExportJob.Format.choices)
 
 
-class CallForm(forms.ModelForm):
+class CallForm(ModelForm):
     """A call as the project lead keeps it in the portal (the admin offers the same fields)."""
 
     allowed_legal_forms = forms.MultipleChoiceField(
@@ -458,7 +459,7 @@ class CallForm(forms.ModelForm):
         return data
 
 
-class CriterionForm(forms.ModelForm):
+class CriterionForm(ModelForm):
     class Meta:
         model = Criterion
         fields = ["title", "description", "weight", "position"]

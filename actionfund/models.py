@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from ikmo.jobs import BackgroundJob
+from ikmo.uploads import extension_for
 from organisations.models import District, Organisation
 
 ZERO = Decimal("0.00")
@@ -369,13 +370,7 @@ class BudgetLine(models.Model):
 
 def private_upload_to(instance, filename):
     # Random names: a stored file's path never reveals whose it is, and cannot be guessed.
-    extension = {
-        "application/pdf": "pdf",
-        "image/png": "png",
-        "image/jpeg": "jpg",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
-    }.get(instance.content_type, "bin")
+    extension = extension_for(instance.content_type)
     return f"actionfund/{timezone.now():%Y/%m}/{secrets.token_urlsafe(24)}.{extension}"
 
 

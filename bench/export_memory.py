@@ -3,7 +3,7 @@
     .venv/bin/python bench/run.py export      (part of `make bench`)
 
 Builds a throwaway test database (SQLite, or `test_<name>` beside DATABASE_URL's PostgreSQL),
-writes 100,000 coaching sessions with the scale generator (ikmo/scale.py), then exports the
+writes 100,000 coaching sessions with the scale generator (devtools/scale.py), then exports the
 records behind the "coaching sessions" indicator as the reporting records CSV does
 (reporting.exports.records_csv: a StreamingHttpResponse over `.values_list().iterator()`),
 once for the first 10,000 rows and once for all 100,000, and prints the peak of memory
@@ -60,7 +60,7 @@ def _run() -> None:
 
     from django.db import connection
 
-    from ikmo.scale import Scale, generate
+    from devtools.scale import Scale, generate
     from reporting import exports
     from reporting.models import FundingPeriod
     from reporting.registry import get_indicator

@@ -4,7 +4,7 @@ Builds a throwaway test database (SQLite in memory, or `test_<name>` next to the
 database when DATABASE_URL points there), fills it with fictional data at the scale the
 issue names — about 500 organisations, 5,000 coaching sessions, 300 action-fund
 applications, 200 workshops, plus interviews, recommendations, consultations and placements —
-with `ikmo.scale` (the generator behind `manage.py seed_scale`), then times:
+with `devtools.scale` (the generator behind `manage.py seed_scale`), then times:
 
 - computing all figures of the year (what the dashboard shows and the report freezes),
 - the per-organisation reach view,
@@ -90,9 +90,9 @@ def run() -> None:
 def _run() -> None:
     from django.contrib.contenttypes.models import ContentType
 
+    from devtools.scale import Scale, generate
     from ikmo.documents import document_render
     from ikmo.models import GeneratedDocument
-    from ikmo.scale import Scale, generate
     from reporting import exports
     from reporting.figures import compute_figures, organisation_reach
     from reporting.models import FunderReport

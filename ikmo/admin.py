@@ -1,7 +1,15 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from .formfields import FORM_CLASSES
 from .models import AuditEntry, GeneratedDocument, OutboundEmail, StaffMFAInvitation
+
+
+class PortalFormFields:
+    """Mixed into a ModelAdmin or inline (before it): its forms get the portal's decimal and
+    multiple-choice fields (ikmo.formfields), as the portal's own forms do."""
+
+    formfield_overrides = {field: {"form_class": form} for field, form in FORM_CLASSES.items()}
 
 
 class UploadedFileAdmin(admin.ModelAdmin):

@@ -11,9 +11,8 @@ class IkmoConfig(PortalApp):
     order = 0
 
     def ready(self):
-        from . import adminsafety, formfields, pagecache
+        from . import adminsafety, pagecache
 
-        formfields.install()
         adminsafety.install()
         pagecache.connect_signals()
         _translate_third_party_names()

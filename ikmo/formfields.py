@@ -1,14 +1,17 @@
-"""Form fields shared by every app, installed by IkmoConfig.ready().
+"""Form fields shared by every app; every portal form gets them through ikmo.forms.ModelForm
+(and every admin through ikmo.admin.PortalFormFields). Nothing here changes Django itself.
 
-1. A guard for Django's ModelMultipleChoiceField against ids beyond the database's integers.
+1. ModelMultipleChoiceField: a guard against ids beyond the database's integers.
 
 Django checks each submitted id of a multiple choice with `filter(pk=value)` but then
 queries `filter(pk__in=values)`, and an id such as 99999999999999999999 reaches SQLite as an
-OverflowError (a server error) instead of "not a valid choice". Every multiple-choice field
-of every app has it, so the check lives here once, installed by IkmoConfig.ready().
+OverflowError (a server error) instead of "not a valid choice".
 
 2. LocalizedDecimalField: numbers and amounts in German or English notation, for every
-decimal form field of the portal (model DecimalFields get it through install()).
+decimal form field of the portal.
+
+`formfield()` picks both for a model's fields; it is the `formfield_callback` of the
+portal's ModelForm.
 """
 
 import re
@@ -17,7 +20,6 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.forms import ModelMultipleChoiceField
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
@@ -34,13 +36,11 @@ def _out_of_range(value) -> bool:
     return not _MIN <= number <= _MAX
 
 
-def install() -> None:
-    _install_decimal_fields()
-    if getattr(ModelMultipleChoiceField, "_ikmo_range_guard", False):
-        return
-    original = ModelMultipleChoiceField._check_values
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's multiple choice, but an id no integer column can hold is an invalid choice
+    (Django would query `pk__in` with it, which overflows on SQLite: a server error)."""
 
-    def _check_values(self, value):
+    def clean(self, value):
         meta = self.queryset.model._meta
         key = meta.get_field(self.to_field_name) if self.to_field_name else meta.pk
         if isinstance(key, _INTEGER_FIELDS) and isinstance(value, list | tuple | set | frozenset):
@@ -51,10 +51,7 @@ def install() -> None:
                         code="invalid_pk_value",
                         params={"pk": pk},
                     )
-        return original(self, value)
-
-    ModelMultipleChoiceField._check_values = _check_values
-    ModelMultipleChoiceField._ikmo_range_guard = True
+        return super().clean(value)
 
 
 # Decimal and money input ------------------------------------------------------------------
@@ -193,15 +190,18 @@ def _examples(decimal_separator: str) -> dict:
     }
 
 
-def _install_decimal_fields() -> None:
-    """Every model DecimalField gets the localized form field (ModelForms, admin, inlines)."""
-    if getattr(models.DecimalField, "_ikmo_localized", False):
-        return
-    original = models.DecimalField.formfield
+# The portal's form fields for model fields: given to Django as a ModelForm's
+# `Meta.formfield_callback` (ikmo.forms.ModelForm) and as the admin's `formfield_overrides`.
+FORM_CLASSES = {
+    models.DecimalField: LocalizedDecimalField,
+    models.ManyToManyField: ModelMultipleChoiceField,
+}
 
-    def formfield(self, **kwargs):
-        kwargs.setdefault("form_class", LocalizedDecimalField)
-        return original(self, **kwargs)
 
-    models.DecimalField.formfield = formfield
-    models.DecimalField._ikmo_localized = True
+def formfield(db_field, **kwargs):
+    """The form field of a model field, with the portal's decimal and multiple-choice fields."""
+    for model_field, form_class in FORM_CLASSES.items():
+        if isinstance(db_field, model_field):
+            kwargs.setdefault("form_class", form_class)
+            break
+    return db_field.formfield(**kwargs)

@@ -26,6 +26,11 @@ LABELS = {PDF: "PDF", PNG: "PNG", JPEG: "JPEG", DOCX: "DOCX", XLSX: "XLSX"}
 EXTENSIONS = {PDF: "pdf", PNG: "png", JPEG: "jpg", DOCX: "docx", XLSX: "xlsx"}
 
 
+def extension_for(content_type: str) -> str:
+    """The file extension we give a stored or downloaded file of this (detected) type."""
+    return EXTENSIONS.get(content_type, "bin")
+
+
 def _zip_kind(upload) -> str | None:
     upload.seek(0)
     try:
@@ -145,7 +150,7 @@ def clean_filename(name: str, *, max_length: int = 200) -> str:
 
 def download_name(prefix: str, pk, content_type: str) -> str:
     """A name we make: never the uploader's name or extension, the detected type decides."""
-    return f"{prefix}-{pk}.{EXTENSIONS.get(content_type, 'bin')}"
+    return f"{prefix}-{pk}.{extension_for(content_type)}"
 
 
 def file_response(fieldfile, *, prefix: str, pk, content_type: str) -> FileResponse:

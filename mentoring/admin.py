@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from ikmo.admin import PortalFormFields
+
 from .models import (
     CooperationContact,
     CooperationStatusChange,
@@ -61,7 +63,7 @@ class FollowUpTaskInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(PortalFormFields, admin.ModelAdmin):
     list_display = ["title", "kind", "starts_at", "place", "status", "is_open"]
     list_filter = ["kind", "status", "is_open", "field_of_work"]
     search_fields = ["title", "place", "description"]
@@ -95,7 +97,7 @@ class FollowUpTaskAdmin(admin.ModelAdmin):
 
 
 @admin.register(MentorOffer)
-class MentorOfferAdmin(admin.ModelAdmin):
+class MentorOfferAdmin(PortalFormFields, admin.ModelAdmin):
     list_display = ["organisation", "capacity", "is_active", "updated_at"]
     list_filter = ["is_active", "fields_of_work", "languages"]
     search_fields = ["organisation__name", "description"]
@@ -104,7 +106,7 @@ class MentorOfferAdmin(admin.ModelAdmin):
 
 
 @admin.register(MentorRequest)
-class MentorRequestAdmin(admin.ModelAdmin):
+class MentorRequestAdmin(PortalFormFields, admin.ModelAdmin):
     list_display = ["organisation", "district", "status", "created_at"]
     list_filter = ["status", "district", "fields_of_work"]
     search_fields = ["organisation__name", "needs"]

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ikmo.forms import ModelForm
 from organisations.models import District, FieldOfWork, Organisation
 
 from .models import (
@@ -28,7 +29,7 @@ class DateInput(forms.DateInput):
 # Partner brokering ---------------------------------------------------------------------------
 
 
-class CooperationContactForm(forms.ModelForm):
+class CooperationContactForm(ModelForm):
     class Meta:
         model = CooperationContact
         fields = [
@@ -125,7 +126,7 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
-class EventForm(forms.ModelForm):
+class EventForm(ModelForm):
     class Meta:
         model = Event
         fields = [
@@ -196,7 +197,7 @@ class EventOutcomeForm(forms.Form):
     )
 
 
-class FollowUpTaskForm(forms.ModelForm):
+class FollowUpTaskForm(ModelForm):
     class Meta:
         model = FollowUpTask
         fields = ["title", "assignee", "due_on"]
@@ -219,14 +220,14 @@ _CHECKBOXES = {
 }
 
 
-class MentorOfferForm(forms.ModelForm):
+class MentorOfferForm(ModelForm):
     class Meta:
         model = MentorOffer
         fields = ["fields_of_work", "topics", "languages", "capacity", "description", "is_active"]
         widgets = {**_CHECKBOXES, "description": forms.Textarea(attrs={"rows": 4})}
 
 
-class MentorRequestForm(forms.ModelForm):
+class MentorRequestForm(ModelForm):
     class Meta:
         model = MentorRequest
         fields = ["fields_of_work", "topics", "languages", "district", "needs"]
@@ -248,7 +249,7 @@ class TandemProposeForm(forms.Form):
     )
 
 
-class TandemPlanForm(forms.ModelForm):
+class TandemPlanForm(ModelForm):
     class Meta:
         model = Tandem
         fields = ["goals", "starts_on", "planned_end_on"]
@@ -275,7 +276,7 @@ class TandemDeclineForm(forms.Form):
     )
 
 
-class TandemMeetingForm(forms.ModelForm):
+class TandemMeetingForm(ModelForm):
     class Meta:
         model = TandemMeeting
         fields = ["met_on", "format", "duration_minutes", "summary"]
@@ -322,7 +323,7 @@ class TandemCloseForm(forms.Form):
         return cleaned
 
 
-class TandemEvaluationForm(forms.ModelForm):
+class TandemEvaluationForm(ModelForm):
     class Meta:
         model = TandemEvaluation
         fields = ["goals_reached", "rating", "comment"]

@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from ikmo.admin import PortalFormFields
+
 from .models import District, FieldOfWork, Membership, Organisation, SpokenLanguage, StaffRole, User
 from .search import term_variants
 
@@ -81,8 +83,11 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+class OrganisationAdmin(PortalFormFields, admin.ModelAdmin):
+    formfield_overrides = {
+        **PortalFormFields.formfield_overrides,
+        models.URLField: {"assume_scheme": "https"},
+    }
     list_display = ["name", "kind", "legal_form", "district", "status", "created_at"]
     list_filter = [
         "status",

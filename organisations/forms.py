@@ -2,6 +2,9 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ikmo.formfields import formfield
+from ikmo.forms import ModelForm
+
 from .models import Membership, Organisation
 
 PROFILE_FIELDS = [
@@ -28,10 +31,10 @@ def _https_by_default(field, **kwargs):
     """A web address typed without a scheme ("verein.example") means https, not http."""
     if isinstance(field, models.URLField):
         kwargs["assume_scheme"] = "https"
-    return field.formfield(**kwargs)
+    return formfield(field, **kwargs)
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(ModelForm):
     """Registration and profile editing share one form, so the rules are the same in both."""
 
     class Meta:

@@ -255,7 +255,7 @@ class Organisation(models.Model):
     # The name in every spelling people type ("brücke", "bruecke", "brucke"), for searches
     # that must not depend on umlauts (organisations/search.py). Derived from `name` in
     # save(), the one place every registration, profile edit and admin change passes
-    # through; bulk writes (ikmo/scale.py) set it themselves.
+    # through; bulk writes (devtools/scale.py) set it themselves.
     search_name = models.CharField(
         _("name for searching"), max_length=500, blank=True, editable=False, db_index=True
     )

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from ikmo.admin import PortalFormFields
+
 from .models import (
     Analysis,
     AnalysisStatusChange,
@@ -28,7 +30,7 @@ class GuidelineInline(admin.TabularInline):
 
 
 @admin.register(Analysis)
-class AnalysisAdmin(admin.ModelAdmin):
+class AnalysisAdmin(PortalFormFields, admin.ModelAdmin):
     list_display = ["title", "district", "social_space", "period_start", "period_end", "status"]
     list_filter = ["status", "district"]
     search_fields = ["title", "social_space"]
@@ -50,7 +52,7 @@ class RatingInline(admin.TabularInline):
 
 
 @admin.register(ParticipationStructure)
-class ParticipationStructureAdmin(admin.ModelAdmin):
+class ParticipationStructureAdmin(PortalFormFields, admin.ModelAdmin):
     list_display = ["name", "type", "analysis", "responsible_body", "has_mo_members"]
     list_filter = ["type", "has_mo_members", "analysis"]
     search_fields = ["name", "responsible_body"]
@@ -105,7 +107,7 @@ class InterviewTagAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExchangeMeeting)
-class ExchangeMeetingAdmin(admin.ModelAdmin):
+class ExchangeMeetingAdmin(PortalFormFields, admin.ModelAdmin):
     list_display = ["title", "analysis", "date", "location"]
     list_filter = ["analysis"]
     search_fields = ["title", "notes"]

@@ -4,6 +4,7 @@ from django.forms import inlineformset_factory, modelformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ikmo.forms import ModelForm
 from organisations.models import Organisation, StaffRole, User
 
 from . import selectors
@@ -36,7 +37,7 @@ def participation_staff():
     )
 
 
-class AnalysisForm(forms.ModelForm):
+class AnalysisForm(ModelForm):
     class Meta:
         model = Analysis
         fields = [
@@ -85,7 +86,7 @@ GuidelineFormSet = modelformset_factory(
 )
 
 
-class StructureForm(forms.ModelForm):
+class StructureForm(ModelForm):
     class Meta:
         model = ParticipationStructure
         fields = [
@@ -178,7 +179,7 @@ class OpennessForm(forms.Form):
         return result
 
 
-class InterviewForm(forms.ModelForm):
+class InterviewForm(ModelForm):
     """The interview with one answer field per guideline question of its analysis."""
 
     class Meta:
@@ -264,7 +265,7 @@ InterviewTagFormSet = inlineformset_factory(
 )
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(ModelForm):
     class Meta:
         model = ExchangeMeeting
         fields = ["title", "date", "location", "participants", "notes"]
@@ -283,7 +284,7 @@ class MeetingForm(forms.ModelForm):
         )
 
 
-class RecommendationForm(forms.ModelForm):
+class RecommendationForm(ModelForm):
     class Meta:
         model = Recommendation
         fields = ["finding", "text", "addressee", "priority", "follow_up_on"]
@@ -314,7 +315,7 @@ class RecommendationStatusForm(forms.Form):
         return on
 
 
-class RecommendationResponseForm(forms.ModelForm):
+class RecommendationResponseForm(ModelForm):
     class Meta:
         model = Recommendation
         fields = ["response", "response_date", "follow_up_on"]

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.db import models
 
+from ikmo.admin import PortalFormFields
+
 from .models import (
     CoachingCase,
     CoachingNudge,
@@ -36,7 +38,7 @@ class RegistrationInline(admin.TabularInline):
 
 
 @admin.register(Workshop)
-class WorkshopAdmin(admin.ModelAdmin):
+class WorkshopAdmin(PortalFormFields, admin.ModelAdmin):
     list_display = ["title", "starts_at", "status", "is_basic", "capacity", "trainer"]
     list_filter = ["status", "is_basic", "topics", "languages"]
     search_fields = ["title", "description", "venue"]
@@ -46,7 +48,10 @@ class WorkshopAdmin(admin.ModelAdmin):
     readonly_fields = ["starts_at", "ends_at", "created_by", "created_at", "updated_at"]
     inlines = [WorkshopSessionInline, RegistrationInline]
     date_hierarchy = "starts_at"
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {
+        **PortalFormFields.formfield_overrides,
+        models.URLField: {"assume_scheme": "https"},
+    }
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -96,7 +101,7 @@ class CoachingCaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(CoachingSession)
-class CoachingSessionAdmin(admin.ModelAdmin):
+class CoachingSessionAdmin(PortalFormFields, admin.ModelAdmin):
     list_display = [
         "organisation",
         "date",

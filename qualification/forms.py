@@ -4,6 +4,7 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ikmo.forms import ModelForm
 from organisations.models import StaffRole, User
 
 from .models import (
@@ -45,7 +46,7 @@ def trainer_queryset():
     )
 
 
-class WorkshopForm(forms.ModelForm):
+class WorkshopForm(ModelForm):
     online_url = forms.URLField(
         label=Workshop._meta.get_field("online_url").verbose_name,
         help_text=Workshop._meta.get_field("online_url").help_text,
@@ -151,7 +152,7 @@ class BaseSessionFormSet(BaseInlineFormSet):
             )
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(ModelForm):
     class Meta:
         model = WorkshopSession
         fields = ["starts_at", "ends_at"]
@@ -226,7 +227,7 @@ class AttendanceForm(forms.Form):
         return {"yes": True, "no": False}.get(self.cleaned_data["attended"])
 
 
-class FeedbackForm(forms.ModelForm):
+class FeedbackForm(ModelForm):
     rating = forms.TypedChoiceField(
         label=_("How useful was the workshop for you?"),
         choices=[
@@ -247,7 +248,7 @@ class FeedbackForm(forms.ModelForm):
         widgets = {"comment": forms.Textarea(attrs={"rows": 4})}
 
 
-class CoachingSessionForm(forms.ModelForm):
+class CoachingSessionForm(ModelForm):
     class Meta:
         model = CoachingSession
         fields = [

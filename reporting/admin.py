@@ -1,9 +1,11 @@
 from django.contrib import admin
 
+from ikmo.admin import PortalFormFields
+
 from .models import FunderReport, FundingPeriod, PlanValue
 
 
-class PlanValueInline(admin.TabularInline):
+class PlanValueInline(PortalFormFields, admin.TabularInline):
     model = PlanValue
     extra = 0
     fields = ["indicator_key", "value", "updated_by", "updated_at"]
@@ -20,7 +22,7 @@ class FundingPeriodAdmin(admin.ModelAdmin):
 
 
 @admin.register(PlanValue)
-class PlanValueAdmin(admin.ModelAdmin):
+class PlanValueAdmin(PortalFormFields, admin.ModelAdmin):
     list_display = ["period", "indicator_key", "value", "updated_by", "updated_at"]
     list_filter = ["period", "indicator_key"]
     search_fields = ["indicator_key", "period__name"]

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from ikmo.formfields import LocalizedDecimalField
+from ikmo.forms import ModelForm
 from ikmo.subprojects import subproject_choices, subproject_label
 
 from .models import FunderReport, FundingPeriod
@@ -21,7 +22,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class FundingPeriodForm(forms.ModelForm):
+class FundingPeriodForm(ModelForm):
     class Meta:
         model = FundingPeriod
         fields = ["name", "funder", "start", "end", "notes"]
@@ -103,7 +104,7 @@ class PlanValuesForm(forms.Form):
         return {name.removeprefix("plan_"): value for name, value in self.cleaned_data.items()}
 
 
-class FunderReportForm(forms.ModelForm):
+class FunderReportForm(ModelForm):
     class Meta:
         model = FunderReport
         fields = ["summary", "highlights", "challenges", "outlook"]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from ikmo.admin import UploadedFileAdmin
+from ikmo.admin import PortalFormFields, UploadedFileAdmin
 
 from .models import (
     Consultation,
@@ -94,7 +94,7 @@ class AttendanceInline(admin.TabularInline):
 
 
 @admin.register(Placement)
-class PlacementAdmin(admin.ModelAdmin):
+class PlacementAdmin(PortalFormFields, admin.ModelAdmin):
     list_display = [
         "__str__",
         "volunteer",

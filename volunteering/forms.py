@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from ikmo.formfields import LocalizedDecimalField
+from ikmo.forms import ModelForm
 
 from . import selectors
 from .models import (
@@ -60,7 +61,7 @@ class DocumentForm(forms.Form):
     )
 
 
-class ConsultationForm(forms.ModelForm):
+class ConsultationForm(ModelForm):
     class Meta:
         model = Consultation
         fields = ["held_on", "format", "topic", "outcome", "next_step", "follow_up_on"]
@@ -89,7 +90,7 @@ class ConsultationForm(forms.ModelForm):
         return data
 
 
-class ContingentForm(forms.ModelForm):
+class ContingentForm(ModelForm):
     class Meta:
         model = Contingent
         fields = ["carrier", "year", "service_type", "places", "note"]
@@ -220,7 +221,7 @@ class TransitionForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
 
 
-class SeminarForm(forms.ModelForm):
+class SeminarForm(ModelForm):
     class Meta:
         model = Seminar
         fields = ["title", "carrier", "service_type", "start_date", "end_date", "days", "location"]

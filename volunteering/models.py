@@ -14,6 +14,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ikmo.uploads import extension_for
+
 
 class ServiceType(models.TextChoices):
     FSJ = "fsj", _("FSJ (voluntary social year)")
@@ -146,9 +148,7 @@ class StatusChange(models.Model):
 
 def recognition_upload_to(instance, filename):
     # Random names outside any served directory: the path reveals nothing and cannot be guessed.
-    extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}.get(
-        instance.content_type, "bin"
-    )
+    extension = extension_for(instance.content_type)
     return f"volunteering/recognition/{secrets.token_urlsafe(24)}.{extension}"
 
 

@@ -18,6 +18,7 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-not-secret")
 from ikmo.settings.base import *  # noqa: F403
 
 DEBUG = False
+INSTALLED_APPS = [*INSTALLED_APPS, "devtools"]  # noqa: F405 - `manage.py seed_scale`
 ALLOWED_HOSTS = ["127.0.0.1"]
 ROOT_URLCONF = "bench.benchsite.urls"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -6,6 +6,8 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-not-secret")
 
 from .base import *  # noqa: F403
 
+# Factories and the scale generator (`manage.py seed_scale`); production has no dev tools.
+INSTALLED_APPS = [*INSTALLED_APPS, "devtools"]  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast, tests only
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tasks run inline in tests; the worker test starts a real worker against Redis itself.

@@ -1,55 +1,16 @@
 """Action fund factories and helpers. Fictional data only."""
 
-from datetime import timedelta
 from decimal import Decimal
 
-import factory
 from django.utils import timezone
 
 from actionfund import services
-from actionfund.models import Application, BudgetLine, Call, Criterion, Status
-from tests.factories import district
-
-
-class CallFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Call
-
-    year = 2026
-    title = factory.Sequence(lambda n: f"Kaleidoskop Testaufruf {n}")
-    description = "Fiktiver Aufruf für Tests."
-    opens_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=10))
-    closes_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=20))
-    total_budget = Decimal("10000.00")
-    max_single = Decimal("1500.00")
-    max_cooperation = Decimal("3000.00")
-    is_published = True
-
-
-class CriterionFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Criterion
-
-    call = factory.SubFactory(CallFactory)
-    title = factory.Sequence(lambda n: f"Kriterium {n}")
-    weight = Decimal("1.00")
-
-
-class ApplicationFactory(factory.django.DjangoModelFactory):
-    """A complete draft: every required field filled, no budget lines yet."""
-
-    class Meta:
-        model = Application
-
-    call = factory.SubFactory(CallFactory)
-    title = factory.Sequence(lambda n: f"Nachbarschaftsfest {n}")
-    summary = "Ein Fest im Kiez."
-    goals = "Begegnung fördern."
-    target_group = "Familien im Kiez."
-    district = factory.LazyFunction(district)
-    start_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=40))
-    end_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=100))
-    activities = "Vorbereitung, Fest, Auswertung."
+from actionfund.models import Application, BudgetLine, Status
+from devtools.factories import (  # noqa: F401 - the tests import them from here
+    ApplicationFactory,
+    CallFactory,
+    CriterionFactory,
+)
 
 
 def add_line(application, amount, description="Honorar"):

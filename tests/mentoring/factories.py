@@ -1,53 +1,11 @@
 """Factories for networking & mentoring tests. Fictional data only."""
 
-import datetime
-
-import factory
-from django.utils import timezone
-
-from mentoring.models import CooperationContact, Event
-from organisations.models import FieldOfWork, Organisation
-from tests.factories import OrganisationFactory
-
-
-def field(slug: str = "education") -> FieldOfWork:
-    return FieldOfWork.objects.get(slug=slug)
-
-
-class PartnerFactory(OrganisationFactory):
-    """A district office or social service provider."""
-
-    name = factory.Sequence(lambda n: f"Bezirksamt Test {n}")
-    kind = Organisation.Kind.PUBLIC_ADMINISTRATION
-    legal_form = Organisation.LegalForm.PUBLIC_BODY
-    stage = Organisation.Stage.ESTABLISHED
-
-
-class CooperationContactFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = CooperationContact
-
-    organisation = factory.SubFactory(OrganisationFactory)
-    partner = factory.SubFactory(PartnerFactory)
-    field_of_work = factory.LazyFunction(field)
-    contact_person = "Frau Beispiel, Jugendamt"
-    contact_date = factory.LazyFunction(lambda: datetime.date(2026, 3, 2))
-
-
-class EventFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Event
-        skip_postgeneration_save = True
-
-    kind = Event.Kind.EXPERT_ROUND
-    title = factory.Sequence(lambda n: f"Fachrunde Bildung {n}")
-    starts_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=7))
-    place = "Rathaus Neukölln, Raum 1"
-
-    @factory.post_generation
-    def invited(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.invited_organisations.set(extracted)
+from devtools.factories import (  # noqa: F401 - the tests import them from here
+    CooperationContactFactory,
+    EventFactory,
+    PartnerFactory,
+    field,
+)
 
 
 def language(slug: str = "de"):

@@ -14,7 +14,7 @@ from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from ikmo.scale import Focus, Scale, generate
+from devtools.scale import Focus, Scale, generate
 from reporting.exports import CHUNK
 from reporting.models import FundingPeriod
 

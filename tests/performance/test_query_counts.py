@@ -1,7 +1,7 @@
 """Every list page and dashboard runs the same number of queries for 2 rows as for 12.
 
 Each entry of PAGES names a route and the persona who sees it. The test fills the database
-with the scale generator (ikmo/scale.py, the one behind `manage.py seed_scale`) at two rows
+with the scale generator (devtools/scale.py, the one behind `manage.py seed_scale`) at two rows
 of every kind, renders the page, adds ten more rows of every kind and renders it again. All
 rows go to the persona's organisation (a `Focus`), so the member's own pages grow too.
 
@@ -21,7 +21,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from ikmo.scale import Focus, Scale, generate
+from devtools.scale import Focus, Scale, generate
 from organisations.models import Organisation
 from tests import factories
 

@@ -184,9 +184,10 @@ def test_ids_beyond_the_database_integers_are_an_invalid_choice_not_a_crash(db):
     """ikmo.formfields: Django's multiple choice queries `pk__in`, which overflows on SQLite."""
     from django import forms
 
+    from ikmo.formfields import ModelMultipleChoiceField
     from organisations.models import FieldOfWork
 
-    field = forms.ModelMultipleChoiceField(FieldOfWork.objects.all())
+    field = ModelMultipleChoiceField(FieldOfWork.objects.all())
     for value in ([HUGE], ["1", HUGE], [str(-(2**64))]):
         with pytest.raises(forms.ValidationError) as error:
             field.clean(value)

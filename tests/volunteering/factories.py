@@ -1,20 +1,16 @@
 """Factories for the volunteer service desk. Fictional people only."""
 
 from datetime import date
-from decimal import Decimal
 
-import factory
-
-from tests.factories import OrganisationFactory
-from volunteering.models import (
-    Consultation,
-    Contingent,
-    Placement,
-    Seminar,
-    ServiceProfile,
-    SiteStatus,
-    Volunteer,
+from devtools.factories import (  # noqa: F401 - the tests import them from here
+    ConsultationFactory,
+    ContingentFactory,
+    OrganisationFactory,
+    PlacementFactory,
+    SeminarFactory,
+    VolunteerFactory,
 )
+from volunteering.models import ServiceProfile, SiteStatus
 
 
 def carrier_profile(organisation=None, **kwargs) -> ServiceProfile:
@@ -39,59 +35,3 @@ def site_profile(organisation, carrier, **kwargs) -> ServiceProfile:
         "places": 3,
     }
     return ServiceProfile.objects.create(organisation=organisation, **{**defaults, **kwargs})
-
-
-class ContingentFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Contingent
-
-    carrier = factory.SubFactory(OrganisationFactory)
-    year = 2025
-    service_type = "fsj"
-    places = 10
-
-
-class VolunteerFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Volunteer
-
-    first_name = factory.Sequence(lambda n: f"Vorname{n}")
-    last_name = "Testperson"
-    consent_given_on = date(2025, 6, 1)
-    consent_text_version = "2025-01"
-
-
-class PlacementFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Placement
-
-    volunteer = factory.SubFactory(VolunteerFactory)
-    site = factory.SubFactory(OrganisationFactory)
-    contingent = factory.SubFactory(ContingentFactory)
-    service_type = factory.SelfAttribute("contingent.service_type")
-    start_date = date(2025, 9, 1)
-    end_date = date(2026, 8, 31)
-    weekly_hours = Decimal("39")
-    mentor_name = "Mentorin Muster"
-    status = "active"
-
-
-class SeminarFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Seminar
-
-    title = factory.Sequence(lambda n: f"Seminar {n}")
-    carrier = factory.SubFactory(OrganisationFactory)
-    service_type = ""
-    start_date = date(2025, 10, 6)
-    end_date = date(2025, 10, 10)
-    days = 5
-
-
-class ConsultationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Consultation
-
-    organisation = factory.SubFactory(OrganisationFactory)
-    held_on = date(2025, 5, 5)
-    topic = "Anerkennung als Einsatzstelle"

@@ -5,8 +5,9 @@ and the row counts), `bench/report_bench.py` (a year's funder report), `bench/lo
 (pages under load) and `bench/export_memory.py`, and the query-count tests, which seed the
 same kinds of rows at two sizes and compare.
 
-Every row is written with `bulk_create` in batches: no model `save()`, no services, no
-audit entries and no e-mails. The data is fictional (Faker de_DE with a fixed seed), so two
+Every row is built with the model's factory (devtools/factories.py: `Factory.build()`, so a
+new required field needs a default in one place only) and written with `bulk_create` in
+batches: no model `save()`, no services, no audit entries and no e-mails. The data is fictional (Faker de_DE with a fixed seed), so two
 runs with the same seed and sizes produce the same names.
 
 `Focus` points every organisation-bound row at one organisation and one person (and the
@@ -23,6 +24,8 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
+
+from devtools import factories
 
 BATCH = 2000
 _RUNS = itertools.count()  # several runs in one database (tests seed twice) stay unique
@@ -255,7 +258,7 @@ class Generator:
                 name = f"{rng.choice(self.last_names)} {word} {i + 1}{self.suffix} {suffix}"
             approved = rng.random() > 0.03
             orgs.append(
-                Organisation(
+                factories.OrganisationFactory.build(
                     name=name,
                     search_name=search_key(name),  # bulk_create skips save()
                     kind=kind,
@@ -300,11 +303,11 @@ class Generator:
         for i, _o in enumerate(self.orgs):
             for j in range(s.members_per_organisation):
                 users.append(
-                    User(
+                    factories.UserFactory.build(
                         email=f"person{i}-{j}@{self.tag}.verein.example",
                         first_name=self.rng.choice(self.first_names),
                         last_name=self.rng.choice(self.last_names),
-                        password="!",  # unusable: nobody signs in as generated people
+                        password=factories.UNUSABLE,  # nobody signs in as generated people
                     )
                 )
         self.people = _bulk(User, users)
@@ -314,7 +317,7 @@ class Generator:
         for i, o in enumerate(self.orgs):
             for j, person in enumerate(self.people[i * per : (i + 1) * per]):
                 memberships.append(
-                    Membership(
+                    factories.MembershipFactory.build(
                         user=person,
                         organisation=o,
                         role=Membership.Role.ADMIN if j == 0 else Membership.Role.MEMBER,
@@ -346,16 +349,22 @@ class Generator:
         for role, n in wanted:
             for i in range(n):
                 users.append(
-                    User(
+                    factories.UserFactory.build(
                         email=f"{role}{i}@{self.tag}.centre.example",
                         first_name=self.rng.choice(self.first_names),
                         last_name=self.rng.choice(self.last_names),
-                        password="!",
+                        password=factories.UNUSABLE,
                     )
                 )
                 roles.append(role)
         users = _bulk(User, users)
-        _bulk(StaffRole, (StaffRole(user=u, role=r) for u, r in zip(users, roles, strict=True)))
+        _bulk(
+            StaffRole,
+            (
+                factories.StaffRoleFactory.build(user=u, role=r)
+                for u, r in zip(users, roles, strict=True)
+            ),
+        )
         by_role = {}
         for u, r in zip(users, roles, strict=True):
             by_role.setdefault(r, []).append(u)
@@ -390,7 +399,7 @@ class Generator:
         for i in range(s.workshops):
             starts = self.aware(self.event_day(i), 17)
             workshops.append(
-                Workshop(
+                factories.WorkshopFactory.build(
                     title=f"{rng.choice(self.topics).name_de} – Workshop {i + 1}",
                     description=self.text(),
                     venue=f"{rng.choice(self.places)}, Raum {rng.randint(1, 20)}",
@@ -424,7 +433,7 @@ class Generator:
             for position, org in enumerate(chosen, 1):
                 past = workshop.starts_at.date() < date.today()
                 registrations.append(
-                    Registration(
+                    factories.RegistrationFactory.build(
                         workshop=workshop,
                         participant=self.person_for(org),
                         organisation=org,
@@ -443,7 +452,7 @@ class Generator:
         cases = _bulk(
             CoachingCase,
             (
-                CoachingCase(
+                factories.CoachingCaseFactory.build(
                     organisation=o, consultant=rng.choice(self.consultants), started_on=self.day()
                 )
                 for o in _without_existing(CoachingCase, coached)
@@ -454,7 +463,7 @@ class Generator:
             day = self.day()
             follow = rng.random() < 0.3
             sessions.append(
-                CoachingSession(
+                factories.CoachingSessionFactory.build(
                     organisation=rng.choice(coached),
                     consultant=rng.choice(self.consultants),
                     date=day,
@@ -503,7 +512,7 @@ class Generator:
         for i in range(0 if self.focus and self.focus.call else s.calls):
             year = self.year - (s.calls - 1 - i)
             calls.append(
-                Call(
+                factories.CallFactory.build(
                     year=year,
                     title=f"Kaleidoskop Berlin {year}{self.suffix}",
                     description=self.text(),
@@ -523,7 +532,7 @@ class Generator:
         criteria += _bulk(
             Criterion,
             (
-                Criterion(call=c, title=title, position=p, weight=1)
+                factories.CriterionFactory.build(call=c, title=title, position=p, weight=1)
                 for c in new_calls
                 for p, title in enumerate(["Bedarf", "Wirkung", "Umsetzbarkeit"])
             ),
@@ -559,7 +568,7 @@ class Generator:
             approved = status in committed
             start = date(call.year, 5, 1) + timedelta(days=rng.randrange(0, 60))
             apps.append(
-                Application(
+                factories.ApplicationFactory.build(
                     call=call,
                     organisation=org,
                     created_by=self.person_for(org),
@@ -584,7 +593,7 @@ class Generator:
         lines = _bulk(
             BudgetLine,
             (
-                BudgetLine(
+                factories.BudgetLineFactory.build(
                     application=a,
                     category=rng.choice(["fees", "material", "rent", "publicity", "catering"]),
                     description=self.text()[:100],
@@ -599,11 +608,13 @@ class Generator:
         assignments, scores = [], []
         for a in reviewed:
             for juror in rng.sample(self.jurors, min(len(self.jurors), s.jurors_per_application)):
-                assignments.append(JuryAssignment(application=a, juror=juror))
+                assignments.append(
+                    factories.JuryAssignmentFactory.build(application=a, juror=juror)
+                )
                 if a.status != Status.SUBMITTED:
                     for criterion in criteria_of[a.call_id]:
                         scores.append(
-                            Score(
+                            factories.ScoreFactory.build(
                                 application=a,
                                 juror=juror,
                                 criterion=criterion,
@@ -616,7 +627,7 @@ class Generator:
         _bulk(
             Payment,
             (
-                Payment(
+                factories.PaymentFactory.build(
                     application=a,
                     amount=a.approved_amount,
                     paid_on=a.approved_at.date() + timedelta(days=20),
@@ -628,7 +639,7 @@ class Generator:
         _bulk(
             ProofOfUse,
             (
-                ProofOfUse(
+                factories.ProofOfUseFactory.build(
                     application=a,
                     report=self.text(),
                     review="accepted" if a.status == Status.CLOSED else "submitted",
@@ -663,7 +674,7 @@ class Generator:
         contacts = _bulk(
             CooperationContact,
             (
-                CooperationContact(
+                factories.CooperationContactFactory.build(
                     organisation=self.org(self.mos),
                     partner=rng.choice(self.partners),
                     field_of_work=rng.choice(self.fields_of_work),
@@ -680,7 +691,7 @@ class Generator:
         for i in range(s.events):
             starts = self.aware(self.event_day(i), 16)
             events.append(
-                Event(
+                factories.EventFactory.build(
                     kind=rng.choice(["expert_round", "network_event"]),
                     title=f"Fachrunde {rng.choice(self.fields_of_work).name_de} {i + 1}",
                     field_of_work=rng.choice(self.fields_of_work),
@@ -705,11 +716,13 @@ class Generator:
             for org in orgs[: s.attendances_per_event]:
                 if event.status == "held":
                     attendances.append(
-                        EventAttendance(event=event, organisation=org, person=self.person_for(org))
+                        factories.EventAttendanceFactory.build(
+                            event=event, organisation=org, person=self.person_for(org)
+                        )
                     )
                 else:
                     registrations.append(
-                        EventRegistration(
+                        factories.EventRegistrationFactory.build(
                             event=event, organisation=org, person=self.person_for(org)
                         )
                     )
@@ -724,7 +737,9 @@ class Generator:
         offers = _bulk(
             MentorOffer,
             (
-                MentorOffer(organisation=o, capacity=3, description=self.text(), is_active=True)
+                factories.MentorOfferFactory.build(
+                    organisation=o, capacity=3, description=self.text(), is_active=True
+                )
                 for o in _without_existing(MentorOffer, mentors)
             ),
         )
@@ -733,7 +748,7 @@ class Generator:
         requests = _bulk(
             MentorRequest,
             (
-                MentorRequest(
+                factories.MentorRequestFactory.build(
                     organisation=o, district=o.district, needs=self.text(), status="matched"
                 )
                 for o in mentees
@@ -743,7 +758,9 @@ class Generator:
         waiting = _bulk(
             MentorRequest,
             (
-                MentorRequest(organisation=o, district=o.district, needs=self.text())
+                factories.MentorRequestFactory.build(
+                    organisation=o, district=o.district, needs=self.text()
+                )
                 for o in mentees[: max(1, s.tandems // 4)]
             ),
         )
@@ -753,7 +770,7 @@ class Generator:
             status = tandem_statuses[i % len(tandem_statuses)]
             starts = self.day()
             tandems.append(
-                Tandem(
+                factories.TandemFactory.build(
                     mentor=mentors[i % len(mentors)],
                     mentee=request.organisation,
                     request=request,
@@ -773,7 +790,7 @@ class Generator:
         meetings = _bulk(
             TandemMeeting,
             (
-                TandemMeeting(
+                factories.TandemMeetingFactory.build(
                     tandem=t,
                     met_on=t.starts_on + timedelta(days=20 * (k + 1)),
                     format=rng.choice(["in_person", "online", "phone"]),
@@ -819,7 +836,7 @@ class Generator:
         profiles = _bulk(
             ServiceProfile,
             (
-                ServiceProfile(
+                factories.ServiceProfileFactory.build(
                     organisation=o,
                     status=profile_statuses[i % len(profile_statuses)],
                     offers_fsj=True,
@@ -833,7 +850,7 @@ class Generator:
         consultations = _bulk(
             Consultation,
             (
-                Consultation(
+                factories.ConsultationFactory.build(
                     organisation=rng.choice(sites),
                     held_on=self.day(),
                     format=rng.choice(["in_person", "phone", "video", "email"]),
@@ -850,7 +867,9 @@ class Generator:
         contingents = _bulk(
             Contingent,
             (
-                Contingent(carrier=c, year=year, service_type=kind, places=max(10, s.placements))
+                factories.ContingentFactory.build(
+                    carrier=c, year=year, service_type=kind, places=max(10, s.placements)
+                )
                 for c in carriers
                 for year in (self.year - 1, self.year)
                 for kind in ("fsj", "bfd")
@@ -859,7 +878,7 @@ class Generator:
         volunteers = _bulk(
             Volunteer,
             (
-                Volunteer(
+                factories.VolunteerFactory.build(
                     first_name=rng.choice(self.first_names),
                     last_name=rng.choice(self.last_names),
                     email=f"freiwillig{i}@{self.tag}.example",
@@ -877,7 +896,7 @@ class Generator:
             start = self.day()
             status = placement_statuses[i % len(placement_statuses)]
             placements.append(
-                Placement(
+                factories.PlacementFactory.build(
                     volunteer=volunteer,
                     site=rng.choice(sites),
                     contingent=contingent,
@@ -894,7 +913,7 @@ class Generator:
         seminars = _bulk(
             Seminar,
             (
-                Seminar(
+                factories.SeminarFactory.build(
                     title=f"Bildungsseminar {i + 1}",
                     carrier=rng.choice(carriers),
                     service_type=rng.choice(["fsj", "bfd"]),
@@ -909,7 +928,9 @@ class Generator:
         attendance = _bulk(
             SeminarAttendance,
             (
-                SeminarAttendance(seminar=seminar, placement=p, days_attended=rng.randint(3, 5))
+                factories.SeminarAttendanceFactory.build(
+                    seminar=seminar, placement=p, days_attended=rng.randint(3, 5)
+                )
                 for seminar in seminars
                 for p in rng.sample(placements, min(len(placements), 5))
             ),
@@ -938,7 +959,7 @@ class Generator:
         analyses = _bulk(
             Analysis,
             (
-                Analysis(
+                factories.AnalysisFactory.build(
                     title=f"Teilhabecheck {self.districts[i % len(self.districts)].name} {self.year}",
                     district=self.districts[i % len(self.districts)],
                     social_space=f"{rng.choice(self.places)}er Kiez",
@@ -976,7 +997,7 @@ class Generator:
         structures = _bulk(
             ParticipationStructure,
             (
-                ParticipationStructure(
+                factories.ParticipationStructureFactory.build(
                     analysis=a,
                     name=f"{rng.choice(['Beirat', 'Quartiersrat', 'Ausschuss', 'Netzwerk'])} {k + 1}",
                     type=types[k % len(types)],
@@ -993,7 +1014,7 @@ class Generator:
         _bulk(
             OpennessRating,
             (
-                OpennessRating(
+                factories.OpennessRatingFactory.build(
                     structure=st, criterion=c, score=rng.randint(0, 2), evidence=self.text()
                 )
                 for st in structures
@@ -1003,7 +1024,7 @@ class Generator:
         _bulk(
             GuidelineQuestion,
             (
-                GuidelineQuestion(analysis=a, position=p, text=self.text())
+                factories.GuidelineQuestionFactory.build(analysis=a, position=p, text=self.text())
                 for a in new_analyses
                 for p in range(5)
             ),
@@ -1012,7 +1033,7 @@ class Generator:
         for i in range(s.interviews):
             day = self.day()
             interviews.append(
-                Interview(
+                factories.InterviewFactory.build(
                     analysis=analyses[i % len(analyses)],
                     organisation=self.org(self.mos),
                     date=day,
@@ -1029,7 +1050,7 @@ class Generator:
         tags = _bulk(
             InterviewTag,
             (
-                InterviewTag(
+                factories.InterviewTagFactory.build(
                     interview=iv,
                     kind=rng.choice(["need", "barrier"]),
                     category=rng.choice(categories),
@@ -1041,7 +1062,7 @@ class Generator:
         meetings = _bulk(
             ExchangeMeeting,
             (
-                ExchangeMeeting(
+                factories.ExchangeMeetingFactory.build(
                     analysis=analyses[i % len(analyses)],
                     title=f"Austauschtreffen {i + 1}",
                     date=self.day(),
@@ -1055,7 +1076,7 @@ class Generator:
         recommendations = _bulk(
             Recommendation,
             (
-                Recommendation(
+                factories.RecommendationFactory.build(
                     analysis=analyses[i % len(analyses)],
                     finding=self.text(),
                     text=self.text(),
@@ -1106,7 +1127,9 @@ class Generator:
             _bulk(
                 PlanValue,
                 (
-                    PlanValue(period=period, indicator_key=k, value=Decimal(v))
+                    factories.PlanValueFactory.build(
+                        period=period, indicator_key=k, value=Decimal(v)
+                    )
                     for k, v in plans.items()
                 ),
             )

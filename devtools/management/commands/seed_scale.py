@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from ikmo.scale import Scale, generate
+from devtools.scale import Scale, generate
 
 
 class Command(BaseCommand):
