@@ -444,17 +444,12 @@ class CallForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        from django.template import Template, TemplateSyntaxError
+        from .services import check_message_templates
 
-        from .services import MESSAGE_ENGINE
-
-        for name in ("decision_approved_template", "decision_rejected_template"):
-            try:
-                Template(data.get(name) or "", engine=MESSAGE_ENGINE)
-            except TemplateSyntaxError as exc:
-                self.add_error(
-                    name, _("The message template has an error: %(error)s") % {"error": exc}
-                )
+        try:
+            check_message_templates(data)
+        except ValidationError as error:
+            self.add_error(None, error)  # each message at its template field
         return data
 
 

@@ -2,11 +2,10 @@
 
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.http import Http404
 
+from ikmo.viewtools import get_visible_or_404
 from organisations.models import Membership, StaffRole, User
 
 from . import permissions
@@ -17,7 +16,6 @@ from .models import (
     Application,
     Call,
     Criterion,
-    JuryAssignment,
     Payment,
     Return,
     Score,
@@ -34,28 +32,11 @@ def calls_visible_to(*, user):
     return Call.objects.published()
 
 
-def get_call_for_user(user, pk) -> Call:
-    try:
-        return calls_visible_to(user=user).get(pk=int(pk))
-    except (Call.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-
-
 def applications_visible_to(*, user):
-    """The one list every application page, export and timeline filters from."""
-    qs = Application.objects.all()
-    if not user.is_authenticated:
-        return qs.none()
-    if permissions.is_fund_staff(user):
-        return qs
-    visible = Q(
-        organisation__memberships__user=user,
-        organisation__memberships__status=Membership.Status.ACTIVE,
-    )
-    if permissions.is_juror(user):
-        assigned = JuryAssignment.objects.filter(juror=user).values("application_id")
-        visible |= Q(pk__in=assigned) & ~Q(status=Status.DRAFT)
-    return qs.filter(visible).distinct()
+    """The one list every application page, lookup, export and timeline filters from."""
+    qs = Application.objects.filter(permissions.visible_applications_q(user))
+    # Membership joins can repeat a row; staff see the plain table.
+    return qs if permissions.is_fund_staff(user) else qs.distinct()
 
 
 def with_list_data(qs):
@@ -64,28 +45,12 @@ def with_list_data(qs):
     )
 
 
-_ACTIONS = {
-    "view": permissions.can_view_application,
-    "edit": permissions.can_edit_application,
-    "manage": permissions.can_manage_application,
-    "score": permissions.can_score,
-    "proof": permissions.can_submit_proof,
-}
-
-
-def get_application_for_user(user, pk, *, action: str = "view") -> Application:
-    """The one lookup for every application view: 404 when invisible, 403 when not allowed."""
-    try:
-        application = Application.objects.select_related("call", "organisation", "district").get(
-            pk=int(pk)
-        )
-    except (Application.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    if not permissions.can_view_application(user, application):
-        raise Http404
-    if not _ACTIONS[action](user, application):
-        raise PermissionDenied
-    return application
+def get_application_for_user(user, pk) -> Application:
+    """An application this person may see, or a 404 (used by the file downloads)."""
+    return get_visible_or_404(
+        applications_visible_to(user=user).select_related("call", "organisation", "district"),
+        pk=pk,
+    )
 
 
 def jurors():

@@ -2,7 +2,7 @@
 
 They are keyword-only, never see a request, run in a transaction, write the audit trail
 and queue e-mails (sent after commit). Status changes all pass ``application_transition``,
-which enforces the table in ``workflow.py``.
+which enforces the table ``workflow.FLOW``.
 """
 
 from dataclasses import dataclass
@@ -17,7 +17,7 @@ from django.template import Context, Engine, Template, TemplateDoesNotExist, Tem
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from ikmo.audit import audit_log
+from ikmo.audit import audit_log, diff, snapshot
 from ikmo.documents import document_request
 from ikmo.mail import email_queue
 from ikmo.models import GeneratedDocument
@@ -33,6 +33,7 @@ from .models import (
     Attachment,
     BudgetLine,
     Call,
+    Criterion,
     JuryAssignment,
     Payment,
     ProofOfUse,
@@ -115,25 +116,101 @@ def _mail_applicant(application: Application, template: str, context: dict) -> N
 # --- calls ------------------------------------------------------------------------------
 
 
+# What a project lead keeps of a call in the portal (the admin offers the same fields).
+CALL_FIELDS = (
+    "year",
+    "title",
+    "description",
+    "opens_at",
+    "closes_at",
+    "decision_expected_on",
+    "total_budget",
+    "max_single",
+    "max_cooperation",
+    "allowed_legal_forms",
+    "workshop_rule",
+    "workshop_bonus",
+    "max_score",
+    "proof_of_use_weeks",
+    "decision_approved_template",
+    "decision_rejected_template",
+    "is_published",
+)
+MESSAGE_TEMPLATE_FIELDS = ("decision_approved_template", "decision_rejected_template")
+
+
+@dataclass(frozen=True)
+class CriterionInput:
+    """One scoring criterion as typed; ``pk`` is None for a new one."""
+
+    title: str
+    weight: Decimal
+    position: int
+    description: str = ""
+    pk: int | None = None
+
+
+def check_message_templates(values: dict) -> None:
+    """A call's message templates must compile: a broken one would stop every decision."""
+    errors = {}
+    for name in MESSAGE_TEMPLATE_FIELDS:
+        try:
+            Template(values.get(name) or "", engine=MESSAGE_ENGINE)
+        except TemplateSyntaxError as exc:
+            errors[name] = ValidationError(
+                _("The message template has an error: %(error)s") % {"error": exc},
+                code="template",
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
-def call_save(*, form, criteria, by: User) -> Call:
-    """Create or update a call with its criteria. Criteria already scored stay."""
+def call_save(
+    *, call: Call | None = None, values: dict, criteria: list[CriterionInput], by: User
+) -> Call:
+    """Create (``call`` None) or update a call and set its criteria to ``criteria``.
+
+    ``values`` holds the fields of ``CALL_FIELDS``. A stored criterion missing from
+    ``criteria`` is removed, unless it has already been scored.
+    """
     if not permissions.is_fund_lead(by):
         raise PermissionDenied
-    created = form.instance.pk is None
-    changes = {"fields": list(form.changed_data)}
-    call = form.save()
-    criteria.instance = call
-    kept = criteria.save(commit=False)
-    for criterion in criteria.deleted_objects:
+    unknown = set(values) - set(CALL_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown call fields: {sorted(unknown)}")
+    check_message_templates(values)
+    created = call is None or call.pk is None
+    # Changes are read from the stored row: a form may already have written into ``call``.
+    call = Call() if created else Call.objects.select_for_update().get(pk=call.pk)
+    before = {} if created else snapshot(call, values)
+    for name, value in values.items():
+        setattr(call, name, value)
+    # The model's rules (closing after opening, ceilings in order) with field messages.
+    call.full_clean(validate_unique=False)
+    call.save()
+    changes = {} if created else diff(before, snapshot(call, values))
+
+    stored = {criterion.pk: criterion for criterion in call.criteria.all()}
+    keep = {data.pk for data in criteria if data.pk}
+    for pk, criterion in stored.items():
+        if pk in keep:
+            continue
         if criterion.scores.exists():
             raise ValidationError(
                 _("“%(criterion)s” has already been scored and cannot be removed.")
-                % {"criterion": criterion.title}
+                % {"criterion": criterion.title},
+                code="criterion_scored",
             )
         criterion.delete()
-    for criterion in kept:
-        criterion.call = call
+    for data in criteria:
+        criterion = stored.get(data.pk) if data.pk else None
+        if criterion is None:
+            criterion = Criterion(call=call)
+        criterion.title = data.title
+        criterion.description = data.description
+        criterion.weight = data.weight
+        criterion.position = data.position
         criterion.save()
     audit_log(
         actor=by,
@@ -514,14 +591,14 @@ def application_transition(
             call = Call.objects.select_for_update().get(pk=application.call_id)
         application = _lock(application)
         from_status = application.status
-        spec = workflow.transition(from_status, to_status)
+        spec = workflow.FLOW.step(from_status, to_status)
         if spec is None:
             raise ValidationError(
                 _("An application cannot go from “%(from)s” to “%(to)s”.")
                 % {"from": Status(from_status).label, "to": Status(to_status).label},
                 code="invalid_transition",
             )
-        if not spec.actors & _roles(by, application):
+        if not any(spec.open_to(role) for role in _roles(by, application)):
             raise TransitionRefused(_("Your role may not take this step."))
         if spec.note_required and not note.strip():
             raise ValidationError(_("Please write a note for the applicant."), code="note_required")
