@@ -81,9 +81,12 @@ class ProjectForm(StepForm):
 
     def clean(self):
         data = super().clean()
-        start, end = data.get("start_date"), data.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", _("The project cannot end before it starts."))
+        from .services import check_project_dates
+
+        try:
+            check_project_dates(data.get("start_date"), data.get("end_date"))
+        except ValidationError as error:
+            self.add_error(None, error)  # at the end date
         return data
 
 

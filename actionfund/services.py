@@ -298,6 +298,18 @@ STEP_FIELDS = {
 }
 
 
+def check_project_dates(start_date, end_date, *, field: str = "end_date") -> None:
+    """A project cannot end before it starts (the error belongs to ``field``)."""
+    if start_date and end_date and end_date < start_date:
+        raise ValidationError(
+            {
+                field: ValidationError(
+                    _("The project cannot end before it starts."), code="end_before_start"
+                )
+            }
+        )
+
+
 def _without_nul(value):
     """PostgreSQL's JSON cannot hold a NUL character (\u0000): junk input loses only that."""
     if isinstance(value, str):
@@ -350,6 +362,13 @@ def application_save_step(
         elif getattr(locked, name) != value:
             setattr(locked, name, value)
             changed.append(name)
+    if {"start_date", "end_date"} & set(values):
+        # Checked against the stored date too: a draft may change one date at a time.
+        check_project_dates(
+            locked.start_date,
+            locked.end_date,
+            field="end_date" if "end_date" in values else "start_date",
+        )
     _store_unsaved(locked, step, {k: str(v)[:4000] for k, v in (unsaved or {}).items()})
     fields = [name for name in values if name != "partners"]
     locked.save(update_fields=[*fields, "draft_data", "updated_at"])
@@ -732,6 +751,76 @@ def application_decide(
         due_date=due_date,
         message=message,
     )
+
+
+# --- batch decisions from the ranking ----------------------------------------------------
+
+DECIDABLE = (Status.SUBMITTED, Status.IN_REVIEW)
+
+
+def batch_decision_previews(
+    *, call: Call, application_ids, approve: bool, template_text: str = ""
+) -> list[tuple[Application, str]]:
+    """The decidable applications among ``application_ids``, best-ranked first, each with
+    its message filled in (``template_text``, or the call's template when empty).
+
+    Raises ValidationError for a broken template.
+    """
+    ids = set(application_ids)
+    selected = [a for a in selectors.ranking(call) if a.pk in ids and a.status in DECIDABLE]
+    template_text = template_text or (
+        call.decision_approved_template if approve else call.decision_rejected_template
+    )
+    return [
+        (
+            application,
+            render_decision_message(
+                template_text=template_text,
+                application=application,
+                amount=application.requested_amount if approve else None,
+                due_date=default_due_date(application) if approve else None,
+            ),
+        )
+        for application in selected
+    ]
+
+
+@dataclass(frozen=True)
+class BatchDecisions:
+    decided: list[Application]
+    refused: list[tuple[Application, list[str]]]  # with the reasons, in the person's words
+
+
+def applications_decide_batch(
+    *, call: Call, application_ids, approve: bool, template_text: str = "", by: User
+) -> BatchDecisions:
+    """Approve (with the amount requested) or reject the selected applications of a call.
+
+    Decided in ranking order, each in its own transaction: when the money runs out, the
+    best-ranked got it first, and one refusal does not undo the decisions before it.
+    """
+    if not permissions.is_fund_lead(by):
+        raise PermissionDenied
+    previews = batch_decision_previews(
+        call=call, application_ids=application_ids, approve=approve, template_text=template_text
+    )
+    if not previews:
+        raise ValidationError(_("Please select at least one application."), code="nothing_selected")
+    decided, refused = [], []
+    for application, text in previews:
+        try:
+            decided.append(
+                application_decide(
+                    application=application,
+                    approve=approve,
+                    by=by,
+                    amount=application.requested_amount if approve else None,
+                    message=text,
+                )
+            )
+        except ValidationError as error:
+            refused.append((application, error.messages))
+    return BatchDecisions(decided=decided, refused=refused)
 
 
 # --- jury -------------------------------------------------------------------------------

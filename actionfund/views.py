@@ -428,9 +428,22 @@ def _save_step(user, application, step, data, *, strict):
         for name in lenient.fields
         if name in lenient.errors and name != "partners"
     }
-    services.application_save_step(
-        application=application, step=step, values=values, unsaved=unsaved, by=user
-    )
+    try:
+        services.application_save_step(
+            application=application, step=step, values=values, unsaved=unsaved, by=user
+        )
+    except ValidationError as error:
+        # A valid entry that contradicts a stored one (a start after the stored end): kept
+        # as typed as well, like the entries that are not valid yet.
+        refused = set(getattr(error, "error_dict", {})) & set(values)
+        if not refused:
+            raise
+        for name in refused:
+            values.pop(name)
+            unsaved[name] = _raw(lenient[name])
+        services.application_save_step(
+            application=application, step=step, values=values, unsaved=unsaved, by=user
+        )
     return form, False
 
 
@@ -1038,52 +1051,34 @@ def call_ranking(request, pk):
     form = BatchDecisionForm(request.POST or None)
     previews = []
     if request.method == "POST" and form.is_valid():
-        ids = {int(v) for v in request.POST.getlist("selected") if v.isdigit()}
-        # Decided in ranking order: when the money runs out, the best-ranked got it first.
-        selected = [
-            a
-            for a in selectors.ranking(call)
-            if a.pk in ids and a.status in (Status.SUBMITTED, Status.IN_REVIEW)
-        ]
-        approve = form.cleaned_data["decision"] == "approve"
-        template_text = form.cleaned_data["message"] or (
-            call.decision_approved_template if approve else call.decision_rejected_template
-        )
-        if not selected:
-            messages.error(request, _("Please select at least one application."))
+        choice = {
+            "call": call,
+            "application_ids": [int(v) for v in request.POST.getlist("selected") if v.isdigit()],
+            "approve": form.cleaned_data["decision"] == "approve",
+            "template_text": form.cleaned_data["message"],
+        }
+        try:
+            previews = services.batch_decision_previews(**choice)
+        except ValidationError as error:
+            form.add_error("message", error)
         else:
-            try:
-                for application in selected:
-                    due = services.default_due_date(application) if approve else None
-                    text = services.render_decision_message(
-                        template_text=template_text,
-                        application=application,
-                        amount=application.requested_amount if approve else None,
-                        due_date=due,
-                    )
-                    previews.append((application, text))
-            except ValidationError as error:
-                form.add_error("message", error)
-                previews = []
-            if previews and "confirm" in request.POST:
-                done = 0
-                for application, text in previews:
-                    try:
-                        services.application_decide(
-                            application=application,
-                            approve=approve,
-                            by=request.user,
-                            amount=application.requested_amount if approve else None,
-                            message=text,
-                        )
-                        done += 1
-                    except ValidationError as error:
-                        for message in error.messages:
+            if not previews:
+                messages.error(request, _("Please select at least one application."))
+            elif "confirm" in request.POST:
+                try:
+                    result = services.applications_decide_batch(**choice, by=request.user)
+                except ValidationError as error:
+                    service_errors(request, error)
+                else:
+                    for application, reasons in result.refused:
+                        for message in reasons:
                             messages.error(request, f"{application.reference}: {message}")
-                if done:
-                    messages.success(
-                        request, _("%(count)s decisions saved and sent.") % {"count": done}
-                    )
+                    if result.decided:
+                        messages.success(
+                            request,
+                            _("%(count)s decisions saved and sent.")
+                            % {"count": len(result.decided)},
+                        )
                 return redirect("actionfund:call_ranking", call.pk)
     return render(
         request,
@@ -1096,7 +1091,7 @@ def call_ranking(request, pk):
             "form": form,
             "previews": previews,
             "selected_ids": {a.pk for a, _text in previews},
-            "decidable": {Status.SUBMITTED, Status.IN_REVIEW},
+            "decidable": set(services.DECIDABLE),
         },
     )
 
