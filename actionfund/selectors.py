@@ -6,7 +6,7 @@ from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum,
 from django.db.models.functions import Coalesce
 
 from ikmo.viewtools import get_visible_or_404
-from organisations.models import Membership, StaffRole, User
+from organisations.models import Membership, Organisation, StaffRole, User
 
 from . import permissions
 from .eligibility import organisations_attended_workshop
@@ -17,6 +17,7 @@ from .models import (
     Call,
     Criterion,
     Payment,
+    ProofOfUse,
     Return,
     Score,
     Status,
@@ -268,8 +269,6 @@ def applications_of_member(*, user, statuses=None):
 def partner_candidates(*, application, query: str, exclude=(), limit: int = 20):
     """Approved organisations matching the search, for the partner step (never the full
     registry: it can hold thousands of organisations)."""
-    from organisations.models import Organisation
-
     query = query.strip()
     if len(query) < 2:
         return Organisation.objects.none()
@@ -281,3 +280,29 @@ def partner_candidates(*, application, query: str, exclude=(), limit: int = 20):
         .exclude(pk__in=[pk for pk in exclude if str(pk).isdigit()])
         .order_by("name")[:limit]
     )
+
+
+def member_organisations(user):
+    """The organisations the person is an active member of, by name."""
+    return Organisation.objects.filter(
+        memberships__user=user, memberships__status=Membership.Status.ACTIVE
+    ).order_by("name")
+
+
+def drafts_of(*, call, organisations):
+    """The open drafts of these organisations for the call."""
+    return Application.objects.filter(
+        call=call, organisation__in=organisations, status=Status.DRAFT
+    ).select_related("organisation")
+
+
+def first_payment_date(application):
+    return application.payments.order_by("paid_on").values_list("paid_on", flat=True).first()
+
+
+def proof_of(application, *, details: bool = False) -> ProofOfUse | None:
+    """The application's proof of use, if started (``details``: with spending and receipts)."""
+    qs = ProofOfUse.objects.filter(application=application)
+    if details:
+        qs = qs.prefetch_related("spending__budget_line", "receipts")
+    return qs.first()

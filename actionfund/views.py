@@ -15,7 +15,7 @@ from ikmo.models import GeneratedDocument
 from ikmo.reauth import sensitive
 from ikmo.subprojects import SubProject
 from ikmo.viewtools import get_visible_or_404, require, service_errors
-from organisations.models import Membership, Organisation, User
+from organisations.models import Organisation, User
 from organisations.timeline import timeline_for
 
 from . import journey, permissions, selectors, services, workflow
@@ -70,12 +70,6 @@ def _visible_call(user, pk) -> Call:
     return get_visible_or_404(selectors.calls_visible_to(user=user), pk=pk)
 
 
-def _member_organisations(user):
-    return Organisation.objects.filter(
-        memberships__user=user, memberships__status=Membership.Status.ACTIVE
-    ).order_by("name")
-
-
 # --- public -----------------------------------------------------------------------------
 
 
@@ -109,14 +103,10 @@ def call_list(request):
 def call_detail(request, pk):
     call = _visible_call(request.user, pk)
     organisations = (
-        list(_member_organisations(request.user)) if request.user.is_authenticated else []
+        list(selectors.member_organisations(request.user)) if request.user.is_authenticated else []
     )
     approved = [o for o in organisations if o.is_approved]
-    drafts = list(
-        Application.objects.filter(
-            call=call, organisation__in=organisations, status=Status.DRAFT
-        ).select_related("organisation")
-    )
+    drafts = list(selectors.drafts_of(call=call, organisations=organisations))
     with_draft = {d.organisation_id for d in drafts}
     return render(
         request,
@@ -184,7 +174,7 @@ def _criteria_inputs(formset) -> list:
 @login_required
 def application_start(request, pk):
     call = _visible_call(request.user, pk)
-    organisations = _member_organisations(request.user)
+    organisations = selectors.member_organisations(request.user)
     if not organisations.exists():
         messages.info(request, _("Please register your organisation or join it first."))
         return redirect("organisations:register")
@@ -226,7 +216,7 @@ def application_list(request):
     user = request.user
     if not permissions.is_fund_staff(user):
         applications = selectors.with_list_data(
-            Application.objects.filter(organisation__in=_member_organisations(user))
+            Application.objects.filter(organisation__in=selectors.member_organisations(user))
         ).order_by("-created_at")
         return render(request, "actionfund/my_applications.html", {"applications": applications})
     base = selectors.with_list_data(selectors.applications_visible_to(user=user))
@@ -302,9 +292,7 @@ def _detail_context(request, application, *, transition_form=None):
         "withdrawable": workflow.applicant_may(application.status, Status.WITHDRAWN),
     }
     if application.status != Status.DRAFT:
-        first_payment = (
-            application.payments.order_by("paid_on").values_list("paid_on", flat=True).first()
-        )
+        first_payment = selectors.first_payment_date(application)
         context["journey"] = journey.steps(application, first_payment=first_payment)
         context["proof_due"] = journey.proof_due(application)
     if permissions.can_see_scores(user, application):
@@ -321,11 +309,7 @@ def _detail_context(request, application, *, transition_form=None):
         context["payments"] = application.payments.all()
         context["returns"] = application.returns.all()
         context["paid"] = selectors.paid_total(application)
-        context["proof"] = (
-            ProofOfUse.objects.filter(application=application)
-            .prefetch_related("spending__budget_line", "receipts")
-            .first()
-        )
+        context["proof"] = selectors.proof_of(application, details=True)
     if is_lead:
         targets = _lead_targets(application)
         context["transition_form"] = transition_form or (
@@ -1114,7 +1098,7 @@ def call_ledger(request, pk):
 def proof_edit(request, pk):
     application = _visible_application(request.user, pk)
     require(permissions.can_submit_proof(request.user, application))
-    proof = ProofOfUse.objects.filter(application=application).first()
+    proof = selectors.proof_of(application)
     lines = list(application.budget_lines.all())
     existing = {s.budget_line_id: s.amount for s in proof.spending.all()} if proof else {}
     form = ProofForm(
@@ -1153,7 +1137,7 @@ def proof_edit(request, pk):
                 messages.success(request, _("The receipt was added."))
             messages.success(request, _("Your proof of use is saved as a draft."))
             return redirect("actionfund:proof_edit", application.pk)
-    proof = ProofOfUse.objects.filter(application=application).first()
+    proof = selectors.proof_of(application)
     return render(
         request,
         "actionfund/proof.html",
@@ -1215,7 +1199,7 @@ def proof_review(request, pk):
 
 # --- export -----------------------------------------------------------------------------
 
-FILTER_KEYS = ("q", "call", "status", "district")
+FILTER_KEYS = tuple(ApplicationFilter.base_filters)  # the list's filters, for the export
 
 
 @login_required
