@@ -1,8 +1,10 @@
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from ikmo.admin import UploadedFileAdmin
+from organisations.models import Organisation
 
-from .forms import CallForm
 from .models import (
     ActualSpending,
     Application,
@@ -22,12 +24,36 @@ from .models import (
 )
 
 
-class CallAdminForm(CallForm):
-    """The portal's call form (same fields, same message-template check) with the admin's
-    own date and time widgets."""
+class CallAdminForm(forms.ModelForm):
+    allowed_legal_forms = forms.MultipleChoiceField(
+        label=_("allowed legal forms"),
+        choices=Organisation.LegalForm.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Empty means every legal form may apply."),
+    )
 
-    class Meta(CallForm.Meta):
-        widgets = {}
+    class Meta:
+        model = Call
+        fields = [
+            "year",
+            "title",
+            "description",
+            "opens_at",
+            "closes_at",
+            "decision_expected_on",
+            "total_budget",
+            "max_single",
+            "max_cooperation",
+            "allowed_legal_forms",
+            "workshop_rule",
+            "workshop_bonus",
+            "max_score",
+            "proof_of_use_weeks",
+            "decision_approved_template",
+            "decision_rejected_template",
+            "is_published",
+        ]
 
 
 class CriterionInline(admin.TabularInline):
