@@ -82,9 +82,12 @@ class ProjectForm(StepForm):
 
     def clean(self):
         data = super().clean()
-        start, end = data.get("start_date"), data.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", _("The project cannot end before it starts."))
+        from .services import check_project_dates
+
+        try:
+            check_project_dates(data.get("start_date"), data.get("end_date"))
+        except ValidationError as error:
+            self.add_error(None, error)  # at the end date
         return data
 
 
@@ -445,17 +448,12 @@ class CallForm(ModelForm):
 
     def clean(self):
         data = super().clean()
-        from django.template import Template, TemplateSyntaxError
+        from .services import check_message_templates
 
-        from .services import MESSAGE_ENGINE
-
-        for name in ("decision_approved_template", "decision_rejected_template"):
-            try:
-                Template(data.get(name) or "", engine=MESSAGE_ENGINE)
-            except TemplateSyntaxError as exc:
-                self.add_error(
-                    name, _("The message template has an error: %(error)s") % {"error": exc}
-                )
+        try:
+            check_message_templates(data)
+        except ValidationError as error:
+            self.add_error(None, error)  # each message at its template field
         return data
 
 

@@ -6,12 +6,14 @@
 - Applicants: active members of the applying organisation, for that organisation only.
 """
 
+from django.db.models import Q
+
 from ikmo.subprojects import SubProject
-from organisations.models import StaffRole
+from organisations.models import Membership, StaffRole
 from organisations.permissions import active_membership
 from organisations.permissions import is_project_lead as _is_project_lead
 
-from .models import EDITABLE_STATUSES, Application, Status
+from .models import EDITABLE_STATUSES, Application, JuryAssignment, Status
 
 SUBPROJECT = SubProject.ACTIONFUND
 
@@ -50,11 +52,28 @@ def is_assigned_juror(user, application: Application) -> bool:
 
 
 def can_view_application(user, application: Application) -> bool:
+    """The rule of ``visible_applications_q``, for one application already loaded."""
     if not user.is_authenticated:
         return False
     if is_fund_staff(user) or is_applicant(user, application):
         return True
     return application.status != Status.DRAFT and is_assigned_juror(user, application)
+
+
+def visible_applications_q(user) -> Q:
+    """``can_view_application`` as a filter, for the selector every lookup and list uses."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    if is_fund_staff(user):
+        return Q()
+    visible = Q(
+        organisation__memberships__user=user,
+        organisation__memberships__status=Membership.Status.ACTIVE,
+    )
+    if is_juror(user):
+        assigned = JuryAssignment.objects.filter(juror=user).values("application_id")
+        visible |= Q(pk__in=assigned) & ~Q(status=Status.DRAFT)
+    return visible
 
 
 def can_edit_application(user, application: Application) -> bool:

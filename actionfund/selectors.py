@@ -2,12 +2,11 @@
 
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.http import Http404
 
-from organisations.models import Membership, StaffRole, User
+from ikmo.viewtools import get_visible_or_404
+from organisations.models import Membership, Organisation, StaffRole, User
 
 from . import permissions
 from .eligibility import organisations_attended_workshop
@@ -17,8 +16,8 @@ from .models import (
     Application,
     Call,
     Criterion,
-    JuryAssignment,
     Payment,
+    ProofOfUse,
     Return,
     Score,
     Status,
@@ -34,28 +33,11 @@ def calls_visible_to(*, user):
     return Call.objects.published()
 
 
-def get_call_for_user(user, pk) -> Call:
-    try:
-        return calls_visible_to(user=user).get(pk=int(pk))
-    except (Call.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-
-
 def applications_visible_to(*, user):
-    """The one list every application page, export and timeline filters from."""
-    qs = Application.objects.all()
-    if not user.is_authenticated:
-        return qs.none()
-    if permissions.is_fund_staff(user):
-        return qs
-    visible = Q(
-        organisation__memberships__user=user,
-        organisation__memberships__status=Membership.Status.ACTIVE,
-    )
-    if permissions.is_juror(user):
-        assigned = JuryAssignment.objects.filter(juror=user).values("application_id")
-        visible |= Q(pk__in=assigned) & ~Q(status=Status.DRAFT)
-    return qs.filter(visible).distinct()
+    """The one list every application page, lookup, export and timeline filters from."""
+    qs = Application.objects.filter(permissions.visible_applications_q(user))
+    # Membership joins can repeat a row; staff see the plain table.
+    return qs if permissions.is_fund_staff(user) else qs.distinct()
 
 
 def with_list_data(qs):
@@ -64,28 +46,12 @@ def with_list_data(qs):
     )
 
 
-_ACTIONS = {
-    "view": permissions.can_view_application,
-    "edit": permissions.can_edit_application,
-    "manage": permissions.can_manage_application,
-    "score": permissions.can_score,
-    "proof": permissions.can_submit_proof,
-}
-
-
-def get_application_for_user(user, pk, *, action: str = "view") -> Application:
-    """The one lookup for every application view: 404 when invisible, 403 when not allowed."""
-    try:
-        application = Application.objects.select_related("call", "organisation", "district").get(
-            pk=int(pk)
-        )
-    except (Application.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    if not permissions.can_view_application(user, application):
-        raise Http404
-    if not _ACTIONS[action](user, application):
-        raise PermissionDenied
-    return application
+def get_application_for_user(user, pk) -> Application:
+    """An application this person may see, or a 404 (used by the file downloads)."""
+    return get_visible_or_404(
+        applications_visible_to(user=user).select_related("call", "organisation", "district"),
+        pk=pk,
+    )
 
 
 def jurors():
@@ -303,8 +269,6 @@ def applications_of_member(*, user, statuses=None):
 def partner_candidates(*, application, query: str, exclude=(), limit: int = 20):
     """Approved organisations matching the search, for the partner step (never the full
     registry: it can hold thousands of organisations)."""
-    from organisations.models import Organisation
-
     query = query.strip()
     if len(query) < 2:
         return Organisation.objects.none()
@@ -316,3 +280,29 @@ def partner_candidates(*, application, query: str, exclude=(), limit: int = 20):
         .exclude(pk__in=[pk for pk in exclude if str(pk).isdigit()])
         .order_by("name")[:limit]
     )
+
+
+def member_organisations(user):
+    """The organisations the person is an active member of, by name."""
+    return Organisation.objects.filter(
+        memberships__user=user, memberships__status=Membership.Status.ACTIVE
+    ).order_by("name")
+
+
+def drafts_of(*, call, organisations):
+    """The open drafts of these organisations for the call."""
+    return Application.objects.filter(
+        call=call, organisation__in=organisations, status=Status.DRAFT
+    ).select_related("organisation")
+
+
+def first_payment_date(application):
+    return application.payments.order_by("paid_on").values_list("paid_on", flat=True).first()
+
+
+def proof_of(application, *, details: bool = False) -> ProofOfUse | None:
+    """The application's proof of use, if started (``details``: with spending and receipts)."""
+    qs = ProofOfUse.objects.filter(application=application)
+    if details:
+        qs = qs.prefetch_related("spending__budget_line", "receipts")
+    return qs.first()

@@ -2,7 +2,7 @@
 
 They are keyword-only, never see a request, run in a transaction, write the audit trail
 and queue e-mails (sent after commit). Status changes all pass ``application_transition``,
-which enforces the table in ``workflow.py``.
+which enforces the table ``workflow.FLOW``.
 """
 
 from dataclasses import dataclass
@@ -17,7 +17,7 @@ from django.template import Context, Engine, Template, TemplateDoesNotExist, Tem
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from ikmo.audit import audit_log
+from ikmo.audit import audit_log, diff, snapshot
 from ikmo.documents import document_request
 from ikmo.mail import email_queue
 from ikmo.models import GeneratedDocument
@@ -33,6 +33,7 @@ from .models import (
     Attachment,
     BudgetLine,
     Call,
+    Criterion,
     JuryAssignment,
     Payment,
     ProofOfUse,
@@ -115,25 +116,101 @@ def _mail_applicant(application: Application, template: str, context: dict) -> N
 # --- calls ------------------------------------------------------------------------------
 
 
+# What a project lead keeps of a call in the portal (the admin offers the same fields).
+CALL_FIELDS = (
+    "year",
+    "title",
+    "description",
+    "opens_at",
+    "closes_at",
+    "decision_expected_on",
+    "total_budget",
+    "max_single",
+    "max_cooperation",
+    "allowed_legal_forms",
+    "workshop_rule",
+    "workshop_bonus",
+    "max_score",
+    "proof_of_use_weeks",
+    "decision_approved_template",
+    "decision_rejected_template",
+    "is_published",
+)
+MESSAGE_TEMPLATE_FIELDS = ("decision_approved_template", "decision_rejected_template")
+
+
+@dataclass(frozen=True)
+class CriterionInput:
+    """One scoring criterion as typed; ``pk`` is None for a new one."""
+
+    title: str
+    weight: Decimal
+    position: int
+    description: str = ""
+    pk: int | None = None
+
+
+def check_message_templates(values: dict) -> None:
+    """A call's message templates must compile: a broken one would stop every decision."""
+    errors = {}
+    for name in MESSAGE_TEMPLATE_FIELDS:
+        try:
+            Template(values.get(name) or "", engine=MESSAGE_ENGINE)
+        except TemplateSyntaxError as exc:
+            errors[name] = ValidationError(
+                _("The message template has an error: %(error)s") % {"error": exc},
+                code="template",
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
-def call_save(*, form, criteria, by: User) -> Call:
-    """Create or update a call with its criteria. Criteria already scored stay."""
+def call_save(
+    *, call: Call | None = None, values: dict, criteria: list[CriterionInput], by: User
+) -> Call:
+    """Create (``call`` None) or update a call and set its criteria to ``criteria``.
+
+    ``values`` holds the fields of ``CALL_FIELDS``. A stored criterion missing from
+    ``criteria`` is removed, unless it has already been scored.
+    """
     if not permissions.is_fund_lead(by):
         raise PermissionDenied
-    created = form.instance.pk is None
-    changes = {"fields": list(form.changed_data)}
-    call = form.save()
-    criteria.instance = call
-    kept = criteria.save(commit=False)
-    for criterion in criteria.deleted_objects:
+    unknown = set(values) - set(CALL_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown call fields: {sorted(unknown)}")
+    check_message_templates(values)
+    created = call is None or call.pk is None
+    # Changes are read from the stored row: a form may already have written into ``call``.
+    call = Call() if created else Call.objects.select_for_update().get(pk=call.pk)
+    before = {} if created else snapshot(call, values)
+    for name, value in values.items():
+        setattr(call, name, value)
+    # The model's rules (closing after opening, ceilings in order) with field messages.
+    call.full_clean(validate_unique=False)
+    call.save()
+    changes = {} if created else diff(before, snapshot(call, values))
+
+    stored = {criterion.pk: criterion for criterion in call.criteria.all()}
+    keep = {data.pk for data in criteria if data.pk}
+    for pk, criterion in stored.items():
+        if pk in keep:
+            continue
         if criterion.scores.exists():
             raise ValidationError(
                 _("“%(criterion)s” has already been scored and cannot be removed.")
-                % {"criterion": criterion.title}
+                % {"criterion": criterion.title},
+                code="criterion_scored",
             )
         criterion.delete()
-    for criterion in kept:
-        criterion.call = call
+    for data in criteria:
+        criterion = stored.get(data.pk) if data.pk else None
+        if criterion is None:
+            criterion = Criterion(call=call)
+        criterion.title = data.title
+        criterion.description = data.description
+        criterion.weight = data.weight
+        criterion.position = data.position
         criterion.save()
     audit_log(
         actor=by,
@@ -221,6 +298,18 @@ STEP_FIELDS = {
 }
 
 
+def check_project_dates(start_date, end_date, *, field: str = "end_date") -> None:
+    """A project cannot end before it starts (the error belongs to ``field``)."""
+    if start_date and end_date and end_date < start_date:
+        raise ValidationError(
+            {
+                field: ValidationError(
+                    _("The project cannot end before it starts."), code="end_before_start"
+                )
+            }
+        )
+
+
 def _without_nul(value):
     """PostgreSQL's JSON cannot hold a NUL character (\u0000): junk input loses only that."""
     if isinstance(value, str):
@@ -273,6 +362,13 @@ def application_save_step(
         elif getattr(locked, name) != value:
             setattr(locked, name, value)
             changed.append(name)
+    if {"start_date", "end_date"} & set(values):
+        # Checked against the stored date too: a draft may change one date at a time.
+        check_project_dates(
+            locked.start_date,
+            locked.end_date,
+            field="end_date" if "end_date" in values else "start_date",
+        )
     _store_unsaved(locked, step, {k: str(v)[:4000] for k, v in (unsaved or {}).items()})
     fields = [name for name in values if name != "partners"]
     locked.save(update_fields=[*fields, "draft_data", "updated_at"])
@@ -514,14 +610,14 @@ def application_transition(
             call = Call.objects.select_for_update().get(pk=application.call_id)
         application = _lock(application)
         from_status = application.status
-        spec = workflow.transition(from_status, to_status)
+        spec = workflow.FLOW.step(from_status, to_status)
         if spec is None:
             raise ValidationError(
                 _("An application cannot go from “%(from)s” to “%(to)s”.")
                 % {"from": Status(from_status).label, "to": Status(to_status).label},
                 code="invalid_transition",
             )
-        if not spec.actors & _roles(by, application):
+        if not any(spec.open_to(role) for role in _roles(by, application)):
             raise TransitionRefused(_("Your role may not take this step."))
         if spec.note_required and not note.strip():
             raise ValidationError(_("Please write a note for the applicant."), code="note_required")
@@ -655,6 +751,76 @@ def application_decide(
         due_date=due_date,
         message=message,
     )
+
+
+# --- batch decisions from the ranking ----------------------------------------------------
+
+DECIDABLE = (Status.SUBMITTED, Status.IN_REVIEW)
+
+
+def batch_decision_previews(
+    *, call: Call, application_ids, approve: bool, template_text: str = ""
+) -> list[tuple[Application, str]]:
+    """The decidable applications among ``application_ids``, best-ranked first, each with
+    its message filled in (``template_text``, or the call's template when empty).
+
+    Raises ValidationError for a broken template.
+    """
+    ids = set(application_ids)
+    selected = [a for a in selectors.ranking(call) if a.pk in ids and a.status in DECIDABLE]
+    template_text = template_text or (
+        call.decision_approved_template if approve else call.decision_rejected_template
+    )
+    return [
+        (
+            application,
+            render_decision_message(
+                template_text=template_text,
+                application=application,
+                amount=application.requested_amount if approve else None,
+                due_date=default_due_date(application) if approve else None,
+            ),
+        )
+        for application in selected
+    ]
+
+
+@dataclass(frozen=True)
+class BatchDecisions:
+    decided: list[Application]
+    refused: list[tuple[Application, list[str]]]  # with the reasons, in the person's words
+
+
+def applications_decide_batch(
+    *, call: Call, application_ids, approve: bool, template_text: str = "", by: User
+) -> BatchDecisions:
+    """Approve (with the amount requested) or reject the selected applications of a call.
+
+    Decided in ranking order, each in its own transaction: when the money runs out, the
+    best-ranked got it first, and one refusal does not undo the decisions before it.
+    """
+    if not permissions.is_fund_lead(by):
+        raise PermissionDenied
+    previews = batch_decision_previews(
+        call=call, application_ids=application_ids, approve=approve, template_text=template_text
+    )
+    if not previews:
+        raise ValidationError(_("Please select at least one application."), code="nothing_selected")
+    decided, refused = [], []
+    for application, text in previews:
+        try:
+            decided.append(
+                application_decide(
+                    application=application,
+                    approve=approve,
+                    by=by,
+                    amount=application.requested_amount if approve else None,
+                    message=text,
+                )
+            )
+        except ValidationError as error:
+            refused.append((application, error.messages))
+    return BatchDecisions(decided=decided, refused=refused)
 
 
 # --- jury -------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +14,8 @@ from ikmo.audit import audit_log
 from ikmo.models import GeneratedDocument
 from ikmo.reauth import sensitive
 from ikmo.subprojects import SubProject
-from organisations.models import Membership, Organisation, User
+from ikmo.viewtools import get_visible_or_404, require, service_errors
+from organisations.models import Organisation, User
 from organisations.timeline import timeline_for
 
 from . import journey, permissions, selectors, services, workflow
@@ -54,15 +55,19 @@ STEPS = [
 STEP_KEYS = [key for key, _label, _form in STEPS]
 
 
-def _service_errors(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
+def _visible_application(user, pk) -> Application:
+    """The application if this person may see it, else a 404; views then ``require`` the
+    predicate of what they do with it (a 403)."""
+    return get_visible_or_404(
+        selectors.applications_visible_to(user=user).select_related(
+            "call", "organisation", "district"
+        ),
+        pk=pk,
+    )
 
 
-def _member_organisations(user):
-    return Organisation.objects.filter(
-        memberships__user=user, memberships__status=Membership.Status.ACTIVE
-    ).order_by("name")
+def _visible_call(user, pk) -> Call:
+    return get_visible_or_404(selectors.calls_visible_to(user=user), pk=pk)
 
 
 # --- public -----------------------------------------------------------------------------
@@ -96,16 +101,12 @@ def call_list(request):
 
 
 def call_detail(request, pk):
-    call = selectors.get_call_for_user(request.user, pk)
+    call = _visible_call(request.user, pk)
     organisations = (
-        list(_member_organisations(request.user)) if request.user.is_authenticated else []
+        list(selectors.member_organisations(request.user)) if request.user.is_authenticated else []
     )
     approved = [o for o in organisations if o.is_approved]
-    drafts = list(
-        Application.objects.filter(
-            call=call, organisation__in=organisations, status=Status.DRAFT
-        ).select_related("organisation")
-    )
+    drafts = list(selectors.drafts_of(call=call, organisations=organisations))
     with_draft = {d.organisation_id for d in drafts}
     return render(
         request,
@@ -128,15 +129,19 @@ def call_detail(request, pk):
 @login_required
 def call_edit(request, pk=None):
     """Create (pk None) or edit a call with its criteria; project leads of the fund only."""
-    if not permissions.is_fund_lead(request.user):
-        raise PermissionDenied
-    call = selectors.get_call_for_user(request.user, pk) if pk else Call(year=timezone.now().year)
+    require(permissions.is_fund_lead(request.user))
+    call = _visible_call(request.user, pk) if pk else Call(year=timezone.now().year)
     data = request.POST if request.method == "POST" else None
     form = CallForm(data, instance=call, initial={"allowed_legal_forms": call.allowed_legal_forms})
     criteria = CriterionFormSet(data, instance=call, prefix="criteria")
     if request.method == "POST" and form.is_valid() and criteria.is_valid():
         try:
-            call = services.call_save(form=form, criteria=criteria, by=request.user)
+            call = services.call_save(
+                call=call,
+                values={name: form.cleaned_data[name] for name in services.CALL_FIELDS},
+                criteria=_criteria_inputs(criteria),
+                by=request.user,
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -147,10 +152,29 @@ def call_edit(request, pk=None):
     )
 
 
+def _criteria_inputs(formset) -> list:
+    """The criteria to keep, as typed: every filled form not ticked "remove"."""
+    kept = []
+    for form in formset.forms:
+        if formset._should_delete_form(form) or not (form.instance.pk or form.has_changed()):
+            continue
+        data = form.cleaned_data
+        kept.append(
+            services.CriterionInput(
+                title=data["title"],
+                description=data.get("description") or "",
+                weight=data["weight"],
+                position=data["position"],
+                pk=form.instance.pk,
+            )
+        )
+    return kept
+
+
 @login_required
 def application_start(request, pk):
-    call = selectors.get_call_for_user(request.user, pk)
-    organisations = _member_organisations(request.user)
+    call = _visible_call(request.user, pk)
+    organisations = selectors.member_organisations(request.user)
     if not organisations.exists():
         messages.info(request, _("Please register your organisation or join it first."))
         return redirect("organisations:register")
@@ -171,7 +195,7 @@ def application_start(request, pk):
                 call=call, organisation=form.cleaned_data["organisation"], by=request.user
             )
         except ValidationError as error:
-            _service_errors(request, error)
+            service_errors(request, error)
         else:
             if created:
                 messages.success(request, _("Your draft is saved. You can continue at any time."))
@@ -192,7 +216,7 @@ def application_list(request):
     user = request.user
     if not permissions.is_fund_staff(user):
         applications = selectors.with_list_data(
-            Application.objects.filter(organisation__in=_member_organisations(user))
+            Application.objects.filter(organisation__in=selectors.member_organisations(user))
         ).order_by("-created_at")
         return render(request, "actionfund/my_applications.html", {"applications": applications})
     base = selectors.with_list_data(selectors.applications_visible_to(user=user))
@@ -216,8 +240,7 @@ def application_list(request):
 
 @login_required
 def jury_list(request):
-    if not permissions.is_juror(request.user):
-        raise PermissionDenied
+    require(permissions.is_juror(request.user))
     return render(
         request,
         "actionfund/jury_list.html",
@@ -227,8 +250,7 @@ def jury_list(request):
 
 @login_required
 def transition_table(request):
-    if not permissions.is_fund_staff(request.user):
-        raise PermissionDenied
+    require(permissions.is_fund_staff(request.user))
     return render(
         request, "actionfund/transitions.html", {"rows": workflow.table_rows(), "statuses": Status}
     )
@@ -239,18 +261,14 @@ def transition_table(request):
 
 @login_required
 def application_detail(request, pk):
-    application = selectors.get_application_for_user(request.user, pk)
+    application = _visible_application(request.user, pk)
     return render(
         request, "actionfund/application_detail.html", _detail_context(request, application)
     )
 
 
 def _lead_targets(application):
-    return [
-        (to, t)
-        for to, t in workflow.allowed_targets(application.status, workflow.LEAD)
-        if to not in workflow.SPECIAL_TARGETS
-    ]
+    return workflow.lead_targets(application.status)
 
 
 def _detail_context(request, application, *, transition_form=None):
@@ -271,13 +289,10 @@ def _detail_context(request, application, *, transition_form=None):
         "can_score": permissions.can_score(user, application),
         "can_submit_proof": permissions.can_submit_proof(user, application),
         "can_view_agreement": permissions.can_view_agreement(user, application),
-        "withdrawable": workflow.transition(application.status, Status.WITHDRAWN) is not None
-        and workflow.APPLICANT in workflow.transition(application.status, Status.WITHDRAWN).actors,
+        "withdrawable": workflow.applicant_may(application.status, Status.WITHDRAWN),
     }
     if application.status != Status.DRAFT:
-        first_payment = (
-            application.payments.order_by("paid_on").values_list("paid_on", flat=True).first()
-        )
+        first_payment = selectors.first_payment_date(application)
         context["journey"] = journey.steps(application, first_payment=first_payment)
         context["proof_due"] = journey.proof_due(application)
     if permissions.can_see_scores(user, application):
@@ -294,11 +309,7 @@ def _detail_context(request, application, *, transition_form=None):
         context["payments"] = application.payments.all()
         context["returns"] = application.returns.all()
         context["paid"] = selectors.paid_total(application)
-        context["proof"] = (
-            ProofOfUse.objects.filter(application=application)
-            .prefetch_related("spending__budget_line", "receipts")
-            .first()
-        )
+        context["proof"] = selectors.proof_of(application, details=True)
     if is_lead:
         targets = _lead_targets(application)
         context["transition_form"] = transition_form or (
@@ -401,9 +412,22 @@ def _save_step(user, application, step, data, *, strict):
         for name in lenient.fields
         if name in lenient.errors and name != "partners"
     }
-    services.application_save_step(
-        application=application, step=step, values=values, unsaved=unsaved, by=user
-    )
+    try:
+        services.application_save_step(
+            application=application, step=step, values=values, unsaved=unsaved, by=user
+        )
+    except ValidationError as error:
+        # A valid entry that contradicts a stored one (a start after the stored end): kept
+        # as typed as well, like the entries that are not valid yet.
+        refused = set(getattr(error, "error_dict", {})) & set(values)
+        if not refused:
+            raise
+        for name in refused:
+            values.pop(name)
+            unsaved[name] = _raw(lenient[name])
+        services.application_save_step(
+            application=application, step=step, values=values, unsaved=unsaved, by=user
+        )
     return form, False
 
 
@@ -432,7 +456,8 @@ def _step_form_for_display(application, step):
 def application_edit(request, pk, step):
     if step not in STEP_KEYS:
         raise Http404
-    application = selectors.get_application_for_user(request.user, pk, action="edit")
+    application = _visible_application(request.user, pk)
+    require(permissions.can_edit_application(request.user, application))
     action = request.POST.get("action", "save")
     strict = action == "next"
     if step == "budget":
@@ -488,7 +513,8 @@ def _partner_context(application, form, query):
 @login_required
 def partner_search(request, pk):
     """Matching organisations as checkboxes, loaded while the applicant types."""
-    application = selectors.get_application_for_user(request.user, pk, action="edit")
+    application = _visible_application(request.user, pk)
+    require(permissions.can_edit_application(request.user, application))
     query = request.GET.get("partner_q", "").replace("\x00", "").strip()[:100]
     return render(
         request,
@@ -634,7 +660,8 @@ def application_autosave(request, pk, step):
     """
     if step not in AUTOSAVE_STEPS:
         raise Http404
-    application = selectors.get_application_for_user(request.user, pk, action="edit")
+    application = _visible_application(request.user, pk)
+    require(permissions.can_edit_application(request.user, application))
     try:
         if step == "budget":
             _formset, ok = _save_budget(
@@ -719,9 +746,8 @@ def _preview(request, application, submit_form=None):
 @require_POST
 def application_submit(request, pk):
     user = request.user
-    application = selectors.get_application_for_user(user, pk)
-    if not permissions.is_applicant(user, application):
-        raise PermissionDenied
+    application = _visible_application(user, pk)
+    require(permissions.is_applicant(user, application))
     form = SubmitForm(request.POST)
     if not form.is_valid():
         if not application.is_editable:
@@ -735,7 +761,7 @@ def application_submit(request, pk):
         if getattr(error, "code", None) == "already_submitted":
             messages.info(request, _("This application has already been submitted."))
             return redirect(application)
-        _service_errors(request, error)
+        service_errors(request, error)
         return redirect("actionfund:application_edit", application.pk, "preview")
     messages.success(
         request,
@@ -749,7 +775,7 @@ def application_submit(request, pk):
 @login_required
 @require_POST
 def application_withdraw(request, pk):
-    application = selectors.get_application_for_user(request.user, pk)
+    application = _visible_application(request.user, pk)
     try:
         services.application_transition(
             application=application,
@@ -759,7 +785,7 @@ def application_withdraw(request, pk):
             note=request.POST.get("note", "").replace("\x00", "")[:4000],
         )
     except ValidationError as error:
-        _service_errors(request, error)
+        service_errors(request, error)
     else:
         messages.success(request, _("The application was withdrawn."))
     return redirect(application)
@@ -768,7 +794,8 @@ def application_withdraw(request, pk):
 @login_required
 @require_POST
 def application_transition(request, pk):
-    application = selectors.get_application_for_user(request.user, pk, action="manage")
+    application = _visible_application(request.user, pk)
+    require(permissions.can_manage_application(request.user, application))
     form = TransitionForm(request.POST, targets=_lead_targets(application))
     if not form.is_valid():
         # The page again with the note as typed and the error at the field, not a redirect
@@ -784,7 +811,7 @@ def application_transition(request, pk):
             note=form.cleaned_data["note"],
         )
     except ValidationError as error:
-        _service_errors(request, error)
+        service_errors(request, error)
     else:
         messages.success(request, _("The status was changed."))
     return redirect(application)
@@ -792,7 +819,8 @@ def application_transition(request, pk):
 
 @login_required
 def application_decide(request, pk):
-    application = selectors.get_application_for_user(request.user, pk, action="manage")
+    application = _visible_application(request.user, pk)
+    require(permissions.can_manage_application(request.user, application))
     form = _decision_form(application, request.POST or None)
     preview = None
     if request.method == "POST" and form.is_valid():
@@ -831,7 +859,8 @@ def application_decide(request, pk):
 @login_required
 @require_POST
 def jury_assign(request, pk):
-    application = selectors.get_application_for_user(request.user, pk, action="manage")
+    application = _visible_application(request.user, pk)
+    require(permissions.can_manage_application(request.user, application))
     form = JuryAssignForm(request.POST, jurors=selectors.jurors())
     if form.is_valid():
         try:
@@ -839,7 +868,7 @@ def jury_assign(request, pk):
                 application=application, jurors=form.cleaned_data["jurors"], by=request.user
             )
         except ValidationError as error:
-            _service_errors(request, error)
+            service_errors(request, error)
         else:
             messages.success(request, _("The jury members were assigned."))
     else:
@@ -850,7 +879,8 @@ def jury_assign(request, pk):
 @login_required
 @require_POST
 def jury_unassign(request, pk, user_pk):
-    application = selectors.get_application_for_user(request.user, pk, action="manage")
+    application = _visible_application(request.user, pk)
+    require(permissions.can_manage_application(request.user, application))
     juror = get_object_or_404(User, pk=user_pk)
     services.jury_unassign(application=application, juror=juror, by=request.user)
     messages.success(request, _("The assignment was removed."))
@@ -859,7 +889,8 @@ def jury_unassign(request, pk, user_pk):
 
 @login_required
 def application_score(request, pk):
-    application = selectors.get_application_for_user(request.user, pk, action="score")
+    application = _visible_application(request.user, pk)
+    require(permissions.can_score(request.user, application))
     existing = {s.criterion_id: s for s in application.scores.filter(juror=request.user)}
     form = ScoreForm(
         request.POST or None,
@@ -922,7 +953,8 @@ def attachment_download(request, pk, attachment_pk):
 @login_required
 @require_POST
 def attachment_delete(request, pk, attachment_pk):
-    application = selectors.get_application_for_user(request.user, pk, action="edit")
+    application = _visible_application(request.user, pk)
+    require(permissions.can_edit_application(request.user, application))
     attachment = get_object_or_404(application.attachments, pk=attachment_pk)
     services.attachment_delete(attachment=attachment, by=request.user)
     messages.success(request, _("The file was removed."))
@@ -942,13 +974,13 @@ def receipt_download(request, pk, receipt_pk):
 @login_required
 @require_POST
 def agreement_request(request, pk):
-    application = selectors.get_application_for_user(request.user, pk)
+    application = _visible_application(request.user, pk)
     if not permissions.can_view_agreement(request.user, application):
         raise Http404
     try:
         document = services.agreement_request(application=application, by=request.user)
     except ValidationError as error:
-        _service_errors(request, error)
+        service_errors(request, error)
         return redirect(application)
     return redirect("document_detail", document.pk)
 
@@ -959,13 +991,14 @@ def agreement_request(request, pk):
 @login_required
 @require_POST
 def payment_add(request, pk):
-    application = selectors.get_application_for_user(request.user, pk, action="manage")
+    application = _visible_application(request.user, pk)
+    require(permissions.can_manage_application(request.user, application))
     form = PaymentForm(request.POST)
     if form.is_valid():
         try:
             services.payment_record(application=application, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _service_errors(request, error)
+            service_errors(request, error)
         else:
             messages.success(request, _("The payment was recorded."))
     else:
@@ -978,13 +1011,14 @@ def payment_add(request, pk):
 @login_required
 @require_POST
 def return_add(request, pk):
-    application = selectors.get_application_for_user(request.user, pk, action="manage")
+    application = _visible_application(request.user, pk)
+    require(permissions.can_manage_application(request.user, application))
     form = ReturnForm(request.POST)
     if form.is_valid():
         try:
             services.return_record(application=application, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _service_errors(request, error)
+            service_errors(request, error)
         else:
             messages.success(request, _("The repayment was recorded."))
     else:
@@ -996,58 +1030,39 @@ def return_add(request, pk):
 
 @login_required
 def call_ranking(request, pk):
-    call = selectors.get_call_for_user(request.user, pk)
-    if not permissions.is_fund_lead(request.user):
-        raise PermissionDenied
+    call = _visible_call(request.user, pk)
+    require(permissions.is_fund_lead(request.user))
     form = BatchDecisionForm(request.POST or None)
     previews = []
     if request.method == "POST" and form.is_valid():
-        ids = {int(v) for v in request.POST.getlist("selected") if v.isdigit()}
-        # Decided in ranking order: when the money runs out, the best-ranked got it first.
-        selected = [
-            a
-            for a in selectors.ranking(call)
-            if a.pk in ids and a.status in (Status.SUBMITTED, Status.IN_REVIEW)
-        ]
-        approve = form.cleaned_data["decision"] == "approve"
-        template_text = form.cleaned_data["message"] or (
-            call.decision_approved_template if approve else call.decision_rejected_template
-        )
-        if not selected:
-            messages.error(request, _("Please select at least one application."))
+        choice = {
+            "call": call,
+            "application_ids": [int(v) for v in request.POST.getlist("selected") if v.isdigit()],
+            "approve": form.cleaned_data["decision"] == "approve",
+            "template_text": form.cleaned_data["message"],
+        }
+        try:
+            previews = services.batch_decision_previews(**choice)
+        except ValidationError as error:
+            form.add_error("message", error)
         else:
-            try:
-                for application in selected:
-                    due = services.default_due_date(application) if approve else None
-                    text = services.render_decision_message(
-                        template_text=template_text,
-                        application=application,
-                        amount=application.requested_amount if approve else None,
-                        due_date=due,
-                    )
-                    previews.append((application, text))
-            except ValidationError as error:
-                form.add_error("message", error)
-                previews = []
-            if previews and "confirm" in request.POST:
-                done = 0
-                for application, text in previews:
-                    try:
-                        services.application_decide(
-                            application=application,
-                            approve=approve,
-                            by=request.user,
-                            amount=application.requested_amount if approve else None,
-                            message=text,
-                        )
-                        done += 1
-                    except ValidationError as error:
-                        for message in error.messages:
+            if not previews:
+                messages.error(request, _("Please select at least one application."))
+            elif "confirm" in request.POST:
+                try:
+                    result = services.applications_decide_batch(**choice, by=request.user)
+                except ValidationError as error:
+                    service_errors(request, error)
+                else:
+                    for application, reasons in result.refused:
+                        for message in reasons:
                             messages.error(request, f"{application.reference}: {message}")
-                if done:
-                    messages.success(
-                        request, _("%(count)s decisions saved and sent.") % {"count": done}
-                    )
+                    if result.decided:
+                        messages.success(
+                            request,
+                            _("%(count)s decisions saved and sent.")
+                            % {"count": len(result.decided)},
+                        )
                 return redirect("actionfund:call_ranking", call.pk)
     return render(
         request,
@@ -1060,16 +1075,15 @@ def call_ranking(request, pk):
             "form": form,
             "previews": previews,
             "selected_ids": {a.pk for a, _text in previews},
-            "decidable": {Status.SUBMITTED, Status.IN_REVIEW},
+            "decidable": set(services.DECIDABLE),
         },
     )
 
 
 @login_required
 def call_ledger(request, pk):
-    call = selectors.get_call_for_user(request.user, pk)
-    if not permissions.is_fund_staff(request.user):
-        raise PermissionDenied
+    call = _visible_call(request.user, pk)
+    require(permissions.is_fund_staff(request.user))
     return render(
         request,
         "actionfund/ledger.html",
@@ -1082,8 +1096,9 @@ def call_ledger(request, pk):
 
 @login_required
 def proof_edit(request, pk):
-    application = selectors.get_application_for_user(request.user, pk, action="proof")
-    proof = ProofOfUse.objects.filter(application=application).first()
+    application = _visible_application(request.user, pk)
+    require(permissions.can_submit_proof(request.user, application))
+    proof = selectors.proof_of(application)
     lines = list(application.budget_lines.all())
     existing = {s.budget_line_id: s.amount for s in proof.spending.all()} if proof else {}
     form = ProofForm(
@@ -1122,7 +1137,7 @@ def proof_edit(request, pk):
                 messages.success(request, _("The receipt was added."))
             messages.success(request, _("Your proof of use is saved as a draft."))
             return redirect("actionfund:proof_edit", application.pk)
-    proof = ProofOfUse.objects.filter(application=application).first()
+    proof = selectors.proof_of(application)
     return render(
         request,
         "actionfund/proof.html",
@@ -1139,7 +1154,8 @@ def proof_edit(request, pk):
 @login_required
 @require_POST
 def receipt_add(request, pk):
-    application = selectors.get_application_for_user(request.user, pk, action="proof")
+    application = _visible_application(request.user, pk)
+    require(permissions.can_submit_proof(request.user, application))
     form = ReceiptForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -1147,7 +1163,7 @@ def receipt_add(request, pk):
                 application=application, upload=form.cleaned_data["file"], by=request.user
             )
         except ValidationError as error:
-            _service_errors(request, error)
+            service_errors(request, error)
         else:
             messages.success(request, _("The receipt was added."))
     else:
@@ -1159,7 +1175,8 @@ def receipt_add(request, pk):
 @login_required
 @require_POST
 def proof_review(request, pk):
-    application = selectors.get_application_for_user(request.user, pk, action="manage")
+    application = _visible_application(request.user, pk)
+    require(permissions.can_manage_application(request.user, application))
     form = ProofReviewForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -1174,7 +1191,7 @@ def proof_review(request, pk):
             by=request.user,
         )
     except ValidationError as error:
-        _service_errors(request, error)
+        service_errors(request, error)
     else:
         messages.success(request, _("The review is saved and the applicant informed."))
     return redirect(application)
@@ -1182,15 +1199,14 @@ def proof_review(request, pk):
 
 # --- export -----------------------------------------------------------------------------
 
-FILTER_KEYS = ("q", "call", "status", "district")
+FILTER_KEYS = tuple(ApplicationFilter.base_filters)  # the list's filters, for the export
 
 
 @login_required
 @require_POST
 @sensitive
 def export_create(request):
-    if not permissions.can_export(request.user):
-        raise PermissionDenied
+    require(permissions.can_export(request.user))
     form = ExportForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Please choose a format."))
