@@ -186,22 +186,36 @@ def _later_session_exists():
 FOLLOW_UP_WINDOWS = (7, 30, 90)
 
 
-def open_follow_ups(user, *, today: date | None = None, within_days: int = 7):
+def open_follow_ups(user, *, today: date | None = None, within_days: int | None = 7):
     """Follow-ups of the consultant's sessions due by ``today + within_days`` (overdue ones
-    included) that are neither marked done nor taken care of by a later session for the
-    organisation."""
+    included; ``None``: any date) that are neither marked done nor taken care of by a later
+    session for the organisation."""
     today = today or timezone.localdate()
+    sessions = coaching_sessions_for_user(user).filter(
+        consultant=user, follow_up_date__isnull=False, follow_up_done_at__isnull=True
+    )
+    if within_days is not None:
+        sessions = sessions.filter(follow_up_date__lte=today + timedelta(days=within_days))
     return (
-        coaching_sessions_for_user(user)
-        .filter(
-            consultant=user,
-            follow_up_date__lte=today + timedelta(days=within_days),
-            follow_up_done_at__isnull=True,
-        )
-        .select_related("organisation")
+        sessions.select_related("organisation")
         .annotate(has_later=_later_session_exists())
         .filter(has_later=False)
         .order_by("follow_up_date", "pk")
+    )
+
+
+def my_upcoming_registrations(user, *, limit: int = 5):
+    """The person's own active registrations for workshops still to come."""
+    return (
+        registrations_for_user(user)
+        .filter(participant=user, workshop__ends_at__gte=timezone.now())
+        .exclude(status=Registration.Status.CANCELLED)[:limit]
+    )
+
+
+def coaching_case_of(organisation):
+    return (
+        CoachingCase.objects.filter(organisation=organisation).select_related("consultant").first()
     )
 
 

@@ -608,7 +608,7 @@ class CoachingSessionData:
     format: str
     topics: tuple = ()
     participants: str = ""
-    participant_count: int | None = None
+    participant_count: int = 1
     outcome: str = ""
     next_step: str = ""
     follow_up_date: date | None = None

@@ -21,7 +21,7 @@ from organisations.selectors import get_organisation_for_user
 
 from . import ics, permissions, selectors, services
 from .documents import PARTICIPANT_LIST
-from .filters import WorkshopFilter
+from .filters import FollowUpFilter, WorkshopFilter
 from .forms import (
     AttendanceForm,
     CoachingSessionForm,
@@ -32,7 +32,7 @@ from .forms import (
     SessionFormSet,
     WorkshopForm,
 )
-from .models import CoachingCase, Registration, Workshop
+from .models import Registration, Workshop
 
 
 def _workshops(user):
@@ -56,11 +56,7 @@ def home(request):
         "is_staff": permissions.is_qualification_staff(user),
     }
     if user.is_authenticated:
-        context["my_upcoming"] = (
-            selectors.registrations_for_user(user)
-            .filter(participant=user, workshop__ends_at__gte=timezone.now())
-            .exclude(status=Registration.Status.CANCELLED)[:5]
-        )
+        context["my_upcoming"] = selectors.my_upcoming_registrations(user)
     return render(request, "qualification/home.html", context)
 
 
@@ -501,8 +497,13 @@ def coaching_home(request):
     own = selectors.coaching_sessions_for_user(user).filter(consultant=user)
     page = Paginator(own, 25).get_page(request.GET.get("page"))
     today = timezone.localdate()
-    window = _follow_up_window(request)
-    follow_ups = list(selectors.open_follow_ups(user, today=today, within_days=window))
+    filters = FollowUpFilter(
+        request.GET or None,
+        queryset=selectors.open_follow_ups(user, today=today, within_days=None),
+        today=today,
+    )
+    window = filters.days
+    follow_ups = list(filters.qs)
     return render(
         request,
         "qualification/coaching_home.html",
@@ -517,15 +518,6 @@ def coaching_home(request):
             "start_form": CoachingStartForm(queryset=selectors.coachable_organisations()),
         },
     )
-
-
-def _follow_up_window(request) -> int:
-    """Days ahead the follow-up list looks (?window=7|30|90); anything else means 7."""
-    try:
-        window = int(request.GET.get("window", ""))
-    except ValueError:
-        return selectors.FOLLOW_UP_WINDOWS[0]
-    return window if window in selectors.FOLLOW_UP_WINDOWS else selectors.FOLLOW_UP_WINDOWS[0]
 
 
 @login_required
@@ -543,7 +535,7 @@ def coaching_follow_up_done(request, pk):
     except ValidationError as error:
         service_errors(request, error)
     url = reverse("qualification:coaching")
-    window = _follow_up_window(request)
+    window = FollowUpFilter(request.GET or None).days
     if window != selectors.FOLLOW_UP_WINDOWS[0]:
         url += f"?window={window}"
     return redirect(url)
@@ -631,9 +623,7 @@ def coaching_organisation(request, org_pk):
         {
             "organisation": organisation,
             "sessions": sessions,
-            "case": CoachingCase.objects.filter(organisation=organisation)
-            .select_related("consultant")
-            .first(),
+            "case": selectors.coaching_case_of(organisation),
         },
     )
 
@@ -643,7 +633,7 @@ def coaching_organisation(request, org_pk):
 def coaching_case_toggle(request, org_pk):
     _require_coaching_staff(request.user)
     organisation = get_organisation_for_user(request.user, org_pk)
-    case = CoachingCase.objects.filter(organisation=organisation).first()
+    case = selectors.coaching_case_of(organisation)
     if case is None:
         raise Http404
     active = request.POST.get("active") == "1"
