@@ -576,6 +576,20 @@ class Tandem(models.Model):
         return self.status in (self.Status.COMPLETED, self.Status.ENDED_EARLY)
 
 
+_T = Tandem.Status
+# Proposed → active once both sides accepted, or declined by one; active → completed or
+# ended early (with a reason). Finished tandems stay finished; a new pair is a new tandem.
+TANDEM_FLOW = Workflow(
+    Tandem.Status,
+    {
+        (_T.PROPOSED, _T.ACTIVE): Step(),
+        (_T.PROPOSED, _T.DECLINED): Step(),
+        (_T.ACTIVE, _T.COMPLETED): Step(),
+        (_T.ACTIVE, _T.ENDED_EARLY): Step(note_required=True),
+    },
+)
+
+
 class TandemMeeting(models.Model):
     class Format(models.TextChoices):
         IN_PERSON = "in_person", _("In person")

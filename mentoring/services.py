@@ -17,6 +17,7 @@ from organisations.permissions import is_organisation_admin
 from . import permissions, selectors
 from .models import (
     CONTACT_FLOW,
+    TANDEM_FLOW,
     CooperationContact,
     CooperationStatusChange,
     Event,
@@ -519,7 +520,7 @@ def tandem_accept(*, tandem: Tandem, organisation, by) -> Tandem:
         .get(pk=tandem.pk)
     )
     side = _side(tandem, organisation)
-    if tandem.status != Tandem.Status.PROPOSED:
+    if not TANDEM_FLOW.allows(tandem.status, Tandem.Status.ACTIVE):
         raise ValidationError(_("This tandem is no longer waiting for an answer."))
     if not is_organisation_admin(by, organisation):
         raise ValidationError(_("Only an admin of the organisation can accept."))
@@ -551,7 +552,7 @@ def tandem_decline(*, tandem: Tandem, organisation, by, reason: str = "") -> Tan
         .get(pk=tandem.pk)
     )
     _side(tandem, organisation)
-    if tandem.status != Tandem.Status.PROPOSED:
+    if not TANDEM_FLOW.allows(tandem.status, Tandem.Status.DECLINED):
         raise ValidationError(_("This tandem is no longer waiting for an answer."))
     if not is_organisation_admin(by, organisation):
         raise ValidationError(_("Only an admin of the organisation can decline."))
@@ -665,9 +666,9 @@ def tandem_close(*, tandem: Tandem, status: str, by, note: str = "") -> Tandem:
     )
     if status not in (Tandem.Status.COMPLETED, Tandem.Status.ENDED_EARLY):
         raise ValidationError(_("Please choose how the tandem ended."))
-    if tandem.status != Tandem.Status.ACTIVE:
+    if not TANDEM_FLOW.allows(tandem.status, status):
         raise ValidationError(_("Only an active tandem can be ended."))
-    if status == Tandem.Status.ENDED_EARLY and not note.strip():
+    if TANDEM_FLOW.step(tandem.status, status).note_required and not note.strip():
         raise ValidationError(_("Please say briefly why the tandem ended early."))
     tandem.status = status
     tandem.ended_on = timezone.localdate()

@@ -181,3 +181,19 @@ def test_bad_filter_values_never_break_the_lists(client_for, consultant, active_
     assert response.context["show"] == "past" and response.context["kind"] == ""
     response = client.get(reverse("mentoring:tandem_list"), {"status": Tandem.Status.DECLINED})
     assert active_tandem.mentor.name not in response.content.decode()
+
+
+def test_tandem_steps_follow_the_table(active_tandem, project_lead):
+    from mentoring.models import TANDEM_FLOW
+
+    T = Tandem.Status
+    assert TANDEM_FLOW.targets(T.PROPOSED) == [T.ACTIVE, T.DECLINED]
+    assert TANDEM_FLOW.targets(T.ACTIVE) == [T.COMPLETED, T.ENDED_EARLY]
+    assert TANDEM_FLOW.targets(T.COMPLETED) == TANDEM_FLOW.targets(T.DECLINED) == []
+    with pytest.raises(ValidationError):  # ending early needs a reason
+        services.tandem_close(tandem=active_tandem, status=T.ENDED_EARLY, by=project_lead)
+    services.tandem_close(
+        tandem=active_tandem, status=T.ENDED_EARLY, note="Aufgelöst", by=project_lead
+    )
+    with pytest.raises(ValidationError):  # finished stays finished
+        services.tandem_close(tandem=active_tandem, status=T.COMPLETED, by=project_lead)
