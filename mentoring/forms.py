@@ -1,10 +1,13 @@
+from dataclasses import fields
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ikmo.forms import ModelForm
-from organisations.models import District, FieldOfWork, Organisation
+from organisations.models import Organisation
 
+from . import services
 from .models import (
     MO_KINDS,
     PARTNER_KINDS,
@@ -17,6 +20,19 @@ from .models import (
     TandemEvaluation,
     TandemMeeting,
 )
+
+
+def _check(form, rule, *args) -> None:
+    """Run a service's rule here too, so its message sits next to the field it names."""
+    try:
+        rule(*args)
+    except forms.ValidationError as error:
+        form.add_error(None, error)
+
+
+def _data(form, cls):
+    """The cleaned values a service's data class asks for."""
+    return cls(**{f.name: form.cleaned_data[f.name] for f in fields(cls)})
 
 
 class DateInput(forms.DateInput):
@@ -61,11 +77,13 @@ class CooperationContactForm(ModelForm):
         if not self.instance.pk:
             self.initial.setdefault("contact_date", timezone.localdate())
 
-    def clean_contact_date(self):
-        value = self.cleaned_data["contact_date"]
-        if value and value > timezone.localdate():
-            raise forms.ValidationError(_("The date of the first contact cannot be in the future."))
-        return value
+    def clean(self):
+        cleaned = super().clean()
+        _check(self, services.contact_check, cleaned.get("contact_date"))
+        return cleaned
+
+    def contact_data(self) -> services.ContactData:
+        return _data(self, services.ContactData)
 
 
 class ContactStatusForm(forms.Form):
@@ -81,39 +99,6 @@ class ContactStatusForm(forms.Form):
     def __init__(self, *args, choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = choices
-
-
-class ContactFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), max_length=100, required=False)
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[("", _("All"))] + list(CooperationContact.Status.choices),
-    )
-    field = forms.ModelChoiceField(
-        label=_("Field of work"),
-        queryset=FieldOfWork.objects.all(),
-        required=False,
-        empty_label=_("All"),
-    )
-    district = forms.ModelChoiceField(
-        label=_("District of the partner"),
-        queryset=District.objects.all(),
-        required=False,
-        empty_label=_("All"),
-    )
-
-
-class PartnerSearchForm(forms.Form):
-    district = forms.ModelChoiceField(
-        label=_("District"), queryset=District.objects.all(), required=False, empty_label=_("All")
-    )
-    field = forms.ModelChoiceField(
-        label=_("Field of work"),
-        queryset=FieldOfWork.objects.all(),
-        required=False,
-        empty_label=_("All"),
-    )
 
 
 # Expert rounds and network events ----------------------------------------------------------
@@ -161,10 +146,11 @@ class EventForm(ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
-        if starts and ends and ends < starts:
-            self.add_error("ends_at", _("The end must be after the start."))
+        _check(self, services.event_check, cleaned.get("starts_at"), cleaned.get("ends_at"))
         return cleaned
+
+    def event_data(self) -> services.EventData:
+        return _data(self, services.EventData)
 
 
 class EventRegistrationForm(forms.Form):
@@ -226,6 +212,9 @@ class MentorOfferForm(ModelForm):
         fields = ["fields_of_work", "topics", "languages", "capacity", "description", "is_active"]
         widgets = {**_CHECKBOXES, "description": forms.Textarea(attrs={"rows": 4})}
 
+    def offer_data(self) -> services.OfferData:
+        return _data(self, services.OfferData)
+
 
 class MentorRequestForm(ModelForm):
     class Meta:
@@ -236,6 +225,9 @@ class MentorRequestForm(ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["district"].empty_label = _("Any district")
+
+    def request_data(self) -> services.RequestData:
+        return _data(self, services.RequestData)
 
 
 class TandemProposeForm(forms.Form):
@@ -261,9 +253,12 @@ class TandemPlanForm(ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("starts_on"), cleaned.get("planned_end_on")
-        if start and end and end <= start:
-            self.add_error("planned_end_on", _("The planned end must be after the start."))
+        _check(
+            self,
+            services.tandem_plan_check,
+            cleaned.get("starts_on"),
+            cleaned.get("planned_end_on"),
+        )
         return cleaned
 
 
@@ -287,13 +282,11 @@ class TandemMeetingForm(ModelForm):
         self.tandem = tandem
         self.initial.setdefault("met_on", timezone.localdate())
 
-    def clean_met_on(self):
-        value = self.cleaned_data["met_on"]
-        if value > timezone.localdate():
-            raise forms.ValidationError(_("Please log meetings that have taken place."))
-        if self.tandem and self.tandem.starts_on and value < self.tandem.starts_on:
-            raise forms.ValidationError(_("The date is before the start of the tandem."))
-        return value
+    def clean(self):
+        cleaned = super().clean()
+        if self.tandem is not None and cleaned.get("met_on"):
+            _check(self, services.meeting_check, self.tandem, cleaned["met_on"])
+        return cleaned
 
 
 class TandemCloseForm(forms.Form):

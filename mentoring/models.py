@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ikmo.workflow import Step, Workflow
 from organisations.models import District, FieldOfWork, Organisation, SpokenLanguage
 
 MO_KINDS = [Organisation.Kind.MIGRANT_ORGANISATION, Organisation.Kind.REFUGEE_INITIATIVE]
@@ -82,6 +83,25 @@ class CooperationContact(models.Model):
 
     def get_absolute_url(self):
         return reverse("mentoring:contact_detail", args=[self.pk])
+
+
+_C = CooperationContact.Status
+# A cooperation moves forward step by step (steps may be skipped) and can end at any time.
+CONTACT_FLOW = Workflow(
+    CooperationContact.Status,
+    {
+        (_C.CONTACT_MADE, _C.MEETING_HELD): Step(),
+        (_C.CONTACT_MADE, _C.JOINT_INITIATIVE): Step(),
+        (_C.CONTACT_MADE, _C.ONGOING): Step(),
+        (_C.CONTACT_MADE, _C.ENDED): Step(),
+        (_C.MEETING_HELD, _C.JOINT_INITIATIVE): Step(),
+        (_C.MEETING_HELD, _C.ONGOING): Step(),
+        (_C.MEETING_HELD, _C.ENDED): Step(),
+        (_C.JOINT_INITIATIVE, _C.ONGOING): Step(),
+        (_C.JOINT_INITIATIVE, _C.ENDED): Step(),
+        (_C.ONGOING, _C.ENDED): Step(),
+    },
+)
 
 
 class CooperationStatusChange(models.Model):
@@ -554,6 +574,20 @@ class Tandem(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.COMPLETED, self.Status.ENDED_EARLY)
+
+
+_T = Tandem.Status
+# Proposed → active once both sides accepted, or declined by one; active → completed or
+# ended early (with a reason). Finished tandems stay finished; a new pair is a new tandem.
+TANDEM_FLOW = Workflow(
+    Tandem.Status,
+    {
+        (_T.PROPOSED, _T.ACTIVE): Step(),
+        (_T.PROPOSED, _T.DECLINED): Step(),
+        (_T.ACTIVE, _T.COMPLETED): Step(),
+        (_T.ACTIVE, _T.ENDED_EARLY): Step(note_required=True),
+    },
+)
 
 
 class TandemMeeting(models.Model):

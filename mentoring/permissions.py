@@ -1,5 +1,6 @@
 """Who may do what in networking & mentoring. Plain predicates; views and selectors use these."""
 
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from ikmo.subprojects import SubProject
@@ -71,17 +72,19 @@ def member_organisation_ids(user) -> frozenset[int]:
     return cached
 
 
-def can_view_event(user, event, invited_ids=None) -> bool:
-    """Staff see every event; members see open events and those their organisation is invited to."""
+def events_visible_q(user):
+    """Staff see every event; members see open events and those their organisation is invited
+    to. ``None``: nothing."""
+    from .models import Event
+
     if is_mentoring_staff(user):
-        return True
+        return Q()
     if not user.is_authenticated:
-        return False
-    if event.is_open:
-        return True
-    if invited_ids is None:
-        invited_ids = set(event.invited_organisations.values_list("pk", flat=True))
-    return bool(member_organisation_ids(user) & set(invited_ids))
+        return None
+    invited = Event.invited_organisations.through.objects.filter(
+        event=OuterRef("pk"), organisation_id__in=member_organisation_ids(user)
+    )
+    return Q(is_open=True) | Exists(invited)
 
 
 def registrable_organisations(user, event, invited_ids=None) -> list:
@@ -116,8 +119,14 @@ def tandem_sides_of(user, tandem) -> list:
     return [org for org in (tandem.mentor, tandem.mentee) if is_member_of(user, org)]
 
 
-def can_view_tandem(user, tandem) -> bool:
-    return is_mentoring_staff(user) or bool(tandem_sides_of(user, tandem))
+def tandems_visible_q(user):
+    """Staff see all tandems, members those of their organisations. ``None``: nothing."""
+    if is_mentoring_staff(user):
+        return Q()
+    org_ids = member_organisation_ids(user)
+    if not org_ids:
+        return None
+    return Q(mentor_id__in=org_ids) | Q(mentee_id__in=org_ids)
 
 
 def admin_sides_of(user, tandem) -> list:

@@ -4,14 +4,15 @@ import datetime
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404
+from django.utils import timezone
 
 from ikmo.subprojects import SubProject
-from organisations.models import Organisation
+from organisations.models import Membership, Organisation
 
 from . import permissions
 from .matching import Match, Profile, rank
 from .models import (
+    MO_KINDS,
     PARTNER_KINDS,
     CooperationContact,
     CooperationStatusChange,
@@ -25,14 +26,6 @@ from .models import (
     TandemNudge,
 )
 
-
-def _pk(pk) -> int:
-    try:
-        return int(pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
-
-
 # Partner brokering ---------------------------------------------------------------------------
 
 
@@ -45,35 +38,31 @@ def contacts_for_user(user):
     )
 
 
-def get_contact_for_user(user, pk) -> CooperationContact:
-    """The one lookup every contact view uses; anyone but staff gets 404."""
-    contact = contacts_for_user(user).filter(pk=_pk(pk)).first()
-    if contact is None:
-        raise Http404
-    return contact
-
-
 def contact_history(contact):
     return CooperationStatusChange.objects.filter(contact=contact).select_related("changed_by")
+
+
+def partners_in_field(partners, field):
+    """Partners naming the field in their profile or already cooperating with an MO in it."""
+    return partners.filter(
+        Q(fields_of_work=field) | Q(partner_contacts__field_of_work=field)
+    ).distinct()
 
 
 def partner_search(*, district=None, field=None):
     """Administrations and services (in a district, working in a field) and who works with them.
 
-    A partner matches a field if it names the field in its profile or already cooperates
-    with an MO in that field. Each partner carries `cooperations`: its contacts, with the
-    MO, newest first. Three queries, however many partners and contacts.
+    Each partner carries `cooperations`: its contacts, with the MO, newest first. Three
+    queries, however many partners and contacts.
     """
     partners = Organisation.objects.filter(kind__in=PARTNER_KINDS).exclude(
         status=Organisation.Status.REJECTED
     )
     if district is not None:
         partners = partners.filter(district=district)
-    contacts = CooperationContact.objects.select_related("organisation", "field_of_work")
     if field is not None:
-        partners = partners.filter(
-            Q(fields_of_work=field) | Q(partner_contacts__field_of_work=field)
-        ).distinct()
+        partners = partners_in_field(partners, field)
+    contacts = CooperationContact.objects.select_related("organisation", "field_of_work")
     return (
         partners.select_related("district")
         .prefetch_related(
@@ -88,6 +77,19 @@ def partner_search(*, district=None, field=None):
     )
 
 
+def with_cooperating(partners, field=None) -> list:
+    """Each partner with `cooperating`: one contact per MO (in ``field``, if given)."""
+    partners = list(partners)
+    for partner in partners:
+        seen = {}
+        for contact in partner.cooperations:
+            if field is not None and contact.field_of_work_id != field.pk:
+                continue
+            seen.setdefault(contact.organisation_id, contact)
+        partner.cooperating = list(seen.values())
+    return partners
+
+
 # Expert rounds and network events ----------------------------------------------------------
 
 
@@ -99,23 +101,12 @@ def events_for_user(user):
             EventRegistration.objects.filter(event=OuterRef("pk"), person_id=user.pk or 0)
         ),
     )
-    if permissions.is_mentoring_staff(user):
-        return events.annotate(attendance_count=Count("attendances", distinct=True))
-    if not user.is_authenticated:
+    rule = permissions.events_visible_q(user)
+    if rule is None:
         return events.none()
-    org_ids = permissions.member_organisation_ids(user)
-    invited = Event.invited_organisations.through.objects.filter(
-        event=OuterRef("pk"), organisation_id__in=org_ids
-    )
-    return events.filter(Q(is_open=True) | Exists(invited))
-
-
-def get_event_for_user(user, pk) -> Event:
-    """The one lookup every event view uses: invisible events answer 404."""
-    event = events_for_user(user).filter(pk=_pk(pk)).first()
-    if event is None:
-        raise Http404
-    return event
+    if permissions.is_mentoring_staff(user):
+        events = events.annotate(attendance_count=Count("attendances", distinct=True))
+    return events.filter(rule)
 
 
 def registrations_of(event):
@@ -158,6 +149,71 @@ def mentoring_staff_users():
         .distinct()
         .order_by("last_name", "first_name", "email")
     )
+
+
+# The start page -----------------------------------------------------------------------------
+
+
+def staff_overview(user, *, today, weeks: int) -> dict:
+    """The team's figures and next steps on the start page."""
+    return {
+        "open_requests": MentorRequest.objects.filter(status=MentorRequest.Status.OPEN).count(),
+        "proposed": Tandem.objects.filter(status=Tandem.Status.PROPOSED).count(),
+        "active": Tandem.objects.filter(status=Tandem.Status.ACTIVE).count(),
+        "quiet": tandems_due_for_nudge(today=today, weeks=weeks).count(),
+        "offers": available_offers().count(),
+        "upcoming": events_for_user(user)
+        .filter(starts_at__gte=timezone.now())
+        .order_by("starts_at")[:5],
+        "tasks": open_tasks_for(user)[:10],
+    }
+
+
+def member_overview(user) -> dict:
+    """A member's organisations with their offer or open request, tandems and coming events."""
+    memberships = list(
+        user.memberships.filter(
+            status=Membership.Status.ACTIVE,
+            organisation__status=Organisation.Status.APPROVED,
+            organisation__kind__in=MO_KINDS,
+        )
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+    org_ids = [m.organisation_id for m in memberships]
+    offers = {o.organisation_id: o for o in MentorOffer.objects.filter(organisation__in=org_ids)}
+    requests_ = {
+        r.organisation_id: r
+        for r in MentorRequest.objects.filter(
+            organisation__in=org_ids, status=MentorRequest.Status.OPEN
+        )
+    }
+    rows = [
+        {
+            "organisation": m.organisation,
+            "is_admin": m.role == Membership.Role.ADMIN,
+            "offer": offers.get(m.organisation_id),
+            "request": requests_.get(m.organisation_id),
+        }
+        for m in memberships
+    ]
+    return {
+        "rows": rows,
+        "tandems": tandems_for_user(user).exclude(status=Tandem.Status.DECLINED)[:10],
+        "upcoming": events_for_user(user)
+        .filter(starts_at__gte=timezone.now())
+        .order_by("starts_at")[:5],
+    }
+
+
+def offer_of(organisation) -> MentorOffer | None:
+    return MentorOffer.objects.filter(organisation=organisation).first()
+
+
+def open_request_of(organisation) -> MentorRequest | None:
+    return MentorRequest.objects.filter(
+        organisation=organisation, status=MentorRequest.Status.OPEN
+    ).first()
 
 
 # Mentoring tandems ---------------------------------------------------------------------------
@@ -231,15 +287,9 @@ def requests_for_user(user):
     )
 
 
-def get_request_for_user(user, pk) -> MentorRequest:
-    mentor_request = (
-        _with_profiles(requests_for_user(user).select_related("district"))
-        .filter(pk=_pk(pk))
-        .first()
-    )
-    if mentor_request is None:
-        raise Http404
-    return mentor_request
+def requests_with_profiles_for_user(user):
+    """``requests_for_user`` with what the matching page shows of each request."""
+    return _with_profiles(requests_for_user(user).select_related("district"))
 
 
 def tandems_for_user(user):
@@ -249,20 +299,8 @@ def tandems_for_user(user):
         .annotate(last_meeting=Max("meetings__met_on"), meeting_count=Count("meetings"))
         .order_by("-created_at", "-pk")
     )
-    if permissions.is_mentoring_staff(user):
-        return tandems
-    org_ids = permissions.member_organisation_ids(user)
-    if not org_ids:
-        return tandems.none()
-    return tandems.filter(Q(mentor_id__in=org_ids) | Q(mentee_id__in=org_ids))
-
-
-def get_tandem_for_user(user, pk) -> Tandem:
-    """The one lookup every tandem view uses: anyone but the two sides and staff gets 404."""
-    tandem = tandems_for_user(user).filter(pk=_pk(pk)).first()
-    if tandem is None:
-        raise Http404
-    return tandem
+    rule = permissions.tandems_visible_q(user)
+    return tandems.none() if rule is None else tandems.filter(rule)
 
 
 def meetings_of(tandem):

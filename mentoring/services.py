@@ -1,18 +1,23 @@
 """Every change in networking & mentoring goes through these functions."""
 
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ikmo.audit import audit_log, form_changes
+from ikmo.audit import audit_log, save_with_changes
 from ikmo.mail import email_queue
-from organisations.models import Membership, User
+from organisations.models import Membership, Organisation, User
 from organisations.permissions import is_organisation_admin
 
 from . import permissions, selectors
 from .models import (
+    CONTACT_FLOW,
+    TANDEM_FLOW,
     CooperationContact,
     CooperationStatusChange,
     Event,
@@ -30,28 +35,47 @@ from .models import (
 # Partner brokering ---------------------------------------------------------------------------
 
 _C = CooperationContact.Status
-# A cooperation moves forward step by step (steps may be skipped) and can end at any time.
-CONTACT_TRANSITIONS: dict[str, set[str]] = {
-    _C.CONTACT_MADE: {_C.MEETING_HELD, _C.JOINT_INITIATIVE, _C.ONGOING, _C.ENDED},
-    _C.MEETING_HELD: {_C.JOINT_INITIATIVE, _C.ONGOING, _C.ENDED},
-    _C.JOINT_INITIATIVE: {_C.ONGOING, _C.ENDED},
-    _C.ONGOING: {_C.ENDED},
-    _C.ENDED: set(),
-}
 
 
 def contact_next_statuses(contact: CooperationContact) -> list[tuple[str, str]]:
-    allowed = CONTACT_TRANSITIONS[contact.status]
+    allowed = CONTACT_FLOW.targets(contact.status)
     return [(value, label) for value, label in _C.choices if value in allowed]
 
 
+@dataclass(frozen=True)
+class ContactData:
+    """One cooperation contact between an MO and a partner, as the team records it."""
+
+    organisation: Organisation
+    partner: Organisation
+    field_of_work: object
+    contact_person: str = ""
+    contact_date: date | None = None
+    outcome: str = ""
+
+
+def contact_check(contact_date) -> None:
+    if contact_date and contact_date > timezone.localdate():
+        raise ValidationError(
+            {
+                "contact_date": ValidationError(
+                    _("The date of the first contact cannot be in the future."), code="future"
+                )
+            }
+        )
+
+
+def _values(data) -> dict:
+    return {f.name: getattr(data, f.name) for f in fields(data)}
+
+
 @transaction.atomic
-def contact_create(*, form, by) -> CooperationContact:
-    contact = form.save(commit=False)
-    contact.created_by = by
-    contact.status = _C.CONTACT_MADE
-    contact.status_changed_at = timezone.now()
-    contact.save()
+def contact_create(*, data: ContactData, by) -> CooperationContact:
+    contact_check(data.contact_date)
+    contact = CooperationContact(
+        created_by=by, status=_C.CONTACT_MADE, status_changed_at=timezone.now()
+    )
+    save_with_changes(contact, _values(data), creating=True)
     CooperationStatusChange.objects.create(
         contact=contact, from_status="", to_status=contact.status, changed_by=by
     )
@@ -65,9 +89,11 @@ def contact_create(*, form, by) -> CooperationContact:
 
 
 @transaction.atomic
-def contact_update(*, form, by) -> CooperationContact:
-    changes = form_changes(form)
-    contact = form.save()
+def contact_update(*, contact: CooperationContact, data: ContactData, by) -> CooperationContact:
+    contact_check(data.contact_date)
+    # Fresh from the database: a bound form has already written its values onto ``contact``.
+    contact = CooperationContact.objects.select_for_update().get(pk=contact.pk)
+    changes = save_with_changes(contact, _values(data))
     if changes:
         audit_log(
             actor=by,
@@ -84,7 +110,7 @@ def contact_change_status(
     *, contact: CooperationContact, to_status: str, by, note: str = ""
 ) -> CooperationContact:
     contact = CooperationContact.objects.select_for_update().get(pk=contact.pk)
-    if to_status not in CONTACT_TRANSITIONS[contact.status]:
+    if not CONTACT_FLOW.allows(contact.status, to_status):
         raise ValidationError(
             _("A cooperation with status “%(current)s” cannot move to “%(new)s”.")
             % {"current": contact.get_status_display(), "new": _C(to_status).label}
@@ -100,7 +126,7 @@ def contact_change_status(
     )
     audit_log(
         actor=by,
-        action="mentoring.contact.status",
+        action="mentoring.contact.status_changed",
         target=contact,
         organisation=contact.organisation,
         changes={"status": [previous, to_status], **({"note": note} if note else {})},
@@ -136,16 +162,37 @@ def _mail(user, *, template: str, context: dict) -> None:
         )
 
 
+@dataclass(frozen=True)
+class EventData:
+    """An expert round or network event: topic, date, place, invitations."""
+
+    kind: str
+    title: str
+    starts_at: datetime
+    ends_at: datetime | None = None
+    field_of_work: object = None
+    description: str = ""
+    place: str = ""
+    capacity: int | None = None
+    is_open: bool = False
+    invited_organisations: tuple = ()
+
+
+def event_check(starts_at, ends_at) -> None:
+    if starts_at and ends_at and ends_at < starts_at:
+        raise ValidationError(
+            {"ends_at": ValidationError(_("The end must be after the start."), code="order")}
+        )
+
+
 @transaction.atomic
-def event_save(*, form, by) -> Event:
-    """Create or change an event (topic, date, place, invitations)."""
-    created = form.instance.pk is None
-    changes = {} if created else form_changes(form)
-    event = form.save(commit=False)
-    if created:
-        event.created_by = by
-    event.save()
-    form.save_m2m()
+def event_save(*, event: Event | None, data: EventData, by) -> Event:
+    """Create (``event=None``) or change an event."""
+    event_check(data.starts_at, data.ends_at)
+    created = event is None
+    # Fresh from the database: a bound form has already written its values onto ``event``.
+    event = Event(created_by=by) if created else Event.objects.select_for_update().get(pk=event.pk)
+    changes = save_with_changes(event, _values(data), creating=created)
     if created or changes:
         audit_log(
             actor=by,
@@ -218,7 +265,7 @@ def attendance_record(
     )
     audit_log(
         actor=by,
-        action="mentoring.event.attendance",
+        action="mentoring.event.attendance_recorded",
         target=event,
         organisation=organisation,
         changes={"attended": attendance.display_name},
@@ -294,11 +341,10 @@ def event_cancel(*, event: Event, by) -> Event:
 
 
 @transaction.atomic
-def task_add(*, event: Event, form, by) -> FollowUpTask:
-    task = form.save(commit=False)
-    task.event = event
-    task.created_by = by
-    task.save()
+def task_add(*, event: Event, title: str, by, assignee=None, due_on=None) -> FollowUpTask:
+    task = FollowUpTask.objects.create(
+        event=event, title=title, assignee=assignee, due_on=due_on, created_by=by
+    )
     audit_log(actor=by, action="mentoring.task.created", target=task, changes={"event": event.pk})
     if task.assignee_id and task.assignee_id != by.pk:
         _mail(task.assignee, template="mentoring/email/task_assigned", context={"task": task})
@@ -340,16 +386,37 @@ def _mail_tandem(tandem: Tandem, *, template: str, include_lead: bool, context=N
         _mail(user, template=template, context={"tandem": tandem, **(context or {})})
 
 
+@dataclass(frozen=True)
+class OfferData:
+    """What an established organisation offers as mentor."""
+
+    capacity: int
+    fields_of_work: tuple = ()
+    topics: tuple = ()
+    languages: tuple = ()
+    description: str = ""
+    is_active: bool = True
+
+
+@dataclass(frozen=True)
+class RequestData:
+    """What a start-up organisation looks for in a mentor."""
+
+    fields_of_work: tuple = ()
+    topics: tuple = ()
+    languages: tuple = ()
+    district: object = None
+    needs: str = ""
+
+
 @transaction.atomic
-def offer_save(*, form, organisation, by) -> MentorOffer:
-    created = form.instance.pk is None
-    changes = {} if created else form_changes(form)
-    offer = form.save(commit=False)
-    offer.organisation = organisation
+def offer_save(*, organisation, data: OfferData, by) -> MentorOffer:
+    """The organisation's one mentoring offer, created or changed."""
+    offer = MentorOffer.objects.select_for_update().filter(organisation=organisation).first()
+    created = offer is None
     if created:
-        offer.created_by = by
-    offer.save()
-    form.save_m2m()
+        offer = MentorOffer(organisation=organisation, created_by=by)
+    changes = save_with_changes(offer, _values(data), creating=created)
     audit_log(
         actor=by,
         action="mentoring.offer.created" if created else "mentoring.offer.updated",
@@ -361,8 +428,11 @@ def offer_save(*, form, organisation, by) -> MentorOffer:
 
 
 @transaction.atomic
-def request_save(*, form, organisation, by) -> MentorRequest:
-    created = form.instance.pk is None
+def request_save(
+    *, organisation, data: RequestData, by, mentor_request: MentorRequest | None = None
+) -> MentorRequest:
+    """A new request (``mentor_request=None``) or a change to the open one."""
+    created = mentor_request is None
     if (
         created
         and MentorRequest.objects.filter(
@@ -370,13 +440,13 @@ def request_save(*, form, organisation, by) -> MentorRequest:
         ).exists()
     ):
         raise ValidationError(_("Your organisation is already looking for a mentor."))
-    changes = {} if created else form_changes(form)
-    mentor_request = form.save(commit=False)
-    mentor_request.organisation = organisation
     if created:
-        mentor_request.created_by = by
-    mentor_request.save()
-    form.save_m2m()
+        mentor_request = MentorRequest(organisation=organisation, created_by=by)
+    else:
+        mentor_request = MentorRequest.objects.select_for_update().get(
+            pk=mentor_request.pk, organisation=organisation
+        )
+    changes = save_with_changes(mentor_request, _values(data), creating=created)
     audit_log(
         actor=by,
         action="mentoring.request.created" if created else "mentoring.request.updated",
@@ -450,7 +520,7 @@ def tandem_accept(*, tandem: Tandem, organisation, by) -> Tandem:
         .get(pk=tandem.pk)
     )
     side = _side(tandem, organisation)
-    if tandem.status != Tandem.Status.PROPOSED:
+    if not TANDEM_FLOW.allows(tandem.status, Tandem.Status.ACTIVE):
         raise ValidationError(_("This tandem is no longer waiting for an answer."))
     if not is_organisation_admin(by, organisation):
         raise ValidationError(_("Only an admin of the organisation can accept."))
@@ -482,7 +552,7 @@ def tandem_decline(*, tandem: Tandem, organisation, by, reason: str = "") -> Tan
         .get(pk=tandem.pk)
     )
     _side(tandem, organisation)
-    if tandem.status != Tandem.Status.PROPOSED:
+    if not TANDEM_FLOW.allows(tandem.status, Tandem.Status.DECLINED):
         raise ValidationError(_("This tandem is no longer waiting for an answer."))
     if not is_organisation_admin(by, organisation):
         raise ValidationError(_("Only an admin of the organisation can decline."))
@@ -511,17 +581,35 @@ def tandem_decline(*, tandem: Tandem, organisation, by, reason: str = "") -> Tan
     return tandem
 
 
+def tandem_plan_check(starts_on, planned_end_on) -> None:
+    if starts_on and planned_end_on and planned_end_on <= starts_on:
+        raise ValidationError(
+            {
+                "planned_end_on": ValidationError(
+                    _("The planned end must be after the start."), code="order"
+                )
+            }
+        )
+
+
 @transaction.atomic
-def tandem_update_plan(*, form, by) -> Tandem:
-    tandem = form.instance
+def tandem_update_plan(
+    *, tandem: Tandem, goals: str, starts_on=None, planned_end_on=None, by
+) -> Tandem:
+    # Fresh from the database: a bound form has already written its values onto ``tandem``.
+    tandem = (
+        Tandem.objects.select_for_update(of=("self",)).select_related("mentee").get(pk=tandem.pk)
+    )
     if tandem.status not in (Tandem.Status.PROPOSED, Tandem.Status.ACTIVE):
         raise ValidationError(_("A finished tandem cannot be changed."))
-    changes = form_changes(form)
-    tandem = form.save()
+    tandem_plan_check(starts_on, planned_end_on)
+    changes = save_with_changes(
+        tandem, {"goals": goals, "starts_on": starts_on, "planned_end_on": planned_end_on}
+    )
     if changes:
         audit_log(
             actor=by,
-            action="mentoring.tandem.plan",
+            action="mentoring.tandem.plan_updated",
             target=tandem,
             organisation=tandem.mentee,
             changes=changes,
@@ -529,19 +617,38 @@ def tandem_update_plan(*, form, by) -> Tandem:
     return tandem
 
 
+def meeting_check(tandem: Tandem, met_on) -> None:
+    if met_on > timezone.localdate():
+        message = ValidationError(_("Please log meetings that have taken place."), code="future")
+    elif tandem.starts_on and met_on < tandem.starts_on:
+        message = ValidationError(
+            _("The date is before the start of the tandem."), code="before_start"
+        )
+    else:
+        return
+    raise ValidationError({"met_on": message})
+
+
 @transaction.atomic
-def meeting_log(*, tandem: Tandem, form, by) -> TandemMeeting:
+def meeting_log(
+    *, tandem: Tandem, met_on, format: str, duration_minutes=None, summary: str = "", by
+) -> TandemMeeting:
     if tandem.status != Tandem.Status.ACTIVE:
         raise ValidationError(_("Meetings can be logged while the tandem is active."))
-    meeting = form.save(commit=False)
-    meeting.tandem = tandem
-    meeting.logged_by = by
+    meeting_check(tandem, met_on)
     sides = permissions.tandem_sides_of(by, tandem)
-    meeting.logged_for = sides[0] if len(sides) == 1 else None
-    meeting.save()
+    meeting = TandemMeeting.objects.create(
+        tandem=tandem,
+        met_on=met_on,
+        format=format,
+        duration_minutes=duration_minutes,
+        summary=summary,
+        logged_by=by,
+        logged_for=sides[0] if len(sides) == 1 else None,
+    )
     audit_log(
         actor=by,
-        action="mentoring.tandem.meeting",
+        action="mentoring.tandem.meeting_logged",
         target=tandem,
         organisation=meeting.logged_for,
         changes={"met_on": meeting.met_on.isoformat()},
@@ -559,9 +666,9 @@ def tandem_close(*, tandem: Tandem, status: str, by, note: str = "") -> Tandem:
     )
     if status not in (Tandem.Status.COMPLETED, Tandem.Status.ENDED_EARLY):
         raise ValidationError(_("Please choose how the tandem ended."))
-    if tandem.status != Tandem.Status.ACTIVE:
+    if not TANDEM_FLOW.allows(tandem.status, status):
         raise ValidationError(_("Only an active tandem can be ended."))
-    if status == Tandem.Status.ENDED_EARLY and not note.strip():
+    if TANDEM_FLOW.step(tandem.status, status).note_required and not note.strip():
         raise ValidationError(_("Please say briefly why the tandem ended early."))
     tandem.status = status
     tandem.ended_on = timezone.localdate()
@@ -576,17 +683,22 @@ def tandem_close(*, tandem: Tandem, status: str, by, note: str = "") -> Tandem:
 
 
 @transaction.atomic
-def evaluation_submit(*, tandem: Tandem, organisation, form, by) -> TandemEvaluation:
+def evaluation_submit(
+    *, tandem: Tandem, organisation, goals_reached: str, rating: int, comment: str = "", by
+) -> TandemEvaluation:
     _side(tandem, organisation)
     if not tandem.is_finished:
         raise ValidationError(_("The evaluation opens when the tandem has ended."))
     if TandemEvaluation.objects.filter(tandem=tandem, organisation=organisation).exists():
         raise ValidationError(_("Your organisation has already evaluated this tandem."))
-    evaluation = form.save(commit=False)
-    evaluation.tandem = tandem
-    evaluation.organisation = organisation
-    evaluation.submitted_by = by
-    evaluation.save()
+    evaluation = TandemEvaluation.objects.create(
+        tandem=tandem,
+        organisation=organisation,
+        goals_reached=goals_reached,
+        rating=rating,
+        comment=comment,
+        submitted_by=by,
+    )
     audit_log(
         actor=by, action="mentoring.tandem.evaluated", target=tandem, organisation=organisation
     )

@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -10,13 +9,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ikmo.subprojects import SubProject
-from organisations.models import Membership, Organisation
+from ikmo.viewtools import get_visible_or_404, require, service_errors
 from organisations.selectors import get_organisation_for_user
 
 from . import permissions, selectors, services
+from .filters import ContactFilter, EventFilter, PartnerFilter, TandemFilter
 from .forms import (
     AttendanceForm,
-    ContactFilterForm,
     ContactStatusForm,
     CooperationContactForm,
     EventForm,
@@ -25,7 +24,6 @@ from .forms import (
     FollowUpTaskForm,
     MentorOfferForm,
     MentorRequestForm,
-    PartnerSearchForm,
     TandemCloseForm,
     TandemDeclineForm,
     TandemEvaluationForm,
@@ -34,18 +32,26 @@ from .forms import (
     TandemProposeForm,
 )
 from .matching import rank
-from .models import MO_KINDS, Event, MentorOffer, MentorRequest, Tandem
+from .models import Event, MentorRequest, Tandem
 
 
-def _service_errors(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
+def _add_errors(form, error: ValidationError) -> None:
+    """A service's refusal next to the form field it names (else above the form)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _internal(allowed: bool) -> None:
+    # Internal pages answer 404 to everyone else: their existence is nobody else's business.
+    if not allowed:
+        raise Http404
 
 
 def _staff_only(user) -> None:
-    # Internal pages answer 404 to everyone else: their existence is nobody else's business.
-    if not permissions.is_mentoring_staff(user):
-        raise Http404
+    _internal(permissions.is_mentoring_staff(user))
 
 
 def home(request):
@@ -53,59 +59,11 @@ def home(request):
     user = request.user
     context = {"subproject": SubProject.MENTORING}
     if permissions.is_mentoring_staff(user):
-        now = timezone.now()
-        stale = selectors.tandems_due_for_nudge(
-            today=timezone.localdate(), weeks=services.nudge_weeks()
+        context["staff"] = selectors.staff_overview(
+            user, today=timezone.localdate(), weeks=services.nudge_weeks()
         )
-        context["staff"] = {
-            "open_requests": MentorRequest.objects.filter(status=MentorRequest.Status.OPEN).count(),
-            "proposed": Tandem.objects.filter(status=Tandem.Status.PROPOSED).count(),
-            "active": Tandem.objects.filter(status=Tandem.Status.ACTIVE).count(),
-            "quiet": stale.count(),
-            "offers": selectors.available_offers().count(),
-            "upcoming": selectors.events_for_user(user)
-            .filter(starts_at__gte=now)
-            .order_by("starts_at")[:5],
-            "tasks": selectors.open_tasks_for(user)[:10],
-        }
     elif user.is_authenticated:
-        memberships = list(
-            user.memberships.filter(
-                status=Membership.Status.ACTIVE,
-                organisation__status=Organisation.Status.APPROVED,
-                organisation__kind__in=MO_KINDS,
-            )
-            .select_related("organisation")
-            .order_by("organisation__name")
-        )
-        org_ids = [m.organisation_id for m in memberships]
-        offers = {
-            o.organisation_id: o for o in MentorOffer.objects.filter(organisation__in=org_ids)
-        }
-        requests_ = {
-            r.organisation_id: r
-            for r in MentorRequest.objects.filter(
-                organisation__in=org_ids, status=MentorRequest.Status.OPEN
-            )
-        }
-        rows = []
-        for membership in memberships:
-            organisation = membership.organisation
-            rows.append(
-                {
-                    "organisation": organisation,
-                    "is_admin": membership.role == Membership.Role.ADMIN,
-                    "offer": offers.get(organisation.pk),
-                    "request": requests_.get(organisation.pk),
-                }
-            )
-        context["member"] = {
-            "rows": rows,
-            "tandems": selectors.tandems_for_user(user).exclude(status=Tandem.Status.DECLINED)[:10],
-            "upcoming": selectors.events_for_user(user)
-            .filter(starts_at__gte=timezone.now())
-            .order_by("starts_at")[:5],
-        }
+        context["member"] = selectors.member_overview(user)
     return render(request, "mentoring/home.html", context)
 
 
@@ -114,52 +72,41 @@ def home(request):
 
 @login_required
 def contact_list(request):
-    _staff_only(request.user)
-    contacts = selectors.contacts_for_user(request.user)
-    filters = ContactFilterForm(request.GET or None)
-    if filters.is_valid():
-        data = filters.cleaned_data
-        if data["q"].strip():
-            q = data["q"].strip()
-            contacts = contacts.filter(
-                Q(organisation__name__icontains=q)
-                | Q(partner__name__icontains=q)
-                | Q(contact_person__icontains=q)
-            )
-        if data["status"]:
-            contacts = contacts.filter(status=data["status"])
-        if data["field"]:
-            contacts = contacts.filter(field_of_work=data["field"])
-        if data["district"]:
-            contacts = contacts.filter(partner__district=data["district"])
-    page = Paginator(contacts, 25).get_page(request.GET.get("page"))
+    _internal(permissions.can_manage_contacts(request.user))
+    filters = ContactFilter(request.GET or None, queryset=selectors.contacts_for_user(request.user))
+    page = Paginator(filters.qs, 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "mentoring/contact_list.html",
-        {"page": page, "filters": filters, "query": query.urlencode()},
+        {"page": page, "filters": filters.form, "query": query.urlencode()},
     )
 
 
 @login_required
 def contact_create(request):
-    _staff_only(request.user)
+    _internal(permissions.can_manage_contacts(request.user))
+    # Prefilled from a link (the partner search offers "record a contact" per MO and partner).
     initial = {}
     for key in ("organisation", "partner"):
         if request.GET.get(key, "").isdigit():
             initial[key] = request.GET[key]
     form = CooperationContactForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        contact = services.contact_create(form=form, by=request.user)
-        messages.success(request, _("The cooperation contact has been recorded."))
-        return redirect(contact)
+        try:
+            contact = services.contact_create(data=form.contact_data(), by=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The cooperation contact has been recorded."))
+            return redirect(contact)
     return render(request, "mentoring/contact_form.html", {"form": form})
 
 
 @login_required
 def contact_detail(request, pk):
-    contact = selectors.get_contact_for_user(request.user, pk)
+    contact = get_visible_or_404(selectors.contacts_for_user(request.user), pk=pk)
     choices = services.contact_next_statuses(contact)
     return render(
         request,
@@ -175,19 +122,23 @@ def contact_detail(request, pk):
 
 @login_required
 def contact_edit(request, pk):
-    contact = selectors.get_contact_for_user(request.user, pk)
+    contact = get_visible_or_404(selectors.contacts_for_user(request.user), pk=pk)
     form = CooperationContactForm(request.POST or None, instance=contact)
     if request.method == "POST" and form.is_valid():
-        services.contact_update(form=form, by=request.user)
-        messages.success(request, _("The cooperation contact has been saved."))
-        return redirect(contact)
+        try:
+            services.contact_update(contact=contact, data=form.contact_data(), by=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The cooperation contact has been saved."))
+            return redirect(contact)
     return render(request, "mentoring/contact_form.html", {"form": form, "contact": contact})
 
 
 @login_required
 @require_POST
 def contact_status(request, pk):
-    contact = selectors.get_contact_for_user(request.user, pk)
+    contact = get_visible_or_404(selectors.contacts_for_user(request.user), pk=pk)
     form = ContactStatusForm(request.POST, choices=services.contact_next_statuses(contact))
     if not form.is_valid():
         messages.error(request, _("Please choose one of the offered statuses."))
@@ -201,16 +152,15 @@ def contact_status(request, pk):
         )
         messages.success(request, _("The status has been updated."))
     except ValidationError as error:
-        _service_errors(request, error)
+        service_errors(request, error)
     return redirect(contact)
 
 
 @login_required
 @require_POST
 def contact_delete(request, pk):
-    contact = selectors.get_contact_for_user(request.user, pk)
-    if not permissions.can_delete_contact(request.user):
-        raise PermissionDenied
+    contact = get_visible_or_404(selectors.contacts_for_user(request.user), pk=pk)
+    require(permissions.can_delete_contact(request.user))
     services.contact_delete(contact=contact, by=request.user)
     messages.success(request, _("The cooperation contact has been deleted."))
     return redirect("mentoring:contact_list")
@@ -218,24 +168,15 @@ def contact_delete(request, pk):
 
 @login_required
 def partner_search(request):
-    _staff_only(request.user)
-    form = PartnerSearchForm(request.GET or None)
+    _internal(permissions.can_search_partners(request.user))
+    filters = PartnerFilter(request.GET or None, queryset=selectors.partner_search())
     partners = None
-    if form.is_valid():
-        partners = selectors.partner_search(
-            district=form.cleaned_data["district"], field=form.cleaned_data["field"]
-        )
-        field = form.cleaned_data["field"]
-        partners = list(partners)
-        for partner in partners:
-            # One row per MO, however many contacts it has with this partner.
-            seen = {}
-            for contact in partner.cooperations:
-                if field is not None and contact.field_of_work_id != field.pk:
-                    continue
-                seen.setdefault(contact.organisation_id, contact)
-            partner.cooperating = list(seen.values())
-    return render(request, "mentoring/partner_search.html", {"form": form, "partners": partners})
+    if filters.is_bound and filters.is_valid():
+        # One row per MO, however many contacts it has with this partner.
+        partners = selectors.with_cooperating(filters.qs, filters.form.cleaned_data["field"])
+    return render(
+        request, "mentoring/partner_search.html", {"form": filters.form, "partners": partners}
+    )
 
 
 # Expert rounds and network events ----------------------------------------------------------
@@ -244,18 +185,8 @@ def partner_search(request):
 @login_required
 def event_list(request):
     user = request.user
-    events = selectors.events_for_user(user)
-    show = request.GET.get("show", "upcoming")
-    now = timezone.now()
-    if show == "past":
-        events = events.filter(starts_at__lt=now).order_by("-starts_at")
-    else:
-        show = "upcoming"
-        events = events.filter(starts_at__gte=now).order_by("starts_at")
-    kind = request.GET.get("kind", "")
-    if kind in Event.Kind.values:
-        events = events.filter(kind=kind)
-    page = Paginator(events, 20).get_page(request.GET.get("page"))
+    filters = EventFilter(request.GET or None, queryset=selectors.events_for_user(user))
+    page = Paginator(filters.qs, 20).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -264,8 +195,8 @@ def event_list(request):
         {
             "page": page,
             "query": query.urlencode(),
-            "show": show,
-            "kind": kind,
+            "show": filters.show_value,
+            "kind": filters.kind_value,
             "kinds": Event.Kind.choices,
             "can_manage": permissions.can_manage_events(user),
         },
@@ -274,32 +205,38 @@ def event_list(request):
 
 @login_required
 def event_create(request):
-    if not permissions.can_manage_events(request.user):
-        raise Http404
+    _internal(permissions.can_manage_events(request.user))
     form = EventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        event = services.event_save(form=form, by=request.user)
-        messages.success(request, _("The event has been created."))
-        return redirect(event)
+        try:
+            event = services.event_save(event=None, data=form.event_data(), by=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The event has been created."))
+            return redirect(event)
     return render(request, "mentoring/event_form.html", {"form": form})
 
 
 @login_required
 def event_edit(request, pk):
-    event = selectors.get_event_for_user(request.user, pk)
-    if not permissions.can_manage_events(request.user):
-        raise PermissionDenied
+    event = get_visible_or_404(selectors.events_for_user(request.user), pk=pk)
+    require(permissions.can_manage_events(request.user))
     form = EventForm(request.POST or None, instance=event)
     if request.method == "POST" and form.is_valid():
-        services.event_save(form=form, by=request.user)
-        messages.success(request, _("The event has been saved."))
-        return redirect(event)
+        try:
+            services.event_save(event=event, data=form.event_data(), by=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The event has been saved."))
+            return redirect(event)
     return render(request, "mentoring/event_form.html", {"form": form, "event": event})
 
 
 @login_required
 def event_detail(request, pk):
-    return _event_page(request, selectors.get_event_for_user(request.user, pk))
+    return _event_page(request, get_visible_or_404(selectors.events_for_user(request.user), pk=pk))
 
 
 def _event_page(request, event, *, task_form=None, outcome_form=None, status=200):
@@ -345,7 +282,7 @@ def _event_page(request, event, *, task_form=None, outcome_form=None, status=200
 @login_required
 @require_POST
 def event_register(request, pk):
-    event = selectors.get_event_for_user(request.user, pk)
+    event = get_visible_or_404(selectors.events_for_user(request.user), pk=pk)
     form = EventRegistrationForm(
         request.POST, organisations=permissions.registrable_organisations(request.user, event)
     )
@@ -358,14 +295,14 @@ def event_register(request, pk):
         )
         messages.success(request, _("You are registered. We have sent you a confirmation."))
     except ValidationError as error:
-        _service_errors(request, error)
+        service_errors(request, error)
     return redirect(event)
 
 
 @login_required
 @require_POST
 def event_unregister(request, pk):
-    event = selectors.get_event_for_user(request.user, pk)
+    event = get_visible_or_404(selectors.events_for_user(request.user), pk=pk)
     registration = event.registrations.filter(person=request.user).first()
     if registration is None:
         raise Http404
@@ -373,14 +310,13 @@ def event_unregister(request, pk):
         services.event_unregister(registration=registration, by=request.user)
         messages.success(request, _("Your registration has been cancelled."))
     except ValidationError as error:
-        _service_errors(request, error)
+        service_errors(request, error)
     return redirect(event)
 
 
 def _managed_event(request, pk):
-    event = selectors.get_event_for_user(request.user, pk)
-    if not permissions.can_manage_events(request.user):
-        raise Http404
+    event = get_visible_or_404(selectors.events_for_user(request.user), pk=pk)
+    _internal(permissions.can_manage_events(request.user))
     return event
 
 
@@ -410,7 +346,7 @@ def event_attendance_add(request, pk):
             )
             messages.success(request, _("The attendance has been recorded."))
     except ValidationError as error:
-        _service_errors(request, error)
+        service_errors(request, error)
     return redirect(f"{event.get_absolute_url()}#attendance")
 
 
@@ -440,7 +376,7 @@ def event_outcome(request, pk):
         )
         messages.success(request, _("The minutes have been saved; the event counts as held."))
     except ValidationError as error:
-        _service_errors(request, error)
+        service_errors(request, error)
     return redirect(event)
 
 
@@ -452,7 +388,7 @@ def event_cancel(request, pk):
         services.event_cancel(event=event, by=request.user)
         messages.success(request, _("The event is cancelled; registered people are informed."))
     except ValidationError as error:
-        _service_errors(request, error)
+        service_errors(request, error)
     return redirect(event)
 
 
@@ -464,7 +400,13 @@ def task_add(request, pk):
     if not form.is_valid():
         messages.error(request, _("Please describe the task (300 characters at most)."))
         return _event_page(request, event, task_form=form, status=400)
-    services.task_add(event=event, form=form, by=request.user)
+    services.task_add(
+        event=event,
+        title=form.cleaned_data["title"],
+        assignee=form.cleaned_data["assignee"],
+        due_on=form.cleaned_data["due_on"],
+        by=request.user,
+    )
     messages.success(request, _("The task has been added."))
     return redirect(f"{event.get_absolute_url()}#tasks")
 
@@ -486,12 +428,11 @@ def task_toggle(request, pk, task_pk):
 @login_required
 def offer_edit(request, org_pk):
     organisation = get_organisation_for_user(request.user, org_pk)
-    if not permissions.can_offer_mentoring(request.user, organisation):
-        raise PermissionDenied
-    offer = MentorOffer.objects.filter(organisation=organisation).first()
+    require(permissions.can_offer_mentoring(request.user, organisation))
+    offer = selectors.offer_of(organisation)
     form = MentorOfferForm(request.POST or None, instance=offer)
     if request.method == "POST" and form.is_valid():
-        services.offer_save(form=form, organisation=organisation, by=request.user)
+        services.offer_save(organisation=organisation, data=form.offer_data(), by=request.user)
         messages.success(request, _("Thank you! Your mentoring offer has been saved."))
         return redirect("mentoring:home")
     return render(
@@ -504,22 +445,24 @@ def offer_edit(request, org_pk):
 @login_required
 def request_edit(request, org_pk):
     organisation = get_organisation_for_user(request.user, org_pk)
-    if not permissions.can_request_mentoring(request.user, organisation):
-        raise PermissionDenied
-    current = MentorRequest.objects.filter(
-        organisation=organisation, status=MentorRequest.Status.OPEN
-    ).first()
+    require(permissions.can_request_mentoring(request.user, organisation))
+    current = selectors.open_request_of(organisation)
     initial = {} if current else {"district": organisation.district_id}
     form = MentorRequestForm(request.POST or None, instance=current, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.request_save(form=form, organisation=organisation, by=request.user)
+            services.request_save(
+                organisation=organisation,
+                mentor_request=current,
+                data=form.request_data(),
+                by=request.user,
+            )
             messages.success(
                 request, _("Thank you! The IKMO team will suggest a mentor organisation.")
             )
             return redirect("mentoring:home")
         except ValidationError as error:
-            _service_errors(request, error)
+            service_errors(request, error)
     return render(
         request,
         "mentoring/request_form.html",
@@ -530,14 +473,15 @@ def request_edit(request, org_pk):
 @login_required
 @require_POST
 def request_withdraw(request, pk):
-    mentor_request = selectors.get_request_for_user(request.user, pk)
-    if not permissions.can_request_mentoring(request.user, mentor_request.organisation):
-        raise PermissionDenied
+    mentor_request = get_visible_or_404(
+        selectors.requests_with_profiles_for_user(request.user), pk=pk
+    )
+    require(permissions.can_request_mentoring(request.user, mentor_request.organisation))
     try:
         services.request_withdraw(mentor_request=mentor_request, by=request.user)
         messages.success(request, _("Your request has been withdrawn."))
     except ValidationError as error:
-        _service_errors(request, error)
+        service_errors(request, error)
     return redirect("mentoring:home")
 
 
@@ -564,7 +508,9 @@ def match_list(request):
 @login_required
 def match(request, pk):
     _staff_only(request.user)
-    mentor_request = selectors.get_request_for_user(request.user, pk)
+    mentor_request = get_visible_or_404(
+        selectors.requests_with_profiles_for_user(request.user), pk=pk
+    )
     suggestions = (
         selectors.suggestions_for(mentor_request)
         if mentor_request.status == MentorRequest.Status.OPEN
@@ -587,9 +533,10 @@ def match(request, pk):
 @require_POST
 def tandem_propose(request, pk):
     _staff_only(request.user)
-    mentor_request = selectors.get_request_for_user(request.user, pk)
-    if not permissions.can_confirm_tandems(request.user):
-        raise PermissionDenied
+    mentor_request = get_visible_or_404(
+        selectors.requests_with_profiles_for_user(request.user), pk=pk
+    )
+    require(permissions.can_confirm_tandems(request.user))
     form = TandemProposeForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Please choose one of the suggested mentors."))
@@ -608,7 +555,7 @@ def tandem_propose(request, pk):
             score=chosen.score,
         )
     except ValidationError as error:
-        _service_errors(request, error)
+        service_errors(request, error)
         return redirect(mentor_request)
     messages.success(request, _("Tandem proposed. Both organisations' admins are asked to accept."))
     return redirect(tandem)
@@ -616,11 +563,8 @@ def tandem_propose(request, pk):
 
 @login_required
 def tandem_list(request):
-    tandems = selectors.tandems_for_user(request.user)
-    status = request.GET.get("status", "")
-    if status in Tandem.Status.values:
-        tandems = tandems.filter(status=status)
-    page = Paginator(tandems, 25).get_page(request.GET.get("page"))
+    filters = TandemFilter(request.GET or None, queryset=selectors.tandems_for_user(request.user))
+    page = Paginator(filters.qs, 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -629,7 +573,7 @@ def tandem_list(request):
         {
             "page": page,
             "query": query.urlencode(),
-            "status": status,
+            "status": filters.status_value,
             "statuses": Tandem.Status.choices,
             "is_staff": permissions.is_mentoring_staff(request.user),
         },
@@ -638,7 +582,9 @@ def tandem_list(request):
 
 @login_required
 def tandem_detail(request, pk):
-    return _tandem_page(request, selectors.get_tandem_for_user(request.user, pk))
+    return _tandem_page(
+        request, get_visible_or_404(selectors.tandems_for_user(request.user), pk=pk)
+    )
 
 
 def _tandem_page(request, tandem, *, close_form=None, status=200):
@@ -652,7 +598,7 @@ def _tandem_page(request, tandem, *, close_form=None, status=200):
         "meetings": selectors.meetings_of(tandem),
         "evaluations": evaluations,
         "answer_sides": [o for o in admin_sides if not tandem.has_accepted(o)]
-        if tandem.status == Tandem.Status.PROPOSED
+        if permissions.can_respond_to_tandem(user, tandem)
         else [],
         "evaluate_sides": [o for o in admin_sides if o.pk not in evaluated]
         if tandem.is_finished
@@ -680,7 +626,7 @@ def _answering_side(request, tandem):
 @login_required
 @require_POST
 def tandem_accept(request, pk):
-    tandem = selectors.get_tandem_for_user(request.user, pk)
+    tandem = get_visible_or_404(selectors.tandems_for_user(request.user), pk=pk)
     organisation = _answering_side(request, tandem)
     try:
         tandem = services.tandem_accept(tandem=tandem, organisation=organisation, by=request.user)
@@ -691,14 +637,14 @@ def tandem_accept(request, pk):
                 request, _("Thank you! The tandem starts when the other organisation accepts.")
             )
     except ValidationError as error:
-        _service_errors(request, error)
+        service_errors(request, error)
     return redirect(tandem)
 
 
 @login_required
 @require_POST
 def tandem_decline(request, pk):
-    tandem = selectors.get_tandem_for_user(request.user, pk)
+    tandem = get_visible_or_404(selectors.tandems_for_user(request.user), pk=pk)
     organisation = _answering_side(request, tandem)
     form = TandemDeclineForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
@@ -708,39 +654,50 @@ def tandem_decline(request, pk):
         )
         messages.success(request, _("You have declined the tandem. The IKMO team is informed."))
     except ValidationError as error:
-        _service_errors(request, error)
+        service_errors(request, error)
     return redirect(tandem)
 
 
 @login_required
 def tandem_plan(request, pk):
-    tandem = selectors.get_tandem_for_user(request.user, pk)
-    if not permissions.can_edit_tandem_plan(request.user, tandem):
-        raise PermissionDenied
+    tandem = get_visible_or_404(selectors.tandems_for_user(request.user), pk=pk)
+    require(permissions.can_edit_tandem_plan(request.user, tandem))
     form = TandemPlanForm(request.POST or None, instance=tandem)
     if request.method == "POST" and form.is_valid():
         try:
-            services.tandem_update_plan(form=form, by=request.user)
+            services.tandem_update_plan(
+                tandem=tandem,
+                goals=form.cleaned_data["goals"],
+                starts_on=form.cleaned_data["starts_on"],
+                planned_end_on=form.cleaned_data["planned_end_on"],
+                by=request.user,
+            )
             messages.success(request, _("The goals and dates have been saved."))
             return redirect(tandem)
         except ValidationError as error:
-            _service_errors(request, error)
+            _add_errors(form, error)
     return render(request, "mentoring/tandem_plan.html", {"form": form, "tandem": tandem})
 
 
 @login_required
 def meeting_add(request, pk):
-    tandem = selectors.get_tandem_for_user(request.user, pk)
-    if not permissions.can_log_meeting(request.user, tandem):
-        raise PermissionDenied
+    tandem = get_visible_or_404(selectors.tandems_for_user(request.user), pk=pk)
+    require(permissions.can_log_meeting(request.user, tandem))
     form = TandemMeetingForm(request.POST or None, tandem=tandem)
     if request.method == "POST" and form.is_valid():
         try:
-            services.meeting_log(tandem=tandem, form=form, by=request.user)
+            services.meeting_log(
+                tandem=tandem,
+                met_on=form.cleaned_data["met_on"],
+                format=form.cleaned_data["format"],
+                duration_minutes=form.cleaned_data["duration_minutes"],
+                summary=form.cleaned_data["summary"],
+                by=request.user,
+            )
             messages.success(request, _("The meeting has been logged."))
             return redirect(tandem)
         except ValidationError as error:
-            _service_errors(request, error)
+            _add_errors(form, error)
     # A form with errors gets its own page, so nothing typed is lost.
     return render(request, "mentoring/meeting_form.html", {"form": form, "tandem": tandem})
 
@@ -748,9 +705,8 @@ def meeting_add(request, pk):
 @login_required
 @require_POST
 def tandem_close(request, pk):
-    tandem = selectors.get_tandem_for_user(request.user, pk)
-    if not permissions.can_close_tandem(request.user, tandem):
-        raise PermissionDenied
+    tandem = get_visible_or_404(selectors.tandems_for_user(request.user), pk=pk)
+    require(permissions.can_close_tandem(request.user, tandem))
     form = TandemCloseForm(request.POST)
     if not form.is_valid():
         return _tandem_page(request, tandem, close_form=form, status=400)
@@ -763,29 +719,34 @@ def tandem_close(request, pk):
         )
         messages.success(request, _("The tandem has ended. Both sides are asked for feedback."))
     except ValidationError as error:
-        _service_errors(request, error)
+        service_errors(request, error)
     return redirect(tandem)
 
 
 @login_required
 def tandem_evaluate(request, pk, org_pk):
-    tandem = selectors.get_tandem_for_user(request.user, pk)
+    tandem = get_visible_or_404(selectors.tandems_for_user(request.user), pk=pk)
     sides = {o.pk: o for o in permissions.admin_sides_of(request.user, tandem)}
     organisation = sides.get(org_pk)
-    if organisation is None or not permissions.can_evaluate_tandem(
-        request.user, tandem, organisation
-    ):
-        raise PermissionDenied
+    require(
+        organisation is not None
+        and permissions.can_evaluate_tandem(request.user, tandem, organisation)
+    )
     form = TandemEvaluationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.evaluation_submit(
-                tandem=tandem, organisation=organisation, form=form, by=request.user
+                tandem=tandem,
+                organisation=organisation,
+                goals_reached=form.cleaned_data["goals_reached"],
+                rating=form.cleaned_data["rating"],
+                comment=form.cleaned_data["comment"],
+                by=request.user,
             )
             messages.success(request, _("Thank you for your evaluation!"))
             return redirect(tandem)
         except ValidationError as error:
-            _service_errors(request, error)
+            service_errors(request, error)
     return render(
         request,
         "mentoring/tandem_evaluate.html",

@@ -3,12 +3,14 @@ from datetime import date, timedelta
 
 import django_filters
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ikmo.periods import DateRange, period_bounds
 from organisations.models import SpokenLanguage
 
-from .models import Topic, Workshop
+from .models import CoachingSession, Topic, Workshop
+from .selectors import FOLLOW_UP_WINDOWS
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -71,3 +73,33 @@ class WorkshopFilter(django_filters.FilterSet):
         if not (self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("month")):
             qs = qs.upcoming()
         return qs.distinct()
+
+
+class FollowUpFilter(django_filters.FilterSet):
+    """A consultant's open follow-ups due within 7, 30 or 90 days (?window=…, else 7);
+    overdue ones always."""
+
+    window = django_filters.TypedChoiceFilter(
+        choices=[(str(days), days) for days in FOLLOW_UP_WINDOWS], coerce=int, method="within"
+    )
+
+    class Meta:
+        model = CoachingSession
+        fields = ["window"]
+
+    def __init__(self, data=None, *args, today=None, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.today = today or timezone.localdate()
+
+    def within(self, queryset, name, value):
+        return queryset  # applied in ``qs``: no value means the first window
+
+    @property
+    def days(self) -> int:
+        if self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("window"):
+            return self.form.cleaned_data["window"]
+        return FOLLOW_UP_WINDOWS[0]
+
+    @property
+    def qs(self):
+        return super().qs.filter(follow_up_date__lte=self.today + timedelta(days=self.days))

@@ -1,3 +1,5 @@
+from dataclasses import fields
+
 from django import forms
 from django.db.models import Q
 from django.forms import BaseInlineFormSet, inlineformset_factory
@@ -7,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from ikmo.forms import ModelForm
 from organisations.models import StaffRole, User
 
+from . import services
 from .models import (
-    WORKSHOP_TRANSITIONS,
+    WORKSHOP_FLOW,
     CoachingSession,
     Feedback,
     Registration,
@@ -83,7 +86,7 @@ class WorkshopForm(ModelForm):
         self.fields["trainer"].queryset = trainer_queryset()
         self.fields["registration_deadline"].input_formats = [DATETIME_FORMAT]
         current = self.instance.status if self.instance.pk else Workshop.Status.DRAFT
-        allowed = {current} | (WORKSHOP_TRANSITIONS[current] - {Workshop.Status.CANCELLED})
+        allowed = {current} | (set(WORKSHOP_FLOW.targets(current)) - {Workshop.Status.CANCELLED})
         self.fields["status"].choices = [
             (value, label) for value, label in Workshop.Status.choices if value in allowed
         ]
@@ -94,40 +97,30 @@ class WorkshopForm(ModelForm):
         else:
             self._confirmed = 0
 
-    def clean_status(self):
-        status = self.cleaned_data["status"]
-        current = self.instance.status if self.instance.pk else Workshop.Status.DRAFT
-        if status != current and status not in WORKSHOP_TRANSITIONS[current]:
-            raise forms.ValidationError(
-                _("A workshop cannot go from “%(old)s” to “%(new)s”.")
-                % {
-                    "old": Workshop.Status(current).label,
-                    "new": Workshop.Status(status).label,
-                }
-            )
-        if status == Workshop.Status.CANCELLED and current != Workshop.Status.CANCELLED:
-            raise forms.ValidationError(
-                _("Please use the button “Cancel the workshop”, so participants are informed.")
-            )
-        return status
-
-    def clean_capacity(self):
-        capacity = self.cleaned_data["capacity"]
-        if capacity is not None and capacity < self._confirmed:
-            raise forms.ValidationError(
-                _(
-                    "%(count)d people already have a confirmed place; the capacity cannot be "
-                    "lower. Cancel registrations first."
-                )
-                % {"count": self._confirmed}
-            )
-        return capacity
-
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("venue") and not cleaned.get("online_url"):
-            self.add_error("venue", _("Please give a place or an online link (or both)."))
+        # The rules live in the service; checked here too so the messages sit at their fields.
+        current = self.instance.status if self.instance.pk else Workshop.Status.DRAFT
+        checks = [
+            lambda: services.workshop_check_place(cleaned.get("venue"), cleaned.get("online_url"))
+        ]
+        if cleaned.get("status"):
+            checks.append(lambda: services.workshop_check_status(current, cleaned["status"]))
+        if cleaned.get("capacity") is not None:
+            checks.append(
+                lambda: services.workshop_check_capacity(cleaned["capacity"], self._confirmed)
+            )
+        for check in checks:
+            try:
+                check()
+            except forms.ValidationError as error:
+                self.add_error(None, error)
         return cleaned
+
+    def workshop_data(self) -> services.WorkshopData:
+        return services.WorkshopData(
+            **{f.name: self.cleaned_data[f.name] for f in fields(services.WorkshopData)}
+        )
 
 
 class BaseSessionFormSet(BaseInlineFormSet):
@@ -137,19 +130,21 @@ class BaseSessionFormSet(BaseInlineFormSet):
         super().clean()
         if any(self.errors):
             return
-        starts = [
-            f.cleaned_data["starts_at"]
+        services.workshop_check_dates(self.dates(), self.deadline)
+
+    def dates(self) -> list:
+        """The dates the workshop keeps or gets, for ``services.workshop_save``."""
+        return [
+            services.SessionDates(
+                starts_at=f.cleaned_data["starts_at"],
+                ends_at=f.cleaned_data["ends_at"],
+                pk=f.instance.pk,
+            )
             for f in self.forms
             if f.cleaned_data
             and not f.cleaned_data.get("DELETE")
             and f.cleaned_data.get("starts_at")
         ]
-        if not starts:
-            raise forms.ValidationError(_("Please enter at least one date for the workshop."))
-        if self.deadline and self.deadline > min(starts):
-            raise forms.ValidationError(
-                _("The registration deadline must be before the first date of the workshop.")
-            )
 
 
 class SessionForm(ModelForm):
@@ -280,20 +275,23 @@ class CoachingSessionForm(ModelForm):
             self.fields["date"].initial = timezone.localdate()
             self.fields["duration_minutes"].initial = 60
 
-    def clean_date(self):
-        value = self.cleaned_data["date"]
-        if value and value > timezone.localdate():
-            raise forms.ValidationError(_("A coaching session cannot be logged in the future."))
-        return value
-
     def clean(self):
         cleaned = super().clean()
-        day, follow_up = cleaned.get("date"), cleaned.get("follow_up_date")
-        if day and follow_up and follow_up < day:
-            self.add_error("follow_up_date", _("The follow-up date cannot be before the session."))
-        if follow_up and not cleaned.get("next_step"):
-            self.add_error("next_step", _("Please describe the next step for the follow-up."))
+        # The rules live in the service; checked here too so the messages sit at their fields.
+        try:
+            services.coaching_check(
+                day=cleaned.get("date"),
+                follow_up_date=cleaned.get("follow_up_date"),
+                next_step=cleaned.get("next_step"),
+            )
+        except forms.ValidationError as error:
+            self.add_error(None, error)
         return cleaned
+
+    def session_data(self) -> services.CoachingSessionData:
+        return services.CoachingSessionData(
+            **{f.name: self.cleaned_data[f.name] for f in fields(services.CoachingSessionData)}
+        )
 
 
 class CoachingStartForm(forms.Form):

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ikmo.workflow import Step, Workflow
 from organisations.models import Organisation, SpokenLanguage, TranslatedName
 
 
@@ -155,11 +156,14 @@ class Workshop(models.Model):
 
 # The allowed status changes, in one place. A cancelled workshop stays cancelled: its
 # participants were told, and a new workshop is the honest way to offer the date again.
-WORKSHOP_TRANSITIONS = {
-    Workshop.Status.DRAFT: {Workshop.Status.PUBLISHED, Workshop.Status.CANCELLED},
-    Workshop.Status.PUBLISHED: {Workshop.Status.CANCELLED},
-    Workshop.Status.CANCELLED: set(),
-}
+WORKSHOP_FLOW = Workflow(
+    Workshop.Status,
+    {
+        (Workshop.Status.DRAFT, Workshop.Status.PUBLISHED): Step(),
+        (Workshop.Status.DRAFT, Workshop.Status.CANCELLED): Step(),
+        (Workshop.Status.PUBLISHED, Workshop.Status.CANCELLED): Step(),
+    },
+)
 
 
 class WorkshopSession(models.Model):
@@ -260,11 +264,14 @@ class Registration(models.Model):
 
 # Waiting → place (moved up) or cancelled; place → cancelled. Nothing leaves "cancelled":
 # registering again creates a new registration at the end of the line.
-REGISTRATION_TRANSITIONS = {
-    Registration.Status.WAITLISTED: {Registration.Status.CONFIRMED, Registration.Status.CANCELLED},
-    Registration.Status.CONFIRMED: {Registration.Status.CANCELLED},
-    Registration.Status.CANCELLED: set(),
-}
+REGISTRATION_FLOW = Workflow(
+    Registration.Status,
+    {
+        (Registration.Status.WAITLISTED, Registration.Status.CONFIRMED): Step(),
+        (Registration.Status.WAITLISTED, Registration.Status.CANCELLED): Step(),
+        (Registration.Status.CONFIRMED, Registration.Status.CANCELLED): Step(),
+    },
+)
 
 
 class Feedback(models.Model):

@@ -1,5 +1,7 @@
 """Who may do what in qualification & coaching. Plain predicates; views and selectors use these."""
 
+from django.db.models import Q
+
 from ikmo.subprojects import SubProject
 from organisations.models import Membership, StaffRole
 from organisations.permissions import active_membership, is_organisation_admin
@@ -33,12 +35,13 @@ def is_qualification_staff(user) -> bool:
 # Workshops -----------------------------------------------------------------------------------
 
 
-def can_view_workshop(user, workshop) -> bool:
-    if workshop.status != workshop.Status.DRAFT:
-        return True
-    return is_qualification_staff(user) or (
-        user.is_authenticated and workshop.trainer_id == user.pk
-    )
+def workshops_visible_q(user) -> Q:
+    """Published (and cancelled) workshops for everyone; drafts for qualification staff and
+    their trainer."""
+    if is_qualification_staff(user):
+        return Q()
+    shown = Q(status__in=["published", "cancelled"])
+    return shown | Q(trainer=user) if user.is_authenticated else shown
 
 
 def can_create_workshop(user) -> bool:
@@ -83,15 +86,21 @@ def can_register_for(user, organisation) -> bool:
 # Registrations -------------------------------------------------------------------------------
 
 
-def can_view_registration(user, registration) -> bool:
+def registrations_visible_q(user) -> Q | None:
+    """The participant, who registered them, admins of their organisation, the workshop's
+    trainer, and qualification staff. ``None``: nothing."""
     if not user.is_authenticated:
-        return False
+        return None
+    if is_qualification_staff(user):
+        return Q()
+    admin_orgs = Membership.objects.filter(
+        user=user, role=Membership.Role.ADMIN, status=Membership.Status.ACTIVE
+    ).values("organisation_id")
     return (
-        registration.participant_id == user.pk
-        or registration.registered_by_id == user.pk
-        or is_organisation_admin(user, registration.organisation)
-        or can_manage_workshop(user, registration.workshop)
-        or is_qualification_staff(user)
+        Q(participant=user)
+        | Q(registered_by=user)
+        | Q(organisation_id__in=admin_orgs)
+        | Q(workshop__trainer=user)
     )
 
 
@@ -130,10 +139,6 @@ def can_view_certificate(user, registration) -> bool:
 
 
 def can_log_coaching(user) -> bool:
-    return is_qualification_staff(user)
-
-
-def can_view_coaching_session(user, session) -> bool:
     return is_qualification_staff(user)
 
 

@@ -3,9 +3,7 @@ templates; each object view goes through one ``get_..._for_user`` helper."""
 
 from datetime import date, timedelta
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count, Exists, OuterRef, Q
-from django.http import Http404
 from django.utils import timezone
 
 from ikmo.models import GeneratedDocument
@@ -19,14 +17,7 @@ from .models import CoachingCase, CoachingSession, Feedback, Registration, Works
 
 def workshops_for_user(user):
     """Published (and cancelled) workshops for everyone; drafts for qualification staff."""
-    qs = Workshop.objects.all()
-    if permissions.is_qualification_staff(user):
-        return qs
-    if user.is_authenticated:
-        return qs.filter(
-            Q(status__in=[Workshop.Status.PUBLISHED, Workshop.Status.CANCELLED]) | Q(trainer=user)
-        )
-    return qs.published()
+    return Workshop.objects.filter(permissions.workshops_visible_q(user))
 
 
 def upcoming_workshops(user, *, limit: int = 6):
@@ -37,25 +28,6 @@ def upcoming_workshops(user, *, limit: int = 6):
         .for_lists()
         .order_by("starts_at", "pk")[:limit]
     )
-
-
-_WORKSHOP_ACTIONS = {
-    "view": permissions.can_view_workshop,
-    "manage": permissions.can_manage_workshop,
-}
-
-
-def get_workshop_for_user(user, pk, *, action: str = "view") -> Workshop:
-    """The one lookup every workshop view uses: 404 if invisible, 403 if visible but not allowed."""
-    try:
-        workshop = Workshop.objects.select_related("trainer").get(pk=int(pk))
-    except (Workshop.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    if not permissions.can_view_workshop(user, workshop):
-        raise Http404
-    if not _WORKSHOP_ACTIONS[action](user, workshop):
-        raise PermissionDenied
-    return workshop
 
 
 def workshop_participants(workshop: Workshop):
@@ -122,26 +94,15 @@ def registrations_for_user(user):
     )
 
 
-_REGISTRATION_ACTIONS = {
-    "view": permissions.can_view_registration,
-    "cancel": permissions.can_cancel_registration,
-    "feedback": permissions.can_give_feedback,
-}
-
-
-def get_registration_for_user(user, pk, *, action: str = "view") -> Registration:
-    """404 for registrations the user may not see (other organisations' data never leaks)."""
-    try:
-        registration = Registration.objects.select_related(
-            "workshop", "workshop__trainer", "organisation", "participant", "registered_by"
-        ).get(pk=int(pk))
-    except (Registration.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    if not permissions.can_view_registration(user, registration):
-        raise Http404
-    if not _REGISTRATION_ACTIONS[action](user, registration):
-        raise PermissionDenied
-    return registration
+def registrations_visible_to(user):
+    """Every registration the person may open (their own, their organisation's as its admin,
+    their workshops' as trainer; all for qualification staff)."""
+    rule = permissions.registrations_visible_q(user)
+    if rule is None:
+        return Registration.objects.none()
+    return Registration.objects.filter(rule).select_related(
+        "workshop", "workshop__trainer", "organisation", "participant", "registered_by"
+    )
 
 
 def registration_choices_for(user, workshop: Workshop) -> list[Membership]:
@@ -225,37 +186,37 @@ def _later_session_exists():
 FOLLOW_UP_WINDOWS = (7, 30, 90)
 
 
-def open_follow_ups(user, *, today: date | None = None, within_days: int = 7):
+def open_follow_ups(user, *, today: date | None = None, within_days: int | None = 7):
     """Follow-ups of the consultant's sessions due by ``today + within_days`` (overdue ones
-    included) that are neither marked done nor taken care of by a later session for the
-    organisation."""
+    included; ``None``: any date) that are neither marked done nor taken care of by a later
+    session for the organisation."""
     today = today or timezone.localdate()
+    sessions = coaching_sessions_for_user(user).filter(
+        consultant=user, follow_up_date__isnull=False, follow_up_done_at__isnull=True
+    )
+    if within_days is not None:
+        sessions = sessions.filter(follow_up_date__lte=today + timedelta(days=within_days))
     return (
-        coaching_sessions_for_user(user)
-        .filter(
-            consultant=user,
-            follow_up_date__lte=today + timedelta(days=within_days),
-            follow_up_done_at__isnull=True,
-        )
-        .select_related("organisation")
+        sessions.select_related("organisation")
         .annotate(has_later=_later_session_exists())
         .filter(has_later=False)
         .order_by("follow_up_date", "pk")
     )
 
 
-def get_coaching_session_for_user(user, pk, *, action: str = "view") -> CoachingSession:
-    try:
-        session = CoachingSession.objects.select_related("organisation", "consultant").get(
-            pk=int(pk)
-        )
-    except (CoachingSession.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    if not permissions.can_view_coaching_session(user, session):
-        raise Http404
-    if action == "edit" and not permissions.can_edit_coaching_session(user, session):
-        raise PermissionDenied
-    return session
+def my_upcoming_registrations(user, *, limit: int = 5):
+    """The person's own active registrations for workshops still to come."""
+    return (
+        registrations_for_user(user)
+        .filter(participant=user, workshop__ends_at__gte=timezone.now())
+        .exclude(status=Registration.Status.CANCELLED)[:limit]
+    )
+
+
+def coaching_case_of(organisation):
+    return (
+        CoachingCase.objects.filter(organisation=organisation).select_related("consultant").first()
+    )
 
 
 def coaching_cases(user):

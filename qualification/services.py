@@ -1,7 +1,8 @@
 """Every change in qualification & coaching goes through these functions."""
 
 import logging
-from datetime import timedelta
+from dataclasses import dataclass, fields
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -12,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from ikmo.audit import audit_log, form_changes
+from ikmo.audit import audit_log, save_with_changes
 from ikmo.documents import document_request
 from ikmo.mail import email_queue
 from ikmo.models import GeneratedDocument
@@ -20,13 +21,15 @@ from organisations.models import Membership, User
 
 from . import permissions
 from .models import (
-    REGISTRATION_TRANSITIONS,
+    REGISTRATION_FLOW,
+    WORKSHOP_FLOW,
     CoachingCase,
     CoachingNudge,
     CoachingSession,
     Feedback,
     Registration,
     Workshop,
+    WorkshopSession,
 )
 
 logger = logging.getLogger(__name__)
@@ -72,37 +75,149 @@ def _schedule(workshop: Workshop) -> list[tuple]:
     ]
 
 
+@dataclass(frozen=True)
+class WorkshopData:
+    """What a workshop form (or an import, or the API) says about a workshop."""
+
+    title: str
+    trainer: User
+    capacity: int
+    description: str = ""
+    topics: tuple = ()
+    languages: tuple = ()
+    is_basic: bool = False
+    venue: str = ""
+    online_url: str = ""
+    registration_deadline: datetime | None = None
+    status: str = Workshop.Status.DRAFT
+
+
+@dataclass(frozen=True)
+class SessionDates:
+    """One date of a workshop; ``pk`` names an existing date to keep (its calendar UID stays)."""
+
+    starts_at: datetime
+    ends_at: datetime
+    pk: int | None = None
+
+
+def workshop_check_status(current: str, status: str) -> None:
+    """A status step a workshop form may take (cancelling has its own button)."""
+    if status != current and not WORKSHOP_FLOW.allows(current, status):
+        raise ValidationError(
+            {
+                "status": ValidationError(
+                    _("A workshop cannot go from “%(old)s” to “%(new)s”."),
+                    code="transition",
+                    params={
+                        "old": Workshop.Status(current).label,
+                        "new": Workshop.Status(status).label,
+                    },
+                )
+            }
+        )
+    if status == Workshop.Status.CANCELLED and current != Workshop.Status.CANCELLED:
+        raise ValidationError(
+            {
+                "status": ValidationError(
+                    _("Please use the button “Cancel the workshop”, so participants are informed."),
+                    code="use_cancel",
+                )
+            }
+        )
+
+
+def workshop_check_capacity(capacity: int, confirmed: int) -> None:
+    if capacity is not None and capacity < confirmed:
+        raise ValidationError(
+            {
+                "capacity": ValidationError(
+                    _(
+                        "%(count)d people already have a confirmed place; the capacity cannot be "
+                        "lower. Cancel registrations first."
+                    ),
+                    code="capacity_below_confirmed",
+                    params={"count": confirmed},
+                )
+            }
+        )
+
+
+def workshop_check_place(venue: str, online_url: str) -> None:
+    if not venue and not online_url:
+        raise ValidationError(
+            {
+                "venue": ValidationError(
+                    _("Please give a place or an online link (or both)."), code="no_place"
+                )
+            }
+        )
+
+
+def workshop_check_dates(sessions, deadline) -> None:
+    """At least one date, each ending after it starts, and the deadline before the first."""
+    for dates in sessions:
+        if dates.ends_at <= dates.starts_at:
+            raise ValidationError(
+                {"ends_at": ValidationError(_("The end must be after the start."), code="order")}
+            )
+    if not sessions:
+        raise ValidationError(
+            _("Please enter at least one date for the workshop."), code="no_dates"
+        )
+    if deadline and deadline > min(d.starts_at for d in sessions):
+        raise ValidationError(
+            _("The registration deadline must be before the first date of the workshop."),
+            code="deadline_after_start",
+        )
+
+
 @transaction.atomic
-def workshop_save(*, form, sessions, by: User) -> Workshop:
-    """Create or update a workshop with its dates (a formset); fills places freed by a
-    larger capacity from the waiting list."""
-    creating = form.instance.pk is None
-    changes = {} if creating else form_changes(form)
-    schedule_before = [] if creating else _schedule(form.instance)
-    workshop = form.save(commit=False)
+def workshop_save(
+    *, workshop: Workshop | None, data: WorkshopData, sessions: list[SessionDates], by: User
+) -> Workshop:
+    """Create (``workshop=None``) or update a workshop with its dates; fills places freed by a
+    larger capacity from the waiting list.
+
+    ``sessions`` are all the dates the workshop has afterwards: dates with a ``pk`` are kept
+    and updated, new ones created, the others deleted."""
+    creating = workshop is None
     if creating:
-        workshop.created_by = by
-    workshop.save()
-    form.save_m2m()
-    sessions.instance = workshop
-    sessions.save()
+        workshop = Workshop(created_by=by)
+        current = Workshop.Status.DRAFT
+        confirmed = 0
+    else:
+        workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
+        current = workshop.status
+        confirmed = workshop.registrations.filter(status=Registration.Status.CONFIRMED).count()
+    workshop_check_status(current, data.status)
+    workshop_check_capacity(data.capacity, confirmed)
+    workshop_check_place(data.venue, data.online_url)
+    workshop_check_dates(sessions, data.registration_deadline)
+    schedule_before = [] if creating else _schedule(workshop)
+    values = {f.name: getattr(data, f.name) for f in fields(WorkshopData)}
+    changes = save_with_changes(workshop, values, creating=creating)
+    existing = {s.pk: s for s in workshop.sessions.all()}
+    kept = {d.pk for d in sessions if d.pk in existing}
+    workshop.sessions.exclude(pk__in=kept).delete()
+    for dates in sessions:
+        session = existing.get(dates.pk) or WorkshopSession(workshop=workshop)
+        session.starts_at, session.ends_at = dates.starts_at, dates.ends_at
+        session.save()
     _sync_dates(workshop)
     audit_log(
         actor=by,
-        action="workshop.created" if creating else "workshop.updated",
+        action="qualification.workshop.created" if creating else "qualification.workshop.updated",
         target=workshop,
         changes=changes or None,
     )
     if not creating:
-        locked = Workshop.objects.select_for_update().get(pk=workshop.pk)
-        _fill_free_places(locked, by=by)
-        moved = _schedule(locked) != schedule_before or {"venue", "online_url"} & set(
-            form.changed_data
-        )
-        if moved and locked.status == Workshop.Status.PUBLISHED and not locked.has_started():
+        _fill_free_places(workshop, by=by)
+        moved = _schedule(workshop) != schedule_before or {"venue", "online_url"} & set(changes)
+        if moved and workshop.status == Workshop.Status.PUBLISHED and not workshop.has_started():
             # People who plan to come must hear about new dates or a new place.
-            context = _workshop_context(locked)
-            active = locked.registrations.exclude(
+            context = _workshop_context(workshop)
+            active = workshop.registrations.exclude(
                 status=Registration.Status.CANCELLED
             ).select_related("participant")
             for registration in active:
@@ -113,13 +228,13 @@ def workshop_save(*, form, sessions, by: User) -> Workshop:
 @transaction.atomic
 def workshop_cancel(*, workshop: Workshop, by: User) -> Workshop:
     workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
-    if workshop.status == Workshop.Status.CANCELLED:
+    if not WORKSHOP_FLOW.allows(workshop.status, Workshop.Status.CANCELLED):
         raise ValidationError(_("This workshop has already been cancelled."))
     if workshop.has_started():
         raise ValidationError(_("A workshop that has already started cannot be cancelled."))
     workshop.status = Workshop.Status.CANCELLED
     workshop.save(update_fields=["status", "updated_at"])
-    audit_log(actor=by, action="workshop.cancelled", target=workshop)
+    audit_log(actor=by, action="qualification.workshop.cancelled", target=workshop)
     context = _workshop_context(workshop)
     active = workshop.registrations.exclude(status=Registration.Status.CANCELLED).select_related(
         "participant"
@@ -191,7 +306,7 @@ def registration_create(
         raise _already_registered(workshop.pk, participant) from None
     audit_log(
         actor=by,
-        action=f"registration.{status}",
+        action=f"qualification.registration.{status}",
         target=registration,
         organisation=organisation,
     )
@@ -209,7 +324,7 @@ def registration_create(
 
 
 def _move(registration: Registration, status: str) -> None:
-    if status not in REGISTRATION_TRANSITIONS[registration.status]:
+    if not REGISTRATION_FLOW.allows(registration.status, status):
         raise ValidationError(_("This registration can no longer be changed."))
     registration.status = status
 
@@ -236,7 +351,7 @@ def _fill_free_places(workshop: Workshop, *, by: User | None) -> list[Registrati
         registration.save(update_fields=["status", "promoted_at"])
         audit_log(
             actor=by,
-            action="registration.promoted",
+            action="qualification.registration.promoted",
             target=registration,
             organisation=registration.organisation,
         )
@@ -270,7 +385,7 @@ def registration_cancel(*, registration: Registration, by: User) -> list[Registr
     registration.save(update_fields=["status", "cancelled_at", "cancelled_by"])
     audit_log(
         actor=by,
-        action="registration.cancelled",
+        action="qualification.registration.cancelled",
         target=registration,
         organisation=registration.organisation,
     )
@@ -309,7 +424,7 @@ def attendance_set(*, registration: Registration, attended: bool | None, by: Use
         registration.save(update_fields=["attended"])
         audit_log(
             actor=by,
-            action="registration.attendance",
+            action="qualification.registration.attendance_recorded",
             target=registration,
             organisation=registration.organisation,
             changes={"attended": [old, attended]},
@@ -368,7 +483,7 @@ def feedback_submit(*, registration: Registration, rating: int, comment: str, by
         raise ValidationError(
             _("You have already given feedback for this workshop. Thank you!")
         ) from None
-    audit_log(actor=by, action="feedback.given", target=registration.workshop)
+    audit_log(actor=by, action="qualification.feedback.given", target=registration.workshop)
     return feedback
 
 
@@ -484,12 +599,44 @@ def workshop_followups_send_all(*, now=None) -> int:
 # Coaching ------------------------------------------------------------------------------------
 
 
-def _coaching_changes(form) -> dict:
-    changes = form_changes(form)
-    # The audit trail records that confidential notes changed, never what they say.
-    if "confidential_notes" in changes:
-        changes["confidential_notes"] = ["…", "…"]
-    return changes
+@dataclass(frozen=True)
+class CoachingSessionData:
+    """What a consultant logs about one coaching session."""
+
+    date: date
+    duration_minutes: int
+    format: str
+    topics: tuple = ()
+    participants: str = ""
+    participant_count: int = 1
+    outcome: str = ""
+    next_step: str = ""
+    follow_up_date: date | None = None
+    confidential_notes: str = ""
+
+
+def coaching_check(*, day, follow_up_date, next_step) -> None:
+    """A session lies in the past; a follow-up comes after it and says what to do."""
+    errors = {}
+    if day and day > timezone.localdate():
+        errors["date"] = ValidationError(
+            _("A coaching session cannot be logged in the future."), code="future"
+        )
+    elif day and follow_up_date and follow_up_date < day:
+        errors["follow_up_date"] = ValidationError(
+            _("The follow-up date cannot be before the session."), code="follow_up_before"
+        )
+    if follow_up_date and not next_step:
+        errors["next_step"] = ValidationError(
+            _("Please describe the next step for the follow-up."), code="next_step_missing"
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _coaching_values(data: CoachingSessionData) -> dict:
+    coaching_check(day=data.date, follow_up_date=data.follow_up_date, next_step=data.next_step)
+    return {f.name: getattr(data, f.name) for f in fields(CoachingSessionData)}
 
 
 def _ensure_case(session: CoachingSession, by: User) -> CoachingCase:
@@ -505,23 +652,33 @@ def _ensure_case(session: CoachingSession, by: User) -> CoachingCase:
 
 
 @transaction.atomic
-def coaching_session_create(*, form, organisation, by: User) -> CoachingSession:
+def coaching_session_create(
+    *, organisation, data: CoachingSessionData, by: User
+) -> CoachingSession:
     if not permissions.can_log_coaching(by):
         raise ValidationError(_("Only consultants can log coaching sessions."))
-    session = form.save(commit=False)
-    session.organisation = organisation
-    session.consultant = by
-    session.save()
-    form.save_m2m()
+    session = CoachingSession(organisation=organisation, consultant=by)
+    save_with_changes(session, _coaching_values(data), creating=True)
     _ensure_case(session, by)
-    audit_log(actor=by, action="coaching.session_logged", target=session, organisation=organisation)
+    audit_log(
+        actor=by,
+        action="qualification.session.logged",
+        target=session,
+        organisation=organisation,
+    )
     return session
 
 
 @transaction.atomic
-def coaching_session_update(*, form, by: User) -> CoachingSession:
-    changes = _coaching_changes(form)
-    session = form.save()
+def coaching_session_update(
+    *, session: CoachingSession, data: CoachingSessionData, by: User
+) -> CoachingSession:
+    # Fresh from the database: a bound form has already written its values onto ``session``.
+    session = CoachingSession.objects.select_for_update().get(pk=session.pk)
+    changes = save_with_changes(session, _coaching_values(data))
+    # The audit trail records that confidential notes changed, never what they say.
+    if "confidential_notes" in changes:
+        changes["confidential_notes"] = ["…", "…"]
     if "follow_up_date" in changes:
         # A new follow-up date deserves its own reminder, and is not done yet.
         CoachingSession.objects.filter(pk=session.pk).update(
@@ -530,7 +687,7 @@ def coaching_session_update(*, form, by: User) -> CoachingSession:
     if changes:
         audit_log(
             actor=by,
-            action="coaching.session_updated",
+            action="qualification.session.updated",
             target=session,
             organisation=session.organisation,
             changes=changes,
@@ -550,7 +707,7 @@ def coaching_case_set_active(*, case: CoachingCase, active: bool, by: User) -> C
     case.save(update_fields=["is_active", "closed_on", "consultant"])
     audit_log(
         actor=by,
-        action="coaching.case_reopened" if active else "coaching.case_closed",
+        action="qualification.case.reopened" if active else "qualification.case.closed",
         target=case,
         organisation=case.organisation,
     )
@@ -573,7 +730,7 @@ def coaching_follow_up_mark_done(*, session: CoachingSession, by: User) -> Coach
     session.save(update_fields=["follow_up_done_at", "updated_at"])
     audit_log(
         actor=by,
-        action="coaching.follow_up_done",
+        action="qualification.session.follow_up_done",
         target=session,
         organisation=session.organisation,
         changes={"follow_up_date": session.follow_up_date.isoformat()},

@@ -2,7 +2,7 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,11 +16,12 @@ from ikmo.audit import audit_log
 from ikmo.documents import document_request, get_document_for_user
 from ikmo.reauth import sensitive
 from ikmo.subprojects import SubProject
+from ikmo.viewtools import get_visible_or_404, require, service_errors
 from organisations.selectors import get_organisation_for_user
 
 from . import ics, permissions, selectors, services
 from .documents import PARTICIPANT_LIST
-from .filters import WorkshopFilter
+from .filters import FollowUpFilter, WorkshopFilter
 from .forms import (
     AttendanceForm,
     CoachingSessionForm,
@@ -31,12 +32,20 @@ from .forms import (
     SessionFormSet,
     WorkshopForm,
 )
-from .models import CoachingCase, Registration, Workshop
+from .models import Registration, Workshop
 
 
-def _service_errors(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
+def _workshops(user):
+    return selectors.workshops_for_user(user).select_related("trainer")
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """A service's refusal next to the form field it names (else above the form)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 def home(request):
@@ -47,11 +56,7 @@ def home(request):
         "is_staff": permissions.is_qualification_staff(user),
     }
     if user.is_authenticated:
-        context["my_upcoming"] = (
-            selectors.registrations_for_user(user)
-            .filter(participant=user, workshop__ends_at__gte=timezone.now())
-            .exclude(status=Registration.Status.CANCELLED)[:5]
-        )
+        context["my_upcoming"] = selectors.my_upcoming_registrations(user)
     return render(request, "qualification/home.html", context)
 
 
@@ -112,7 +117,7 @@ def workshop_calendar(request):
 
 
 def workshop_ics(request, pk):
-    workshop = selectors.get_workshop_for_user(request.user, pk)
+    workshop = get_visible_or_404(_workshops(request.user), pk=pk)
     insider = permissions.can_see_online_link(request.user, workshop)
     return _ics_response(
         request,
@@ -124,7 +129,7 @@ def workshop_ics(request, pk):
 
 
 def workshop_detail(request, pk):
-    workshop = selectors.get_workshop_for_user(request.user, pk)
+    workshop = get_visible_or_404(_workshops(request.user), pk=pk)
     user = request.user
     can_manage = permissions.can_manage_workshop(user, workshop)
     context = {
@@ -160,7 +165,7 @@ def workshop_detail(request, pk):
 @login_required
 @require_POST
 def workshop_register(request, pk):
-    workshop = selectors.get_workshop_for_user(request.user, pk)
+    workshop = get_visible_or_404(_workshops(request.user), pk=pk)
     memberships = selectors.registration_choices_for(request.user, workshop)
     form = RegistrationForm(request.POST, memberships=memberships, user=request.user)
     if not form.is_valid():
@@ -178,7 +183,7 @@ def workshop_register(request, pk):
             by=request.user,
         )
     except ValidationError as error:
-        _service_errors(request, error)
+        service_errors(request, error)
         return redirect(workshop)
     myself = membership.user_id == request.user.pk
     names = {"person": membership.user, "rank": selectors.waitlist_rank(registration) or 0}
@@ -207,14 +212,14 @@ def workshop_register(request, pk):
 
 @login_required
 def workshop_create(request):
-    if not permissions.can_create_workshop(request.user):
-        raise PermissionDenied
+    require(permissions.can_create_workshop(request.user))
     return _workshop_form(request, Workshop(trainer=request.user, capacity=20))
 
 
 @login_required
 def workshop_edit(request, pk):
-    workshop = selectors.get_workshop_for_user(request.user, pk, action="manage")
+    workshop = get_visible_or_404(_workshops(request.user), pk=pk)
+    require(permissions.can_manage_workshop(request.user, workshop))
     return _workshop_form(request, workshop)
 
 
@@ -228,14 +233,23 @@ def _workshop_form(request, workshop: Workshop):
         sessions.deadline = form.cleaned_data.get("registration_deadline") if form_ok else None
         if form_ok and sessions.is_valid():
             creating = workshop.pk is None
-            workshop = services.workshop_save(form=form, sessions=sessions, by=request.user)
-            messages.success(
-                request,
-                _("The workshop has been created.")
-                if creating
-                else _("The workshop has been saved."),
-            )
-            return redirect(workshop)
+            try:
+                workshop = services.workshop_save(
+                    workshop=None if creating else workshop,
+                    data=form.workshop_data(),
+                    sessions=sessions.dates(),
+                    by=request.user,
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("The workshop has been created.")
+                    if creating
+                    else _("The workshop has been saved."),
+                )
+                return redirect(workshop)
         sessions.is_valid()  # collect the formset's errors for display as well
     return render(
         request,
@@ -247,12 +261,13 @@ def _workshop_form(request, workshop: Workshop):
 @login_required
 @require_POST
 def workshop_cancel(request, pk):
-    workshop = selectors.get_workshop_for_user(request.user, pk, action="manage")
+    workshop = get_visible_or_404(_workshops(request.user), pk=pk)
+    require(permissions.can_manage_workshop(request.user, workshop))
     try:
         services.workshop_cancel(workshop=workshop, by=request.user)
         messages.success(request, _("The workshop has been cancelled and participants informed."))
     except ValidationError as error:
-        _service_errors(request, error)
+        service_errors(request, error)
     return redirect(workshop)
 
 
@@ -261,7 +276,8 @@ def workshop_cancel(request, pk):
 
 @login_required
 def workshop_attendance(request, pk):
-    workshop = selectors.get_workshop_for_user(request.user, pk, action="manage")
+    workshop = get_visible_or_404(_workshops(request.user), pk=pk)
+    require(permissions.can_manage_workshop(request.user, workshop))
     registrations = selectors.workshop_participants(workshop).filter(
         status=Registration.Status.CONFIRMED
     )
@@ -280,10 +296,11 @@ def workshop_attendance(request, pk):
 @login_required
 @require_POST
 def attendance_set(request, pk, registration_pk):
-    workshop = selectors.get_workshop_for_user(request.user, pk, action="manage")
-    registration = selectors.get_registration_for_user(request.user, registration_pk)
-    if registration.workshop_id != workshop.pk:
-        raise Http404
+    workshop = get_visible_or_404(_workshops(request.user), pk=pk)
+    require(permissions.can_manage_workshop(request.user, workshop))
+    registration = get_visible_or_404(
+        selectors.registrations_visible_to(request.user), pk=registration_pk, workshop=workshop
+    )
     form = AttendanceForm(request.POST)
     error = ""
     if form.is_valid():
@@ -318,7 +335,8 @@ def attendance_set(request, pk, registration_pk):
 @login_required
 @sensitive
 def participants_csv(request, pk):
-    workshop = selectors.get_workshop_for_user(request.user, pk, action="manage")
+    workshop = get_visible_or_404(_workshops(request.user), pk=pk)
+    require(permissions.can_manage_workshop(request.user, workshop))
     # Names and e-mail addresses leave the portal here: the access log says who took them.
     audit_log(actor=request.user, action="qualification.participants.exported", target=workshop)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -361,7 +379,8 @@ def _csv_safe(value: str) -> str:
 @login_required
 @require_POST
 def participants_pdf(request, pk):
-    workshop = selectors.get_workshop_for_user(request.user, pk, action="manage")
+    workshop = get_visible_or_404(_workshops(request.user), pk=pk)
+    require(permissions.can_manage_workshop(request.user, workshop))
     document = document_request(kind=PARTICIPANT_LIST, target=workshop, by=request.user)
     return redirect("document_detail", pk=document.pk)
 
@@ -369,7 +388,8 @@ def participants_pdf(request, pk):
 @login_required
 @require_POST
 def certificates_issue(request, pk):
-    workshop = selectors.get_workshop_for_user(request.user, pk, action="manage")
+    workshop = get_visible_or_404(_workshops(request.user), pk=pk)
+    require(permissions.can_manage_workshop(request.user, workshop))
     count = services.certificates_issue(workshop=workshop, by=request.user)
     if count:
         messages.success(
@@ -407,12 +427,13 @@ def my_registrations(request):
 @login_required
 @require_POST
 def registration_cancel(request, pk):
-    registration = selectors.get_registration_for_user(request.user, pk, action="cancel")
+    registration = get_visible_or_404(selectors.registrations_visible_to(request.user), pk=pk)
+    require(permissions.can_cancel_registration(request.user, registration))
     try:
         services.registration_cancel(registration=registration, by=request.user)
         messages.success(request, _("The registration has been cancelled."))
     except ValidationError as error:
-        _service_errors(request, error)
+        service_errors(request, error)
     next_url = request.POST.get("next")
     if next_url == "workshop":
         return redirect(registration.workshop)
@@ -422,13 +443,13 @@ def registration_cancel(request, pk):
 @login_required
 @require_POST
 def registration_certificate(request, pk):
-    registration = selectors.get_registration_for_user(request.user, pk)
+    registration = get_visible_or_404(selectors.registrations_visible_to(request.user), pk=pk)
     if not permissions.can_view_certificate(request.user, registration):
         raise Http404
     try:
         document = services.certificate_request(registration=registration, by=request.user)
     except ValidationError as error:
-        _service_errors(request, error)
+        service_errors(request, error)
         return redirect("qualification:my_registrations")
     # The status page checks the permission again, through the document kind.
     get_document_for_user(request.user, document.pk)
@@ -437,7 +458,7 @@ def registration_certificate(request, pk):
 
 @login_required
 def feedback(request, pk):
-    registration = selectors.get_registration_for_user(request.user, pk)
+    registration = get_visible_or_404(selectors.registrations_visible_to(request.user), pk=pk)
     if not permissions.can_give_feedback(request.user, registration):
         messages.error(request, _("Only people who attended the workshop can give feedback."))
         return redirect("qualification:my_registrations")
@@ -456,7 +477,7 @@ def feedback(request, pk):
             messages.success(request, _("Thank you for your feedback!"))
             return redirect("qualification:my_registrations")
         except ValidationError as error:
-            _service_errors(request, error)
+            service_errors(request, error)
     return render(
         request, "qualification/feedback.html", {"form": form, "registration": registration}
     )
@@ -466,8 +487,7 @@ def feedback(request, pk):
 
 
 def _require_coaching_staff(user):
-    if not permissions.can_log_coaching(user):
-        raise PermissionDenied
+    require(permissions.can_log_coaching(user))
 
 
 @login_required
@@ -477,8 +497,13 @@ def coaching_home(request):
     own = selectors.coaching_sessions_for_user(user).filter(consultant=user)
     page = Paginator(own, 25).get_page(request.GET.get("page"))
     today = timezone.localdate()
-    window = _follow_up_window(request)
-    follow_ups = list(selectors.open_follow_ups(user, today=today, within_days=window))
+    filters = FollowUpFilter(
+        request.GET or None,
+        queryset=selectors.open_follow_ups(user, today=today, within_days=None),
+        today=today,
+    )
+    window = filters.days
+    follow_ups = list(filters.qs)
     return render(
         request,
         "qualification/coaching_home.html",
@@ -495,19 +520,11 @@ def coaching_home(request):
     )
 
 
-def _follow_up_window(request) -> int:
-    """Days ahead the follow-up list looks (?window=7|30|90); anything else means 7."""
-    try:
-        window = int(request.GET.get("window", ""))
-    except ValueError:
-        return selectors.FOLLOW_UP_WINDOWS[0]
-    return window if window in selectors.FOLLOW_UP_WINDOWS else selectors.FOLLOW_UP_WINDOWS[0]
-
-
 @login_required
 @require_POST
 def coaching_follow_up_done(request, pk):
-    session = selectors.get_coaching_session_for_user(request.user, pk, action="edit")
+    session = get_visible_or_404(selectors.coaching_sessions_for_user(request.user), pk=pk)
+    require(permissions.can_edit_coaching_session(request.user, session))
     try:
         services.coaching_follow_up_mark_done(session=session, by=request.user)
         messages.success(
@@ -516,9 +533,9 @@ def coaching_follow_up_done(request, pk):
             % {"organisation": session.organisation.name},
         )
     except ValidationError as error:
-        _service_errors(request, error)
+        service_errors(request, error)
     url = reverse("qualification:coaching")
-    window = _follow_up_window(request)
+    window = FollowUpFilter(request.GET or None).days
     if window != selectors.FOLLOW_UP_WINDOWS[0]:
         url += f"?window={window}"
     return redirect(url)
@@ -542,11 +559,15 @@ def coaching_create(request, org_pk):
     organisation = get_organisation_for_user(request.user, org_pk)
     form = CoachingSessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        session = services.coaching_session_create(
-            form=form, organisation=organisation, by=request.user
-        )
-        messages.success(request, _("The coaching session has been logged."))
-        return redirect(session)
+        try:
+            session = services.coaching_session_create(
+                organisation=organisation, data=form.session_data(), by=request.user
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The coaching session has been logged."))
+            return redirect(session)
     return render(
         request,
         "qualification/coaching_form.html",
@@ -556,7 +577,7 @@ def coaching_create(request, org_pk):
 
 @login_required
 def coaching_detail(request, pk):
-    session = selectors.get_coaching_session_for_user(request.user, pk)
+    session = get_visible_or_404(selectors.coaching_sessions_for_user(request.user), pk=pk)
     return render(
         request,
         "qualification/coaching_detail.html",
@@ -571,12 +592,19 @@ def coaching_detail(request, pk):
 
 @login_required
 def coaching_edit(request, pk):
-    session = selectors.get_coaching_session_for_user(request.user, pk, action="edit")
+    session = get_visible_or_404(selectors.coaching_sessions_for_user(request.user), pk=pk)
+    require(permissions.can_edit_coaching_session(request.user, session))
     form = CoachingSessionForm(request.POST or None, instance=session)
     if request.method == "POST" and form.is_valid():
-        services.coaching_session_update(form=form, by=request.user)
-        messages.success(request, _("The coaching session has been saved."))
-        return redirect(session)
+        try:
+            services.coaching_session_update(
+                session=session, data=form.session_data(), by=request.user
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The coaching session has been saved."))
+            return redirect(session)
     return render(
         request,
         "qualification/coaching_form.html",
@@ -595,9 +623,7 @@ def coaching_organisation(request, org_pk):
         {
             "organisation": organisation,
             "sessions": sessions,
-            "case": CoachingCase.objects.filter(organisation=organisation)
-            .select_related("consultant")
-            .first(),
+            "case": selectors.coaching_case_of(organisation),
         },
     )
 
@@ -607,7 +633,7 @@ def coaching_organisation(request, org_pk):
 def coaching_case_toggle(request, org_pk):
     _require_coaching_staff(request.user)
     organisation = get_organisation_for_user(request.user, org_pk)
-    case = CoachingCase.objects.filter(organisation=organisation).first()
+    case = selectors.coaching_case_of(organisation)
     if case is None:
         raise Http404
     active = request.POST.get("active") == "1"

@@ -99,7 +99,7 @@ def test_consultant_sees_overdue_follow_ups_widens_the_window_and_marks_one_done
     expect(page.locator("#follow-ups")).to_contain_text(other_org.name)  # window kept
     overdue.refresh_from_db()
     assert overdue.follow_up_done_at is not None
-    assert AuditEntry.objects.filter(action="coaching.follow_up_done").count() == 1
+    assert AuditEntry.objects.filter(action="qualification.session.follow_up_done").count() == 1
     assert_tables_fit(page)
     page.screenshot(path=str(SHOTS / "coaching-follow-up-done-phone.png"))
 

@@ -271,7 +271,8 @@ def test_ending_early_needs_a_reason_then_both_sides_evaluate_once(
         services.evaluation_submit(
             tandem=active_tandem,
             organisation=mentor_org,
-            form=None,
+            goals_reached="partly",
+            rating=4,
             by=org_admin,
         )
     # An admin cannot evaluate for the other side.

@@ -34,7 +34,7 @@ def test_marking_done_is_audited_once_and_stops_the_reminder(org, consultant):
     services.coaching_follow_up_mark_done(session=session, by=consultant)  # double click
     session.refresh_from_db()
     assert session.follow_up_done_at is not None
-    entries = AuditEntry.objects.filter(action="coaching.follow_up_done")
+    entries = AuditEntry.objects.filter(action="qualification.session.follow_up_done")
     assert entries.count() == 1
     assert entries.get().actor == consultant
     assert services.coaching_follow_up_reminders_send_all() == 0
@@ -68,7 +68,7 @@ def test_a_new_follow_up_date_is_open_again(org, consultant):
         instance=session,
     )
     assert form.is_valid(), form.errors
-    services.coaching_session_update(form=form, by=consultant)
+    services.coaching_session_update(session=session, data=form.session_data(), by=consultant)
     session.refresh_from_db()
     assert session.follow_up_done_at is None
 

@@ -26,7 +26,9 @@ def test_member_registers_themselves_and_gets_a_confirmation(workshop, org, org_
     assert registration.status == Registration.Status.CONFIRMED
     assert registration.position == 1
     assert any("Anmeldung bestätigt" in s for s in mails_to(org_member.email))
-    assert AuditEntry.objects.filter(action="registration.confirmed", organisation=org).exists()
+    assert AuditEntry.objects.filter(
+        action="qualification.registration.confirmed", organisation=org
+    ).exists()
 
 
 def test_member_registers_a_colleague_of_the_same_organisation(
@@ -120,7 +122,7 @@ def test_cancelling_a_confirmed_place_promotes_the_first_on_the_waiting_list(wor
     assert rd.status == "waitlisted"
     assert mails_to(c.email) == ["Ein Platz ist für Sie frei: Fördermittel beantragen"]
     assert mails_to(d.email) == []
-    assert AuditEntry.objects.filter(action="registration.promoted").count() == 1
+    assert AuditEntry.objects.filter(action="qualification.registration.promoted").count() == 1
 
 
 def test_cancelling_a_waiting_list_place_promotes_nobody(workshop, org):
@@ -165,7 +167,9 @@ def test_raising_the_capacity_fills_places_from_the_waiting_list(workshop, org):
     )
     assert form.is_valid(), form.errors
     assert sessions.is_valid(), sessions.errors
-    services.workshop_save(form=form, sessions=sessions, by=workshop.trainer)
+    services.workshop_save(
+        workshop=workshop, data=form.workshop_data(), sessions=sessions.dates(), by=workshop.trainer
+    )
     assert workshop.registrations.filter(status="confirmed").count() == 3
 
 
@@ -387,8 +391,8 @@ def test_coaching_audit_never_records_confidential_text(org, consultant):
         instance=session,
     )
     assert form.is_valid(), form.errors
-    services.coaching_session_update(form=form, by=consultant)
-    entry = AuditEntry.objects.get(action="coaching.session_updated")
+    services.coaching_session_update(session=session, data=form.session_data(), by=consultant)
+    entry = AuditEntry.objects.get(action="qualification.session.updated")
     assert "Vorstand" not in str(entry.changes)
     assert "confidential_notes" in entry.changes
 
@@ -447,7 +451,9 @@ def _edit(workshop, *, capacity=None, shift=timedelta(0)):
     )
     assert form.is_valid(), form.errors
     assert sessions.is_valid(), sessions.errors
-    return services.workshop_save(form=form, sessions=sessions, by=workshop.trainer)
+    return services.workshop_save(
+        workshop=workshop, data=form.workshop_data(), sessions=sessions.dates(), by=workshop.trainer
+    )
 
 
 def test_new_dates_are_announced_to_everyone_registered(workshop, org, org_member, colleague):
