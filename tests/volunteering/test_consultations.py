@@ -90,7 +90,7 @@ class TestConsultationLog:
         assert response.status_code == 302
         consultation.refresh_from_db()
         assert consultation.next_step == "Neuer Schritt"
-        entry = AuditEntry.objects.get(action="volunteering.consultation_updated")
+        entry = AuditEntry.objects.get(action="volunteering.consultation.updated")
         assert entry.changes["next_step"] == ["", "Neuer Schritt"]
 
     @pytest.mark.parametrize("persona", ["org_admin", "workshop_trainer", "jury_member"])
