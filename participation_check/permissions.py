@@ -1,7 +1,9 @@
 """Who may do what in the participation check. Plain predicates; views and selectors use these.
 
-Each "who may see" rule exists twice in one place: as a predicate for one record and as a
-``..._q(user)`` filter the selectors apply to lists and lookups, so both say the same.
+Who may *see* records is a ``..._q(user)`` filter that the selectors apply to lists and
+lookups alike (a record outside it answers 404); where a record is already at hand the
+matching predicate says the same (tests/participation_check/test_permissions.py checks
+both agree). The other ``can_...`` predicates decide what a person may *do* (403).
 
 - Participation-check staff (consultants and project leads of this sub-project, admins) see
   every analysis in the working area.
@@ -62,7 +64,7 @@ def can_view_analysis(user, analysis) -> bool:
 def analyses_visible_q(user) -> Q:
     """`can_view_analysis` as a filter, on analyses and on the records inside one alike (the
     rule does not depend on the analysis)."""
-    return Q() if is_pc_staff(user) else NOTHING
+    return Q() if can_view_analysis(user, None) else NOTHING
 
 
 def can_manage_analysis(user, analysis) -> bool:
@@ -85,11 +87,6 @@ def interviews_visible_q(user, prefix: str = "") -> Q:
     return NOTHING
 
 
-def can_view_report(user, analysis) -> bool:
-    """Published reports are for everyone; drafts only for participation-check staff."""
-    return analysis.is_published or can_view_analysis(user, analysis)
-
-
 def reports_visible_q(user) -> Q:
-    """`can_view_report` as a filter on analyses."""
+    """Reports: published ones are for everyone, drafts only for participation-check staff."""
     return Q() if can_view_analysis(user, None) else Q(status=Analysis.Status.PUBLISHED)

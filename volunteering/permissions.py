@@ -5,8 +5,9 @@ sub-project; other centre staff (e.g. workshop trainers) see no volunteer data. 
 organisation's members see their own organisation's status, documents and the placements
 at their site (or carried by their organisation), never anyone else's.
 
-Each "who may see" rule is written once here, as a predicate for one record and as a
-``..._q(user)`` filter the selectors apply to lists and lookups, so both say the same.
+Who may *see* a record is written once here, as a ``..._q(user)`` filter that the selectors
+apply to lists and lookups alike (a record outside it answers 404); the ``can_...``
+predicates decide what a person may *do* with a record they see (403).
 """
 
 from django.db.models import Q
@@ -93,12 +94,8 @@ def can_upload_document(user, organisation) -> bool:
     return is_desk_staff(user) or organisation.pk in admin_organisation_ids(user)
 
 
-def can_view_document(user, document) -> bool:
-    return is_desk_staff(user) or document.profile.organisation_id in organisation_ids(user)
-
-
 def documents_visible_q(user) -> Q:
-    """`can_view_document` as a filter."""
+    """Recognition documents: the desk, and the members of the organisation they belong to."""
     return organisations_visible_q(user, prefix="profile__organisation__")
 
 
@@ -113,12 +110,8 @@ def can_log_consultation(user) -> bool:
     return is_desk_staff(user)
 
 
-def can_view_consultation(user, consultation) -> bool:
-    return is_desk_staff(user)
-
-
 def consultations_visible_q(user) -> Q:
-    """`can_view_consultation` as a filter."""
+    """Consultations: the desk only."""
     return Q() if is_desk_staff(user) else NOTHING
 
 
@@ -141,15 +134,8 @@ def can_manage_contingents(user) -> bool:
 # Placements and seminars
 
 
-def can_view_placement(user, placement) -> bool:
-    if is_desk_staff(user):
-        return True
-    orgs = organisation_ids(user)
-    return placement.site_id in orgs or placement.contingent.carrier_id in orgs
-
-
 def placements_visible_q(user) -> Q:
-    """`can_view_placement` as a filter: the site's or the carrier's members."""
+    """Placements: the desk, and the members of the site or of the carrier."""
     if is_desk_staff(user):
         return Q()
     orgs = organisation_ids(user)
@@ -160,12 +146,8 @@ def can_manage_placements(user) -> bool:
     return is_desk_staff(user)
 
 
-def can_view_seminar(user, seminar) -> bool:
-    return is_desk_staff(user) or seminar.carrier_id in organisation_ids(user)
-
-
 def seminars_visible_q(user) -> Q:
-    """`can_view_seminar` as a filter."""
+    """Seminars: the desk, and the members of the carrier that runs them."""
     if is_desk_staff(user):
         return Q()
     return Q(carrier_id__in=organisation_ids(user))

@@ -239,10 +239,49 @@ def document_delete(*, document: RecognitionDocument, by: User) -> None:
 # Consultations
 
 
+def _check_consultation_dates(held_on: date, follow_up_on: date | None) -> None:
+    if held_on > timezone.localdate():
+        raise ValidationError(
+            {
+                "held_on": ValidationError(
+                    _("A consultation cannot be logged before it took place."), code="future"
+                )
+            }
+        )
+    if follow_up_on and follow_up_on < held_on:
+        raise ValidationError(
+            {
+                "follow_up_on": ValidationError(
+                    _("The follow-up cannot be before the consultation."), code="date_order"
+                )
+            }
+        )
+
+
 @transaction.atomic
-def consultation_log(*, organisation: Organisation, data: dict, by: User) -> Consultation:
+def consultation_log(
+    *,
+    organisation: Organisation,
+    by: User,
+    held_on: date,
+    topic: str,
+    format: str = Consultation.Format.IN_PERSON,
+    outcome: str = "",
+    next_step: str = "",
+    follow_up_on: date | None = None,
+) -> Consultation:
     """Record a consultation. A first consultation marks an interested organisation as advised."""
-    consultation = Consultation.objects.create(organisation=organisation, consultant=by, **data)
+    _check_consultation_dates(held_on, follow_up_on)
+    consultation = Consultation.objects.create(
+        organisation=organisation,
+        consultant=by,
+        held_on=held_on,
+        format=format,
+        topic=topic,
+        outcome=outcome,
+        next_step=next_step,
+        follow_up_on=follow_up_on,
+    )
     profile, created = ServiceProfile.objects.get_or_create(organisation=organisation)
     if created or profile.status == SiteStatus.INTERESTED:
         if created:
@@ -268,17 +307,31 @@ def consultation_log(*, organisation: Organisation, data: dict, by: User) -> Con
 
 
 @transaction.atomic
-def consultation_update(*, consultation: Consultation, data: dict, by: User) -> Consultation:
-    changes = {}
-    for field, value in data.items():
-        old = getattr(consultation, field)
-        if old != value:
-            changes[field] = [
-                str(old) if old is not None else None,
-                str(value) if value is not None else None,
-            ]
-            setattr(consultation, field, value)
-    consultation.save()
+def consultation_update(
+    *,
+    consultation: Consultation,
+    by: User,
+    held_on: date,
+    topic: str,
+    format: str = Consultation.Format.IN_PERSON,
+    outcome: str = "",
+    next_step: str = "",
+    follow_up_on: date | None = None,
+) -> Consultation:
+    _check_consultation_dates(held_on, follow_up_on)
+    # Fresh from the database: a bound ModelForm may have written its values onto the instance.
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    changes = save_with_changes(
+        consultation,
+        {
+            "held_on": held_on,
+            "format": format,
+            "topic": topic,
+            "outcome": outcome,
+            "next_step": next_step,
+            "follow_up_on": follow_up_on,
+        },
+    )
     if changes:
         audit_log(
             actor=by,

@@ -275,9 +275,13 @@ def consultation_new(request, pk):
     require(permissions.can_log_consultation(request.user))
     form = ConsultationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.consultation_log(organisation=org, data=form.cleaned_data, by=request.user)
-        messages.success(request, _("The consultation has been logged."))
-        return redirect("volunteering:organisation", pk=org.pk)
+        try:
+            services.consultation_log(organisation=org, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The consultation has been logged."))
+            return redirect("volunteering:organisation", pk=org.pk)
     return _render(
         request, "volunteering/consultation_form.html", {"organisation": org, "form": form}
     )
@@ -288,12 +292,15 @@ def consultation_edit(request, pk):
     consultation = get_visible_or_404(selectors.consultations_for_user(request.user), pk=pk)
     form = ConsultationForm(request.POST or None, instance=consultation)
     if request.method == "POST" and form.is_valid():
-        # The form validated into the instance; the service writes it and the audit entry.
-        data = {f: form.cleaned_data[f] for f in form.Meta.fields}
-        consultation.refresh_from_db()
-        services.consultation_update(consultation=consultation, data=data, by=request.user)
-        messages.success(request, _("The consultation has been saved."))
-        return redirect("volunteering:organisation", pk=consultation.organisation_id)
+        try:
+            services.consultation_update(
+                consultation=consultation, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The consultation has been saved."))
+            return redirect("volunteering:organisation", pk=consultation.organisation_id)
     return _render(
         request,
         "volunteering/consultation_form.html",

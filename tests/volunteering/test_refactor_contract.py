@@ -111,7 +111,9 @@ def test_every_audit_action_of_the_desk_is_well_formed(site, contingent, desk_co
     services.profile_register_interest(organisation=carrier, by=desk_consultant)
     services.consultation_log(
         organisation=site,
-        data={"held_on": date(2025, 5, 1), "format": "phone", "topic": "Anerkennung"},
+        held_on=date(2025, 5, 1),
+        format="phone",
+        topic="Anerkennung",
         by=desk_consultant,
     )
     placement = PlacementFactory(site=site, contingent=contingent, status=PlacementStatus.PLANNED)
@@ -124,3 +126,15 @@ def test_every_audit_action_of_the_desk_is_well_formed(site, contingent, desk_co
     assert "volunteering.placement.cancelled" in actions
     assert len(actions) >= 4
     assert all(is_valid_action(action) for action in actions), actions
+
+
+@pytest.mark.parametrize(
+    "persona", ["desk_consultant", "workshop_trainer", "org_admin", "org_member", "other_org_admin"]
+)
+def test_the_profile_predicate_and_the_lookup_filter_say_the_same(request, persona, org):
+    from volunteering import permissions, selectors
+
+    user = request.getfixturevalue(persona)
+    assert selectors.organisations_visible_to(user).filter(pk=org.pk).exists() == (
+        permissions.can_view_profile(user, org)
+    )
