@@ -162,6 +162,30 @@ def analysis_transition(request, pk):
     return redirect(analysis)
 
 
+def _guideline_items(formset) -> list:
+    items = []
+    for form in formset.forms:
+        data = form.cleaned_data
+        if not data:
+            continue  # an untouched empty row
+        if form in formset.deleted_forms:
+            # A row marked for deletion is not validated further: only its question counts.
+            if data.get("id") is not None:
+                items.append(
+                    services.GuidelineItem(question=data["id"], position=0, text="", delete=True)
+                )
+            continue
+        items.append(
+            services.GuidelineItem(
+                question=data.get("id"),
+                position=data["position"],
+                text=data["text"],
+                help_text=data.get("help_text", ""),
+            )
+        )
+    return items
+
+
 @login_required
 def guideline_edit(request, pk):
     analysis = _analysis(request, pk, manage=True)
@@ -169,19 +193,7 @@ def guideline_edit(request, pk):
         request.POST or None, queryset=selectors.questions_of(analysis), prefix="q"
     )
     if request.method == "POST" and formset.is_valid():
-        items = [
-            services.GuidelineItem(
-                question=form.cleaned_data.get("id"),
-                position=form.cleaned_data["position"],
-                text=form.cleaned_data["text"],
-                help_text=form.cleaned_data.get("help_text", ""),
-                delete=bool(form.cleaned_data.get("DELETE")),
-            )
-            # An untouched empty row has no cleaned data and adds nothing.
-            for form in formset.forms
-            if form.cleaned_data
-        ]
-        services.guideline_save(analysis=analysis, items=items, by=request.user)
+        services.guideline_save(analysis=analysis, items=_guideline_items(formset), by=request.user)
         messages.success(request, _("The interview guideline has been saved."))
         return redirect(analysis)
     return render(
