@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ikmo.workflow import Step, Workflow
 from organisations.models import District, Organisation, SpokenLanguage
 
 
@@ -97,6 +98,27 @@ class Analysis(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+
+# Analysis workflow: steps forward in order, one step back to correct a mistake; a published
+# report can be withdrawn into the recommendations stage. Who may take a step at all is
+# `permissions.can_manage_analysis`; the services enforce this table.
+_A = Analysis.Status
+ANALYSIS_FLOW = Workflow(
+    Analysis.Status,
+    {
+        (_A.PLANNED, _A.INVENTORY): Step(),
+        (_A.INVENTORY, _A.INTERVIEWS): Step(),
+        (_A.INVENTORY, _A.PLANNED): Step(),
+        (_A.INTERVIEWS, _A.EXCHANGE): Step(),
+        (_A.INTERVIEWS, _A.INVENTORY): Step(),
+        (_A.EXCHANGE, _A.RECOMMENDATIONS): Step(),
+        (_A.EXCHANGE, _A.INTERVIEWS): Step(),
+        (_A.RECOMMENDATIONS, _A.PUBLISHED): Step(),
+        (_A.RECOMMENDATIONS, _A.EXCHANGE): Step(),
+        (_A.PUBLISHED, _A.RECOMMENDATIONS): Step(),
+    },
+)
 
 
 class AnalysisStatusChange(models.Model):
@@ -513,6 +535,25 @@ class Recommendation(models.Model):
 
     def get_absolute_url(self):
         return reverse("participation_check:recommendation_detail", args=[self.pk])
+
+
+# Follow-up of a recommendation: accepted or rejected first, then worked on; an implemented one
+# can be reopened into "in progress", a rejected one back to "open".
+_R = Recommendation.Status
+RECOMMENDATION_FLOW = Workflow(
+    Recommendation.Status,
+    {
+        (_R.OPEN, _R.ACCEPTED): Step(),
+        (_R.OPEN, _R.REJECTED): Step(),
+        (_R.ACCEPTED, _R.IN_PROGRESS): Step(),
+        (_R.ACCEPTED, _R.IMPLEMENTED): Step(),
+        (_R.ACCEPTED, _R.REJECTED): Step(),
+        (_R.IN_PROGRESS, _R.IMPLEMENTED): Step(),
+        (_R.IN_PROGRESS, _R.REJECTED): Step(),
+        (_R.IMPLEMENTED, _R.IN_PROGRESS): Step(),
+        (_R.REJECTED, _R.OPEN): Step(),
+    },
+)
 
 
 class RecommendationStatusChange(models.Model):

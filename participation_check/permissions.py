@@ -1,5 +1,10 @@
 """Who may do what in the participation check. Plain predicates; views and selectors use these.
 
+Who may *see* records is a ``..._q(user)`` filter that the selectors apply to lists and
+lookups alike (a record outside it answers 404); where a record is already at hand the
+matching predicate says the same (tests/participation_check/test_permissions.py checks
+both agree). The other ``can_...`` predicates decide what a person may *do* (403).
+
 - Participation-check staff (consultants and project leads of this sub-project, admins) see
   every analysis in the working area.
 - An analysis is changed by its team, the sub-project's project lead and admins.
@@ -7,10 +12,15 @@
 - Published reports are public; drafts are never shown beyond the staff above.
 """
 
+from django.db.models import Q
+
 from ikmo.subprojects import SubProject
 from organisations.models import StaffRole
 
+from .models import Analysis
+
 PARTICIPATION_CHECK = SubProject.PARTICIPATION_CHECK
+NOTHING = Q(pk__in=[])
 
 
 def _active(user) -> bool:
@@ -51,8 +61,15 @@ def can_view_analysis(user, analysis) -> bool:
     return is_pc_staff(user)
 
 
+def analyses_visible_q(user) -> Q:
+    """`can_view_analysis` as a filter, on analyses and on the records inside one alike (the
+    rule does not depend on the analysis)."""
+    return Q() if can_view_analysis(user, None) else NOTHING
+
+
 def can_manage_analysis(user, analysis) -> bool:
-    """Edit, add inventory, interviews, meetings and recommendations, move the status."""
+    """Edit, add inventory, interviews, meetings and recommendations, move the status,
+    request the report PDF."""
     return is_pc_staff(user) and (is_lead(user) or is_team_member(user, analysis))
 
 
@@ -61,10 +78,15 @@ def can_view_interviews(user, analysis) -> bool:
     return is_lead(user) or (is_pc_staff(user) and is_team_member(user, analysis))
 
 
-def can_view_report(user, analysis) -> bool:
-    """Published reports are for everyone; drafts only for participation-check staff."""
-    return analysis.is_published or can_view_analysis(user, analysis)
+def interviews_visible_q(user, prefix: str = "") -> Q:
+    """`can_view_interviews` as a filter on interviews (``prefix="analysis__"``) or analyses."""
+    if is_lead(user):
+        return Q()
+    if is_pc_staff(user):
+        return Q(**{f"{prefix}team": user})
+    return NOTHING
 
 
-def can_request_report_pdf(user, analysis) -> bool:
-    return can_manage_analysis(user, analysis)
+def reports_visible_q(user) -> Q:
+    """Reports: published ones are for everyone, drafts only for participation-check staff."""
+    return Q() if can_view_analysis(user, None) else Q(status=Analysis.Status.PUBLISHED)

@@ -1,9 +1,7 @@
 """Reads of the participation check: lists for a person, the one lookup per object, and the
 aggregates the report and its charts show."""
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, Sum
-from django.http import Http404
 
 from organisations.models import Organisation
 
@@ -32,84 +30,59 @@ def _with_counts(qs):
 
 def analyses_for_user(user):
     """Every analysis for participation-check staff; published ones for everybody else."""
-    qs = Analysis.objects.all()
-    if not permissions.is_pc_staff(user):
-        qs = qs.published()
-    return _with_counts(qs).prefetch_related("team")
+    return _with_counts(reports_visible_to(user)).prefetch_related("team")
 
 
 def analyses_in_progress_for_user(user):
-    if not permissions.is_pc_staff(user):
-        return Analysis.objects.none()
-    return _with_counts(Analysis.objects.in_progress()).prefetch_related("team")
+    return _with_counts(analyses_visible_to(user).in_progress()).prefetch_related("team")
 
 
 def published_reports():
     return _with_counts(Analysis.objects.published()).order_by("-published_at", "title")
 
 
-# The one lookup per object -------------------------------------------------------------------
+# What a person may see: look records up here (ikmo.viewtools.get_visible_or_404) -------------
 
 
-def _int(pk) -> int:
-    try:
-        return int(pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
+def analyses_visible_to(user):
+    """The working area of analyses (drafts included); nothing for anyone but staff."""
+    return Analysis.objects.select_related("district").filter(permissions.analyses_visible_q(user))
 
 
-def get_analysis_for_user(user, pk, *, action: str = "view") -> Analysis:
-    """Analyses the person may not see answer 404; visible ones they may not change 403."""
-    analysis = Analysis.objects.select_related("district").filter(pk=_int(pk)).first()
-    if analysis is None or not permissions.can_view_analysis(user, analysis):
-        raise Http404
-    if action == "manage" and not permissions.can_manage_analysis(user, analysis):
-        raise PermissionDenied
-    return analysis
+def reports_visible_to(user):
+    """Analyses whose report the person may read: published ones, and drafts for staff."""
+    return Analysis.objects.select_related("district").filter(permissions.reports_visible_q(user))
 
 
-def get_report_for_user(user, pk) -> Analysis:
-    """The report of an analysis: published ones for everyone, drafts for staff; else 404."""
-    analysis = Analysis.objects.select_related("district").filter(pk=_int(pk)).first()
-    if analysis is None or not permissions.can_view_report(user, analysis):
-        raise Http404
-    return analysis
-
-
-def get_interview_for_user(user, pk, *, action: str = "view") -> Interview:
+def interviews_visible_to(user):
     """Interview contents are personal data: anyone outside the analysis team, the project
-    lead and admins gets 404, so not even the interview's existence is revealed."""
-    interview = (
-        Interview.objects.select_related("analysis", "analysis__district", "organisation")
-        .filter(pk=_int(pk))
-        .first()
+    lead and admins finds none, so not even an interview's existence is revealed."""
+    return Interview.objects.select_related(
+        "analysis", "analysis__district", "organisation"
+    ).filter(permissions.interviews_visible_q(user, prefix="analysis__"))
+
+
+def analyses_with_interviews_visible_to(user):
+    """Analyses whose interviews the person may read (the interview list, a new interview)."""
+    return analyses_visible_to(user).filter(permissions.interviews_visible_q(user))
+
+
+def _children_visible_to(model, user):
+    return model.objects.select_related("analysis", "analysis__district").filter(
+        permissions.analyses_visible_q(user)
     )
-    if interview is None or not permissions.can_view_interviews(user, interview.analysis):
-        raise Http404
-    if action == "manage" and not permissions.can_manage_analysis(user, interview.analysis):
-        raise PermissionDenied
-    return interview
 
 
-def _get_child(model, user, pk, action):
-    obj = model.objects.select_related("analysis", "analysis__district").filter(pk=_int(pk)).first()
-    if obj is None or not permissions.can_view_analysis(user, obj.analysis):
-        raise Http404
-    if action == "manage" and not permissions.can_manage_analysis(user, obj.analysis):
-        raise PermissionDenied
-    return obj
+def structures_visible_to(user):
+    return _children_visible_to(ParticipationStructure, user)
 
 
-def get_structure_for_user(user, pk, *, action: str = "view") -> ParticipationStructure:
-    return _get_child(ParticipationStructure, user, pk, action)
+def meetings_visible_to(user):
+    return _children_visible_to(ExchangeMeeting, user)
 
 
-def get_meeting_for_user(user, pk, *, action: str = "view") -> ExchangeMeeting:
-    return _get_child(ExchangeMeeting, user, pk, action)
-
-
-def get_recommendation_for_user(user, pk, *, action: str = "view") -> Recommendation:
-    return _get_child(Recommendation, user, pk, action)
+def recommendations_visible_to(user):
+    return _children_visible_to(Recommendation, user)
 
 
 # Lists inside one analysis -------------------------------------------------------------------

@@ -1,5 +1,7 @@
 """Every change in the participation check goes through these functions."""
 
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
@@ -10,19 +12,25 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ikmo.audit import audit_log, form_changes
+from ikmo.audit import audit_log, diff, save_with_changes, snapshot
 from ikmo.documents import document_request
 from ikmo.mail import email_queue
 from ikmo.models import GeneratedDocument
-from organisations.models import Membership, User
+from organisations.models import District, Membership, Organisation, User
 
 from .models import (
+    ANALYSIS_FLOW,
+    RECOMMENDATION_FLOW,
     Analysis,
     AnalysisStatusChange,
+    ExchangeMeeting,
     GuidelineQuestion,
     Interview,
     InterviewAnswer,
+    InterviewTag,
+    OpennessCriterion,
     OpennessRating,
+    ParticipationStructure,
     Recommendation,
     RecommendationStatusChange,
 )
@@ -39,59 +47,93 @@ DEFAULT_GUIDELINE = [
     gettext_lazy("Whom in the administration or at providers do you work with already?"),
 ]
 
-# Analysis workflow: each status lists where it may go. Steps forward in order, one step back
-# to correct a mistake; a published report can be withdrawn into the recommendations stage.
-S = Analysis.Status
-ANALYSIS_TRANSITIONS: dict[str, tuple[str, ...]] = {
-    S.PLANNED: (S.INVENTORY,),
-    S.INVENTORY: (S.INTERVIEWS, S.PLANNED),
-    S.INTERVIEWS: (S.EXCHANGE, S.INVENTORY),
-    S.EXCHANGE: (S.RECOMMENDATIONS, S.INTERVIEWS),
-    S.RECOMMENDATIONS: (S.PUBLISHED, S.EXCHANGE),
-    S.PUBLISHED: (S.RECOMMENDATIONS,),
-}
-
-R = Recommendation.Status
-RECOMMENDATION_TRANSITIONS: dict[str, tuple[str, ...]] = {
-    R.OPEN: (R.ACCEPTED, R.REJECTED),
-    R.ACCEPTED: (R.IN_PROGRESS, R.IMPLEMENTED, R.REJECTED),
-    R.IN_PROGRESS: (R.IMPLEMENTED, R.REJECTED),
-    R.IMPLEMENTED: (R.IN_PROGRESS,),
-    R.REJECTED: (R.OPEN,),
-}
-
-
 # Analyses ------------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def analysis_save(*, form, by: User) -> Analysis:
-    """Create or update an analysis. A new one starts with the default guideline, and whoever
-    creates it belongs to its team."""
-    creating = form.instance.pk is None
-    changes = {} if creating else form_changes(form)
-    analysis = form.save(commit=False)
-    if creating:
-        analysis.created_by = by
-    analysis.save()
-    form.save_m2m()
-    if creating:
-        analysis.team.add(by)
-        GuidelineQuestion.objects.bulk_create(
-            GuidelineQuestion(analysis=analysis, position=(i + 1) * 10, text=str(text))
-            for i, text in enumerate(DEFAULT_GUIDELINE)
+def _check_period(period_start: date, period_end: date) -> None:
+    if period_start and period_end and period_end < period_start:
+        raise ValidationError(
+            {
+                "period_end": ValidationError(
+                    _("The period cannot end before it starts."), code="period_order"
+                )
+            }
         )
+
+
+@transaction.atomic
+def analysis_create(
+    *,
+    by: User,
+    title: str,
+    district: District,
+    social_space: str,
+    period_start: date,
+    period_end: date,
+    team: Iterable[User] = (),
+    summary: str = "",
+) -> Analysis:
+    """A new analysis starts with the default guideline, and whoever creates it belongs to its
+    team."""
+    _check_period(period_start, period_end)
+    analysis = Analysis(created_by=by)
+    save_with_changes(
+        analysis,
+        {
+            "title": title,
+            "district": district,
+            "social_space": social_space,
+            "period_start": period_start,
+            "period_end": period_end,
+            "team": list(team),
+            "summary": summary,
+        },
+    )
+    analysis.team.add(by)
+    GuidelineQuestion.objects.bulk_create(
+        GuidelineQuestion(analysis=analysis, position=(i + 1) * 10, text=str(text))
+        for i, text in enumerate(DEFAULT_GUIDELINE)
+    )
+    audit_log(actor=by, action="participation_check.analysis.created", target=analysis)
+    return analysis
+
+
+@transaction.atomic
+def analysis_update(
+    *,
+    analysis: Analysis,
+    by: User,
+    title: str,
+    district: District,
+    social_space: str,
+    period_start: date,
+    period_end: date,
+    team: Iterable[User] = (),
+    summary: str = "",
+) -> Analysis:
+    _check_period(period_start, period_end)
+    # Fresh from the database: a bound ModelForm may have written its values onto the instance.
+    analysis = Analysis.objects.select_for_update().get(pk=analysis.pk)
+    changes = save_with_changes(
+        analysis,
+        {
+            "title": title,
+            "district": district,
+            "social_space": social_space,
+            "period_start": period_start,
+            "period_end": period_end,
+            "team": list(team),
+            "summary": summary,
+        },
+    )
     audit_log(
-        actor=by,
-        action="participation.analysis_created" if creating else "participation.analysis_updated",
-        target=analysis,
-        changes=changes,
+        actor=by, action="participation_check.analysis.updated", target=analysis, changes=changes
     )
     return analysis
 
 
-def allowed_analysis_transitions(analysis: Analysis) -> tuple[str, ...]:
-    return ANALYSIS_TRANSITIONS.get(analysis.status, ())
+def allowed_analysis_transitions(analysis: Analysis) -> list[str]:
+    return ANALYSIS_FLOW.targets(analysis.status)
 
 
 @transaction.atomic
@@ -99,13 +141,17 @@ def analysis_transition(
     *, analysis: Analysis, to_status: str, by: User, note: str = ""
 ) -> Analysis:
     analysis = Analysis.objects.select_for_update().get(pk=analysis.pk)
-    if to_status not in allowed_analysis_transitions(analysis):
+    if not ANALYSIS_FLOW.allows(analysis.status, to_status):
         raise ValidationError(
             _("An analysis in status “%(status)s” cannot move to “%(target)s”.")
-            % {"status": analysis.get_status_display(), "target": Analysis.Status(to_status).label}
+            % {"status": analysis.get_status_display(), "target": ANALYSIS_FLOW.label(to_status)},
+            code="transition",
         )
     if to_status == Analysis.Status.PUBLISHED and not analysis.recommendations.exists():
-        raise ValidationError(_("Write at least one recommendation before publishing the report."))
+        raise ValidationError(
+            _("Write at least one recommendation before publishing the report."),
+            code="no_recommendation",
+        )
     from_status = analysis.status
     analysis.status = to_status
     if to_status == Analysis.Status.PUBLISHED:
@@ -118,7 +164,7 @@ def analysis_transition(
     )
     audit_log(
         actor=by,
-        action="participation.analysis_status",
+        action="participation_check.analysis.status_changed",
         target=analysis,
         changes={"status": [from_status, to_status]},
     )
@@ -157,41 +203,126 @@ def _notify_addressees(analysis: Analysis) -> None:
         )
 
 
+@dataclass(frozen=True)
+class GuidelineItem:
+    """One row of the guideline editor: an existing question (or None for a new one)."""
+
+    question: GuidelineQuestion | None
+    position: int
+    text: str
+    help_text: str = ""
+    delete: bool = False
+
+
 @transaction.atomic
-def guideline_save(*, analysis: Analysis, formset, by: User) -> None:
-    for question in formset.save(commit=False):
-        question.analysis = analysis
+def guideline_save(*, analysis: Analysis, items: Iterable[GuidelineItem], by: User) -> None:
+    for item in items:
+        question = item.question
+        if question is not None and question.analysis_id != analysis.pk:
+            raise ValidationError(
+                _("That question belongs to another analysis."), code="foreign_question"
+            )
+        if item.delete:
+            if question is not None:
+                question.delete()
+            continue
+        question = question or GuidelineQuestion(analysis=analysis)
+        question.position = item.position
+        question.text = item.text
+        question.help_text = item.help_text
         question.save()
-    for question in formset.deleted_objects:
-        question.delete()
-    audit_log(actor=by, action="participation.guideline_updated", target=analysis)
+    audit_log(actor=by, action="participation_check.guideline.updated", target=analysis)
 
 
 # Inventory -----------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def structure_save(*, form, openness_form, analysis: Analysis, by: User):
-    """Save a participation structure with its openness ratings (one per rated criterion)."""
-    creating = form.instance.pk is None
-    changes = {} if creating else form_changes(form)
-    structure = form.save(commit=False)
-    structure.analysis = analysis
-    structure.save()
-    form.save_m2m()
-    ratings = openness_form.ratings()
-    structure.ratings.exclude(criterion__in=ratings.keys()).delete()
+def _check_ratings(ratings: Mapping[str, tuple[int, str]]) -> dict[str, tuple[int, str]]:
+    """{criterion: (score, evidence)}; a rating rests on its evidence."""
+    cleaned, errors = {}, {}
     for criterion, (score, evidence) in ratings.items():
-        OpennessRating.objects.update_or_create(
-            structure=structure,
-            criterion=criterion,
-            defaults={"score": score, "evidence": evidence},
-        )
-    if openness_form.has_changed():
-        changes["ratings"] = {c: s for c, (s, _e) in ratings.items()}
+        if criterion not in OpennessCriterion.values or score not in OpennessRating.Score.values:
+            raise ValueError(f"Not a rating: {criterion}={score}")
+        evidence = (evidence or "").strip()
+        if not evidence:
+            errors[f"evidence_{criterion}"] = ValidationError(
+                _("Please note the evidence this rating rests on."), code="evidence_required"
+            )
+        cleaned[criterion] = (score, evidence)
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _structure_values(fields: dict) -> dict:
+    # Naming member organisations says they are members; keep both facts consistent.
+    fields["mo_members"] = list(fields.get("mo_members") or ())
+    fields["languages"] = list(fields.get("languages") or ())
+    if fields["mo_members"]:
+        fields["has_mo_members"] = True
+    return fields
+
+
+@transaction.atomic
+def structure_save(
+    *,
+    analysis: Analysis,
+    by: User,
+    structure: ParticipationStructure | None = None,
+    name: str,
+    type: str,
+    responsible_body: str = "",
+    how_to_join: str = "",
+    meeting_frequency: str = "",
+    languages: Iterable = (),
+    has_mo_members: bool = False,
+    mo_members: Iterable[Organisation] = (),
+    notes: str = "",
+    ratings: Mapping[str, tuple[int, str]] | None = None,
+) -> ParticipationStructure:
+    """Create (``structure=None``) or update a participation structure with its openness
+    ratings, one per rated criterion ({criterion: (score, evidence)}); unrated criteria are
+    removed. ``ratings=None`` leaves the ratings as they are."""
+    creating = structure is None
+    if creating:
+        structure = ParticipationStructure(analysis=analysis)
+    else:
+        structure = ParticipationStructure.objects.select_for_update().get(pk=structure.pk)
+        if structure.analysis_id != analysis.pk:
+            raise ValueError("The structure belongs to another analysis.")
+    new_ratings = _check_ratings(ratings) if ratings is not None else None
+    changes = save_with_changes(
+        structure,
+        _structure_values(
+            {
+                "name": name,
+                "type": type,
+                "responsible_body": responsible_body,
+                "how_to_join": how_to_join,
+                "meeting_frequency": meeting_frequency,
+                "languages": languages,
+                "has_mo_members": has_mo_members,
+                "mo_members": mo_members,
+                "notes": notes,
+            }
+        ),
+    )
+    if new_ratings is not None:
+        old_ratings = {r.criterion: (r.score, r.evidence) for r in structure.ratings.all()}
+        structure.ratings.exclude(criterion__in=new_ratings.keys()).delete()
+        for criterion, (score, evidence) in new_ratings.items():
+            OpennessRating.objects.update_or_create(
+                structure=structure,
+                criterion=criterion,
+                defaults={"score": score, "evidence": evidence},
+            )
+        if new_ratings != old_ratings:
+            changes["ratings"] = {c: s for c, (s, _e) in new_ratings.items()}
     audit_log(
         actor=by,
-        action="participation.structure_created" if creating else "participation.structure_updated",
+        action="participation_check.structure.created"
+        if creating
+        else "participation_check.structure.updated",
         target=structure,
         changes=changes,
     )
@@ -200,68 +331,160 @@ def structure_save(*, form, openness_form, analysis: Analysis, by: User):
 
 @transaction.atomic
 def structure_delete(*, structure, by: User) -> None:
-    audit_log(actor=by, action="participation.structure_deleted", target=structure)
+    audit_log(actor=by, action="participation_check.structure.deleted", target=structure)
     structure.delete()
 
 
 # Interviews ----------------------------------------------------------------------------------
 
 
-def _interview_has_contents(interview: Interview, answers: dict, tags_formset) -> bool:
-    if interview.summary.strip() or interview.interviewee.strip():
-        return True
-    if any(text.strip() for text in answers.values()):
-        return True
-    if tags_formset is not None:
-        for form in tags_formset.forms:
-            data = getattr(form, "cleaned_data", None) or {}
-            if data and not data.get("DELETE") and (data.get("kind") or data.get("category")):
-                return True
-    return False
+@dataclass(frozen=True)
+class TagData:
+    kind: str
+    category: str
+    note: str = ""
+
+
+INTERVIEW_FIELDS = [
+    "organisation",
+    "date",
+    "interviewer",
+    "consent_given",
+    "consent_form",
+    "consent_date",
+    "interviewee",
+    "summary",
+]
+
+
+def _check_consent(
+    *, consent_given, consent_form, consent_date, interviewee, summary, answers, tags
+) -> None:
+    """Interview contents are personal data: they need the interviewee's recorded consent."""
+    if consent_given:
+        errors = {}
+        if not consent_form:
+            errors["consent_form"] = ValidationError(
+                _("Record how consent was given."), code="consent_form_required"
+            )
+        if not consent_date:
+            errors["consent_date"] = ValidationError(
+                _("Record when consent was given."), code="consent_date_required"
+            )
+        elif consent_date > timezone.localdate():
+            errors["consent_date"] = ValidationError(
+                _("This date lies in the future."), code="future"
+            )
+        if errors:
+            raise ValidationError(errors)
+        return
+    has_contents = (
+        (summary or "").strip()
+        or (interviewee or "").strip()
+        or any((text or "").strip() for text in answers.values())
+        or any(tag.kind or tag.category for tag in (tags or ()))
+    )
+    if has_contents:
+        raise ValidationError(
+            _(
+                "Without the interviewee's consent no interview contents may be saved. "
+                "Record the consent, or leave the answers, notes and tags empty."
+            ),
+            code="no_consent",
+        )
 
 
 @transaction.atomic
-def interview_save(*, form, answers: dict, tags_formset, analysis: Analysis, by: User) -> Interview:
-    """Create or update an interview with its answers ({question: text}) and tags.
+def interview_save(
+    *,
+    analysis: Analysis,
+    by: User,
+    interview: Interview | None = None,
+    organisation: Organisation,
+    date: date,
+    interviewer: User | None = None,
+    consent_given: bool = False,
+    consent_form: str = "",
+    consent_date: date | None = None,
+    interviewee: str = "",
+    summary: str = "",
+    answers: Mapping[GuidelineQuestion, str] | None = None,
+    tags: Iterable[TagData] | None = None,
+) -> Interview:
+    """Create (``interview=None``) or update an interview with its answers ({question: text})
+    and its tags (the full list; ``None`` leaves them as they are).
 
     Interview contents are personal data: without the interviewee's recorded consent only the
     appointment itself is stored, and any content is refused.
     """
-    creating = form.instance.pk is None
-    interview = form.save(commit=False)
-    interview.analysis = analysis
-    if not interview.consent_given:
-        if _interview_has_contents(interview, answers, tags_formset):
-            raise ValidationError(
-                _(
-                    "Without the interviewee's consent no interview contents may be saved. "
-                    "Record the consent, or leave the answers, notes and tags empty."
-                )
-            )
-        interview.consent_form = ""
-        interview.consent_date = None
-    if creating:
-        interview.created_by = by
-    interview.save()
-    for question, text in answers.items():
+    answers = dict(answers or {})
+    tags = list(tags) if tags is not None else None
+    _check_consent(
+        consent_given=consent_given,
+        consent_form=consent_form,
+        consent_date=consent_date,
+        interviewee=interviewee,
+        summary=summary,
+        answers=answers,
+        tags=tags,
+    )
+    for question in answers:
         if question.analysis_id != analysis.pk:
-            raise ValidationError(_("That question belongs to another analysis."))
-        if text.strip():
+            raise ValidationError(
+                _("That question belongs to another analysis."), code="foreign_question"
+            )
+    creating = interview is None
+    if creating:
+        interview = Interview(analysis=analysis, created_by=by)
+    else:
+        interview = Interview.objects.select_for_update().get(pk=interview.pk)
+        if interview.analysis_id != analysis.pk:
+            raise ValueError("The interview belongs to another analysis.")
+    values = {
+        "organisation": organisation,
+        "date": date,
+        "interviewer": interviewer,
+        "consent_given": bool(consent_given),
+        "consent_form": consent_form if consent_given else "",
+        "consent_date": consent_date if consent_given else None,
+        "interviewee": interviewee,
+        "summary": summary,
+    }
+    before = {} if creating else snapshot(interview, INTERVIEW_FIELDS)
+    save_with_changes(interview, values)
+    changed = set(diff(before, snapshot(interview, INTERVIEW_FIELDS)))
+    if creating:
+        changed = {name for name, value in values.items() if value not in ("", None, False)}
+    existing = {a.question_id: a.text for a in interview.answers.all()}
+    for question, text in answers.items():
+        text = (text or "").strip()
+        if text:
             InterviewAnswer.objects.update_or_create(
-                interview=interview, question=question, defaults={"text": text.strip()}
+                interview=interview, question=question, defaults={"text": text}
             )
         else:
             InterviewAnswer.objects.filter(interview=interview, question=question).delete()
-    if tags_formset is not None:
-        tags_formset.instance = interview
-        tags_formset.save()
+        if text != existing.get(question.pk, ""):
+            changed.add(f"answer_{question.pk}")
+    if tags is not None:
+        old_tags = sorted(interview.tags.values_list("kind", "category", "note"))
+        new_tags = sorted((t.kind, t.category, t.note) for t in tags)
+        if old_tags != new_tags:
+            interview.tags.all().delete()
+            InterviewTag.objects.bulk_create(
+                InterviewTag(interview=interview, kind=t.kind, category=t.category, note=t.note)
+                for t in tags
+            )
+            changed.add("tags")
     # The audit trail names the fields, never their (personal) contents.
     audit_log(
         actor=by,
-        action="participation.interview_created" if creating else "participation.interview_updated",
+        action="participation_check.interview.created"
+        if creating
+        else "participation_check.interview.updated",
         target=interview,
         organisation=interview.organisation,
-        changes={"fields": sorted(form.changed_data)},
+        changes={"fields": sorted(changed)},
     )
     return interview
 
@@ -279,7 +502,7 @@ def interview_withdraw_consent(*, interview: Interview, by: User) -> Interview:
     interview.save()
     audit_log(
         actor=by,
-        action="participation.interview_consent_withdrawn",
+        action="participation_check.interview.consent_withdrawn",
         target=interview,
         organisation=interview.organisation,
     )
@@ -290,27 +513,61 @@ def interview_withdraw_consent(*, interview: Interview, by: User) -> Interview:
 def interview_delete(*, interview: Interview, by: User) -> None:
     audit_log(
         actor=by,
-        action="participation.interview_deleted",
+        action="participation_check.interview.deleted",
         target=interview,
         organisation=interview.organisation,
     )
     interview.delete()
 
 
+def interview_viewed(*, interview: Interview, by: User) -> None:
+    """Reading interview contents is logged: they are personal data."""
+    audit_log(
+        actor=by,
+        action="participation_check.interview.viewed",
+        target=interview,
+        organisation=interview.organisation,
+    )
+
+
 # Exchange meetings ---------------------------------------------------------------------------
 
 
 @transaction.atomic
-def meeting_save(*, form, analysis: Analysis, by: User):
-    creating = form.instance.pk is None
-    changes = {} if creating else form_changes(form)
-    meeting = form.save(commit=False)
-    meeting.analysis = analysis
-    meeting.save()
-    form.save_m2m()
+def meeting_save(
+    *,
+    analysis: Analysis,
+    by: User,
+    meeting: ExchangeMeeting | None = None,
+    title: str,
+    date: date,
+    location: str = "",
+    participants: Iterable[Organisation] = (),
+    notes: str = "",
+) -> ExchangeMeeting:
+    """Create (``meeting=None``) or update an exchange meeting."""
+    creating = meeting is None
+    if creating:
+        meeting = ExchangeMeeting(analysis=analysis)
+    else:
+        meeting = ExchangeMeeting.objects.select_for_update().get(pk=meeting.pk)
+        if meeting.analysis_id != analysis.pk:
+            raise ValueError("The meeting belongs to another analysis.")
+    changes = save_with_changes(
+        meeting,
+        {
+            "title": title,
+            "date": date,
+            "location": location,
+            "participants": list(participants),
+            "notes": notes,
+        },
+    )
     audit_log(
         actor=by,
-        action="participation.meeting_created" if creating else "participation.meeting_updated",
+        action="participation_check.meeting.created"
+        if creating
+        else "participation_check.meeting.updated",
         target=meeting,
         changes=changes,
     )
@@ -321,20 +578,42 @@ def meeting_save(*, form, analysis: Analysis, by: User):
 
 
 @transaction.atomic
-def recommendation_save(*, form, analysis: Analysis, by: User) -> Recommendation:
-    creating = form.instance.pk is None
-    changes = {} if creating else form_changes(form)
-    recommendation = form.save(commit=False)
-    recommendation.analysis = analysis
+def recommendation_save(
+    *,
+    analysis: Analysis,
+    by: User,
+    recommendation: Recommendation | None = None,
+    finding: str = "",
+    text: str,
+    addressee: Organisation,
+    priority: int,
+    follow_up_on: date | None = None,
+) -> Recommendation:
+    """Create (``recommendation=None``) or update a recommendation."""
+    creating = recommendation is None
     if creating:
-        recommendation.created_by = by
-        recommendation.status_date = timezone.localdate()
-    recommendation.save()
+        recommendation = Recommendation(
+            analysis=analysis, created_by=by, status_date=timezone.localdate()
+        )
+    else:
+        recommendation = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+        if recommendation.analysis_id != analysis.pk:
+            raise ValueError("The recommendation belongs to another analysis.")
+    changes = save_with_changes(
+        recommendation,
+        {
+            "finding": finding,
+            "text": text,
+            "addressee": addressee,
+            "priority": priority,
+            "follow_up_on": follow_up_on,
+        },
+    )
     audit_log(
         actor=by,
-        action="participation.recommendation_created"
+        action="participation_check.recommendation.created"
         if creating
-        else "participation.recommendation_updated",
+        else "participation_check.recommendation.updated",
         target=recommendation,
         organisation=recommendation.addressee,
         changes=changes,
@@ -342,8 +621,8 @@ def recommendation_save(*, form, analysis: Analysis, by: User) -> Recommendation
     return recommendation
 
 
-def allowed_recommendation_transitions(recommendation: Recommendation) -> tuple[str, ...]:
-    return RECOMMENDATION_TRANSITIONS.get(recommendation.status, ())
+def allowed_recommendation_transitions(recommendation: Recommendation) -> list[str]:
+    return RECOMMENDATION_FLOW.targets(recommendation.status)
 
 
 @transaction.atomic
@@ -351,16 +630,19 @@ def recommendation_transition(
     *, recommendation: Recommendation, to_status: str, on: date, by: User, note: str = ""
 ) -> Recommendation:
     recommendation = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
-    if to_status not in allowed_recommendation_transitions(recommendation):
+    if not RECOMMENDATION_FLOW.allows(recommendation.status, to_status):
         raise ValidationError(
             _("A recommendation in status “%(status)s” cannot move to “%(target)s”.")
             % {
                 "status": recommendation.get_status_display(),
-                "target": Recommendation.Status(to_status).label,
-            }
+                "target": RECOMMENDATION_FLOW.label(to_status),
+            },
+            code="transition",
         )
     if on > timezone.localdate():
-        raise ValidationError(_("The date of a status change cannot lie in the future."))
+        raise ValidationError(
+            _("The date of a status change cannot lie in the future."), code="future"
+        )
     from_status = recommendation.status
     recommendation.status = to_status
     recommendation.status_date = on
@@ -375,7 +657,7 @@ def recommendation_transition(
     )
     audit_log(
         actor=by,
-        action="participation.recommendation_status",
+        action="participation_check.recommendation.status_changed",
         target=recommendation,
         organisation=recommendation.addressee,
         changes={"status": [from_status, to_status], "date": on.isoformat()},
@@ -384,12 +666,31 @@ def recommendation_transition(
 
 
 @transaction.atomic
-def recommendation_record_response(*, form, by: User) -> Recommendation:
-    changes = form_changes(form)
-    recommendation = form.save()
+def recommendation_record_response(
+    *,
+    recommendation: Recommendation,
+    by: User,
+    response: str = "",
+    response_date: date | None = None,
+    follow_up_on: date | None = None,
+) -> Recommendation:
+    """The addressee's answer to a recommendation, and when to follow it up."""
+    if (response or "").strip() and not response_date:
+        raise ValidationError(
+            {
+                "response_date": ValidationError(
+                    _("When did the response arrive?"), code="response_date_required"
+                )
+            }
+        )
+    recommendation = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+    changes = save_with_changes(
+        recommendation,
+        {"response": response, "response_date": response_date, "follow_up_on": follow_up_on},
+    )
     audit_log(
         actor=by,
-        action="participation.recommendation_response",
+        action="participation_check.recommendation.response_recorded",
         target=recommendation,
         organisation=recommendation.addressee,
         changes=changes,

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -10,9 +10,11 @@ from ikmo.audit import audit_log
 from ikmo.downloads import file_download
 from ikmo.models import GeneratedDocument
 from ikmo.subprojects import SubProject
+from ikmo.viewtools import get_visible_or_404, require, service_errors
 
 from . import permissions, selectors, services
 from .documents import report_context
+from .filters import AnalysisFilter, RecommendationFilter, chosen
 from .forms import (
     AnalysisForm,
     GuidelineFormSet,
@@ -29,9 +31,21 @@ from .forms import (
 from .models import Analysis, OpennessCriterion, Recommendation
 
 
-def _errors(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
+def _analysis(request, pk, *, manage: bool = False) -> Analysis:
+    """The one lookup: analyses the person may not see answer 404; visible ones they may not
+    change 403."""
+    analysis = get_visible_or_404(selectors.analyses_visible_to(request.user), pk=pk)
+    if manage:
+        require(permissions.can_manage_analysis(request.user, analysis))
+    return analysis
+
+
+def _child(request, queryset, pk, *, manage: bool = False):
+    """A record inside an analysis (structure, meeting, recommendation, interview)."""
+    obj = get_visible_or_404(queryset, pk=pk)
+    if manage:
+        require(permissions.can_manage_analysis(request.user, obj.analysis))
+    return obj
 
 
 def home(request):
@@ -51,39 +65,46 @@ def home(request):
 
 @login_required
 def analysis_list(request):
-    if not permissions.is_pc_staff(request.user):
-        raise PermissionDenied
-    analyses = selectors.analyses_for_user(request.user)
-    status = request.GET.get("status", "")
-    if status in Analysis.Status.values:
-        analyses = analyses.filter(status=status)
+    require(permissions.is_pc_staff(request.user))
+    filterset = AnalysisFilter(request.GET, queryset=selectors.analyses_for_user(request.user))
     return render(
         request,
         "participation_check/analysis_list.html",
-        {"analyses": analyses, "statuses": Analysis.Status.choices, "current_status": status},
+        {
+            "analyses": filterset.qs,
+            "statuses": Analysis.Status.choices,
+            "current_status": chosen(filterset, "status"),
+        },
     )
 
 
 @login_required
 def analysis_create(request):
-    if not permissions.can_create_analysis(request.user):
-        raise PermissionDenied
+    require(permissions.can_create_analysis(request.user))
     form = AnalysisForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        analysis = services.analysis_save(form=form, by=request.user)
-        messages.success(request, _("The analysis has been created."))
-        return redirect(analysis)
+        try:
+            analysis = services.analysis_create(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The analysis has been created."))
+            return redirect(analysis)
     return render(request, "participation_check/analysis_form.html", {"form": form})
 
 
 @login_required
 def analysis_edit(request, pk):
-    analysis = selectors.get_analysis_for_user(request.user, pk, action="manage")
+    analysis = _analysis(request, pk, manage=True)
     form = AnalysisForm(request.POST or None, instance=analysis)
     if request.method == "POST" and form.is_valid():
-        services.analysis_save(form=form, by=request.user)
-        messages.success(request, _("The analysis has been saved."))
-        return redirect(analysis)
+        try:
+            services.analysis_update(analysis=analysis, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The analysis has been saved."))
+            return redirect(analysis)
     return render(
         request, "participation_check/analysis_form.html", {"form": form, "analysis": analysis}
     )
@@ -92,7 +113,7 @@ def analysis_edit(request, pk):
 @login_required
 def analysis_detail(request, pk):
     user = request.user
-    analysis = selectors.get_analysis_for_user(user, pk)
+    analysis = _analysis(request, pk)
     can_manage = permissions.can_manage_analysis(user, analysis)
     can_interviews = permissions.can_view_interviews(user, analysis)
     context = {
@@ -120,7 +141,7 @@ def analysis_detail(request, pk):
 @login_required
 @require_POST
 def analysis_transition(request, pk):
-    analysis = selectors.get_analysis_for_user(request.user, pk, action="manage")
+    analysis = _analysis(request, pk, manage=True)
     form = TransitionForm(request.POST, allowed=services.allowed_analysis_transitions(analysis))
     if form.is_valid():
         try:
@@ -136,20 +157,44 @@ def analysis_transition(request, pk):
                 % {"status": analysis.get_status_display()},
             )
         except ValidationError as error:
-            _errors(request, error)
+            service_errors(request, error)
     else:
         messages.error(request, _("Please choose one of the offered statuses."))
     return redirect(analysis)
 
 
+def _guideline_items(formset) -> list:
+    items = []
+    for form in formset.forms:
+        data = form.cleaned_data
+        if not data:
+            continue  # an untouched empty row
+        if form in formset.deleted_forms:
+            # A row marked for deletion is not validated further: only its question counts.
+            if data.get("id") is not None:
+                items.append(
+                    services.GuidelineItem(question=data["id"], position=0, text="", delete=True)
+                )
+            continue
+        items.append(
+            services.GuidelineItem(
+                question=data.get("id"),
+                position=data["position"],
+                text=data["text"],
+                help_text=data.get("help_text", ""),
+            )
+        )
+    return items
+
+
 @login_required
 def guideline_edit(request, pk):
-    analysis = selectors.get_analysis_for_user(request.user, pk, action="manage")
+    analysis = _analysis(request, pk, manage=True)
     formset = GuidelineFormSet(
         request.POST or None, queryset=selectors.questions_of(analysis), prefix="q"
     )
     if request.method == "POST" and formset.is_valid():
-        services.guideline_save(analysis=analysis, formset=formset, by=request.user)
+        services.guideline_save(analysis=analysis, items=_guideline_items(formset), by=request.user)
         messages.success(request, _("The interview guideline has been saved."))
         return redirect(analysis)
     return render(
@@ -164,7 +209,7 @@ def guideline_edit(request, pk):
 
 @login_required
 def structure_list(request, pk):
-    analysis = selectors.get_analysis_for_user(request.user, pk)
+    analysis = _analysis(request, pk)
     structures = list(selectors.structures_of(analysis))
     for structure in structures:
         structure.score = selectors.structure_score(structure)
@@ -183,11 +228,19 @@ def _structure_form(request, analysis, structure=None):
     form = StructureForm(request.POST or None, instance=structure, prefix="s")
     openness = OpennessForm(request.POST or None, structure=structure, prefix="o")
     if request.method == "POST" and form.is_valid() and openness.is_valid():
-        services.structure_save(
-            form=form, openness_form=openness, analysis=analysis, by=request.user
-        )
-        messages.success(request, _("The participation structure has been saved."))
-        return redirect("participation_check:structure_list", analysis.pk)
+        try:
+            services.structure_save(
+                analysis=analysis,
+                structure=structure,
+                by=request.user,
+                ratings=openness.ratings(),
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            _add_errors((form, openness), error)
+        else:
+            messages.success(request, _("The participation structure has been saved."))
+            return redirect("participation_check:structure_list", analysis.pk)
     return render(
         request,
         "participation_check/structure_form.html",
@@ -201,22 +254,32 @@ def _structure_form(request, analysis, structure=None):
     )
 
 
+def _add_errors(forms, error: ValidationError) -> None:
+    """A service's refusal next to the field it names, in whichever form has that field."""
+    if not hasattr(error, "error_dict"):
+        forms[0].add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form = next((f for f in forms if field in f.fields), forms[0])
+        form.add_error(field if field in form.fields else None, errors)
+
+
 @login_required
 def structure_create(request, pk):
-    analysis = selectors.get_analysis_for_user(request.user, pk, action="manage")
+    analysis = _analysis(request, pk, manage=True)
     return _structure_form(request, analysis)
 
 
 @login_required
 def structure_edit(request, pk):
-    structure = selectors.get_structure_for_user(request.user, pk, action="manage")
+    structure = _child(request, selectors.structures_visible_to(request.user), pk, manage=True)
     return _structure_form(request, structure.analysis, structure)
 
 
 @login_required
 @require_POST
 def structure_delete(request, pk):
-    structure = selectors.get_structure_for_user(request.user, pk, action="manage")
+    structure = _child(request, selectors.structures_visible_to(request.user), pk, manage=True)
     analysis = structure.analysis
     services.structure_delete(structure=structure, by=request.user)
     messages.success(request, _("The participation structure has been deleted."))
@@ -226,16 +289,18 @@ def structure_delete(request, pk):
 # Interviews ----------------------------------------------------------------------------------
 
 
-def _require_interview_access(user, analysis):
+def _analysis_with_interviews(request, pk) -> Analysis:
     # Interview lists are personal data like the interviews themselves: 404, not 403.
-    if not permissions.can_view_interviews(user, analysis):
-        raise Http404
+    return get_visible_or_404(selectors.analyses_with_interviews_visible_to(request.user), pk=pk)
+
+
+def _interview(request, pk, *, manage: bool = False):
+    return _child(request, selectors.interviews_visible_to(request.user), pk, manage=manage)
 
 
 @login_required
 def interview_list(request, pk):
-    analysis = selectors.get_analysis_for_user(request.user, pk)
-    _require_interview_access(request.user, analysis)
+    analysis = _analysis_with_interviews(request, pk)
     return render(
         request,
         "participation_check/interview_list.html",
@@ -261,14 +326,15 @@ def _interview_form(request, analysis, interview=None):
     if request.method == "POST" and form.is_valid() and tags.is_valid():
         try:
             saved = services.interview_save(
-                form=form,
-                answers=form.answers(),
-                tags_formset=tags,
                 analysis=analysis,
+                interview=interview,
                 by=request.user,
+                answers=form.answers(),
+                tags=_tags(tags),
+                **{name: form.cleaned_data[name] for name in form.Meta.fields},
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            _add_errors((form,), error)
         else:
             messages.success(request, _("The interview has been saved."))
             return redirect(saved)
@@ -285,30 +351,36 @@ def _interview_form(request, analysis, interview=None):
     )
 
 
+def _tags(formset) -> list:
+    """The tags the formset keeps: filled rows not marked for deletion."""
+    return [
+        services.TagData(
+            kind=form.cleaned_data["kind"],
+            category=form.cleaned_data["category"],
+            note=form.cleaned_data.get("note", ""),
+        )
+        for form in formset.forms
+        if form.cleaned_data and not form.cleaned_data.get("DELETE")
+    ]
+
+
 @login_required
 def interview_create(request, pk):
-    analysis = selectors.get_analysis_for_user(request.user, pk)
-    _require_interview_access(request.user, analysis)
-    if not permissions.can_manage_analysis(request.user, analysis):
-        raise PermissionDenied
+    analysis = _analysis_with_interviews(request, pk)
+    require(permissions.can_manage_analysis(request.user, analysis))
     return _interview_form(request, analysis)
 
 
 @login_required
 def interview_edit(request, pk):
-    interview = selectors.get_interview_for_user(request.user, pk, action="manage")
+    interview = _interview(request, pk, manage=True)
     return _interview_form(request, interview.analysis, interview)
 
 
 @login_required
 def interview_detail(request, pk):
-    interview = selectors.get_interview_for_user(request.user, pk)
-    audit_log(
-        actor=request.user,
-        action="participation.interview_viewed",
-        target=interview,
-        organisation=interview.organisation,
-    )
+    interview = _interview(request, pk)
+    services.interview_viewed(interview=interview, by=request.user)
     return render(
         request,
         "participation_check/interview_detail.html",
@@ -325,7 +397,7 @@ def interview_detail(request, pk):
 @login_required
 @require_POST
 def interview_withdraw_consent(request, pk):
-    interview = selectors.get_interview_for_user(request.user, pk, action="manage")
+    interview = _interview(request, pk, manage=True)
     services.interview_withdraw_consent(interview=interview, by=request.user)
     messages.success(request, _("Consent withdrawn: all contents of the interview were deleted."))
     return redirect(interview)
@@ -334,7 +406,7 @@ def interview_withdraw_consent(request, pk):
 @login_required
 @require_POST
 def interview_delete(request, pk):
-    interview = selectors.get_interview_for_user(request.user, pk, action="manage")
+    interview = _interview(request, pk, manage=True)
     analysis = interview.analysis
     services.interview_delete(interview=interview, by=request.user)
     messages.success(request, _("The interview has been deleted."))
@@ -346,7 +418,7 @@ def interview_delete(request, pk):
 
 @login_required
 def meeting_list(request, pk):
-    analysis = selectors.get_analysis_for_user(request.user, pk)
+    analysis = _analysis(request, pk)
     return render(
         request,
         "participation_check/meeting_list.html",
@@ -361,7 +433,9 @@ def meeting_list(request, pk):
 def _meeting_form(request, analysis, meeting=None):
     form = MeetingForm(request.POST or None, instance=meeting)
     if request.method == "POST" and form.is_valid():
-        services.meeting_save(form=form, analysis=analysis, by=request.user)
+        services.meeting_save(
+            analysis=analysis, meeting=meeting, by=request.user, **form.cleaned_data
+        )
         messages.success(request, _("The exchange meeting has been saved."))
         return redirect("participation_check:meeting_list", analysis.pk)
     return render(
@@ -373,13 +447,13 @@ def _meeting_form(request, analysis, meeting=None):
 
 @login_required
 def meeting_create(request, pk):
-    analysis = selectors.get_analysis_for_user(request.user, pk, action="manage")
+    analysis = _analysis(request, pk, manage=True)
     return _meeting_form(request, analysis)
 
 
 @login_required
 def meeting_edit(request, pk):
-    meeting = selectors.get_meeting_for_user(request.user, pk, action="manage")
+    meeting = _child(request, selectors.meetings_visible_to(request.user), pk, manage=True)
     return _meeting_form(request, meeting.analysis, meeting)
 
 
@@ -388,19 +462,16 @@ def meeting_edit(request, pk):
 
 @login_required
 def recommendation_list(request, pk):
-    analysis = selectors.get_analysis_for_user(request.user, pk)
-    recommendations = selectors.recommendations_of(analysis)
-    status = request.GET.get("status", "")
-    if status in Recommendation.Status.values:
-        recommendations = recommendations.filter(status=status)
+    analysis = _analysis(request, pk)
+    filterset = RecommendationFilter(request.GET, queryset=selectors.recommendations_of(analysis))
     return render(
         request,
         "participation_check/recommendation_list.html",
         {
             "analysis": analysis,
-            "recommendations": recommendations,
+            "recommendations": filterset.qs,
             "statuses": Recommendation.Status.choices,
-            "current_status": status,
+            "current_status": chosen(filterset, "status"),
             "can_manage": permissions.can_manage_analysis(request.user, analysis),
         },
     )
@@ -409,7 +480,9 @@ def recommendation_list(request, pk):
 def _recommendation_form(request, analysis, recommendation=None):
     form = RecommendationForm(request.POST or None, instance=recommendation)
     if request.method == "POST" and form.is_valid():
-        saved = services.recommendation_save(form=form, analysis=analysis, by=request.user)
+        saved = services.recommendation_save(
+            analysis=analysis, recommendation=recommendation, by=request.user, **form.cleaned_data
+        )
         messages.success(request, _("The recommendation has been saved."))
         return redirect(saved)
     return render(
@@ -421,27 +494,30 @@ def _recommendation_form(request, analysis, recommendation=None):
 
 @login_required
 def recommendation_create(request, pk):
-    analysis = selectors.get_analysis_for_user(request.user, pk, action="manage")
+    analysis = _analysis(request, pk, manage=True)
     return _recommendation_form(request, analysis)
+
+
+def _recommendation(request, pk, *, manage: bool = False):
+    return _child(request, selectors.recommendations_visible_to(request.user), pk, manage=manage)
 
 
 @login_required
 def recommendation_edit(request, pk):
-    recommendation = selectors.get_recommendation_for_user(request.user, pk, action="manage")
+    recommendation = _recommendation(request, pk, manage=True)
     return _recommendation_form(request, recommendation.analysis, recommendation)
 
 
 @login_required
 def recommendation_detail(request, pk):
     user = request.user
-    recommendation = selectors.get_recommendation_for_user(user, pk)
+    recommendation = _recommendation(request, pk)
     can_manage = permissions.can_manage_analysis(user, recommendation.analysis)
     allowed = services.allowed_recommendation_transitions(recommendation)
     status_form = RecommendationStatusForm(allowed=allowed, prefix="st")
     response_form = RecommendationResponseForm(instance=recommendation, prefix="r")
     if request.method == "POST":
-        if not can_manage:
-            raise PermissionDenied
+        require(can_manage)
         if "st-to_status" in request.POST:
             status_form = RecommendationStatusForm(request.POST, allowed=allowed, prefix="st")
             if status_form.is_valid():
@@ -463,9 +539,15 @@ def recommendation_detail(request, pk):
                 request.POST, instance=recommendation, prefix="r"
             )
             if response_form.is_valid():
-                services.recommendation_record_response(form=response_form, by=user)
-                messages.success(request, _("The response has been saved."))
-                return redirect(recommendation)
+                try:
+                    services.recommendation_record_response(
+                        recommendation=recommendation, by=user, **response_form.cleaned_data
+                    )
+                except ValidationError as error:
+                    _add_errors((response_form,), error)
+                else:
+                    messages.success(request, _("The response has been saved."))
+                    return redirect(recommendation)
     return render(
         request,
         "participation_check/recommendation_detail.html",
@@ -485,7 +567,7 @@ def recommendation_detail(request, pk):
 
 def report(request, pk):
     """The HTML preview of the report; published reports are public, drafts for staff only."""
-    analysis = selectors.get_report_for_user(request.user, pk)
+    analysis = get_visible_or_404(selectors.reports_visible_to(request.user), pk=pk)
     context = report_context(analysis)
     context["chart_data"] = {
         "openness": {
@@ -531,14 +613,14 @@ def _latest_pdf(analysis, user):
 @login_required
 @require_POST
 def report_pdf_request(request, pk):
-    analysis = selectors.get_analysis_for_user(request.user, pk, action="manage")
+    analysis = _analysis(request, pk, manage=True)
     document = services.report_pdf_request(analysis=analysis, by=request.user)
     return redirect("document_detail", document.pk)
 
 
 def report_pdf_download(request, pk):
     """The newest PDF of a published report, for everyone who may read the report."""
-    analysis = selectors.get_report_for_user(request.user, pk)
+    analysis = get_visible_or_404(selectors.reports_visible_to(request.user), pk=pk)
     document = _latest_pdf(analysis, request.user)
     if document is None:
         raise Http404

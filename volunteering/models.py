@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ikmo.uploads import extension_for
+from ikmo.workflow import Step, Workflow
 
 
 class ServiceType(models.TextChoices):
@@ -31,12 +32,19 @@ class SiteStatus(models.TextChoices):
 
 # The one table of allowed status changes. Steps back are allowed (a recognition can be
 # withdrawn), jumps forward over "advised" are not: every site has been advised first.
-SITE_TRANSITIONS: dict[str, tuple[str, ...]] = {
-    SiteStatus.INTERESTED: (SiteStatus.ADVISED,),
-    SiteStatus.ADVISED: (SiteStatus.INTERESTED, SiteStatus.RECOGNISED, SiteStatus.CARRIER),
-    SiteStatus.RECOGNISED: (SiteStatus.ADVISED, SiteStatus.CARRIER),
-    SiteStatus.CARRIER: (SiteStatus.RECOGNISED, SiteStatus.ADVISED),
-}
+SITE_FLOW = Workflow(
+    SiteStatus,
+    {
+        (SiteStatus.INTERESTED, SiteStatus.ADVISED): Step(),
+        (SiteStatus.ADVISED, SiteStatus.INTERESTED): Step(),
+        (SiteStatus.ADVISED, SiteStatus.RECOGNISED): Step(),
+        (SiteStatus.ADVISED, SiteStatus.CARRIER): Step(),
+        (SiteStatus.RECOGNISED, SiteStatus.ADVISED): Step(),
+        (SiteStatus.RECOGNISED, SiteStatus.CARRIER): Step(),
+        (SiteStatus.CARRIER, SiteStatus.RECOGNISED): Step(),
+        (SiteStatus.CARRIER, SiteStatus.ADVISED): Step(),
+    },
+)
 
 
 class ServiceProfileQuerySet(models.QuerySet):
@@ -310,13 +318,17 @@ class PlacementStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled before the start")
 
 
-PLACEMENT_TRANSITIONS: dict[str, tuple[str, ...]] = {
-    PlacementStatus.PLANNED: (PlacementStatus.ACTIVE, PlacementStatus.CANCELLED),
-    PlacementStatus.ACTIVE: (PlacementStatus.FINISHED, PlacementStatus.ENDED_EARLY),
-    PlacementStatus.FINISHED: (),
-    PlacementStatus.ENDED_EARLY: (),
-    PlacementStatus.CANCELLED: (),
-}
+# A placement starts or is cancelled before it began; a running one finishes or ends early.
+# Closed placements stay closed.
+PLACEMENT_FLOW = Workflow(
+    PlacementStatus,
+    {
+        (PlacementStatus.PLANNED, PlacementStatus.ACTIVE): Step(),
+        (PlacementStatus.PLANNED, PlacementStatus.CANCELLED): Step(),
+        (PlacementStatus.ACTIVE, PlacementStatus.FINISHED): Step(),
+        (PlacementStatus.ACTIVE, PlacementStatus.ENDED_EARLY): Step(),
+    },
+)
 # A place in a contingent is used by every placement except one cancelled before it began.
 PLACE_USING_STATUSES = [
     PlacementStatus.PLANNED,

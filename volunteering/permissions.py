@@ -4,10 +4,18 @@ Desk staff are portal admins and the consultants and project leads whose role co
 sub-project; other centre staff (e.g. workshop trainers) see no volunteer data. An
 organisation's members see their own organisation's status, documents and the placements
 at their site (or carried by their organisation), never anyone else's.
+
+Who may *see* a record is written once here, as a ``..._q(user)`` filter that the selectors
+apply to lists and lookups alike (a record outside it answers 404); the ``can_...``
+predicates decide what a person may *do* with a record they see (403).
 """
+
+from django.db.models import Q
 
 from ikmo.subprojects import SubProject
 from organisations.models import Membership, StaffRole
+
+NOTHING = Q(pk__in=[])
 
 
 def is_desk_staff(user) -> bool:
@@ -66,7 +74,19 @@ def can_view_profile(user, organisation) -> bool:
     return is_desk_staff(user) or organisation.pk in organisation_ids(user)
 
 
-def can_change_status(user, organisation=None) -> bool:
+def organisations_visible_q(user, prefix: str = "") -> Q:
+    """`can_view_profile` as a filter on organisations (or, with ``prefix``, on a relation)."""
+    if is_desk_staff(user):
+        return Q()
+    return Q(**{f"{prefix}pk__in": organisation_ids(user)})
+
+
+def can_register_interest(user, organisation) -> bool:
+    """The desk, or an admin of the organisation, announces its interest."""
+    return is_desk_staff(user) or organisation.pk in admin_organisation_ids(user)
+
+
+def can_change_status(user, organisation) -> bool:
     return is_desk_staff(user)
 
 
@@ -74,8 +94,9 @@ def can_upload_document(user, organisation) -> bool:
     return is_desk_staff(user) or organisation.pk in admin_organisation_ids(user)
 
 
-def can_view_document(user, document) -> bool:
-    return is_desk_staff(user) or document.profile.organisation_id in organisation_ids(user)
+def documents_visible_q(user) -> Q:
+    """Recognition documents: the desk, and the members of the organisation they belong to."""
+    return organisations_visible_q(user, prefix="profile__organisation__")
 
 
 def can_delete_document(user, document) -> bool:
@@ -89,8 +110,9 @@ def can_log_consultation(user) -> bool:
     return is_desk_staff(user)
 
 
-def can_view_consultation(user, consultation) -> bool:
-    return is_desk_staff(user)
+def consultations_visible_q(user) -> Q:
+    """Consultations: the desk only."""
+    return Q() if is_desk_staff(user) else NOTHING
 
 
 # Contingents
@@ -100,6 +122,11 @@ def can_view_contingents(user) -> bool:
     return is_desk_staff(user)
 
 
+def contingents_visible_q(user) -> Q:
+    """`can_view_contingents` as a filter."""
+    return Q() if can_view_contingents(user) else NOTHING
+
+
 def can_manage_contingents(user) -> bool:
     return is_desk_lead(user)
 
@@ -107,19 +134,28 @@ def can_manage_contingents(user) -> bool:
 # Placements and seminars
 
 
-def can_view_placement(user, placement) -> bool:
+def placements_visible_q(user) -> Q:
+    """Placements: the desk, and the members of the site or of the carrier."""
     if is_desk_staff(user):
-        return True
+        return Q()
     orgs = organisation_ids(user)
-    return placement.site_id in orgs or placement.contingent.carrier_id in orgs
+    return Q(site_id__in=orgs) | Q(contingent__carrier_id__in=orgs)
 
 
 def can_manage_placements(user) -> bool:
     return is_desk_staff(user)
 
 
-def can_view_seminar(user, seminar) -> bool:
-    return is_desk_staff(user) or seminar.carrier_id in organisation_ids(user)
+def seminars_visible_q(user) -> Q:
+    """Seminars: the desk, and the members of the carrier that runs them."""
+    if is_desk_staff(user):
+        return Q()
+    return Q(carrier_id__in=organisation_ids(user))
+
+
+def can_view_seminars(user) -> bool:
+    """The seminar list: the desk, and members of any organisation (they see their carrier's)."""
+    return is_desk_staff(user) or bool(organisation_ids(user))
 
 
 def can_manage_seminars(user) -> bool:

@@ -1,15 +1,15 @@
 """Reads shared by views, reminders, the timeline and the indicators.
 
-Every object view goes through one `get_..._for_user` helper: objects the person may not
-see answer 404 (their existence is not revealed), visible ones they may not change 403.
+Views look records up in the ``..._visible_to(user)`` querysets (ikmo.viewtools.
+get_visible_or_404): objects the person may not see answer 404 (their existence is not
+revealed); then a predicate from permissions.py decides the action (403). The querysets
+filter with the ``..._q`` rules that sit next to those predicates.
 """
 
 from datetime import date, timedelta
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.http import Http404
 
 from organisations.models import Organisation
 
@@ -27,22 +27,25 @@ from .models import (
     SiteStatus,
 )
 
-
-def _int_pk(pk) -> int:
-    try:
-        return int(pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
-
-
 # Organisations
 
 
 def profiles_for_user(user):
-    qs = ServiceProfile.objects.select_related("organisation", "organisation__district", "carrier")
-    if permissions.is_desk_staff(user):
-        return qs
-    return qs.filter(organisation_id__in=permissions.organisation_ids(user))
+    return ServiceProfile.objects.select_related(
+        "organisation", "organisation__district", "carrier"
+    ).filter(permissions.organisations_visible_q(user, prefix="organisation__"))
+
+
+def profile_status_counts() -> dict[str, int]:
+    """{status: number of organisations} for the desk's overview."""
+    return dict(ServiceProfile.objects.values_list("status").annotate(n=Count("pk")).order_by())
+
+
+def organisations_open_for_interest(user):
+    """Organisations the person administers that have not announced interest yet."""
+    return Organisation.objects.filter(pk__in=permissions.admin_organisation_ids(user)).filter(
+        volunteer_profile__isnull=True
+    )
 
 
 def profiles_overview(user, *, status: str = ""):
@@ -72,22 +75,10 @@ def profiles_overview(user, *, status: str = ""):
     return qs.order_by("organisation__name")
 
 
-def get_organisation_for_user(user, pk, *, action: str = "view") -> Organisation:
-    try:
-        organisation = Organisation.objects.select_related("district").get(pk=_int_pk(pk))
-    except Organisation.DoesNotExist:
-        raise Http404 from None
-    if not permissions.can_view_profile(user, organisation):
-        raise Http404
-    allowed = {
-        "view": lambda: True,
-        "status": lambda: permissions.can_change_status(user, organisation),
-        "upload": lambda: permissions.can_upload_document(user, organisation),
-        "consult": lambda: permissions.can_log_consultation(user),
-    }[action]
-    if not allowed():
-        raise PermissionDenied
-    return organisation
+def organisations_visible_to(user):
+    return Organisation.objects.select_related("district").filter(
+        permissions.organisations_visible_q(user)
+    )
 
 
 def profile_of(organisation) -> ServiceProfile | None:
@@ -112,27 +103,19 @@ def carrier_choices():
     )
 
 
-def get_document_for_user(user, pk, *, action: str = "view") -> RecognitionDocument:
-    try:
-        document = RecognitionDocument.objects.select_related("profile__organisation").get(
-            pk=_int_pk(pk)
-        )
-    except RecognitionDocument.DoesNotExist:
-        raise Http404 from None
-    if not permissions.can_view_document(user, document):
-        raise Http404
-    if action == "delete" and not permissions.can_delete_document(user, document):
-        raise PermissionDenied
-    return document
+def documents_visible_to(user):
+    return RecognitionDocument.objects.select_related("profile__organisation").filter(
+        permissions.documents_visible_q(user)
+    )
 
 
 # Consultations
 
 
 def consultations_for_user(user):
-    if not permissions.is_desk_staff(user):
-        return Consultation.objects.none()
-    return Consultation.objects.select_related("organisation", "consultant")
+    return Consultation.objects.select_related("organisation", "consultant").filter(
+        permissions.consultations_visible_q(user)
+    )
 
 
 def follow_ups_due(user, *, today: date, days: int = 14):
@@ -144,18 +127,6 @@ def follow_ups_due(user, *, today: date, days: int = 14):
     )
 
 
-def get_consultation_for_user(user, pk) -> Consultation:
-    try:
-        consultation = Consultation.objects.select_related("organisation", "consultant").get(
-            pk=_int_pk(pk)
-        )
-    except Consultation.DoesNotExist:
-        raise Http404 from None
-    if not permissions.can_view_consultation(user, consultation):
-        raise Http404
-    return consultation
-
-
 # Contingents
 
 
@@ -163,27 +134,19 @@ def places_used(contingent: Contingent) -> int:
     return contingent.placements.filter(status__in=PLACE_USING_STATUSES).count()
 
 
+def contingents_visible_to(user):
+    return Contingent.objects.select_related("carrier").filter(
+        permissions.contingents_visible_q(user)
+    )
+
+
 def contingents_overview(user, *, year: int | None = None):
-    if not permissions.can_view_contingents(user):
-        return Contingent.objects.none()
-    qs = Contingent.objects.select_related("carrier").annotate(
+    qs = contingents_visible_to(user).annotate(
         used=Count("placements", filter=Q(placements__status__in=PLACE_USING_STATUSES))
     )
     if year:
         qs = qs.filter(year=year)
     return qs.order_by("-year", "carrier__name", "service_type")
-
-
-def get_contingent_for_user(user, pk) -> Contingent:
-    if not permissions.can_view_contingents(user):
-        raise Http404
-    try:
-        contingent = Contingent.objects.select_related("carrier").get(pk=_int_pk(pk))
-    except Contingent.DoesNotExist:
-        raise Http404 from None
-    if not permissions.can_manage_contingents(user):
-        raise PermissionDenied
-    return contingent
 
 
 # Placements
@@ -197,26 +160,17 @@ def _with_seminar_days(qs):
     )
 
 
+def placements_visible_to(user):
+    """The placements the person may see, with their seminar days, in no particular order."""
+    return _with_seminar_days(
+        Placement.objects.select_related("volunteer", "site", "contingent__carrier").filter(
+            permissions.placements_visible_q(user)
+        )
+    )
+
+
 def placements_for_user(user):
-    qs = Placement.objects.select_related("volunteer", "site", "contingent__carrier")
-    if not permissions.is_desk_staff(user):
-        orgs = permissions.organisation_ids(user)
-        qs = qs.filter(Q(site_id__in=orgs) | Q(contingent__carrier_id__in=orgs))
-    return _with_seminar_days(qs).order_by("-start_date", "-pk")
-
-
-def get_placement_for_user(user, pk, *, action: str = "view") -> Placement:
-    try:
-        placement = _with_seminar_days(
-            Placement.objects.select_related("volunteer", "site", "contingent__carrier")
-        ).get(pk=_int_pk(pk))
-    except Placement.DoesNotExist:
-        raise Http404 from None
-    if not permissions.can_view_placement(user, placement):
-        raise Http404
-    if action == "manage" and not permissions.can_manage_placements(user):
-        raise PermissionDenied
-    return placement
+    return placements_visible_to(user).order_by("-start_date", "-pk")
 
 
 def progress_of(placement: Placement, *, today: date) -> rules.SeminarProgress:
@@ -241,6 +195,11 @@ def with_progress(placements, *, today: date) -> list[Placement]:
     return rows
 
 
+def placements_behind(*, today: date) -> list[Placement]:
+    """Running placements whose seminar days lag behind the requirement."""
+    return [p for p in with_progress(active_placements(), today=today) if p.progress.behind]
+
+
 def placements_ending_between(start: date, end: date):
     return Placement.objects.filter(
         status__in=[PlacementStatus.PLANNED, PlacementStatus.ACTIVE],
@@ -260,27 +219,16 @@ def active_placements():
 # Seminars
 
 
+def seminars_visible_to(user):
+    return Seminar.objects.select_related("carrier").filter(permissions.seminars_visible_q(user))
+
+
 def seminars_for_user(user):
-    qs = (
-        Seminar.objects.select_related("carrier")
+    return (
+        seminars_visible_to(user)
         .annotate(participants=Count("attendances", distinct=True))
         .order_by("-start_date", "-pk")
     )
-    if permissions.is_desk_staff(user):
-        return qs
-    return qs.filter(carrier_id__in=permissions.organisation_ids(user))
-
-
-def get_seminar_for_user(user, pk, *, action: str = "view") -> Seminar:
-    try:
-        seminar = Seminar.objects.select_related("carrier").get(pk=_int_pk(pk))
-    except Seminar.DoesNotExist:
-        raise Http404 from None
-    if not permissions.can_view_seminar(user, seminar):
-        raise Http404
-    if action == "manage" and not permissions.can_manage_seminars(user):
-        raise PermissionDenied
-    return seminar
 
 
 def placements_for_seminar(seminar: Seminar):

@@ -15,8 +15,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from ikmo.audit import audit_log
+from ikmo.audit import audit_log, save_with_changes
 from ikmo.mail import email_queue
 from ikmo.models import AuditEntry
 from ikmo.subprojects import SubProject
@@ -26,8 +27,8 @@ from organisations.models import Membership, Organisation, StaffRole, User
 from . import rules, selectors
 from .models import (
     CLOSED_STATUSES,
-    PLACEMENT_TRANSITIONS,
-    SITE_TRANSITIONS,
+    PLACEMENT_FLOW,
+    SITE_FLOW,
     Consultation,
     Contingent,
     Placement,
@@ -42,6 +43,14 @@ from .models import (
     Volunteer,
 )
 from .uploads import validate_upload
+
+# The audit verb for each step of a placement.
+PLACEMENT_VERBS = {
+    PlacementStatus.ACTIVE: "started",
+    PlacementStatus.FINISHED: "finished",
+    PlacementStatus.ENDED_EARLY: "ended_early",
+    PlacementStatus.CANCELLED: "cancelled",
+}
 
 # Organisation status
 
@@ -66,7 +75,10 @@ def profile_register_interest(
             changed_by=by,
         )
         audit_log(
-            actor=by, action="volunteering.interest", target=profile, organisation=organisation
+            actor=by,
+            action="volunteering.profile.interest_registered",
+            target=profile,
+            organisation=organisation,
         )
     return profile
 
@@ -116,18 +128,23 @@ def profile_change_status(
     recognised_on: date | None = None,
     places: int | None = None,
 ) -> ServiceProfile:
-    """Set the status (one step along SITE_TRANSITIONS) and the recognition details."""
+    """Set the status (one step along SITE_FLOW) and the recognition details."""
     profile, _created = ServiceProfile.objects.get_or_create(organisation=organisation)
     profile = ServiceProfile.objects.select_for_update().get(pk=profile.pk)
     old = profile.status
-    if status != old and status not in SITE_TRANSITIONS[old]:
+    if status != old and not SITE_FLOW.allows(old, status):
         raise ValidationError(
             {
-                "status": _("From “%(old)s” the status can change to: %(allowed)s.")
-                % {
-                    "old": SiteStatus(old).label,
-                    "allowed": ", ".join(str(SiteStatus(s).label) for s in SITE_TRANSITIONS[old]),
-                }
+                "status": ValidationError(
+                    _("From “%(old)s” the status can change to: %(allowed)s.")
+                    % {
+                        "old": SITE_FLOW.label(old),
+                        "allowed": ", ".join(
+                            str(SITE_FLOW.label(s)) for s in SITE_FLOW.targets(old)
+                        ),
+                    },
+                    code="transition",
+                )
             }
         )
     if status == SiteStatus.CARRIER:
@@ -173,7 +190,7 @@ def profile_change_status(
     if changes:
         audit_log(
             actor=by,
-            action="volunteering.status_changed",
+            action="volunteering.profile.status_changed",
             target=profile,
             organisation=organisation,
             changes=changes,
@@ -200,7 +217,7 @@ def document_upload(
     document.save()
     audit_log(
         actor=by,
-        action="volunteering.document_uploaded",
+        action="volunteering.document.uploaded",
         target=document,
         organisation=organisation,
     )
@@ -211,7 +228,7 @@ def document_upload(
 def document_delete(*, document: RecognitionDocument, by: User) -> None:
     organisation = document.profile.organisation
     audit_log(
-        actor=by, action="volunteering.document_deleted", target=document, organisation=organisation
+        actor=by, action="volunteering.document.deleted", target=document, organisation=organisation
     )
     storage, name = document.file.storage, document.file.name
     document.delete()
@@ -222,10 +239,49 @@ def document_delete(*, document: RecognitionDocument, by: User) -> None:
 # Consultations
 
 
+def _check_consultation_dates(held_on: date, follow_up_on: date | None) -> None:
+    if held_on > timezone.localdate():
+        raise ValidationError(
+            {
+                "held_on": ValidationError(
+                    _("A consultation cannot be logged before it took place."), code="future"
+                )
+            }
+        )
+    if follow_up_on and follow_up_on < held_on:
+        raise ValidationError(
+            {
+                "follow_up_on": ValidationError(
+                    _("The follow-up cannot be before the consultation."), code="date_order"
+                )
+            }
+        )
+
+
 @transaction.atomic
-def consultation_log(*, organisation: Organisation, data: dict, by: User) -> Consultation:
+def consultation_log(
+    *,
+    organisation: Organisation,
+    by: User,
+    held_on: date,
+    topic: str,
+    format: str = Consultation.Format.IN_PERSON,
+    outcome: str = "",
+    next_step: str = "",
+    follow_up_on: date | None = None,
+) -> Consultation:
     """Record a consultation. A first consultation marks an interested organisation as advised."""
-    consultation = Consultation.objects.create(organisation=organisation, consultant=by, **data)
+    _check_consultation_dates(held_on, follow_up_on)
+    consultation = Consultation.objects.create(
+        organisation=organisation,
+        consultant=by,
+        held_on=held_on,
+        format=format,
+        topic=topic,
+        outcome=outcome,
+        next_step=next_step,
+        follow_up_on=follow_up_on,
+    )
     profile, created = ServiceProfile.objects.get_or_create(organisation=organisation)
     if created or profile.status == SiteStatus.INTERESTED:
         if created:
@@ -243,7 +299,7 @@ def consultation_log(*, organisation: Organisation, data: dict, by: User) -> Con
         )
     audit_log(
         actor=by,
-        action="volunteering.consultation_logged",
+        action="volunteering.consultation.logged",
         target=consultation,
         organisation=organisation,
     )
@@ -251,21 +307,35 @@ def consultation_log(*, organisation: Organisation, data: dict, by: User) -> Con
 
 
 @transaction.atomic
-def consultation_update(*, consultation: Consultation, data: dict, by: User) -> Consultation:
-    changes = {}
-    for field, value in data.items():
-        old = getattr(consultation, field)
-        if old != value:
-            changes[field] = [
-                str(old) if old is not None else None,
-                str(value) if value is not None else None,
-            ]
-            setattr(consultation, field, value)
-    consultation.save()
+def consultation_update(
+    *,
+    consultation: Consultation,
+    by: User,
+    held_on: date,
+    topic: str,
+    format: str = Consultation.Format.IN_PERSON,
+    outcome: str = "",
+    next_step: str = "",
+    follow_up_on: date | None = None,
+) -> Consultation:
+    _check_consultation_dates(held_on, follow_up_on)
+    # Fresh from the database: a bound ModelForm may have written its values onto the instance.
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    changes = save_with_changes(
+        consultation,
+        {
+            "held_on": held_on,
+            "format": format,
+            "topic": topic,
+            "outcome": outcome,
+            "next_step": next_step,
+            "follow_up_on": follow_up_on,
+        },
+    )
     if changes:
         audit_log(
             actor=by,
-            action="volunteering.consultation_updated",
+            action="volunteering.consultation.updated",
             target=consultation,
             organisation=consultation.organisation,
             changes=changes,
@@ -277,23 +347,43 @@ def consultation_update(*, consultation: Consultation, data: dict, by: User) -> 
 
 
 @transaction.atomic
-def contingent_save(*, form, by: User) -> Contingent:
-    creating = form.instance.pk is None
-    if not creating:
-        used = selectors.places_used(form.instance)
-        if form.cleaned_data["places"] < used:
-            raise ValidationError(
-                {
-                    "places": _(
-                        "%(used)s places are already booked; the contingent cannot be smaller."
-                    )
-                    % {"used": used}
-                }
-            )
-    contingent = form.save()
+def contingent_create(
+    *, carrier: Organisation, year: int, service_type: str, places: int, note: str = "", by: User
+) -> Contingent:
+    contingent = Contingent(carrier=carrier, year=year, service_type=service_type)
+    save_with_changes(contingent, {"places": places, "note": note})
     audit_log(
         actor=by,
-        action="volunteering.contingent_created" if creating else "volunteering.contingent_changed",
+        action="volunteering.contingent.created",
+        target=contingent,
+        organisation=contingent.carrier,
+        changes={"places": contingent.places},
+    )
+    return contingent
+
+
+@transaction.atomic
+def contingent_update(
+    *, contingent: Contingent, places: int, note: str = "", by: User, **_fixed
+) -> Contingent:
+    """Change the number of places (and the note). Carrier, year and service stay: placements
+    hold places in it. (``_fixed`` takes them from a form, where they are read-only.)"""
+    contingent = Contingent.objects.select_for_update().get(pk=contingent.pk)
+    used = selectors.places_used(contingent)
+    if places < used:
+        raise ValidationError(
+            {
+                "places": ValidationError(
+                    _("%(used)s places are already booked; the contingent cannot be smaller.")
+                    % {"used": used},
+                    code="below_booked",
+                )
+            }
+        )
+    save_with_changes(contingent, {"places": places, "note": note})
+    audit_log(
+        actor=by,
+        action="volunteering.contingent.changed",
         target=contingent,
         organisation=contingent.carrier,
         changes={"places": contingent.places},
@@ -425,7 +515,7 @@ def placement_create(*, volunteer: dict, placement: dict, by: User) -> Placement
     )
     audit_log(
         actor=by,
-        action="volunteering.placement_planned",
+        action="volunteering.placement.planned",
         target=created,
         organisation=site,
         changes={
@@ -487,7 +577,7 @@ def placement_update(*, placement: Placement, volunteer: dict, data: dict, by: U
     if changes:
         audit_log(
             actor=by,
-            action="volunteering.placement_changed",
+            action="volunteering.placement.changed",
             target=placement,
             organisation=placement.site,
             changes=changes,
@@ -505,13 +595,14 @@ def placement_transition(
     reason: str = "",
 ) -> Placement:
     placement = Placement.objects.select_for_update().get(pk=placement.pk)
-    if to_status not in PLACEMENT_TRANSITIONS[placement.status]:
+    if not PLACEMENT_FLOW.allows(placement.status, to_status):
         raise ValidationError(
             _("A placement that is “%(status)s” cannot become “%(target)s”.")
             % {
-                "status": PlacementStatus(placement.status).label,
-                "target": PlacementStatus(to_status).label,
-            }
+                "status": PLACEMENT_FLOW.label(placement.status),
+                "target": PLACEMENT_FLOW.label(to_status),
+            },
+            code="transition",
         )
     today = timezone.localdate()
     if to_status == PlacementStatus.ACTIVE and placement.start_date > today + timedelta(days=7):
@@ -545,7 +636,7 @@ def placement_transition(
     placement.save()
     audit_log(
         actor=by,
-        action=f"volunteering.placement_{to_status}",
+        action=f"volunteering.placement.{PLACEMENT_VERBS[to_status]}",
         target=placement,
         organisation=placement.site,
         changes={"status": [old, to_status]},
@@ -556,15 +647,70 @@ def placement_transition(
 # Seminars
 
 
+def _check_seminar_dates(*, start_date: date, end_date: date, days: int) -> None:
+    if end_date < start_date:
+        raise ValidationError(
+            {
+                "end_date": ValidationError(
+                    _("The last day cannot be before the first day."), code="date_order"
+                )
+            }
+        )
+    span = (end_date - start_date).days + 1
+    if days and days > span:
+        raise ValidationError(
+            {
+                "days": ValidationError(
+                    ngettext(
+                        "The seminar runs %(n)s day; it cannot count more seminar days.",
+                        "The seminar runs %(n)s days; it cannot count more seminar days.",
+                        span,
+                    )
+                    % {"n": span},
+                    code="too_many_days",
+                )
+            }
+        )
+
+
+SEMINAR_FIELDS = ["title", "carrier", "service_type", "start_date", "end_date", "days", "location"]
+
+
 @transaction.atomic
-def seminar_save(*, form, by: User) -> Seminar:
-    creating = form.instance.pk is None
-    seminar = form.save()
+def seminar_save(
+    *,
+    by: User,
+    seminar: Seminar | None = None,
+    title: str,
+    carrier: Organisation,
+    service_type: str = "",
+    start_date: date,
+    end_date: date,
+    days: int,
+    location: str = "",
+) -> Seminar:
+    """Create (``seminar=None``) or update a seminar."""
+    _check_seminar_dates(start_date=start_date, end_date=end_date, days=days)
+    creating = seminar is None
+    seminar = Seminar() if creating else Seminar.objects.select_for_update().get(pk=seminar.pk)
+    changes = save_with_changes(
+        seminar,
+        {
+            "title": title,
+            "carrier": carrier,
+            "service_type": service_type,
+            "start_date": start_date,
+            "end_date": end_date,
+            "days": days,
+            "location": location,
+        },
+    )
     audit_log(
         actor=by,
-        action="volunteering.seminar_created" if creating else "volunteering.seminar_changed",
+        action="volunteering.seminar.created" if creating else "volunteering.seminar.changed",
         target=seminar,
         organisation=seminar.carrier,
+        changes=changes,
     )
     return seminar
 
@@ -596,7 +742,7 @@ def attendance_record(*, seminar: Seminar, days: dict[int, int | None], by: User
         saved += 1
     audit_log(
         actor=by,
-        action="volunteering.attendance_recorded",
+        action="volunteering.attendance.recorded",
         target=seminar,
         organisation=seminar.carrier,
         changes={"rows": saved},
@@ -746,7 +892,7 @@ def volunteer_erase(*, volunteer: Volunteer, by: User | None = None) -> Voluntee
         AuditEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(Volunteer), object_id=str(volunteer.pk)
         ).update(object_repr=str(volunteer), changes={})
-        audit_log(actor=by, action="volunteering.volunteer_anonymised", target=volunteer)
+        audit_log(actor=by, action="volunteering.volunteer.anonymised", target=volunteer)
     return volunteer
 
 

@@ -2,9 +2,9 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,9 +15,10 @@ from ikmo import uploads
 from ikmo.audit import audit_log
 from ikmo.reauth import sensitive
 from ikmo.subprojects import SubProject
-from organisations.models import Organisation
+from ikmo.viewtools import get_visible_or_404, require, service_errors
 
 from . import permissions, rules, selectors, services
+from .filters import ContingentFilter, PlacementFilter, ProfileFilter, chosen
 from .forms import (
     AttendanceForm,
     ConsultationForm,
@@ -29,12 +30,7 @@ from .forms import (
     TransitionForm,
     VolunteerForm,
 )
-from .models import (
-    PLACEMENT_TRANSITIONS,
-    PlacementStatus,
-    ServiceProfile,
-    SiteStatus,
-)
+from .models import PLACEMENT_FLOW, SITE_FLOW, PlacementStatus, SiteStatus
 
 PAGE_SIZE = 25
 
@@ -49,11 +45,6 @@ def _apply_errors(form, error: ValidationError) -> None:
     else:
         for message in error.messages:
             form.add_error(None, message)
-
-
-def _service_messages(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 def _render(request, template, context):
@@ -82,9 +73,7 @@ def home(request):
     today = timezone.localdate()
     context["today"] = today
     if permissions.is_desk_staff(user):
-        profile_counts = dict(
-            ServiceProfile.objects.values_list("status").annotate(n=Count("pk")).order_by()
-        )
+        profile_counts = selectors.profile_status_counts()
         context.update(
             staff=True,
             status_counts=[
@@ -94,11 +83,7 @@ def home(request):
             ending=selectors.placements_ending_between(
                 today, today + timedelta(days=rules.ending_notice_days())
             ).order_by("end_date")[:10],
-            behind=[
-                p
-                for p in selectors.with_progress(selectors.active_placements(), today=today)
-                if p.progress.behind
-            ][:10],
+            behind=selectors.placements_behind(today=today)[:10],
             follow_ups=selectors.follow_ups_due(user, today=today)[:10],
             can_manage_contingents=permissions.can_manage_contingents(user),
         )
@@ -108,14 +93,10 @@ def home(request):
             selectors.placements_for_user(user).exclude(status=PlacementStatus.CANCELLED)[:50],
             today=today,
         )
-        profiled = {p.organisation_id for p in profiles}
-        admin_orgs = permissions.admin_organisation_ids(user)
         context.update(
             profiles=profiles,
             placements=placements,
-            can_register_interest=Organisation.objects.filter(pk__in=admin_orgs).exclude(
-                pk__in=profiled
-            ),
+            can_register_interest=selectors.organisations_open_for_interest(user),
         )
     return _render(request, "volunteering/home.html", context)
 
@@ -125,12 +106,10 @@ def home(request):
 
 @login_required
 def organisations(request):
-    if not permissions.is_desk_staff(request.user):
-        raise PermissionDenied
-    status = request.GET.get("status", "")
-    if status not in SiteStatus.values:
-        status = ""
-    page = _page(request, selectors.profiles_overview(request.user, status=status))
+    require(permissions.is_desk_staff(request.user))
+    filterset = ProfileFilter(request.GET, queryset=selectors.profiles_overview(request.user))
+    status = chosen(filterset, "status")
+    page = _page(request, filterset.qs)
     return _render(
         request,
         "volunteering/organisations.html",
@@ -143,10 +122,14 @@ def organisations(request):
     )
 
 
+def _organisation(request, pk):
+    return get_visible_or_404(selectors.organisations_visible_to(request.user), pk=pk)
+
+
 @login_required
 def organisation(request, pk):
     user = request.user
-    org = selectors.get_organisation_for_user(user, pk)
+    org = _organisation(request, pk)
     profile = selectors.profile_of(org)
     today = timezone.localdate()
     staff = permissions.is_desk_staff(user)
@@ -173,12 +156,8 @@ def organisation(request, pk):
 @login_required
 @require_POST
 def organisation_interest(request, pk):
-    org = selectors.get_organisation_for_user(request.user, pk)
-    if not (
-        permissions.is_desk_staff(request.user)
-        or org.pk in permissions.admin_organisation_ids(request.user)
-    ):
-        raise PermissionDenied
+    org = _organisation(request, pk)
+    require(permissions.can_register_interest(request.user, org))
     services.profile_register_interest(organisation=org, by=request.user)
     messages.success(
         request,
@@ -190,7 +169,8 @@ def organisation_interest(request, pk):
 
 @login_required
 def organisation_status(request, pk):
-    org = selectors.get_organisation_for_user(request.user, pk, action="status")
+    org = _organisation(request, pk)
+    require(permissions.can_change_status(request.user, org))
     profile = selectors.profile_of(org)
     initial = {}
     if profile:
@@ -219,17 +199,16 @@ def organisation_status(request, pk):
 
 
 def _transition_help():
-    from .models import SITE_TRANSITIONS
-
     return [
-        (SiteStatus(s).label, [SiteStatus(t).label for t in targets])
-        for s, targets in SITE_TRANSITIONS.items()
+        (SiteStatus(s).label, [SITE_FLOW.label(t) for t in SITE_FLOW.targets(s)])
+        for s in SiteStatus.values
     ]
 
 
 @login_required
 def document_upload(request, pk):
-    org = selectors.get_organisation_for_user(request.user, pk, action="upload")
+    org = _organisation(request, pk)
+    require(permissions.can_upload_document(request.user, org))
     form = DocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -252,10 +231,10 @@ def document_upload(request, pk):
 
 @login_required
 def document_download(request, pk):
-    document = selectors.get_document_for_user(request.user, pk)
+    document = get_visible_or_404(selectors.documents_visible_to(request.user), pk=pk)
     audit_log(
         actor=request.user,
-        action="volunteering.document_downloaded",
+        action="volunteering.document.downloaded",
         target=document,
         organisation=document.profile.organisation,
     )
@@ -267,7 +246,8 @@ def document_download(request, pk):
 @login_required
 @require_POST
 def document_delete(request, pk):
-    document = selectors.get_document_for_user(request.user, pk, action="delete")
+    document = get_visible_or_404(selectors.documents_visible_to(request.user), pk=pk)
+    require(permissions.can_delete_document(request.user, document))
     org_pk = document.profile.organisation_id
     services.document_delete(document=document, by=request.user)
     messages.success(request, _("The document has been deleted."))
@@ -279,8 +259,7 @@ def document_delete(request, pk):
 
 @login_required
 def consultations(request):
-    if not permissions.is_desk_staff(request.user):
-        raise PermissionDenied
+    require(permissions.is_desk_staff(request.user))
     qs = selectors.consultations_for_user(request.user)
     page = _page(request, qs)
     return _render(
@@ -292,12 +271,17 @@ def consultations(request):
 
 @login_required
 def consultation_new(request, pk):
-    org = selectors.get_organisation_for_user(request.user, pk, action="consult")
+    org = _organisation(request, pk)
+    require(permissions.can_log_consultation(request.user))
     form = ConsultationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.consultation_log(organisation=org, data=form.cleaned_data, by=request.user)
-        messages.success(request, _("The consultation has been logged."))
-        return redirect("volunteering:organisation", pk=org.pk)
+        try:
+            services.consultation_log(organisation=org, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The consultation has been logged."))
+            return redirect("volunteering:organisation", pk=org.pk)
     return _render(
         request, "volunteering/consultation_form.html", {"organisation": org, "form": form}
     )
@@ -305,15 +289,18 @@ def consultation_new(request, pk):
 
 @login_required
 def consultation_edit(request, pk):
-    consultation = selectors.get_consultation_for_user(request.user, pk)
+    consultation = get_visible_or_404(selectors.consultations_for_user(request.user), pk=pk)
     form = ConsultationForm(request.POST or None, instance=consultation)
     if request.method == "POST" and form.is_valid():
-        # The form validated into the instance; the service writes it and the audit entry.
-        data = {f: form.cleaned_data[f] for f in form.Meta.fields}
-        consultation.refresh_from_db()
-        services.consultation_update(consultation=consultation, data=data, by=request.user)
-        messages.success(request, _("The consultation has been saved."))
-        return redirect("volunteering:organisation", pk=consultation.organisation_id)
+        try:
+            services.consultation_update(
+                consultation=consultation, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The consultation has been saved."))
+            return redirect("volunteering:organisation", pk=consultation.organisation_id)
     return _render(
         request,
         "volunteering/consultation_form.html",
@@ -327,41 +314,40 @@ def consultation_edit(request, pk):
 @login_required
 def contingents(request):
     user = request.user
-    if not permissions.can_view_contingents(user):
-        raise PermissionDenied
-    year = request.GET.get("year", "")
-    year = int(year) if year.isdigit() else None
+    require(permissions.can_view_contingents(user))
+    filterset = ContingentFilter(request.GET, queryset=selectors.contingents_overview(user))
     form = None
     if permissions.can_manage_contingents(user):
         form = ContingentForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                services.contingent_save(form=form, by=user)
+                services.contingent_create(by=user, **form.cleaned_data)
             except ValidationError as error:
                 _apply_errors(form, error)
             else:
                 messages.success(request, _("The contingent has been saved."))
                 return redirect("volunteering:contingents")
-    elif request.method == "POST":
-        raise PermissionDenied
+    else:
+        require(request.method != "POST")
     return _render(
         request,
         "volunteering/contingents.html",
         {
-            "contingents": selectors.contingents_overview(user, year=year),
+            "contingents": filterset.qs,
             "form": form,
-            "year": year,
+            "year": chosen(filterset, "year") or None,
         },
     )
 
 
 @login_required
 def contingent_edit(request, pk):
-    contingent = selectors.get_contingent_for_user(request.user, pk)
+    contingent = get_visible_or_404(selectors.contingents_visible_to(request.user), pk=pk)
+    require(permissions.can_manage_contingents(request.user))
     form = ContingentForm(request.POST or None, instance=contingent)
     if request.method == "POST" and form.is_valid():
         try:
-            services.contingent_save(form=form, by=request.user)
+            services.contingent_update(contingent=contingent, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             _apply_errors(form, error)
         else:
@@ -380,14 +366,10 @@ def contingent_edit(request, pk):
 @login_required
 def placements(request):
     user = request.user
-    qs = selectors.placements_for_user(user)
-    status = request.GET.get("status", "")
-    if status in PlacementStatus.values:
-        qs = qs.filter(status=status)
-    else:
-        status = ""
+    filterset = PlacementFilter(request.GET, queryset=selectors.placements_for_user(user))
+    status = chosen(filterset, "status")
     today = timezone.localdate()
-    page = _page(request, qs)
+    page = _page(request, filterset.qs)
     page.object_list = selectors.with_progress(page.object_list, today=today)
     return _render(
         request,
@@ -404,8 +386,7 @@ def placements(request):
 
 @login_required
 def placement_new(request):
-    if not permissions.can_manage_placements(request.user):
-        raise PermissionDenied
+    require(permissions.can_manage_placements(request.user))
     initial = {}
     if request.GET.get("site", "").isdigit():
         initial["site"] = request.GET["site"]
@@ -432,10 +413,17 @@ def _rules_help():
     return [(label, rules.rules_for(value)) for value, label in [("fsj", "FSJ"), ("bfd", "BFD")]]
 
 
+def _placement(request, pk, *, manage: bool = False):
+    placement = get_visible_or_404(selectors.placements_visible_to(request.user), pk=pk)
+    if manage:
+        require(permissions.can_manage_placements(request.user))
+    return placement
+
+
 @login_required
 def placement(request, pk):
     user = request.user
-    obj = selectors.get_placement_for_user(user, pk)
+    obj = _placement(request, pk)
     today = timezone.localdate()
     can_manage = permissions.can_manage_placements(user)
     context = {
@@ -443,7 +431,7 @@ def placement(request, pk):
         "progress": selectors.progress_of(obj, today=today),
         "attendances": obj.attendances.select_related("seminar").order_by("seminar__start_date"),
         "can_manage": can_manage,
-        "transitions": [PlacementStatus(s) for s in PLACEMENT_TRANSITIONS[obj.status]]
+        "transitions": [PlacementStatus(s) for s in PLACEMENT_FLOW.targets(obj.status)]
         if can_manage
         else [],
         "can_erase": can_manage and obj.volunteer.anonymised_at is None and obj.is_closed,
@@ -454,7 +442,7 @@ def placement(request, pk):
 
 @login_required
 def placement_edit(request, pk):
-    obj = selectors.get_placement_for_user(request.user, pk, action="manage")
+    obj = _placement(request, pk, manage=True)
     if obj.is_closed:
         messages.error(request, _("A closed placement can no longer be changed."))
         return redirect(obj)
@@ -496,7 +484,7 @@ def placement_edit(request, pk):
 @login_required
 @require_POST
 def placement_transition(request, pk):
-    obj = selectors.get_placement_for_user(request.user, pk, action="manage")
+    obj = _placement(request, pk, manage=True)
     form = TransitionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Please check the dates you entered."))
@@ -510,7 +498,7 @@ def placement_transition(request, pk):
             reason=form.cleaned_data.get("reason", ""),
         )
     except ValidationError as error:
-        _service_messages(request, error)
+        service_errors(request, error)
     else:
         messages.success(
             request,
@@ -524,10 +512,10 @@ def placement_transition(request, pk):
 @sensitive
 def volunteer_export(request, pk):
     """The volunteer's stored data as JSON, for a request for access. Desk staff only."""
-    obj = selectors.get_placement_for_user(request.user, pk, action="manage")
+    obj = _placement(request, pk, manage=True)
     audit_log(
         actor=request.user,
-        action="volunteering.volunteer_exported",
+        action="volunteering.volunteer.exported",
         target=obj,
         organisation=obj.site,
     )
@@ -544,11 +532,11 @@ def volunteer_export(request, pk):
 @require_POST
 @sensitive
 def volunteer_erase(request, pk):
-    obj = selectors.get_placement_for_user(request.user, pk, action="manage")
+    obj = _placement(request, pk, manage=True)
     try:
         services.volunteer_erase(volunteer=obj.volunteer, by=request.user)
     except ValidationError as error:
-        _service_messages(request, error)
+        service_errors(request, error)
     else:
         messages.success(request, _("The volunteer's personal data has been erased."))
     return redirect(obj)
@@ -560,8 +548,7 @@ def volunteer_erase(request, pk):
 @login_required
 def seminars(request):
     user = request.user
-    if not (permissions.is_desk_staff(user) or permissions.organisation_ids(user)):
-        raise PermissionDenied
+    require(permissions.can_view_seminars(user))
     page = _page(request, selectors.seminars_for_user(user))
     return _render(
         request,
@@ -576,36 +563,48 @@ def seminars(request):
 
 @login_required
 def seminar_new(request):
-    if not permissions.can_manage_seminars(request.user):
-        raise PermissionDenied
+    require(permissions.can_manage_seminars(request.user))
     form = SeminarForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        seminar = services.seminar_save(form=form, by=request.user)
-        messages.success(request, _("The seminar has been saved. Now record who attended."))
-        return redirect(seminar)
+        try:
+            seminar = services.seminar_save(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The seminar has been saved. Now record who attended."))
+            return redirect(seminar)
     return _render(request, "volunteering/seminar_form.html", {"form": form})
+
+
+def _seminar(request, pk):
+    return get_visible_or_404(selectors.seminars_visible_to(request.user), pk=pk)
 
 
 @login_required
 def seminar_edit(request, pk):
-    seminar = selectors.get_seminar_for_user(request.user, pk, action="manage")
+    seminar = _seminar(request, pk)
+    require(permissions.can_manage_seminars(request.user))
     form = SeminarForm(request.POST or None, instance=seminar)
     if request.method == "POST" and form.is_valid():
-        services.seminar_save(form=form, by=request.user)
-        messages.success(request, _("The seminar has been saved."))
-        return redirect(seminar)
+        try:
+            services.seminar_save(seminar=seminar, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The seminar has been saved."))
+            return redirect(seminar)
     return _render(request, "volunteering/seminar_form.html", {"form": form, "seminar": seminar})
 
 
 @login_required
 def seminar(request, pk):
     user = request.user
-    obj = selectors.get_seminar_for_user(user, pk)
+    obj = _seminar(request, pk)
     can_manage = permissions.can_manage_seminars(user)
-    candidates = selectors.placements_for_seminar(obj)
-    if not can_manage:
-        orgs = permissions.organisation_ids(user)
-        candidates = candidates.filter(Q(site_id__in=orgs) | Q(contingent__carrier_id__in=orgs))
+    # Members of the carrier or a site see only the placements they may see anyway.
+    candidates = selectors.placements_for_seminar(obj).filter(
+        permissions.placements_visible_q(user)
+    )
     existing = selectors.attendance_by_placement(obj)
     form = AttendanceForm(
         request.POST if request.method == "POST" and can_manage else None,
@@ -614,8 +613,7 @@ def seminar(request, pk):
         existing=existing,
     )
     if request.method == "POST":
-        if not can_manage:
-            raise PermissionDenied
+        require(can_manage)
         if form.is_valid():
             try:
                 saved = services.attendance_record(seminar=obj, days=form.days(), by=user)

@@ -199,3 +199,47 @@ def test_unknown_ids_answer_404(client, pc_consultant):
     client.force_login(pc_consultant)
     for name in ["analysis_detail", "interview_detail", "structure_edit", "report"]:
         assert client.get(reverse(f"participation_check:{name}", args=[999999])).status_code == 404
+
+
+@pytest.mark.parametrize("persona", INTERVIEW_READERS + INTERVIEW_OUTSIDERS)
+def test_the_predicates_and_the_selectors_filters_say_the_same(persona, request, world):
+    """The lookups filter with `..._q(user)`; the predicates answer for one record. Both agree
+    for every persona, so what a page shows and what a lookup finds cannot drift apart."""
+    from participation_check import permissions, selectors
+
+    user = request.getfixturevalue(persona)
+    analysis, interview = world["analysis"], world["interview"]
+    assert selectors.analyses_visible_to(user).filter(pk=analysis.pk).exists() == (
+        permissions.can_view_analysis(user, analysis)
+    )
+    assert selectors.interviews_visible_to(user).filter(pk=interview.pk).exists() == (
+        permissions.can_view_interviews(user, analysis)
+    )
+    assert selectors.analyses_with_interviews_visible_to(user).filter(pk=analysis.pk).exists() == (
+        permissions.can_view_interviews(user, analysis)
+    )
+    assert selectors.reports_visible_to(user).filter(pk=analysis.pk).exists() == (
+        permissions.can_view_analysis(user, analysis)  # a draft: the working area's rule
+    )
+    publish(analysis)
+    assert selectors.reports_visible_to(user).filter(pk=analysis.pk).exists()
+
+
+def test_bad_filter_values_are_ignored_not_an_error(client, pc_consultant, world):
+    client.force_login(pc_consultant)
+    for url in (
+        reverse("participation_check:analysis_list"),
+        reverse("participation_check:recommendation_list", args=[world["analysis"].pk]),
+    ):
+        response = client.get(url + "?status=nonsense")
+        assert response.status_code == 200
+        assert response.context["current_status"] == ""
+
+
+def test_the_status_filter_still_filters(client, pc_consultant, world):
+    client.force_login(pc_consultant)
+    url = reverse("participation_check:recommendation_list", args=[world["analysis"].pk])
+    assert list(client.get(url + "?status=open").context["recommendations"]) == [
+        world["recommendation"]
+    ]
+    assert not client.get(url + "?status=implemented").context["recommendations"]

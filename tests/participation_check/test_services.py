@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from ikmo.audit import is_valid_action
 from ikmo.models import AuditEntry
 from participation_check import services
 from participation_check.forms import (
@@ -44,11 +45,41 @@ def test_creating_an_analysis_puts_the_creator_on_the_team_and_seeds_the_guideli
         }
     )
     assert form.is_valid(), form.errors
-    analysis = services.analysis_save(form=form, by=pc_consultant)
+    analysis = services.analysis_create(by=pc_consultant, **form.cleaned_data)
     assert list(analysis.team.all()) == [pc_consultant]
     assert analysis.questions.count() == len(services.DEFAULT_GUIDELINE)
     assert analysis.status == Analysis.Status.PLANNED
-    assert AuditEntry.objects.filter(action="participation.analysis_created").exists()
+    assert AuditEntry.objects.filter(action="participation_check.analysis.created").exists()
+
+
+def test_updating_an_analysis_records_what_changed_from_the_model(analysis, pc_consultant):
+    services.analysis_update(
+        analysis=analysis,
+        by=pc_consultant,
+        title="Neuer Titel",
+        district=analysis.district,
+        social_space=analysis.social_space,
+        period_start=analysis.period_start,
+        period_end=analysis.period_end,
+        team=[pc_consultant],
+        summary=analysis.summary,
+    )
+    entry = AuditEntry.objects.get(action="participation_check.analysis.updated")
+    assert entry.changes == {"title": [analysis.title, "Neuer Titel"]}
+
+
+def test_the_service_refuses_a_period_that_ends_before_it_starts(pc_consultant):
+    with pytest.raises(ValidationError) as caught:
+        services.analysis_create(
+            by=pc_consultant,
+            title="X",
+            district=factories.district("Neukölln"),
+            social_space="Y",
+            period_start=datetime.date(2024, 5, 1),
+            period_end=datetime.date(2024, 4, 1),
+        )
+    assert caught.value.error_dict["period_end"][0].code == "period_order"
+    assert not Analysis.objects.exists()
 
 
 def test_an_analysis_period_cannot_end_before_it_starts():
@@ -73,7 +104,9 @@ def test_the_analysis_moves_through_its_stages_and_keeps_a_history(analysis, pc_
     assert analysis.status == "recommendations"
     history = list(analysis.status_changes.order_by("at", "pk").values_list("to_status", flat=True))
     assert history == ["inventory", "interviews", "exchange", "recommendations"]
-    assert AuditEntry.objects.filter(action="participation.analysis_status").count() == 4
+    assert (
+        AuditEntry.objects.filter(action="participation_check.analysis.status_changed").count() == 4
+    )
 
 
 def test_stages_cannot_be_skipped(analysis, pc_consultant):
@@ -131,7 +164,7 @@ def test_structure_service_saves_ratings_with_evidence(analysis, pc_consultant, 
     assert form.is_valid(), form.errors
     assert openness.is_valid(), openness.errors
     structure = services.structure_save(
-        form=form, openness_form=openness, analysis=analysis, by=pc_consultant
+        analysis=analysis, by=pc_consultant, ratings=openness.ratings(), **form.cleaned_data
     )
     assert structure.has_mo_members  # naming member organisations implies it
     assert dict(structure.ratings.values_list("criterion", "score")) == {
@@ -144,8 +177,42 @@ def test_structure_service_saves_ratings_with_evidence(analysis, pc_consultant, 
     form = StructureForm(data, prefix="s", instance=structure)
     openness = OpennessForm(data, prefix="o", structure=structure)
     assert form.is_valid() and openness.is_valid()
-    services.structure_save(form=form, openness_form=openness, analysis=analysis, by=pc_consultant)
+    services.structure_save(
+        analysis=analysis,
+        structure=structure,
+        by=pc_consultant,
+        ratings=openness.ratings(),
+        **form.cleaned_data,
+    )
     assert list(structure.ratings.values_list("criterion", flat=True)) == ["mo_seats"]
+    entry = AuditEntry.objects.get(action="participation_check.structure.updated")
+    assert entry.changes == {"ratings": {"mo_seats": 2}}
+
+
+def test_the_structure_service_refuses_a_rating_without_evidence(analysis, pc_consultant):
+    with pytest.raises(ValidationError) as caught:
+        services.structure_save(
+            analysis=analysis,
+            by=pc_consultant,
+            name="Beirat",
+            type="advisory_council",
+            ratings={"mo_seats": (1, "  ")},
+        )
+    assert caught.value.error_dict["evidence_mo_seats"][0].code == "evidence_required"
+    assert not analysis.structures.exists()
+
+
+def test_naming_member_organisations_marks_the_structure_as_having_them(
+    analysis, pc_consultant, org
+):
+    structure = services.structure_save(
+        analysis=analysis,
+        by=pc_consultant,
+        name="Beirat",
+        type="advisory_council",
+        mo_members=[org],
+    )
+    assert structure.has_mo_members
 
 
 def test_a_rating_needs_its_evidence_and_evidence_needs_a_score():
@@ -181,6 +248,22 @@ def _tag_management(total=1):
     }
 
 
+def _save_interview(analysis, by, form, tags, interview=None):
+    """What the view does: the forms validate, the service gets their values."""
+    return services.interview_save(
+        analysis=analysis,
+        interview=interview,
+        by=by,
+        answers=form.answers(),
+        tags=[
+            services.TagData(f.cleaned_data["kind"], f.cleaned_data["category"])
+            for f in tags.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ],
+        **{name: form.cleaned_data[name] for name in form.Meta.fields},
+    )
+
+
 def test_an_interview_with_consent_saves_answers_and_tags(analysis, pc_consultant, org):
     question = analysis.questions.first()
     data = {
@@ -198,12 +281,10 @@ def test_an_interview_with_consent_saves_answers_and_tags(analysis, pc_consultan
     form, tags = _interview_forms(analysis, data)
     assert form.is_valid(), form.errors
     assert tags.is_valid(), tags.errors
-    interview = services.interview_save(
-        form=form, answers=form.answers(), tags_formset=tags, analysis=analysis, by=pc_consultant
-    )
+    interview = _save_interview(analysis, pc_consultant, form, tags)
     assert interview.answers.get().text == "Den Beirat kennen wir nicht."
     assert interview.tags.get().category == "information"
-    entry = AuditEntry.objects.get(action="participation.interview_created")
+    entry = AuditEntry.objects.get(action="participation_check.interview.created")
     assert "Beirat" not in str(entry.changes)  # the trail never copies contents
 
 
@@ -234,24 +315,60 @@ def test_without_consent_the_service_refuses_tags(analysis, pc_consultant, org):
     form, tags = _interview_forms(analysis, data)
     assert form.is_valid() and tags.is_valid()
     with pytest.raises(ValidationError):
-        services.interview_save(
-            form=form,
-            answers=form.answers(),
-            tags_formset=tags,
-            analysis=analysis,
-            by=pc_consultant,
-        )
+        _save_interview(analysis, pc_consultant, form, tags)
     assert not Interview.objects.exists()
     assert not InterviewTag.objects.exists()
+
+
+def test_without_consent_the_service_refuses_answers_and_notes(analysis, pc_consultant, org):
+    question = analysis.questions.first()
+    appointment = {"organisation": org, "date": datetime.date(2024, 3, 5)}
+    for contents in (
+        {"summary": "Notizen"},
+        {"interviewee": "Vorsitzende"},
+        {"answers": {question: "Etwas Persönliches"}},
+    ):
+        with pytest.raises(ValidationError) as caught:
+            services.interview_save(analysis=analysis, by=pc_consultant, **appointment, **contents)
+        assert caught.value.code == "no_consent"
+    assert not Interview.objects.exists()
+
+
+def test_the_service_needs_how_and_when_consent_was_given(analysis, pc_consultant, org):
+    with pytest.raises(ValidationError) as caught:
+        services.interview_save(
+            analysis=analysis,
+            by=pc_consultant,
+            organisation=org,
+            date=datetime.date(2024, 3, 5),
+            consent_given=True,
+            consent_date=timezone.localdate() + datetime.timedelta(days=1),
+        )
+    assert set(caught.value.error_dict) == {"consent_form", "consent_date"}
+    assert not Interview.objects.exists()
+
+
+def test_an_answer_to_another_analysis_question_is_refused(analysis, pc_consultant, org):
+    other = make_analysis(team=[pc_consultant])
+    with pytest.raises(ValidationError):
+        services.interview_save(
+            analysis=analysis,
+            by=pc_consultant,
+            organisation=org,
+            date=datetime.date(2024, 3, 5),
+            consent_given=True,
+            consent_form="oral",
+            consent_date=datetime.date(2024, 3, 5),
+            answers={other.questions.first(): "Antwort"},
+        )
+    assert not Interview.objects.exists()
 
 
 def test_without_consent_only_the_appointment_is_saved(analysis, pc_consultant, org):
     data = {"i-organisation": org.pk, "i-date": "2024-03-05", **_tag_management(0)}
     form, tags = _interview_forms(analysis, data)
     assert form.is_valid() and tags.is_valid()
-    interview = services.interview_save(
-        form=form, answers=form.answers(), tags_formset=tags, analysis=analysis, by=pc_consultant
-    )
+    interview = _save_interview(analysis, pc_consultant, form, tags)
     assert not interview.consent_given and interview.summary == ""
 
 
@@ -356,3 +473,46 @@ def test_publishing_tells_the_addressed_organisations_once(
         )
         services.analysis_transition(analysis=analysis, to_status="published", by=pc_consultant)
     assert len(mailoutbox) == 1
+
+
+def test_a_response_needs_the_date_it_arrived(analysis, pc_consultant, administration):
+    rec = make_recommendation(analysis, administration)
+    with pytest.raises(ValidationError) as caught:
+        services.recommendation_record_response(
+            recommendation=rec, by=pc_consultant, response="Wir prüfen das."
+        )
+    assert "response_date" in caught.value.error_dict
+    rec.refresh_from_db()
+    assert rec.response == ""
+    services.recommendation_record_response(
+        recommendation=rec,
+        by=pc_consultant,
+        response="Wir prüfen das.",
+        response_date=datetime.date(2024, 6, 1),
+    )
+    entry = AuditEntry.objects.get(action="participation_check.recommendation.response_recorded")
+    assert entry.changes["response"] == ["", "Wir prüfen das."]
+
+
+def test_every_audit_action_of_the_participation_check_is_well_formed(
+    analysis, pc_consultant, administration, org
+):
+    rec = make_recommendation(analysis, administration)
+    services.recommendation_transition(
+        recommendation=rec, to_status="accepted", on=timezone.localdate(), by=pc_consultant
+    )
+    services.meeting_save(
+        analysis=analysis, by=pc_consultant, title="Runder Tisch", date=datetime.date(2024, 5, 1)
+    )
+    services.guideline_save(
+        analysis=analysis,
+        items=[services.GuidelineItem(question=None, position=99, text="Noch etwas?")],
+        by=pc_consultant,
+    )
+    interview = make_interview(analysis, org)
+    services.interview_withdraw_consent(interview=interview, by=pc_consultant)
+    services.interview_delete(interview=interview, by=pc_consultant)
+    services.analysis_transition(analysis=analysis, to_status="inventory", by=pc_consultant)
+    actions = set(AuditEntry.objects.values_list("action", flat=True))
+    assert len(actions) >= 6
+    assert all(is_valid_action(action) for action in actions), actions

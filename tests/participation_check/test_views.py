@@ -186,6 +186,21 @@ def test_editing_the_guideline(analyst, analysis):
     assert len(texts) == len(questions)
 
 
+def test_a_guideline_row_marked_for_deletion_needs_no_valid_text(analyst, analysis):
+    first = analysis.questions.order_by("position", "pk").first()
+    data = {
+        "q-TOTAL_FORMS": "1",
+        "q-INITIAL_FORMS": "1",
+        "q-0-id": first.pk,
+        "q-0-position": first.position,
+        "q-0-text": "",
+        "q-0-DELETE": "on",
+    }
+    response = analyst.post(reverse("participation_check:guideline_edit", args=[analysis.pk]), data)
+    assert response.status_code == 302
+    assert not analysis.questions.filter(pk=first.pk).exists()
+
+
 def test_recording_a_meeting_with_participating_organisations(analyst, analysis, administration):
     response = analyst.post(
         reverse("participation_check:meeting_create", args=[analysis.pk]),

@@ -1,6 +1,7 @@
 from datetime import date, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from volunteering.models import Consultation, ServiceProfile, SiteStatus
@@ -69,7 +70,8 @@ class TestConsultationLog:
 
         services.consultation_log(
             organisation=site,
-            data={"held_on": date.today(), "topic": "Kontingent"},
+            held_on=date.today(),
+            topic="Kontingent",
             by=desk_consultant,
         )
         assert ServiceProfile.objects.get(organisation=site).status == SiteStatus.RECOGNISED
@@ -90,7 +92,7 @@ class TestConsultationLog:
         assert response.status_code == 302
         consultation.refresh_from_db()
         assert consultation.next_step == "Neuer Schritt"
-        entry = AuditEntry.objects.get(action="volunteering.consultation_updated")
+        entry = AuditEntry.objects.get(action="volunteering.consultation.updated")
         assert entry.changes["next_step"] == ["", "Neuer Schritt"]
 
     @pytest.mark.parametrize("persona", ["org_admin", "workshop_trainer", "jury_member"])
@@ -127,3 +129,27 @@ class TestConsultationLog:
         ]
         assert member_events and member_events[0].detail == ""
         assert staff_events[0].detail == "Geheim"
+
+
+@pytest.mark.django_db
+def test_the_consultation_service_keeps_the_date_rules(desk_consultant, org):
+    from volunteering import services
+
+    with pytest.raises(ValidationError) as caught:
+        services.consultation_log(
+            organisation=org,
+            by=desk_consultant,
+            held_on=date.today() + timedelta(days=1),
+            topic="Zukunft",
+        )
+    assert "held_on" in caught.value.error_dict
+    with pytest.raises(ValidationError) as caught:
+        services.consultation_log(
+            organisation=org,
+            by=desk_consultant,
+            held_on=date.today(),
+            topic="Rückwärts",
+            follow_up_on=date.today() - timedelta(days=1),
+        )
+    assert "follow_up_on" in caught.value.error_dict
+    assert not Consultation.objects.exists()

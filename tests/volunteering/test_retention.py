@@ -171,7 +171,7 @@ def test_desk_staff_export_a_volunteers_data_and_sites_cannot(
     data = json.loads(response.content)
     assert data["volunteer"]["first_name"] == "Exportiert"
     assert data["placements"][0]["reference"] == f"Placement P-{placement.pk}"
-    assert AuditEntry.objects.filter(action="volunteering.volunteer_exported").exists()
+    assert AuditEntry.objects.filter(action="volunteering.volunteer.exported").exists()
     assert (
         client_for(org_admin)
         .get(reverse("volunteering:volunteer_export", args=[placement.pk]))

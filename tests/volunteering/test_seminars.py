@@ -22,7 +22,7 @@ class TestSeminarAttendance:
         )
         services.attendance_record(seminar=first, days={placement.pk: 5}, by=desk_consultant)
         services.attendance_record(seminar=second, days={placement.pk: 4}, by=desk_consultant)
-        loaded = selectors.get_placement_for_user(desk_consultant, placement.pk)
+        loaded = selectors.placements_visible_to(desk_consultant).get(pk=placement.pk)
         progress = selectors.progress_of(loaded, today=date(2026, 3, 1))
         assert (progress.attended, progress.required, progress.missing) == (9, 25, 16)
         assert not progress.behind

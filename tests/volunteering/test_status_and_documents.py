@@ -30,7 +30,7 @@ class TestStatusWorkflow:
         assert profile.status == SiteStatus.ADVISED
         history = list(profile.history.order_by("pk").values_list("from_status", "to_status"))
         assert history == [("", "interested"), ("interested", "advised")]
-        assert AuditEntry.objects.filter(action="volunteering.status_changed").exists()
+        assert AuditEntry.objects.filter(action="volunteering.profile.status_changed").exists()
 
     def test_recognition_cannot_skip_the_advice(self, org, desk_consultant, carrier):
         services.profile_register_interest(organisation=org, by=desk_consultant)
