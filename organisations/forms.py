@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .models import Membership, Organisation
+from .services import normalised_name, profile_rule_errors
 
 PROFILE_FIELDS = [
     "name",
@@ -78,24 +79,19 @@ class OrganisationForm(forms.ModelForm):
         )
 
     def clean_name(self):
-        name = " ".join(self.cleaned_data["name"].split())
-        duplicate = Organisation.objects.filter(name__iexact=name).exclude(pk=self.instance.pk)
-        if duplicate.exists():
-            raise forms.ValidationError(
-                _(
-                    "An organisation with this name is already registered. "
-                    "If it is yours, ask to join it instead."
-                )
-            )
-        return name
+        return normalised_name(self.cleaned_data["name"])
 
     def clean(self):
         cleaned = super().clean()
-        legal_form, year = cleaned.get("legal_form"), cleaned.get("founding_year")
-        if legal_form and legal_form != Organisation.LegalForm.IN_FOUNDING and not year:
-            self.add_error(
-                "founding_year", _("Please enter the year the organisation was founded.")
-            )
+        # The registry's rules live in the service; shown here with the other field errors.
+        errors = profile_rule_errors(
+            name=cleaned.get("name", ""),
+            legal_form=cleaned.get("legal_form", ""),
+            founding_year=cleaned.get("founding_year"),
+            organisation_pk=self.instance.pk,
+        )
+        for field, error in errors.items():
+            self.add_error(field, error)
         return cleaned
 
 
