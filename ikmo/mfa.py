@@ -62,7 +62,7 @@ def mfa_invitation_create(*, user, by=None, send: bool = True) -> tuple[StaffMFA
     invitation = StaffMFAInvitation.objects.create(
         user=user, token_hash=_hash(token), created_by=by, expires_at=now + timedelta(hours=hours)
     )
-    audit_log(actor=by, action="mfa.invitation.created", target=invitation)
+    audit_log(actor=by, action="ikmo.mfa_invitation.created", target=invitation)
     url = invitation_url(token)
     if send and user.email:
         email_queue(
@@ -86,5 +86,5 @@ def mfa_invitation_redeem(*, user, token: str) -> bool:
         return False
     invitation.used_at = timezone.now()
     invitation.save(update_fields=["used_at"])
-    audit_log(actor=user, action="mfa.invitation.used", target=invitation)
+    audit_log(actor=user, action="ikmo.mfa_invitation.used", target=invitation)
     return True

@@ -6,6 +6,7 @@ from ikmo.formfields import formfield
 from ikmo.forms import ModelForm
 
 from .models import Membership, Organisation
+from .services import normalised_name, profile_rule_errors
 
 PROFILE_FIELDS = [
     "name",
@@ -81,24 +82,19 @@ class OrganisationForm(ModelForm):
         )
 
     def clean_name(self):
-        name = " ".join(self.cleaned_data["name"].split())
-        duplicate = Organisation.objects.filter(name__iexact=name).exclude(pk=self.instance.pk)
-        if duplicate.exists():
-            raise forms.ValidationError(
-                _(
-                    "An organisation with this name is already registered. "
-                    "If it is yours, ask to join it instead."
-                )
-            )
-        return name
+        return normalised_name(self.cleaned_data["name"])
 
     def clean(self):
         cleaned = super().clean()
-        legal_form, year = cleaned.get("legal_form"), cleaned.get("founding_year")
-        if legal_form and legal_form != Organisation.LegalForm.IN_FOUNDING and not year:
-            self.add_error(
-                "founding_year", _("Please enter the year the organisation was founded.")
-            )
+        # The registry's rules live in the service; shown here with the other field errors.
+        errors = profile_rule_errors(
+            name=cleaned.get("name", ""),
+            legal_form=cleaned.get("legal_form", ""),
+            founding_year=cleaned.get("founding_year"),
+            organisation_pk=self.instance.pk,
+        )
+        for field, error in errors.items():
+            self.add_error(field, error)
         return cleaned
 
 

@@ -1,5 +1,7 @@
 """Who may do what with an organisation. Plain predicates; views and selectors use these only."""
 
+from django.db.models import Q
+
 from .models import Membership, Organisation, StaffRole
 
 
@@ -29,6 +31,19 @@ def can_view_organisation(user, organisation: Organisation) -> bool:
     return is_centre_staff(user) or active_membership(user, organisation) is not None
 
 
+def visible_q(user) -> Q:
+    """can_view_organisation as a filter on organisations, for selectors."""
+    if is_centre_staff(user):
+        return Q()
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    return Q(
+        pk__in=Membership.objects.filter(user=user, status=Membership.Status.ACTIVE).values(
+            "organisation"
+        )
+    )
+
+
 def is_organisation_admin(user, organisation: Organisation) -> bool:
     membership = active_membership(user, organisation)
     return membership is not None and membership.role == Membership.Role.ADMIN
@@ -50,7 +65,3 @@ def can_decide_registrations(user) -> bool:
 
 def can_browse_directory(user) -> bool:
     return is_centre_staff(user)
-
-
-def can_view_members(user, organisation: Organisation) -> bool:
-    return can_view_organisation(user, organisation)

@@ -1,6 +1,7 @@
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404
+
+from ikmo.viewtools import get_visible_or_404, require
 
 from . import permissions
 from .models import Membership, Organisation
@@ -8,18 +9,12 @@ from .models import Membership, Organisation
 
 def organisations_for_user(user):
     """Every organisation the user may see: all for centre staff, their own for members."""
-    qs = Organisation.objects.all()
-    if permissions.is_centre_staff(user):
-        return qs
-    if not user.is_authenticated:
-        return qs.none()
-    return qs.filter(
-        memberships__user=user, memberships__status=Membership.Status.ACTIVE
-    ).distinct()
+    return Organisation.objects.filter(permissions.visible_q(user))
 
 
+# What a person wants to do with an organisation they can see; seeing it is the lookup.
 _ACTIONS = {
-    "view": permissions.can_view_organisation,
+    "view": None,
     "edit": permissions.can_edit_organisation,
     "members": permissions.can_manage_members,
 }
@@ -32,13 +27,14 @@ def get_organisation_for_user(user, pk, *, action: str = "view") -> Organisation
     visible ones the user may not change answer 403.
     """
     try:
-        organisation = Organisation.objects.select_related("district").get(pk=int(pk))
-    except (Organisation.DoesNotExist, ValueError, TypeError):
+        pk = int(pk)
+    except (ValueError, TypeError):
         raise Http404 from None
-    if not permissions.can_view_organisation(user, organisation):
-        raise Http404
-    if not _ACTIONS[action](user, organisation):
-        raise PermissionDenied
+    organisation = get_visible_or_404(
+        organisations_for_user(user).select_related("district"), pk=pk
+    )
+    if _ACTIONS[action] is not None:
+        require(_ACTIONS[action](user, organisation))
     return organisation
 
 

@@ -1,15 +1,110 @@
 """Every change to organisations and memberships goes through these functions."""
 
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ikmo.audit import audit_log, form_changes
+from ikmo.audit import audit_log, save_with_changes
 from ikmo.mail import email_queue
 
-from .models import Membership, Organisation, StaffRole, User
+from .models import (
+    District,
+    FieldOfWork,
+    Membership,
+    Organisation,
+    SpokenLanguage,
+    StaffRole,
+    User,
+)
 from .selectors import active_admin_count
+from .workflow import MEMBERSHIP_FLOW, ORGANISATION_FLOW
+
+
+@dataclass(frozen=True)
+class OrganisationProfile:
+    """What a registration or a profile edit sets: the fields of OrganisationForm."""
+
+    name: str
+    kind: str
+    legal_form: str
+    district: District | None
+    founding_year: int | None = None
+    stage: str = Organisation.Stage.STARTUP
+    social_space: str = ""
+    fields_of_work: Sequence[FieldOfWork] = ()
+    languages: Sequence[SpokenLanguage] = ()
+    communities_served: str = ""
+    description: str = ""
+    email: str = ""
+    phone: str = ""
+    street: str = ""
+    postcode: str = ""
+    website: str = ""
+
+    @classmethod
+    def from_values(cls, values) -> "OrganisationProfile":
+        """From a form's cleaned_data (or any mapping with these keys)."""
+        return cls(**{f.name: values[f.name] for f in fields(cls) if f.name in values})
+
+
+def normalised_name(name: str) -> str:
+    return " ".join(name.split())
+
+
+def profile_rule_errors(
+    *, name: str, legal_form: str, founding_year: int | None, organisation_pk=None
+) -> dict[str, ValidationError]:
+    """The registry's rules for a profile, by field (OrganisationForm shows them too)."""
+    errors = {}
+    duplicate = Organisation.objects.filter(name__iexact=normalised_name(name)).exclude(
+        pk=organisation_pk
+    )
+    if name and duplicate.exists():
+        errors["name"] = ValidationError(
+            _(
+                "An organisation with this name is already registered. "
+                "If it is yours, ask to join it instead."
+            ),
+            code="duplicate_name",
+        )
+    if legal_form and legal_form != Organisation.LegalForm.IN_FOUNDING and not founding_year:
+        errors["founding_year"] = ValidationError(
+            _("Please enter the year the organisation was founded."), code="founding_year_required"
+        )
+    return errors
+
+
+def _clean_profile(profile: OrganisationProfile, *, organisation: Organisation) -> dict:
+    """The profile's values for the model, or a ValidationError naming the fields at fault.
+
+    The same rules as the form, so a task, the admin or a script cannot register what the
+    form would refuse.
+    """
+    values = {f.name: getattr(profile, f.name) for f in fields(profile)}
+    values["name"] = normalised_name(profile.name)
+    errors = profile_rule_errors(
+        name=profile.name,
+        legal_form=profile.legal_form,
+        founding_year=profile.founding_year,
+        organisation_pk=organisation.pk,
+    )
+    if errors:
+        raise ValidationError(errors)
+    # The model's own field rules (choices, postcode, phone, year range), as the form checks
+    # them; on a copy, so the record is unchanged until save_with_changes compares.
+    candidate = Organisation(
+        pk=organisation.pk,
+        status=organisation.status,
+        **{k: v for k, v in values.items() if k not in ("fields_of_work", "languages")},
+    )
+    candidate.full_clean(
+        exclude=["fields_of_work", "languages"], validate_unique=False, validate_constraints=False
+    )
+    return values
 
 
 def _mail_admins_of(organisation: Organisation, *, template: str, context: dict) -> None:
@@ -29,12 +124,10 @@ def _mail_admins_of(organisation: Organisation, *, template: str, context: dict)
 
 
 @transaction.atomic
-def organisation_register(*, form, by: User) -> Organisation:
+def organisation_register(*, profile: OrganisationProfile, by: User) -> Organisation:
     """A person registers their organisation; it waits for a project lead, they become its admin."""
-    organisation = form.save(commit=False)
-    organisation.status = Organisation.Status.PENDING
-    organisation.save()
-    form.save_m2m()
+    organisation = Organisation(status=Organisation.Status.PENDING)
+    save_with_changes(organisation, _clean_profile(profile, organisation=organisation))
     Membership.objects.create(
         user=by,
         organisation=organisation,
@@ -43,7 +136,10 @@ def organisation_register(*, form, by: User) -> Organisation:
         decided_at=timezone.now(),
     )
     audit_log(
-        actor=by, action="organisation.registered", target=organisation, organisation=organisation
+        actor=by,
+        action="organisations.organisation.registered",
+        target=organisation,
+        organisation=organisation,
     )
     # Project leads decide on registrations; without a note they would only see it by chance.
     leads = User.objects.filter(
@@ -60,13 +156,15 @@ def organisation_register(*, form, by: User) -> Organisation:
 
 
 @transaction.atomic
-def organisation_update(*, form, by: User) -> Organisation:
-    changes = form_changes(form)
-    organisation = form.save()
+def organisation_update(
+    *, organisation: Organisation, profile: OrganisationProfile, by: User
+) -> Organisation:
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    changes = save_with_changes(organisation, _clean_profile(profile, organisation=organisation))
     if changes:
         audit_log(
             actor=by,
-            action="organisation.updated",
+            action="organisations.organisation.updated",
             target=organisation,
             organisation=organisation,
             changes=changes,
@@ -76,15 +174,20 @@ def organisation_update(*, form, by: User) -> Organisation:
 
 def _decide(organisation: Organisation, *, status: str, by: User, reason: str = "") -> Organisation:
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    if organisation.status != Organisation.Status.PENDING:
-        raise ValidationError(_("This registration has already been decided."))
+    step = ORGANISATION_FLOW.step(organisation.status, status)
+    if step is None:
+        raise ValidationError(_("This registration has already been decided."), code="decided")
+    if step.note_required and not reason.strip():
+        raise ValidationError(
+            _("Please give a reason, so the applicant knows what to do."), code="reason_required"
+        )
     organisation.status = status
     organisation.decided_at = timezone.now()
     organisation.decided_by = by
     organisation.save(update_fields=["status", "decided_at", "decided_by", "updated_at"])
     audit_log(
         actor=by,
-        action=f"organisation.{status}",
+        action=f"organisations.organisation.{status}",
         target=organisation,
         organisation=organisation,
         changes={"reason": reason} if reason else None,
@@ -117,7 +220,7 @@ def membership_request(*, user: User, organisation: Organisation, message: str =
         defaults={"status": Membership.Status.PENDING, "message": message},
     )
     if not created:
-        if membership.status == Membership.Status.REJECTED:
+        if MEMBERSHIP_FLOW.allows(membership.status, Membership.Status.PENDING):
             membership.status = Membership.Status.PENDING
             membership.message = message
             membership.decided_at = None
@@ -125,7 +228,10 @@ def membership_request(*, user: User, organisation: Organisation, message: str =
         else:
             raise ValidationError(_("You have already asked to join this organisation."))
     audit_log(
-        actor=user, action="membership.requested", target=membership, organisation=organisation
+        actor=user,
+        action="organisations.membership.requested",
+        target=membership,
+        organisation=organisation,
     )
     _mail_admins_of(
         organisation,
@@ -146,14 +252,14 @@ def _locked(membership: Membership) -> Membership:
 @transaction.atomic
 def membership_approve(*, membership: Membership, by: User) -> Membership:
     membership = _locked(membership)
-    if membership.status != Membership.Status.PENDING:
-        raise ValidationError(_("This request has already been answered."))
+    if not MEMBERSHIP_FLOW.allows(membership.status, Membership.Status.ACTIVE):
+        raise ValidationError(_("This request has already been answered."), code="answered")
     membership.status = Membership.Status.ACTIVE
     membership.decided_at = timezone.now()
     membership.save(update_fields=["status", "decided_at"])
     audit_log(
         actor=by,
-        action="membership.approved",
+        action="organisations.membership.approved",
         target=membership,
         organisation=membership.organisation,
     )
@@ -169,14 +275,14 @@ def membership_approve(*, membership: Membership, by: User) -> Membership:
 @transaction.atomic
 def membership_decline(*, membership: Membership, by: User) -> Membership:
     membership = _locked(membership)
-    if membership.status != Membership.Status.PENDING:
-        raise ValidationError(_("This request has already been answered."))
+    if not MEMBERSHIP_FLOW.allows(membership.status, Membership.Status.REJECTED):
+        raise ValidationError(_("This request has already been answered."), code="answered")
     membership.status = Membership.Status.REJECTED
     membership.decided_at = timezone.now()
     membership.save(update_fields=["status", "decided_at"])
     audit_log(
         actor=by,
-        action="membership.declined",
+        action="organisations.membership.declined",
         target=membership,
         organisation=membership.organisation,
     )
@@ -209,7 +315,7 @@ def membership_change_role(*, membership: Membership, role: str, by: User) -> Me
     membership.save(update_fields=["role"])
     audit_log(
         actor=by,
-        action="membership.role_changed",
+        action="organisations.membership.role_changed",
         target=membership,
         organisation=membership.organisation,
         changes={"role": [old, role]},
@@ -223,7 +329,7 @@ def membership_remove(*, membership: Membership, by: User) -> None:
     _ensure_admin_remains(membership)
     audit_log(
         actor=by,
-        action="membership.removed",
+        action="organisations.membership.removed",
         target=membership,
         organisation=membership.organisation,
         changes={"person": membership.user.email},

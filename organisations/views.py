@@ -1,42 +1,46 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ikmo.documents import document_request, documents_for_user
 from ikmo.models import GeneratedDocument
 from ikmo.reauth import sensitive
+from ikmo.viewtools import get_visible_or_404, require, service_errors
 
 from . import permissions, selectors, services
 from .documents import PROFILE_SHEET
 from .filters import OrganisationFilter
 from .forms import JoinRequestForm, JoinSearchForm, OrganisationForm, RejectForm, RoleForm
 from .models import Membership, Organisation
+from .services import OrganisationProfile
 from .timeline import timeline_for
-
-
-def _service_errors(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
+from .workflow import ORGANISATION_FLOW
 
 
 @login_required
 def organisation_register(request):
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        organisation = services.organisation_register(form=form, by=request.user)
-        messages.success(
-            request,
-            _(
-                "Thank you! %(name)s is registered. The IKMO team will check it and let you know by e-mail."
+        try:
+            organisation = services.organisation_register(
+                profile=OrganisationProfile.from_values(form.cleaned_data), by=request.user
             )
-            % {"name": organisation.name},
-        )
-        return redirect(organisation)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Thank you! %(name)s is registered. The IKMO team will check it and let you know by e-mail."
+                )
+                % {"name": organisation.name},
+            )
+            return redirect(organisation)
     return render(request, "organisations/register.html", {"form": form})
 
 
@@ -53,7 +57,7 @@ def organisation_detail(request, pk):
         "can_edit": permissions.can_edit_organisation(user, organisation),
         "can_manage_members": permissions.can_manage_members(user, organisation),
         "can_decide": permissions.can_decide_registrations(user)
-        and organisation.status == Organisation.Status.PENDING,
+        and bool(ORGANISATION_FLOW.targets(organisation.status)),
         # Only sheets this person may open (a sheet shows its requester's view).
         "documents": documents_for_user(
             user,
@@ -71,16 +75,23 @@ def organisation_edit(request, pk):
     organisation = selectors.get_organisation_for_user(request.user, pk, action="edit")
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
-        services.organisation_update(form=form, by=request.user)
-        messages.success(request, _("The profile has been saved."))
-        return redirect(organisation)
+        try:
+            services.organisation_update(
+                organisation=organisation,
+                profile=OrganisationProfile.from_values(form.cleaned_data),
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The profile has been saved."))
+            return redirect(organisation)
     return render(request, "organisations/edit.html", {"form": form, "organisation": organisation})
 
 
 @login_required
 def organisation_directory(request):
-    if not permissions.can_browse_directory(request.user):
-        raise PermissionDenied
+    require(permissions.can_browse_directory(request.user))
     base = selectors.organisations_for_user(request.user).with_lists()
     directory = OrganisationFilter(request.GET or None, queryset=base)
     paginator = Paginator(directory.qs, 25)
@@ -96,8 +107,7 @@ def organisation_directory(request):
 
 @login_required
 def registration_queue(request):
-    if not permissions.can_decide_registrations(request.user):
-        raise PermissionDenied
+    require(permissions.can_decide_registrations(request.user))
     return render(
         request, "organisations/registrations.html", {"pending": selectors.pending_registrations()}
     )
@@ -107,13 +117,12 @@ def registration_queue(request):
 @require_POST
 def registration_approve(request, pk):
     organisation = selectors.get_organisation_for_user(request.user, pk)
-    if not permissions.can_decide_registrations(request.user):
-        raise PermissionDenied
+    require(permissions.can_decide_registrations(request.user))
     try:
         services.organisation_approve(organisation=organisation, by=request.user)
         messages.success(request, _("%(name)s is approved.") % {"name": organisation.name})
     except ValidationError as error:
-        _service_errors(request, error)
+        service_errors(request, error)
     return redirect("organisations:registrations")
 
 
@@ -121,8 +130,7 @@ def registration_approve(request, pk):
 @require_POST
 def registration_reject(request, pk):
     organisation = selectors.get_organisation_for_user(request.user, pk)
-    if not permissions.can_decide_registrations(request.user):
-        raise PermissionDenied
+    require(permissions.can_decide_registrations(request.user))
     form = RejectForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Please give a reason, so the applicant knows what to do."))
@@ -133,7 +141,7 @@ def registration_reject(request, pk):
         )
         messages.success(request, _("%(name)s was declined.") % {"name": organisation.name})
     except ValidationError as error:
-        _service_errors(request, error)
+        service_errors(request, error)
     return redirect("organisations:registrations")
 
 
@@ -155,7 +163,7 @@ def join(request):
 @login_required
 @require_POST
 def join_request(request, pk):
-    organisation = get_object_or_404(Organisation.objects.approved(), pk=pk)
+    organisation = get_visible_or_404(Organisation.objects.approved(), pk=pk)
     form = JoinRequestForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Your message is too long (500 characters at most)."))
@@ -170,7 +178,7 @@ def join_request(request, pk):
             % {"name": organisation.name},
         )
     except ValidationError as error:
-        _service_errors(request, error)
+        service_errors(request, error)
     return redirect("home")
 
 
@@ -198,7 +206,9 @@ def member_action(request, pk, membership_pk, action):
     if action not in MEMBER_ACTIONS:
         raise Http404
     organisation = selectors.get_organisation_for_user(request.user, pk, action="members")
-    membership = get_object_or_404(Membership, pk=membership_pk, organisation=organisation)
+    membership = get_visible_or_404(
+        Membership.objects.filter(organisation=organisation), pk=membership_pk
+    )
     try:
         if action == "approve":
             services.membership_approve(membership=membership, by=request.user)
@@ -221,7 +231,7 @@ def member_action(request, pk, membership_pk, action):
             services.membership_remove(membership=membership, by=request.user)
             messages.success(request, _("%(person)s was removed.") % {"person": membership.user})
     except ValidationError as error:
-        _service_errors(request, error)
+        service_errors(request, error)
     return redirect("organisations:members", pk=organisation.pk)
 
 

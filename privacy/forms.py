@@ -38,7 +38,3 @@ class DeclineForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-
-
-class PeopleSearchForm(forms.Form):
-    q = forms.CharField(label=_("E-mail or name"), required=False, max_length=200)

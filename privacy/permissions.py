@@ -1,5 +1,7 @@
 """Who may do what with personal data. Plain predicates; views and selectors use these only."""
 
+from django.db.models import Q
+
 from organisations.permissions import is_organisation_admin
 
 
@@ -35,6 +37,15 @@ def can_view_export(user, export) -> bool:
 
 def can_withdraw_consent(user, consent) -> bool:
     return user.is_authenticated and (consent.person_id == user.pk or is_privacy_admin(user))
+
+
+def withdrawable_consents_q(user) -> Q:
+    """can_withdraw_consent as a filter on consents, for selectors."""
+    if is_privacy_admin(user):
+        return Q()
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    return Q(person=user)
 
 
 def can_erase(user, person=None) -> bool:

@@ -3,7 +3,7 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from organisations.models import Membership, Organisation
+from organisations.models import Membership, Organisation, User
 
 from . import permissions
 from .models import ConsentRecord, DataExport, ErasureRequest, SitePage
@@ -19,11 +19,18 @@ def get_export_for_user(user, pk) -> DataExport:
     return export
 
 
-def get_consent_for_user(user, pk) -> ConsentRecord:
-    consent = get_object_or_404(ConsentRecord.objects.select_related("person"), pk=pk)
-    if not permissions.can_withdraw_consent(user, consent):
-        raise Http404
-    return consent
+def consents_withdrawable_by(user):
+    """The consents this person may withdraw (permissions.can_withdraw_consent)."""
+    return ConsentRecord.objects.filter(permissions.withdrawable_consents_q(user)).select_related(
+        "person"
+    )
+
+
+def people_for(user):
+    """Everyone, for privacy admins (the people pages); nobody for anyone else."""
+    if not permissions.is_privacy_admin(user):
+        return User.objects.none()
+    return User.objects.order_by("email")
 
 
 def consents_of(person):

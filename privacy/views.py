@@ -1,8 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
@@ -10,18 +9,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ikmo.reauth import sensitive
+from ikmo.viewtools import get_visible_or_404, require, service_errors
 from organisations.models import Organisation, User
 
 from . import permissions, selectors, services
 from .erasure import erasure_plan, person_erase
-from .forms import DeclineForm, EraseConfirmForm, ErasureAskForm, PeopleSearchForm
+from .filters import PeopleFilter
+from .forms import DeclineForm, EraseConfirmForm, ErasureAskForm
 from .models import DataExport, ErasureRequest
 from .registry import Identity
 
 
 def _admin_only(request):
-    if not permissions.is_privacy_admin(request.user):
-        raise PermissionDenied
+    # The people pages are the privacy admins' tool: a 403 for everyone else, before any lookup.
+    require(permissions.is_privacy_admin(request.user))
 
 
 # The person ----------------------------------------------------------------------------------
@@ -87,7 +88,8 @@ def export_detail(request, pk):
 @login_required
 @require_POST
 def consent_withdraw(request, pk):
-    consent = selectors.get_consent_for_user(request.user, pk)
+    consent = get_visible_or_404(selectors.consents_withdrawable_by(request.user), pk=pk)
+    require(permissions.can_withdraw_consent(request.user, consent))
     services.consent_withdraw(consent=consent, by=request.user)
     messages.success(
         request,
@@ -111,7 +113,7 @@ def erasure_ask(request):
         try:
             services.erasure_request(person=request.user, message=form.cleaned_data["message"])
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            service_errors(request, error)
         else:
             messages.success(
                 request,
@@ -143,22 +145,14 @@ def erasure_ask(request):
 @login_required
 def people(request):
     _admin_only(request)
-    form = PeopleSearchForm(request.GET or None)
-    users = User.objects.order_by("email")
-    query = ""
-    if form.is_valid() and form.cleaned_data["q"]:
-        query = form.cleaned_data["q"].strip()
-        users = users.filter(
-            Q(email__icontains=query)
-            | Q(first_name__icontains=query)
-            | Q(last_name__icontains=query)
-        )
-    page = Paginator(users, 25).get_page(request.GET.get("page"))
+    people = PeopleFilter(request.GET, queryset=selectors.people_for(request.user))
+    page = Paginator(people.qs, 25).get_page(request.GET.get("page"))
+    query = people.query
     return render(
         request,
         "privacy/people.html",
         {
-            "form": form,
+            "form": people.form,
             "page": page,
             "q": query,
             "query": urlencode({"q": query}) if query else "",
@@ -170,7 +164,7 @@ def people(request):
 @login_required
 def person(request, pk):
     _admin_only(request)
-    subject = get_object_or_404(User, pk=pk)
+    subject = get_visible_or_404(selectors.people_for(request.user), pk=pk)
     return render(
         request,
         "privacy/person.html",
@@ -189,7 +183,7 @@ def person(request, pk):
 def erase(request, pk):
     """Confirm, then erase. Re-authentication first: this cannot be undone."""
     _admin_only(request)
-    subject = get_object_or_404(User, pk=pk)
+    subject = get_visible_or_404(selectors.people_for(request.user), pk=pk)
     if not permissions.can_erase(request.user, subject):
         messages.error(request, _("You cannot erase your own account."))
         return redirect("privacy:person", subject.pk)
@@ -222,7 +216,7 @@ def erase(request, pk):
 @require_POST
 def erasure_decline(request, pk):
     _admin_only(request)
-    erasure = get_object_or_404(ErasureRequest, pk=pk)
+    erasure = get_visible_or_404(selectors.erasure_requests(), pk=pk)
     form = DeclineForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give a reason for declining the request."))
@@ -232,7 +226,7 @@ def erasure_decline(request, pk):
             request=erasure, by=request.user, reason=form.cleaned_data["reason"]
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        service_errors(request, error)
     else:
         messages.success(request, _("The request has been declined."))
     return redirect("privacy:person", erasure.person_id)

@@ -11,8 +11,7 @@ from ikmo.subprojects import subproject_choices, subproject_label
 
 from .models import FunderReport, FundingPeriod
 from .registry import Unit, all_indicators
-
-MAX_PERIOD_DAYS = 10 * 366
+from .services import MAX_PERIOD_DAYS, period_rule_errors
 
 
 class DateInput(forms.DateInput):
@@ -41,12 +40,11 @@ class FundingPeriodForm(ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end:
-            if end < start:
-                self.add_error("end", _("The last day must not be before the first day."))
-            elif (end - start) > timedelta(days=MAX_PERIOD_DAYS):
-                self.add_error("end", _("A funding period can be at most ten years long."))
+        # The service's rules, shown with the other field errors. The name's uniqueness is
+        # the ModelForm's own check (validate_unique, with the message above).
+        errors = period_rule_errors(name="", start=cleaned.get("start"), end=cleaned.get("end"))
+        for field, error in errors.items():
+            self.add_error(field, error)
         return cleaned
 
     def validate_constraints(self, exclude=None):

@@ -4,9 +4,8 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,11 +16,13 @@ from django.views.decorators.http import require_http_methods
 
 from ikmo.audit import audit_log
 from ikmo.reauth import sensitive
-from ikmo.subprojects import subproject_choices, subproject_label
+from ikmo.subprojects import subproject_label
+from ikmo.viewtools import require
 from organisations.models import District, Organisation
 
 from . import exports, services
-from .figures import cached_figures, compute_figures, organisation_reach, plan_values
+from .figures import cached_figures, compute_figures, plan_values
+from .filters import ReachFilter, RecordFilter
 from .forms import FunderReportForm, FundingPeriodForm, PeriodChoiceForm, PlanValuesForm
 from .models import FundingPeriod
 from .permissions import can_generate_reports, can_manage_periods, can_view_reporting
@@ -30,6 +31,7 @@ from .selectors import (
     default_period,
     get_period_for_user,
     get_report_for_user,
+    periods_with_counts,
     reports_for_user,
 )
 
@@ -40,8 +42,7 @@ def reporting_access(view):
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not can_view_reporting(request.user):
-            raise PermissionDenied
+        require(can_view_reporting(request.user))
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -167,25 +168,16 @@ def _drilldown(request, key):
     except KeyError:
         raise Http404 from None
     form, period, subproject, query = _chosen_period(request)
-    district = request.GET.get("district") or None
-    kind = request.GET.get("kind") or None
-    share = request.GET.get("share") or None
-    if district and district != "none" and not district.isdigit():
+    records = RecordFilter(request.GET, indicator=indicator, period=period, subproject=subproject)
+    if not records.is_valid():
+        # A link to a breakdown cell that cannot exist.
         raise Http404
-    if kind and kind not in Organisation.Kind.values:
-        raise Http404
-    if share and share not in dict(subproject_choices()):
-        raise Http404
-    if not share and subproject and indicator.is_cross_project:
-        # On a sub-project's dashboard the distinct organisations are that sub-project's.
-        share = subproject
-    qs = indicator.filtered_records(period, district=district, kind=kind, subproject=share)
+    qs = records.qs
     order = [f"-{indicator.date_field}"] if indicator.date_field else []
     if indicator.org_path() is not None:
         order.append(indicator.org_path("name"))
     qs = qs.order_by(*order, "pk")
-    filters = {"district": district, "kind": kind, "share": share}
-    return indicator, period, query, qs, filters
+    return indicator, period, query, qs, records.values()
 
 
 @reporting_access
@@ -260,12 +252,11 @@ def indicator_records_csv(request, key):
 @reporting_access
 def reach(request):
     form, period, subproject, query = _chosen_period(request)
-    district = request.GET.get("district") or ""
-    # A district id, or nothing: junk and ids beyond the database's integers filter nothing.
-    if district and not (district.isdigit() and len(district) < 10):
-        district = ""
-    entries = organisation_reach(period, subproject=subproject or None, district=district or None)
+    reach = ReachFilter(request.GET, period=period, subproject=subproject)
+    entries = reach.entries()
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    page_query = request.GET.copy()
+    page_query.pop("page", None)
     return render(
         request,
         "reporting/reach.html",
@@ -276,8 +267,8 @@ def reach(request):
             "page_obj": page,
             "total": len(entries),
             "districts": District.objects.all(),
-            "district": district,
-            "page_query": urlencode({**dict(request.GET.items()), "page": ""})[:-1],
+            "district": reach.chosen_district,
+            "page_query": page_query.urlencode(),
         },
     )
 
@@ -287,55 +278,63 @@ def reach(request):
 
 @reporting_access
 def periods(request):
-    items = FundingPeriod.objects.annotate(
-        plan_count=Count("plan_values", distinct=True), report_count=Count("reports", distinct=True)
-    )
     return render(
         request,
         "reporting/periods.html",
-        {"periods": items, "can_manage": can_manage_periods(request.user)},
+        {
+            "periods": periods_with_counts(request.user),
+            "can_manage": can_manage_periods(request.user),
+        },
     )
 
 
 @reporting_access
 @require_http_methods(["GET", "POST"])
 def period_edit(request, pk=None):
-    if not can_manage_periods(request.user):
-        raise PermissionDenied
+    require(can_manage_periods(request.user))
     period = get_period_for_user(request.user, pk) if pk else None
     form = FundingPeriodForm(request.POST or None, instance=period)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in services.PERIOD_FIELDS}
-        if period is None:
-            period = services.period_create(by=request.user, **fields)
-            messages.success(
-                request, _("The funding period has been created. Now enter its plan values.")
-            )
-            return redirect("reporting:period_plan", period.pk)
-        period = services.period_update(
-            period=FundingPeriod.objects.get(pk=period.pk), by=request.user, **fields
-        )
-        messages.success(request, _("The funding period has been saved."))
-        return redirect("reporting:periods")
+        try:
+            if period is None:
+                period = services.period_create(by=request.user, **fields)
+            else:
+                period = services.period_update(period=period, by=request.user, **fields)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if pk is None:
+                messages.success(
+                    request, _("The funding period has been created. Now enter its plan values.")
+                )
+                return redirect("reporting:period_plan", period.pk)
+            messages.success(request, _("The funding period has been saved."))
+            return redirect("reporting:periods")
     return render(request, "reporting/period_form.html", {"form": form, "period": period})
 
 
 @reporting_access
 @require_http_methods(["GET", "POST"])
 def period_plan(request, pk):
-    if not can_manage_periods(request.user):
-        raise PermissionDenied
+    require(can_manage_periods(request.user))
     period = get_period_for_user(request.user, pk)
     form = PlanValuesForm(request.POST or None, period=period, plans=plan_values(period))
     if request.method == "POST" and form.is_valid():
-        changes = services.plan_values_save(
-            period=period, values=form.plan_values(), by=request.user
-        )
-        if changes:
-            messages.success(request, _("The plan values have been saved."))
+        try:
+            changes = services.plan_values_save(
+                period=period, values=form.plan_values(), by=request.user
+            )
+        except ValidationError as error:
+            for key, errors in error.error_dict.items():
+                for field_error in errors:
+                    form.add_error(f"plan_{key}", field_error)
         else:
-            messages.info(request, _("Nothing was changed."))
-        return redirect(f"{reverse('reporting:dashboard')}?period={period.pk}")
+            if changes:
+                messages.success(request, _("The plan values have been saved."))
+            else:
+                messages.info(request, _("Nothing was changed."))
+            return redirect(f"{reverse('reporting:dashboard')}?period={period.pk}")
     return render(request, "reporting/period_plan.html", {"form": form, "period": period})
 
 
@@ -359,8 +358,7 @@ def reports(request):
 @reporting_access
 @require_http_methods(["GET", "POST"])
 def report_new(request, pk):
-    if not can_generate_reports(request.user):
-        raise PermissionDenied
+    require(can_generate_reports(request.user))
     period = get_period_for_user(request.user, pk)
     previous = reports_for_user(request.user, period=period).first()
     initial = (

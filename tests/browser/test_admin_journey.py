@@ -43,8 +43,18 @@ def test_admin_finds_edits_and_audits_an_organisation_at_1366(new_page, portal_a
     factories.member_of(org, email="leyla.demir@verein.example")
     factories.OrganisationFactory(name="Kiezbrücke Moabit")
     other = factories.OrganisationFactory(name="Sonnenblume e.V.")
-    audit_log(actor=portal_admin, action="organisation.approved", target=org, organisation=org)
-    audit_log(actor=portal_admin, action="organisation.approved", target=other, organisation=other)
+    audit_log(
+        actor=portal_admin,
+        action="organisations.organisation.approved",
+        target=org,
+        organisation=org,
+    )
+    audit_log(
+        actor=portal_admin,
+        action="organisations.organisation.approved",
+        target=other,
+        organisation=other,
+    )
 
     page = new_page()
     page.set_viewport_size(LAPTOP)

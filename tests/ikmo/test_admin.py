@@ -42,7 +42,9 @@ def rows(org, other_org, org_admin, org_member, consultant, superuser, settings,
         },
     }
     factories.MembershipFactory(organisation=other_org, status=Membership.Status.PENDING)
-    audit_log(actor=org_admin, action="organisation.updated", target=org, organisation=org)
+    audit_log(
+        actor=org_admin, action="organisations.organisation.updated", target=org, organisation=org
+    )
     finished_document(org, by=org_member)
     mfa.mfa_invitation_create(user=consultant, by=superuser, send=False)
     email_queue(

@@ -114,9 +114,14 @@ def test_renaming_keeps_the_search_name_in_step(db):
 
 
 def test_the_organisation_change_form_links_to_its_audit_trail(client, superuser, org, other_org):
-    audit_log(actor=superuser, action="organisation.updated", target=org, organisation=org)
     audit_log(
-        actor=superuser, action="organisation.updated", target=other_org, organisation=other_org
+        actor=superuser, action="organisations.organisation.updated", target=org, organisation=org
+    )
+    audit_log(
+        actor=superuser,
+        action="organisations.organisation.updated",
+        target=other_org,
+        organisation=other_org,
     )
     client.force_login(superuser)
     html = client.get(reverse("admin:organisations_organisation_change", args=[org.pk])).content

@@ -15,14 +15,14 @@ pytestmark = pytest.mark.django_db
 def test_audit_log_records_actor_action_target_and_organisation(org, org_admin):
     entry = audit_log(
         actor=org_admin,
-        action="organisation.updated",
+        action="organisations.organisation.updated",
         target=org,
         organisation=org,
         changes={"phone": ["", "030 1"]},
     )
     entry = AuditEntry.objects.get(pk=entry.pk)
     assert entry.actor == org_admin
-    assert entry.action == "organisation.updated"
+    assert entry.action == "organisations.organisation.updated"
     assert entry.target == org
     assert entry.object_repr == org.name
     assert entry.organisation == org
@@ -36,11 +36,11 @@ def test_anonymous_and_system_actions_have_no_actor(org):
 
 
 def test_the_trail_survives_the_actor_being_deleted(org, org_admin):
-    entry = audit_log(actor=org_admin, action="organisation.updated", target=org)
+    entry = audit_log(actor=org_admin, action="organisations.organisation.updated", target=org)
     org_admin.delete()
     entry.refresh_from_db()
     assert entry.actor is None
-    assert entry.action == "organisation.updated"
+    assert entry.action == "organisations.organisation.updated"
 
 
 def test_form_changes_lists_old_and_new_values_in_plain_form(org):
@@ -136,10 +136,10 @@ def test_every_registry_service_leaves_an_entry(client, org, org_admin, org_memb
 
     trail = list(AuditEntry.objects.order_by("pk").values_list("action", "actor__email"))
     assert trail == [
-        ("organisation.registered", "founder@example.org"),
-        ("organisation.approved", project_lead.email),
-        ("membership.role_changed", org_admin.email),
-        ("membership.removed", org_admin.email),
+        ("organisations.organisation.registered", "founder@example.org"),
+        ("organisations.organisation.approved", project_lead.email),
+        ("organisations.membership.role_changed", org_admin.email),
+        ("organisations.membership.removed", org_admin.email),
     ]
 
 
@@ -149,7 +149,9 @@ def test_admin_shows_the_trail_read_only(client, org, org_admin):
 
     superuser = UserFactory(is_superuser=True, is_staff=True)
     enrol_mfa(superuser)
-    entry = audit_log(actor=org_admin, action="organisation.updated", target=org, organisation=org)
+    entry = audit_log(
+        actor=org_admin, action="organisations.organisation.updated", target=org, organisation=org
+    )
     client.force_login(superuser)
     assert client.get(reverse("admin:ikmo_auditentry_changelist")).status_code == 200
     change = client.get(reverse("admin:ikmo_auditentry_change", args=[entry.pk]))

@@ -42,6 +42,11 @@ def registration_data(**overrides) -> dict:
     return data
 
 
+def profile_of(form) -> services.OrganisationProfile:
+    assert form.is_valid(), form.errors
+    return services.OrganisationProfile.from_values(form.cleaned_data)
+
+
 def audit_actions(organisation) -> list[tuple[str, object]]:
     return list(
         AuditEntry.objects.filter(organisation=organisation)
@@ -55,7 +60,7 @@ class TestRegistration:
         applicant = factories.UserFactory()
         form = OrganisationForm(registration_data())
         assert form.is_valid(), form.errors
-        organisation = services.organisation_register(form=form, by=applicant)
+        organisation = services.organisation_register(profile=profile_of(form), by=applicant)
 
         assert organisation.status == Organisation.Status.PENDING
         assert organisation.fields_of_work.count() == 1
@@ -66,7 +71,9 @@ class TestRegistration:
             Membership.Role.ADMIN,
             Membership.Status.ACTIVE,
         )
-        assert audit_actions(organisation) == [("organisation.registered", applicant.pk)]
+        assert audit_actions(organisation) == [
+            ("organisations.organisation.registered", applicant.pk)
+        ]
 
     def test_notifies_every_project_lead_in_their_language(self, send_mail_on_commit):
         lead_de = factories.staff(StaffRole.Role.PROJECT_LEAD, email="lead-de@centre.example")
@@ -81,7 +88,7 @@ class TestRegistration:
         form = OrganisationForm(registration_data())
         assert form.is_valid(), form.errors
 
-        send_mail_on_commit(services.organisation_register, form=form, by=applicant)
+        send_mail_on_commit(services.organisation_register, profile=profile_of(form), by=applicant)
 
         recipients = sorted(m.to[0] for m in mail.outbox)
         assert recipients == [lead_de.email, lead_en.email]
@@ -118,6 +125,82 @@ class TestRegistration:
         assert field in form.errors
 
 
+class TestProfileRulesWithoutAForm:
+    """A task, the admin or a script calling the service directly meets the form's rules."""
+
+    def _profile(self, **overrides) -> services.OrganisationProfile:
+        values = {
+            "name": "Kulturbrücke Spandau e.V.",
+            "kind": Organisation.Kind.MIGRANT_ORGANISATION,
+            "legal_form": Organisation.LegalForm.REGISTERED_ASSOCIATION,
+            "founding_year": 2015,
+            "district": factories.district("Spandau"),
+            "fields_of_work": list(FieldOfWork.objects.order_by("pk")[:1]),
+        }
+        values.update(overrides)
+        return services.OrganisationProfile(**values)
+
+    def test_registers_with_typed_values_and_normalises_the_name(self):
+        applicant = factories.UserFactory()
+        organisation = services.organisation_register(
+            profile=self._profile(name="  Kulturbrücke   Spandau e.V. "), by=applicant
+        )
+        assert organisation.name == "Kulturbrücke Spandau e.V."
+        assert organisation.status == Organisation.Status.PENDING
+        assert organisation.fields_of_work.count() == 1
+
+    def test_a_duplicate_name_is_refused_on_the_name_field(self, org):
+        with pytest.raises(ValidationError) as refused:
+            services.organisation_register(
+                profile=self._profile(name=f"  {org.name.lower()} "), by=factories.UserFactory()
+            )
+        assert refused.value.error_dict["name"][0].code == "duplicate_name"
+        assert Organisation.objects.filter(name__iexact=org.name).count() == 1
+
+    def test_the_founding_year_is_required_unless_in_founding(self):
+        with pytest.raises(ValidationError) as refused:
+            services.organisation_register(
+                profile=self._profile(founding_year=None), by=factories.UserFactory()
+            )
+        assert refused.value.error_dict["founding_year"][0].code == "founding_year_required"
+        founding = services.organisation_register(
+            profile=self._profile(founding_year=None, legal_form="in_founding"),
+            by=factories.UserFactory(),
+        )
+        assert founding.founding_year is None
+
+    @pytest.mark.parametrize(
+        ("field", "value"),
+        [("postcode", "1234"), ("phone", "call me"), ("founding_year", 1700), ("kind", "club")],
+    )
+    def test_the_models_field_rules_hold(self, field, value):
+        with pytest.raises(ValidationError) as refused:
+            services.organisation_register(
+                profile=self._profile(**{field: value}), by=factories.UserFactory()
+            )
+        assert field in refused.value.error_dict
+        assert not Organisation.objects.filter(name="Kulturbrücke Spandau e.V.").exists()
+
+    def test_an_update_keeps_its_own_name_but_not_anothers(self, org, other_org, org_admin):
+        services.organisation_update(
+            organisation=org, profile=self._profile(name=org.name), by=org_admin
+        )
+        with pytest.raises(ValidationError) as refused:
+            services.organisation_update(
+                organisation=org, profile=self._profile(name=other_org.name), by=org_admin
+            )
+        assert "name" in refused.value.error_dict
+        org.refresh_from_db()
+        assert org.name != other_org.name
+
+    def test_a_refusal_needs_a_reason(self, pending_org, project_lead):
+        with pytest.raises(ValidationError) as refused:
+            services.organisation_reject(organisation=pending_org, by=project_lead, reason="  ")
+        assert refused.value.code == "reason_required"
+        pending_org.refresh_from_db()
+        assert pending_org.status == Organisation.Status.PENDING
+
+
 class TestDecision:
     def test_approval_by_a_project_lead_mails_the_applicant(
         self, pending_org, project_lead, send_mail_on_commit
@@ -130,7 +213,9 @@ class TestDecision:
         assert organisation.decided_at is not None
         assert [m.to for m in mail.outbox] == [["applicant@neuanfang.example"]]
         assert "Neuanfang Initiative" in mail.outbox[0].subject
-        assert ("organisation.approved", project_lead.pk) in audit_actions(pending_org)
+        assert ("organisations.organisation.approved", project_lead.pk) in audit_actions(
+            pending_org
+        )
         assert OutboundEmail.objects.get().status == OutboundEmail.Status.SENT
 
     def test_rejection_mails_the_reason(self, pending_org, project_lead, send_mail_on_commit):
@@ -144,7 +229,7 @@ class TestDecision:
         assert pending_org.status == Organisation.Status.REJECTED
         assert len(mail.outbox) == 1
         assert "Bitte reicht die Satzung nach." in mail.outbox[0].body
-        entry = AuditEntry.objects.get(action="organisation.rejected")
+        entry = AuditEntry.objects.get(action="organisations.organisation.rejected")
         assert entry.actor == project_lead
         assert entry.changes == {"reason": "Bitte reicht die Satzung nach."}
 
@@ -178,7 +263,7 @@ class TestJoinRequests:
         assert sorted(m.to[0] for m in mail.outbox) == sorted([org_admin.email, second_admin.email])
         assert all("newcomer@example.org" in m.body for m in mail.outbox)
         assert all("Ich arbeite im Vorstand mit." in m.body for m in mail.outbox)
-        assert ("membership.requested", applicant.pk) in audit_actions(org)
+        assert ("organisations.membership.requested", applicant.pk) in audit_actions(org)
 
     def test_asking_twice_is_refused(self, org):
         applicant = factories.UserFactory()
@@ -216,7 +301,7 @@ class TestJoinRequests:
         assert membership.decided_at is not None
         assert [m.to for m in mail.outbox] == [["joiner@example.org"]]
         assert "You are now a member" in mail.outbox[0].subject
-        assert ("membership.approved", org_admin.pk) in audit_actions(org)
+        assert ("organisations.membership.approved", org_admin.pk) in audit_actions(org)
 
     def test_admin_can_decline_and_nothing_is_sent(self, org, org_admin, send_mail_on_commit):
         membership = services.membership_request(user=factories.UserFactory(), organisation=org)
@@ -224,7 +309,7 @@ class TestJoinRequests:
         membership.refresh_from_db()
         assert membership.status == Membership.Status.REJECTED
         assert mail.outbox == []
-        assert ("membership.declined", org_admin.pk) in audit_actions(org)
+        assert ("organisations.membership.declined", org_admin.pk) in audit_actions(org)
 
     def test_an_answered_request_cannot_be_answered_again(self, org, org_admin):
         membership = services.membership_request(user=factories.UserFactory(), organisation=org)
@@ -244,7 +329,7 @@ class TestRolesAndRemoval:
         services.membership_change_role(membership=member, role="admin", by=org_admin)
         member.refresh_from_db()
         assert member.role == Membership.Role.ADMIN
-        entry = AuditEntry.objects.get(action="membership.role_changed")
+        entry = AuditEntry.objects.get(action="organisations.membership.role_changed")
         assert entry.actor == org_admin
         assert entry.changes == {"role": ["member", "admin"]}
 
@@ -275,7 +360,7 @@ class TestRolesAndRemoval:
     def test_removing_a_member_is_audited(self, org, org_admin, org_member):
         services.membership_remove(membership=self._membership(org_member, org), by=org_admin)
         assert not Membership.objects.filter(user=org_member, organisation=org).exists()
-        entry = AuditEntry.objects.get(action="membership.removed")
+        entry = AuditEntry.objects.get(action="organisations.membership.removed")
         assert entry.actor == org_admin
         assert entry.organisation == org
         assert entry.changes == {"person": org_member.email}
@@ -297,8 +382,8 @@ def test_profile_update_records_what_changed(org, org_admin):
         instance=org,
     )
     assert form.is_valid(), form.errors
-    services.organisation_update(form=form, by=org_admin)
-    entry = AuditEntry.objects.get(action="organisation.updated")
+    services.organisation_update(organisation=org, profile=profile_of(form), by=org_admin)
+    entry = AuditEntry.objects.get(action="organisations.organisation.updated")
     assert entry.actor == org_admin
     assert entry.organisation == org
     assert entry.changes["communities_served"] == ["", "Eritreische Familien"]
@@ -315,8 +400,8 @@ def test_saving_an_unchanged_profile_writes_no_audit_entry(org, org_admin):
     form = OrganisationForm(data, instance=org)
     assert form.is_valid(), form.errors
     assert form.changed_data == []
-    services.organisation_update(form=form, by=org_admin)
-    assert not AuditEntry.objects.filter(action="organisation.updated").exists()
+    services.organisation_update(organisation=org, profile=profile_of(form), by=org_admin)
+    assert not AuditEntry.objects.filter(action="organisations.organisation.updated").exists()
 
 
 def test_a_web_address_without_scheme_is_taken_as_https(db):
@@ -330,3 +415,28 @@ def test_a_web_address_without_scheme_is_taken_as_https(db):
     form.is_valid()
     assert "website" not in form.errors
     assert form.cleaned_data["website"] == "https://verein.example"
+
+
+def test_old_audit_action_names_are_renamed_and_back(db):
+    """The data migration renames existing trail entries, reversibly, to valid names."""
+    import importlib
+
+    from django.apps import apps
+
+    from ikmo.audit import is_valid_action
+
+    migration = importlib.import_module("organisations.migrations.0005_audit_action_names")
+    for old in migration.RENAMED:
+        AuditEntry.objects.create(action=old)
+    AuditEntry.objects.create(action="privacy.consent.given")
+
+    migration.rename(migration.RENAMED)(apps, None)
+    actions = set(AuditEntry.objects.values_list("action", flat=True))
+    assert actions == {*migration.RENAMED.values(), "privacy.consent.given"}
+    assert all(is_valid_action(action) for action in actions)
+
+    migration.rename({new: old for old, new in migration.RENAMED.items()})(apps, None)
+    assert set(AuditEntry.objects.values_list("action", flat=True)) == {
+        *migration.RENAMED,
+        "privacy.consent.given",
+    }

@@ -276,7 +276,7 @@ class TestProfileEditing:
         assert org.communities_served == "Westafrikanische Familien"
         assert org.postcode == "13353"
         assert any("has been saved" in m for m in messages_of(response))
-        entry = AuditEntry.objects.get(action="organisation.updated")
+        entry = AuditEntry.objects.get(action="organisations.organisation.updated")
         assert entry.actor == org_admin
         assert entry.changes["postcode"] == ["", "13353"]
 
@@ -300,7 +300,7 @@ class TestProfileEditing:
         assert "is-invalid" in page
         org.refresh_from_db()
         assert org.name == "Brückenbau Test e.V."  # nothing saved
-        assert not AuditEntry.objects.filter(action="organisation.updated").exists()
+        assert not AuditEntry.objects.filter(action="organisations.organisation.updated").exists()
 
     def test_a_name_taken_by_another_organisation_is_refused(
         self, client, org, org_admin, other_org

@@ -124,3 +124,12 @@ def test_the_people_and_my_data_pages_do_not_grow_queries_with_rows(
     few = counts()
     add(8)
     assert counts() == few
+
+
+def test_a_search_too_long_to_be_valid_lists_everyone_instead_of_failing(
+    client_for, portal_admin, subject
+):
+    response = client_for(portal_admin).get(reverse("privacy:people"), {"q": "x" * 300})
+    assert response.status_code == 200
+    assert reverse("privacy:person", args=[subject.pk]) in response.content.decode()
+    assert response.context["q"] == ""

@@ -160,7 +160,7 @@ class TestPeriodsAndPlans:
         assert dict(PlanValue.objects.values_list("indicator_key", "value")) == {
             "organisations_supported": Decimal(70)
         }
-        assert AuditEntry.objects.filter(action="reporting.plan_changed").exists()
+        assert AuditEntry.objects.filter(action="reporting.plan.updated").exists()
         # Emptying a field removes the plan value.
         client.post(
             reverse("reporting:period_plan", args=[period.pk]), {"plan_organisations_supported": ""}
@@ -366,7 +366,7 @@ def test_editing_a_period_is_audited(client_for, project_lead, period):
     assert response.status_code == 302
     period.refresh_from_db()
     assert (period.name, period.end) == ("AMIF 2025 (verlängert)", date(2026, 3, 31))
-    entry = AuditEntry.objects.get(action="reporting.period_changed")
+    entry = AuditEntry.objects.get(action="reporting.period.updated")
     assert entry.actor == project_lead
     assert entry.changes["end"] == ["2025-12-31", "2026-03-31"]
 
