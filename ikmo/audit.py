@@ -33,6 +33,9 @@ def is_valid_action(action: str) -> bool:
 
 
 def audit_log(*, actor, action: str, target=None, organisation=None, changes=None) -> AuditEntry:
+    if not is_valid_action(action):
+        # A programming error, caught by any test that reaches the call.
+        raise ValueError(f"Audit action {action!r} is not named <app>.<object>.<verb>")
     entry = AuditEntry(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
@@ -93,16 +96,6 @@ def save_with_changes(instance: models.Model, values: Mapping, *, creating=None)
     for name, value in many.items():
         getattr(instance, name).set(value)
     return {} if creating else diff(before, snapshot(instance, names))
-
-
-def form_changes(form) -> dict:
-    """The fields a ModelForm changed, as {field: [old, new]} in plain strings."""
-    changes = {}
-    for name in form.changed_data:
-        old = form.initial.get(name)
-        new = form.cleaned_data.get(name)
-        changes[name] = [_plain(old), _plain(new)]
-    return changes
 
 
 def _plain(value):

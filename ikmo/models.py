@@ -59,7 +59,7 @@ class GeneratedDocument(BackgroundJob):
     """A PDF produced in the background. The row exists before the work, so no work is lost."""
 
     task_name = "ikmo.tasks.render_document"
-    download_action = "document.downloaded"
+    download_action = "ikmo.document.downloaded"
     file_type = "application/pdf"
 
     kind = models.CharField(_("kind"), max_length=60, db_index=True)

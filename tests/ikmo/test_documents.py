@@ -70,7 +70,7 @@ def test_requesting_a_profile_sheet_renders_and_stores_it(
         assert "Registered in the portal" not in text  # German requested, German rendered
 
     actions = set(AuditEntry.objects.values_list("action", flat=True))
-    assert "document.requested" in actions
+    assert "ikmo.document.requested" in actions
 
 
 def test_the_document_is_rendered_in_the_language_it_was_requested_in(
@@ -147,7 +147,7 @@ def test_download_is_an_attachment_for_permitted_users_only(
         assert disposition.startswith("attachment;")
         assert document.download_name in disposition
         assert b"".join(response.streaming_content).startswith(b"%PDF")
-    assert AuditEntry.objects.filter(action="document.downloaded").count() == 2
+    assert AuditEntry.objects.filter(action="ikmo.document.downloaded").count() == 2
 
     # A consultant sees the organisation but asks for a sheet of his own.
     for refused in (other_org_admin, jury_member, consultant):

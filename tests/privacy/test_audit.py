@@ -107,12 +107,12 @@ def test_interview_retention_is_audited_without_copying_the_contents(org, projec
 # suffix of "downloaded"/"exported"/"requested"), or why it needs none. A new download or export
 # route fails test_every_download_and_export_route_is_listed until it is added here.
 ACCESS_LOG = {
-    "document_download": "document.downloaded",
-    "organisations:profile_sheet": "document.requested",
+    "document_download": "ikmo.document.downloaded",
+    "organisations:profile_sheet": "ikmo.document.requested",
     "qualification:participants_csv": "qualification.participants.exported",
-    "qualification:participants_pdf": "document.requested",
+    "qualification:participants_pdf": "ikmo.document.requested",
     "participation_check:report_pdf": "participation_check.report.downloaded",
-    "participation_check:report_pdf_request": "document.requested",
+    "participation_check:report_pdf_request": "ikmo.document.requested",
     "actionfund:attachment_download": "actionfund.attachment.downloaded",
     "actionfund:receipt_download": "actionfund.receipt.downloaded",
     "actionfund:export_create": "actionfund.export.requested",

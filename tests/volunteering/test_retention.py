@@ -41,7 +41,7 @@ class TestRetention:
         )
         old = finished(site, contingent, days_ago=400, volunteer=volunteer, end_reason="")
         recent = finished(site, contingent, days_ago=100)
-        audit_log(actor=None, action="volunteering.test", target=volunteer)
+        audit_log(actor=None, action="volunteering.volunteer.tested", target=volunteer)
 
         assert tasks.erase_expired_volunteer_data() == 1
 
@@ -58,7 +58,7 @@ class TestRetention:
             None,
         )
         assert volunteer.anonymised_at is not None
-        assert "Alt" not in AuditEntry.objects.get(action="volunteering.test").object_repr
+        assert "Alt" not in AuditEntry.objects.get(action="volunteering.volunteer.tested").object_repr
         recent.volunteer.refresh_from_db()
         assert recent.volunteer.anonymised_at is None
         # The figures stay: the placement still counts, the consented background is kept.
