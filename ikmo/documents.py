@@ -62,7 +62,9 @@ def document_request(*, kind: str, target, organisation=None, by) -> GeneratedDo
             language=(translation.get_language() or settings.LANGUAGE_CODE)[:10],
             requested_by=by,
         )
-        audit_log(actor=by, action="ikmo.document.requested", target=document, organisation=organisation)
+        audit_log(
+            actor=by, action="ikmo.document.requested", target=document, organisation=organisation
+        )
         enqueue_on_commit(render_document, document.pk, model=GeneratedDocument)
     return document
 

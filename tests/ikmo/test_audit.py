@@ -6,7 +6,6 @@ from django.urls import reverse
 
 from ikmo.audit import audit_log, is_valid_action, save_with_changes
 from ikmo.models import AuditEntry
-from organisations.forms import OrganisationForm
 from organisations.models import FieldOfWork
 
 pytestmark = pytest.mark.django_db

@@ -58,7 +58,9 @@ class TestRetention:
             None,
         )
         assert volunteer.anonymised_at is not None
-        assert "Alt" not in AuditEntry.objects.get(action="volunteering.volunteer.tested").object_repr
+        assert (
+            "Alt" not in AuditEntry.objects.get(action="volunteering.volunteer.tested").object_repr
+        )
         recent.volunteer.refresh_from_db()
         assert recent.volunteer.anonymised_at is None
         # The figures stay: the placement still counts, the consented background is kept.
