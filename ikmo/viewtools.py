@@ -30,6 +30,18 @@ def require(allowed: bool) -> None:
         raise PermissionDenied
 
 
+def form_errors(forms, error: ValidationError) -> None:
+    """Show a service's refusal next to the field it names, in whichever of ``forms`` (one form
+    or a list) has that field; anything else above the first form."""
+    forms = forms if isinstance(forms, list | tuple) else [forms]
+    if not hasattr(error, "error_dict"):
+        forms[0].add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form = next((f for f in forms if field in f.fields), forms[0])
+        form.add_error(field if field in form.fields else None, errors)
+
+
 def service_errors(request, error: ValidationError) -> None:
     """Show a service's refusal as error messages on the next page."""
     for message in error.messages:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ikmo.subprojects import SubProject
-from ikmo.viewtools import get_visible_or_404, require, service_errors
+from ikmo.viewtools import form_errors, get_visible_or_404, require, service_errors
 from organisations.selectors import get_organisation_for_user
 
 from . import permissions, selectors, services
@@ -33,15 +33,6 @@ from .forms import (
 )
 from .matching import rank
 from .models import Event, MentorRequest, Tandem
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """A service's refusal next to the form field it names (else above the form)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _internal(allowed: bool) -> None:
@@ -97,7 +88,7 @@ def contact_create(request):
         try:
             contact = services.contact_create(data=form.contact_data(), by=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("The cooperation contact has been recorded."))
             return redirect(contact)
@@ -128,7 +119,7 @@ def contact_edit(request, pk):
         try:
             services.contact_update(contact=contact, data=form.contact_data(), by=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("The cooperation contact has been saved."))
             return redirect(contact)
@@ -211,7 +202,7 @@ def event_create(request):
         try:
             event = services.event_save(event=None, data=form.event_data(), by=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("The event has been created."))
             return redirect(event)
@@ -227,7 +218,7 @@ def event_edit(request, pk):
         try:
             services.event_save(event=event, data=form.event_data(), by=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("The event has been saved."))
             return redirect(event)
@@ -675,7 +666,7 @@ def tandem_plan(request, pk):
             messages.success(request, _("The goals and dates have been saved."))
             return redirect(tandem)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_errors(form, error)
     return render(request, "mentoring/tandem_plan.html", {"form": form, "tandem": tandem})
 
 
@@ -697,7 +688,7 @@ def meeting_add(request, pk):
             messages.success(request, _("The meeting has been logged."))
             return redirect(tandem)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_errors(form, error)
     # A form with errors gets its own page, so nothing typed is lost.
     return render(request, "mentoring/meeting_form.html", {"form": form, "tandem": tandem})
 

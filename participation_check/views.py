@@ -10,7 +10,7 @@ from ikmo.audit import audit_log
 from ikmo.downloads import file_download
 from ikmo.models import GeneratedDocument
 from ikmo.subprojects import SubProject
-from ikmo.viewtools import get_visible_or_404, require, service_errors
+from ikmo.viewtools import form_errors, get_visible_or_404, require, service_errors
 
 from . import permissions, selectors, services
 from .documents import report_context
@@ -86,7 +86,7 @@ def analysis_create(request):
         try:
             analysis = services.analysis_create(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("The analysis has been created."))
             return redirect(analysis)
@@ -101,7 +101,7 @@ def analysis_edit(request, pk):
         try:
             services.analysis_update(analysis=analysis, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("The analysis has been saved."))
             return redirect(analysis)
@@ -237,7 +237,7 @@ def _structure_form(request, analysis, structure=None):
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            _add_errors((form, openness), error)
+            form_errors((form, openness), error)
         else:
             messages.success(request, _("The participation structure has been saved."))
             return redirect("participation_check:structure_list", analysis.pk)
@@ -252,16 +252,6 @@ def _structure_form(request, analysis, structure=None):
             "has_errors": bool(form.errors or openness.errors),
         },
     )
-
-
-def _add_errors(forms, error: ValidationError) -> None:
-    """A service's refusal next to the field it names, in whichever form has that field."""
-    if not hasattr(error, "error_dict"):
-        forms[0].add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form = next((f for f in forms if field in f.fields), forms[0])
-        form.add_error(field if field in form.fields else None, errors)
 
 
 @login_required
@@ -334,7 +324,7 @@ def _interview_form(request, analysis, interview=None):
                 **{name: form.cleaned_data[name] for name in form.Meta.fields},
             )
         except ValidationError as error:
-            _add_errors((form,), error)
+            form_errors((form,), error)
         else:
             messages.success(request, _("The interview has been saved."))
             return redirect(saved)
@@ -530,7 +520,7 @@ def recommendation_detail(request, pk):
                         by=user,
                     )
                 except ValidationError as error:
-                    status_form.add_error(None, error)
+                    form_errors(status_form, error)
                 else:
                     messages.success(request, _("The follow-up status has been recorded."))
                     return redirect(recommendation)
@@ -544,7 +534,7 @@ def recommendation_detail(request, pk):
                         recommendation=recommendation, by=user, **response_form.cleaned_data
                     )
                 except ValidationError as error:
-                    _add_errors((response_form,), error)
+                    form_errors((response_form,), error)
                 else:
                     messages.success(request, _("The response has been saved."))
                     return redirect(recommendation)

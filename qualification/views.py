@@ -16,7 +16,7 @@ from ikmo.audit import audit_log
 from ikmo.documents import document_request, get_document_for_user
 from ikmo.reauth import sensitive
 from ikmo.subprojects import SubProject
-from ikmo.viewtools import get_visible_or_404, require, service_errors
+from ikmo.viewtools import form_errors, get_visible_or_404, require, service_errors
 from organisations.selectors import get_organisation_for_user
 
 from . import ics, permissions, selectors, services
@@ -37,15 +37,6 @@ from .models import Registration, Workshop
 
 def _workshops(user):
     return selectors.workshops_for_user(user).select_related("trainer")
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """A service's refusal next to the form field it names (else above the form)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def home(request):
@@ -241,7 +232,7 @@ def _workshop_form(request, workshop: Workshop):
                     by=request.user,
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                form_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -564,7 +555,7 @@ def coaching_create(request, org_pk):
                 organisation=organisation, data=form.session_data(), by=request.user
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("The coaching session has been logged."))
             return redirect(session)
@@ -601,7 +592,7 @@ def coaching_edit(request, pk):
                 session=session, data=form.session_data(), by=request.user
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("The coaching session has been saved."))
             return redirect(session)

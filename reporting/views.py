@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from ikmo.audit import audit_log
 from ikmo.reauth import sensitive
 from ikmo.subprojects import subproject_label
-from ikmo.viewtools import require
+from ikmo.viewtools import form_errors, require
 from organisations.models import District, Organisation
 
 from . import exports, services
@@ -302,7 +302,7 @@ def period_edit(request, pk=None):
             else:
                 period = services.period_update(period=period, by=request.user, **fields)
         except ValidationError as error:
-            form.add_error(None, error)
+            form_errors(form, error)
         else:
             if pk is None:
                 messages.success(

@@ -15,7 +15,7 @@ from ikmo import uploads
 from ikmo.audit import audit_log
 from ikmo.reauth import sensitive
 from ikmo.subprojects import SubProject
-from ikmo.viewtools import get_visible_or_404, require, service_errors
+from ikmo.viewtools import form_errors, get_visible_or_404, require, service_errors
 
 from . import permissions, rules, selectors, services
 from .filters import ContingentFilter, PlacementFilter, ProfileFilter, chosen
@@ -33,18 +33,6 @@ from .forms import (
 from .models import PLACEMENT_FLOW, SITE_FLOW, PlacementStatus, SiteStatus
 
 PAGE_SIZE = 25
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form, next to the fields it names."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            for item in errors:
-                message = item.message % item.params if item.params else item.message
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def _render(request, template, context):
@@ -187,7 +175,7 @@ def organisation_status(request, pk):
         try:
             services.profile_change_status(organisation=org, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("The status has been saved."))
             return redirect("volunteering:organisation", pk=org.pk)
@@ -278,7 +266,7 @@ def consultation_new(request, pk):
         try:
             services.consultation_log(organisation=org, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("The consultation has been logged."))
             return redirect("volunteering:organisation", pk=org.pk)
@@ -297,7 +285,7 @@ def consultation_edit(request, pk):
                 consultation=consultation, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("The consultation has been saved."))
             return redirect("volunteering:organisation", pk=consultation.organisation_id)
@@ -323,7 +311,7 @@ def contingents(request):
             try:
                 services.contingent_create(by=user, **form.cleaned_data)
             except ValidationError as error:
-                _apply_errors(form, error)
+                form_errors(form, error)
             else:
                 messages.success(request, _("The contingent has been saved."))
                 return redirect("volunteering:contingents")
@@ -349,7 +337,7 @@ def contingent_edit(request, pk):
         try:
             services.contingent_update(contingent=contingent, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("The contingent has been saved."))
             return redirect("volunteering:contingents")
@@ -398,7 +386,7 @@ def placement_new(request):
                 volunteer=volunteer_form.cleaned_data, placement=form.cleaned_data, by=request.user
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("The placement has been planned and the place booked."))
             return redirect(placement)
@@ -470,7 +458,7 @@ def placement_edit(request, pk):
                 by=request.user,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("The placement has been saved."))
             return redirect(obj)
@@ -569,7 +557,7 @@ def seminar_new(request):
         try:
             seminar = services.seminar_save(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("The seminar has been saved. Now record who attended."))
             return redirect(seminar)
@@ -589,7 +577,7 @@ def seminar_edit(request, pk):
         try:
             services.seminar_save(seminar=seminar, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("The seminar has been saved."))
             return redirect(seminar)
@@ -618,7 +606,7 @@ def seminar(request, pk):
             try:
                 saved = services.attendance_record(seminar=obj, days=form.days(), by=user)
             except ValidationError as error:
-                _apply_errors(form, error)
+                form_errors(form, error)
             else:
                 messages.success(
                     request, _("Attendance saved for %(n)s volunteers.") % {"n": saved}

@@ -1,0 +1,55 @@
+"""The helpers every view shares (ikmo/viewtools.py)."""
+
+import pytest
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+
+from ikmo.viewtools import form_errors, get_visible_or_404, require
+from organisations.models import Organisation
+
+pytestmark = pytest.mark.django_db
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(required=False)
+
+
+class PlanForm(forms.Form):
+    target = forms.IntegerField(required=False)
+
+
+def _bound(form_class):
+    form = form_class({})
+    assert form.is_valid()
+    return form
+
+
+def test_a_refusal_naming_a_field_lands_next_to_that_field_in_the_form_that_has_it():
+    period, plan = _bound(PeriodForm), _bound(PlanForm)
+    form_errors(
+        [period, plan],
+        ValidationError(
+            {
+                "target": ValidationError("At least %(min)s.", params={"min": 1}),
+                "nowhere": "A rule about the whole record.",
+            }
+        ),
+    )
+    assert plan.errors["target"] == ["At least 1."]
+    assert period.non_field_errors() == ["A rule about the whole record."]
+
+
+def test_a_refusal_without_a_field_goes_above_the_form():
+    form = _bound(PeriodForm)
+    form_errors(form, ValidationError("Not now."))
+    assert form.non_field_errors() == ["Not now."]
+
+
+def test_lookup_outside_what_the_person_may_see_is_a_404_and_a_refused_action_a_403(org):
+    with pytest.raises(Http404):
+        get_visible_or_404(Organisation.objects.none(), pk=org.pk)
+    assert get_visible_or_404(Organisation.objects.all(), pk=org.pk) == org
+    with pytest.raises(PermissionDenied):
+        require(False)
+    require(True)
