@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from ikmo.audit import audit_log
 from ikmo.documents import document_request, get_document_for_user
+from ikmo.downloads import as_download, content_download
 from ikmo.reauth import sensitive
 from ikmo.subprojects import SubProject
 from ikmo.viewtools import form_errors, get_visible_or_404, require, service_errors
@@ -91,9 +92,7 @@ def _ics_response(
         name=name,
         online_link=online_link,
     )
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return content_download(body, filename=filename, content_type="text/calendar; charset=utf-8")
 
 
 def workshop_calendar(request):
@@ -330,8 +329,10 @@ def participants_csv(request, pk):
     require(permissions.can_manage_workshop(request.user, workshop))
     # Names and e-mail addresses leave the portal here: the access log says who took them.
     audit_log(actor=request.user, action="qualification.participants.exported", target=workshop)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="participants-{workshop.pk}.csv"'
+    response = as_download(
+        HttpResponse(content_type="text/csv; charset=utf-8"),
+        filename=f"participants-{workshop.pk}.csv",
+    )
     response.write("\ufeff")  # so spreadsheet programs read the umlauts right
     writer = csv.writer(response, delimiter=";")
     writer.writerow(

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from ikmo import uploads
 from ikmo.audit import audit_log
+from ikmo.downloads import as_download
 from ikmo.reauth import sensitive
 from ikmo.subprojects import SubProject
 from ikmo.viewtools import form_errors, get_visible_or_404, require, service_errors
@@ -511,9 +512,7 @@ def volunteer_export(request, pk):
         selectors.volunteer_export(obj.volunteer),
         json_dumps_params={"ensure_ascii": False, "indent": 2},
     )
-    response["Content-Disposition"] = f'attachment; filename="volunteer-{obj.volunteer_id}.json"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return as_download(response, filename=f"volunteer-{obj.volunteer_id}.json")
 
 
 @login_required

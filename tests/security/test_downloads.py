@@ -27,6 +27,10 @@ DOWNLOADS = [
     "reporting:figures_csv",
     "reporting:figures_xlsx",
     "reporting:records_csv",
+    "qualification:participants_csv",
+    "qualification:workshop_calendar",
+    "qualification:workshop_ics",
+    "volunteering:volunteer_export",
 ]
 
 
