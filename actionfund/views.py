@@ -1222,8 +1222,9 @@ def export_create(request):
 
 
 def _get_export_for_user(user, uuid) -> ExportJob:
+    # The job's own rule (ExportJob.can_download); a 404 for everyone else.
     job = get_object_or_404(ExportJob, uuid=uuid)
-    if job.requested_by_id != user.pk or not permissions.can_export(user):
+    if not job.can_download(user):
         raise Http404
     return job
 
