@@ -47,13 +47,16 @@ from organisations.models import (
 )
 from participation_check.models import (
     Analysis,
+    AnalysisStatusChange,
     ExchangeMeeting,
     GuidelineQuestion,
     Interview,
+    InterviewAnswer,
     InterviewTag,
     OpennessRating,
     ParticipationStructure,
     Recommendation,
+    RecommendationStatusChange,
 )
 from qualification.models import (
     CoachingCase,
@@ -538,6 +541,15 @@ class AnalysisFactory(factory.django.DjangoModelFactory):
     period_end = date(2026, 12, 31)
 
 
+class AnalysisStatusChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AnalysisStatusChange
+
+    analysis = factory.SubFactory(AnalysisFactory)
+    from_status = "planned"
+    to_status = "inventory"
+
+
 class ParticipationStructureFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ParticipationStructure
@@ -574,6 +586,17 @@ class InterviewFactory(factory.django.DjangoModelFactory):
     date = factory.LazyFunction(timezone.localdate)
 
 
+class InterviewAnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InterviewAnswer
+
+    interview = factory.SubFactory(InterviewFactory)
+    question = factory.SubFactory(
+        GuidelineQuestionFactory, analysis=factory.SelfAttribute("..interview.analysis")
+    )
+    text = "Über die Nachbarschaft."
+
+
 class InterviewTagFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = InterviewTag
@@ -600,6 +623,16 @@ class RecommendationFactory(factory.django.DjangoModelFactory):
     finding = "Informationen gibt es nur auf Deutsch."
     text = "Einladungen mehrsprachig verschicken."
     addressee = factory.SubFactory(PartnerFactory)
+
+
+class RecommendationStatusChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RecommendationStatusChange
+
+    recommendation = factory.SubFactory(RecommendationFactory)
+    from_status = "open"
+    to_status = "accepted"
+    date = factory.LazyFunction(timezone.localdate)
 
 
 # Reporting --------------------------------------------------------------------------------
