@@ -4,6 +4,7 @@ Two calls: last year's (closed, with a paid project whose proof of use is due an
 one) and this year's (open, with a draft, a submitted application and one in jury review).
 Histories are produced through the services, so every status change is in the history.
 Safe to run again: calls are found by title, applications by call, organisation and title.
+Rows are built with the factories of devtools/factories.py (a dev dependency, like seed_demo).
 """
 
 from datetime import timedelta
@@ -12,10 +13,17 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from devtools.factories import (
+    ApplicationFactory,
+    BudgetLineFactory,
+    CallFactory,
+    CriterionFactory,
+    ensure,
+)
 from organisations.models import Organisation, User
 
 from . import services
-from .models import Application, BudgetLine, Call, Criterion, Status
+from .models import Application, Call, Status
 
 LEAD = "lead@ikmo.example"
 JURY = "jury@ikmo.example"
@@ -71,7 +79,8 @@ APPLICATIONS = [
 def _call(key: str, now) -> Call:
     year = now.year if key == "current" else now.year - 1
     title = f"Kaleidoskop Berlin – gestern, heute, morgen {year} (Demo)"
-    call, created = Call.objects.get_or_create(
+    call, created = ensure(
+        CallFactory,
         title=title,
         defaults={
             "year": year,
@@ -93,9 +102,7 @@ def _call(key: str, now) -> Call:
     )
     if created:
         for position, (criterion, weight) in enumerate(CRITERIA):
-            Criterion.objects.create(
-                call=call, title=criterion, weight=Decimal(weight), position=position
-            )
+            CriterionFactory(call=call, title=criterion, weight=Decimal(weight), position=position)
     return call
 
 
@@ -177,7 +184,7 @@ def seed(stdout) -> None:
                 opens_at=now - timedelta(days=30), closes_at=now + timedelta(days=30)
             )
             call.refresh_from_db()
-        application = Application.objects.create(
+        application = ApplicationFactory(
             call=call,
             organisation=organisation,
             created_by=applicant,
@@ -192,7 +199,7 @@ def seed(stdout) -> None:
         )
         application.partners.set(Organisation.objects.filter(name__in=partners))
         for position, (category, what, amount) in enumerate(lines):
-            BudgetLine.objects.create(
+            BudgetLineFactory(
                 application=application,
                 category=category,
                 description=what,

@@ -1,6 +1,8 @@
 """One factory per model, for the tests (tests/factories.py re-exports them) and the scale
 generator (devtools/scale.py builds its rows with `Factory.build(...)` and bulk-inserts them).
 
+`ensure()` below is their get-or-create, for the demo data each app's `demo.py` loads.
+
 Fictional data only. When a model gains a required field, give its factory a default here:
 the tests and the scale generator both follow.
 """
@@ -24,12 +26,15 @@ from actionfund.models import (
 )
 from mentoring.models import (
     CooperationContact,
+    CooperationStatusChange,
     Event,
     EventAttendance,
     EventRegistration,
+    FollowUpTask,
     MentorOffer,
     MentorRequest,
     Tandem,
+    TandemEvaluation,
     TandemMeeting,
 )
 from organisations.models import (
@@ -42,15 +47,25 @@ from organisations.models import (
 )
 from participation_check.models import (
     Analysis,
+    AnalysisStatusChange,
     ExchangeMeeting,
     GuidelineQuestion,
     Interview,
+    InterviewAnswer,
     InterviewTag,
     OpennessRating,
     ParticipationStructure,
     Recommendation,
+    RecommendationStatusChange,
 )
-from qualification.models import CoachingCase, CoachingSession, Registration, Workshop
+from qualification.models import (
+    CoachingCase,
+    CoachingSession,
+    Feedback,
+    Registration,
+    Workshop,
+    WorkshopSession,
+)
 from reporting.models import FundingPeriod, PlanValue
 from volunteering.models import (
     Consultation,
@@ -61,6 +76,7 @@ from volunteering.models import (
     ServiceProfile,
     Volunteer,
 )
+from volunteering.models import StatusChange as SiteStatusChange
 
 DEFAULT_PASSWORD = "correct-horse-battery-staple-42"
 # password=UNUSABLE: a person nobody signs in as (no hashing: the scale generator makes
@@ -74,6 +90,18 @@ def district(name: str = "Neukölln") -> District:
 
 def field(slug: str = "education") -> FieldOfWork:
     return FieldOfWork.objects.get(slug=slug)
+
+
+def ensure(factory_class, *, defaults=None, **lookup):
+    """``get_or_create`` through a factory, for the demo data (``manage.py seed_demo``), which
+    must be safe to run again: the row matching ``lookup``, or a new one built by the factory
+    from ``lookup`` and ``defaults``, so a model change is followed here only.
+    Returns ``(object, created)``."""
+    model = factory_class._meta.model
+    try:
+        return model._default_manager.get(**lookup), False
+    except model.DoesNotExist:
+        return factory_class(**lookup, **(defaults or {})), True
 
 
 # Organisations and people -----------------------------------------------------------------
@@ -173,6 +201,15 @@ class WorkshopFactory(factory.django.DjangoModelFactory):
     status = Workshop.Status.PUBLISHED
 
 
+class WorkshopSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WorkshopSession
+
+    workshop = factory.SubFactory(WorkshopFactory)
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=14))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=3))
+
+
 class RegistrationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Registration
@@ -182,6 +219,14 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     status = Registration.Status.CONFIRMED
     position = factory.Sequence(lambda n: n + 1)
+
+
+class FeedbackFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Feedback
+
+    registration = factory.SubFactory(RegistrationFactory, attended=True)
+    rating = 5
 
 
 class CoachingCaseFactory(factory.django.DjangoModelFactory):
@@ -308,6 +353,14 @@ class CooperationContactFactory(factory.django.DjangoModelFactory):
     contact_date = factory.LazyFunction(lambda: date(2026, 3, 2))
 
 
+class CooperationStatusChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CooperationStatusChange
+
+    contact = factory.SubFactory(CooperationContactFactory)
+    to_status = "contact_made"
+
+
 class EventFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Event
@@ -339,6 +392,14 @@ class EventRegistrationFactory(factory.django.DjangoModelFactory):
     event = factory.SubFactory(EventFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     person = factory.SubFactory(UserFactory)
+
+
+class FollowUpTaskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FollowUpTask
+
+    event = factory.SubFactory(EventFactory)
+    title = "Protokoll verschicken"
 
 
 class MentorOfferFactory(factory.django.DjangoModelFactory):
@@ -373,6 +434,16 @@ class TandemMeetingFactory(factory.django.DjangoModelFactory):
     summary = "Satzung gemeinsam gelesen."
 
 
+class TandemEvaluationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TandemEvaluation
+
+    tandem = factory.SubFactory(TandemFactory)
+    organisation = factory.SelfAttribute("tandem.mentee")
+    goals_reached = TandemEvaluation.GoalsReached.YES
+    rating = 4
+
+
 # Volunteer service ------------------------------------------------------------------------
 
 
@@ -381,6 +452,14 @@ class ServiceProfileFactory(factory.django.DjangoModelFactory):
         model = ServiceProfile
 
     organisation = factory.SubFactory(OrganisationFactory)
+
+
+class SiteStatusChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SiteStatusChange
+
+    profile = factory.SubFactory(ServiceProfileFactory)
+    to_status = "interested"
 
 
 class ConsultationFactory(factory.django.DjangoModelFactory):
@@ -462,6 +541,15 @@ class AnalysisFactory(factory.django.DjangoModelFactory):
     period_end = date(2026, 12, 31)
 
 
+class AnalysisStatusChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AnalysisStatusChange
+
+    analysis = factory.SubFactory(AnalysisFactory)
+    from_status = "planned"
+    to_status = "inventory"
+
+
 class ParticipationStructureFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ParticipationStructure
@@ -498,6 +586,17 @@ class InterviewFactory(factory.django.DjangoModelFactory):
     date = factory.LazyFunction(timezone.localdate)
 
 
+class InterviewAnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InterviewAnswer
+
+    interview = factory.SubFactory(InterviewFactory)
+    question = factory.SubFactory(
+        GuidelineQuestionFactory, analysis=factory.SelfAttribute("..interview.analysis")
+    )
+    text = "Über die Nachbarschaft."
+
+
 class InterviewTagFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = InterviewTag
@@ -524,6 +623,16 @@ class RecommendationFactory(factory.django.DjangoModelFactory):
     finding = "Informationen gibt es nur auf Deutsch."
     text = "Einladungen mehrsprachig verschicken."
     addressee = factory.SubFactory(PartnerFactory)
+
+
+class RecommendationStatusChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RecommendationStatusChange
+
+    recommendation = factory.SubFactory(RecommendationFactory)
+    from_status = "open"
+    to_status = "accepted"
+    date = factory.LazyFunction(timezone.localdate)
 
 
 # Reporting --------------------------------------------------------------------------------

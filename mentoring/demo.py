@@ -1,27 +1,30 @@
 """Fictional demo data for networking & mentoring. Safe to run again: nothing is duplicated.
 
-Relies on the demo organisations and logins of organisations' seed_demo command.
+Relies on the demo organisations and logins of organisations' seed_demo command. Rows are
+built with the factories of devtools/factories.py (a dev dependency, like seed_demo).
 """
 
 import datetime
 
 from django.utils import timezone
 
+from devtools.factories import (
+    CooperationContactFactory,
+    CooperationStatusChangeFactory,
+    EventAttendanceFactory,
+    EventFactory,
+    EventRegistrationFactory,
+    FollowUpTaskFactory,
+    MentorOfferFactory,
+    MentorRequestFactory,
+    TandemEvaluationFactory,
+    TandemFactory,
+    TandemMeetingFactory,
+    ensure,
+)
 from organisations.models import District, FieldOfWork, Organisation, SpokenLanguage, User
 
-from .models import (
-    CooperationContact,
-    CooperationStatusChange,
-    Event,
-    EventAttendance,
-    EventRegistration,
-    FollowUpTask,
-    MentorOffer,
-    MentorRequest,
-    Tandem,
-    TandemEvaluation,
-    TandemMeeting,
-)
+from .models import Event, MentorRequest, Tandem, TandemEvaluation, TandemMeeting
 
 OFFERS = [
     # organisation, fields, languages, topics, capacity, description
@@ -109,7 +112,8 @@ def seed(stdout=None):
         (organisation,) = _orgs(name)
         if organisation is None:
             continue
-        offer, created = MentorOffer.objects.get_or_create(
+        offer, created = ensure(
+            MentorOfferFactory,
             organisation=organisation,
             defaults={"capacity": capacity, "description": description, "created_by": lead},
         )
@@ -124,7 +128,7 @@ def seed(stdout=None):
             continue
         request = MentorRequest.objects.filter(organisation=organisation).first()
         if request is None:
-            request = MentorRequest.objects.create(
+            request = MentorRequestFactory(
                 organisation=organisation,
                 district=District.objects.filter(slug=district).first(),
                 needs=needs,
@@ -137,7 +141,8 @@ def seed(stdout=None):
     samowar, nachbarschaft = _orgs("Samowar Seniorentreff e.V.", "Neue Nachbarschaft Initiative")
     if samowar and nachbarschaft:
         start = today - datetime.timedelta(weeks=10)
-        tandem, created = Tandem.objects.get_or_create(
+        tandem, created = ensure(
+            TandemFactory,
             mentor=samowar,
             mentee=nachbarschaft,
             defaults={
@@ -156,7 +161,7 @@ def seed(stdout=None):
         )
         if created:
             for weeks, summary in ((9, "Kennenlernen, Ziele abgestimmt"), (5, "Satzungsentwurf")):
-                TandemMeeting.objects.create(
+                TandemMeetingFactory(
                     tandem=tandem,
                     met_on=today - datetime.timedelta(weeks=weeks),
                     format=TandemMeeting.Format.IN_PERSON,
@@ -167,7 +172,8 @@ def seed(stdout=None):
     sonnenblume, regenbogen = _orgs("Sonnenblume Kulturverein e.V.", "Regenbogen ohne Grenzen e.V.")
     if sonnenblume and regenbogen:
         start = today - datetime.timedelta(weeks=40)
-        tandem, created = Tandem.objects.get_or_create(
+        tandem, created = ensure(
+            TandemFactory,
             mentor=sonnenblume,
             mentee=regenbogen,
             defaults={
@@ -184,14 +190,14 @@ def seed(stdout=None):
             },
         )
         if created:
-            TandemMeeting.objects.create(
+            TandemMeetingFactory(
                 tandem=tandem,
                 met_on=start + datetime.timedelta(weeks=2),
                 format=TandemMeeting.Format.ONLINE,
                 summary="Erste Ideen gesammelt",
             )
             for organisation, rating in ((sonnenblume, 4), (regenbogen, 5)):
-                TandemEvaluation.objects.create(
+                TandemEvaluationFactory(
                     tandem=tandem,
                     organisation=organisation,
                     goals_reached=TandemEvaluation.GoalsReached.YES,
@@ -213,7 +219,8 @@ def seed(stdout=None):
     for organisation, partner, field, status, person, days in contacts:
         if not (organisation and partner):
             continue
-        contact, created = CooperationContact.objects.get_or_create(
+        contact, created = ensure(
+            CooperationContactFactory,
             organisation=organisation,
             partner=partner,
             defaults={
@@ -227,16 +234,17 @@ def seed(stdout=None):
             },
         )
         if created:
-            CooperationStatusChange.objects.create(
+            CooperationStatusChangeFactory(
                 contact=contact, to_status="contact_made", changed_by=lead
             )
             if status != "contact_made":
-                CooperationStatusChange.objects.create(
+                CooperationStatusChangeFactory(
                     contact=contact, from_status="contact_made", to_status=status, changed_by=lead
                 )
 
     # One expert round held, one network event coming up.
-    held, created = Event.objects.get_or_create(
+    held, created = ensure(
+        EventFactory,
         title="Fachrunde Bildung: Migrant*innenorganisationen und Schulen",
         defaults={
             "kind": Event.Kind.EXPERT_ROUND,
@@ -252,18 +260,19 @@ def seed(stdout=None):
         invited = [o for o in (brueckenbau, office, lotus) if o]
         held.invited_organisations.set(invited)
         if brueckenbau and mo_admin:
-            EventRegistration.objects.create(event=held, person=mo_admin, organisation=brueckenbau)
-            EventAttendance.objects.create(event=held, organisation=brueckenbau, person=mo_admin)
+            EventRegistrationFactory(event=held, person=mo_admin, organisation=brueckenbau)
+            EventAttendanceFactory(event=held, organisation=brueckenbau, person=mo_admin)
         if office:
-            EventAttendance.objects.create(event=held, organisation=office, name="Frau Muster")
-        FollowUpTask.objects.create(
+            EventAttendanceFactory(event=held, organisation=office, name="Frau Muster")
+        FollowUpTaskFactory(
             event=held,
             title="Protokoll an alle Teilnehmenden schicken",
             assignee=lead,
             due_on=today + datetime.timedelta(days=5),
             created_by=lead,
         )
-    Event.objects.get_or_create(
+    ensure(
+        EventFactory,
         title="Netzwerktreffen: Vereine und Bezirksverwaltung",
         defaults={
             "kind": Event.Kind.NETWORK_EVENT,

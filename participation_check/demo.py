@@ -1,6 +1,7 @@
 """Fictional demo data for the participation check (called by `manage.py seed_demo`).
 
-Safe to run again: analyses are found by title and left alone if they exist.
+Safe to run again: analyses are found by title and left alone if they exist. Rows are built
+with the factories of devtools/factories.py (a dev dependency, like seed_demo).
 """
 
 import datetime
@@ -9,21 +10,25 @@ from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
 
+from devtools.factories import (
+    AnalysisFactory,
+    AnalysisStatusChangeFactory,
+    ExchangeMeetingFactory,
+    GuidelineQuestionFactory,
+    InterviewAnswerFactory,
+    InterviewFactory,
+    InterviewTagFactory,
+    OpennessRatingFactory,
+    ParticipationStructureFactory,
+    RecommendationFactory,
+    RecommendationStatusChangeFactory,
+    StaffRoleFactory,
+    UserFactory,
+    ensure,
+)
 from organisations.models import District, Organisation, SpokenLanguage, StaffRole, User
 
-from .models import (
-    Analysis,
-    AnalysisStatusChange,
-    ExchangeMeeting,
-    GuidelineQuestion,
-    Interview,
-    InterviewAnswer,
-    InterviewTag,
-    OpennessRating,
-    ParticipationStructure,
-    Recommendation,
-    RecommendationStatusChange,
-)
+from .models import Interview
 from .services import DEFAULT_GUIDELINE
 
 ANALYST_EMAIL = "teilhabe@ikmo.example"
@@ -187,22 +192,26 @@ REC_PATH = {
 
 
 def _analyst(password: str) -> User:
-    user = User.objects.filter(email=ANALYST_EMAIL).first()
-    if user is None:
-        user = User.objects.create_user(
-            email=ANALYST_EMAIL, password=password, first_name="Tara", last_name="Teilhabe"
-        )
+    user, _ = ensure(
+        UserFactory,
+        email=ANALYST_EMAIL,
+        defaults={"password": password, "first_name": "Tara", "last_name": "Teilhabe"},
+    )
     EmailAddress.objects.update_or_create(
         user=user, email=ANALYST_EMAIL, defaults={"verified": True, "primary": True}
     )
-    StaffRole.objects.get_or_create(
-        user=user, role=StaffRole.Role.CONSULTANT, subproject="participation_check"
+    ensure(
+        StaffRoleFactory,
+        user=user,
+        role=StaffRole.Role.CONSULTANT,
+        subproject="participation_check",
     )
     return user
 
 
 def _analysis(title, district_slug, space, start, end, status, team, summary=""):
-    analysis, created = Analysis.objects.get_or_create(
+    analysis, created = ensure(
+        AnalysisFactory,
         title=title,
         defaults={
             "district": District.objects.get(slug=district_slug),
@@ -217,13 +226,11 @@ def _analysis(title, district_slug, space, start, end, status, team, summary="")
     if not created:
         return analysis, False
     analysis.team.set(team)
-    GuidelineQuestion.objects.bulk_create(
-        GuidelineQuestion(analysis=analysis, position=(i + 1) * 10, text=str(text))
-        for i, text in enumerate(DEFAULT_GUIDELINE)
-    )
+    for i, text in enumerate(DEFAULT_GUIDELINE):
+        GuidelineQuestionFactory(analysis=analysis, position=(i + 1) * 10, text=str(text))
     steps = ORDER[: ORDER.index(status) + 1]
     for before, after in zip(steps, steps[1:], strict=False):
-        AnalysisStatusChange.objects.create(
+        AnalysisStatusChangeFactory(
             analysis=analysis, from_status=before, to_status=after, by=team[0]
         )
     return analysis, True
@@ -232,7 +239,7 @@ def _analysis(title, district_slug, space, start, end, status, team, summary="")
 def _structures(analysis, count):
     languages = {lang.slug: lang for lang in SpokenLanguage.objects.all()}
     for name, kind, body, freq, langs, mo, ratings in STRUCTURES[:count]:
-        structure = ParticipationStructure.objects.create(
+        structure = ParticipationStructureFactory(
             analysis=analysis,
             name=name,
             type=kind,
@@ -243,7 +250,7 @@ def _structures(analysis, count):
         )
         structure.languages.set([languages[s] for s in langs if s in languages])
         for criterion, (score, evidence) in ratings.items():
-            OpennessRating.objects.create(
+            OpennessRatingFactory(
                 structure=structure, criterion=criterion, score=score, evidence=evidence
             )
 
@@ -255,7 +262,7 @@ def _interviews(analysis, interviewer, start, count):
         if organisation is None:
             continue
         day = start + datetime.timedelta(days=30 + 7 * i)
-        interview = Interview.objects.create(
+        interview = InterviewFactory(
             analysis=analysis,
             organisation=organisation,
             date=day,
@@ -267,11 +274,11 @@ def _interviews(analysis, interviewer, start, count):
             summary=summary,
         )
         for question in questions[:3]:
-            InterviewAnswer.objects.create(
+            InterviewAnswerFactory(
                 interview=interview, question=question, text="Fiktive Antwort für die Demo."
             )
         for kind, category in tags:
-            InterviewTag.objects.create(interview=interview, kind=kind, category=category)
+            InterviewTagFactory(interview=interview, kind=kind, category=category)
 
 
 def _recommendations(analysis, by, start):
@@ -279,7 +286,7 @@ def _recommendations(analysis, by, start):
         addressee = Organisation.objects.filter(name=addressee_name).first()
         if addressee is None:
             continue
-        rec = Recommendation.objects.create(
+        rec = RecommendationFactory(
             analysis=analysis,
             finding=finding,
             text=text,
@@ -290,7 +297,7 @@ def _recommendations(analysis, by, start):
         before = "open"
         day = start + datetime.timedelta(days=200)
         for step in REC_PATH[status]:
-            RecommendationStatusChange.objects.create(
+            RecommendationStatusChangeFactory(
                 recommendation=rec, from_status=before, to_status=step, date=day, by=by
             )
             before = step
@@ -334,7 +341,7 @@ def seed(stdout=None, *, password: str = DEMO_PASSWORD):
     if created:
         _structures(analysis, 5)
         _interviews(analysis, analyst, start, 4)
-        meeting = ExchangeMeeting.objects.create(
+        meeting = ExchangeMeetingFactory(
             analysis=analysis,
             title="Runder Tisch mit Bezirksamt und Trägern (Demo)",
             date=start + datetime.timedelta(days=150),

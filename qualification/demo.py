@@ -1,7 +1,8 @@
 """Fictional demo data for qualification & coaching (called by `manage.py seed_demo`).
 
 Safe to run again: workshops are found by title, coaching sessions by organisation and date,
-and existing records are left alone.
+and existing records are left alone. Rows are built with the factories of
+devtools/factories.py (a dev dependency, like seed_demo).
 """
 
 from datetime import datetime, time, timedelta
@@ -10,9 +11,18 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from devtools.factories import (
+    CoachingCaseFactory,
+    CoachingSessionFactory,
+    FeedbackFactory,
+    RegistrationFactory,
+    WorkshopFactory,
+    WorkshopSessionFactory,
+    ensure,
+)
 from organisations.models import Membership, Organisation, SpokenLanguage, User
 
-from .models import CoachingCase, CoachingSession, Feedback, Registration, Topic, Workshop
+from .models import Registration, Topic, Workshop
 from .services import _sync_dates
 
 TRAINER_EMAIL = "consultant@ikmo.example"
@@ -142,7 +152,8 @@ def seed(stdout) -> None:
         url,
         text,
     ) in WORKSHOPS:
-        workshop, is_new = Workshop.objects.get_or_create(
+        workshop, is_new = ensure(
+            WorkshopFactory,
             title=title,
             defaults={
                 "description": text,
@@ -162,8 +173,10 @@ def seed(stdout) -> None:
         workshop.topics.set([topics[s] for s in slugs])
         workshop.languages.set([languages[s] for s in langs])
         for i in range(sessions):
-            workshop.sessions.create(
-                starts_at=_at(offset + 7 * i, hour), ends_at=_at(offset + 7 * i, hour + hours)
+            WorkshopSessionFactory(
+                workshop=workshop,
+                starts_at=_at(offset + 7 * i, hour),
+                ends_at=_at(offset + 7 * i, hour + hours),
             )
         _sync_dates(workshop)
         if offset > 0:
@@ -186,7 +199,8 @@ def seed(stdout) -> None:
         if organisation is None:
             continue
         day = timezone.localdate() - timedelta(days=days_ago)
-        session, is_new = CoachingSession.objects.get_or_create(
+        session, is_new = ensure(
+            CoachingSessionFactory,
             organisation=organisation,
             date=day,
             defaults={
@@ -203,8 +217,10 @@ def seed(stdout) -> None:
         )
         if is_new:
             session.topics.set([topics[s] for s in slugs])
-        CoachingCase.objects.get_or_create(
-            organisation=organisation, defaults={"consultant": trainer, "started_on": day}
+        ensure(
+            CoachingCaseFactory,
+            organisation=organisation,
+            defaults={"consultant": trainer, "started_on": day},
         )
     stdout.write(f"qualification: {created} demo workshops added")
 
@@ -215,7 +231,7 @@ def _register(workshop, membership, *, attended=None, rating=None) -> None:
         return
     taken = workshop.registrations.filter(status=Registration.Status.CONFIRMED).count()
     last = workshop.registrations.aggregate(m=Max("position"))["m"] or 0
-    registration = Registration.objects.create(
+    registration = RegistrationFactory(
         workshop=workshop,
         participant=membership.user,
         organisation=membership.organisation,
@@ -227,4 +243,4 @@ def _register(workshop, membership, *, attended=None, rating=None) -> None:
         attended=attended if taken < workshop.capacity else None,
     )
     if rating and registration.attended:
-        Feedback.objects.create(registration=registration, rating=rating, comment="Sehr praktisch.")
+        FeedbackFactory(registration=registration, rating=rating, comment="Sehr praktisch.")

@@ -1,6 +1,7 @@
 """Fictional demo data for the volunteer service desk (called by `manage.py seed_demo`).
 
-Safe to run again: records are looked up by name first, nothing is duplicated.
+Safe to run again: records are looked up by name first, nothing is duplicated. Rows are
+built with the factories of devtools/factories.py (a dev dependency, like seed_demo).
 """
 
 from datetime import timedelta
@@ -9,20 +10,20 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from devtools.factories import (
+    ConsultationFactory,
+    ContingentFactory,
+    PlacementFactory,
+    SeminarAttendanceFactory,
+    SeminarFactory,
+    ServiceProfileFactory,
+    SiteStatusChangeFactory,
+    VolunteerFactory,
+    ensure,
+)
 from organisations.models import Organisation, User
 
-from .models import (
-    Consultation,
-    Contingent,
-    Placement,
-    PlacementStatus,
-    Seminar,
-    SeminarAttendance,
-    ServiceProfile,
-    SiteStatus,
-    StatusChange,
-    Volunteer,
-)
+from .models import PlacementStatus, SiteStatus, Volunteer
 
 CARRIERS = ["Trägerverein Brücke e.V. (Demo)", "Dialogwerk Berlin e.V. (Demo)"]
 # organisation, status, carrier, FSJ, BFD, places
@@ -70,7 +71,8 @@ def seed(stdout):
     for name, status, carrier, fsj, bfd, places in PROFILES:
         _profile(orgs[name], status, orgs.get(carrier), fsj, bfd, places, today, staff)
     for name, days_ago, topic, outcome in CONSULTATIONS:
-        Consultation.objects.get_or_create(
+        ensure(
+            ConsultationFactory,
             organisation=orgs[name],
             topic=topic,
             defaults={
@@ -88,8 +90,12 @@ def seed(stdout):
         (CARRIERS[1], "bfd", 6),
     ]:
         for year in (today.year - 1, today.year):
-            contingents[(carrier, service, year)], _ = Contingent.objects.get_or_create(
-                carrier=orgs[carrier], year=year, service_type=service, defaults={"places": places}
+            contingents[(carrier, service, year)], _ = ensure(
+                ContingentFactory,
+                carrier=orgs[carrier],
+                year=year,
+                service_type=service,
+                defaults={"places": places},
             )
     created = []
     for first, last, site_name, service, months_ago, hours, birth_year, background in PLACEMENTS:
@@ -99,7 +105,7 @@ def seed(stdout):
         site = orgs[site_name]
         carrier = site.volunteer_profile.carrier
         start = (today - timedelta(days=30 * months_ago)).replace(day=1)
-        volunteer = Volunteer.objects.create(
+        volunteer = VolunteerFactory(
             first_name=first,
             last_name=last,
             birth_year=birth_year,
@@ -109,7 +115,7 @@ def seed(stdout):
             consent_text_version="2025-01",
         )
         created.append(
-            Placement.objects.create(
+            PlacementFactory(
                 volunteer=volunteer,
                 site=site,
                 contingent=contingents[(carrier.name, service, start.year)],
@@ -122,7 +128,8 @@ def seed(stdout):
                 created_by=staff,
             )
         )
-    seminar, _ = Seminar.objects.get_or_create(
+    seminar, _ = ensure(
+        SeminarFactory,
         title="Einführungsseminar (Demo)",
         carrier=orgs[CARRIERS[0]],
         defaults={
@@ -134,7 +141,8 @@ def seed(stdout):
     )
     for placement in created:
         if placement.service_type == "fsj" and placement.start_date <= seminar.start_date:
-            SeminarAttendance.objects.get_or_create(
+            ensure(
+                SeminarAttendanceFactory,
                 seminar=seminar,
                 placement=placement,
                 defaults={"days_attended": 5, "recorded_by": staff},
@@ -144,7 +152,8 @@ def seed(stdout):
 
 def _profile(org, status, carrier, fsj, bfd, places, today, staff):
     site = status in (SiteStatus.RECOGNISED, SiteStatus.CARRIER)
-    profile, created = ServiceProfile.objects.get_or_create(
+    profile, created = ensure(
+        ServiceProfileFactory,
         organisation=org,
         defaults={
             "status": status,
@@ -156,7 +165,5 @@ def _profile(org, status, carrier, fsj, bfd, places, today, staff):
         },
     )
     if created:
-        StatusChange.objects.create(
-            profile=profile, from_status="", to_status=status, changed_by=staff
-        )
+        SiteStatusChangeFactory(profile=profile, from_status="", to_status=status, changed_by=staff)
     return profile

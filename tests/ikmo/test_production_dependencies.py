@@ -1,11 +1,16 @@
 """Production runs without the dev tools: the Docker image installs requirements.lock only, so
 nothing the production settings load may import a test or tooling package."""
 
+import io
 import re
 import subprocess
 import sys
 import tomllib
 
+import pytest
+from django.core.management import CommandError, call_command
+
+from organisations.models import Organisation
 from tests.ikmo.test_settings import PRODUCTION_ENV, ROOT, _env
 
 DEV_PACKAGES = ["faker", "factory", "pytest", "_pytest", "pytest_django", "xdist", "playwright"]
@@ -87,3 +92,12 @@ def test_the_image_installs_the_runtime_lock_and_dev_tools_are_locked_apart():
     assert "pip install -r requirements.lock" in dockerfile
     assert "requirements-dev" not in dockerfile
     assert "install --quiet -r requirements-dev.lock" in (ROOT / "Makefile").read_text()
+
+
+@pytest.mark.django_db
+def test_seed_demo_without_the_dev_tools_says_what_is_missing(monkeypatch):
+    # The demo is built with devtools/factories.py; production's image lacks factory_boy.
+    monkeypatch.setitem(sys.modules, "devtools.factories", None)
+    with pytest.raises(CommandError, match="dev dependencies"):
+        call_command("seed_demo", stdout=io.StringIO())
+    assert not Organisation.objects.exists()

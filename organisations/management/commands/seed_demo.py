@@ -1,6 +1,8 @@
 """Fictional demo data: organisations in several districts and one login per role.
 
 Safe to run again: existing demo records are kept and completed, nothing is duplicated.
+The rows are built with the factories of devtools/factories.py (a dev dependency), here and
+in each app's `demo` hook.
 """
 
 import inspect
@@ -13,15 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ikmo.subprojects import hooks
-from organisations.models import (
-    District,
-    FieldOfWork,
-    Membership,
-    Organisation,
-    SpokenLanguage,
-    StaffRole,
-    User,
-)
+from organisations.models import District, FieldOfWork, SpokenLanguage, User
 
 DEMO_PASSWORD = "ikmo-demo-2026"
 
@@ -278,10 +272,28 @@ class Command(BaseCommand):
                     " the published demo password."
                 )
             password = custom
+        try:
+            # The rows are built with the factories, so a model change is followed in one
+            # place. They are a dev dependency: imported only here, production loads the
+            # command (and refuses it above) without them.
+            import devtools.factories  # noqa: F401
+        except ImportError as error:
+            raise CommandError(
+                "seed_demo builds the demo with devtools/factories.py, which needs the dev"
+                " dependencies (requirements-dev.lock, installed by `make install`)."
+            ) from error
         self._seed(password)
 
     @transaction.atomic
     def _seed(self, password):
+        from devtools.factories import (
+            MembershipFactory,
+            OrganisationFactory,
+            StaffRoleFactory,
+            UserFactory,
+            ensure,
+        )
+
         districts = {d.slug: d for d in District.objects.all()}
         fields = {f.slug: f for f in FieldOfWork.objects.all()}
         languages = {lang.slug: lang for lang in SpokenLanguage.objects.all()}
@@ -299,7 +311,8 @@ class Command(BaseCommand):
             communities,
             status,
         ) in ORGANISATIONS:
-            org, _ = Organisation.objects.get_or_create(
+            org, _ = ensure(
+                OrganisationFactory,
                 name=name,
                 defaults={
                     "kind": kind,
@@ -319,11 +332,11 @@ class Command(BaseCommand):
             org.languages.set([languages[lang] for lang in langs])
             orgs[name] = org
         for email, first, last, roles, memberships in PEOPLE:
-            user = User.objects.filter(email=email).first()
-            if user is None:
-                user = User.objects.create_user(
-                    email=email, password=password, first_name=first, last_name=last
-                )
+            user, _ = ensure(
+                UserFactory,
+                email=email,
+                defaults={"password": password, "first_name": first, "last_name": last},
+            )
             if email == "admin@ikmo.example":
                 user.is_staff = user.is_superuser = True
                 user.save(update_fields=["is_staff", "is_superuser"])
@@ -331,9 +344,10 @@ class Command(BaseCommand):
                 user=user, email=email, defaults={"verified": True, "primary": True}
             )
             for role, subproject in roles:
-                StaffRole.objects.get_or_create(user=user, role=role, subproject=subproject)
+                ensure(StaffRoleFactory, user=user, role=role, subproject=subproject)
             for org_name, role in memberships:
-                Membership.objects.get_or_create(
+                ensure(
+                    MembershipFactory,
                     user=user,
                     organisation=orgs[org_name],
                     defaults={"role": role, "status": "active", "decided_at": now},
