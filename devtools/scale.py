@@ -743,7 +743,10 @@ class Generator:
                 for o in _without_existing(MentorOffer, mentors)
             ),
         )
-        mentees = [o for o in self.orgs if not self.focus or o.pk != self.focus.organisation.pk]
+        # A mentee is never one of the mentors: a tandem joins two organisations
+        # (mentoring_tandem_two_orgs), whatever the sample sizes at this factor.
+        mentor_pks = {o.pk for o in mentors}
+        mentees = [o for o in self.orgs if o.pk not in mentor_pks]
         mentees = rng.sample(mentees, min(len(mentees), s.tandems))
         requests = _bulk(
             MentorRequest,
