@@ -215,7 +215,7 @@ def workshop_edit(request, pk):
 
 def _workshop_form(request, workshop: Workshop):
     data = request.POST if request.method == "POST" else None
-    form = WorkshopForm(data, instance=workshop)
+    form = WorkshopForm(data, instance=workshop, user=request.user)
     formset_class = SessionFormSet if workshop.pk else NewSessionFormSet
     sessions = formset_class(data, instance=workshop, prefix="sessions")
     if request.method == "POST":
@@ -507,7 +507,7 @@ def coaching_home(request):
             "windows": selectors.FOLLOW_UP_WINDOWS,
             "today": today,
             "cases": selectors.coaching_cases(user).filter(is_active=True),
-            "start_form": CoachingStartForm(queryset=selectors.coachable_organisations()),
+            "start_form": CoachingStartForm(user=user),
         },
     )
 
@@ -536,7 +536,7 @@ def coaching_follow_up_done(request, pk):
 @login_required
 def coaching_start(request):
     _require_coaching_staff(request.user)
-    form = CoachingStartForm(request.GET or None, queryset=selectors.coachable_organisations())
+    form = CoachingStartForm(request.GET or None, user=request.user)
     if form.is_valid():
         return redirect(
             "qualification:coaching_create", org_pk=form.cleaned_data["organisation"].pk
