@@ -108,10 +108,10 @@
           return option;
         },
         item: function (item) {
+          // Written and cut off ("…") in the name's own direction, whatever the page's.
           var chosen = document.createElement("div");
-          var name = document.createElement("bdi");
-          name.textContent = item.text;
-          chosen.appendChild(name);
+          chosen.dir = "auto";
+          chosen.textContent = item.text;
           return chosen;
         },
         loading: function () { return text("ts-chooser-note", data.chooserSearching); },
