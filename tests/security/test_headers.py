@@ -91,6 +91,8 @@ def test_every_page_sends_the_security_headers_and_has_no_inline_code(client, wo
         persona = _first_allowed(spec)
         app = name.split(":", 1)[0] if ":" in name else "core"
         url = url_for(name, spec.kwargs(world) if spec.kwargs else None)
+        if spec.query:
+            url += "?" + spec.query
         # As the least privileged allowed persona and as admin; and as htmx asks for a partial.
         variants = [(who, {}) for who in sorted({persona, "admin"} & spec.allow)]
         variants.append((persona, {"HX-Request": "true"}))
