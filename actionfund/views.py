@@ -19,7 +19,7 @@ from organisations.models import Organisation, User
 from organisations.timeline import timeline_for
 
 from . import journey, permissions, selectors, services, workflow
-from .filters import ApplicationFilter
+from .filters import ApplicationFilter, JuryFilter
 from .forms import (
     AttachmentForm,
     BasicsForm,
@@ -238,13 +238,22 @@ def application_list(request):
     )
 
 
+JURY_PER_PAGE = 25
+
+
 @login_required
 def jury_list(request):
     require(permissions.is_juror(request.user))
+    filters = JuryFilter(
+        request.GET or None, queryset=selectors.assignments_for_juror(request.user)
+    )
+    page = Paginator(filters.qs, JURY_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "actionfund/jury_list.html",
-        {"applications": selectors.assignments_for_juror(request.user)},
+        {"filter": filters, "page": page, "query": query.urlencode()},
     )
 
 

@@ -57,6 +57,11 @@ class User(AbstractUser):
     def __str__(self):
         return self.get_full_name() or self.email
 
+    def get_session_auth_hash(self):
+        # Set by ikmo.auth.load_user for the signed-in person, whose password hash is not
+        # kept in the cache; computed as usual otherwise.
+        return self.__dict__.get("session_auth_hash") or super().get_session_auth_hash()
+
     @cached_property
     def staff_role_set(self) -> frozenset[tuple[str, str]]:
         """(role, sub-project) pairs, loaded once per request (and kept in the shared cache
