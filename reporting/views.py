@@ -154,6 +154,19 @@ def dashboard(request):
 
 
 @reporting_access
+def indicator_breakdowns(request, key):
+    """One indicator's breakdowns: loaded into the dashboard when its card is opened (htmx),
+    or as a page of its own without JavaScript."""
+    _form, period, subproject, query = _chosen_period(request)
+    snapshot = cached_figures(period, subproject=subproject or None)
+    row = next((r for r in snapshot["indicators"] if r["key"] == key and r["breakdowns"]), None)
+    if row is None:
+        raise Http404
+    template = "reporting/_breakdown_tables.html" if request.htmx else "reporting/breakdown.html"
+    return render(request, template, {"r": row, "query": query, "period": period})
+
+
+@reporting_access
 def figures_export(request, fmt):
     # Counts only, as on the dashboard and in the report's PDF: no re-authentication
     # (ikmo/reauth.py). The records behind a figure (indicator_records_csv) ask for it.

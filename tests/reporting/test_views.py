@@ -340,6 +340,32 @@ class TestDashboard:
         assert "Anderswo e.V." not in page
         assert f'href="{in_mitte.get_absolute_url()}"' in page
 
+    def test_breakdowns_load_when_opened_and_as_a_page_without_javascript(
+        self, client_for, project_lead, org_admin, period, stand_in
+    ):
+        from organisations.models import District
+
+        stand_in("coached", SubProject.QUALIFICATION)
+        mitte = District.objects.get(name="Mitte")
+        log("coached", factories.OrganisationFactory(district=mitte), berlin(2025, 3, 1))
+        client = client_for(project_lead)
+        dashboard = client.get(reverse("reporting:dashboard") + f"?period={period.pk}")
+        body = dashboard.content.decode()
+        url = reverse("reporting:breakdowns", args=["coached"])
+        # The dashboard holds the cards, not the tables: they come when a card is opened.
+        assert f'hx-get="{url}?period={period.pk}"' in body
+        assert "<caption" not in body.split("breakdowns-heading")[1]
+        records = reverse("reporting:records", args=["coached"])
+        fragment = client.get(f"{url}?period={period.pk}", headers={"HX-Request": "true"})
+        html = fragment.content.decode()
+        assert "<html" not in html and "<caption" in html and "Nach Bezirk" in html
+        assert f"{records}?period={period.pk}&amp;district={mitte.pk}" in html
+        page = client.get(f"{url}?period={period.pk}").content.decode()
+        assert "<html" in page and "Nach Bezirk" in page
+        assert client.get(reverse("reporting:breakdowns", args=["no-such"])).status_code == 404
+        assert client.get(f"{url}?period=abc&start=x").status_code == 200
+        assert client_for(org_admin).get(url).status_code in (302, 403, 404)
+
     def test_reach_view(self, client_for, project_lead, period, stand_in):
         stand_in("coached", SubProject.QUALIFICATION)
         org = factories.OrganisationFactory(name="Reichweite e.V.")
