@@ -140,12 +140,15 @@ def dashboard(request):
         "activity_rows": [
             {
                 **series,
+                # Reversed once per row, not once per cell (twelve months a row).
+                "records_url": reverse("reporting:records", args=[series["key"]]),
                 "cells": list(
                     zip(_month_ranges(activity["months"]), series["values"], strict=True)
                 ),
             }
             for series in activity.get("by_indicator", [])
         ],
+        "reached_url": reverse("reporting:records", args=["organisations_reached"]),
         "dimension_labels": dict(Dimension.choices),
         "can_manage": can_manage_periods(request.user),
         "can_generate": can_generate_reports(request.user) and isinstance(period, FundingPeriod),
