@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Max, Min
@@ -179,14 +180,14 @@ def plan_values(period) -> dict[str, Decimal]:
 # generation (ikmo.pagecache), so with the shared Redis cache any committed write elsewhere
 # shows at once; without it (one cache per process) other processes' writes show within
 # this time. Changes to periods and plan values here always show at once
-# (forget_cached_figures).
-FIGURES_CACHE_SECONDS = 60
+# (forget_cached_figures). How long: settings.IKMO_FIGURES_CACHE_SECONDS (0 = not shared).
 _CACHE_VERSION_KEY = "reporting:figures:version"
 
 
 def cached_figures(period, *, subproject: str | None = None) -> dict:
-    """compute_figures for the dashboard, shared between requests for a minute."""
-    if not cache_is_shared():  # Redis away: a per-process copy would miss other writes
+    """compute_figures for the dashboard, shared between requests (IKMO_FIGURES_CACHE_SECONDS)."""
+    seconds = settings.IKMO_FIGURES_CACHE_SECONDS
+    if not seconds or not cache_is_shared():  # off, or Redis away (a copy would go stale)
         return compute_figures(period, subproject=subproject)
     version = cache.get(_CACHE_VERSION_KEY) or 0
     key = ":".join(
@@ -205,7 +206,7 @@ def cached_figures(period, *, subproject: str | None = None) -> dict:
     snapshot = cache.get(key)
     if snapshot is None:
         snapshot = compute_figures(period, subproject=subproject)
-        cache.set(key, snapshot, FIGURES_CACHE_SECONDS)
+        cache.set(key, snapshot, seconds)
     return snapshot
 
 

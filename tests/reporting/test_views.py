@@ -318,6 +318,34 @@ class TestDashboard:
         log("coached", factories.OrganisationFactory(), berlin(2025, 4, 1))
         assert actual() == first + 1
 
+    def test_with_the_figures_cache_off_every_look_recomputes_the_dashboard(
+        self, client_for, project_lead, period, stand_in, settings
+    ):
+        # What the load benchmark's render pass relies on: with IKMO_FIGURES_CACHE_SECONDS=0
+        # (the default whenever the page cache is off) nothing is shared, so work logged
+        # inside this test's transaction (no commit, no new data generation) shows at once.
+        settings.IKMO_FIGURES_CACHE_SECONDS = 0
+        stand_in("coached", SubProject.QUALIFICATION)
+        client = client_for(project_lead)
+        url = reverse("reporting:dashboard") + f"?period={period.pk}"
+
+        def queries():
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200
+            return len(ctx.captured_queries)
+
+        from reporting.figures import cached_figures
+
+        def actual():
+            rows = [row for row in cached_figures(period)["indicators"] if row["key"] == "coached"]
+            return rows[0]["actual"]
+
+        first = queries()
+        assert queries() == first  # computed again, not a cached snapshot
+        before = actual()
+        log("coached", factories.OrganisationFactory(), berlin(2025, 3, 1))
+        assert actual() == before + 1
+
     def test_drill_down_lists_the_records_behind_a_breakdown_cell(
         self, client_for, project_lead, period, stand_in
     ):
