@@ -134,12 +134,14 @@ def workshop_detail(request, pk):
     }
     if user.is_authenticated:
         mine = list(
-            selectors.registrations_for_user(user)
-            .filter(workshop=workshop)
-            .exclude(status=Registration.Status.CANCELLED)
+            selectors.with_waitlist_rank(
+                selectors.registrations_for_user(user)
+                .filter(workshop=workshop)
+                .exclude(status=Registration.Status.CANCELLED)
+            )
         )
         for registration in mine:
-            registration.rank = selectors.waitlist_rank(registration)
+            registration.rank = registration.waitlist_rank
             registration.can_cancel = permissions.can_cancel_registration(user, registration)
         context["my_registrations"] = mine
         memberships = selectors.registration_choices_for(user, workshop)
