@@ -197,6 +197,7 @@ PAGES = [
     Page("reporting:reports", "lead", extra="funder_reports"),
     Page("reporting:report", "lead", kwargs="funder_report", extra="funder_reports"),
     Page("reporting:records", "lead", kwargs="indicator/coaching_sessions"),
+    Page("reporting:breakdowns", "lead", kwargs="indicator/coaching_sessions", grows=False),
     # The records behind every other figure of the dashboard. Many are rare in a small run
     # (events held, approvals, recognitions within the year): a list still empty with 2 rows
     # runs its rows query once it has one (the slack); any query per row would still show.
