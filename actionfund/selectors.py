@@ -17,6 +17,7 @@ from .models import (
     Application,
     Call,
     Criterion,
+    JuryAssignment,
     Payment,
     ProofOfUse,
     Return,
@@ -183,8 +184,10 @@ def ranking(call) -> list[Application]:
         .exclude(status__in=[Status.DRAFT, Status.WITHDRAWN])
         .select_related("organisation", "call")
         .annotate(
-            jury_count=Count("jury_assignments", distinct=True),
-            partner_count=Count("partners", distinct=True),
+            jury_count=count_of(JuryAssignment.objects.filter(application=OuterRef("pk"))),
+            partner_count=count_of(
+                Application.partners.through.objects.filter(application=OuterRef("pk"))
+            ),
         )
     )
     scores = weighted_scores([a.pk for a in applications], call)

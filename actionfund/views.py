@@ -1037,6 +1037,9 @@ def return_add(request, pk):
     return redirect(application)
 
 
+RANKING_PER_PAGE = 50
+
+
 @login_required
 def call_ranking(request, pk):
     call = _visible_call(request.user, pk)
@@ -1073,12 +1076,15 @@ def call_ranking(request, pk):
                             % {"count": len(result.decided)},
                         )
                 return redirect("actionfund:call_ranking", call.pk)
+    # The whole call is ranked; a page of it is shown (and decided on) at a time.
+    page = Paginator(selectors.ranking(call), RANKING_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "actionfund/ranking.html",
         {
             "call": call,
-            "applications": selectors.ranking(call),
+            "applications": page.object_list,
+            "page": page,
             "ledger": selectors.call_ledger(call),
             "criteria": call.criteria.all(),
             "form": form,

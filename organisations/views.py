@@ -107,12 +107,16 @@ def organisation_directory(request):
     )
 
 
+REGISTRATIONS_PER_PAGE = 25
+
+
 @login_required
 def registration_queue(request):
     require(permissions.can_decide_registrations(request.user))
-    return render(
-        request, "organisations/registrations.html", {"pending": selectors.pending_registrations()}
+    page = Paginator(selectors.pending_registrations(), REGISTRATIONS_PER_PAGE).get_page(
+        request.GET.get("page")
     )
+    return render(request, "organisations/registrations.html", {"pending": page, "page": page})
 
 
 @login_required
