@@ -1038,6 +1038,7 @@ def return_add(request, pk):
 
 
 RANKING_PER_PAGE = 50
+LEDGER_PER_PAGE = 50
 
 
 @login_required
@@ -1099,10 +1100,11 @@ def call_ranking(request, pk):
 def call_ledger(request, pk):
     call = _visible_call(request.user, pk)
     require(permissions.is_fund_staff(request.user))
+    page = Paginator(selectors.ledger_rows(call), LEDGER_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "actionfund/ledger.html",
-        {"call": call, "ledger": selectors.call_ledger(call), "rows": selectors.ledger_rows(call)},
+        {"call": call, "ledger": selectors.call_ledger(call), "rows": page, "page": page},
     )
 
 
