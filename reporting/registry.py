@@ -106,7 +106,8 @@ def organisation_columns(path: str = "organisation") -> tuple[Column, ...]:
 class Indicator:
     key: str
     label: Any
-    records: Callable[[Period], QuerySet]
+    # The records counted for a period; derived from `reach_levels` for cross-project counts.
+    records: Callable[[Period], QuerySet] | None = None
     subproject: str = ""  # a SubProject value; "" for the registry and cross-project figures
     unit: str = Unit.COUNT
     description: Any = ""
@@ -127,10 +128,29 @@ class Indicator:
     organisation_ids_fn: Callable[[Period], QuerySet] | None = None
     # Cross-project indicators: the records of one sub-project's share.
     records_for_subproject: Callable[[Period, str], QuerySet] | None = None
+    # Cross-project counts of organisations: each organisation behind any indicator whose
+    # reach is one of these levels, once. Gives `records` and `records_for_subproject` (the
+    # union of the organisations), and lets the figures count them all in one query.
+    reach_levels: tuple[str, ...] = ()
 
     def __post_init__(self):
         if self.reach and self.organisation_field is None:
             raise ValueError(f"Indicator {self.key}: reach needs an organisation_field")
+        if self.reach_levels:
+            if self.records is not None or self.records_for_subproject is not None:
+                raise ValueError(f"Indicator {self.key}: reach_levels gives the records")
+            levels = self.reach_levels
+            # The dataclass is frozen: the derived defaults are set the way it sets fields.
+            object.__setattr__(
+                self, "records", lambda period: union_of_organisations(period, levels)
+            )
+            object.__setattr__(
+                self,
+                "records_for_subproject",
+                lambda period, sp: union_of_organisations(period, levels, sp),
+            )
+        elif self.records is None:
+            raise ValueError(f"Indicator {self.key}: records (or reach_levels) missing")
 
     # --- lookups --------------------------------------------------------------------------
     def org_path(self, suffix: str = "") -> str | None:
