@@ -24,6 +24,7 @@ from .models import (
     MO_KINDS,
     PARTNER_KINDS,
     CooperationContact,
+    CooperationStatusChange,
     Event,
     EventAttendance,
     Tandem,
@@ -35,11 +36,13 @@ FINISHED_OR_RUNNING = [Tandem.Status.ACTIVE, Tandem.Status.COMPLETED, Tandem.Sta
 def contacts_in(period):
     """Cooperation contacts made, or moved to a new status, within the period."""
     lower, upper = period_bounds(period)
-    ids = CooperationContact.objects.filter(
+    # The status changes as a list of contact ids, not a join: each contact once, and the
+    # history read by its date index instead of once per contact.
+    moved = CooperationStatusChange.objects.filter(changed_at__gte=lower, changed_at__lt=upper)
+    return CooperationContact.objects.filter(
         Q(contact_date__gte=period.start, contact_date__lte=period.end)
-        | Q(history__changed_at__gte=lower, history__changed_at__lt=upper)
-    ).values("pk")
-    return CooperationContact.objects.filter(pk__in=ids)
+        | Q(pk__in=moved.values("contact_id"))
+    )
 
 
 def attendances_in(period):

@@ -110,28 +110,50 @@ def _compiled(queryset) -> tuple[str, tuple]:
     return sql, tuple(params)
 
 
+class Records:
+    """Each records function called once per period: indicators that name the same function
+    (coaching sessions and coaching hours) count the same records, in one query."""
+
+    def __init__(self, period):
+        self.period = period
+        self.built: dict = {}
+
+    def __call__(self, indicator: Indicator):
+        function = indicator.records
+        if function not in self.built:
+            self.built[function] = function(self.period).order_by()
+        return self.built[function]
+
+
 @dataclass
 class _Group:
     queryset: Any
     members: list = field(default_factory=list)  # (indicator, additivity)
 
 
-def _grouped_records(indicators, period, pre: Precomputed) -> None:
+def _grouped_records(indicators, records: Records, pre: Precomputed) -> None:
     groups: dict[tuple, _Group] = {}
     for indicator in indicators:
         if indicator.value_fn is not None or indicator.is_cross_project:
             continue
-        queryset = indicator.records(period)
+        queryset = records(indicator)
         if not _plain(queryset):
             continue
         adds = additivity(indicator, queryset.model)
         if adds == NOT_ADDITIVE:
             continue
-        queryset = queryset.order_by()
-        key = (queryset.model, queryset.db, _compiled(queryset), indicator.org_path())
+        key = (indicator.records, indicator.org_path())
         groups.setdefault(key, _Group(queryset)).members.append((indicator, adds))
     for group in groups.values():
         _compute_group(group, pre)
+
+
+def _rows_counted(aggregate):
+    """COUNT(*) for a count of the records' primary keys: the same number, and the database
+    may count from an index that holds the period's dates (an index-only scan) instead of
+    reading every record for its id."""
+    plain_count = type(aggregate) is Count and not aggregate.distinct and aggregate.filter is None
+    return Count("*") if plain_count and _source_name(aggregate) == "pk" else aggregate
 
 
 def _compute_group(group: _Group, pre: Precomputed) -> None:
@@ -148,10 +170,10 @@ def _compute_group(group: _Group, pre: Precomputed) -> None:
     month_field = monthly[0].date_field if monthly else None
     by_month = month_field is not None and all(a == ADDITIVE for _m, a in members)
 
-    aggregates = {f"figure_{i}": m.measure() for i, (m, _a) in enumerate(members)}
+    aggregates = {f"figure_{i}": _rows_counted(m.measure()) for i, (m, _a) in enumerate(members)}
     queryset = group.queryset
     if by_month:
-        aggregates["figure_n"] = Count("pk")
+        aggregates["figure_n"] = Count("*")
         queryset = queryset.annotate(month=TruncMonth(month_field))
         rows = queryset.values(*dims, "month").annotate(**aggregates)
     elif dims:
@@ -184,7 +206,7 @@ def _compute_group(group: _Group, pre: Precomputed) -> None:
 # --- cross-project counts of organisations -----------------------------------------------
 
 
-def _cross_project(indicators, period, subproject: str | None, pre: Precomputed) -> None:
+def _cross_project(indicators, records: Records, subproject: str | None, pre: Precomputed):
     from ikmo.subprojects import subproject_choices
     from organisations.models import Organisation
 
@@ -209,15 +231,14 @@ def _cross_project(indicators, period, subproject: str | None, pre: Precomputed)
             continue
         if subproject and indicator.subproject != subproject:
             continue
-        ids = indicator.organisation_ids(period).order_by()
-        fields = getattr(ids, "_fields", None) or ("pk",)
-        if len(fields) != 1:
-            return  # not a list of ids: leave the cross-project counts to figures.py
-        ids = ids.values(**{_ORG_ALIAS: F(fields[0])})
-        key = (ids.db, _compiled(ids))
+        key = (indicator.records, indicator.organisation_ids_fn, indicator.org_path())
         if key not in sets:
+            ids = indicator.organisation_ids(records.period, records=records(indicator))
+            fields = getattr(ids, "_fields", None) or ("pk",)
+            if len(fields) != 1:
+                return  # not a list of ids: leave the cross-project counts to figures.py
             sets[key] = len(compiled)
-            compiled.append(key[1])
+            compiled.append(_compiled(ids.order_by().values(**{_ORG_ALIAS: F(fields[0])})))
         tags.append((indicator.reach, indicator.subproject, sets[key]))
 
     # The counts wanted: each indicator's total (by district and kind), and its shares.
@@ -283,9 +304,9 @@ def _count_organisations(compiled, outputs) -> list[tuple]:
         return cursor.fetchall()
 
 
-def precompute(indicators: list[Indicator], period, *, subproject: str | None = None):
+def precompute(indicators: list[Indicator], records: Records, *, subproject: str | None = None):
     """The figures of ``indicators`` that can be computed in batches, as raw results."""
     pre = Precomputed()
-    _grouped_records(indicators, period, pre)
-    _cross_project(indicators, period, subproject, pre)
+    _grouped_records(indicators, records, pre)
+    _cross_project(indicators, records, subproject, pre)
     return pre

@@ -151,13 +151,17 @@ class PerIndicator:
     def __init__(self, period, indicators, *, subproject: str | None = None):
         self.period = period
 
+    def records(self, indicator: Indicator):
+        return indicator.records(self.period).order_by()
+
     def actual(self, indicator: Indicator, subproject: str | None = None):
         if subproject and indicator.is_cross_project:
             return indicator.aggregate(indicator.records_for_subproject(self.period, subproject))
-        return indicator.value(self.period)
+        if indicator.value_fn is not None:
+            return indicator.value_fn(self.period)
+        return indicator.aggregate(self.records(indicator))
 
     def breakdown(self, indicator: Indicator, dimension: str) -> list[dict]:
-        period = self.period
         if dimension == Dimension.SUBPROJECT:
             if indicator.records_for_subproject is None:
                 return []
@@ -171,7 +175,7 @@ class PerIndicator:
             ]
         if indicator.org_path() is None:
             return []
-        qs = indicator.records(period).order_by()
+        qs = self.records(indicator)
         if dimension == Dimension.DISTRICT:
             id_path = indicator.org_path("district_id")
             name_path = indicator.org_path("district__name")
@@ -185,8 +189,7 @@ class PerIndicator:
 
     def monthly(self, indicator: Indicator) -> dict[str, int]:
         rows = (
-            indicator.records(self.period)
-            .order_by()
+            self.records(indicator)
             .annotate(month=TruncMonth(indicator.date_field))
             .values("month")
             .annotate(n=Count("pk"))
@@ -200,8 +203,13 @@ class Batched(PerIndicator):
 
     def __init__(self, period, indicators, *, subproject: str | None = None):
         super().__init__(period, indicators, subproject=subproject)
-        self.pre = batching.precompute(indicators, period, subproject=subproject)
+        # Each records function called once: the batches and whatever is left share them.
+        self._records = batching.Records(period)
+        self.pre = batching.precompute(indicators, self._records, subproject=subproject)
         self._district_names = None
+
+    def records(self, indicator: Indicator):
+        return self._records(indicator)
 
     def actual(self, indicator: Indicator, subproject: str | None = None):
         pre = self.pre

@@ -189,14 +189,17 @@ class Indicator:
     def aggregate(self, queryset: QuerySet):
         return self.finish(queryset.aggregate(v=self.measure())["v"])
 
-    def organisation_ids(self, period: Period) -> QuerySet:
-        """The ids of the organisations behind the value, as a subquery-able values list."""
+    def organisation_ids(self, period: Period, *, records: QuerySet | None = None) -> QuerySet:
+        """The ids of the organisations behind the value, as a subquery-able values list.
+        ``records``: this indicator's records for the period, if they are built already."""
         if self.organisation_ids_fn is not None:
             return self.organisation_ids_fn(period)
         path = self.org_path()
         if path is None:
             raise ValueError(f"Indicator {self.key} has no organisations")
-        return self.records(period).filter(**{f"{path}__isnull": False}).values(path)
+        if records is None:
+            records = self.records(period)
+        return records.filter(**{f"{path}__isnull": False}).values(path)
 
     def filtered_records(
         self,

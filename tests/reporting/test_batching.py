@@ -33,9 +33,7 @@ def assert_same_figures(period, *, subproject=None):
     batched = snapshot(period, subproject=subproject)
     one_by_one = snapshot(period, subproject=subproject, batched=False)
     # Row by row first, so that a difference names its indicator.
-    assert [r["key"] for r in batched["indicators"]] == [
-        r["key"] for r in one_by_one["indicators"]
-    ]
+    assert [r["key"] for r in batched["indicators"]] == [r["key"] for r in one_by_one["indicators"]]
     for mine, reference in zip(batched["indicators"], one_by_one["indicators"], strict=True):
         assert mine == reference, mine["key"]
     assert batched == one_by_one
