@@ -154,3 +154,27 @@ class TestMeasuresOfEveryShape:
         assert rows["organisations_supported"]["actual"] == 3
         assert_same_figures(period, subproject=SubProject.MENTORING)
         assert_same_figures(DateRange(date(2025, 1, 1), date(2025, 1, 31) + timedelta(days=1)))
+
+    def test_one_set_of_organisations_with_several_records_each(
+        self, extra_indicator, period, records
+    ):
+        # A sub-project whose only set of organisations is this one: each organisation has
+        # two records and still counts once.
+        for org in records:
+            log("lone", org, berlin(2025, 5, 1))
+            log("lone", org, berlin(2025, 6, 1))
+        extra_indicator(
+            key="lone_organisations",
+            label="organisations",
+            subproject="lone",
+            records=lambda period: within(
+                Membership.objects.filter(message="lone"), "decided_at", period
+            ),
+            measure=lambda: Count("organisation", distinct=True),
+            date_field="decided_at",
+            reach=Reach.SUPPORTED,
+        )
+        figures = assert_same_figures(period, subproject="lone")
+        rows = {row["key"]: row for row in figures["indicators"]}
+        assert rows["lone_organisations"]["actual"] == 3
+        assert rows["organisations_supported"]["actual"] == 3
