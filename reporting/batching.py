@@ -193,7 +193,7 @@ class _OrganisationCounts:
 
     def __init__(self):
         self.sets: dict[tuple, int] = {}
-        self.compiled: list[tuple[str, tuple]] = []
+        self.compiled: list[tuple[str, tuple, bool]] = []  # SQL, parameters, each id once
         self.outputs: list[tuple[set[int], Any]] = []  # (sets, where the count goes)
 
     # Each set is a bit of a BIGINT (see _rows).
@@ -206,10 +206,12 @@ class _OrganisationCounts:
             fields = getattr(ids, "_fields", None) or ("pk",)
             if len(fields) != 1 or len(self.compiled) >= self.MAX_SETS:
                 return None
+            # Organisations' own keys, read without joins, are each there once already.
+            unique = fields[0] in ("pk", ids.model._meta.pk.name) and len(ids.query.alias_map) <= 1
             ids = ids.order_by().values(**{_ORG_ALIAS: F(fields[0])})
             sql, params = ids.query.get_compiler(using=ids.db).as_sql()
             self.sets[key] = len(self.compiled)
-            self.compiled.append((sql, tuple(params)))
+            self.compiled.append((sql, tuple(params), unique))
         return self.sets[key]
 
     def add_count(self, chosen: set[int], store) -> None:
@@ -237,9 +239,10 @@ class _OrganisationCounts:
         # (each set once: DISTINCT) says which they are; per district and kind, an output
         # counts the organisations that share a bit with it.
         union, params = [], []
-        for n, (sql, set_params) in enumerate(self.compiled):
+        for n, (sql, set_params, unique) in enumerate(self.compiled):
+            distinct = "" if unique else "DISTINCT "
             union.append(
-                f"SELECT DISTINCT {1 << n} AS bit, s.{qn(_ORG_ALIAS)} AS org FROM ({sql}) s"
+                f"SELECT {distinct}{1 << n} AS bit, s.{qn(_ORG_ALIAS)} AS org FROM ({sql}) s"
             )
             params.extend(set_params)
         masks = [sum(1 << n for n in chosen) for chosen, _store in self.outputs]

@@ -1,8 +1,11 @@
 """Computing the figures of a period: plan vs actual, breakdowns, activity, reach.
 
 Everything here reads; nothing writes. The number of queries depends on the number of
-registered indicators, never on the number of records: each value, breakdown and monthly
-series is one aggregate query.
+registered indicators, never on the number of records. The figures are computed in batches
+(reporting/batching.py: one grouped query per set of records, one for every count of
+distinct organisations; about two dozen queries for a year); PerIndicator computes each
+value, breakdown and monthly series with a query of its own, the straightforward reading of
+the indicators that the batches are tested against.
 """
 
 from __future__ import annotations
@@ -148,7 +151,7 @@ class PerIndicator:
     """The straightforward computation: each value, breakdown and monthly series is one
     aggregate query over the indicator's records. What the batched computation must match."""
 
-    def __init__(self, period, indicators, *, subproject: str | None = None):
+    def __init__(self, period):
         self.period = period
 
     def records(self, indicator: Indicator):
@@ -202,7 +205,7 @@ class Batched(PerIndicator):
     leave out is computed per indicator."""
 
     def __init__(self, period, indicators, *, subproject: str | None = None):
-        super().__init__(period, indicators, subproject=subproject)
+        super().__init__(period)
         # Each records function called once: the batches and whatever is left share them.
         self._records = batching.Records(period)
         self.pre = batching.precompute(indicators, self._records, subproject=subproject)
@@ -318,7 +321,10 @@ def compute_figures(
     by_indicator: list[dict] = []
     rows = []
     indicators = indicators_for(subproject)
-    figures = (Batched if batched else PerIndicator)(period, indicators, subproject=subproject)
+    if batched:
+        figures = Batched(period, indicators, subproject=subproject)
+    else:
+        figures = PerIndicator(period)
     for indicator in indicators:
         actual = figures.actual(indicator, subproject)
         plan = (
