@@ -51,9 +51,10 @@ def attendances_in(period):
     )
 
 
-def events_held(period, kind: str | None = None):
-    events = within(Event.objects.filter(status=Event.Status.HELD), "starts_at", period)
-    return events.filter(kind=kind) if kind else events
+def events_held(period):
+    """Events held (minutes written) whose start lies in the period; each indicator counts
+    one kind of them (its condition)."""
+    return within(Event.objects.filter(status=Event.Status.HELD), "starts_at", period)
 
 
 def tandems_active(period):
@@ -154,7 +155,8 @@ INDICATORS = [
         key="expert_rounds_held",
         label=_("Expert rounds held"),
         subproject=SubProject.MENTORING,
-        records=lambda period: events_held(period, Event.Kind.EXPERT_ROUND),
+        records=events_held,
+        condition=Q(kind=Event.Kind.EXPERT_ROUND),
         organisation_field=None,
         date_field="starts_at",
         activity=True,
@@ -166,7 +168,8 @@ INDICATORS = [
         key="network_events_held",
         label=_("Network events held"),
         subproject=SubProject.MENTORING,
-        records=lambda period: events_held(period, Event.Kind.NETWORK_EVENT),
+        records=events_held,
+        condition=Q(kind=Event.Kind.NETWORK_EVENT),
         organisation_field=None,
         date_field="starts_at",
         activity=True,

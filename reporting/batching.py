@@ -55,17 +55,26 @@ class Precomputed:
 
 class Records:
     """Each records function called once per period: indicators that name the same function
-    count the same records."""
+    (or share one with a condition each) count the same records."""
 
     def __init__(self, period):
         self.period = period
         self.built: dict = {}
 
-    def __call__(self, indicator: Indicator):
-        function = indicator.records
+    def shared(self, indicator: Indicator):
+        """The records before the indicator's condition."""
+        function = indicator.shared_records or indicator.records
         if function not in self.built:
             self.built[function] = function(self.period).order_by()
         return self.built[function]
+
+    def __call__(self, indicator: Indicator):
+        """The indicator's own records (what `indicator.records(period)` gives)."""
+        if indicator.condition is None:
+            return self.shared(indicator)
+        if indicator.records not in self.built:
+            self.built[indicator.records] = self.shared(indicator).filter(indicator.condition)
+        return self.built[indicator.records]
 
 
 def _source_name(aggregate) -> str | None:
@@ -149,25 +158,38 @@ def _add(total, raw):
 class _Group:
     queryset: Any
     org_path: str | None
-    cells: list = field(default_factory=list)  # indicators whose value is summed up
-    series: list = field(default_factory=list)  # indicators that need the monthly series
+    # (indicator, condition): whose value is summed up, and that need the monthly series.
+    cells: list = field(default_factory=list)
+    series: list = field(default_factory=list)
+
+
+def _conditional(aggregate, condition):
+    """The aggregate over the records that meet ``condition`` only (FILTER (WHERE ...))."""
+    if condition is None:
+        return _rows_counted(aggregate)
+    aggregate.filter = condition if aggregate.filter is None else condition & aggregate.filter
+    return aggregate
 
 
 def _compute_group(group: _Group, pre: Precomputed) -> None:
     cells, org = group.cells, group.org_path
     dims = []
     if org is not None and any(
-        d in (Dimension.DISTRICT, Dimension.KIND) for i in cells for d in i.breakdowns
+        d in (Dimension.DISTRICT, Dimension.KIND) for i, _c in cells for d in i.breakdowns
     ):
         # District ids, not names (figures.py looks them up once): the records are joined
         # to their organisations, not to the districts as well.
         dims = [f"{org}__district_id", f"{org}__kind"] if org != "pk" else ["district_id", "kind"]
-    month_field = group.series[0].date_field if group.series else None
+    month_field = group.series[0][0].date_field if group.series else None
 
-    aggregates = {f"figure_{i}": _rows_counted(m.measure()) for i, m in enumerate(cells)}
+    aggregates = {f"figure_{i}": _conditional(m.measure(), c) for i, (m, c) in enumerate(cells)}
     queryset = group.queryset
     if month_field:
-        aggregates["figure_n"] = Count("*")
+        # One count per month for each condition among the series (most have none).
+        series_columns = {}
+        for _indicator, condition in group.series:
+            column = series_columns.setdefault(condition, f"series_{len(series_columns)}")
+            aggregates[column] = _conditional(Count("pk"), condition)
         queryset = queryset.annotate(month=_Month(month_field))
         rows = queryset.values(*dims, "month").annotate(**aggregates)
     elif dims:
@@ -178,7 +200,7 @@ def _compute_group(group: _Group, pre: Precomputed) -> None:
     values = [None] * len(cells)
     districts = [defaultdict(lambda: None) for _i in cells]
     kinds = [defaultdict(lambda: None) for _i in cells]
-    months: dict = defaultdict(int)
+    months: dict = defaultdict(lambda: defaultdict(int))  # column -> month -> records
     for row in rows:
         for i in range(len(cells)):
             raw = row[f"figure_{i}"]
@@ -187,15 +209,15 @@ def _compute_group(group: _Group, pre: Precomputed) -> None:
                 districts[i][row[dims[0]]] = _add(districts[i][row[dims[0]]], raw)
                 kinds[i][row[dims[1]]] = _add(kinds[i][row[dims[1]]], raw)
         if month_field:
-            months[row["month"]] += row["figure_n"]
-    for i, indicator in enumerate(cells):
+            for column in series_columns.values():
+                months[column][row["month"]] += row[column]
+    for i, (indicator, _condition) in enumerate(cells):
         pre.values[indicator.key] = values[i]
         if dims:
             pre.districts[indicator.key] = list(districts[i].items())
             pre.kinds[indicator.key] = list(kinds[i].items())
-    for indicator in group.series:
-        if indicator.date_field == month_field:
-            pre.months[indicator.key] = list(months.items())
+    for indicator, condition in group.series:
+        pre.months[indicator.key] = list(months[series_columns[condition]].items())
 
 
 # --- counts of organisations, each once ----------------------------------------------------
@@ -341,25 +363,31 @@ def precompute(indicators: list[Indicator], records: Records, *, subproject: str
     for indicator in indicators:
         if indicator.value_fn is not None or indicator.is_cross_project:
             continue
-        queryset = records(indicator)
-        if not _plain(queryset):
+        shared, own = records.shared(indicator), records(indicator)
+        if not _plain(shared):
             continue
         org = indicator.org_path()
-        key = (indicator.records, org)
-        if counts_organisations(indicator, queryset):
-            ids = queryset.filter(**{f"{org}__isnull": False}).values(org)
+        # Indicators over the same records (before their conditions), linked to their
+        # organisations the same way, are counted in one query, each with its condition.
+        # A condition across relations would join rows to the others' records: such an
+        # indicator gets a query of its own, the condition in its WHERE.
+        key, condition = (indicator.shared_records or indicator.records, org), indicator.condition
+        if condition is not None and len(own.query.alias_map) != len(shared.query.alias_map):
+            key, condition, shared = (indicator.records, org), None, own
+        if counts_organisations(indicator, own):
+            ids = own.filter(**{f"{org}__isnull": False}).values(org)
             number = counts.add_set((indicator.records, None, org), ids)
             if number is None:
                 continue
             counts.add_count({number}, _store_figures(pre, indicator.key))
-        elif adds_up(indicator, queryset.model):
-            groups.setdefault(key, _Group(queryset, org)).cells.append(indicator)
+        elif adds_up(indicator, shared.model):
+            groups.setdefault(key, _Group(shared, org)).cells.append((indicator, condition))
         else:
             continue
         if indicator.activity and indicator.date_field:
-            group = groups.setdefault(key, _Group(queryset, org))
-            if not group.series or group.series[0].date_field == indicator.date_field:
-                group.series.append(indicator)
+            group = groups.setdefault(key, _Group(shared, org))
+            if not group.series or group.series[0][0].date_field == indicator.date_field:
+                group.series.append((indicator, condition))
     for group in groups.values():
         _compute_group(group, pre)
     _cross_project(indicators, records, subproject, counts, pre)

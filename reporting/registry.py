@@ -132,15 +132,27 @@ class Indicator:
     # reach is one of these levels, once. Gives `records` and `records_for_subproject` (the
     # union of the organisations), and lets the figures count them all in one query.
     reach_levels: tuple[str, ...] = ()
+    # Which of the `records` this indicator counts (basic workshops among the workshops
+    # held): `records(period)` then gives only those, and the figures count indicators that
+    # share a records function in one query, each with its condition.
+    condition: Q | None = None
+    # The records function before the condition (set from `records`; not an argument).
+    shared_records: Callable[[Period], QuerySet] | None = field(default=None, init=False)
 
     def __post_init__(self):
         if self.reach and self.organisation_field is None:
             raise ValueError(f"Indicator {self.key}: reach needs an organisation_field")
+        if self.condition is not None:
+            if self.records is None:
+                raise ValueError(f"Indicator {self.key}: a condition needs records")
+            shared, condition = self.records, self.condition
+            # The dataclass is frozen: the derived fields are set the way it sets fields.
+            object.__setattr__(self, "shared_records", shared)
+            object.__setattr__(self, "records", lambda period: shared(period).filter(condition))
         if self.reach_levels:
             if self.records is not None or self.records_for_subproject is not None:
                 raise ValueError(f"Indicator {self.key}: reach_levels gives the records")
             levels = self.reach_levels
-            # The dataclass is frozen: the derived defaults are set the way it sets fields.
             object.__setattr__(
                 self, "records", lambda period: union_of_organisations(period, levels)
             )

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Max, Q, Sum
 
 from devtools.scale import Scale, generate
 from ikmo.subprojects import SubProject, subproject_choices
@@ -97,7 +97,9 @@ class TestMeasuresOfEveryShape:
             factories.OrganisationFactory(kind="refugee_initiative"),
         ]
         for n, org in enumerate(orgs * 3):
-            log("shapes", org, berlin(2025, 1 + n % 12, 28, 23, 30))
+            membership = log("shapes", org, berlin(2025, 1 + n % 12, 28, 23, 30))
+            if n == 4:  # one administrator among them
+                Membership.objects.filter(pk=membership.pk).update(role="admin")
         log("shapes", orgs[0], berlin(2026, 1, 1))  # outside the period
         return orgs
 
@@ -141,6 +143,18 @@ class TestMeasuresOfEveryShape:
             **common,
         )
         extra_indicator(
+            key="shapes_refugee_initiatives",
+            label="a condition across a relation (a query of its own)",
+            condition=Q(organisation__kind="refugee_initiative"),
+            **common,
+        )
+        extra_indicator(
+            key="shapes_admins",
+            label="a condition on the records (counted with the others)",
+            condition=Q(role="admin"),
+            **common,
+        )
+        extra_indicator(
             key="shapes_own_value",
             label="its own value function",
             value_fn=lambda period: 7,
@@ -152,6 +166,8 @@ class TestMeasuresOfEveryShape:
         assert rows["shapes_organisations"]["actual"] == 3
         assert {c["key"] for c in rows["shapes_count"]["breakdowns"]["district"]} >= {"none"}
         assert rows["organisations_supported"]["actual"] == 3
+        assert rows["shapes_refugee_initiatives"]["actual"] == 3
+        assert rows["shapes_admins"]["actual"] == 1
         assert_same_figures(period, subproject=SubProject.MENTORING)
         assert_same_figures(DateRange(date(2025, 1, 1), date(2025, 1, 31) + timedelta(days=1)))
 
