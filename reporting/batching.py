@@ -133,9 +133,11 @@ def _rows_counted(aggregate):
 
 
 class _Month(TruncMonth):
-    """TruncMonth, but PostgreSQL truncates a date as a plain timestamp: without the cast it
-    picks the time-zone-aware variant and works out a zone for every record (a fifth of a
-    grouped query's time), though a date's month is the same in every zone."""
+    """TruncMonth as a date (the first of the month, in the portal's time zone for a date and
+    time: the same month as TruncMonth's, without an aware date and time to build for every
+    row). PostgreSQL truncates a date as a plain timestamp: without the cast it picks the
+    time-zone-aware variant and works out a zone for every record (a fifth of a grouped
+    query's time), though a date's month is the same in every zone."""
 
     def as_postgresql(self, compiler, connection):
         field = self.lhs.output_field
@@ -190,7 +192,7 @@ def _compute_group(group: _Group, pre: Precomputed) -> None:
         for _indicator, condition in group.series:
             column = series_columns.setdefault(condition, f"series_{len(series_columns)}")
             aggregates[column] = _conditional(Count("pk"), condition)
-        queryset = queryset.annotate(month=_Month(month_field))
+        queryset = queryset.annotate(month=_Month(month_field, output_field=models.DateField()))
         rows = queryset.values(*dims, "month").annotate(**aggregates)
     elif dims:
         rows = queryset.values(*dims).annotate(**aggregates)
