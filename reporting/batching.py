@@ -3,18 +3,20 @@
 Computed one by one, every value, breakdown and monthly series of every indicator is its own
 aggregate query (about a hundred for a year), and each cross-project count of organisations
 reads every sub-project's records again, once per share and breakdown. The same numbers come
-from far fewer queries, and each set of records is read once:
+from far fewer queries, each set of records read once and the organisations joined once:
 
-- Counts and sums of records: one grouped query per records function. Indicators that name
-  the same function (coaching sessions and coaching hours; approved projects and the amount
-  granted) share it, each with its own aggregate. The records are grouped by their
-  organisation's district and kind, and by month where a monthly series is shown; the value,
-  both breakdowns and the series are sums of those cells, which is exact for counts and sums
-  of whole and decimal numbers.
-- Counts of organisations, each once (organisations funded, interviewed, networked, and the
-  cross-project "supported" and "reached" with each sub-project's share): one query for all
-  of them. Every set of organisation ids is read once, tagged, and grouped by organisation;
-  each count is then the number of organisations in its sets, by district and kind.
+- One query for everything that is broken down by the organisations' district and kind.
+  Counts and sums of records (sessions, hours, contacts, approved projects and the amount
+  granted): each records function's records are added up per organisation, every indicator
+  over them with its own aggregate (and its condition). Counts of organisations, each once
+  (organisations funded, interviewed, networked, and the cross-project "supported" and
+  "reached" with each sub-project's share): each set of organisation ids is one bit, and an
+  organisation counts for a figure if it has one of the figure's bits. Then the
+  organisations are joined once, and everything is summed per district and kind; a value is
+  the sum of its cells. That is exact for counts and sums of whole and decimal numbers, and
+  for organisations, each of which lies in one district and is of one kind.
+- One query per records function for the monthly series (by month only, no join), and one
+  for the records without organisations or breakdowns (workshops, events).
 
 Whatever does not fit (an indicator with its own value function, a measure that is neither,
 such as distinct volunteers, records that are more than a filter) is left to the
@@ -164,6 +166,14 @@ class _Group:
     cells: list = field(default_factory=list)
     series: list = field(default_factory=list)
 
+    @property
+    def by_organisation(self) -> bool:
+        """Broken down by the organisations' district and kind: added up per organisation
+        in the one query that joins the organisations."""
+        return self.org_path is not None and any(
+            d in (Dimension.DISTRICT, Dimension.KIND) for i, _c in self.cells for d in i.breakdowns
+        )
+
 
 def _conditional(aggregate, condition):
     """The aggregate over the records that meet ``condition`` only (FILTER (WHERE ...))."""
@@ -173,129 +183,164 @@ def _conditional(aggregate, condition):
     return aggregate
 
 
-def _compute_group(group: _Group, pre: Precomputed) -> None:
-    cells, org = group.cells, group.org_path
-    dims = []
-    if org is not None and any(
-        d in (Dimension.DISTRICT, Dimension.KIND) for i, _c in cells for d in i.breakdowns
-    ):
-        # District ids, not names (figures.py looks them up once): the records are joined
-        # to their organisations, not to the districts as well.
-        dims = [f"{org}__district_id", f"{org}__kind"] if org != "pk" else ["district_id", "kind"]
-    month_field = group.series[0][0].date_field if group.series else None
-
+def _compute_group(group: _Group, pre: Precomputed, *, with_cells: bool) -> None:
+    """The values of a group's cells (``with_cells``: unless the per-organisation query adds
+    them up) and its monthly series, in one query grouped by month (or none at all)."""
+    cells = group.cells if with_cells else []
     aggregates = {f"figure_{i}": _conditional(m.measure(), c) for i, (m, c) in enumerate(cells)}
+    # One count per month for each condition among the series (most have none).
+    series_columns: dict = {}
+    for _indicator, condition in group.series:
+        column = series_columns.setdefault(condition, f"series_{len(series_columns)}")
+        aggregates[column] = _conditional(Count("pk"), condition)
+    if not aggregates:
+        return
     queryset = group.queryset
-    if month_field:
-        # One count per month for each condition among the series (most have none).
-        series_columns = {}
-        for _indicator, condition in group.series:
-            column = series_columns.setdefault(condition, f"series_{len(series_columns)}")
-            aggregates[column] = _conditional(Count("pk"), condition)
-        queryset = queryset.annotate(month=_Month(month_field, output_field=models.DateField()))
-        rows = queryset.values(*dims, "month").annotate(**aggregates)
-    elif dims:
-        rows = queryset.values(*dims).annotate(**aggregates)
+    if group.series:
+        month = _Month(group.series[0][0].date_field, output_field=models.DateField())
+        rows = queryset.annotate(month=month).values("month").annotate(**aggregates)
     else:
         rows = [queryset.aggregate(**aggregates)]
-
     values = [None] * len(cells)
-    districts = [defaultdict(lambda: None) for _i in cells]
-    kinds = [defaultdict(lambda: None) for _i in cells]
     months: dict = defaultdict(lambda: defaultdict(int))  # column -> month -> records
     for row in rows:
         for i in range(len(cells)):
-            raw = row[f"figure_{i}"]
-            values[i] = _add(values[i], raw)
-            if dims:
-                districts[i][row[dims[0]]] = _add(districts[i][row[dims[0]]], raw)
-                kinds[i][row[dims[1]]] = _add(kinds[i][row[dims[1]]], raw)
-        if month_field:
-            for column in series_columns.values():
-                months[column][row["month"]] += row[column]
+            values[i] = _add(values[i], row[f"figure_{i}"])
+        for column in series_columns.values():
+            months[column][row["month"]] += row[column]
     for i, (indicator, _condition) in enumerate(cells):
         pre.values[indicator.key] = values[i]
-        if dims:
-            pre.districts[indicator.key] = list(districts[i].items())
-            pre.kinds[indicator.key] = list(kinds[i].items())
     for indicator, condition in group.series:
         pre.months[indicator.key] = list(months[series_columns[condition]].items())
 
 
-# --- counts of organisations, each once ----------------------------------------------------
+# --- the one query per organisation -----------------------------------------------------
 
 
-class _OrganisationCounts:
-    """Sets of organisation ids, read once each, and the counts wanted of their unions."""
+class _PerOrganisation:
+    """Sums of records per organisation, and sets of organisation ids, in one query that
+    joins the organisations once and adds everything up per district and kind."""
+
+    # Each set of organisation ids is a bit of a BIGINT.
+    MAX_SETS = 62
 
     def __init__(self):
         self.sets: dict[tuple, int] = {}
-        self.compiled: list[tuple[str, tuple, bool]] = []  # SQL, parameters, each id once
-        self.outputs: list[tuple[set[int], Any]] = []  # (sets, where the count goes)
-
-    # Each set is a bit of a BIGINT (see _rows).
-    MAX_SETS = 62
+        self.branches: list[tuple[str, tuple, int | None, list[int]]] = []
+        self.measures = 0  # columns of sums
+        self.measure_types: list[str] = []  # their SQL types
+        self.outputs: list[tuple[str, Any, Any]] = []  # (kind, sets or column, store)
 
     def add_set(self, key, ids) -> int | None:
-        """The number of the set of ``ids`` (a values list of one field), None if it is not
-        one or there are too many sets."""
+        """The bit of the set of ``ids`` (a values list of one field), None if it is not one
+        or there are too many sets."""
         if key not in self.sets:
             fields = getattr(ids, "_fields", None) or ("pk",)
-            if len(fields) != 1 or len(self.compiled) >= self.MAX_SETS:
+            if len(fields) != 1 or len(self.sets) >= self.MAX_SETS:
                 return None
             # Organisations' own keys, read without joins, are each there once already.
             unique = fields[0] in ("pk", ids.model._meta.pk.name) and len(ids.query.alias_map) <= 1
             ids = ids.order_by().values(**{_ORG_ALIAS: F(fields[0])})
+            if not unique:
+                ids = ids.distinct()
             sql, params = ids.query.get_compiler(using=ids.db).as_sql()
-            self.sets[key] = len(self.compiled)
-            self.compiled.append((sql, tuple(params), unique))
+            self.sets[key] = bit = len(self.sets)
+            self.branches.append((sql, tuple(params), bit, []))
         return self.sets[key]
 
-    def add_count(self, chosen: set[int], store) -> None:
+    def count(self, chosen: set[int], store) -> None:
         """Count the organisations in any of the ``chosen`` sets: ``store(total, districts,
         kinds)`` receives the number and its split by district and by kind."""
-        self.outputs.append((chosen, store))
+        self.outputs.append(("sets", chosen, store))
+
+    def add_sums(self, group: _Group, store_for) -> None:
+        """Add up each cell's aggregate per organisation; ``store_for(indicator)`` receives
+        its value and its split by district and by kind."""
+        aggregates, columns = {}, []
+        for indicator, condition in group.cells:
+            column = self.measures
+            self.measures += 1
+            # Whole numbers line up as BIGINT, decimal sums as NUMERIC.
+            decimal = isinstance(indicator.measure(), Sum) and isinstance(
+                resolve_field(group.queryset.model, _source_name(indicator.measure())),
+                models.DecimalField,
+            )
+            self.measure_types.append("NUMERIC" if decimal else "BIGINT")
+            aggregates[f"{_ORG_ALIAS}_{column}"] = _conditional(indicator.measure(), condition)
+            columns.append(column)
+            self.outputs.append(("sum", column, store_for(indicator)))
+        rows = group.queryset.values(**{_ORG_ALIAS: F(group.org_path)}).annotate(**aggregates)
+        sql, params = rows.query.get_compiler(using=rows.db).as_sql()
+        self.branches.append((sql, tuple(params), None, columns))
 
     def compute(self) -> None:
-        rows = self._rows() if self.compiled and self.outputs else []
-        for n, (_chosen, store) in enumerate(self.outputs):
-            districts: dict = defaultdict(int)
-            kinds: dict = defaultdict(int)
+        if not self.outputs:
+            return
+        rows = self._rows() if self.branches else []
+        for n, (_kind, _what, store) in enumerate(self.outputs):
+            districts: dict = defaultdict(lambda: None)
+            kinds: dict = defaultdict(lambda: None)
             for row in rows:
-                districts[row[0]] += row[2 + n] or 0
-                kinds[row[1]] += row[2 + n] or 0
-            store(sum(districts.values()), list(districts.items()), list(kinds.items()))
+                districts[row[0]] = _add(districts[row[0]], row[2 + n])
+                kinds[row[1]] = _add(kinds[row[1]], row[2 + n])
+            total = None
+            for raw in districts.values():
+                total = _add(total, raw)
+            store(total, list(districts.items()), list(kinds.items()))
 
     def _rows(self) -> list[tuple]:
-        """(district id, kind, count per output) for each district and kind."""
+        """(district id, kind, one number per output) for each district and kind."""
         from organisations.models import Organisation
 
         connection = connections[Organisation.objects.db]
         qn = connection.ops.quote_name
-        # Each set is one bit: per organisation, the sum of the bits of the sets it is in
-        # (each set once: DISTINCT) says which they are; per district and kind, an output
-        # counts the organisations that share a bit with it.
-        union, params = [], []
-        for n, (sql, set_params, unique) in enumerate(self.compiled):
-            distinct = "" if unique else "DISTINCT "
-            union.append(
-                f"SELECT {distinct}{1 << n} AS bit, s.{qn(_ORG_ALIAS)} AS org FROM ({sql}) s"
+        sets, params = [], []
+        for sql, branch_params, bit, _columns in self.branches:
+            if bit is not None:
+                sets.append(f"SELECT {1 << bit} AS bit, s.{qn(_ORG_ALIAS)} AS org FROM ({sql}) s")
+                params.extend(branch_params)
+        # Per organisation, the sum of the bits of the sets it is in (each set once) says
+        # which they are. Every row has the same columns: the organisation, its sets (0 in
+        # the rows of sums) and one sum per column, NULL but in the rows of its records
+        # (typed, so that the rows line up in a union).
+        rows = []
+        if sets:
+            nulls = "".join(
+                f", CAST(NULL AS {t}) AS m{k}" for k, t in enumerate(self.measure_types)
             )
-            params.extend(set_params)
-        masks = [sum(1 << n for n in chosen) for chosen, _store in self.outputs]
+            rows.append(
+                f"SELECT u.org AS org, CAST(SUM(u.bit) AS BIGINT) AS sets{nulls}"
+                f" FROM ({' UNION ALL '.join(sets)}) u GROUP BY u.org"
+            )
+        for sql, branch_params, bit, columns in self.branches:
+            if bit is None:
+                sums = [
+                    "s." + qn(f"{_ORG_ALIAS}_{k}") if k in columns else "NULL"
+                    for k in range(self.measures)
+                ]
+                values = "".join(
+                    f", CAST({value} AS {t}) AS m{k}"
+                    for k, (value, t) in enumerate(zip(sums, self.measure_types, strict=True))
+                )
+                rows.append(f"SELECT s.{qn(_ORG_ALIAS)} AS org, 0 AS sets{values} FROM ({sql}) s")
+                params.extend(branch_params)
+        figures = [
+            f"SUM(CASE WHEN (m.sets & {sum(1 << b for b in what)}) <> 0 THEN 1 ELSE 0 END)"
+            if kind == "sets"
+            else f"SUM(m.m{what})"
+            for kind, what, _store in self.outputs
+        ]
         table = qn(Organisation._meta.db_table)
         pk = qn(Organisation._meta.pk.column)
         district = qn(Organisation._meta.get_field("district").column)
-        kind = qn(Organisation._meta.get_field("kind").column)
+        org_kind = qn(Organisation._meta.get_field("kind").column)
         sql = (
-            f"SELECT o.{district}, o.{kind}, "
-            + ", ".join(
-                f"SUM(CASE WHEN (m.sets & {mask}) <> 0 THEN 1 ELSE 0 END)" for mask in masks
-            )
-            + " FROM (SELECT u.org, CAST(SUM(u.bit) AS BIGINT) AS sets"
-            + f" FROM ({' UNION ALL '.join(union)}) u GROUP BY u.org) m"
-            + f" INNER JOIN {table} o ON o.{pk} = m.org"
-            + f" GROUP BY o.{district}, o.{kind}"
+            f"SELECT o.{district}, o.{org_kind}, "
+            + ", ".join(figures)
+            + f" FROM ({' UNION ALL '.join(rows)}) m"
+            # Records without an organisation are summed up too, under no district and kind.
+            + f" LEFT OUTER JOIN {table} o ON o.{pk} = m.org"
+            + f" GROUP BY o.{district}, o.{org_kind}"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -311,12 +356,12 @@ def _store_figures(pre: Precomputed, key: str):
 
 def _store_share(pre: Precomputed, key: str, subproject: str):
     def store(total, _districts, _kinds):
-        pre.shares.setdefault(key, {})[subproject] = total
+        pre.shares.setdefault(key, {})[subproject] = total or 0
 
     return store
 
 
-def _cross_project(indicators, records: Records, subproject, counts: _OrganisationCounts, pre):
+def _cross_project(indicators, records: Records, subproject, per_org: _PerOrganisation, pre):
     """The cross-project counts: the organisations behind every indicator of a reach level,
     as union_of_organisations collects them (the same set counted once)."""
     from ikmo.subprojects import subproject_choices
@@ -341,26 +386,26 @@ def _cross_project(indicators, records: Records, subproject, counts: _Organisati
             continue
         key = (indicator.records, indicator.organisation_ids_fn, indicator.org_path())
         ids = indicator.organisation_ids(records.period, records=records(indicator))
-        number = counts.add_set(key, ids)
-        if number is None:
+        bit = per_org.add_set(key, ids)
+        if bit is None:
             return  # not a list of ids: leave the cross-project counts to figures.py
-        tags.append((indicator.reach, indicator.subproject, number))
+        tags.append((indicator.reach, indicator.subproject, bit))
     shares = [subproject] if subproject else [key for key, _label in subproject_choices()]
     for indicator in cross:
         levels = set(indicator.reach_levels)
         if not subproject:
             chosen = {s for r, _p, s in tags if r in levels}
-            counts.add_count(chosen, _store_figures(pre, indicator.key))
+            per_org.count(chosen, _store_figures(pre, indicator.key))
         if subproject or Dimension.SUBPROJECT in indicator.breakdowns:
             for sp in shares:
                 chosen = {s for r, p, s in tags if r in levels and p == sp}
-                counts.add_count(chosen, _store_share(pre, indicator.key, sp))
+                per_org.count(chosen, _store_share(pre, indicator.key, sp))
 
 
 def precompute(indicators: list[Indicator], records: Records, *, subproject: str | None = None):
     """The figures of ``indicators`` that can be computed in batches, as raw results."""
     pre = Precomputed()
-    counts = _OrganisationCounts()
+    per_org = _PerOrganisation()
     groups: dict[tuple, _Group] = {}
     for indicator in indicators:
         if indicator.value_fn is not None or indicator.is_cross_project:
@@ -370,18 +415,18 @@ def precompute(indicators: list[Indicator], records: Records, *, subproject: str
             continue
         org = indicator.org_path()
         # Indicators over the same records (before their conditions), linked to their
-        # organisations the same way, are counted in one query, each with its condition.
-        # A condition across relations would join rows to the others' records: such an
-        # indicator gets a query of its own, the condition in its WHERE.
+        # organisations the same way, are counted together, each with its condition. A
+        # condition across relations would join rows to the others' records: such an
+        # indicator is counted on its own, the condition in its WHERE.
         key, condition = (indicator.shared_records or indicator.records, org), indicator.condition
         if condition is not None and len(own.query.alias_map) != len(shared.query.alias_map):
             key, condition, shared = (indicator.records, org), None, own
         if counts_organisations(indicator, own):
             ids = own.filter(**{f"{org}__isnull": False}).values(org)
-            number = counts.add_set((indicator.records, None, org), ids)
-            if number is None:
+            bit = per_org.add_set((indicator.records, None, org), ids)
+            if bit is None:
                 continue
-            counts.add_count({number}, _store_figures(pre, indicator.key))
+            per_org.count({bit}, _store_figures(pre, indicator.key))
         elif adds_up(indicator, shared.model):
             groups.setdefault(key, _Group(shared, org)).cells.append((indicator, condition))
         else:
@@ -391,7 +436,11 @@ def precompute(indicators: list[Indicator], records: Records, *, subproject: str
             if not group.series or group.series[0][0].date_field == indicator.date_field:
                 group.series.append((indicator, condition))
     for group in groups.values():
-        _compute_group(group, pre)
-    _cross_project(indicators, records, subproject, counts, pre)
-    counts.compute()
+        if group.by_organisation and group.cells:
+            per_org.add_sums(group, lambda indicator: _store_figures(pre, indicator.key))
+            _compute_group(group, pre, with_cells=False)
+        else:
+            _compute_group(group, pre, with_cells=True)
+    _cross_project(indicators, records, subproject, per_org, pre)
+    per_org.compute()
     return pre

@@ -2,10 +2,10 @@
 
 Everything here reads; nothing writes. The number of queries depends on the number of
 registered indicators, never on the number of records. The figures are computed in batches
-(reporting/batching.py: one grouped query per set of records, one for every count of
-distinct organisations; about two dozen queries for a year); PerIndicator computes each
-value, breakdown and monthly series with a query of its own, the straightforward reading of
-the indicators that the batches are tested against.
+(reporting/batching.py: one query for everything broken down by the organisations' district
+and kind, one per records function for the monthly series; about fifteen queries for a
+year); PerIndicator computes each value, breakdown and monthly series with a query of its
+own, the straightforward reading of the indicators that the batches are tested against.
 """
 
 from __future__ import annotations
