@@ -277,16 +277,17 @@ class _PerOrganisation:
         if not self.outputs:
             return
         rows = self._rows() if self.branches else []
+        # No sum (NULL) reports as 0, as Indicator.finish does; empty cells are left out.
+        districts = [defaultdict(int) for _output in self.outputs]
+        kinds = [defaultdict(int) for _output in self.outputs]
+        for district, kind, *numbers in rows:
+            for n, number in enumerate(numbers):
+                if number:
+                    districts[n][district] += number
+                    kinds[n][kind] += number
         for n, (_kind, _what, store) in enumerate(self.outputs):
-            districts: dict = defaultdict(lambda: None)
-            kinds: dict = defaultdict(lambda: None)
-            for row in rows:
-                districts[row[0]] = _add(districts[row[0]], row[2 + n])
-                kinds[row[1]] = _add(kinds[row[1]], row[2 + n])
-            total = None
-            for raw in districts.values():
-                total = _add(total, raw)
-            store(total, list(districts.items()), list(kinds.items()))
+            total = sum(districts[n].values())
+            store(total, list(districts[n].items()), list(kinds[n].items()))
 
     def _rows(self) -> list[tuple]:
         """(district id, kind, one number per output) for each district and kind."""

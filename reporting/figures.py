@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 
 from django.core.cache import cache
 from django.db import transaction
@@ -119,13 +120,18 @@ def _district_cells(indicator: Indicator, rows) -> list[dict]:
     )
 
 
+@lru_cache
+def _kind_labels(language: str | None) -> dict[str, str]:
+    return {key: str(label) for key, label in Organisation.Kind.choices}
+
+
 def _kind_cells(indicator: Indicator, rows) -> list[dict]:
     """Breakdown cells from (kind, raw value) rows."""
-    labels = dict(Organisation.Kind.choices)
+    labels = _kind_labels(translation.get_language())
     return _sorted_cells(
         {
             "key": kind,
-            "label": str(labels.get(kind, kind or "–")),
+            "label": labels.get(kind, kind or "–"),
             "value": plain_number(indicator.finish(raw)),
         }
         for kind, raw in rows
