@@ -274,7 +274,12 @@ class Organisation(models.Model):
         constraints = [
             models.UniqueConstraint(Lower("name"), name="organisation_name_unique_ci"),
         ]
-        indexes = [models.Index(fields=["kind", "status"])]
+        indexes = [
+            models.Index(fields=["kind", "status"]),
+            # Funder reporting counts registrations and approvals by their date in a period.
+            models.Index(fields=["created_at"], name="organisation_created_idx"),
+            models.Index(fields=["status", "decided_at"], name="organisation_decided_idx"),
+        ]
 
     def __str__(self):
         return self.name
