@@ -81,8 +81,8 @@ class ApplicationAdmin(PortalFormFields, admin.ModelAdmin):
     ]
     list_filter = ["status", "call", "district"]
     search_fields = ["title", "organisation__name"]
+    autocomplete_fields = ["partners"]
     raw_id_fields = ["organisation", "created_by"]
-    filter_horizontal = ["partners"]
     # Status changes go through the portal's services, so the history stays complete.
     readonly_fields = ["status", "submitted_at", "approved_at", "decided_at", "submission_token"]
     inlines = [BudgetLineInline, StatusChangeInline]
@@ -107,6 +107,7 @@ class StatusChangeAdmin(admin.ModelAdmin):
     list_display = ["application", "from_status", "to_status", "actor", "created_at"]
     list_filter = ["to_status"]
     search_fields = ["application__title", "note"]
+    autocomplete_fields = ["actor"]
 
 
 @admin.register(JuryAssignment)
@@ -114,6 +115,7 @@ class JuryAssignmentAdmin(admin.ModelAdmin):
     list_display = ["application", "juror", "assigned_at"]
     list_filter = ["application__call"]
     search_fields = ["juror__email", "application__title"]
+    autocomplete_fields = ["juror", "assigned_by"]
 
 
 @admin.register(Score)
@@ -124,6 +126,7 @@ class ScoreAdmin(admin.ModelAdmin):
     list_display = ["application", "juror", "criterion", "value"]
     list_filter = ["criterion__call"]
     search_fields = ["juror__email", "application__title"]
+    autocomplete_fields = ["juror"]
 
 
 @admin.register(Payment)
@@ -131,6 +134,7 @@ class PaymentAdmin(PortalFormFields, admin.ModelAdmin):
     list_display = ["application", "amount", "paid_on", "reference"]
     list_filter = ["paid_on"]
     search_fields = ["reference", "application__title"]
+    autocomplete_fields = ["recorded_by"]
 
 
 @admin.register(Return)
@@ -138,6 +142,7 @@ class ReturnAdmin(PortalFormFields, admin.ModelAdmin):
     list_display = ["application", "amount", "returned_on", "note"]
     list_filter = ["returned_on"]
     search_fields = ["note", "application__title"]
+    autocomplete_fields = ["recorded_by"]
 
 
 class ActualSpendingInline(PortalFormFields, admin.TabularInline):
@@ -150,6 +155,7 @@ class ProofOfUseAdmin(admin.ModelAdmin):
     list_display = ["application", "review", "submitted_at", "reviewed_at"]
     list_filter = ["review"]
     search_fields = ["application__title", "report"]
+    autocomplete_fields = ["reviewed_by"]
     inlines = [ActualSpendingInline]
 
 
@@ -172,3 +178,4 @@ class ExportJobAdmin(admin.ModelAdmin):
     list_display = ["uuid", "requested_by", "format", "status", "row_count", "created_at"]
     list_filter = ["status", "format"]
     search_fields = ["requested_by__email"]
+    autocomplete_fields = ["requested_by"]

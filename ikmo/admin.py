@@ -73,6 +73,7 @@ class GeneratedDocumentAdmin(admin.ModelAdmin):
     list_display = ["title", "kind", "status", "progress", "attempts", "requested_by", "created_at"]
     list_filter = ["status", "kind"]
     search_fields = ["title", "requested_by__email", "organisation__name"]
+    autocomplete_fields = ["requested_by", "organisation"]
     list_select_related = ["requested_by"]
     readonly_fields = ["file", "created_at", "enqueued_at", "finished_at"]
 

@@ -20,10 +20,12 @@ only when first used, so an app config stays cheap to import)::
         documents = "documents.KINDS"         # [ikmo.documents.DocumentKind]
         privacy = "privacy"                   # module declaring personal data (privacy.registry)
         demo = "demo.seed"                    # seed(stdout, *, password=...) for seed_demo
+        choosers = "choosers.SCOPES"          # [ikmo.choosers.Scope] its form fields search
 
 The core finds them through ``django.apps.apps.get_app_configs()`` (``portal_apps()``,
 ``hooks()``): the URLs, the cached pages, the navigation, the overview cards, the organisation timeline, the
-reporting indicators, the personal-data registry, the PDF kinds and the demo data. No list of apps is
+reporting indicators, the personal-data registry, the PDF kinds, the demo data and the
+choosers' search scopes. No list of apps is
 typed anywhere else. ``SubProject`` below stays the set of keys stored in the database
 (staff roles); a sub-project's label is its ``verbose_name``, taken from there.
 """
@@ -35,7 +37,16 @@ from django.db import models
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
-HOOKS = ("navigation", "dashboard", "timeline", "indicators", "documents", "privacy", "demo")
+HOOKS = (
+    "navigation",
+    "dashboard",
+    "timeline",
+    "indicators",
+    "documents",
+    "privacy",
+    "demo",
+    "choosers",
+)
 
 
 class SubProject(models.TextChoices):
@@ -71,6 +82,7 @@ class PortalApp(AppConfig):
     documents = None
     privacy = None
     demo = None
+    choosers = None
 
     def hook(self, name: str):
         """The object a hook names (a function, a list, or for ``privacy`` a module)."""

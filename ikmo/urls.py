@@ -32,6 +32,7 @@ urlpatterns = [
     path("second-factor/", views.mfa_required, name="mfa_required"),
     path("second-factor/<str:token>/", views.mfa_invitation, name="mfa_invitation"),
     path("admin/", admin.site.urls),
+    path("choose/<slug:kind>/", views.choose, name="choose"),
     path("documents/<int:pk>/", views.document_detail, name="document_detail"),
     path(
         "documents/<int:pk>/download/",

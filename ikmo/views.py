@@ -5,15 +5,18 @@ from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
 from organisations import permissions, selectors
 from organisations.models import Organisation
 
-from . import mfa
+from . import choosers, mfa
 from .dashboard import cards_for
 from .documents import get_document_for_user
 from .downloads import file_download
 from .reauth import sensitive
+from .viewtools import require
 
 
 def home(request):
@@ -29,6 +32,44 @@ def home(request):
         context["organisation_count"] = Organisation.objects.approved().count()
     context["cards"] = cards_for(user)
     return render(request, "home.html", context)
+
+
+@login_required
+@require_GET
+@never_cache
+def choose(request, kind):
+    """One page of what the person may choose in a chooser (ikmo/choosers.py), as JSON.
+
+    The scope decides the records and is checked with its own permission predicate (a 403),
+    an unknown scope is a 404. `private, no-store`: the answer is this person's.
+    """
+    scope = choosers.get_scope(request.GET.get("scope", ""), kind=kind)
+    require(scope.allowed(request.user))
+    return JsonResponse(
+        choosers.search(
+            scope,
+            request.user,
+            query=request.GET.get("q", "").replace("\x00", ""),
+            page=_small_number(request.GET.get("page"), default=1, maximum=500),
+            exclude=[
+                pk
+                for pk in (
+                    _small_number(value, default=None)
+                    for value in request.GET.get("exclude", "").split(",")[:10]
+                )
+                if pk is not None
+            ],
+        )
+    )
+
+
+def _small_number(text, *, default, maximum=2**31 - 1):
+    """A positive whole number from a query parameter, or ``default`` for anything else."""
+    text = (text or "").strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 10:
+        return default
+    number = int(text)
+    return number if 1 <= number <= maximum else default
 
 
 @login_required

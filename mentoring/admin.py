@@ -30,7 +30,7 @@ class CooperationContactAdmin(admin.ModelAdmin):
     list_display = ["organisation", "partner", "field_of_work", "contact_date", "status"]
     list_filter = ["status", "field_of_work", "partner__district"]
     search_fields = ["organisation__name", "partner__name", "contact_person"]
-    autocomplete_fields = ["organisation", "partner"]
+    autocomplete_fields = ["organisation", "partner", "created_by"]
     date_hierarchy = "contact_date"
     inlines = [CooperationStatusChangeInline]
 
@@ -40,6 +40,7 @@ class CooperationStatusChangeAdmin(admin.ModelAdmin):
     list_display = ["contact", "from_status", "to_status", "changed_by", "changed_at"]
     list_filter = ["to_status"]
     search_fields = ["contact__organisation__name", "contact__partner__name", "note"]
+    autocomplete_fields = ["changed_by"]
 
 
 class EventRegistrationInline(admin.TabularInline):
@@ -67,8 +68,8 @@ class EventAdmin(PortalFormFields, admin.ModelAdmin):
     list_display = ["title", "kind", "starts_at", "place", "status", "is_open"]
     list_filter = ["kind", "status", "is_open", "field_of_work"]
     search_fields = ["title", "place", "description"]
+    autocomplete_fields = ["invited_organisations", "created_by"]
     date_hierarchy = "starts_at"
-    filter_horizontal = ["invited_organisations"]
     inlines = [EventRegistrationInline, EventAttendanceInline, FollowUpTaskInline]
 
 
@@ -85,7 +86,7 @@ class EventAttendanceAdmin(admin.ModelAdmin):
     list_display = ["event", "display_name", "organisation", "created_at"]
     list_filter = ["event__kind", "organisation__kind"]
     search_fields = ["event__title", "name", "person__email", "organisation__name"]
-    autocomplete_fields = ["event", "person", "organisation"]
+    autocomplete_fields = ["event", "person", "organisation", "recorded_by"]
 
 
 @admin.register(FollowUpTask)
@@ -93,7 +94,7 @@ class FollowUpTaskAdmin(admin.ModelAdmin):
     list_display = ["title", "event", "assignee", "due_on", "done_at"]
     list_filter = [("done_at", admin.EmptyFieldListFilter), "event__kind"]
     search_fields = ["title", "event__title"]
-    autocomplete_fields = ["event", "assignee"]
+    autocomplete_fields = ["event", "assignee", "done_by", "created_by"]
 
 
 @admin.register(MentorOffer)
@@ -101,7 +102,7 @@ class MentorOfferAdmin(PortalFormFields, admin.ModelAdmin):
     list_display = ["organisation", "capacity", "is_active", "updated_at"]
     list_filter = ["is_active", "fields_of_work", "languages"]
     search_fields = ["organisation__name", "description"]
-    autocomplete_fields = ["organisation"]
+    autocomplete_fields = ["organisation", "created_by"]
     filter_horizontal = ["fields_of_work", "topics", "languages"]
 
 
@@ -110,7 +111,7 @@ class MentorRequestAdmin(PortalFormFields, admin.ModelAdmin):
     list_display = ["organisation", "district", "status", "created_at"]
     list_filter = ["status", "district", "fields_of_work"]
     search_fields = ["organisation__name", "needs"]
-    autocomplete_fields = ["organisation"]
+    autocomplete_fields = ["organisation", "created_by"]
     filter_horizontal = ["fields_of_work", "topics", "languages"]
 
 
@@ -123,6 +124,7 @@ class TandemMeetingInline(admin.TabularInline):
 
 class TandemEvaluationInline(admin.TabularInline):
     model = TandemEvaluation
+    autocomplete_fields = ["organisation"]
     extra = 0
     fields = ["organisation", "goals_reached", "rating", "comment"]
 

@@ -23,3 +23,4 @@ class MentoringConfig(PortalApp):
     indicators = "indicators.INDICATORS"
     privacy = "privacy"
     demo = "demo.seed"
+    choosers = "choosers.SCOPES"

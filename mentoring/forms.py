@@ -4,13 +4,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ikmo.choosers import ChooserField, ChooserForm, chooser
 from ikmo.forms import ModelForm
 from organisations.models import Organisation
 
 from . import services
 from .models import (
-    MO_KINDS,
-    PARTNER_KINDS,
     CooperationContact,
     Event,
     FollowUpTask,
@@ -45,7 +44,7 @@ class DateInput(forms.DateInput):
 # Partner brokering ---------------------------------------------------------------------------
 
 
-class CooperationContactForm(ModelForm):
+class CooperationContactForm(ChooserForm, ModelForm):
     class Meta:
         model = CooperationContact
         fields = [
@@ -60,17 +59,13 @@ class CooperationContactForm(ModelForm):
             "contact_date": DateInput(),
             "outcome": forms.Textarea(attrs={"rows": 4}),
         }
+        field_classes = {
+            "organisation": chooser("mentoring_contact_organisations"),
+            "partner": chooser("mentoring_contact_partners"),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.filter(
-            kind__in=MO_KINDS
-        ).exclude(status=Organisation.Status.REJECTED)
-        self.fields["partner"].queryset = (
-            Organisation.objects.filter(kind__in=PARTNER_KINDS)
-            .exclude(status=Organisation.Status.REJECTED)
-            .select_related("district")
-        )
         self.fields["organisation"].label = _("Migrant organisation / refugee initiative")
         for name in ("organisation", "partner", "field_of_work"):
             self.fields[name].empty_label = _("Please choose")
@@ -111,7 +106,7 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
-class EventForm(ModelForm):
+class EventForm(ChooserForm, ModelForm):
     class Meta:
         model = Event
         fields = [
@@ -130,16 +125,16 @@ class EventForm(ModelForm):
             "starts_at": DateTimeInput(),
             "ends_at": DateTimeInput(),
             "description": forms.Textarea(attrs={"rows": 3}),
-            "invited_organisations": forms.SelectMultiple(attrs={"size": 10}),
+        }
+        field_classes = {
+            "invited_organisations": chooser("mentoring_event_invitees", multiple=True),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["invited_organisations"].queryset = Organisation.objects.approved().order_by(
-            "kind", "name"
-        )
         self.fields["invited_organisations"].help_text = _(
-            "Migrant organisations, administrations and services. Hold Ctrl (or Cmd) to pick several."
+            "Migrant organisations, administrations and services. Type part of a name to find "
+            "one; you can choose several."
         )
         self.fields["field_of_work"].empty_label = _("None")
         self.fields["kind"].choices = Event.Kind.choices
@@ -165,10 +160,10 @@ class EventRegistrationForm(forms.Form):
         )
 
 
-class AttendanceForm(forms.Form):
-    organisation = forms.ModelChoiceField(
+class AttendanceForm(ChooserForm, forms.Form):
+    organisation = ChooserField(
+        "mentoring_attending_organisations",
         label=_("Organisation"),
-        queryset=Organisation.objects.exclude(status=Organisation.Status.REJECTED),
         empty_label=_("Please choose"),
     )
     name = forms.CharField(label=_("Name of the person"), max_length=200)
@@ -183,17 +178,15 @@ class EventOutcomeForm(forms.Form):
     )
 
 
-class FollowUpTaskForm(ModelForm):
+class FollowUpTaskForm(ChooserForm, ModelForm):
     class Meta:
         model = FollowUpTask
         fields = ["title", "assignee", "due_on"]
         widgets = {"due_on": DateInput()}
+        field_classes = {"assignee": chooser("mentoring_staff")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from .selectors import mentoring_staff_users
-
-        self.fields["assignee"].queryset = mentoring_staff_users()
         self.fields["assignee"].empty_label = _("Nobody yet")
 
 

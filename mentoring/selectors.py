@@ -40,6 +40,31 @@ def contacts_for_user(user):
     )
 
 
+def contact_organisations():
+    """The migrant organisations and refugee initiatives a contact may be recorded for."""
+    return Organisation.objects.filter(kind__in=MO_KINDS).exclude(
+        status=Organisation.Status.REJECTED
+    )
+
+
+def contact_partners():
+    """The administrations and services a contact may be recorded with."""
+    return Organisation.objects.filter(kind__in=PARTNER_KINDS).exclude(
+        status=Organisation.Status.REJECTED
+    )
+
+
+def invitable_organisations():
+    """Who may be invited to an event: every approved organisation, administration or service."""
+    return Organisation.objects.approved()
+
+
+def attending_organisations():
+    """The organisations an attendance may be recorded for (also those still waiting for
+    approval: they come to events before their registration is decided)."""
+    return Organisation.objects.exclude(status=Organisation.Status.REJECTED)
+
+
 def contact_history(contact):
     return CooperationStatusChange.objects.filter(contact=contact).select_related("changed_by")
 

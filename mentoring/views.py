@@ -83,7 +83,7 @@ def contact_create(request):
     for key in ("organisation", "partner"):
         if request.GET.get(key, "").isdigit():
             initial[key] = request.GET[key]
-    form = CooperationContactForm(request.POST or None, initial=initial)
+    form = CooperationContactForm(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             contact = services.contact_create(data=form.contact_data(), by=request.user)
@@ -114,7 +114,7 @@ def contact_detail(request, pk):
 @login_required
 def contact_edit(request, pk):
     contact = get_visible_or_404(selectors.contacts_for_user(request.user), pk=pk)
-    form = CooperationContactForm(request.POST or None, instance=contact)
+    form = CooperationContactForm(request.POST or None, instance=contact, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.contact_update(contact=contact, data=form.contact_data(), by=request.user)
@@ -205,7 +205,7 @@ def event_list(request):
 @login_required
 def event_create(request):
     _internal(permissions.can_manage_events(request.user))
-    form = EventForm(request.POST or None)
+    form = EventForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             event = services.event_save(event=None, data=form.event_data(), by=request.user)
@@ -221,7 +221,7 @@ def event_create(request):
 def event_edit(request, pk):
     event = get_visible_or_404(selectors.events_for_user(request.user), pk=pk)
     require(permissions.can_manage_events(request.user))
-    form = EventForm(request.POST or None, instance=event)
+    form = EventForm(request.POST or None, instance=event, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.event_save(event=event, data=form.event_data(), by=request.user)
@@ -267,11 +267,11 @@ def _event_page(request, event, *, task_form=None, outcome_form=None, status=200
                 "registrations": registrations,
                 "attendance": attendance,
                 "attendance_orgs": len({a.organisation_id for a in attendance}),
-                "attendance_form": AttendanceForm(),
+                "attendance_form": AttendanceForm(user=user),
                 "outcome_form": outcome_form
                 or EventOutcomeForm(initial={"minutes": event.minutes}),
                 "tasks": selectors.tasks_of(event),
-                "task_form": task_form or FollowUpTaskForm(),
+                "task_form": task_form or FollowUpTaskForm(user=user),
                 "has_started": event.starts_at <= timezone.now(),
             }
         )
@@ -331,7 +331,7 @@ def event_attendance_add(request, pk):
             )
             messages.success(request, _("%(count)s people marked as present.") % {"count": added})
         else:
-            form = AttendanceForm(request.POST)
+            form = AttendanceForm(request.POST, user=request.user)
             if not form.is_valid():
                 messages.error(
                     request, _("Please choose the organisation and enter the person's name.")
@@ -395,7 +395,7 @@ def event_cancel(request, pk):
 @require_POST
 def task_add(request, pk):
     event = _managed_event(request, pk)
-    form = FollowUpTaskForm(request.POST)
+    form = FollowUpTaskForm(request.POST, user=request.user)
     if not form.is_valid():
         messages.error(request, _("Please describe the task (300 characters at most)."))
         return _event_page(request, event, task_form=form, status=400)

@@ -34,7 +34,7 @@ class AnalysisAdmin(PortalFormFields, admin.ModelAdmin):
     list_display = ["title", "district", "social_space", "period_start", "period_end", "status"]
     list_filter = ["status", "district"]
     search_fields = ["title", "social_space"]
-    filter_horizontal = ["team"]
+    autocomplete_fields = ["team", "created_by"]
     date_hierarchy = "period_start"
     inlines = [GuidelineInline, StatusChangeInline]
 
@@ -44,6 +44,7 @@ class AnalysisStatusChangeAdmin(admin.ModelAdmin):
     list_display = ["analysis", "from_status", "to_status", "by", "at"]
     list_filter = ["to_status"]
     search_fields = ["analysis__title", "note"]
+    autocomplete_fields = ["by"]
 
 
 class RatingInline(admin.TabularInline):
@@ -56,7 +57,8 @@ class ParticipationStructureAdmin(PortalFormFields, admin.ModelAdmin):
     list_display = ["name", "type", "analysis", "responsible_body", "has_mo_members"]
     list_filter = ["type", "has_mo_members", "analysis"]
     search_fields = ["name", "responsible_body"]
-    filter_horizontal = ["languages", "mo_members"]
+    autocomplete_fields = ["mo_members"]
+    filter_horizontal = ["languages"]
     inlines = [RatingInline]
 
 
@@ -89,6 +91,7 @@ class InterviewAdmin(admin.ModelAdmin):
     list_display = ["organisation", "analysis", "date", "interviewer", "consent_given"]
     list_filter = ["consent_given", "analysis"]
     search_fields = ["organisation__name"]
+    autocomplete_fields = ["organisation", "interviewer", "created_by"]
     inlines = [AnswerInline, TagInline]
 
 
@@ -111,7 +114,7 @@ class ExchangeMeetingAdmin(PortalFormFields, admin.ModelAdmin):
     list_display = ["title", "analysis", "date", "location"]
     list_filter = ["analysis"]
     search_fields = ["title", "notes"]
-    filter_horizontal = ["participants"]
+    autocomplete_fields = ["participants"]
 
 
 class RecommendationHistoryInline(admin.TabularInline):
@@ -126,6 +129,7 @@ class RecommendationAdmin(admin.ModelAdmin):
     list_display = ["__str__", "analysis", "addressee", "priority", "status", "status_date"]
     list_filter = ["status", "priority", "analysis"]
     search_fields = ["text", "finding", "addressee__name"]
+    autocomplete_fields = ["addressee", "created_by"]
     inlines = [RecommendationHistoryInline]
 
 
@@ -134,3 +138,4 @@ class RecommendationStatusChangeAdmin(admin.ModelAdmin):
     list_display = ["recommendation", "from_status", "to_status", "date", "by"]
     list_filter = ["to_status"]
     search_fields = ["recommendation__text", "note"]
+    autocomplete_fields = ["by"]

@@ -21,3 +21,4 @@ class ParticipationCheckConfig(PortalApp):
     documents = "documents.KINDS"
     privacy = "privacy"
     demo = "demo.seed"
+    choosers = "choosers.SCOPES"

@@ -4,10 +4,10 @@ from django.forms import inlineformset_factory, modelformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ikmo.choosers import ChooserForm, chooser
 from ikmo.forms import ModelForm
-from organisations.models import Organisation, StaffRole, User
+from organisations.models import StaffRole, User
 
-from . import selectors
 from .models import (
     Analysis,
     ExchangeMeeting,
@@ -86,7 +86,7 @@ GuidelineFormSet = modelformset_factory(
 )
 
 
-class StructureForm(ModelForm):
+class StructureForm(ChooserForm, ModelForm):
     class Meta:
         model = ParticipationStructure
         fields = [
@@ -104,14 +104,13 @@ class StructureForm(ModelForm):
             "how_to_join": forms.Textarea(attrs={"rows": 3}),
             "notes": forms.Textarea(attrs={"rows": 3}),
             "languages": forms.CheckboxSelectMultiple,
-            "mo_members": forms.SelectMultiple(attrs={"size": 6}),
         }
+        field_classes = {"mo_members": chooser("participation_interviewable", multiple=True)}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["mo_members"].queryset = selectors.interviewable_organisations()
         self.fields["mo_members"].help_text = _(
-            "Optional. Hold Ctrl (or Cmd) to choose several organisations."
+            "Optional. Type part of a name to find an organisation; you can choose several."
         )
 
     def clean(self):
@@ -179,7 +178,7 @@ class OpennessForm(forms.Form):
         return result
 
 
-class InterviewForm(ModelForm):
+class InterviewForm(ChooserForm, ModelForm):
     """The interview with one answer field per guideline question of its analysis."""
 
     class Meta:
@@ -199,12 +198,12 @@ class InterviewForm(ModelForm):
             "consent_date": DATE,
             "summary": forms.Textarea(attrs={"rows": 4}),
         }
+        field_classes = {"organisation": chooser("participation_interviewable")}
 
     def __init__(self, *args, analysis, questions, **kwargs):
         super().__init__(*args, **kwargs)
         self.analysis = analysis
         self.questions = list(questions)
-        self.fields["organisation"].queryset = selectors.interviewable_organisations()
         self.fields["interviewer"].queryset = analysis.team.all()
         self.fields["consent_given"].help_text = _(
             "Answers, notes and tags can only be saved once the interviewee has agreed."
@@ -265,26 +264,25 @@ InterviewTagFormSet = inlineformset_factory(
 )
 
 
-class MeetingForm(ModelForm):
+class MeetingForm(ChooserForm, ModelForm):
     class Meta:
         model = ExchangeMeeting
         fields = ["title", "date", "location", "participants", "notes"]
         widgets = {
             "date": DATE,
-            "participants": forms.SelectMultiple(attrs={"size": 8}),
             "notes": forms.Textarea(attrs={"rows": 6}),
         }
+        field_classes = {"participants": chooser("participation_registry", multiple=True)}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["participants"].queryset = Organisation.objects.approved()
         self.fields["participants"].help_text = _(
-            "Administrations, providers and organisations from the registry. Hold Ctrl (or Cmd) "
-            "to choose several."
+            "Administrations, providers and organisations from the registry. Type part of a "
+            "name to find one; you can choose several."
         )
 
 
-class RecommendationForm(ModelForm):
+class RecommendationForm(ChooserForm, ModelForm):
     class Meta:
         model = Recommendation
         fields = ["finding", "text", "addressee", "priority", "follow_up_on"]
@@ -293,10 +291,7 @@ class RecommendationForm(ModelForm):
             "text": forms.Textarea(attrs={"rows": 3}),
             "follow_up_on": DATE,
         }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["addressee"].queryset = Organisation.objects.approved().order_by("kind", "name")
+        field_classes = {"addressee": chooser("participation_registry")}
 
 
 class RecommendationStatusForm(forms.Form):

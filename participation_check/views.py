@@ -225,7 +225,7 @@ def structure_list(request, pk):
 
 
 def _structure_form(request, analysis, structure=None):
-    form = StructureForm(request.POST or None, instance=structure, prefix="s")
+    form = StructureForm(request.POST or None, instance=structure, prefix="s", user=request.user)
     openness = OpennessForm(request.POST or None, structure=structure, prefix="o")
     if request.method == "POST" and form.is_valid() and openness.is_valid():
         try:
@@ -311,6 +311,7 @@ def _interview_form(request, analysis, interview=None):
         questions=questions,
         prefix="i",
         initial=None if interview else {"interviewer": request.user.pk},
+        user=request.user,
     )
     tags = InterviewTagFormSet(request.POST or None, instance=interview, prefix="t")
     if request.method == "POST" and form.is_valid() and tags.is_valid():
@@ -421,7 +422,7 @@ def meeting_list(request, pk):
 
 
 def _meeting_form(request, analysis, meeting=None):
-    form = MeetingForm(request.POST or None, instance=meeting)
+    form = MeetingForm(request.POST or None, instance=meeting, user=request.user)
     if request.method == "POST" and form.is_valid():
         services.meeting_save(
             analysis=analysis, meeting=meeting, by=request.user, **form.cleaned_data
@@ -468,7 +469,7 @@ def recommendation_list(request, pk):
 
 
 def _recommendation_form(request, analysis, recommendation=None):
-    form = RecommendationForm(request.POST or None, instance=recommendation)
+    form = RecommendationForm(request.POST or None, instance=recommendation, user=request.user)
     if request.method == "POST" and form.is_valid():
         saved = services.recommendation_save(
             analysis=analysis, recommendation=recommendation, by=request.user, **form.cleaned_data

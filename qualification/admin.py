@@ -75,7 +75,13 @@ class RegistrationAdmin(admin.ModelAdmin):
         "workshop__title",
     ]
     list_select_related = ["participant", "workshop", "organisation"]
-    autocomplete_fields = ["participant", "organisation", "registered_by", "cancelled_by"]
+    autocomplete_fields = [
+        "participant",
+        "organisation",
+        "registered_by",
+        "cancelled_by",
+        "workshop",
+    ]
     readonly_fields = [
         "created_at",
         "promoted_at",

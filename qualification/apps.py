@@ -24,3 +24,4 @@ class QualificationConfig(PortalApp):
     documents = "documents.KINDS"
     privacy = "privacy"
     demo = "demo.seed"
+    choosers = "choosers.SCOPES"

@@ -1,13 +1,12 @@
 from dataclasses import fields
 
 from django import forms
-from django.db.models import Q
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ikmo.choosers import ChooserField, ChooserForm, chooser
 from ikmo.forms import ModelForm
-from organisations.models import StaffRole, User
 
 from . import services
 from .models import (
@@ -36,20 +35,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-def trainer_queryset():
-    """People who can run workshops: consultants / trainers and project leads."""
-    return (
-        User.objects.filter(
-            Q(staff_roles__role__in=[StaffRole.Role.CONSULTANT, StaffRole.Role.PROJECT_LEAD])
-            & Q(staff_roles__subproject__in=["", "qualification"]),
-            is_active=True,
-        )
-        .distinct()
-        .order_by("last_name", "email")
-    )
-
-
-class WorkshopForm(ModelForm):
+class WorkshopForm(ChooserForm, ModelForm):
     online_url = forms.URLField(
         label=Workshop._meta.get_field("online_url").verbose_name,
         help_text=Workshop._meta.get_field("online_url").help_text,
@@ -80,10 +66,10 @@ class WorkshopForm(ModelForm):
             "registration_deadline": DateTimeInput(),
             "capacity": forms.NumberInput(attrs={"inputmode": "numeric", "min": 1}),
         }
+        field_classes = {"trainer": chooser("workshop_trainers")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["trainer"].queryset = trainer_queryset()
         self.fields["registration_deadline"].input_formats = [DATETIME_FORMAT]
         current = self.instance.status if self.instance.pk else Workshop.Status.DRAFT
         allowed = {current} | (set(WORKSHOP_FLOW.targets(current)) - {Workshop.Status.CANCELLED})
@@ -294,10 +280,7 @@ class CoachingSessionForm(ModelForm):
         )
 
 
-class CoachingStartForm(forms.Form):
-    organisation = forms.ModelChoiceField(queryset=None, label=_("Organisation"))
-
-    def __init__(self, *args, queryset, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = queryset
-        self.fields["organisation"].empty_label = _("Please choose")
+class CoachingStartForm(ChooserForm, forms.Form):
+    organisation = ChooserField(
+        "coaching_organisations", label=_("Organisation"), empty_label=_("Please choose")
+    )

@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ikmo.models import GeneratedDocument
-from organisations.models import Membership, Organisation
+from organisations.models import Membership, Organisation, StaffRole, User
 
 from . import permissions
 from .models import CoachingCase, CoachingSession, Feedback, Registration, Workshop
@@ -254,3 +254,16 @@ def coaching_cases(user):
 
 def coachable_organisations():
     return Organisation.objects.approved().order_by("name")
+
+
+def trainers():
+    """People who can run workshops: consultants / trainers and project leads."""
+    return (
+        User.objects.filter(
+            Q(staff_roles__role__in=[StaffRole.Role.CONSULTANT, StaffRole.Role.PROJECT_LEAD])
+            & Q(staff_roles__subproject__in=["", permissions.QUALIFICATION]),
+            is_active=True,
+        )
+        .distinct()
+        .order_by("last_name", "email")
+    )

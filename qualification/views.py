@@ -217,7 +217,7 @@ def workshop_edit(request, pk):
 
 def _workshop_form(request, workshop: Workshop):
     data = request.POST if request.method == "POST" else None
-    form = WorkshopForm(data, instance=workshop)
+    form = WorkshopForm(data, instance=workshop, user=request.user)
     formset_class = SessionFormSet if workshop.pk else NewSessionFormSet
     sessions = formset_class(data, instance=workshop, prefix="sessions")
     if request.method == "POST":
@@ -530,7 +530,7 @@ def coaching_home(request):
                 per_page=CASES_PER_PAGE,
                 param="cases",
             ),
-            "start_form": CoachingStartForm(queryset=selectors.coachable_organisations()),
+            "start_form": CoachingStartForm(user=user),
         },
     )
 
@@ -559,7 +559,7 @@ def coaching_follow_up_done(request, pk):
 @login_required
 def coaching_start(request):
     _require_coaching_staff(request.user)
-    form = CoachingStartForm(request.GET or None, queryset=selectors.coachable_organisations())
+    form = CoachingStartForm(request.GET or None, user=request.user)
     if form.is_valid():
         return redirect(
             "qualification:coaching_create", org_pk=form.cleaned_data["organisation"].pk

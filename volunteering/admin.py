@@ -62,7 +62,7 @@ class ConsultationAdmin(admin.ModelAdmin):
     list_filter = ["format", "held_on"]
     search_fields = ["organisation__name", "topic", "next_step"]
     date_hierarchy = "held_on"
-    autocomplete_fields = ["organisation"]
+    autocomplete_fields = ["organisation", "consultant"]
 
 
 @admin.register(Contingent)
@@ -90,7 +90,7 @@ class VolunteerAdmin(admin.ModelAdmin):
 class AttendanceInline(admin.TabularInline):
     model = SeminarAttendance
     extra = 0
-    autocomplete_fields = ["placement"]
+    autocomplete_fields = ["placement", "recorded_by"]
 
 
 @admin.register(Placement)
@@ -113,7 +113,7 @@ class PlacementAdmin(PortalFormFields, admin.ModelAdmin):
         "mentor_name",
     ]
     list_select_related = ["volunteer", "site"]
-    autocomplete_fields = ["site", "volunteer", "contingent"]
+    autocomplete_fields = ["site", "volunteer", "contingent", "created_by"]
 
 
 @admin.register(Seminar)
@@ -130,7 +130,7 @@ class SeminarAttendanceAdmin(admin.ModelAdmin):
     list_display = ["seminar", "placement", "days_attended", "recorded_by"]
     list_filter = ["seminar__service_type"]
     search_fields = ["seminar__title", "placement__site__name"]
-    autocomplete_fields = ["seminar", "placement"]
+    autocomplete_fields = ["seminar", "placement", "recorded_by"]
 
 
 @admin.register(ReminderSent)

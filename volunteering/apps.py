@@ -24,3 +24,4 @@ class VolunteeringConfig(PortalApp):
     indicators = "indicators.INDICATORS"
     privacy = "privacy"
     demo = "demo.seed"
+    choosers = "choosers.SCOPES"

@@ -3,10 +3,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from ikmo.choosers import ChooserField, ChooserForm, chooser
 from ikmo.formfields import LocalizedDecimalField
 from ikmo.forms import ModelForm
 
-from . import selectors
 from .models import (
     Consultation,
     Contingent,
@@ -20,11 +20,11 @@ from .uploads import ALLOWED_LABEL, max_upload_bytes
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class StatusForm(forms.Form):
+class StatusForm(ChooserForm, forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=SiteStatus.choices)
-    carrier = forms.ModelChoiceField(
+    carrier = ChooserField(
+        "volunteering_carriers",
         label=_("Carrier organisation"),
-        queryset=None,
         required=False,
         help_text=_("For a recognised placement site: the carrier that recognised it."),
     )
@@ -41,10 +41,8 @@ class StatusForm(forms.Form):
 
     def __init__(self, *args, organisation=None, **kwargs):
         super().__init__(*args, **kwargs)
-        qs = selectors.carrier_choices()
         if organisation is not None:
-            qs = qs.exclude(pk=organisation.pk)
-        self.fields["carrier"].queryset = qs
+            self.fields["carrier"].exclude(organisation.pk)  # not its own carrier
 
 
 class DocumentForm(forms.Form):
@@ -90,14 +88,14 @@ class ConsultationForm(ModelForm):
         return data
 
 
-class ContingentForm(ModelForm):
+class ContingentForm(ChooserForm, ModelForm):
     class Meta:
         model = Contingent
         fields = ["carrier", "year", "service_type", "places", "note"]
+        field_classes = {"carrier": chooser("volunteering_carriers")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["carrier"].queryset = selectors.carrier_choices()
         self.fields["carrier"].help_text = _(
             "Only organisations with the status “Carrier” are listed."
         )
@@ -180,8 +178,8 @@ class VolunteerForm(forms.Form):
         }
 
 
-class PlacementForm(forms.Form):
-    site = forms.ModelChoiceField(label=_("Placement site"), queryset=None)
+class PlacementForm(ChooserForm, forms.Form):
+    site = ChooserField("volunteering_sites", label=_("Placement site"))
     service_type = forms.ChoiceField(label=_("Service"), choices=ServiceType.choices)
     start_date = forms.DateField(label=_("Start"), widget=DATE)
     end_date = forms.DateField(
@@ -202,7 +200,6 @@ class PlacementForm(forms.Form):
 
     def __init__(self, *args, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = selectors.placement_site_choices()
         if editing:
             del self.fields["site"]
             del self.fields["service_type"]
@@ -221,15 +218,12 @@ class TransitionForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
 
 
-class SeminarForm(ModelForm):
+class SeminarForm(ChooserForm, ModelForm):
     class Meta:
         model = Seminar
         fields = ["title", "carrier", "service_type", "start_date", "end_date", "days", "location"]
         widgets = {"start_date": DATE, "end_date": DATE}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["carrier"].queryset = selectors.carrier_choices()
+        field_classes = {"carrier": chooser("volunteering_carriers")}
 
     def clean(self):
         data = super().clean()

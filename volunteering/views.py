@@ -171,7 +171,7 @@ def organisation_status(request, pk):
             "recognised_on": profile.recognised_on,
             "places": profile.places,
         }
-    form = StatusForm(request.POST or None, initial=initial, organisation=org)
+    form = StatusForm(request.POST or None, initial=initial, organisation=org, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.profile_change_status(organisation=org, by=request.user, **form.cleaned_data)
@@ -307,7 +307,7 @@ def contingents(request):
     filterset = ContingentFilter(request.GET, queryset=selectors.contingents_overview(user))
     form = None
     if permissions.can_manage_contingents(user):
-        form = ContingentForm(request.POST or None)
+        form = ContingentForm(request.POST or None, user=user)
         if request.method == "POST" and form.is_valid():
             try:
                 services.contingent_create(by=user, **form.cleaned_data)
@@ -333,7 +333,7 @@ def contingents(request):
 def contingent_edit(request, pk):
     contingent = get_visible_or_404(selectors.contingents_visible_to(request.user), pk=pk)
     require(permissions.can_manage_contingents(request.user))
-    form = ContingentForm(request.POST or None, instance=contingent)
+    form = ContingentForm(request.POST or None, instance=contingent, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.contingent_update(contingent=contingent, by=request.user, **form.cleaned_data)
@@ -380,7 +380,7 @@ def placement_new(request):
     if request.GET.get("site", "").isdigit():
         initial["site"] = request.GET["site"]
     volunteer_form = VolunteerForm(request.POST or None, prefix="v")
-    form = PlacementForm(request.POST or None, initial=initial, prefix="p")
+    form = PlacementForm(request.POST or None, initial=initial, prefix="p", user=request.user)
     if request.method == "POST" and volunteer_form.is_valid() & form.is_valid():
         try:
             placement = services.placement_create(
@@ -442,6 +442,7 @@ def placement_edit(request, pk):
         request.POST or None,
         prefix="p",
         editing=True,
+        user=request.user,
         initial={
             "start_date": obj.start_date,
             "end_date": obj.end_date,
@@ -551,7 +552,7 @@ def seminars(request):
 @login_required
 def seminar_new(request):
     require(permissions.can_manage_seminars(request.user))
-    form = SeminarForm(request.POST or None)
+    form = SeminarForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             seminar = services.seminar_save(by=request.user, **form.cleaned_data)
@@ -571,7 +572,7 @@ def _seminar(request, pk):
 def seminar_edit(request, pk):
     seminar = _seminar(request, pk)
     require(permissions.can_manage_seminars(request.user))
-    form = SeminarForm(request.POST or None, instance=seminar)
+    form = SeminarForm(request.POST or None, instance=seminar, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.seminar_save(seminar=seminar, by=request.user, **form.cleaned_data)

@@ -94,6 +94,37 @@
       form.querySelector(".is-invalid, .invalid-feedback, .errorlist, [aria-invalid=true]") !== null;
   }
 
+  // A chooser (static/js/chooser.js) holds only the chosen options: the draft keeps their
+  // labels too, so the chosen organisation or person comes back with its name.
+  function isChooser(el) {
+    return el.tagName === "SELECT" && el.hasAttribute("data-chooser-url");
+  }
+
+  function chooserValue(select) {
+    var chosen = Array.prototype.filter.call(select.options, function (o) {
+      return o.selected && o.value !== "";
+    });
+    return {
+      chosen: chosen.map(function (o) { return { value: o.value, label: o.text }; }),
+    };
+  }
+
+  function restoreChooser(select, value) {
+    if (!value || !Array.isArray(value.chosen)) { return false; }
+    var before = JSON.stringify(chooserValue(select));
+    var wanted = value.chosen.map(function (c) { return String(c.value); });
+    value.chosen.forEach(function (c) {
+      var present = Array.prototype.some.call(select.options, function (o) {
+        return o.value === String(c.value);
+      });
+      if (!present) { select.add(new Option(String(c.label), String(c.value))); }
+    });
+    Array.prototype.forEach.call(select.options, function (o) {
+      o.selected = wanted.indexOf(o.value) !== -1 || (o.value === "" && !wanted.length);
+    });
+    return JSON.stringify(chooserValue(select)) !== before;
+  }
+
   function autosave(form) {
     if (!local || confidential(form)) { return; }
     var key = PREFIX + (owner || "anonymous") + ":" + draftName(form);
@@ -112,6 +143,8 @@
         var value = stored[el.name];
         if (el.type === "checkbox" || el.type === "radio") {
           el.checked = Array.isArray(value) ? value.indexOf(el.value) !== -1 : value === el.value;
+        } else if (isChooser(el)) {
+          if (restoreChooser(el, value)) { restored = true; }
         } else if (el.tagName === "SELECT" && el.multiple) {
           Array.prototype.forEach.call(el.options, function (o) { o.selected = value.indexOf(o.value) !== -1; });
         } else {
@@ -142,6 +175,8 @@
           if (el.checked) { data[el.name].push(el.value); }
         } else if (el.type === "radio") {
           if (el.checked) { data[el.name] = el.value; }
+        } else if (isChooser(el)) {
+          data[el.name] = chooserValue(el);
         } else if (el.tagName === "SELECT" && el.multiple) {
           data[el.name] = Array.prototype.filter.call(el.options, function (o) { return o.selected; })
             .map(function (o) { return o.value; });

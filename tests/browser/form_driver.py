@@ -42,10 +42,15 @@ _PLAN_JS = """(form) => {
     const visible = !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length)
                     && style.visibility !== 'hidden';
     el.setAttribute('data-fill', String(i));
+    // A chooser (static/js/chooser.js) says "required" on its combobox, for the server to
+    // explain what is missing.
+    const combobox = el.tomselect ? el.tomselect.control_input : null;
     out.push({
       i, name: el.name, tag: el.tagName.toLowerCase(),
       type: (el.getAttribute('type') || (el.tagName === 'INPUT' ? 'text' : el.tagName)).toLowerCase(),
-      required: el.required, visible, value: el.value, checked: !!el.checked,
+      required: combobox ? combobox.getAttribute('aria-required') === 'true' : el.required,
+      chooser: el.hasAttribute('data-chooser-url'),
+      visible, value: el.value, checked: !!el.checked,
       multiple: !!el.multiple, step: el.getAttribute('step') || '',
       min: el.getAttribute('min') || '', max: el.getAttribute('max') || '',
       maxlength: el.maxLength > 0 ? el.maxLength : 0,
@@ -55,6 +60,36 @@ _PLAN_JS = """(form) => {
   });
   return out;
 }"""
+
+# A chooser offers what its endpoint finds: the first match of an empty search is chosen, as
+# a person picks the first suggestion (or the given value, if that is among the first page).
+_CHOOSE_JS = """async (el, wanted) => {
+  const url = new URL(el.dataset.chooserUrl, location.href);
+  url.searchParams.set('q', '');
+  url.searchParams.set('page', '1');
+  const answer = await (await fetch(url, {credentials: 'same-origin'})).json();
+  const pick = wanted === null ? answer.results[0]
+    : (answer.results.find(r => r.value === String(wanted)) || {value: String(wanted), text: String(wanted)});
+  if (!pick) return null;
+  if (el.tomselect) {
+    el.tomselect.addOption(pick);
+    el.tomselect.addItem(pick.value);
+  } else {
+    if (!Array.from(el.options).some(o => o.value === pick.value)) el.add(new Option(pick.text, pick.value));
+    el.value = pick.value;
+    el.dispatchEvent(new Event('change', {bubbles: true}));
+  }
+  return pick.value;
+}"""
+
+_CHOOSERS_READY_JS = """() => Array.from(document.querySelectorAll('select[data-chooser-url]'))
+    .every(el => el.tomselect)"""
+
+
+def choose(target: Locator, value=None) -> str | None:
+    """Choose in a chooser: ``value``, or the first match of an empty search."""
+    return target.evaluate(_CHOOSE_JS, value)
+
 
 TEXT_TYPES = {"text", "textarea", "search", ""}
 TYPED_TYPES = TEXT_TYPES | {"email", "url", "tel", "number", "date", "datetime-local", "time"}
@@ -165,6 +200,7 @@ PDF_FILE = {
 def fill_form(page: Page, form: Locator, token: str, overrides: dict | None = None) -> Filled:
     """Type into every visible typed field; make every choice still missing; attach a PDF."""
     overrides = overrides or {}
+    page.wait_for_function(_CHOOSERS_READY_JS)
     plan = form.evaluate(_PLAN_JS)
     filled = Filled()
     seen_groups = set()
@@ -177,6 +213,16 @@ def fill_form(page: Page, form: Locator, token: str, overrides: dict | None = No
             filled.files.append(selector)
             continue
         if not el["visible"] or kind in ("hidden", "submit", "button", "image", "password"):
+            continue
+        if el["chooser"]:
+            if el["required"] and not el["multiple"]:
+                filled.required_choices.append(name)
+            if name in overrides and overrides[name] is not None:
+                filled.choices[name] = choose(target, overrides[name])
+            elif not el["value"] and not el["multiple"] and name not in overrides:
+                chosen = choose(target)
+                if chosen:
+                    filled.choices[name] = chosen
             continue
         if name in overrides:
             value = overrides[name]
@@ -259,7 +305,8 @@ def spoil(form: Locator, filled: Filled, blank: str = "", invalid: dict | None =
         name = filled.required_choices[0]
         form.evaluate(
             """(f, name) => f.querySelectorAll(`[name="${name}"]`).forEach(el => {
-                if (el.tagName === 'SELECT') { el.value = ''; } else { el.checked = false; }
+                if (el.tomselect) { el.tomselect.clear(); }
+                else if (el.tagName === 'SELECT') { el.value = ''; } else { el.checked = false; }
             })""",
             name,
         )
@@ -286,7 +333,10 @@ def repair(form: Locator, filled: Filled, changes: dict) -> None:
         elif name in filled.choices:
             choice = filled.choices[name]
             target = form.locator(f"[name='{name}']")
-            if target.first.evaluate("el => el.tagName") == "SELECT":
+            if target.first.evaluate("el => el.hasAttribute('data-chooser-url')"):
+                form.page.wait_for_function(_CHOOSERS_READY_JS)
+                choose(target.first, choice)
+            elif target.first.evaluate("el => el.tagName") == "SELECT":
                 target.first.select_option(choice)
             else:
                 form.locator(f"[name='{name}'][value='{choice}']").check()

@@ -103,3 +103,17 @@ def assert_accessible(page: Page) -> None:
     expect(page.locator("main")).to_be_visible()
     violations = axe_violations(page)
     assert not violations, f"axe on {page.url}:\n" + json.dumps(violations, indent=2)
+
+
+def choose(page: Page, field: str, typed: str, option: str) -> None:
+    """Choose in a chooser (static/js/chooser.js) as a person does: tap the field (its label,
+    or "#" and the id of its select), type part of a name, tap the suggestion `option`."""
+    if field.startswith("#"):
+        combobox = page.locator(f"{field}-ts-control")
+    else:
+        combobox = page.get_by_role("combobox", name=field, exact=False).first
+    # The field, not its search box: with a name chosen the box only shows once tapped.
+    combobox.locator("xpath=..").click()
+    combobox.press_sequentially(typed, delay=40)
+    listbox = page.locator(f"#{combobox.get_attribute('aria-controls')}")
+    listbox.get_by_role("option", name=option, exact=False).first.click()

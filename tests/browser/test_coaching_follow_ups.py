@@ -12,7 +12,7 @@ from ikmo.models import AuditEntry
 from qualification.models import CoachingCase, CoachingSession, Topic
 from tests import factories
 
-from .helpers import assert_no_horizontal_scroll, log_in_by_cookie
+from .helpers import assert_no_horizontal_scroll, choose, log_in_by_cookie
 
 pytestmark = [
     pytest.mark.browser,
@@ -66,7 +66,7 @@ def test_consultant_sees_overdue_follow_ups_widens_the_window_and_marks_one_done
 
     # Log a session with a follow-up; the first try lacks the next step.
     page.goto("/qualification/coaching/")
-    page.locator("#id_organisation").select_option(label=long_name.name)
+    choose(page, "#id_organisation", "Nachbarschafts", long_name.name)
     page.locator("form[action$='/coaching/start/'] button").click()
     page.get_by_label("Dauer (Minuten)", exact=False).first.fill("60")
     page.get_by_label("Format", exact=False).first.select_option("phone")

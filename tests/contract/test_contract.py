@@ -1,7 +1,7 @@
 """The sub-project contract (ikmo/subprojects.py): a made-up sub-project, declared only in its
 own app config (tests/contract/fakeapp), shows up everywhere the portal discovers apps:
 URLs, menus, overview cards, the organisation timeline, funder reporting, the personal-data
-registry, the PDF kinds and the demo data."""
+registry, the PDF kinds, the demo data and the choosers' search scopes."""
 
 import tomllib
 import types
@@ -15,6 +15,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from ikmo import choosers
 from ikmo import urls as portal_urls
 from ikmo.documents import document_kinds
 from ikmo.pagecache import cached_routes
@@ -106,6 +107,12 @@ def test_a_sub_project_declared_in_its_app_config_shows_up_everywhere(
     assert document_kinds()["lab_certificate"].title(None) == "Lab certificate"
     assert lab.seed in [seed for _app, seed in hooks("demo")]
 
+    # Its chooser scope is searched like the portal's own, with its own permission.
+    search = reverse("choose", args=["organisations"])
+    found = client_for(consultant).get(search, {"scope": "lab_organisations", "q": org.name})
+    assert [row["text"] for row in found.json()["results"]] == [org.name]
+    assert client_for(org_member).get(search, {"scope": "lab_organisations"}).status_code == 403
+
 
 def test_without_the_app_nothing_of_it_remains(client_for, org_member):
     assert "citizens_lab" not in {app.label for app in portal_apps()}
@@ -117,6 +124,7 @@ def test_without_the_app_nothing_of_it_remains(client_for, org_member):
         m.label.startswith("citizens_lab.") for m in privacy_registry.all_personal_models()
     )
     assert "/citizens-lab/" not in client_for(org_member).get(reverse("home")).content.decode()
+    assert "lab_organisations" not in choosers.scopes()
 
 
 def test_every_first_party_package_is_known_to_the_import_sorter():

@@ -191,3 +191,44 @@ def test_uploaded_files_only_come_in_through_the_checked_portal_forms(
     assert response.status_code == 403
     assert not model_admin.has_add_permission(None)
     assert "file" in model_admin.get_readonly_fields(None)
+
+
+def test_admin_change_forms_never_carry_a_full_list_of_organisations_people_or_workshops(rf):
+    """Every field of an admin form (and inline) that refers to an organisation, a person or
+    a workshop searches on demand (autocomplete) or takes an id: the lists grow with the data
+    (5,000 organisations at full scale). Admins that change nothing are left out."""
+    from django import forms
+    from django.contrib.admin import widgets
+
+    from organisations.models import Organisation, User
+    from qualification.models import Workshop
+
+    targets = (Organisation, User, Workshop)
+    on_demand = (
+        widgets.AutocompleteMixin,
+        widgets.ForeignKeyRawIdWidget,
+        widgets.ManyToManyRawIdWidget,
+    )
+    request = rf.get("/admin/")
+    request.user = User(is_superuser=True, is_staff=True, is_active=True)
+    full_lists = []
+
+    def check(model_admin, form, skip=()):
+        for name, field in form.base_fields.items():
+            if name in skip or not isinstance(field, forms.ModelChoiceField):
+                continue
+            widget = field.widget
+            if isinstance(widget, widgets.RelatedFieldWidgetWrapper):
+                widget = widget.widget
+            if field.queryset.model in targets and not isinstance(widget, on_demand):
+                full_lists.append(f"{type(model_admin).__name__}.{name}")
+
+    for model_admin in admin.site._registry.values():
+        if model_admin.has_add_permission(request) or model_admin.has_change_permission(request):
+            check(model_admin, model_admin.get_form(request))
+        for inline in model_admin.get_inline_instances(request):
+            formset = inline.get_formset(request)
+            check(inline, formset.form, skip={formset.fk.name})  # the parent: hidden
+    assert not full_lists, f"use autocomplete_fields: {full_lists}"
+    for target in targets:
+        assert admin.site._registry[target].search_fields, target

@@ -93,9 +93,9 @@ def test_every_decimal_field_of_the_portal_reads_german_notation():
     budget = BudgetLineForm().fields["amount"]
     assert isinstance(budget, LocalizedDecimalField)
     assert isinstance(budget.widget, DecimalInput)
-    assert isinstance(PlacementForm().fields["weekly_hours"], LocalizedDecimalField)
+    assert isinstance(PlacementForm(user=None).fields["weekly_hours"], LocalizedDecimalField)
     with translation.override("de"):
-        form = PlacementForm(data={"weekly_hours": "38,5"})
+        form = PlacementForm(data={"weekly_hours": "38,5"}, user=None)
         form.is_valid()
         assert form.cleaned_data["weekly_hours"] == Decimal("38.5")
 

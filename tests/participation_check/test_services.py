@@ -143,8 +143,8 @@ def test_an_unrated_structure_has_no_percentage(analysis):
     assert structure_score(structures_of(analysis).get())["percent"] is None
 
 
-def _structure_forms(data):
-    form = StructureForm(data, prefix="s")
+def _structure_forms(data, user):
+    form = StructureForm(data, prefix="s", user=user)
     openness = OpennessForm(data, prefix="o")
     return form, openness
 
@@ -160,7 +160,7 @@ def test_structure_service_saves_ratings_with_evidence(analysis, pc_consultant, 
         "o-score_accessibility": "0",
         "o-evidence_accessibility": "Sitzungsraum im 3. OG ohne Aufzug",
     }
-    form, openness = _structure_forms(data)
+    form, openness = _structure_forms(data, pc_consultant)
     assert form.is_valid(), form.errors
     assert openness.is_valid(), openness.errors
     structure = services.structure_save(
@@ -174,7 +174,7 @@ def test_structure_service_saves_ratings_with_evidence(analysis, pc_consultant, 
     # Clearing a criterion removes its rating.
     data.pop("o-score_accessibility")
     data.pop("o-evidence_accessibility")
-    form = StructureForm(data, prefix="s", instance=structure)
+    form = StructureForm(data, prefix="s", instance=structure, user=pc_consultant)
     openness = OpennessForm(data, prefix="o", structure=structure)
     assert form.is_valid() and openness.is_valid()
     services.structure_save(
@@ -234,6 +234,7 @@ def _interview_forms(analysis, data, instance=None):
         analysis=analysis,
         questions=analysis.questions.all(),
         prefix="i",
+        user=analysis.team.first(),
     )
     tags = InterviewTagFormSet(data, instance=instance, prefix="t")
     return form, tags

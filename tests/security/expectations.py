@@ -93,6 +93,12 @@ EXPECTATIONS: dict[str, Route] = {
     # A profile sheet is rendered with its requester's view: hers and portal admins' only.
     "document_detail": Route(frozenset({"admin_a", "admin"}), pk("profile_sheet_a")),
     "document_download": Route(frozenset({"admin_a", "admin"}), pk("profile_sheet_a")),
+    # A chooser's search answers per scope (ikmo/choosers.py): here the coaching log's
+    # organisations, for qualification staff; every scope and persona in
+    # tests/ikmo/test_choosers.py.
+    "choose": Route(
+        STAFF, lambda w: {"kind": "organisations"}, query="scope=coaching_organisations&q=e"
+    ),
     # --- organisations ------------------------------------------------------------------
     "organisations:directory": Route(CENTRE),
     "organisations:register": Route(LOGGED_IN, method=FORM),

@@ -133,7 +133,7 @@ class TestSeminarAttendance:
     ],
 )
 def test_too_many_seminar_days_name_the_length_in_singular_or_plural(
-    carrier, language, end, expected
+    carrier, desk_consultant, language, end, expected
 ):
     from django.utils import translation
 
@@ -149,6 +149,6 @@ def test_too_many_seminar_days_name_the_length_in_singular_or_plural(
         "location": "Berlin",
     }
     with translation.override(language):
-        form = SeminarForm(data=data)
+        form = SeminarForm(data=data, user=desk_consultant)
         assert not form.is_valid()
         assert expected in form.errors["days"][0]

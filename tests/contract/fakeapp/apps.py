@@ -23,3 +23,4 @@ class CitizensLabConfig(PortalApp):
     documents = "hooks.KINDS"
     privacy = "hooks"
     demo = "hooks.seed"
+    choosers = "hooks.CHOOSERS"

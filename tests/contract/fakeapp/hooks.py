@@ -4,8 +4,10 @@ navigation.py, dashboard.py, timeline.py, indicators.py, documents.py, privacy.p
 from django.urls import reverse
 from django.utils import timezone
 
+from ikmo.choosers import Scope
 from ikmo.dashboard import Card
 from ikmo.documents import DocumentKind
+from organisations.choosers import ORGANISATIONS
 from organisations.models import Organisation
 from organisations.timeline import TimelineEvent
 from privacy.registry import by_user, register
@@ -57,6 +59,16 @@ KINDS = [
 ]
 
 register(LabVisit, people=[by_user("visitor")], organisation="organisation")
+
+# The organisations a lab visit can be booked for: staff choose among the approved ones.
+CHOOSERS = [
+    Scope(
+        name="lab_organisations",
+        kind=ORGANISATIONS,
+        choices=lambda user: Organisation.objects.approved(),
+        allowed=lambda user: user.is_authenticated and user.is_centre_staff,
+    )
+]
 
 
 def seed(stdout):
