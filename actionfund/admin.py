@@ -67,6 +67,9 @@ class StatusChangeInline(admin.TabularInline):
 
 @admin.register(Application)
 class ApplicationAdmin(PortalFormFields, admin.ModelAdmin):
+    # Tens of thousands of rows: 50 a page, and no second COUNT over the whole table.
+    list_per_page = 50
+    show_full_result_count = False
     list_display = [
         "__str__",
         "organisation",
@@ -117,6 +120,9 @@ class JuryAssignmentAdmin(admin.ModelAdmin):
 
 @admin.register(Score)
 class ScoreAdmin(admin.ModelAdmin):
+    # Tens of thousands of rows: 50 a page, and no second COUNT over the whole table.
+    list_per_page = 50
+    show_full_result_count = False
     list_display = ["application", "juror", "criterion", "value"]
     list_filter = ["criterion__call"]
     search_fields = ["juror__email", "application__title"]

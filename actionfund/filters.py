@@ -1,6 +1,6 @@
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import District
@@ -32,3 +32,44 @@ class ApplicationFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(title__icontains=value) | Q(organisation__name__icontains=value))
+
+
+class JuryFilter(django_filters.FilterSet):
+    """A juror's assignments: by call, and whether the scoring is still to do."""
+
+    TODO, SCORED = "todo", "scored"
+
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    call = django_filters.ModelChoiceFilter(queryset=Call.objects.none(), label=_("Call"))
+    state = django_filters.ChoiceFilter(
+        choices=[(TODO, _("Still to score")), (SCORED, _("Fully scored"))],
+        method="by_state",
+        label=_("Scoring"),
+        empty_label=_("All"),
+    )
+
+    class Meta:
+        model = Application
+        fields = ["q", "call", "state"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["q"].field.widget = forms.TextInput(attrs={"type": "search"})
+        self.filters["q"].field.max_length = 100
+        # Only the calls the juror has assignments in (a handful), newest first.
+        self.filters["call"].queryset = Call.objects.filter(
+            pk__in=self.queryset.order_by().values("call_id")
+        ).order_by("-closes_at")
+
+    def search(self, queryset, name, value):
+        value = value.strip()[:100]
+        if not value:
+            return queryset
+        return queryset.filter(Q(title__icontains=value) | Q(organisation__name__icontains=value))
+
+    def by_state(self, queryset, name, value):
+        if value == self.TODO:
+            return queryset.filter(status=Status.IN_REVIEW, my_scores__lt=F("criteria_count"))
+        if value == self.SCORED:
+            return queryset.filter(my_scores__gte=F("criteria_count"))
+        return queryset

@@ -314,7 +314,12 @@ class Application(models.Model):
                 violation_error_message=_("Your organisation already has a draft for this call."),
             ),
         ]
-        indexes = [models.Index(fields=["call", "status"])]
+        indexes = [
+            models.Index(fields=["call", "status"]),
+            # Funder reporting: applications submitted, and projects approved, in a period.
+            models.Index(fields=["submitted_at"], name="application_submitted_idx"),
+            models.Index(fields=["status", "approved_at"], name="application_approved_idx"),
+        ]
 
     def __str__(self):
         return self.title or _("Application %(number)s") % {"number": self.reference}

@@ -2,9 +2,10 @@
 
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, F, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from ikmo.queries import count_of
 from ikmo.viewtools import get_visible_or_404
 from organisations.models import Membership, Organisation, StaffRole, User
 
@@ -16,6 +17,7 @@ from .models import (
     Application,
     Call,
     Criterion,
+    JuryAssignment,
     Payment,
     ProofOfUse,
     Return,
@@ -182,8 +184,10 @@ def ranking(call) -> list[Application]:
         .exclude(status__in=[Status.DRAFT, Status.WITHDRAWN])
         .select_related("organisation", "call")
         .annotate(
-            jury_count=Count("jury_assignments", distinct=True),
-            partner_count=Count("partners", distinct=True),
+            jury_count=count_of(JuryAssignment.objects.filter(application=OuterRef("pk"))),
+            partner_count=count_of(
+                Application.partners.through.objects.filter(application=OuterRef("pk"))
+            ),
         )
     )
     scores = weighted_scores([a.pk for a in applications], call)
@@ -242,8 +246,11 @@ def assignments_for_juror(user):
         Application.objects.filter(jury_assignments__juror=user)
         .exclude(status=Status.DRAFT)
         .select_related("call", "organisation")
-        .annotate(my_scores=Count("scores", filter=Q(scores__juror=user), distinct=True))
-        .annotate(criteria_count=Count("call__criteria", distinct=True))
+        .annotate(
+            # Subqueries, not joins: two counted joins multiply each other's rows.
+            my_scores=count_of(Score.objects.filter(application=OuterRef("pk"), juror=user)),
+            criteria_count=count_of(Criterion.objects.filter(call=OuterRef("call_id"))),
+        )
         .order_by("call__closes_at", "pk")
     )
 

@@ -4,23 +4,25 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from ikmo.subprojects import SubProject
-from organisations.timeline import TimelineEvent
+from organisations.timeline import LIMIT, TimelineEvent, newest
 
 from .models import Status
 
 
-def actionfund_events(organisation, user):
+def actionfund_events(organisation, user, limit=LIMIT):
     # Imported here: selectors import the eligibility helpers, which look up other apps' models.
     from .selectors import applications_visible_to
 
-    applications = (
+    applications = newest(
         applications_visible_to(user=user)
         .filter(organisation=organisation)
         .exclude(status=Status.DRAFT)
         .select_related("call")
         .only(
             "pk", "title", "submitted_at", "approved_at", "approved_amount", "call__year", "status"
-        )
+        ),
+        "submitted_at",
+        limit=limit,
     )
     for application in applications:
         if application.submitted_at:

@@ -19,7 +19,7 @@ from organisations.models import Organisation, User
 from organisations.timeline import timeline_for
 
 from . import journey, permissions, selectors, services, workflow
-from .filters import ApplicationFilter
+from .filters import ApplicationFilter, JuryFilter
 from .forms import (
     AttachmentForm,
     BasicsForm,
@@ -238,13 +238,22 @@ def application_list(request):
     )
 
 
+JURY_PER_PAGE = 25
+
+
 @login_required
 def jury_list(request):
     require(permissions.is_juror(request.user))
+    filters = JuryFilter(
+        request.GET or None, queryset=selectors.assignments_for_juror(request.user)
+    )
+    page = Paginator(filters.qs, JURY_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "actionfund/jury_list.html",
-        {"applications": selectors.assignments_for_juror(request.user)},
+        {"filter": filters, "page": page, "query": query.urlencode()},
     )
 
 
@@ -1028,6 +1037,10 @@ def return_add(request, pk):
     return redirect(application)
 
 
+RANKING_PER_PAGE = 50
+LEDGER_PER_PAGE = 50
+
+
 @login_required
 def call_ranking(request, pk):
     call = _visible_call(request.user, pk)
@@ -1064,12 +1077,15 @@ def call_ranking(request, pk):
                             % {"count": len(result.decided)},
                         )
                 return redirect("actionfund:call_ranking", call.pk)
+    # The whole call is ranked; a page of it is shown (and decided on) at a time.
+    page = Paginator(selectors.ranking(call), RANKING_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "actionfund/ranking.html",
         {
             "call": call,
-            "applications": selectors.ranking(call),
+            "applications": page.object_list,
+            "page": page,
             "ledger": selectors.call_ledger(call),
             "criteria": call.criteria.all(),
             "form": form,
@@ -1084,10 +1100,11 @@ def call_ranking(request, pk):
 def call_ledger(request, pk):
     call = _visible_call(request.user, pk)
     require(permissions.is_fund_staff(request.user))
+    page = Paginator(selectors.ledger_rows(call), LEDGER_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "actionfund/ledger.html",
-        {"call": call, "ledger": selectors.call_ledger(call), "rows": selectors.ledger_rows(call)},
+        {"call": call, "ledger": selectors.call_ledger(call), "rows": page, "page": page},
     )
 
 

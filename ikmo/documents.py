@@ -119,7 +119,8 @@ def documents_for_user(user, documents=None) -> list[GeneratedDocument]:
             ).distinct()
     if not documents.query.is_sliced:
         documents = documents.select_related("content_type")
-    return [d for d in documents if can_view_document(user, d)]
+    # The targets the predicate checks: one query per kind of target, not one per document.
+    return [d for d in documents.prefetch_related("target") if can_view_document(user, d)]
 
 
 def get_document_for_user(user, pk) -> GeneratedDocument:

@@ -36,6 +36,8 @@ def needs_second_factor(user) -> bool:
 
 
 def has_second_factor(user) -> bool:
+    if "has_totp" in user.__dict__:  # loaded with the signed-in person (ikmo.auth)
+        return user.has_totp
     return pagecache.remember(
         f"has-totp:{user.pk}",
         lambda: Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists(),

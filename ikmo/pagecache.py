@@ -119,9 +119,12 @@ def remember(name: str, compute):
     """`compute()`, kept in the shared cache until any data changes (same generation rule).
 
     For small facts read on every request (a person's staff roles, whether they enrolled a
-    second factor). Without a shared cache (IKMO_PAGE_CACHE_SECONDS = 0) it just computes.
+    second factor). On with a shared cache whenever IKMO_MEMO_SECONDS (or the page cache) is
+    set, independently of the page cache; otherwise it just computes.
     """
-    seconds = getattr(settings, "IKMO_PAGE_CACHE_SECONDS", 0)
+    seconds = getattr(settings, "IKMO_MEMO_SECONDS", 0) or getattr(
+        settings, "IKMO_PAGE_CACHE_SECONDS", 0
+    )
     if not seconds or not cache_is_shared():
         return compute()
     key = f"ikmo:memo:{generation()}:{name}"

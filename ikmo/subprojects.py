@@ -15,7 +15,7 @@ only when first used, so an app config stays cheap to import)::
         home_url = "qualification:home"
         navigation = "navigation.items"       # items(user) -> [(label, url)], "My work" menu
         dashboard = "dashboard.cards"         # cards(user) -> [ikmo.dashboard.Card]
-        timeline = "timeline.qualification_events"  # (organisation, user) -> [TimelineEvent]
+        timeline = "timeline.qualification_events"  # (organisation, user, limit) -> [TimelineEvent]
         indicators = "indicators.INDICATORS"  # [reporting.registry.Indicator]
         documents = "documents.KINDS"         # [ikmo.documents.DocumentKind]
         privacy = "privacy"                   # module declaring personal data (privacy.registry)

@@ -14,8 +14,11 @@ One lookup shape, everywhere:
 Services report rule violations as ``ValidationError``; ``service_errors`` shows them.
 """
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
 from django.shortcuts import get_object_or_404
 
 
@@ -46,3 +49,25 @@ def service_errors(request, error: ValidationError) -> None:
     """Show a service's refusal as error messages on the next page."""
     for message in error.messages:
         messages.error(request, message)
+
+
+@dataclass(frozen=True)
+class PagedList:
+    """One page of a list, with the query string that keeps the page's other parameters.
+
+    For pages that show more than one paged list (``param`` tells them apart), so that no list
+    is ever rendered whole: ``{% include "includes/pagination.html" with page=x.page
+    query=x.query param=x.param %}``.
+    """
+
+    page: Page
+    query: str
+    param: str
+    count: int
+
+
+def paged(request, queryset, *, per_page: int, param: str = "page") -> PagedList:
+    page = Paginator(queryset, per_page).get_page(request.GET.get(param))
+    others = request.GET.copy()
+    others.pop(param, None)
+    return PagedList(page=page, query=others.urlencode(), param=param, count=page.paginator.count)

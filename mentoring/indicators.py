@@ -24,6 +24,7 @@ from .models import (
     MO_KINDS,
     PARTNER_KINDS,
     CooperationContact,
+    CooperationStatusChange,
     Event,
     EventAttendance,
     Tandem,
@@ -35,11 +36,13 @@ FINISHED_OR_RUNNING = [Tandem.Status.ACTIVE, Tandem.Status.COMPLETED, Tandem.Sta
 def contacts_in(period):
     """Cooperation contacts made, or moved to a new status, within the period."""
     lower, upper = period_bounds(period)
-    ids = CooperationContact.objects.filter(
+    # The status changes as a list of contact ids, not a join: each contact once, and the
+    # history read by its date index instead of once per contact.
+    moved = CooperationStatusChange.objects.filter(changed_at__gte=lower, changed_at__lt=upper)
+    return CooperationContact.objects.filter(
         Q(contact_date__gte=period.start, contact_date__lte=period.end)
-        | Q(history__changed_at__gte=lower, history__changed_at__lt=upper)
-    ).values("pk")
-    return CooperationContact.objects.filter(pk__in=ids)
+        | Q(pk__in=moved.values("contact_id"))
+    )
 
 
 def attendances_in(period):
@@ -48,9 +51,10 @@ def attendances_in(period):
     )
 
 
-def events_held(period, kind: str | None = None):
-    events = within(Event.objects.filter(status=Event.Status.HELD), "starts_at", period)
-    return events.filter(kind=kind) if kind else events
+def events_held(period):
+    """Events held (minutes written) whose start lies in the period; each indicator counts
+    one kind of them (its condition)."""
+    return within(Event.objects.filter(status=Event.Status.HELD), "starts_at", period)
 
 
 def tandems_active(period):
@@ -151,7 +155,8 @@ INDICATORS = [
         key="expert_rounds_held",
         label=_("Expert rounds held"),
         subproject=SubProject.MENTORING,
-        records=lambda period: events_held(period, Event.Kind.EXPERT_ROUND),
+        records=events_held,
+        condition=Q(kind=Event.Kind.EXPERT_ROUND),
         organisation_field=None,
         date_field="starts_at",
         activity=True,
@@ -163,7 +168,8 @@ INDICATORS = [
         key="network_events_held",
         label=_("Network events held"),
         subproject=SubProject.MENTORING,
-        records=lambda period: events_held(period, Event.Kind.NETWORK_EVENT),
+        records=events_held,
+        condition=Q(kind=Event.Kind.NETWORK_EVENT),
         organisation_field=None,
         date_field="starts_at",
         activity=True,

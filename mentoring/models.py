@@ -76,7 +76,10 @@ class CooperationContact(models.Model):
         verbose_name = _("cooperation contact")
         verbose_name_plural = _("cooperation contacts")
         ordering = ["-contact_date", "-pk"]
-        indexes = [models.Index(fields=["partner", "status"])]
+        indexes = [
+            models.Index(fields=["partner", "status"]),
+            models.Index(fields=["contact_date"], name="cooperation_contact_date_idx"),
+        ]
 
     def __str__(self):
         return f"{self.organisation} – {self.partner}"

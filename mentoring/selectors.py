@@ -6,6 +6,7 @@ from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Subqu
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from ikmo.queries import count_of
 from ikmo.subprojects import SubProject
 from organisations.models import Membership, Organisation
 
@@ -17,6 +18,7 @@ from .models import (
     CooperationContact,
     CooperationStatusChange,
     Event,
+    EventAttendance,
     EventRegistration,
     FollowUpTask,
     MentorOffer,
@@ -121,7 +123,7 @@ def with_cooperating(partners, field=None) -> list:
 def events_for_user(user):
     """Events the user may see, each with `registration_count` and `is_registered`."""
     events = Event.objects.select_related("field_of_work").annotate(
-        registration_count=Count("registrations", distinct=True),
+        registration_count=count_of(EventRegistration.objects.filter(event=OuterRef("pk"))),
         is_registered=Exists(
             EventRegistration.objects.filter(event=OuterRef("pk"), person_id=user.pk or 0)
         ),
@@ -130,7 +132,9 @@ def events_for_user(user):
     if rule is None:
         return events.none()
     if permissions.is_mentoring_staff(user):
-        events = events.annotate(attendance_count=Count("attendances", distinct=True))
+        events = events.annotate(
+            attendance_count=count_of(EventAttendance.objects.filter(event=OuterRef("pk")))
+        )
     return events.filter(rule)
 
 

@@ -10,21 +10,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ikmo.subprojects import SubProject
-from organisations.timeline import TimelineEvent
+from organisations.timeline import LIMIT, TimelineEvent, newest
 
 from . import permissions
 from .models import CooperationContact, Event, EventAttendance, Tandem
 
 
-def mentoring_events(organisation, user):
+def mentoring_events(organisation, user, limit=LIMIT):
     is_staff = permissions.is_mentoring_staff(user)
     if is_staff:
-        contacts = (
+        contacts = newest(
             CooperationContact.objects.filter(
                 Q(organisation=organisation) | Q(partner=organisation)
-            )
-            .select_related("organisation", "partner", "field_of_work")
-            .order_by("-contact_date")
+            ).select_related("organisation", "partner", "field_of_work"),
+            "contact_date",
+            limit=limit,
         )
         for contact in contacts:
             other = (
@@ -39,12 +39,13 @@ def mentoring_events(organisation, user):
                 detail=f"{contact.field_of_work} · {contact.get_status_display()}",
                 url=contact.get_absolute_url(),
             )
-    attended = (
+    attended = newest(
         EventAttendance.objects.filter(organisation=organisation)
         .exclude(event__status=Event.Status.CANCELLED)
         .values("event_id", "event__title", "event__kind", "event__starts_at")
-        .annotate(people=Count("pk"))
-        .order_by("-event__starts_at")
+        .annotate(people=Count("pk")),
+        "event__starts_at",
+        limit=limit,
     )
     kinds = dict(Event.Kind.choices)
     for row in attended:
@@ -67,6 +68,7 @@ def mentoring_events(organisation, user):
     )
     if not is_staff:
         tandems = tandems.exclude(status=Tandem.Status.DECLINED)
+    tandems = newest(tandems, "created_at", limit=limit)
     can_open = is_staff or permissions.is_member_of(user, organisation)
     for tandem in tandems:
         as_mentor = tandem.mentor_id == organisation.pk

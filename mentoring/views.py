@@ -157,16 +157,24 @@ def contact_delete(request, pk):
     return redirect("mentoring:contact_list")
 
 
+PARTNERS_PER_PAGE = 20
+
+
 @login_required
 def partner_search(request):
     _internal(permissions.can_search_partners(request.user))
     filters = PartnerFilter(request.GET or None, queryset=selectors.partner_search())
-    partners = None
+    partners = page = None
     if filters.is_bound and filters.is_valid():
+        page = Paginator(filters.qs, PARTNERS_PER_PAGE).get_page(request.GET.get("page"))
         # One row per MO, however many contacts it has with this partner.
-        partners = selectors.with_cooperating(filters.qs, filters.form.cleaned_data["field"])
+        partners = selectors.with_cooperating(page.object_list, filters.form.cleaned_data["field"])
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
-        request, "mentoring/partner_search.html", {"form": filters.form, "partners": partners}
+        request,
+        "mentoring/partner_search.html",
+        {"form": filters.form, "partners": partners, "page": page, "query": query.urlencode()},
     )
 
 
@@ -476,23 +484,31 @@ def request_withdraw(request, pk):
     return redirect("mentoring:home")
 
 
+MATCH_REQUESTS_PER_PAGE = 20
+
+
 @login_required
 def match_list(request):
     _staff_only(request.user)
-    requests = list(selectors.open_requests())
-    offers = list(selectors.available_offers())
-    for mentor_request in requests:
+    # A page of requests at a time, each offer's profile built once for all of them.
+    page = Paginator(selectors.open_requests(), MATCH_REQUESTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    offers = [(offer, selectors.offer_profile(offer)) for offer in selectors.available_offers()]
+    for mentor_request in page.object_list:
         need = selectors.request_profile(mentor_request)
         candidates = [
-            (offer, selectors.offer_profile(offer))
-            for offer in offers
+            (offer, profile)
+            for offer, profile in offers
             if offer.organisation_id != mentor_request.organisation_id
         ]
         matches = rank(need, candidates)
         mentor_request.best = matches[0] if matches else None
         mentor_request.match_count = len(matches)
     return render(
-        request, "mentoring/match_list.html", {"requests": requests, "offer_count": len(offers)}
+        request,
+        "mentoring/match_list.html",
+        {"requests": page.object_list, "page": page, "offer_count": len(offers)},
     )
 
 

@@ -84,6 +84,9 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(PortalFormFields, admin.ModelAdmin):
+    # Tens of thousands of rows: 50 a page, and no second COUNT over the whole table.
+    list_per_page = 50
+    show_full_result_count = False
     formfield_overrides = {
         **PortalFormFields.formfield_overrides,
         models.URLField: {"assume_scheme": "https"},

@@ -57,6 +57,11 @@ class User(AbstractUser):
     def __str__(self):
         return self.get_full_name() or self.email
 
+    def get_session_auth_hash(self):
+        # Set by ikmo.auth.load_user for the signed-in person, whose password hash is not
+        # kept in the cache; computed as usual otherwise.
+        return self.__dict__.get("session_auth_hash") or super().get_session_auth_hash()
+
     @cached_property
     def staff_role_set(self) -> frozenset[tuple[str, str]]:
         """(role, sub-project) pairs, loaded once per request (and kept in the shared cache
@@ -269,7 +274,12 @@ class Organisation(models.Model):
         constraints = [
             models.UniqueConstraint(Lower("name"), name="organisation_name_unique_ci"),
         ]
-        indexes = [models.Index(fields=["kind", "status"])]
+        indexes = [
+            models.Index(fields=["kind", "status"]),
+            # Funder reporting counts registrations and approvals by their date in a period.
+            models.Index(fields=["created_at"], name="organisation_created_idx"),
+            models.Index(fields=["status", "decided_at"], name="organisation_decided_idx"),
+        ]
 
     def __str__(self):
         return self.name

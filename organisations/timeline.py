@@ -1,9 +1,10 @@
 """The organisation activity timeline: one small interface every sub-project feeds.
 
 An app names a provider as the ``timeline`` hook of the portal contract (ikmo/subprojects.py),
-``provider(organisation, user) -> Iterable[TimelineEvent]``, that yields its events for one
-organisation, filtered to what ``user`` may see, using a fixed number of queries. The detail
-page merges them newest first.
+``provider(organisation, user, limit) -> Iterable[TimelineEvent]``, that yields its events for
+one organisation, filtered to what ``user`` may see, using a fixed number of queries and at
+most ``limit`` rows per query (the newest: ``newest()``), so that an organisation with years of
+history costs no more than a new one. The detail page merges them newest first.
 """
 
 from collections.abc import Callable, Iterable
@@ -35,28 +36,39 @@ class TimelineEvent:
         return subproject_label(self.subproject) if self.subproject else _("Registry")
 
 
-Provider = Callable[[object, object], Iterable[TimelineEvent]]
+Provider = Callable[[object, object, int], Iterable[TimelineEvent]]
+
+LIMIT = 50
+
+
+def newest(queryset, *fields: str, limit: int):
+    """The ``limit`` newest rows of ``queryset`` by ``fields`` (newest first)."""
+    return queryset.order_by(*(f"-{field}" for field in fields))[:limit]
 
 
 def providers() -> list[Provider]:
     return [provider for _app, provider in hooks("timeline")]
 
 
-def timeline_for(*, organisation, user, limit: int = 100) -> list[TimelineEvent]:
-    events = [event for provider in providers() for event in provider(organisation, user)]
+def timeline_for(*, organisation, user, limit: int = LIMIT) -> list[TimelineEvent]:
+    events = [event for provider in providers() for event in provider(organisation, user, limit)]
     events.sort(key=lambda e: e.sort_key, reverse=True)
     return events[:limit]
 
 
-def registry_events(organisation, user):
+def registry_events(organisation, user, limit=LIMIT):
     from .models import Membership
 
     yield TimelineEvent(when=organisation.created_at, title=_("Registered in the portal"))
     if organisation.decided_at and organisation.is_approved:
         yield TimelineEvent(when=organisation.decided_at, title=_("Registration approved"))
-    joined = Membership.objects.filter(
-        organisation=organisation, status=Membership.Status.ACTIVE, decided_at__isnull=False
-    ).select_related("user")
+    joined = newest(
+        Membership.objects.filter(
+            organisation=organisation, status=Membership.Status.ACTIVE, decided_at__isnull=False
+        ).select_related("user"),
+        "decided_at",
+        limit=limit,
+    )
     for membership in joined:
         yield TimelineEvent(
             when=membership.decided_at,

@@ -18,6 +18,7 @@ from .filters import OrganisationFilter
 from .forms import JoinRequestForm, JoinSearchForm, OrganisationForm, RejectForm, RoleForm
 from .models import Membership, Organisation
 from .services import OrganisationProfile
+from .timeline import LIMIT as TIMELINE_LIMIT
 from .timeline import timeline_for
 from .workflow import ORGANISATION_FLOW
 
@@ -52,7 +53,8 @@ def organisation_detail(request, pk):
         "organisation": organisation,
         "fields": organisation.fields_of_work.all(),
         "languages": organisation.languages.all(),
-        "events": timeline_for(organisation=organisation, user=user),
+        "events": timeline_for(organisation=organisation, user=user, limit=TIMELINE_LIMIT),
+        "timeline_limit": TIMELINE_LIMIT,
         "members": selectors.members_of(organisation).filter(status=Membership.Status.ACTIVE),
         "can_edit": permissions.can_edit_organisation(user, organisation),
         "can_manage_members": permissions.can_manage_members(user, organisation),
@@ -105,12 +107,16 @@ def organisation_directory(request):
     )
 
 
+REGISTRATIONS_PER_PAGE = 25
+
+
 @login_required
 def registration_queue(request):
     require(permissions.can_decide_registrations(request.user))
-    return render(
-        request, "organisations/registrations.html", {"pending": selectors.pending_registrations()}
+    page = Paginator(selectors.pending_registrations(), REGISTRATIONS_PER_PAGE).get_page(
+        request.GET.get("page")
     )
+    return render(request, "organisations/registrations.html", {"pending": page, "page": page})
 
 
 @login_required

@@ -363,6 +363,14 @@ class Interview(models.Model):
         verbose_name = _("interview")
         verbose_name_plural = _("interviews")
         ordering = ["-date", "-pk"]
+        # Funder reporting counts the interviews with consent in a period.
+        indexes = [
+            models.Index(
+                fields=["date"],
+                condition=Q(consent_given=True),
+                name="pc_interview_consent_date_idx",
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(consent_given=True) | (Q(summary="") & Q(interviewee="")),
@@ -529,6 +537,7 @@ class Recommendation(models.Model):
         verbose_name = _("recommendation")
         verbose_name_plural = _("recommendations")
         ordering = ["analysis", "priority", "pk"]
+        indexes = [models.Index(fields=["created_at"], name="pc_recommendation_created_idx")]
 
     def __str__(self):
         return self.text[:80]

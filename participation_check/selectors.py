@@ -1,8 +1,9 @@
 """Reads of the participation check: lists for a person, the one lookup per object, and the
 aggregates the report and its charts show."""
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, OuterRef, Prefetch, Sum
 
+from ikmo.queries import count_of
 from organisations.models import Organisation
 
 from . import permissions
@@ -11,6 +12,7 @@ from .models import (
     ExchangeMeeting,
     GuidelineQuestion,
     Interview,
+    InterviewAnswer,
     InterviewTag,
     NeedCategory,
     OpennessCriterion,
@@ -21,10 +23,13 @@ from .models import (
 
 
 def _with_counts(qs):
+    # Subqueries: three counted joins would multiply each other's rows (structures ×
+    # interviews × recommendations per analysis) before DISTINCT could drop them again.
+    mine = {"analysis": OuterRef("pk")}
     return qs.select_related("district").annotate(
-        structure_count=Count("structures", distinct=True),
-        interview_count=Count("interviews", distinct=True),
-        recommendation_count=Count("recommendations", distinct=True),
+        structure_count=count_of(ParticipationStructure.objects.filter(**mine)),
+        interview_count=count_of(Interview.objects.filter(**mine)),
+        recommendation_count=count_of(Recommendation.objects.filter(**mine)),
     )
 
 
@@ -109,10 +114,14 @@ def interviews_of(analysis: Analysis):
         Interview.objects.filter(analysis=analysis)
         .select_related("organisation", "interviewer")
         .annotate(
-            answer_count=Count("answers", distinct=True),
-            need_count=Count("tags", filter=Q(tags__kind=InterviewTag.Kind.NEED), distinct=True),
-            barrier_count=Count(
-                "tags", filter=Q(tags__kind=InterviewTag.Kind.BARRIER), distinct=True
+            answer_count=count_of(InterviewAnswer.objects.filter(interview=OuterRef("pk"))),
+            need_count=count_of(
+                InterviewTag.objects.filter(interview=OuterRef("pk"), kind=InterviewTag.Kind.NEED)
+            ),
+            barrier_count=count_of(
+                InterviewTag.objects.filter(
+                    interview=OuterRef("pk"), kind=InterviewTag.Kind.BARRIER
+                )
             ),
         )
     )

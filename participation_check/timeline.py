@@ -9,18 +9,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ikmo.subprojects import SubProject
-from organisations.timeline import TimelineEvent
+from organisations.timeline import LIMIT, TimelineEvent, newest
 
 from . import permissions
 from .models import ExchangeMeeting, Interview, Recommendation
 
 
-def participation_check_events(organisation, user):
+def participation_check_events(organisation, user, limit=LIMIT):
     staff = permissions.is_pc_staff(user)
     interviews = Interview.objects.filter(organisation=organisation).select_related(
         "analysis", "analysis__district"
     )
-    for interview in interviews:
+    for interview in newest(interviews, "date", limit=limit):
         analysis = interview.analysis
         yield TimelineEvent(
             when=interview.date,
@@ -34,7 +34,7 @@ def participation_check_events(organisation, user):
     meetings = ExchangeMeeting.objects.filter(participants=organisation).select_related(
         "analysis", "analysis__district"
     )
-    for meeting in meetings:
+    for meeting in newest(meetings, "date", limit=limit):
         yield TimelineEvent(
             when=meeting.date,
             title=_("Exchange meeting: %(title)s") % {"title": meeting.title},
@@ -49,7 +49,7 @@ def participation_check_events(organisation, user):
     )
     if not staff:
         recommendations = recommendations.filter(analysis__status="published")
-    for recommendation in recommendations:
+    for recommendation in newest(recommendations, "created_at", limit=limit):
         analysis = recommendation.analysis
         yield TimelineEvent(
             when=recommendation.created_at,

@@ -63,6 +63,9 @@ class WorkshopAdmin(PortalFormFields, admin.ModelAdmin):
 
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
+    # Tens of thousands of rows: 50 a page, and no second COUNT over the whole table.
+    list_per_page = 50
+    show_full_result_count = False
     list_display = ["participant", "workshop", "organisation", "status", "position", "attended"]
     list_filter = ["status", "attended", "workshop__is_basic"]
     search_fields = [
@@ -108,6 +111,9 @@ class CoachingCaseAdmin(admin.ModelAdmin):
 
 @admin.register(CoachingSession)
 class CoachingSessionAdmin(PortalFormFields, admin.ModelAdmin):
+    # Tens of thousands of rows: 50 a page, and no second COUNT over the whole table.
+    list_per_page = 50
+    show_full_result_count = False
     list_display = [
         "organisation",
         "date",

@@ -6,7 +6,7 @@ days: workshops held whose first date, and coaching sessions whose date, fall wi
 
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from ikmo.periods import within
@@ -62,7 +62,8 @@ INDICATORS = [
         key="basic_workshops",
         label=_("Basic workshops held"),
         subproject=SubProject.QUALIFICATION,
-        records=lambda period: workshops_held(period).filter(is_basic=True),
+        records=workshops_held,
+        condition=Q(is_basic=True),
         organisation_field=None,
         date_field="starts_at",
         breakdowns=(),

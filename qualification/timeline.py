@@ -8,19 +8,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ikmo.subprojects import SubProject
-from organisations.timeline import TimelineEvent
+from organisations.timeline import LIMIT, TimelineEvent, newest
 
 from . import permissions
 from .models import CoachingSession, Registration
 
 
-def qualification_events(organisation, user):
-    attended = (
+def qualification_events(organisation, user, limit=LIMIT):
+    attended = newest(
         Registration.objects.filter(
             organisation=organisation, status=Registration.Status.CONFIRMED, attended=True
-        )
-        .select_related("workshop", "participant")
-        .order_by("-workshop__starts_at")
+        ).select_related("workshop", "participant"),
+        "workshop__starts_at",
+        limit=limit,
     )
     for registration in attended:
         workshop = registration.workshop
@@ -32,11 +32,12 @@ def qualification_events(organisation, user):
             url=workshop.get_absolute_url(),
         )
     is_staff = permissions.is_qualification_staff(user)
-    sessions = (
+    sessions = newest(
         CoachingSession.objects.filter(organisation=organisation)
         .select_related("consultant")
-        .prefetch_related("topics")
-        .order_by("-date")
+        .prefetch_related("topics"),
+        "date",
+        limit=limit,
     )
     for session in sessions:
         topics = ", ".join(t.name for t in session.topics.all())

@@ -17,7 +17,7 @@ from ikmo.documents import document_request, get_document_for_user
 from ikmo.downloads import as_download, content_download
 from ikmo.reauth import sensitive
 from ikmo.subprojects import SubProject
-from ikmo.viewtools import form_errors, get_visible_or_404, require, service_errors
+from ikmo.viewtools import form_errors, get_visible_or_404, paged, require, service_errors
 from organisations.selectors import get_organisation_for_user
 
 from . import ics, permissions, selectors, services
@@ -134,12 +134,14 @@ def workshop_detail(request, pk):
     }
     if user.is_authenticated:
         mine = list(
-            selectors.registrations_for_user(user)
-            .filter(workshop=workshop)
-            .exclude(status=Registration.Status.CANCELLED)
+            selectors.with_waitlist_rank(
+                selectors.registrations_for_user(user)
+                .filter(workshop=workshop)
+                .exclude(status=Registration.Status.CANCELLED)
+            )
         )
         for registration in mine:
-            registration.rank = selectors.waitlist_rank(registration)
+            registration.rank = registration.waitlist_rank
             registration.can_cancel = permissions.can_cancel_registration(user, registration)
         context["my_registrations"] = mine
         memberships = selectors.registration_choices_for(user, workshop)
@@ -482,6 +484,10 @@ def _require_coaching_staff(user):
     require(permissions.can_log_coaching(user))
 
 
+FOLLOW_UPS_PER_PAGE = 10
+CASES_PER_PAGE = 15
+
+
 @login_required
 def coaching_home(request):
     _require_coaching_staff(request.user)
@@ -495,18 +501,35 @@ def coaching_home(request):
         today=today,
     )
     window = filters.days
-    follow_ups = list(filters.qs)
+    # Every list on this page is paged: at scale a consultant has hundreds of follow-ups and
+    # the centre a thousand organisations in coaching.
+    follow_ups = filters.qs
     return render(
         request,
         "qualification/coaching_home.html",
         {
             "page": page,
-            "overdue": [s for s in follow_ups if s.follow_up_date < today],
-            "upcoming": [s for s in follow_ups if s.follow_up_date >= today],
+            "overdue": paged(
+                request,
+                follow_ups.filter(follow_up_date__lt=today),
+                per_page=FOLLOW_UPS_PER_PAGE,
+                param="overdue",
+            ),
+            "upcoming": paged(
+                request,
+                follow_ups.filter(follow_up_date__gte=today),
+                per_page=FOLLOW_UPS_PER_PAGE,
+                param="upcoming",
+            ),
             "window": window,
             "windows": selectors.FOLLOW_UP_WINDOWS,
             "today": today,
-            "cases": selectors.coaching_cases(user).filter(is_active=True),
+            "cases": paged(
+                request,
+                selectors.coaching_cases(user).filter(is_active=True),
+                per_page=CASES_PER_PAGE,
+                param="cases",
+            ),
             "start_form": CoachingStartForm(user=user),
         },
     )

@@ -1,8 +1,11 @@
 """Computing the figures of a period: plan vs actual, breakdowns, activity, reach.
 
 Everything here reads; nothing writes. The number of queries depends on the number of
-registered indicators, never on the number of records: each value, breakdown and monthly
-series is one aggregate query.
+registered indicators, never on the number of records. The figures are computed in batches
+(reporting/batching.py: one query for everything broken down by the organisations' district
+and kind, one per records function for the monthly series; about fifteen queries for a
+year); PerIndicator computes each value, breakdown and monthly series with a query of its
+own, the straightforward reading of the indicators that the batches are tested against.
 """
 
 from __future__ import annotations
@@ -11,7 +14,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Max, Min
@@ -23,8 +28,9 @@ from django.utils.translation import gettext_lazy
 from ikmo import pagecache
 from ikmo.cache import cache_is_shared
 from ikmo.subprojects import subproject_choices, subproject_label
-from organisations.models import Organisation
+from organisations.models import District, Organisation
 
+from . import batching
 from .registry import Dimension, Indicator, Reach, Unit, indicators_for
 
 SNAPSHOT_VERSION = 1
@@ -103,66 +109,146 @@ def months_of(period) -> list[str]:
     return months
 
 
-def _breakdown(indicator: Indicator, period, dimension: str) -> list[dict]:
-    if dimension == Dimension.SUBPROJECT:
-        if indicator.records_for_subproject is None:
-            return []
-        return [
-            {
-                "key": key,
-                "label": str(label),
-                "value": plain_number(
-                    indicator.aggregate(indicator.records_for_subproject(period, key))
-                ),
-            }
-            for key, label in subproject_choices()
-        ]
-    if indicator.org_path() is None:
-        return []
-    qs = indicator.records(period).order_by()
-    if dimension == Dimension.DISTRICT:
-        id_path, name_path = indicator.org_path("district_id"), indicator.org_path("district__name")
-        rows = qs.values(id_path, name_path).annotate(v=indicator.measure())
-        cells = [
-            {
-                "key": str(row[id_path]) if row[id_path] is not None else "none",
-                "label": row[name_path] or _("No district given"),
-                "value": plain_number(indicator.finish(row["v"])),
-            }
-            for row in rows
-        ]
-    elif dimension == Dimension.KIND:
-        path = indicator.org_path("kind")
-        rows = qs.values(path).annotate(v=indicator.measure())
-        labels = dict(Organisation.Kind.choices)
-        cells = [
-            {
-                "key": row[path],
-                "label": str(labels.get(row[path], row[path] or "–")),
-                "value": plain_number(indicator.finish(row["v"])),
-            }
-            for row in rows
-        ]
-    else:
-        return []
+def _district_cells(indicator: Indicator, rows) -> list[dict]:
+    """Breakdown cells from (district id, district name, raw value) rows."""
+    return _sorted_cells(
+        {
+            "key": str(district) if district is not None else "none",
+            "label": name or _("No district given"),
+            "value": plain_number(indicator.finish(raw)),
+        }
+        for district, name, raw in rows
+    )
+
+
+@lru_cache
+def _kind_labels(language: str | None) -> dict[str, str]:
+    return {key: str(label) for key, label in Organisation.Kind.choices}
+
+
+def _kind_cells(indicator: Indicator, rows) -> list[dict]:
+    """Breakdown cells from (kind, raw value) rows."""
+    labels = _kind_labels(translation.get_language())
+    return _sorted_cells(
+        {
+            "key": kind,
+            "label": labels.get(kind, kind or "–"),
+            "value": plain_number(indicator.finish(raw)),
+        }
+        for kind, raw in rows
+    )
+
+
+def _sorted_cells(cells) -> list[dict]:
     cells = [c for c in cells if c["value"]]
     cells.sort(key=lambda c: (c["key"] == "none", -c["value"], c["label"]))
     return cells
 
 
-def _monthly(indicator: Indicator, period) -> dict[str, int]:
-    rows = (
-        indicator.records(period)
-        .order_by()
-        .annotate(month=TruncMonth(indicator.date_field))
-        .values("month")
-        .annotate(n=Count("pk"))
-    )
+def _month_counts(rows) -> dict[str, int]:
+    """A monthly series from (truncated month, number of records) rows."""
     counts: dict[str, int] = defaultdict(int)
-    for row in rows:
-        if row["month"] is not None:
-            counts[_month_key(row["month"])] += row["n"]
+    for month, n in rows:
+        if month is not None:
+            counts[_month_key(month)] += n
     return counts
+
+
+class PerIndicator:
+    """The straightforward computation: each value, breakdown and monthly series is one
+    aggregate query over the indicator's records. What the batched computation must match."""
+
+    def __init__(self, period):
+        self.period = period
+
+    def records(self, indicator: Indicator):
+        return indicator.records(self.period).order_by()
+
+    def actual(self, indicator: Indicator, subproject: str | None = None):
+        if subproject and indicator.is_cross_project:
+            return indicator.aggregate(indicator.records_for_subproject(self.period, subproject))
+        if indicator.value_fn is not None:
+            return indicator.value_fn(self.period)
+        return indicator.aggregate(self.records(indicator))
+
+    def breakdown(self, indicator: Indicator, dimension: str) -> list[dict]:
+        if dimension == Dimension.SUBPROJECT:
+            if indicator.records_for_subproject is None:
+                return []
+            return [
+                {
+                    "key": key,
+                    "label": str(label),
+                    "value": plain_number(self.actual(indicator, key)),
+                }
+                for key, label in subproject_choices()
+            ]
+        if indicator.org_path() is None:
+            return []
+        qs = self.records(indicator)
+        if dimension == Dimension.DISTRICT:
+            id_path = indicator.org_path("district_id")
+            name_path = indicator.org_path("district__name")
+            rows = qs.values(id_path, name_path).annotate(v=indicator.measure())
+            return _district_cells(indicator, ((r[id_path], r[name_path], r["v"]) for r in rows))
+        if dimension == Dimension.KIND:
+            path = indicator.org_path("kind")
+            rows = qs.values(path).annotate(v=indicator.measure())
+            return _kind_cells(indicator, ((r[path], r["v"]) for r in rows))
+        return []
+
+    def monthly(self, indicator: Indicator) -> dict[str, int]:
+        rows = (
+            self.records(indicator)
+            .annotate(month=TruncMonth(indicator.date_field))
+            .values("month")
+            .annotate(n=Count("pk"))
+        )
+        return _month_counts((row["month"], row["n"]) for row in rows)
+
+
+class Batched(PerIndicator):
+    """The same figures from a few grouped queries (reporting/batching.py); whatever those
+    leave out is computed per indicator."""
+
+    def __init__(self, period, indicators, *, subproject: str | None = None):
+        super().__init__(period)
+        # Each records function called once: the batches and whatever is left share them.
+        self._records = batching.Records(period)
+        self.pre = batching.precompute(indicators, self._records, subproject=subproject)
+        self._district_names = None
+
+    def records(self, indicator: Indicator):
+        return self._records(indicator)
+
+    def actual(self, indicator: Indicator, subproject: str | None = None):
+        pre = self.pre
+        if subproject and indicator.is_cross_project:
+            if subproject in pre.shares.get(indicator.key, {}):
+                return indicator.finish(pre.shares[indicator.key][subproject])
+        elif indicator.key in pre.values:
+            return indicator.finish(pre.values[indicator.key])
+        return super().actual(indicator, subproject)
+
+    def breakdown(self, indicator: Indicator, dimension: str) -> list[dict]:
+        key, pre = indicator.key, self.pre
+        if dimension == Dimension.DISTRICT and key in pre.districts:
+            names = self.district_names()
+            rows = ((d, names.get(d), raw) for d, raw in pre.districts[key])
+            return _district_cells(indicator, rows)
+        if dimension == Dimension.KIND and key in pre.kinds:
+            return _kind_cells(indicator, pre.kinds[key])
+        return super().breakdown(indicator, dimension)
+
+    def district_names(self) -> dict[int, str]:
+        if self._district_names is None:
+            self._district_names = dict(District.objects.values_list("pk", "name"))
+        return self._district_names
+
+    def monthly(self, indicator: Indicator) -> dict[str, int]:
+        if indicator.key in self.pre.months:
+            return _month_counts(self.pre.months[indicator.key])
+        return super().monthly(indicator)
 
 
 def plan_values(period) -> dict[str, Decimal]:
@@ -179,14 +265,14 @@ def plan_values(period) -> dict[str, Decimal]:
 # generation (ikmo.pagecache), so with the shared Redis cache any committed write elsewhere
 # shows at once; without it (one cache per process) other processes' writes show within
 # this time. Changes to periods and plan values here always show at once
-# (forget_cached_figures).
-FIGURES_CACHE_SECONDS = 60
+# (forget_cached_figures). How long: settings.IKMO_FIGURES_CACHE_SECONDS (0 = not shared).
 _CACHE_VERSION_KEY = "reporting:figures:version"
 
 
 def cached_figures(period, *, subproject: str | None = None) -> dict:
-    """compute_figures for the dashboard, shared between requests for a minute."""
-    if not cache_is_shared():  # Redis away: a per-process copy would miss other writes
+    """compute_figures for the dashboard, shared between requests (IKMO_FIGURES_CACHE_SECONDS)."""
+    seconds = settings.IKMO_FIGURES_CACHE_SECONDS
+    if not seconds or not cache_is_shared():  # off, or Redis away (a copy would go stale)
         return compute_figures(period, subproject=subproject)
     version = cache.get(_CACHE_VERSION_KEY) or 0
     key = ":".join(
@@ -205,7 +291,7 @@ def cached_figures(period, *, subproject: str | None = None) -> dict:
     snapshot = cache.get(key)
     if snapshot is None:
         snapshot = compute_figures(period, subproject=subproject)
-        cache.set(key, snapshot, FIGURES_CACHE_SECONDS)
+        cache.set(key, snapshot, seconds)
     return snapshot
 
 
@@ -227,9 +313,13 @@ def compute_figures(
     subproject: str | None = None,
     today: date | None = None,
     with_breakdowns: bool = True,
+    batched: bool = True,
 ) -> dict:
     """All figures of a period as plain JSON data: what the dashboard shows, the report
-    freezes and the spreadsheets export. Labels are in the active language."""
+    freezes and the spreadsheets export. Labels are in the active language.
+
+    ``batched=False`` computes every number with its own query (PerIndicator): slower, and
+    the reference the batched computation is tested against."""
     today = today or timezone.localdate()
     elapsed = elapsed_fraction(period, today)
     plans = plan_values(period)
@@ -237,11 +327,13 @@ def compute_figures(
     activity: dict[str, dict[str, int]] = {}
     by_indicator: list[dict] = []
     rows = []
-    for indicator in indicators_for(subproject):
-        if subproject and indicator.is_cross_project:
-            actual = indicator.aggregate(indicator.records_for_subproject(period, subproject))
-        else:
-            actual = indicator.value(period)
+    indicators = indicators_for(subproject)
+    if batched:
+        figures = Batched(period, indicators, subproject=subproject)
+    else:
+        figures = PerIndicator(period)
+    for indicator in indicators:
+        actual = figures.actual(indicator, subproject)
         plan = (
             plans.get(indicator.key) if not subproject or not indicator.is_cross_project else None
         )
@@ -268,11 +360,11 @@ def compute_figures(
         }
         if with_breakdowns and not (subproject and indicator.is_cross_project):
             for dimension in indicator.breakdowns:
-                cells = _breakdown(indicator, period, dimension)
+                cells = figures.breakdown(indicator, dimension)
                 if cells:
                     row["breakdowns"][dimension] = cells
         if indicator.activity and indicator.date_field:
-            monthly = _monthly(indicator, period)
+            monthly = figures.monthly(indicator)
             by_indicator.append(
                 {
                     "key": indicator.key,

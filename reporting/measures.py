@@ -3,7 +3,7 @@ counts of distinct organisations, which union what every sub-project logged."""
 
 from django.utils.translation import gettext_lazy as _
 
-from .registry import Dimension, Indicator, Reach, Unit, union_of_organisations
+from .registry import Dimension, Indicator, Reach, Unit
 
 SUPPORTED = (Reach.SUPPORTED,)
 REACHED = (Reach.SUPPORTED, Reach.REACHED)
@@ -18,8 +18,7 @@ INDICATORS = [
             "supported by two sub-projects counts once."
         ),
         unit=Unit.ORGANISATIONS,
-        records=lambda period: union_of_organisations(period, SUPPORTED),
-        records_for_subproject=lambda period, sp: union_of_organisations(period, SUPPORTED, sp),
+        reach_levels=SUPPORTED,
         organisation_field="",
         date_field=None,
         breakdowns=(Dimension.DISTRICT, Dimension.KIND, Dimension.SUBPROJECT),
@@ -33,8 +32,7 @@ INDICATORS = [
             "(including interviews, events and first talks). Each counts once."
         ),
         unit=Unit.ORGANISATIONS,
-        records=lambda period: union_of_organisations(period, REACHED),
-        records_for_subproject=lambda period, sp: union_of_organisations(period, REACHED, sp),
+        reach_levels=REACHED,
         organisation_field="",
         breakdowns=(Dimension.DISTRICT, Dimension.KIND, Dimension.SUBPROJECT),
         order=2,

@@ -106,7 +106,8 @@ def organisation_columns(path: str = "organisation") -> tuple[Column, ...]:
 class Indicator:
     key: str
     label: Any
-    records: Callable[[Period], QuerySet]
+    # The records counted for a period; derived from `reach_levels` for cross-project counts.
+    records: Callable[[Period], QuerySet] | None = None
     subproject: str = ""  # a SubProject value; "" for the registry and cross-project figures
     unit: str = Unit.COUNT
     description: Any = ""
@@ -127,10 +128,41 @@ class Indicator:
     organisation_ids_fn: Callable[[Period], QuerySet] | None = None
     # Cross-project indicators: the records of one sub-project's share.
     records_for_subproject: Callable[[Period, str], QuerySet] | None = None
+    # Cross-project counts of organisations: each organisation behind any indicator whose
+    # reach is one of these levels, once. Gives `records` and `records_for_subproject` (the
+    # union of the organisations), and lets the figures count them all in one query.
+    reach_levels: tuple[str, ...] = ()
+    # Which of the `records` this indicator counts (basic workshops among the workshops
+    # held): `records(period)` then gives only those, and the figures count indicators that
+    # share a records function in one query, each with its condition.
+    condition: Q | None = None
+    # The records function before the condition (set from `records`; not an argument).
+    shared_records: Callable[[Period], QuerySet] | None = field(default=None, init=False)
 
     def __post_init__(self):
         if self.reach and self.organisation_field is None:
             raise ValueError(f"Indicator {self.key}: reach needs an organisation_field")
+        if self.condition is not None:
+            if self.records is None:
+                raise ValueError(f"Indicator {self.key}: a condition needs records")
+            shared, condition = self.records, self.condition
+            # The dataclass is frozen: the derived fields are set the way it sets fields.
+            object.__setattr__(self, "shared_records", shared)
+            object.__setattr__(self, "records", lambda period: shared(period).filter(condition))
+        if self.reach_levels:
+            if self.records is not None or self.records_for_subproject is not None:
+                raise ValueError(f"Indicator {self.key}: reach_levels gives the records")
+            levels = self.reach_levels
+            object.__setattr__(
+                self, "records", lambda period: union_of_organisations(period, levels)
+            )
+            object.__setattr__(
+                self,
+                "records_for_subproject",
+                lambda period, sp: union_of_organisations(period, levels, sp),
+            )
+        elif self.records is None:
+            raise ValueError(f"Indicator {self.key}: records (or reach_levels) missing")
 
     # --- lookups --------------------------------------------------------------------------
     def org_path(self, suffix: str = "") -> str | None:
@@ -169,14 +201,17 @@ class Indicator:
     def aggregate(self, queryset: QuerySet):
         return self.finish(queryset.aggregate(v=self.measure())["v"])
 
-    def organisation_ids(self, period: Period) -> QuerySet:
-        """The ids of the organisations behind the value, as a subquery-able values list."""
+    def organisation_ids(self, period: Period, *, records: QuerySet | None = None) -> QuerySet:
+        """The ids of the organisations behind the value, as a subquery-able values list.
+        ``records``: this indicator's records for the period, if they are built already."""
         if self.organisation_ids_fn is not None:
             return self.organisation_ids_fn(period)
         path = self.org_path()
         if path is None:
             raise ValueError(f"Indicator {self.key} has no organisations")
-        return self.records(period).filter(**{f"{path}__isnull": False}).values(path)
+        if records is None:
+            records = self.records(period)
+        return records.filter(**{f"{path}__isnull": False}).values(path)
 
     def filtered_records(
         self,

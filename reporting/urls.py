@@ -10,6 +10,7 @@ urlpatterns = [
     path("figures.xlsx", views.figures_export, {"fmt": "xlsx"}, name="figures_xlsx"),
     path("reach/", views.reach, name="reach"),
     path("indicators/<slug:key>/", views.indicator_records, name="records"),
+    path("indicators/<slug:key>/breakdowns/", views.indicator_breakdowns, name="breakdowns"),
     path("indicators/<slug:key>/records.csv", views.indicator_records_csv, name="records_csv"),
     path("periods/", views.periods, name="periods"),
     path("periods/new/", views.period_edit, name="period_new"),

@@ -140,17 +140,33 @@ def dashboard(request):
         "activity_rows": [
             {
                 **series,
+                # Reversed once per row, not once per cell (twelve months a row).
+                "records_url": reverse("reporting:records", args=[series["key"]]),
                 "cells": list(
                     zip(_month_ranges(activity["months"]), series["values"], strict=True)
                 ),
             }
             for series in activity.get("by_indicator", [])
         ],
+        "reached_url": reverse("reporting:records", args=["organisations_reached"]),
         "dimension_labels": dict(Dimension.choices),
         "can_manage": can_manage_periods(request.user),
         "can_generate": can_generate_reports(request.user) and isinstance(period, FundingPeriod),
     }
     return render(request, "reporting/dashboard.html", context)
+
+
+@reporting_access
+def indicator_breakdowns(request, key):
+    """One indicator's breakdowns: loaded into the dashboard when its card is opened (htmx),
+    or as a page of its own without JavaScript."""
+    _form, period, subproject, query = _chosen_period(request)
+    snapshot = cached_figures(period, subproject=subproject or None)
+    row = next((r for r in snapshot["indicators"] if r["key"] == key and r["breakdowns"]), None)
+    if row is None:
+        raise Http404
+    template = "reporting/_breakdown_tables.html" if request.htmx else "reporting/breakdown.html"
+    return render(request, template, {"r": row, "query": query, "period": period})
 
 
 @reporting_access

@@ -99,6 +99,8 @@ class ServiceProfile(models.Model):
         verbose_name = _("volunteer service profile")
         verbose_name_plural = _("volunteer service profiles")
         ordering = ["organisation__name"]
+        # Funder reporting: sites recognised in a period.
+        indexes = [models.Index(fields=["status", "recognised_on"], name="site_recognised_idx")]
 
     def __str__(self):
         return f"{self.organisation} ({self.get_status_display()})"

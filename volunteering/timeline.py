@@ -1,11 +1,10 @@
 """The volunteer service desk's events on an organisation's activity timeline."""
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ikmo.subprojects import SubProject
-from organisations.timeline import TimelineEvent
+from organisations.timeline import LIMIT, TimelineEvent, newest
 
 from . import permissions
 from .models import Consultation, Placement, PlacementStatus, RecognitionDocument, StatusChange
@@ -13,7 +12,7 @@ from .models import Consultation, Placement, PlacementStatus, RecognitionDocumen
 SP = SubProject.VOLUNTEERING
 
 
-def volunteering_events(organisation, user):
+def volunteering_events(organisation, user, limit=LIMIT):
     """Status changes, consultations, documents and placements, in four queries.
 
     Members see that a consultation took place and its topic; the outcome stays with the desk.
@@ -23,7 +22,8 @@ def volunteering_events(organisation, user):
         return
     staff = permissions.is_desk_staff(user)
     org_url = reverse("volunteering:organisation", args=[organisation.pk])
-    for change in StatusChange.objects.filter(profile__organisation=organisation):
+    changes = StatusChange.objects.filter(profile__organisation=organisation)
+    for change in newest(changes, "changed_at", limit=limit):
         yield TimelineEvent(
             when=change.changed_at,
             title=_("Volunteer services: %(status)s") % {"status": change.get_to_status_display()},
@@ -31,7 +31,8 @@ def volunteering_events(organisation, user):
             detail=change.note,
             url=org_url,
         )
-    for consultation in Consultation.objects.filter(organisation=organisation):
+    consultations = Consultation.objects.filter(organisation=organisation)
+    for consultation in newest(consultations, "held_on", limit=limit):
         yield TimelineEvent(
             when=consultation.held_on,
             title=_("Consultation on volunteer services: %(topic)s")
@@ -40,17 +41,28 @@ def volunteering_events(organisation, user):
             detail=consultation.next_step if staff else "",
             url=org_url,
         )
-    for document in RecognitionDocument.objects.filter(profile__organisation=organisation):
+    documents = RecognitionDocument.objects.filter(profile__organisation=organisation)
+    for document in newest(documents, "uploaded_at", limit=limit):
         yield TimelineEvent(
             when=document.uploaded_at,
             title=_("Recognition document uploaded: %(title)s") % {"title": document.title},
             subproject=SP,
             url=org_url,
         )
-    placements = Placement.objects.filter(
-        Q(site=organisation) | Q(contingent__carrier=organisation)
-    ).exclude(status=PlacementStatus.CANCELLED)
-    for placement in placements.only("pk", "service_type", "start_date", "site_id"):
+    # A union, not an OR across the join: each half uses its own index.
+    placements = (
+        Placement.objects.filter(site=organisation)
+        .exclude(status=PlacementStatus.CANCELLED)
+        .only("pk", "service_type", "start_date", "site_id")
+        .order_by()
+        .union(
+            Placement.objects.filter(contingent__carrier=organisation)
+            .exclude(status=PlacementStatus.CANCELLED)
+            .only("pk", "service_type", "start_date", "site_id")
+            .order_by()
+        )
+    )
+    for placement in newest(placements, "start_date", limit=limit):
         yield TimelineEvent(
             when=placement.start_date,
             title=_("%(service)s placement %(ref)s begins")

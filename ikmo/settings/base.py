@@ -127,9 +127,21 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Lists and dashboards are kept per person until any data changes (ikmo/pagecache.py). Only
 # with a cache all web processes share: a per-process cache would miss other processes' writes.
 IKMO_PAGE_CACHE_SECONDS = env.int("IKMO_PAGE_CACHE_SECONDS", default=120 if REDIS_URL else 0)
+# Small facts read on every request (the signed-in person, their roles, their second factor)
+# are kept in the shared cache the same way, also when the page cache is off.
+IKMO_MEMO_SECONDS = env.int("IKMO_MEMO_SECONDS", default=300 if REDIS_URL else 0)
+# The reporting dashboard's figures are shared between people (reporting/figures.py) for this
+# long; 0 = computed for every look. Off whenever the page cache is off unless set: a render
+# with the page cache off is meant to show a first look, figures included.
+IKMO_FIGURES_CACHE_SECONDS = env.int(
+    "IKMO_FIGURES_CACHE_SECONDS", default=60 if IKMO_PAGE_CACHE_SECONDS else 0
+)
 
 AUTH_USER_MODEL = "organisations.User"
 AUTHENTICATION_BACKENDS = [
+    # Loads the signed-in person with roles and second factor from the shared cache.
+    "ikmo.auth.PortalBackend",
+    # Sessions signed in before ikmo.auth existed still name these two.
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]

@@ -46,6 +46,10 @@ TEST_NON_SERIALIZED_APPS = [
 # The page cache (ikmo/pagecache.py) is off for the suite: most tests write inside the test's
 # transaction, whose commit never comes. tests/ikmo/test_pagecache.py switches it on.
 IKMO_PAGE_CACHE_SECONDS = 0
+IKMO_MEMO_SECONDS = 0  # tests write inside transactions that never commit
+# The dashboard's shared figures stay on (their tests check the sharing and its invalidation);
+# tests/reporting switch them off where a test needs every look computed.
+IKMO_FIGURES_CACHE_SECONDS = 60
 
 # Fictional demo accounts with the published password (`manage.py seed_demo`) are fine here.
 IKMO_DEMO_DATA_ALLOWED = True

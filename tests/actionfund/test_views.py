@@ -345,6 +345,22 @@ class TestQueryCounts:
         self._applications(8, call, lead=fund_lead)
         assert [_count_queries(client, u) for u in urls] == few
 
+    def test_the_ranking_is_shown_a_page_at_a_time_in_order(
+        self, client_for, call, fund_lead, monkeypatch
+    ):
+        from actionfund import views
+
+        monkeypatch.setattr(views, "RANKING_PER_PAGE", 3)
+        client = client_for(fund_lead)
+        self._applications(4, call, lead=fund_lead)
+        url = reverse("actionfund:call_ranking", args=[call.pk])
+        first = client.get(url).content.decode()
+        assert first.count('name="selected"') == 3
+        assert 'action="?page=1"' in first and "page=2" in first
+        second = client.get(url, {"page": 2}).content.decode()
+        assert second.count('name="selected"') == 1
+        assert "<td>4</td>" in second  # the rank runs on across pages
+
     def test_my_applications(self, client_for, call, org, org_admin):
         # One open draft per call: each draft here belongs to a call of its own.
         client = client_for(org_admin)

@@ -39,6 +39,27 @@ def period(db):
     return period
 
 
+def test_a_breakdown_is_loaded_when_its_card_is_opened_on_a_phone(page, project_lead, period):
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in_by_cookie(page, project_lead)
+    page.goto(reverse("reporting:dashboard") + f"?period={period.pk}")
+    card = page.locator("details.breakdown-card", has_text=t("Organisation registrations approved"))
+    expect(card.locator("table")).to_have_count(0)  # not in the page until asked for
+    card.locator("summary").click()
+    table = card.locator("table").first
+    expect(table).to_be_visible()
+    expect(table.locator("caption")).to_contain_text(t("By district"))
+    card.screenshot(path="/tmp/breakdown-phone.png")
+    # Each cell still drills down to the records behind it.
+    first = table.locator("a").first
+    href = first.get_attribute("href")
+    assert href.startswith(reverse("reporting:records", args=["organisations_approved"]))
+    first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(
+        t("Organisation registrations approved")
+    )
+
+
 def test_a_project_lead_generates_a_funder_report_and_downloads_the_pdf(
     page, project_lead, period, monkeypatch
 ):

@@ -238,3 +238,20 @@ def test_partner_search_and_contact_list_queries_do_not_grow(client_for, consult
     _partner_rows(8)
     assert count(reverse("mentoring:partner_search"), params) == few_search
     assert count(reverse("mentoring:contact_list")) == few_list
+
+
+def test_partner_search_is_paged_and_keeps_the_filters(client_for, consultant):
+    from mentoring.views import PARTNERS_PER_PAGE
+
+    district = District.objects.get(slug="neukolln")
+    for _i in range(PARTNERS_PER_PAGE + 1):
+        partner = PartnerFactory(district=district)
+        partner.fields_of_work.add(field())
+    client = client_for(consultant)
+    params = {"district": district.pk, "field": field().pk}
+    first = client.get(reverse("mentoring:partner_search"), params).content.decode()
+    assert first.count("<article") == PARTNERS_PER_PAGE
+    assert f"{PARTNERS_PER_PAGE + 1} Partner" in first
+    assert f"district={district.pk}&amp;field={field().pk}&amp;page=2" in first
+    second = client.get(reverse("mentoring:partner_search"), {**params, "page": 2})
+    assert second.content.decode().count("<article") == 1

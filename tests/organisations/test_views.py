@@ -440,7 +440,7 @@ class TestDetailTimeline:
 
         from organisations import timeline
 
-        def provider(organisation, user):
+        def provider(organisation, user, limit):
             yield timeline.TimelineEvent(
                 when=timezone.now() + timedelta(days=1),
                 title="Workshop attended",
@@ -513,3 +513,24 @@ def test_the_user_menu_names_the_person_and_falls_back_to_the_address(client, fi
     toggles = re.findall(r'class="nav-link dropdown-toggle"[^>]*>([^<]*)</a>', html)
     # The last drop-down of the navigation bar is the account menu.
     assert toggles and toggles[-1].strip() == shown
+
+
+def test_the_timeline_shows_the_newest_entries_and_loads_no_more(client, org, consultant):
+    """Years of history cost no more than a new organisation: each source loads at most the
+    page's limit of rows, and the page says it shows the newest."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from organisations.timeline import LIMIT
+    from tests.qualification.test_services import _session
+
+    for days_ago in range(LIMIT + 5):
+        _session(org, consultant, days_ago=days_ago)
+    client.force_login(consultant)
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(org.get_absolute_url()).content.decode()
+    sessions_sql = next(q["sql"] for q in queries if "qualification_coachingsession" in q["sql"])
+    assert f"LIMIT {LIMIT}" in sessions_sql
+    timeline = body.split('id="activity"')[1].split("</section>")[0]
+    assert timeline.count("<li>") == LIMIT
+    assert f"Die {LIMIT} neuesten Einträge." in timeline

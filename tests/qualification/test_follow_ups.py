@@ -91,3 +91,28 @@ def test_coaching_page_names_overdue_in_words_and_keeps_the_window(client, org, 
     assert response.status_code == 302 and response["Location"] == url + "?window=30"
     session.refresh_from_db()
     assert session.follow_up_done_at is not None
+
+
+def test_every_list_of_the_coaching_page_is_paged(client, consultant):
+    from qualification.models import CoachingCase
+    from qualification.views import CASES_PER_PAGE, FOLLOW_UPS_PER_PAGE
+
+    overdue = max(FOLLOW_UPS_PER_PAGE, CASES_PER_PAGE) + 3
+    for i in range(overdue):
+        org = factories.OrganisationFactory(name=f"Überfällig {i:02d} e.V.")
+        _session(org, consultant, days_ago=30, follow_up_in=-(i + 1))
+        CoachingCase.objects.get_or_create(
+            organisation=org, defaults={"consultant": consultant, "is_active": True}
+        )
+    client.force_login(consultant)
+    url = reverse("qualification:coaching")
+    body = client.get(url).content.decode()
+    assert f"{overdue} überfällige Nachverfolgungen" in body
+    assert body.count("is-overdue") == FOLLOW_UPS_PER_PAGE
+    assert "overdue=2#follow-ups" in body
+    cases = body.split('id="cases-heading"')[1].split("</section>")[0]
+    assert cases.count("<li>") == CASES_PER_PAGE
+    assert "cases=2#cases" in cases
+    second = client.get(url, {"overdue": 2, "window": 30}).content.decode()
+    assert second.count("is-overdue") == overdue - FOLLOW_UPS_PER_PAGE
+    assert 'href="?window=30&amp;overdue=1#follow-ups"' in second  # keeps the window

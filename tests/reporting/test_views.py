@@ -318,6 +318,34 @@ class TestDashboard:
         log("coached", factories.OrganisationFactory(), berlin(2025, 4, 1))
         assert actual() == first + 1
 
+    def test_with_the_figures_cache_off_every_look_recomputes_the_dashboard(
+        self, client_for, project_lead, period, stand_in, settings
+    ):
+        # What the load benchmark's render pass relies on: with IKMO_FIGURES_CACHE_SECONDS=0
+        # (the default whenever the page cache is off) nothing is shared, so work logged
+        # inside this test's transaction (no commit, no new data generation) shows at once.
+        settings.IKMO_FIGURES_CACHE_SECONDS = 0
+        stand_in("coached", SubProject.QUALIFICATION)
+        client = client_for(project_lead)
+        url = reverse("reporting:dashboard") + f"?period={period.pk}"
+
+        def queries():
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200
+            return len(ctx.captured_queries)
+
+        from reporting.figures import cached_figures
+
+        def actual():
+            rows = [row for row in cached_figures(period)["indicators"] if row["key"] == "coached"]
+            return rows[0]["actual"]
+
+        first = queries()
+        assert queries() == first  # computed again, not a cached snapshot
+        before = actual()
+        log("coached", factories.OrganisationFactory(), berlin(2025, 3, 1))
+        assert actual() == before + 1
+
     def test_drill_down_lists_the_records_behind_a_breakdown_cell(
         self, client_for, project_lead, period, stand_in
     ):
@@ -339,6 +367,32 @@ class TestDashboard:
         assert "In Mitte e.V." in page
         assert "Anderswo e.V." not in page
         assert f'href="{in_mitte.get_absolute_url()}"' in page
+
+    def test_breakdowns_load_when_opened_and_as_a_page_without_javascript(
+        self, client_for, project_lead, org_admin, period, stand_in
+    ):
+        from organisations.models import District
+
+        stand_in("coached", SubProject.QUALIFICATION)
+        mitte = District.objects.get(name="Mitte")
+        log("coached", factories.OrganisationFactory(district=mitte), berlin(2025, 3, 1))
+        client = client_for(project_lead)
+        dashboard = client.get(reverse("reporting:dashboard") + f"?period={period.pk}")
+        body = dashboard.content.decode()
+        url = reverse("reporting:breakdowns", args=["coached"])
+        # The dashboard holds the cards, not the tables: they come when a card is opened.
+        assert f'hx-get="{url}?period={period.pk}"' in body
+        assert "<caption" not in body.split("breakdowns-heading")[1]
+        records = reverse("reporting:records", args=["coached"])
+        fragment = client.get(f"{url}?period={period.pk}", headers={"HX-Request": "true"})
+        html = fragment.content.decode()
+        assert "<html" not in html and "<caption" in html and "Nach Bezirk" in html
+        assert f"{records}?period={period.pk}&amp;district={mitte.pk}" in html
+        page = client.get(f"{url}?period={period.pk}").content.decode()
+        assert "<html" in page and "Nach Bezirk" in page
+        assert client.get(reverse("reporting:breakdowns", args=["no-such"])).status_code == 404
+        assert client.get(f"{url}?period=abc&start=x").status_code == 200
+        assert client_for(org_admin).get(url).status_code in (302, 403, 404)
 
     def test_reach_view(self, client_for, project_lead, period, stand_in):
         stand_in("coached", SubProject.QUALIFICATION)

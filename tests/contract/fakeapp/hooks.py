@@ -26,7 +26,7 @@ def cards(user):
     return [Card(title="Next lab visit", subproject="citizens_lab", count=3)]
 
 
-def events(organisation, user):
+def events(organisation, user, limit):
     yield TimelineEvent(
         when=timezone.now(),
         title=f"Visited the lab: {organisation.name}",

@@ -1,0 +1,344 @@
+"""The load benchmark's Django side: personas, the list of pages, and in-process renders.
+
+    python -m bench.benchsite.pages OUT.json      (run by bench/load_pages.py, per factor)
+
+Runs with the benchmark's settings against a database `seed_scale` has filled, and:
+
+1. picks the personas from the generated data and enrols each in TOTP with a signed-in
+   session (the staff-MFA rule stays on): the first project lead, the consultant with the
+   most coaching sessions, the first juror, the admin of the organisation with the most
+   data, and a portal admin for Django admin (the generator makes none);
+2. lists every page: the list pages of tests/performance/test_query_counts.py (PAGES, the
+   same routes and personas), every app's detail pages, the coaching log as project lead
+   too, the reporting dashboard with its figures dropped before each request, Django
+   admin's changelist of organisations, and the two bare yardstick views;
+3. renders each page in this process as its persona (Django's test client, the same
+   settings and middleware as gunicorn, the page cache off): one render to warm up, then
+   BENCH_RENDERS (5) timed ones (the median is reported) and one more counting queries;
+4. writes personas' session keys, the pages and the in-process figures to OUT.json.
+
+Two small additions to the generated data, so that every page has something to show: a
+funder report with frozen figures (the generator makes none; the worker would) and the
+consultant on the team of the analysis with the most interviews (interviews are shown to the
+team only).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import time
+from collections import Counter
+from importlib import import_module
+
+RENDERS = int(os.environ.get("BENCH_RENDERS", "5"))
+BARE_RENDERS = 30  # the bare views take milliseconds: more renders for a steady median
+
+# Where a page of an app goes in the table: the portal's order of sub-projects.
+APP_ORDER = [
+    "bench",
+    "home",
+    "organisations",
+    "qualification",
+    "actionfund",
+    "mentoring",
+    "volunteering",
+    "participation_check",
+    "reporting",
+    "admin",
+]
+ANONYMOUS_BARE = "bare view, 1 query (anonymous)"
+SIGNED_IN_BARE = "bare view, 1 query (signed in)"
+
+
+def _most(model, field: str, **filters):
+    """The value of `field` that the most rows of `model` have (ties: the smallest)."""
+    from django.db.models import Count
+
+    row = (
+        model.objects.filter(**filters)
+        .values(field)
+        .annotate(n=Count("pk"))
+        .order_by("-n", field)
+        .first()
+    )
+    return row[field] if row else None
+
+
+def _organisation_with_most_data():
+    """The organisation with the most rows across the sub-projects (its pages are fullest)."""
+    from django.db.models import Count
+
+    from actionfund.models import Application
+    from mentoring.models import CooperationContact, EventAttendance
+    from qualification.models import CoachingSession, Registration
+    from volunteering.models import Consultation
+
+    totals = Counter()
+    for model in (
+        CoachingSession,
+        Registration,
+        Application,
+        CooperationContact,
+        EventAttendance,
+        Consultation,
+    ):
+        for row in model.objects.values("organisation").annotate(n=Count("pk")):
+            totals[row["organisation"]] += row["n"]
+    return max(sorted(totals), key=lambda pk: totals[pk])
+
+
+def personas() -> tuple[dict, dict]:
+    """(users, session keys) by persona: lead, consultant, jury, member, admin."""
+    from allauth.mfa.models import Authenticator
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    from organisations.models import Membership, Organisation, StaffRole, User
+    from qualification.models import CoachingSession
+
+    def staff(role):
+        return User.objects.filter(staff_roles__role=role).order_by("pk").first()
+
+    organisation = Organisation.objects.get(pk=_organisation_with_most_data())
+    admin, _ = User.objects.get_or_create(
+        email="bench-admin@centre.example", defaults={"password": "!", "is_staff": True}
+    )
+    StaffRole.objects.get_or_create(user=admin, role=StaffRole.Role.ADMIN)
+    users = {
+        "lead": staff(StaffRole.Role.PROJECT_LEAD),
+        "consultant": User.objects.get(pk=_most(CoachingSession, "consultant")),
+        "jury": staff(StaffRole.Role.JURY),
+        "member": Membership.objects.filter(organisation=organisation, role=Membership.Role.ADMIN)
+        .order_by("pk")
+        .first()
+        .user,
+        "admin": admin,
+    }
+    store_class = import_module(settings.SESSION_ENGINE).SessionStore
+    sessions = {}
+    for who, user in users.items():
+        Authenticator.objects.get_or_create(
+            user=user, type="totp", defaults={"data": {"secret": "JBSWY3DPEHPK3PXP"}}
+        )
+        store = store_class()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = "ikmo.auth.PortalBackend"  # as a portal sign-in
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.create()
+        sessions[who] = store.session_key
+    users["organisation"] = organisation
+    return users, sessions
+
+
+def _objects(users) -> dict:
+    """The object each detail page shows: the fullest one its persona works with."""
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from actionfund.models import Application, Call, Status
+    from mentoring.models import CooperationContact, Event, Tandem
+    from participation_check.models import Analysis, Interview, Recommendation
+    from qualification.models import CoachingSession, Workshop
+    from reporting.figures import compute_figures
+    from reporting.models import FunderReport, FundingPeriod
+    from volunteering.models import Placement, Seminar
+
+    consultant = users["consultant"]
+    call = Call.objects.annotate(n=Count("applications")).order_by("-n", "-year").first()
+    analysis = Analysis.objects.annotate(n=Count("interviews")).order_by("-n", "pk").first()
+    analysis.team.add(consultant)
+    period = FundingPeriod.objects.order_by("-start").first()
+    report = FunderReport.objects.create(
+        period=period,
+        generated_by=users["lead"],
+        snapshot=compute_figures(period),
+        snapshot_taken_at=timezone.now(),
+    )
+    workshops = Workshop.objects.annotate(n=Count("registrations")).order_by("-n", "pk")
+    paid = [Status.PAID, Status.PROOF_SUBMITTED, Status.CLOSED]
+    return {
+        "organisation": users["organisation"],
+        "call": call,
+        "analysis": analysis,
+        "report": report,
+        "workshop": workshops.filter(trainer=consultant).first() or workshops.first(),
+        "coaching_session": CoachingSession.objects.filter(consultant=consultant)
+        .order_by("-date", "-pk")
+        .first(),
+        "application": Application.objects.filter(call=call, status__in=paid).order_by("pk").first()
+        or Application.objects.filter(call=call).order_by("pk").first(),
+        "contact": CooperationContact.objects.order_by("pk").first(),
+        "event": Event.objects.annotate(n=Count("attendances")).order_by("-n", "pk").first(),
+        "tandem": Tandem.objects.annotate(n=Count("meetings")).order_by("-n", "pk").first(),
+        "placement": Placement.objects.filter(status="active").order_by("pk").first()
+        or Placement.objects.order_by("pk").first(),
+        "seminar": Seminar.objects.annotate(n=Count("attendances")).order_by("-n", "pk").first(),
+        "interview": Interview.objects.filter(analysis=analysis).order_by("pk").first(),
+        "recommendation": Recommendation.objects.filter(analysis=analysis).order_by("pk").first(),
+    }
+
+
+# Detail pages and the extra cases: (label or route, persona, route, kwargs from _objects).
+DETAILS = [
+    ("organisations:detail (timeline)", "lead", "organisations:detail", "organisation"),
+    ("qualification:coaching", "lead", "qualification:coaching", ""),
+    ("qualification:workshop_detail", "consultant", "qualification:workshop_detail", "workshop"),
+    (
+        "qualification:coaching_detail",
+        "consultant",
+        "qualification:coaching_detail",
+        "coaching_session",
+    ),
+    ("actionfund:call_detail", "lead", "actionfund:call_detail", "call"),
+    ("actionfund:application_detail", "lead", "actionfund:application_detail", "application"),
+    ("actionfund:jury_list", "jury", "actionfund:jury_list", ""),
+    ("mentoring:contact_detail", "consultant", "mentoring:contact_detail", "contact"),
+    ("mentoring:event_detail", "consultant", "mentoring:event_detail", "event"),
+    ("mentoring:tandem_detail", "consultant", "mentoring:tandem_detail", "tandem"),
+    ("volunteering:placement", "consultant", "volunteering:placement", "placement"),
+    ("volunteering:seminar", "consultant", "volunteering:seminar", "seminar"),
+    (
+        "participation_check:analysis_detail",
+        "consultant",
+        "participation_check:analysis_detail",
+        "analysis",
+    ),
+    (
+        "participation_check:interview_detail",
+        "consultant",
+        "participation_check:interview_detail",
+        "interview",
+    ),
+    (
+        "participation_check:recommendation_detail",
+        "consultant",
+        "participation_check:recommendation_detail",
+        "recommendation",
+    ),
+    ("reporting:report", "lead", "reporting:report", "report"),
+]
+
+
+def catalogue(users) -> list[dict]:
+    """Every page: {"page", "persona", "path"}, or with "skipped" when it cannot be built."""
+    from django.urls import reverse
+
+    from bench.benchsite.middleware import COLD
+    from tests.performance.test_query_counts import PAGES
+
+    objects = _objects(users)
+    kwargs_of = {  # the `kwargs` kinds of test_query_counts.Page
+        "": {},
+        "call": {"pk": objects["call"].pk},
+        "analysis": {"pk": objects["analysis"].pk},
+        "org_pk": {"org_pk": objects["organisation"].pk},
+        "indicator": {"key": "coaching_sessions"},
+    }
+    pages = [
+        {"page": ANONYMOUS_BARE, "persona": "anonymous", "path": "/bench/bare/"},
+        {"page": SIGNED_IN_BARE, "persona": "lead", "path": "/bench/bare/"},
+    ]
+    for page in PAGES:
+        label = f"{page.route}?{page.query}" if page.query else page.route
+        if page.route == "reporting:dashboard" and not page.query:
+            label += " (figures shared)"
+        entry = {"page": label, "persona": page.persona}
+        if page.kwargs not in kwargs_of:
+            entry["skipped"] = f"no object for kwargs {page.kwargs!r} in bench/benchsite/pages.py"
+        else:
+            url = reverse(page.route, kwargs=kwargs_of[page.kwargs])
+            entry["path"] = f"{url}?{page.query}" if page.query else url
+        pages.append(entry)
+    for label, persona, route, name in DETAILS:
+        kwargs = {"pk": objects[name].pk} if name else {}
+        pages.append({"page": label, "persona": persona, "path": reverse(route, kwargs=kwargs)})
+    pages.append(
+        {
+            "page": "reporting:dashboard (figures cold)",
+            "persona": "lead",
+            "path": f"{reverse('reporting:dashboard')}?{COLD}=1",
+        }
+    )
+    pages.append(
+        {
+            "page": "admin: organisations changelist",
+            "persona": "admin",
+            "path": reverse("admin:organisations_organisation_changelist"),
+        }
+    )
+    unique, seen = [], set()
+    for entry in pages:
+        key = (entry["page"], entry["persona"])
+        if key not in seen:
+            seen.add(key)
+            unique.append(entry)
+
+    def app(entry):
+        name = entry["page"].partition(":")[0].partition(" ")[0]
+        return APP_ORDER.index(name) if name in APP_ORDER else 0
+
+    return sorted(unique, key=app)
+
+
+def render_all(pages: list[dict], sessions: dict) -> None:
+    """Add in-process "ms", "queries", "kib" and "status" to each page."""
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    clients = {}
+    for who, key in [("anonymous", None), *sessions.items()]:
+        client = Client(HTTP_ACCEPT_LANGUAGE="de", HTTP_HOST="127.0.0.1")
+        if key:
+            client.cookies[settings.SESSION_COOKIE_NAME] = key
+        clients[who] = client
+    for entry in pages:
+        if "skipped" in entry:
+            continue
+        client, path = clients[entry["persona"]], entry["path"]
+        response = client.get(path)  # warms per-process caches, checks the answer
+        entry["status"] = response.status_code
+        if response.status_code != 200:
+            continue
+        times = []
+        renders = BARE_RENDERS if entry["page"] in (ANONYMOUS_BARE, SIGNED_IN_BARE) else RENDERS
+        for _ in range(renders):
+            started = time.perf_counter()
+            client.get(path)
+            times.append((time.perf_counter() - started) * 1000)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path)
+        entry.update(
+            ms=statistics.median(times),
+            queries=len(queries.captured_queries),
+            kib=len(response.content) / 1024,
+        )
+        print(
+            f"  in-process {entry['page']} ({entry['persona']}): {entry['ms']:.1f} ms, "
+            f"{entry['queries']} queries, {entry['kib']:.0f} KiB",
+            file=sys.stderr,
+            flush=True,
+        )
+
+
+def main(out: str) -> None:
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    assert settings.IKMO_PAGE_CACHE_SECONDS == 0, "the benchmark renders with the page cache off"
+    users, sessions = personas()
+    pages = catalogue(users)
+    render_all(pages, sessions)
+    names = {who: users[who].email for who in sessions}
+    with open(out, "w") as f:
+        json.dump({"sessions": sessions, "personas": names, "pages": pages}, f)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

@@ -1,0 +1,93 @@
+"""The signed-in person, their roles and second factor come from the shared cache
+(ikmo/auth.py), also with the page cache off, and any committed change is seen at once.
+
+These tests commit for real (transactional_db): the data generation rises after commit.
+"""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from ikmo import pagecache
+from organisations.models import StaffRole, User
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+URL = "/reporting/periods/"
+
+
+@pytest.fixture(autouse=True)
+def _memo_on(settings):
+    settings.IKMO_PAGE_CACHE_SECONDS = 0
+    settings.IKMO_MEMO_SECONDS = 60
+    cache.clear()
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _tables(queries) -> str:
+    return " ".join(q["sql"] for q in queries)
+
+
+def test_after_the_first_request_only_the_session_is_read_for_the_person(project_lead):
+    client = signed_in(project_lead)
+    assert client.get(URL).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(URL).status_code == 200
+    tables = _tables(queries)
+    assert "django_session" in tables
+    assert 'FROM "organisations_user"' not in tables
+    assert "organisations_staffrole" not in tables
+    assert "mfa_authenticator" not in tables
+
+
+def test_the_cache_keeps_no_password_hash(project_lead):
+    signed_in(project_lead).get(URL)
+    cached = cache.get(f"ikmo:memo:{pagecache.generation()}:user:{project_lead.pk}")
+    assert cached is not None and cached.pk == project_lead.pk
+    assert "password" not in cached.__dict__
+    assert cached.get_session_auth_hash() == project_lead.get_session_auth_hash()
+
+
+def test_a_changed_password_signs_out_the_other_sessions_at_once(project_lead):
+    client = signed_in(project_lead)
+    assert client.get(URL).status_code == 200
+    user = User.objects.get(pk=project_lead.pk)
+    user.set_password("ein-ganz-neues-Passwort-2026")
+    user.save()
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert reverse("account_login") in response.url
+
+
+def test_a_deactivated_account_is_signed_out_at_once(project_lead):
+    client = signed_in(project_lead)
+    assert client.get(URL).status_code == 200
+    User.objects.filter(pk=project_lead.pk).update(is_active=False)
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert reverse("account_login") in response.url
+
+
+def test_a_lost_role_and_a_lost_second_factor_take_effect_at_once(project_lead):
+    from allauth.mfa.models import Authenticator
+
+    client = signed_in(project_lead)
+    assert client.get(URL).status_code == 200
+    Authenticator.objects.filter(user=project_lead).delete()
+    response = client.get(URL)
+    assert response.status_code == 302 and response.url == reverse("mfa_required")
+
+    from tests.conftest import enrol_mfa
+
+    enrol_mfa(project_lead)
+    assert client.get(URL).status_code == 200
+    StaffRole.objects.filter(user=project_lead).delete()
+    assert client.get(URL).status_code == 403
