@@ -151,6 +151,7 @@ def test_raising_the_capacity_fills_places_from_the_waiting_list(workshop, org):
             "status": "published",
         },
         instance=workshop,
+        user=workshop.trainer,
     )
     session = workshop.sessions.get()
     fmt = "%Y-%m-%dT%H:%M"
@@ -178,7 +179,7 @@ def test_capacity_cannot_drop_below_confirmed_places(workshop, org):
 
     for p in (factories.member_of(org) for _ in range(2)):
         services.registration_create(workshop=workshop, participant=p, organisation=org, by=p)
-    form = WorkshopForm({"capacity": 1}, instance=workshop)
+    form = WorkshopForm({"capacity": 1}, instance=workshop, user=workshop.trainer)
     form.is_valid()
     assert "capacity" in form.errors
 
@@ -435,6 +436,7 @@ def _edit(workshop, *, capacity=None, shift=timedelta(0)):
             "status": workshop.status,
         },
         instance=workshop,
+        user=workshop.trainer,
     )
     session = workshop.sessions.get()
     fmt = "%Y-%m-%dT%H:%M"
@@ -476,7 +478,7 @@ def test_workshop_status_follows_the_transition_table(workshop, trainer):
     from qualification.forms import WorkshopForm
 
     def status_error(instance, status):
-        form = WorkshopForm({"status": status}, instance=instance)
+        form = WorkshopForm({"status": status}, instance=instance, user=trainer)
         form.is_valid()
         return form.errors.get("status")
 
