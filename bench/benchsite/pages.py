@@ -237,6 +237,15 @@ def catalogue(users) -> list[dict]:
         "org_pk": {"org_pk": objects["organisation"].pk},
         "indicator": {"key": "coaching_sessions"},
     }
+    # Detail pages: the kwargs kind names the object of _objects (pk), or an indicator key.
+    for name in (
+        "organisation", "workshop", "coaching_session", "application", "contact", "event",
+        "tandem", "placement", "seminar", "interview", "recommendation",
+    ):  # fmt: skip
+        if objects.get(name) is not None:
+            kwargs_of[name] = {"pk": objects[name].pk}
+    kwargs_of["funder_report"] = {"pk": objects["report"].pk}
+    kwargs_of["period"] = {"pk": objects["report"].period_id}
     pages = [
         {"page": ANONYMOUS_BARE, "persona": "anonymous", "path": "/bench/bare/"},
         {"page": SIGNED_IN_BARE, "persona": "lead", "path": "/bench/bare/"},
@@ -246,6 +255,8 @@ def catalogue(users) -> list[dict]:
         if page.route == "reporting:dashboard" and not page.query:
             label += " (figures shared)"
         entry = {"page": label, "persona": page.persona}
+        if page.kwargs.startswith("indicator/"):
+            kwargs_of[page.kwargs] = {"key": page.kwargs.partition("/")[2]}
         if page.kwargs not in kwargs_of:
             entry["skipped"] = f"no object for kwargs {page.kwargs!r} in bench/benchsite/pages.py"
         else:
@@ -269,12 +280,13 @@ def catalogue(users) -> list[dict]:
             "path": reverse("admin:organisations_organisation_changelist"),
         }
     )
-    unique, seen = [], set()
+    # One entry per page and persona; one that can be measured wins over a skipped one.
+    chosen: dict = {}
     for entry in pages:
         key = (entry["page"], entry["persona"])
-        if key not in seen:
-            seen.add(key)
-            unique.append(entry)
+        if key not in chosen or ("path" in entry and "path" not in chosen[key]):
+            chosen[key] = entry
+    unique = list(chosen.values())
 
     def app(entry):
         name = entry["page"].partition(":")[0].partition(" ")[0]
