@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from django.test import Client
 from django.urls import Resolver404, resolve, reverse
@@ -135,7 +135,8 @@ def forms_on(html: str, *, page: str, url: str, persona: str) -> list[FoundForm]
     parser.feed(html)
     found = []
     for index, raw in enumerate(parser.forms):
-        action = raw["attrs"].get("action") or url
+        # A relative action ("?page=2") posts to the page's own path, as a browser does.
+        action = urljoin(url, raw["attrs"].get("action") or url)
         found.append(
             FoundForm(
                 page=page,

@@ -326,6 +326,7 @@ EXPECTATIONS: dict[str, Route] = {
     "reporting:figures_xlsx": Route(LEAD),
     "reporting:reach": Route(LEAD),
     "reporting:records": Route(LEAD, lambda w: {"key": "organisations_supported"}),
+    "reporting:breakdowns": Route(LEAD, lambda w: {"key": "organisations_supported"}),
     "reporting:records_csv": Route(LEAD, lambda w: {"key": "organisations_supported"}),
     "reporting:periods": Route(LEAD),
     "reporting:period_new": Route(LEAD, method=FORM),
