@@ -8,19 +8,10 @@ from organisations.models import District
 from .models import Application, Call, Status
 
 
-class ApplicationFilter(django_filters.FilterSet):
-    """Used by the staff list and by the export, so both show the same rows."""
+class _ApplicationSearch(django_filters.FilterSet):
+    """The search box of the application lists: the project's title or the organisation."""
 
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    call = django_filters.ModelChoiceFilter(queryset=Call.objects.all(), label=_("Call"))
-    status = django_filters.ChoiceFilter(choices=Status.choices, label=_("Status"))
-    district = django_filters.ModelChoiceFilter(
-        queryset=District.objects.all(), label=_("District")
-    )
-
-    class Meta:
-        model = Application
-        fields = ["q", "call", "status", "district"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -34,12 +25,25 @@ class ApplicationFilter(django_filters.FilterSet):
         return queryset.filter(Q(title__icontains=value) | Q(organisation__name__icontains=value))
 
 
-class JuryFilter(django_filters.FilterSet):
+class ApplicationFilter(_ApplicationSearch):
+    """Used by the staff list and by the export, so both show the same rows."""
+
+    call = django_filters.ModelChoiceFilter(queryset=Call.objects.all(), label=_("Call"))
+    status = django_filters.ChoiceFilter(choices=Status.choices, label=_("Status"))
+    district = django_filters.ModelChoiceFilter(
+        queryset=District.objects.all(), label=_("District")
+    )
+
+    class Meta:
+        model = Application
+        fields = ["q", "call", "status", "district"]
+
+
+class JuryFilter(_ApplicationSearch):
     """A juror's assignments: by call, and whether the scoring is still to do."""
 
     TODO, SCORED = "todo", "scored"
 
-    q = django_filters.CharFilter(method="search", label=_("Search"))
     call = django_filters.ModelChoiceFilter(queryset=Call.objects.none(), label=_("Call"))
     state = django_filters.ChoiceFilter(
         choices=[(TODO, _("Still to score")), (SCORED, _("Fully scored"))],
@@ -54,18 +58,10 @@ class JuryFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["q"].field.widget = forms.TextInput(attrs={"type": "search"})
-        self.filters["q"].field.max_length = 100
         # Only the calls the juror has assignments in (a handful), newest first.
         self.filters["call"].queryset = Call.objects.filter(
             pk__in=self.queryset.order_by().values("call_id")
         ).order_by("-closes_at")
-
-    def search(self, queryset, name, value):
-        value = value.strip()[:100]
-        if not value:
-            return queryset
-        return queryset.filter(Q(title__icontains=value) | Q(organisation__name__icontains=value))
 
     def by_state(self, queryset, name, value):
         if value == self.TODO:

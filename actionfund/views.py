@@ -14,7 +14,7 @@ from ikmo.audit import audit_log
 from ikmo.models import GeneratedDocument
 from ikmo.reauth import sensitive
 from ikmo.subprojects import SubProject
-from ikmo.viewtools import get_visible_or_404, require, service_errors
+from ikmo.viewtools import get_visible_or_404, paged, require, service_errors
 from organisations.models import Organisation, User
 from organisations.timeline import timeline_for
 
@@ -247,13 +247,11 @@ def jury_list(request):
     filters = JuryFilter(
         request.GET or None, queryset=selectors.assignments_for_juror(request.user)
     )
-    page = Paginator(filters.qs, JURY_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    listing = paged(request, filters.qs, per_page=JURY_PER_PAGE)
     return render(
         request,
         "actionfund/jury_list.html",
-        {"filter": filters, "page": page, "query": query.urlencode()},
+        {"filter": filters, "page": listing.page, "query": listing.query},
     )
 
 

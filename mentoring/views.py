@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ikmo.subprojects import SubProject
-from ikmo.viewtools import form_errors, get_visible_or_404, require, service_errors
+from ikmo.viewtools import form_errors, get_visible_or_404, paged, require, service_errors
 from organisations.selectors import get_organisation_for_user
 
 from . import permissions, selectors, services
@@ -164,17 +164,22 @@ PARTNERS_PER_PAGE = 20
 def partner_search(request):
     _internal(permissions.can_search_partners(request.user))
     filters = PartnerFilter(request.GET or None, queryset=selectors.partner_search())
-    partners = page = None
+    partners = listing = None
     if filters.is_bound and filters.is_valid():
-        page = Paginator(filters.qs, PARTNERS_PER_PAGE).get_page(request.GET.get("page"))
+        listing = paged(request, filters.qs, per_page=PARTNERS_PER_PAGE)
         # One row per MO, however many contacts it has with this partner.
-        partners = selectors.with_cooperating(page.object_list, filters.form.cleaned_data["field"])
-    query = request.GET.copy()
-    query.pop("page", None)
+        partners = selectors.with_cooperating(
+            listing.page.object_list, filters.form.cleaned_data["field"]
+        )
     return render(
         request,
         "mentoring/partner_search.html",
-        {"form": filters.form, "partners": partners, "page": page, "query": query.urlencode()},
+        {
+            "form": filters.form,
+            "partners": partners,
+            "page": listing and listing.page,
+            "query": listing and listing.query,
+        },
     )
 
 
