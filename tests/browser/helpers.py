@@ -60,6 +60,16 @@ def log_in_by_cookie(page: Page, user) -> None:
     )
 
 
+def open_phone_menu(page: Page) -> None:
+    """Tap the menu button and wait until the menu has finished opening.
+
+    A tap on a menu entry while Bootstrap still animates the collapse can miss (the entry is
+    clipped and moving), so journeys wait for the settled state before tapping inside.
+    """
+    page.locator("nav.navbar .navbar-toggler").click()
+    expect(page.locator("#nav-main.collapse.show")).to_be_visible()
+
+
 def assert_no_horizontal_scroll(page: Page) -> None:
     """Nothing is wider than the screen.
 

@@ -19,7 +19,7 @@ from actionfund.models import Application, Status
 from qualification.models import Registration
 from tests.qualification.factories import make_workshop
 
-from .helpers import assert_no_horizontal_scroll, log_in_by_cookie, t
+from .helpers import assert_no_horizontal_scroll, log_in_by_cookie, open_phone_menu, t
 from .test_applicant_journey import (
     journey_call,  # noqa: F401  (a fixture)
     type_date,
@@ -95,7 +95,7 @@ def test_arabic_on_a_phone_from_dashboard_to_workshop(
 
     # The real switcher, by tapping: the menu first, then the language.
     page.goto(reverse("home"))
-    page.locator("nav.navbar .navbar-toggler").click()
+    open_phone_menu(page)
     switch_language(page, "ar")
     page.goto(reverse("home"))
     assert_arabic_page(page)

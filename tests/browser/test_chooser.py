@@ -24,6 +24,7 @@ from .helpers import (
     axe_violations,
     choose,
     log_in_by_cookie,
+    open_phone_menu,
 )
 from .test_language_journey import switch_language
 
@@ -142,7 +143,7 @@ def test_in_arabic_the_chooser_reads_right_to_left(new_page, registry, consultan
     page = new_page(phone=True, language="ar")
     log_in_by_cookie(page, consultant)
     page.goto(reverse("home"))
-    page.locator("nav.navbar .navbar-toggler").click()
+    open_phone_menu(page)
     switch_language(page, "ar")
     page.goto(reverse("qualification:coaching"))
     wrapper = start_form(page).locator(".ts-wrapper")

@@ -24,7 +24,7 @@ from tests import factories
 from tests.actionfund.factories import draft, paid
 from tests.conftest import enrol_mfa
 
-from .helpers import assert_no_horizontal_scroll, log_in_by_cookie, t
+from .helpers import assert_no_horizontal_scroll, log_in_by_cookie, open_phone_menu, t
 
 pytestmark = [
     pytest.mark.browser,
@@ -101,7 +101,7 @@ def test_the_save_button_of_the_same_form_still_only_saves(new_page, org, org_ad
 
 def sign_out_through_the_menu(page):
     if page.locator(".navbar-toggler").is_visible():
-        page.click(".navbar-toggler")
+        open_phone_menu(page)
     page.click("#nav-main .navbar-nav:last-child .dropdown-toggle >> nth=-1")
     page.click(f"#nav-main button:has-text('{t('Sign out')}')")
     page.wait_for_load_state()

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from .helpers import assert_no_horizontal_scroll, log_in_by_cookie, t
+from .helpers import assert_no_horizontal_scroll, log_in_by_cookie, open_phone_menu, t
 
 pytestmark = [
     pytest.mark.browser,
@@ -39,7 +39,7 @@ def test_arabic_is_right_to_left_without_overflow(new_page, org, org_admin, phon
     log_in_by_cookie(page, org_admin)
     page.goto("/")
     if phone:
-        page.locator("nav.navbar .navbar-toggler").click()
+        open_phone_menu(page)
     switch_language(page, "ar")
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     stylesheet = page.locator("link[rel=stylesheet]").first
