@@ -19,8 +19,8 @@ from functools import lru_cache
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, Max, Min
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Max, Min, Q
+from django.db.models.functions import Lower, TruncMonth
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -439,27 +439,20 @@ def _as_date(value):
     return value
 
 
-def organisation_reach(period, *, subproject: str | None = None, district: str | None = None):
-    """Which sub-projects each organisation used in the period, with first and last contact.
-
-    One grouped query per contributing indicator, plus one for the organisations' names:
-    the count never grows with the number of organisations or records.
-    """
-    found: dict[int, OrganisationReach] = {}
+def _reach_sources(period, subproject: str | None, district: str | None):
+    """[(indicator, its records in the period, further organisations or None)] of every
+    indicator that counts towards reach in a sub-project (optionally one sub-project and
+    one district)."""
+    sources = []
     for indicator in indicators_for(subproject):
         if indicator.reach == Reach.NONE or indicator.is_cross_project or not indicator.subproject:
             continue
         if subproject and indicator.subproject != subproject:
             continue
         org = indicator.org_path()
-        qs = indicator.filtered_records(period, district=district or None)
-        qs = qs.filter(**{f"{org}__isnull": False}).order_by()
-        if indicator.date_field:
-            rows = qs.values(org).annotate(
-                first=Min(indicator.date_field), last=Max(indicator.date_field)
-            )
-        else:
-            rows = qs.values(org).annotate(n=Count("pk"))
+        records = indicator.filtered_records(period, district=district or None)
+        records = records.filter(**{f"{org}__isnull": False}).order_by()
+        extra = None
         if indicator.organisation_ids_fn is not None:
             # Records that involve more organisations than their breakdown link (a tandem's
             # mentor besides its mentee): those count too, without contact dates of their own.
@@ -468,6 +461,54 @@ def organisation_reach(period, *, subproject: str | None = None, district: str |
                 extra = extra.filter(district__isnull=True)
             elif district:
                 extra = extra.filter(district_id=district)
+        sources.append((indicator, records, extra))
+    return sources
+
+
+def reached_organisations(period, *, subproject: str | None = None, district: str | None = None):
+    """The organisations that used the centre's offers in the period, by name, as one query.
+
+    What the reach view pages through in the database: counting and slicing it costs the
+    same whatever the number of organisations; `organisation_reach(..., organisation_ids=)`
+    then fills in the page's rows.
+    """
+    condition = Q()
+    for indicator, records, extra in _reach_sources(period, subproject, district):
+        condition |= Q(pk__in=records.values(indicator.org_path()))
+        if extra is not None:
+            condition |= Q(pk__in=extra.values("pk"))
+    if not condition:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(condition).order_by(Lower("name"), "pk")
+
+
+def organisation_reach(
+    period,
+    *,
+    subproject: str | None = None,
+    district: str | None = None,
+    organisation_ids=None,
+):
+    """Which sub-projects each organisation used in the period, with first and last contact.
+
+    One grouped query per contributing indicator, plus one for the organisations' names:
+    the count never grows with the number of organisations or records. ``organisation_ids``
+    (a page of `reached_organisations`) limits the rows to those organisations.
+    """
+    found: dict[int, OrganisationReach] = {}
+    for indicator, qs, extra in _reach_sources(period, subproject, district):
+        org = indicator.org_path()
+        if organisation_ids is not None:
+            qs = qs.filter(**{f"{org}__in": organisation_ids})
+        if indicator.date_field:
+            rows = qs.values(org).annotate(
+                first=Min(indicator.date_field), last=Max(indicator.date_field)
+            )
+        else:
+            rows = qs.values(org).annotate(n=Count("pk"))
+        if extra is not None:
+            if organisation_ids is not None:
+                extra = extra.filter(pk__in=organisation_ids)
             for pk in extra.values_list("pk", flat=True):
                 found.setdefault(pk, OrganisationReach(pk, "", "", "", set())).subprojects.add(
                     indicator.subproject
@@ -492,4 +533,7 @@ def organisation_reach(period, *, subproject: str | None = None, district: str |
             district_name or "",
             str(kinds.get(kind, kind)),
         )
+    if organisation_ids is not None:
+        order = {pk: position for position, pk in enumerate(organisation_ids)}
+        return sorted(found.values(), key=lambda e: order.get(e.organisation_id, len(order)))
     return sorted(found.values(), key=lambda e: e.name.lower())

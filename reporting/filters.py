@@ -12,7 +12,7 @@ from django.core.validators import RegexValidator
 from ikmo.subprojects import subproject_choices
 from organisations.models import Organisation
 
-from .figures import organisation_reach
+from .figures import organisation_reach, reached_organisations
 
 # A district id the database can hold, or "none" for organisations without a district.
 _DISTRICT_ID = RegexValidator(r"^\d{1,9}$")
@@ -62,7 +62,17 @@ class ReachFilter(django_filters.FilterSet):
     def chosen_district(self) -> str:
         return (self.form.cleaned_data.get("district") or "") if self.is_valid() else ""
 
-    def entries(self) -> list:
-        return organisation_reach(
+    def organisations(self):
+        """The reached organisations by name, as a query to page through."""
+        return reached_organisations(
             self.period, subproject=self.subproject or None, district=self.chosen_district or None
+        )
+
+    def entries(self, organisation_ids: list[int]) -> list:
+        """The rows of these organisations (a page of `organisations()`), in that order."""
+        return organisation_reach(
+            self.period,
+            subproject=self.subproject or None,
+            district=self.chosen_district or None,
+            organisation_ids=organisation_ids,
         )

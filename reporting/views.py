@@ -269,8 +269,11 @@ def indicator_records_csv(request, key):
 def reach(request):
     form, period, subproject, query = _chosen_period(request)
     reach = ReachFilter(request.GET, period=period, subproject=subproject)
-    entries = reach.entries()
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    # Paged in the database: only the page's 50 organisations are looked at row by row.
+    page = Paginator(reach.organisations().values_list("pk", flat=True), 50).get_page(
+        request.GET.get("page")
+    )
+    page.object_list = reach.entries(list(page.object_list))
     page_query = request.GET.copy()
     page_query.pop("page", None)
     return render(
@@ -281,7 +284,7 @@ def reach(request):
             "period": period,
             "query": query,
             "page_obj": page,
-            "total": len(entries),
+            "total": page.paginator.count,
             "districts": District.objects.all(),
             "district": reach.chosen_district,
             "page_query": page_query.urlencode(),

@@ -10,6 +10,7 @@ from reporting.figures import (
     compute_figures,
     elapsed_fraction,
     organisation_reach,
+    reached_organisations,
     status_for,
 )
 from reporting.models import PlanValue
@@ -216,6 +217,29 @@ class TestActivityAndReach:
         assert entry.first_contact == date(2025, 1, 15)
         assert entry.last_contact == date(2025, 9, 30)
         assert len(entries) == 2
+
+    def test_reach_pages_in_the_database_with_the_same_rows(self, stand_in, period):
+        stand_in("coached", SubProject.QUALIFICATION)
+        stand_in("tandems", SubProject.MENTORING)
+        names = ["zeta", "Alpha", "beta", "Gamma", "delta"]
+        orgs = [factories.OrganisationFactory(name=name) for name in names]
+        for i, org in enumerate(orgs):
+            log("coached", org, berlin(2025, 2, 1) + timedelta(days=i))
+        log("tandems", orgs[0], berlin(2025, 1, 15))
+        factories.OrganisationFactory(name="Aaron unreached")
+        everything = organisation_reach(period)
+        ordered = list(reached_organisations(period).values_list("pk", flat=True))
+        assert ordered == [e.organisation_id for e in everything]
+        assert [e.name for e in everything] == ["Alpha", "beta", "delta", "Gamma", "zeta"]
+        # A page: only its organisations, in the page's order, with the same contents.
+        page = organisation_reach(period, organisation_ids=ordered[3:5])
+        assert [e.organisation_id for e in page] == ordered[3:5]
+        assert page[1].subprojects == {"qualification", "mentoring"}
+        assert page[1].first_contact == date(2025, 1, 15)
+        assert page[1] == everything[4]
+        # One sub-project narrows the list as it narrows the full computation.
+        mentoring = list(reached_organisations(period, subproject="mentoring"))
+        assert mentoring == [orgs[0]]
 
     def test_reach_uses_a_fixed_number_of_queries(
         self, stand_in, period, django_assert_max_num_queries
