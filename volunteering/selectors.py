@@ -195,9 +195,44 @@ def with_progress(placements, *, today: date) -> list[Placement]:
     return rows
 
 
-def placements_behind(*, today: date) -> list[Placement]:
-    """Running placements whose seminar days lag behind the requirement."""
-    return [p for p in with_progress(active_placements(), today=today) if p.progress.behind]
+BEHIND_BATCH = 50
+
+
+def placements_behind(*, today: date, limit: int | None = None) -> list[Placement]:
+    """Running placements whose seminar days lag behind the requirement, soonest end first.
+
+    The requirement depends on the service's rules (months, age, tolerance), so it is worked
+    out in Python; with ``limit`` the placements are read a batch at a time, each batch's
+    seminar days counted by a subquery for its rows only, until ``limit`` are found: a desk
+    with thousands of running placements pays for the first batches, not for all of them.
+    """
+    seminar_days = Coalesce(
+        Subquery(
+            SeminarAttendance.objects.filter(placement=OuterRef("pk"))
+            .order_by()
+            .values("placement")
+            .annotate(n=Sum("days_attended"))
+            .values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+    running = (
+        Placement.objects.filter(status=PlacementStatus.ACTIVE)
+        .select_related("volunteer", "site", "contingent__carrier")
+        .annotate(seminar_days=seminar_days)
+        .order_by("end_date", "pk")
+    )
+    found: list[Placement] = []
+    start = 0
+    while True:
+        batch = list(running[start : start + BEHIND_BATCH]) if limit else list(running)
+        found.extend(p for p in with_progress(batch, today=today) if p.progress.behind)
+        if not limit:
+            return found
+        if len(found) >= limit or len(batch) < BEHIND_BATCH:
+            return found[:limit]
+        start += BEHIND_BATCH
 
 
 def placements_ending_between(start: date, end: date):

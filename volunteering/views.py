@@ -72,7 +72,7 @@ def home(request):
             ending=selectors.placements_ending_between(
                 today, today + timedelta(days=rules.ending_notice_days())
             ).order_by("end_date")[:10],
-            behind=selectors.placements_behind(today=today)[:10],
+            behind=selectors.placements_behind(today=today, limit=10),
             follow_ups=selectors.follow_ups_due(user, today=today)[:10],
             can_manage_contingents=permissions.can_manage_contingents(user),
         )

@@ -152,3 +152,35 @@ def test_too_many_seminar_days_name_the_length_in_singular_or_plural(
         form = SeminarForm(data=data, user=desk_consultant)
         assert not form.is_valid()
         assert expected in form.errors["days"][0]
+
+
+@pytest.mark.django_db
+def test_placements_behind_stop_after_the_limit_and_match_the_full_list(
+    monkeypatch, site, contingent, carrier
+):
+    """The desk home asks for ten; batches are read until that many are found."""
+    seminar = SeminarFactory(carrier=carrier)
+    placements = []
+    for month in range(1, 8):
+        placement = PlacementFactory(
+            site=site,
+            contingent=contingent,
+            start_date=date(2025, 1, 1),
+            end_date=date(2026, month, 28),
+        )
+        placements.append(placement)
+    # Two of them are on track: enough days attended for a year's share.
+    for placement in (placements[1], placements[4]):
+        SeminarAttendance.objects.create(seminar=seminar, placement=placement, days_attended=25)
+    PlacementFactory(site=site, contingent=contingent, status=PlacementStatus.PLANNED)
+    today = date(2026, 1, 15)
+    monkeypatch.setattr(selectors, "BEHIND_BATCH", 2)
+
+    everything = selectors.placements_behind(today=today)
+    expected = [placements[i].pk for i in (0, 2, 3, 5, 6)]
+    assert [p.pk for p in everything] == expected
+    assert all(p.progress.behind for p in everything)
+    assert [p.pk for p in selectors.placements_behind(today=today, limit=3)] == expected[:3]
+    assert [p.pk for p in selectors.placements_behind(today=today, limit=10)] == expected
+    with_days = selectors.placements_behind(today=today, limit=1)[0]
+    assert with_days.seminar_days == 0 and with_days.progress.attended == 0
