@@ -19,6 +19,8 @@ from django.apps import apps
 from django.core.exceptions import FieldError
 from django.utils.translation import gettext as _
 
+from organisations.models import Organisation
+
 logger = logging.getLogger(__name__)
 
 # (model name, lookup from the model to the organisation, {field: value} meaning "attended")
@@ -49,27 +51,29 @@ def organisation_attended_workshop(organisation) -> bool:
 
 
 def organisations_attended_workshop(organisation_ids) -> set[int]:
-    """The ids among ``organisation_ids`` that attended a workshop, in one query (rankings)."""
+    """The ids among ``organisation_ids`` that attended a workshop, in one query."""
     ids = list(organisation_ids)
-    if not ids:
+    attended = attended_workshop_organisations()
+    if not ids or attended is None:
         return set()
+    return set(
+        Organisation.objects.filter(pk__in=ids).filter(pk__in=attended).values_list("pk", flat=True)
+    )
+
+
+def attended_workshop_organisations():
+    """The organisations that attended a workshop, as a subquery (``pk__in=``), or None when
+    the qualification app records attendance in none of the known ways."""
     for model_name, org_lookup, attended in _ATTENDANCE_MODELS:
         try:
             model = apps.get_model("qualification", model_name)
         except LookupError:
             continue
         try:
-            return set(
-                model.objects.filter(**{f"{org_lookup}__in": ids}, **attended).values_list(
-                    org_lookup, flat=True
-                )
-            )
+            return model.objects.filter(**attended).order_by().values(org_lookup)
         except (FieldError, ValueError, TypeError):
             continue
-        except Exception:
-            logger.exception("Workshop attendance lookup failed on qualification.%s", model_name)
-            continue
-    return set()
+    return None
 
 
 def eligibility_problems(*, call, organisation) -> list[str]:

@@ -2,15 +2,27 @@
 
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, NullIf
 
 from ikmo.queries import count_of
 from ikmo.viewtools import get_visible_or_404
 from organisations.models import Membership, Organisation, StaffRole, User
 
 from . import permissions
-from .eligibility import organisations_attended_workshop
+from .eligibility import attended_workshop_organisations
 from .models import (
     COMMITTED_STATUSES,
     ZERO,
@@ -26,6 +38,7 @@ from .models import (
 )
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
+SCORE = DecimalField(max_digits=20, decimal_places=6)
 
 
 def calls_visible_to(*, user):
@@ -177,9 +190,78 @@ def weighted_scores(applications, call) -> dict[int, dict]:
     }
 
 
-def ranking(call) -> list[Application]:
-    """Applications of a call still to be decided or decided, best average first."""
-    applications = list(
+class Ranking:
+    """A call's applications, best first, ranked in the database; a page at a time.
+
+    Sliceable and countable like a queryset (a Paginator takes it), each application it
+    hands out carries ``scored_by``, ``average`` (the mean over jurors of their weighted
+    scores, rounded to cents), ``bonus`` (the workshop bonus, if the call gives one) and
+    ``ranking_score`` (average plus bonus; None while nobody has scored).
+    """
+
+    def __init__(self, queryset, total_weight: Decimal):
+        self.queryset, self.total_weight = queryset, total_weight
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            return [self._finish(a) for a in self.queryset[key]]
+        return self._finish(self.queryset[key])
+
+    def _finish(self, application):
+        if application.scored_by:
+            weighted = application.score_sum / self.total_weight if self.total_weight else 0
+            application.average = (Decimal(weighted) / application.scored_by).quantize(
+                Decimal("0.01")
+            )
+            application.ranking_score = application.average + application.bonus
+        else:
+            application.scored_by, application.average, application.ranking_score = 0, None, None
+        return application
+
+
+def ranking(call, *, only_ids=None) -> Ranking:
+    """Applications of a call still to be decided or decided, best average first.
+
+    Sums, juror counts and the bonus are subqueries and the order is SQL's, so a page of the
+    ranking reads its 50 rows whatever the size of the call. Ties go to the earlier
+    submission. ``only_ids`` narrows it to some applications (a batch decision).
+    """
+    total_weight = Criterion.objects.filter(call=call).aggregate(w=Sum("weight"))["w"] or Decimal(
+        "0"
+    )
+    scores = Score.objects.filter(application=OuterRef("pk")).order_by().values("application")
+    score_sum = Subquery(
+        scores.annotate(s=Sum(F("value") * F("criterion__weight"), output_field=MONEY)).values("s")[
+            :1
+        ],
+        output_field=MONEY,
+    )
+    scored_by = Subquery(
+        scores.annotate(n=Count("juror", distinct=True)).values("n")[:1],
+        output_field=IntegerField(),
+    )
+    bonus = Value(Decimal("0"), output_field=MONEY)
+    attended = attended_workshop_organisations()
+    if call.workshop_rule == Call.WorkshopRule.BONUS and attended is not None:
+        bonus = Case(
+            When(organisation_id__in=attended, then=Value(call.workshop_bonus)),
+            default=Value(Decimal("0")),
+            output_field=MONEY,
+        )
+    if total_weight:
+        mean = F("score_sum") / (Value(total_weight) * NullIf(F("scored_by"), 0))
+    else:
+        mean = Case(When(scored_by__gt=0, then=Value(Decimal("0"))), output_field=SCORE)
+    applications = (
         Application.objects.filter(call=call)
         .exclude(status__in=[Status.DRAFT, Status.WITHDRAWN])
         .select_related("organisation", "call")
@@ -188,32 +270,20 @@ def ranking(call) -> list[Application]:
             partner_count=count_of(
                 Application.partners.through.objects.filter(application=OuterRef("pk"))
             ),
+            score_sum=score_sum,
+            scored_by=scored_by,
+            bonus=bonus,
+        )
+        .annotate(rank_value=ExpressionWrapper(mean + F("bonus"), output_field=SCORE))
+        .order_by(
+            F("rank_value").desc(nulls_last=True),
+            Coalesce("submitted_at", "created_at").asc(),
+            "pk",
         )
     )
-    scores = weighted_scores([a.pk for a in applications], call)
-    attended = (
-        organisations_attended_workshop({a.organisation_id for a in applications})
-        if call.workshop_rule == Call.WorkshopRule.BONUS
-        else set()
-    )
-    for application in applications:
-        data = scores.get(application.pk, {"jurors": 0, "average": None})
-        application.scored_by = data["jurors"]
-        application.average = data["average"]
-        application.bonus = Decimal("0")
-        if application.organisation_id in attended:
-            application.bonus = call.workshop_bonus
-        application.ranking_score = (
-            None if application.average is None else application.average + application.bonus
-        )
-    applications.sort(
-        key=lambda a: (
-            a.ranking_score is None,
-            -(a.ranking_score or 0),
-            a.submitted_at or a.created_at,
-        )
-    )
-    return applications
+    if only_ids is not None:
+        applications = applications.filter(pk__in=only_ids)
+    return Ranking(applications, total_weight)
 
 
 def scores_by_juror(application):

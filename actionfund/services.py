@@ -767,7 +767,7 @@ def batch_decision_previews(
     Raises ValidationError for a broken template.
     """
     ids = set(application_ids)
-    selected = [a for a in selectors.ranking(call) if a.pk in ids and a.status in DECIDABLE]
+    selected = [a for a in selectors.ranking(call, only_ids=ids) if a.status in DECIDABLE]
     template_text = template_text or (
         call.decision_approved_template if approve else call.decision_rejected_template
     )

@@ -353,6 +353,54 @@ class TestJury:
         ranked = selectors.ranking(call)
         assert ranked[0].pk == application.pk and ranked[0].average == Decimal("3.50")
 
+    def test_the_ranking_is_ordered_in_the_database_as_the_averages_say(
+        self, call, fund_lead, jury_member, second_juror
+    ):
+        from tests import factories as shared
+
+        c1, c2 = list(call.criteria.all())  # weights 2 and 1
+        votes = {  # application: [(juror, c1, c2)]
+            "steady": [(jury_member, 4, 4), (second_juror, 4, 1)],  # 4.00 and 3.00: 3.50
+            "best": [(jury_member, 5, 5)],  # 5.00
+            "unscored": [],
+            "weak": [(jury_member, 1, 2), (second_juror, 2, 1)],  # 1.33 and 1.67: 1.50
+        }
+        applications = {}
+        for name, given in votes.items():
+            organisation = shared.OrganisationFactory(name=f"{name} e.V.")
+            admin = shared.member_of(organisation, role="admin", email=f"{name}@org.example")
+            application = in_review(organisation=organisation, by=admin, lead=fund_lead, call=call)
+            applications[name] = application
+            if given:
+                services.jury_assign(
+                    application=application, jurors=[g[0] for g in given], by=fund_lead
+                )
+            for juror, first, second in given:
+                services.scores_save(
+                    application=application,
+                    juror=juror,
+                    values={c1.pk: (first, ""), c2.pk: (second, "")},
+                )
+        ranked = selectors.ranking(call)
+        order = ["best", "steady", "weak", "unscored"]
+        assert [a.pk for a in ranked] == [applications[n].pk for n in order]
+        assert [(a.average, a.scored_by) for a in ranked] == [
+            (Decimal("5.00"), 1),
+            (Decimal("3.50"), 2),
+            (Decimal("1.50"), 2),
+            (None, 0),
+        ]
+        expected = selectors.weighted_scores([a.pk for a in applications.values()], call)
+        for application in ranked:
+            if application.average is not None:
+                assert expected[application.pk]["average"] == application.average
+                assert application.ranking_score == application.average
+        # A page of it is the same rows as the whole, and counting needs no rows at all.
+        assert [a.pk for a in ranked[1:3]] == [applications[n].pk for n in order[1:3]]
+        assert ranked.count() == 4
+        only = selectors.ranking(call, only_ids=[applications["weak"].pk])
+        assert [a.pk for a in only] == [applications["weak"].pk]
+
     def test_scoring_again_updates_the_one_row_per_criterion(
         self, call, org, org_admin, fund_lead, jury_member
     ):
