@@ -56,8 +56,12 @@ def applications_visible_to(*, user):
 
 
 def with_list_data(qs):
+    # A subquery, not Count over a join: the join's GROUP BY makes the database aggregate
+    # every application before it can take the first page.
     return qs.select_related("call", "organisation", "district").annotate(
-        partner_count=Count("partners", distinct=True)
+        partner_count=count_of(
+            Application.partners.through.objects.filter(application=OuterRef("pk"))
+        )
     )
 
 

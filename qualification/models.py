@@ -396,6 +396,13 @@ class CoachingSession(models.Model):
                 include=["duration_minutes"],
                 name="coaching_session_date_idx",
             ),
+            # A consultant's open follow-ups by due date (their home page and coaching log):
+            # only the open ones are in it, so the list reads a few rows, not every session.
+            models.Index(
+                fields=["consultant", "follow_up_date"],
+                condition=models.Q(follow_up_date__isnull=False, follow_up_done_at__isnull=True),
+                name="coaching_open_follow_up_idx",
+            ),
         ]
 
     def __str__(self):
