@@ -106,3 +106,31 @@ def rank(
             matches.append(Match(candidate=candidate, score=points, reasons=tuple(reasons)))
     matches.sort(key=lambda m: -m.score)
     return matches
+
+
+def points(need: Profile, offer: Profile) -> int:
+    """The points `score` gives, without wording its reasons: for lists that show numbers."""
+    total = POINTS_PER_FIELD * len(need.fields & offer.fields)
+    total += POINTS_PER_TOPIC * len(need.topics & offer.topics)
+    if need.district and need.district == offer.district:
+        total += POINTS_SAME_DISTRICT
+    if need.languages & offer.languages:
+        total += POINTS_COMMON_LANGUAGE
+    elif need.languages and offer.languages:
+        total += PENALTY_NO_COMMON_LANGUAGE
+    return total
+
+
+def best_of(
+    need: Profile, candidates: Iterable[tuple[Any, Profile]], *, minimum: int = 1
+) -> tuple[Match | None, int]:
+    """The candidate `rank` would put first (without reasons) and how many it would list."""
+    best, best_points, count = None, None, 0
+    for candidate, profile in candidates:
+        value = points(need, profile)
+        if value < minimum:
+            continue
+        count += 1
+        if best_points is None or value > best_points:
+            best, best_points = candidate, value
+    return (Match(candidate=best, score=best_points) if count else None), count

@@ -31,7 +31,7 @@ from .forms import (
     TandemPlanForm,
     TandemProposeForm,
 )
-from .matching import rank
+from .matching import best_of
 from .models import Event, MentorRequest, Tandem
 
 
@@ -495,21 +495,27 @@ MATCH_REQUESTS_PER_PAGE = 20
 @login_required
 def match_list(request):
     _staff_only(request.user)
-    # A page of requests at a time, each offer's profile built once for all of them.
+    # A page of requests at a time, each offer's profile built once for all of them from
+    # the link tables (no object per field of work), each request's best offer by points.
     page = Paginator(selectors.open_requests(), MATCH_REQUESTS_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    offers = [(offer, selectors.offer_profile(offer)) for offer in selectors.available_offers()]
-    for mentor_request in page.object_list:
-        need = selectors.request_profile(mentor_request)
-        candidates = [
+    offers = selectors.profiles_of(
+        selectors.available_offers(prefetch=False),
+        district_of=lambda offer: offer.organisation.district,
+    )
+    needs = selectors.profiles_of(
+        page.object_list,
+        district_of=lambda wanted: wanted.district or wanted.organisation.district,
+    )
+    for mentor_request, need in needs:
+        candidates = (
             (offer, profile)
             for offer, profile in offers
             if offer.organisation_id != mentor_request.organisation_id
-        ]
-        matches = rank(need, candidates)
-        mentor_request.best = matches[0] if matches else None
-        mentor_request.match_count = len(matches)
+        )
+        mentor_request.best, mentor_request.match_count = best_of(need, candidates)
+    page.object_list = [mentor_request for mentor_request, _need in needs]
     return render(
         request,
         "mentoring/match_list.html",

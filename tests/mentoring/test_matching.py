@@ -7,6 +7,8 @@ from mentoring.matching import (
     POINTS_PER_TOPIC,
     POINTS_SAME_DISTRICT,
     Profile,
+    best_of,
+    points,
     rank,
     score,
 )
@@ -98,3 +100,29 @@ def test_rank_orders_best_first_and_keeps_reasons():
 def test_ties_keep_the_given_order():
     same = profile(fields=["Bildung"])
     assert [m.candidate for m in rank(NEED, [("b", same), ("a", same)])] == ["b", "a"]
+
+
+def _profiles():
+    """Every mix of none, one or two shared names per part, district and languages."""
+    import itertools
+
+    names = (frozenset(), frozenset({"a"}), frozenset({"a", "b"}), frozenset({"c"}))
+    for fields, topics, languages, district in itertools.product(
+        names, names, names, (None, "Mitte", "Wedding")
+    ):
+        yield Profile(district=district, fields=fields, topics=topics, languages=languages)
+
+
+def test_points_agree_with_the_worded_score_and_best_of_with_rank():
+    offers = list(enumerate(_profiles()))
+    needs = offers[::37]
+    for _index, need in needs:
+        for _other, offer in offers[::11]:
+            assert points(need, offer) == score(need, offer)[0]
+        ranked = rank(need, offers)
+        best, count = best_of(need, offers)
+        assert count == len(ranked)
+        if ranked:
+            assert (best.candidate, best.score) == (ranked[0].candidate, ranked[0].score)
+        else:
+            assert best is None

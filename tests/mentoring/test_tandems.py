@@ -392,3 +392,29 @@ def test_closing_with_errors_shows_the_form_again_with_the_note(
     assert "status" in form.errors and form["note"].value() == "Verein aufgelöst"
     active_tandem.refresh_from_db()
     assert active_tandem.status == T.ACTIVE
+
+
+@pytest.mark.django_db
+def test_profiles_from_the_link_tables_equal_those_from_the_objects(mentor_org, mentee_org):
+    mentor_offer(mentor_org, fields=("education", "youth"), languages=("ar", "de"))
+    mentor_offer(
+        OrganisationFactory(stage=Organisation.Stage.ESTABLISHED), fields=(), languages=("tr",)
+    )
+    mentor_request(mentee_org, fields=("youth",), languages=("ar",), topics=("funding",))
+    mentor_request(OrganisationFactory(), district=None, fields=(), languages=())
+    offers = selectors.profiles_of(
+        selectors.available_offers(prefetch=False),
+        district_of=lambda offer: offer.organisation.district,
+    )
+    assert [(o.pk, p) for o, p in offers] == [
+        (o.pk, selectors.offer_profile(o)) for o in selectors.available_offers()
+    ]
+    requests = selectors.profiles_of(
+        selectors.open_requests(), district_of=lambda r: r.district or r.organisation.district
+    )
+    assert [(r.pk, p) for r, p in requests] == [
+        (r.pk, selectors.request_profile(r)) for r in selectors.open_requests()
+    ]
+    # Not vacuous: the first request has a topic, a field of work and a language.
+    first = requests[0][1]
+    assert first.topics and first.fields and first.languages
