@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -369,9 +369,14 @@ def requests_with_profiles_for_user(user):
 
 def tandems_for_user(user):
     """Tandems the user may see: staff all, members those of their organisations."""
+    # Subqueries, not aggregates over a join: a page of the list reads its own rows only.
+    meetings = TandemMeeting.objects.filter(tandem=OuterRef("pk"))
     tandems = (
         Tandem.objects.select_related("mentor", "mentee", "lead")
-        .annotate(last_meeting=Max("meetings__met_on"), meeting_count=Count("meetings"))
+        .annotate(
+            last_meeting=Subquery(meetings.order_by("-met_on").values("met_on")[:1]),
+            meeting_count=count_of(meetings),
+        )
         .order_by("-created_at", "-pk")
     )
     rule = permissions.tandems_visible_q(user)

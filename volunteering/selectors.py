@@ -152,12 +152,23 @@ def contingents_overview(user, *, year: int | None = None):
 # Placements
 
 
-def _with_seminar_days(qs):
-    return qs.annotate(
-        seminar_days=Coalesce(
-            Sum("attendances__days_attended"), Value(0), output_field=IntegerField()
-        )
+def _seminar_days():
+    """A placement's seminar days as a subquery (a page of placements sums its own rows)."""
+    return Coalesce(
+        Subquery(
+            SeminarAttendance.objects.filter(placement=OuterRef("pk"))
+            .order_by()
+            .values("placement")
+            .annotate(n=Sum("days_attended"))
+            .values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        0,
     )
+
+
+def _with_seminar_days(qs):
+    return qs.annotate(seminar_days=_seminar_days())
 
 
 def placements_visible_to(user):
@@ -206,21 +217,10 @@ def placements_behind(*, today: date, limit: int | None = None) -> list[Placemen
     seminar days counted by a subquery for its rows only, until ``limit`` are found: a desk
     with thousands of running placements pays for the first batches, not for all of them.
     """
-    seminar_days = Coalesce(
-        Subquery(
-            SeminarAttendance.objects.filter(placement=OuterRef("pk"))
-            .order_by()
-            .values("placement")
-            .annotate(n=Sum("days_attended"))
-            .values("n")[:1],
-            output_field=IntegerField(),
-        ),
-        0,
-    )
     running = (
         Placement.objects.filter(status=PlacementStatus.ACTIVE)
         .select_related("volunteer", "site", "contingent__carrier")
-        .annotate(seminar_days=seminar_days)
+        .annotate(seminar_days=_seminar_days())
         .order_by("end_date", "pk")
     )
     found: list[Placement] = []
