@@ -10,7 +10,7 @@ from ikmo.audit import audit_log
 from ikmo.downloads import file_download
 from ikmo.models import GeneratedDocument
 from ikmo.subprojects import SubProject
-from ikmo.viewtools import form_errors, get_visible_or_404, require, service_errors
+from ikmo.viewtools import form_errors, get_visible_or_404, paged, require, service_errors
 
 from . import permissions, selectors, services
 from .documents import report_context
@@ -29,6 +29,10 @@ from .forms import (
     TransitionForm,
 )
 from .models import Analysis, OpennessCriterion, Recommendation
+
+# Lists of an analysis are paged: a district analysis can hold hundreds of interviews.
+INTERVIEWS_PER_PAGE = 50
+RECOMMENDATIONS_PER_PAGE = 50
 
 
 def _analysis(request, pk, *, manage: bool = False) -> Analysis:
@@ -296,7 +300,9 @@ def interview_list(request, pk):
         "participation_check/interview_list.html",
         {
             "analysis": analysis,
-            "interviews": selectors.interviews_of(analysis),
+            "interviews": paged(
+                request, selectors.interviews_of(analysis), per_page=INTERVIEWS_PER_PAGE
+            ),
             "can_manage": permissions.can_manage_analysis(request.user, analysis),
         },
     )
@@ -460,7 +466,7 @@ def recommendation_list(request, pk):
         "participation_check/recommendation_list.html",
         {
             "analysis": analysis,
-            "recommendations": filterset.qs,
+            "recommendations": paged(request, filterset.qs, per_page=RECOMMENDATIONS_PER_PAGE),
             "statuses": Recommendation.Status.choices,
             "current_status": chosen(filterset, "status"),
             "can_manage": permissions.can_manage_analysis(request.user, analysis),

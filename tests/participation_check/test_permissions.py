@@ -239,7 +239,35 @@ def test_bad_filter_values_are_ignored_not_an_error(client, pc_consultant, world
 def test_the_status_filter_still_filters(client, pc_consultant, world):
     client.force_login(pc_consultant)
     url = reverse("participation_check:recommendation_list", args=[world["analysis"].pk])
-    assert list(client.get(url + "?status=open").context["recommendations"]) == [
+    assert list(client.get(url + "?status=open").context["recommendations"].page) == [
         world["recommendation"]
     ]
-    assert not client.get(url + "?status=implemented").context["recommendations"]
+    assert not client.get(url + "?status=implemented").context["recommendations"].count
+
+
+def test_interviews_and_recommendations_are_paged_and_keep_the_filter(
+    client, pc_consultant, world, monkeypatch
+):
+    from participation_check import views
+    from participation_check.models import Recommendation
+
+    monkeypatch.setattr(views, "RECOMMENDATIONS_PER_PAGE", 1)
+    monkeypatch.setattr(views, "INTERVIEWS_PER_PAGE", 1)
+    analysis = world["analysis"]
+    extra = Recommendation.objects.get(pk=world["recommendation"].pk)
+    extra.pk = None
+    extra.text = "Zweite Empfehlung"
+    extra.save()
+    client.force_login(pc_consultant)
+    url = reverse("participation_check:recommendation_list", args=[analysis.pk])
+    first = client.get(url + "?status=open")
+    second = client.get(url + "?status=open&page=2")
+    listed = [*first.context["recommendations"].page, *second.context["recommendations"].page]
+    assert len(listed) == 2 and set(listed) == {world["recommendation"], extra}
+    assert first.context["recommendations"].count == 2
+    # The next-page link keeps the filter.
+    assert "status=open&amp;page=2" in first.content.decode()
+    interviews = client.get(
+        reverse("participation_check:interview_list", args=[analysis.pk])
+    ).context["interviews"]
+    assert len(interviews.page.object_list) == 1 and interviews.count >= 1
