@@ -49,4 +49,6 @@ class StaticOnlyFetcher(URLFetcher):
 
 def render_pdf(template_name: str, context: dict) -> bytes:
     html = render_to_string(template_name, context)
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher()).write_pdf()
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher()).write_pdf(
+        pdf_variant="pdf/ua-1"
+    )

@@ -5,6 +5,8 @@ charts as the dashboard, plainly: every bar carries its number as text, and colo
 with words (status names, a legend), so the charts read in black and white too.
 """
 
+import textwrap
+
 from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -33,16 +35,41 @@ def _text(x, y, content, *, size=9, anchor="start", fill="#1b1b1b", weight="norm
     )
 
 
-def _svg(width, height, title, body) -> str:
+def _svg(width, height, title, body, *, values: list[str]) -> str:
+    """The chart as SVG. Its text alternative names the chart and reads out every value
+    (the tagged PDF's Figure /Alt, a screen reader's only view of it)."""
+    alt = f"{title}: {'; '.join(values)}." if values else title
     return mark_safe(
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}">'
-        f"<title>{escape(title)}</title>{''.join(body)}</svg>"
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(alt)}">'
+        f"<title>{escape(alt)}</title>{''.join(body)}</svg>"
     )
 
 
-def _truncate(label: str, limit: int) -> str:
-    return label if len(label) <= limit else label[: limit - 1] + "…"
+def _lines(label: str, width: int, *, most: int = 3) -> list[str]:
+    """A label wrapped to ``width`` characters on at most ``most`` lines: never cut mid-word
+    before the last line, so "Unterstützte Organisationen (jede zählt einmal)" stays whole."""
+    lines = textwrap.wrap(label, width) or [""]
+    if len(lines) > most:
+        lines = [
+            *lines[: most - 1],
+            textwrap.shorten(" ".join(lines[most - 1 :]), width, placeholder="…"),
+        ]
+    return lines
+
+
+def _label(x, y, lines: list[str], *, size: int, anchor: str, line_height: float) -> str:
+    """A label of one or more lines, vertically centred on ``y``."""
+    first = y - (len(lines) - 1) * line_height / 2
+    return "".join(
+        _text(x, first + i * line_height, line, size=size, anchor=anchor)
+        for i, line in enumerate(lines)
+    )
+
+
+def _text_width(content: str, size: float) -> float:
+    # DejaVu Sans averages a little over half the font size per character.
+    return len(content) * size * 0.6
 
 
 def plan_vs_actual(indicators: list[dict], *, width=500) -> str:
@@ -50,32 +77,43 @@ def plan_vs_actual(indicators: list[dict], *, width=500) -> str:
     rows = [r for r in indicators if r.get("percent") is not None]
     if not rows:
         return ""
-    label_w, right_pad, bar_h, gap, top = 170, 105, 14, 8, 18
+    label_w, right_pad, bar_h, gap, top, line_h = 190, 105, 14, 8, 18, 9
     scale_max = max(100.0, min(300.0, max(r["percent"] for r in rows)))
     plot_w = width - label_w - right_pad
-    height = top + len(rows) * (bar_h + gap) + 10
+    x100 = label_w + plot_w * 100 / scale_max
+    labels = [_lines(r["label"], 38) for r in rows]
+    heights = [max(bar_h, len(lines) * line_h + 2) for lines in labels]
+    height = top + sum(h + gap for h in heights) + 10
     # xgettext:no-python-format
     body = [_text(label_w, 11, _("Actual as % of plan"), size=8, fill="#555")]
-    for i, row in enumerate(rows):
-        y = top + i * (bar_h + gap)
+    values = []
+    y = top
+    for row, lines, row_h in zip(rows, labels, heights, strict=True):
         colour = Status.COLOURS[row["status"]][1]
         w = plot_w * min(row["percent"], scale_max) / scale_max
-        body.append(_text(label_w - 6, y + 10, _truncate(row["label"], 34), anchor="end", size=8))
+        middle = y + row_h / 2
         body.append(
-            f'<rect x="{label_w}" y="{y}" width="{max(w, 1):.1f}" height="{bar_h}" fill="{colour}"/>'
+            _label(label_w - 6, middle + 3, lines, size=8, anchor="end", line_height=line_h)
         )
+        bar_y = middle - bar_h / 2
         body.append(
-            _text(
-                label_w + w + 4, y + 10, f"{_num(row['percent'])} % · {row['status_label']}", size=7
-            )
+            f'<rect x="{label_w}" y="{bar_y:.1f}" width="{max(w, 1):.1f}" height="{bar_h}" '
+            f'fill="{colour}"/>'
         )
-    x100 = label_w + plot_w * 100 / scale_max
+        value = f"{_num(row['percent'])} % · {row['status_label']}"
+        values.append(f"{row['label']} {value}")
+        # The value stands after its bar, never across the 100 % line.
+        value_x = label_w + w + 4
+        if value_x < x100 + 3 and value_x + _text_width(value, 7) > x100 - 3:
+            value_x = x100 + 4
+        body.append(_text(value_x, middle + 3, value, size=7))
+        y += row_h + gap
     body.append(
         f'<line x1="{x100:.1f}" y1="{top - 4}" x2="{x100:.1f}" y2="{height - 6}" '
         f'stroke="#1b1b1b" stroke-dasharray="3,2" stroke-width="1"/>'
     )
     body.append(_text(x100, top - 6, _("Plan = 100 %"), size=7, anchor="middle"))
-    return _svg(width, height, _("Plan vs actual"), body)
+    return _svg(width, height, _("Plan vs actual"), body, values=values)
 
 
 def activity_over_time(activity: dict, *, width=500, height=220) -> str:
@@ -125,23 +163,37 @@ def activity_over_time(activity: dict, *, width=500, height=220) -> str:
         colour = SUBPROJECT_COLOURS.get(s["subproject"], "#555")
         body.append(f'<rect x="{lx:.1f}" y="{ly:.1f}" width="9" height="9" fill="{colour}"/>')
         body.append(_text(lx + 13, ly + 8, f"{s['label']} ({_num(sum(s['values']))})", size=7))
-    return _svg(width, height, _("Activity per month"), body)
+    values = [f"{s['label']} {_num(sum(s['values']))}" for s in series]
+    busiest = max(range(len(months)), key=lambda i: totals[i])
+    values.append(
+        _("busiest month %(month)s with %(count)s")
+        % {"month": f"{months[busiest][5:]}/{months[busiest][:4]}", "count": _num(totals[busiest])}
+    )
+    return _svg(width, height, _("Activity per month"), body, values=values)
 
 
 def organisations_per_district(districts: list[dict], *, width=500) -> str:
     if not districts:
         return ""
-    label_w, bar_h, gap, top = 150, 11, 5, 4
+    label_w, bar_h, gap, top, line_h = 160, 11, 5, 4, 9
     peak = max(d["value"] for d in districts) or 1
     plot_w = width - label_w - 40
-    height = top + len(districts) * (bar_h + gap) + 4
+    labels = [_lines(d["label"], 32, most=2) for d in districts]
+    heights = [max(bar_h, len(lines) * line_h + 2) for lines in labels]
+    height = top + sum(h + gap for h in heights) + 4
     body = []
-    for i, d in enumerate(districts):
-        y = top + i * (bar_h + gap)
+    y = top
+    for d, lines, row_h in zip(districts, labels, heights, strict=True):
         w = plot_w * d["value"] / peak
-        body.append(_text(label_w - 6, y + 9, _truncate(d["label"], 30), size=8, anchor="end"))
+        middle = y + row_h / 2
         body.append(
-            f'<rect x="{label_w}" y="{y}" width="{max(w, 1):.1f}" height="{bar_h}" fill="#0b4f6c"/>'
+            _label(label_w - 6, middle + 3, lines, size=8, anchor="end", line_height=line_h)
         )
-        body.append(_text(label_w + w + 4, y + 9, _num(d["value"]), size=8))
-    return _svg(width, height, _("Organisations reached per district"), body)
+        body.append(
+            f'<rect x="{label_w}" y="{middle - bar_h / 2:.1f}" width="{max(w, 1):.1f}" '
+            f'height="{bar_h}" fill="#0b4f6c"/>'
+        )
+        body.append(_text(label_w + w + 4, middle + 3, _num(d["value"]), size=8))
+        y += row_h + gap
+    values = [f"{d['label']} {_num(d['value'])}" for d in districts]
+    return _svg(width, height, _("Organisations reached per district"), body, values=values)

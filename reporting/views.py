@@ -392,9 +392,8 @@ def report_new(request, pk):
         )
         messages.success(
             request,
-            _(
-                "The report is being generated. Its figures are frozen as of now; the PDF follows in a moment."
-            ),
+            # The PDF card below shows the document's own progress (and "done" when it is).
+            _("The report has been created; its figures are frozen as of now."),
         )
         return redirect("reporting:report", report.pk)
     return render(

@@ -117,3 +117,24 @@ def test_user_text_with_markup_is_escaped_in_documents(org, org_member):
     text = pdf_text(data)
     if text is not None:
         assert "<b>fett</b>" in text
+
+
+@pytest.mark.parametrize("language", ["de", "ar"])
+def test_every_pdf_is_tagged_pdf_ua_in_the_readers_language(org, org_member, language):
+    """Public funders in Berlin require barrier-free documents: all PDFs are PDF/UA-1."""
+    import io
+
+    import pikepdf
+
+    with translation.override(language):
+        context = profile_sheet_context(org, SimpleNamespace(requested_by=org_member))
+        data = render_pdf(
+            "organisations/pdf/profile_sheet.html", {**context, "LANGUAGE_CODE": language}
+        )
+    pdf = pikepdf.open(io.BytesIO(data))
+    assert bool(pdf.Root.MarkInfo.Marked) is True
+    assert str(pdf.Root.Lang) == language
+    assert "/StructTreeRoot" in pdf.Root
+    metadata = pdf.open_metadata()
+    assert metadata.get("dc:title") == "Brückenbau Test e.V."
+    assert metadata.get("pdfuaid:part") == "1"

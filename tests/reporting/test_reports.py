@@ -1,7 +1,9 @@
 import csv
 import io
+import re
 from decimal import Decimal
 
+import pikepdf
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -33,6 +35,31 @@ def logged_year(stand_in, period):
     )
     PlanValue.objects.create(period=period, indicator_key="coached", value=Decimal(10))
     return orgs
+
+
+def structure(node):
+    """(type, alt text, actual text) of every element of a PDF structure tree, in order."""
+    if isinstance(node, pikepdf.Array):
+        for kid in node:
+            yield from structure(kid)
+        return
+    if not isinstance(node, pikepdf.Dictionary):
+        return
+    if "/S" in node:
+        yield str(node.S), str(node.get("/Alt", "")), str(node.get("/ActualText", ""))
+    if "/K" in node:
+        yield from structure(node.K)
+
+
+def tables(node):
+    if isinstance(node, pikepdf.Array):
+        for kid in node:
+            yield from tables(kid)
+    elif isinstance(node, pikepdf.Dictionary):
+        if node.get("/S") == "/Table":
+            yield node
+        elif "/K" in node:
+            yield from tables(node.K)
 
 
 def generate(period, user, capture, **narrative):
@@ -69,6 +96,52 @@ class TestFunderReport:
         assert "4" in line and "5" in line and "125 %" in line
         coached = next(line for line in text.splitlines() if line.strip().startswith("coached"))
         assert "10" in coached and "5" in coached and "50 %" in coached
+
+    def test_the_pdf_is_tagged_for_assistive_technology_with_the_summary_first(
+        self, logged_year, period, project_lead, django_capture_on_commit_callbacks
+    ):
+        """PDF/UA: a structure tree a screen reader follows, language, title, alt texts."""
+        report = generate(
+            period,
+            project_lead,
+            django_capture_on_commit_callbacks,
+            summary="Ein gutes Jahr für die Vereine.",
+            highlights="Drei neue Tandems.",
+            outlook="Mehr Coachings im Frühjahr.",
+        )
+        data = report.document.file.read()
+        pdf = pikepdf.open(io.BytesIO(data))
+        root = pdf.Root
+        assert bool(root.MarkInfo.Marked) is True
+        assert str(root.Lang) == "de"
+        assert bool(root.ViewerPreferences.DisplayDocTitle) is True
+        assert pdf.open_metadata().get("dc:title") == "Förderbericht AMIF 2025"
+        assert pdf.open_metadata().get("pdfuaid:part") == "1"
+        elements = list(structure(root.StructTreeRoot))
+        kinds = [kind for kind, _alt, _text in elements]
+        for kind in ("/H1", "/H2", "/Table", "/TH", "/TD", "/Figure", "/Caption"):
+            assert kind in kinds, kind
+        figures = [alt for kind, alt, _text in elements if kind == "/Figure"]
+        assert len(figures) == 3
+        # Each chart's alternative names it and reads out its values.
+        assert figures[0].startswith("Plan und Ist: ") and "125 %" in figures[0]
+        assert figures[2].startswith("Erreichte Organisationen pro Bezirk: ")
+        # No layout tables: every table has header cells.
+        for table in tables(root.StructTreeRoot):
+            assert "/TH" in [kind for kind, _alt, _text in structure(table)]
+        # Reading order: cover, contents, summary and highlights, plan, ..., outlook.
+        text = pdf_text(data)
+        order = [
+            text.index("Inhalt"),
+            text.index("Ein gutes Jahr für die Vereine."),
+            text.index("Drei neue Tandems."),
+            text.index("Plan und Ist", text.index("Drei neue Tandems.")),
+            text.index("Mehr Coachings im Frühjahr."),
+        ]
+        assert order == sorted(order)
+        # The contents give page numbers (WeasyPrint's target-counter).
+        contents = text[text.index("Inhalt") : text.index("Ein gutes Jahr")]
+        assert re.search(r"Zusammenfassung und Highlights\W+\d", contents)
 
     def test_frozen_figures_do_not_change_when_data_changes_later(
         self, logged_year, period, project_lead, django_capture_on_commit_callbacks
