@@ -8,16 +8,19 @@ from the database in chunks: memory stays flat however many rows there are.
 import csv
 import io
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ikmo.downloads import as_download, content_download
+from ikmo.subprojects import subproject_choices
 
 from .figures import Status
 from .registry import Dimension
@@ -40,7 +43,6 @@ def safe_cell(value):
 
 def _summary_header():
     return [
-        _("Key"),
         _("Indicator"),
         _("Sub-project"),
         _("Unit"),
@@ -49,13 +51,14 @@ def _summary_header():
         # xgettext:no-python-format
         _("% of plan"),
         _("Status"),
+        _("Indicator ID"),
     ]
 
 
 def summary_rows(snapshot: dict):
+    """One row per indicator, labelled; the stable ID (for lookups) comes last."""
     for r in snapshot["indicators"]:
         yield [
-            r["key"],
             r["label"],
             r["subproject_label"],
             r["unit_label"],
@@ -63,6 +66,7 @@ def summary_rows(snapshot: dict):
             r["actual"],
             r["percent"],
             r["status_label"],
+            r["key"],
         ]
 
 
@@ -100,60 +104,175 @@ def figures_csv(snapshot: dict) -> HttpResponse:
     return response
 
 
-def figures_xlsx_bytes(snapshot: dict) -> bytes:
-    wb = Workbook()
-    bold = Font(bold=True)
-    ws = wb.active
-    ws.title = _("Plan vs actual")[:31]
-    period = snapshot["period"]
-    ws.append(
-        [period["name"], period.get("funder_label", ""), f"{period['start']} – {period['end']}"]
-    )
-    ws.append([_("Figures as of"), snapshot["as_of"]])
-    ws.append([])
-    ws.append(_summary_header())
-    for cell in ws[4]:
-        cell.font = bold
-    fills = {
-        key: PatternFill("solid", fgColor=hex_[1:]) for key, (_c, hex_) in Status.COLOURS.items()
-    }
-    for r, row in zip(snapshot["indicators"], summary_rows(snapshot), strict=True):
-        ws.append([safe_cell(v) for v in row])
-        status_cell = ws.cell(row=ws.max_row, column=8)
-        status_cell.fill = fills[r["status"]]
-        status_cell.font = Font(color="FFFFFF", bold=True)
-        if r["percent"] is not None:
-            ws.cell(row=ws.max_row, column=7).number_format = "0.0"
-    for i, width in enumerate([26, 48, 30, 14, 12, 12, 10, 18], start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-    ws.freeze_panes = "A5"
+# Number formats a controller's spreadsheet recognises (Excel and LibreOffice localise them).
+_FORMATS = {"count": "#,##0", "hours": "#,##0.0", "eur": '#,##0.00 "€"'}
+_PERCENT = "0.0%"
+_DATE = "DD.MM.YYYY"
+_MONTH = "MM/YYYY"
+_NARRATIVE = (
+    ("summary", gettext_lazy("Summary")),
+    ("highlights", gettext_lazy("Highlights")),
+    ("challenges", gettext_lazy("Challenges and deviations from the plan")),
+    ("outlook", gettext_lazy("Outlook")),
+)
 
-    ws = wb.create_sheet(_("Breakdowns")[:31])
-    ws.append([_("Key"), _("Indicator"), _("Breakdown"), _("Group"), _("Value")])
-    for cell in ws[1]:
-        cell.font = bold
-    for row in breakdown_rows(snapshot):
-        ws.append([safe_cell(v) for v in row])
-    for i, width in enumerate([26, 48, 24, 40, 12], start=1):
+
+def _xlsx_value(value):
+    """A cell value: real numbers and dates, neutralised text (safe_cell)."""
+    if isinstance(value, (int, float, Decimal, date)) and not isinstance(value, bool):
+        return value
+    return safe_cell(value)
+
+
+def _table(ws, header: list, rows, *, widths: list[int], formats: dict | None = None):
+    """A header row (bold, frozen, with an autofilter) and rows below it, from the sheet's
+    current row on; ``formats`` maps a column index (0-based) to a number format or to a
+    function of the row giving one."""
+    ws.append([h if isinstance(h, date) else str(h) for h in header])
+    first = ws.max_row
+    for cell in ws[first]:
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="0B4F6C")
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for row in rows:
+        ws.append([_xlsx_value(v) for v in row])
+        for column, number_format in (formats or {}).items():
+            fmt = number_format(row) if callable(number_format) else number_format
+            if fmt:
+                ws.cell(row=ws.max_row, column=column + 1).number_format = fmt
+    last = max(ws.max_row, first)
+    ws.auto_filter.ref = f"A{first}:{get_column_letter(len(header))}{last}"
+    ws.freeze_panes = ws.cell(row=first + 1, column=1)
+    for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
+
+
+def _indicator_rows(indicators):
+    """`summary_rows` for a spreadsheet: the percentage as a fraction (formatted 0.0 %)."""
+    for row in summary_rows({"indicators": indicators}):
+        percent = row[5]
+        yield [*row[:5], None if percent is None else percent / 100, *row[6:]]
+
+
+def figures_xlsx_bytes(snapshot: dict, *, narrative: dict | None = None) -> bytes:
+    """The figures as a workbook a controller can filter and sum: a cover sheet with the
+    period and the report's texts, plan vs actual for all indicators and then one sheet per
+    sub-project, breakdowns and activity per month; labelled columns, real numbers, dates and
+    percentages, frozen header rows and autofilters."""
+    wb = Workbook()
+    period = snapshot["period"]
+
+    cover = wb.active
+    cover.title = _("Report")[:31]
+    cover.append([_("Funder report")])
+    cover["A1"].font = Font(bold=True, size=14, color="0B4F6C")
+    facts = [
+        (_("Funding period"), period["name"], None),
+        (_("Funder"), period.get("funder_label", ""), None),
+        (_("Start"), date.fromisoformat(period["start"]), _DATE),
+        (_("End"), date.fromisoformat(period["end"]), _DATE),
+        (_("Figures as of"), date.fromisoformat(snapshot["as_of"]), _DATE),
+    ]
+    for label, value, number_format in facts:
+        cover.append([str(label), _xlsx_value(value)])
+        cover.cell(row=cover.max_row, column=1).font = Font(bold=True)
+        if number_format:
+            cover.cell(row=cover.max_row, column=2).number_format = number_format
+    for field, label in _NARRATIVE:
+        text = (narrative or {}).get(field, "")
+        if text:
+            cover.append([])
+            cover.append([str(label)])
+            cover.cell(row=cover.max_row, column=1).font = Font(bold=True)
+            cover.append([_xlsx_value(text)])
+            cover.merge_cells(
+                start_row=cover.max_row, start_column=1, end_row=cover.max_row, end_column=2
+            )
+            cell = cover.cell(row=cover.max_row, column=1)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cover.row_dimensions[cover.max_row].height = min(15 * (1 + len(text) // 90), 400)
+    cover.column_dimensions["A"].width = 28
+    cover.column_dimensions["B"].width = 70
+
+    indicators = snapshot["indicators"]
+    _indicator_sheet(wb.create_sheet(_("Plan vs actual")[:31]), indicators)
+    groups: dict[str, list] = {}
+    for r in indicators:
+        groups.setdefault(r["subproject_label"], []).append(r)
+    for label, rows in groups.items():
+        _indicator_sheet(wb.create_sheet(_sheet_title(wb, str(label))), rows)
+
+    _table(
+        wb.create_sheet(_("Breakdowns")[:31]),
+        [_("Indicator"), _("Breakdown"), _("Group"), _("Value"), _("Indicator ID")],
+        [[row[1], row[2], row[3], row[4], row[0]] for row in breakdown_rows(snapshot)],
+        widths=[52, 24, 40, 12, 28],
+        formats={3: "#,##0.##"},
+    )
 
     activity = snapshot["activity"]
+    months = [date.fromisoformat(f"{m}-01") for m in activity["months"]]
     ws = wb.create_sheet(_("Activity per month")[:31])
-    ws.append([_("Indicator"), _("Sub-project"), *activity["months"]])
-    for cell in ws[1]:
-        cell.font = bold
-    for series in activity.get("by_indicator", []):
-        ws.append([series["label"], series["subproject"], *series["values"]])
-    ws.column_dimensions["A"].width = 48
+    labels = dict(subproject_choices())
+    _table(
+        ws,
+        [_("Indicator"), _("Sub-project"), *months],
+        [
+            [series["label"], str(labels.get(series["subproject"], series["subproject"]))]
+            + list(series["values"])
+            for series in activity.get("by_indicator", [])
+        ],
+        widths=[52, 30, *([9] * len(months))],
+    )
+    for column in range(3, 3 + len(months)):
+        ws.cell(row=1, column=column).number_format = _MONTH
 
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
 
 
-def figures_xlsx(snapshot: dict) -> HttpResponse:
+def _sheet_title(wb, title: str) -> str:
+    """A sheet name Excel accepts (31 characters, none of []:*?/\\), unique in the book."""
+    for char in "[]:*?/\\":
+        title = title.replace(char, " ")
+    title = title.strip()[:31] or "Sheet"
+    candidate, n = title, 2
+    while candidate in wb.sheetnames:
+        suffix = f" ({n})"
+        candidate, n = title[: 31 - len(suffix)] + suffix, n + 1
+    return candidate
+
+
+def _indicator_sheet(ws, indicators):
+    fills = {
+        key: PatternFill("solid", fgColor=hex_[1:]) for key, (_c, hex_) in Status.COLOURS.items()
+    }
+
+    rows = list(_indicator_rows(indicators))
+    unit_of = {id(row): r["unit"] for row, r in zip(rows, indicators, strict=True)}
+
+    def number(row):
+        return _FORMATS.get(unit_of[id(row)], "#,##0")
+
+    _table(
+        ws,
+        _summary_header(),
+        rows,
+        widths=[52, 30, 14, 12, 12, 11, 18, 28],
+        formats={3: number, 4: number, 5: _PERCENT},
+    )
+    for line, r in enumerate(indicators, start=2):
+        status = ws.cell(row=line, column=7)
+        status.fill = fills[r["status"]]
+        status.font = Font(color="FFFFFF", bold=True)
+
+
+def figures_xlsx(snapshot: dict, *, narrative: dict | None = None) -> HttpResponse:
     return content_download(
-        figures_xlsx_bytes(snapshot), filename=_filename(snapshot, "xlsx"), content_type=XLSX_TYPE
+        figures_xlsx_bytes(snapshot, narrative=narrative),
+        filename=_filename(snapshot, "xlsx"),
+        content_type=XLSX_TYPE,
     )
 
 

@@ -428,7 +428,10 @@ def report_export(request, pk, fmt):
     if not report.snapshot:
         raise Http404
     return (
-        exports.figures_xlsx(report.snapshot)
+        exports.figures_xlsx(
+            report.snapshot,
+            narrative={name: getattr(report, name) for name in services.NARRATIVE_FIELDS},
+        )
         if fmt == "xlsx"
         else exports.figures_csv(report.snapshot)
     )

@@ -1,6 +1,7 @@
 import csv
 import io
 import re
+from datetime import date
 from decimal import Decimal
 
 import pikepdf
@@ -173,15 +174,58 @@ class TestFunderReport:
 
         response = client.get(reverse("reporting:report_xlsx", args=[report.pk]))
         assert response.status_code == 200
-        sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
-        rows = {r[0]: r for r in sheet.iter_rows(min_row=5, values_only=True)}
-        assert rows["coached"][4:7] == (10, 5, 50.0)
-        assert rows["organisations_supported"][5] == 5
+        sheet = load_workbook(io.BytesIO(response.content))["Plan und Ist"]
+        rows = {r[-1]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
+        assert rows["coached"][3:6] == (10, 5, 0.5)
+        assert rows["organisations_supported"][4] == 5
 
         response = client.get(reverse("reporting:report_csv", args=[report.pk]))
         content = response.content.decode("utf-8-sig")
-        rows = {r[0]: r for r in csv.reader(io.StringIO(content))}
-        assert rows["coached"][4:7] == ["10", "5", "50.0"]
+        rows = {r[-1]: r for r in csv.reader(io.StringIO(content))}
+        assert rows["coached"][3:6] == ["10", "5", "50.0"]
+
+    def test_the_xlsx_is_a_workbook_a_controller_can_work_with(
+        self, logged_year, period, project_lead, client_for, django_capture_on_commit_callbacks
+    ):
+        report = generate(
+            period,
+            project_lead,
+            django_capture_on_commit_callbacks,
+            summary="Ein gutes Jahr für die Vereine.",
+            challenges="=SUMME(A1:A9)",
+        )
+        response = client_for(project_lead).get(reverse("reporting:report_xlsx", args=[report.pk]))
+        book = load_workbook(io.BytesIO(response.content))
+        # A cover with the period as dates and the report's texts, then the figures.
+        assert book.sheetnames[:2] == ["Bericht", "Plan und Ist"]
+        assert {"Qualifizierung & Coaching", "Vernetzung & Mentoring"} <= set(book.sheetnames)
+        assert {"Aufschlüsselungen", "Aktivitäten pro Monat"} <= set(book.sheetnames)
+        cover = {row[0]: row[1] for row in book["Bericht"].iter_rows(values_only=True) if row[0]}
+        assert cover["Förderzeitraum"] == "AMIF 2025"
+        assert cover["Beginn"].date() == date(2025, 1, 1)
+        assert book["Bericht"]["B4"].number_format == "DD.MM.YYYY"
+        texts = [row[0] for row in book["Bericht"].iter_rows(values_only=True)]
+        assert "Ein gutes Jahr für die Vereine." in texts
+        assert "'=SUMME(A1:A9)" in texts  # a formula typed as text never runs
+        # Labelled columns, numbers, percentages as such, frozen header, autofilter.
+        plan = book["Plan und Ist"]
+        header = [cell.value for cell in plan[1]]
+        assert header[:6] == ["Indikator", "Teilprojekt", "Einheit", "Plan", "Ist", "% des Plans"]
+        assert header[-1] == "Kennung des Indikators"
+        assert plan.freeze_panes == "A2"
+        assert plan.auto_filter.ref.startswith("A1:H")
+        coached = next(row for row in plan.iter_rows(min_row=2) if row[-1].value == "coached")
+        assert coached[5].value == 0.5 and coached[5].number_format == "0.0%"
+        assert isinstance(coached[4].value, int) and coached[4].number_format == "#,##0"
+        # The sub-project sheet holds its own indicators only.
+        sub = book["Qualifizierung & Coaching"]
+        subprojects = {row[1] for row in sub.iter_rows(min_row=2, values_only=True)}
+        assert subprojects == {"Qualifizierung & Coaching"}
+        # Months of the activity sheet are dates.
+        activity = book["Aktivitäten pro Monat"]
+        assert activity["C1"].value.date() == date(2025, 1, 1)
+        assert activity["C1"].number_format == "MM/YYYY"
+        assert activity.freeze_panes == "A2"
 
     def test_previous_reports_are_listed(
         self, logged_year, period, project_lead, client_for, django_capture_on_commit_callbacks
@@ -225,7 +269,7 @@ class TestExports:
         response = client.get(reverse("reporting:figures_xlsx") + f"?period={period.pk}")
         assert response["Content-Type"].startswith("application/vnd.openxmlformats")
         book = load_workbook(io.BytesIO(response.content))
-        assert len(book.sheetnames) == 3
+        assert book.sheetnames[:2] == ["Bericht", "Plan und Ist"]
         response = client.get(reverse("reporting:figures_csv") + f"?period={period.pk}")
         assert "coached" in response.content.decode("utf-8-sig")
 
