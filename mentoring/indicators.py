@@ -13,6 +13,7 @@
 """
 
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ikmo.periods import period_bounds, within
@@ -46,8 +47,12 @@ def contacts_in(period):
 
 
 def attendances_in(period):
-    return within(EventAttendance.objects.all(), "event__starts_at", period).exclude(
-        event__status=Event.Status.CANCELLED
+    """Attendance of events in the period that have started (and were not cancelled): an
+    event still to come has no attendance to report, whatever was entered for it."""
+    return (
+        within(EventAttendance.objects.all(), "event__starts_at", period)
+        .filter(event__starts_at__lte=timezone.now())
+        .exclude(event__status=Event.Status.CANCELLED)
     )
 
 

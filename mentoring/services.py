@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ikmo.audit import audit_log, save_with_changes
@@ -253,6 +254,12 @@ def attendance_record(
     """Note that someone of an organisation was there."""
     if event.status == Event.Status.CANCELLED:
         raise ValidationError(_("The event was cancelled: no attendance can be recorded."))
+    if event.starts_at > timezone.now():
+        # Attendance counts in the funder's figures: only what has happened may be recorded.
+        raise ValidationError(
+            _("The event has not started yet: attendance can be recorded from %(start)s on.")
+            % {"start": date_format(timezone.localtime(event.starts_at), "SHORT_DATETIME_FORMAT")}
+        )
     name = " ".join(name.split())
     if person is None and not name:
         raise ValidationError(_("Please enter the name of the person who attended."))

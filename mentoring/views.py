@@ -243,7 +243,9 @@ def event_detail(request, pk):
     return _event_page(request, get_visible_or_404(selectors.events_for_user(request.user), pk=pk))
 
 
-def _event_page(request, event, *, task_form=None, outcome_form=None, status=200):
+def _event_page(
+    request, event, *, task_form=None, outcome_form=None, attendance_form=None, status=200
+):
     """The event page; a form sent from it with errors comes back bound, so nothing typed
     is lost (a redirect would show it empty)."""
     user = request.user
@@ -272,7 +274,7 @@ def _event_page(request, event, *, task_form=None, outcome_form=None, status=200
                 "registrations": registrations,
                 "attendance": attendance,
                 "attendance_orgs": len({a.organisation_id for a in attendance}),
-                "attendance_form": AttendanceForm(user=user),
+                "attendance_form": attendance_form or AttendanceForm(user=user),
                 "outcome_form": outcome_form
                 or EventOutcomeForm(initial={"minutes": event.minutes}),
                 "tasks": selectors.tasks_of(event),
@@ -338,16 +340,18 @@ def event_attendance_add(request, pk):
         else:
             form = AttendanceForm(request.POST, user=request.user)
             if not form.is_valid():
-                messages.error(
-                    request, _("Please choose the organisation and enter the person's name.")
+                # Shown again with the errors at the field and what was typed kept.
+                return _event_page(request, event, attendance_form=form, status=400)
+            try:
+                services.attendance_record(
+                    event=event,
+                    organisation=form.cleaned_data["organisation"],
+                    name=form.cleaned_data["name"],
+                    by=request.user,
                 )
-                return redirect(f"{event.get_absolute_url()}#attendance")
-            services.attendance_record(
-                event=event,
-                organisation=form.cleaned_data["organisation"],
-                name=form.cleaned_data["name"],
-                by=request.user,
-            )
+            except ValidationError as error:
+                form_errors(form, error)
+                return _event_page(request, event, attendance_form=form, status=400)
             messages.success(request, _("The attendance has been recorded."))
     except ValidationError as error:
         service_errors(request, error)

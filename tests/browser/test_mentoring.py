@@ -122,3 +122,51 @@ def test_matching_and_tandem_journey(
     expect(mentor_page.get_by_text("Vielen Dank für Ihre Auswertung!")).to_be_visible()
     assert_accessible(mentor_page)
     assert TandemEvaluation.objects.filter(tandem=tandem, organisation=mentor).count() == 1
+
+
+def test_walk_in_attendance_on_a_phone_keeps_what_was_typed(new_page, org, consultant):
+    """An invalid first attempt comes back with the name kept; a double tap adds one row;
+    an event still to come offers no attendance form at all."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from mentoring.models import EventAttendance
+    from tests.mentoring.factories import EventFactory
+
+    from .helpers import choose
+
+    held = EventFactory(
+        invited=[org], title="Fachrunde Gesundheit", starts_at=timezone.now() - timedelta(hours=3)
+    )
+    coming = EventFactory(invited=[org], title="Fachrunde Sport")
+    page = new_page(phone=True)
+    log_in_by_cookie(page, consultant)
+    page.goto(held.get_absolute_url())
+    name = page.get_by_label("Name der Person")
+    name.fill("Frau Özlem Çelik-Müller")
+    add = page.get_by_role("button", name="Zur Liste hinzufügen")
+    add.click()
+    # No organisation chosen: the error sits at the field, the name is still there.
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_contain_text("Organisation: Dieses Feld ist zwingend erforderlich.")
+    expect(page.get_by_label("Name der Person")).to_have_value("Frau Özlem Çelik-Müller")
+    # The page comes back at the error, not at its top.
+    expect(summary).to_be_in_viewport()
+    page.wait_for_function("() => new Promise(r => requestAnimationFrame(() => r(true)))")
+    page.wait_for_timeout(600)  # Bootstrap's smooth scrolling settles before the picture
+    assert not EventAttendance.objects.exists()
+    assert_no_horizontal_scroll(page)
+    page.screenshot(path="docs/screenshots/journeys/mentoring-attendance-error.png")
+
+    choose(page, "Organisation", "Brücken", "Brückenbau Test e.V.")
+    page.get_by_role("button", name="Zur Liste hinzufügen").dblclick()
+    expect(page.get_by_text("Die Teilnahme wurde erfasst.").first).to_be_visible()
+    rows = list(EventAttendance.objects.values_list("event_id", "organisation_id", "name"))
+    assert rows == [(held.pk, org.pk, "Frau Özlem Çelik-Müller")]
+    expect(page.get_by_role("cell", name="Frau Özlem Çelik-Müller")).to_be_visible()
+
+    page.goto(coming.get_absolute_url())
+    expect(page.locator("#attendance-later")).to_be_visible()
+    expect(page.get_by_role("button", name="Zur Liste hinzufügen")).to_have_count(0)
+    assert_accessible(page)

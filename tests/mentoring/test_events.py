@@ -137,6 +137,51 @@ def test_a_walk_in_needs_a_name(client_for, consultant, org, past_event):
     assert not EventAttendance.objects.exists()
 
 
+def test_a_walk_in_with_errors_comes_back_with_what_was_typed(client_for, consultant, past_event):
+    response = client_for(consultant).post(
+        reverse("mentoring:event_attendance_add", args=[past_event.pk]),
+        {"organisation": "", "name": "Frau Öztürk-Schmidt"},
+    )
+    assert response.status_code == 400
+    form = response.context["attendance_form"]
+    assert form.errors["organisation"]
+    assert 'value="Frau Öztürk-Schmidt"' in response.content.decode()
+    assert not EventAttendance.objects.exists()
+
+
+def test_attendance_waits_for_the_event_to_start(client_for, consultant, org, org_member, event):
+    """Attendance counts in the funder's figures: nobody can attend what has not happened."""
+    with pytest.raises(ValidationError, match="noch nicht begonnen"):
+        services.attendance_record(event=event, organisation=org, name="Zu früh", by=consultant)
+    registration = EventRegistration.objects.create(
+        event=event, person=org_member, organisation=org
+    )
+    client = client_for(consultant)
+    url = reverse("mentoring:event_attendance_add", args=[event.pk])
+    client.post(url, {"registrations": [registration.pk]})
+    response = client.post(url, {"organisation": org.pk, "name": "Zu früh"})
+    assert response.status_code == 400
+    assert "noch nicht begonnen" in response.content.decode()
+    assert not EventAttendance.objects.exists()
+    # The page says when recording opens instead of offering the forms.
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert 'id="attendance-later"' in page
+    assert reverse("mentoring:event_attendance_add", args=[event.pk]) not in page
+
+
+def test_attendance_entered_for_an_event_still_to_come_does_not_count(org, event, past_event):
+    from mentoring.indicators import attendances_in
+    from reporting.registry import DateRange
+
+    EventAttendance.objects.create(event=event, organisation=org, name="Vorab eingetragen")
+    counted = EventAttendance.objects.create(event=past_event, organisation=org, name="Da")
+    whole_time = DateRange(
+        start=(timezone.now() - datetime.timedelta(days=400)).date(),
+        end=(timezone.now() + datetime.timedelta(days=400)).date(),
+    )
+    assert list(attendances_in(whole_time)) == [counted]
+
+
 def test_minutes_mark_the_event_held_only_once_it_has_started(consultant, event, past_event):
     with pytest.raises(ValidationError):
         services.event_record_outcome(event=event, minutes="x", by=consultant)
