@@ -7,7 +7,7 @@ Safe to run again: calls are found by title, applications by call, organisation 
 Rows are built with the factories of devtools/factories.py (a dev dependency, like seed_demo).
 """
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -23,7 +23,7 @@ from devtools.factories import (
 from organisations.models import Organisation, User
 
 from . import services
-from .models import Application, Call, Status
+from .models import Application, Call, ProofOfUse, Status, StatusChange
 
 LEAD = "lead@ikmo.example"
 JURY = "jury@ikmo.example"
@@ -161,6 +161,42 @@ def _advance(application, target, lead, jury):
     return application
 
 
+def _last_year(now, month: int, day: int):
+    return timezone.make_aware(datetime(now.year - 1, month, day, 10, 0))
+
+
+def _backdate(application, now) -> None:
+    """Date last year's application as last year's call ran (March to May of last year):
+    submitted in May, decided in July, the project from August to October, paid in July,
+    its proof in November. The services stamp everything "now"; left so, last year's
+    approvals would count in this year's figures (amount granted, projects funded)."""
+    submitted = _last_year(now, 5, 15)
+    decided = _last_year(now, 7, 1)
+    start, end = date(now.year - 1, 8, 1), date(now.year - 1, 10, 31)
+    Application.objects.filter(pk=application.pk).update(
+        created_at=_last_year(now, 5, 2),
+        submitted_at=submitted,
+        approved_at=decided if application.approved_at else None,
+        decided_at=decided if application.decided_at else None,
+        start_date=start,
+        end_date=end,
+        proof_due_date=end + timedelta(weeks=application.call.proof_of_use_weeks)
+        if application.proof_due_date
+        else None,
+    )
+    application.payments.update(paid_on=date(now.year - 1, 7, 20))
+    ProofOfUse.objects.filter(application=application).exclude(submitted_at=None).update(
+        submitted_at=_last_year(now, 11, 20)
+    )
+    # The history reads in the same order, between submission and the end of last year.
+    changes = list(StatusChange.objects.filter(application=application).order_by("pk"))
+    span = _last_year(now, 12, 1) - submitted
+    for index, change in enumerate(changes):
+        StatusChange.objects.filter(pk=change.pk).update(
+            created_at=submitted + span * index / max(len(changes) - 1, 1)
+        )
+
+
 @transaction.atomic
 def seed(stdout) -> None:
     lead = User.objects.filter(email=LEAD).first()
@@ -210,11 +246,13 @@ def seed(stdout) -> None:
             requested_amount=sum(Decimal(a) for _c, _w, a in lines)
         )
         application.refresh_from_db()
-        _advance(application, target, lead, jury)
+        application = _advance(application, target, lead, jury)
+        if key == "past":
+            _backdate(application, now)
         created += 1
-    # Last year's call closed months ago; this year's stays open.
+    # Last year's call ran from March to May of last year; this year's stays open.
     Call.objects.filter(pk=calls["past"].pk).update(
-        opens_at=now - timedelta(days=400), closes_at=now - timedelta(days=300)
+        opens_at=_last_year(now, 3, 1), closes_at=_last_year(now, 5, 31)
     )
     Call.objects.filter(pk=calls["current"].pk).update(
         opens_at=now - timedelta(days=14), closes_at=now + timedelta(days=30)

@@ -16,3 +16,35 @@ def test_seed_demo_creates_action_fund_data_once():
     assert sum(c.is_open for c in Call.objects.all()) == 1
     call_command("seed_demo", stdout=io.StringIO())
     assert Application.objects.count() == 4
+
+
+def test_last_years_demo_approvals_are_dated_last_year():
+    """The demo must not inflate this year's figures with last year's call."""
+    from django.utils import timezone
+
+    from actionfund.models import Payment, StatusChange
+
+    call_command("seed_demo", stdout=io.StringIO())
+    today = timezone.localdate()
+    past = Call.objects.get(year=today.year - 1)
+    applications = list(Application.objects.filter(call=past))
+    assert applications
+    for application in applications:
+        assert application.submitted_at < past.closes_at
+        assert (
+            application.approved_at.year < today.year
+            or (application.approved_at.date() < today.replace(month=1, day=1))
+            or (today - application.approved_at.date()).days > 200
+        )
+        assert application.end_date < today
+        history = list(
+            StatusChange.objects.filter(application=application).values_list(
+                "created_at", flat=True
+            )
+        )
+        assert history == sorted(history) and max(history).year == today.year - 1
+    paid = Payment.objects.filter(application__call=past)
+    assert paid and all(p.paid_on.year == today.year - 1 for p in paid)
+    # This year's committed money is this year's call's only.
+    committed_now = Application.objects.filter(approved_at__date__gte=today.replace(day=1, month=1))
+    assert not committed_now.filter(call=past).exists()
