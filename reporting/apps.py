@@ -13,3 +13,4 @@ class ReportingConfig(PortalApp):
     indicators = "measures.INDICATORS"  # the cross-project counts; each app brings its own
     documents = "documents.KINDS"
     privacy = "privacy"
+    choosers = "choosers.SCOPES"

@@ -17,10 +17,18 @@ def funder_report_context(report, document) -> dict:
     report = report_freeze(report_id=report.pk)
     GeneratedDocument.objects.filter(pk=document.pk).update(progress=25)
     snapshot = report.snapshot
-    indicators = snapshot["indicators"]
+    funding = snapshot.get("funding") or {}
+    carrier_of = {
+        subproject["key"]: carrier["name"]
+        for carrier in funding.get("carriers", [])
+        for subproject in carrier["subprojects"]
+    }
+    # Each row knows its sub-project's carrier: the table names it in the group's heading.
+    indicators = [{**r, "carrier": carrier_of.get(r["subproject"])} for r in snapshot["indicators"]]
     return {
         "report": report,
         "snapshot": snapshot,
+        "funding": funding,
         "indicators": indicators,
         "with_breakdowns": [r for r in indicators if r.get("breakdowns")],
         "chart_plan": charts.plan_vs_actual(indicators),

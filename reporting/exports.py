@@ -173,6 +173,17 @@ def figures_xlsx_bytes(snapshot: dict, *, narrative: dict | None = None) -> byte
         (_("End"), date.fromisoformat(period["end"]), _DATE),
         (_("Figures as of"), date.fromisoformat(snapshot["as_of"]), _DATE),
     ]
+    funding = snapshot.get("funding") or {}
+    contact = funding.get("contact") or {}
+    if funding.get("grant_reference"):
+        facts.append((_("Grant reference"), funding["grant_reference"], None))
+    for carrier in funding.get("carriers", []):
+        facts.append((carrier["role_label"], carrier["name"], None))
+    if contact.get("name") or contact.get("email"):
+        line = " · ".join(
+            v for v in (contact.get("name"), contact.get("email"), contact.get("phone")) if v
+        )
+        facts.append((_("Contact"), line, None))
     for label, value, number_format in facts:
         cover.append([str(label), _xlsx_value(value)])
         cover.cell(row=cover.max_row, column=1).font = Font(bold=True)
@@ -201,6 +212,42 @@ def figures_xlsx_bytes(snapshot: dict, *, narrative: dict | None = None) -> byte
         groups.setdefault(r["subproject_label"], []).append(r)
     for label, rows in groups.items():
         _indicator_sheet(wb.create_sheet(_sheet_title(wb, str(label))), rows)
+
+    if funding.get("sources"):
+        _table(
+            wb.create_sheet(_("Funding sources")[:31]),
+            [_("Funder"), _("Grant reference"), _("Share"), _("Amount")],
+            [
+                [s["label"], s["reference"], s["share"] / 100, s["amount"]]
+                for s in funding["sources"]
+            ],
+            widths=[40, 28, 10, 16],
+            formats={2: _PERCENT, 3: _FORMATS["eur"]},
+        )
+    if funding.get("carriers"):
+        _table(
+            wb.create_sheet(_("Carriers")[:31]),
+            [
+                _("Carrier"),
+                _("Role"),
+                _("Sub-projects"),
+                _("Indicators with a plan"),
+                _("Target reached"),
+                _("Behind plan"),
+            ],
+            [
+                [
+                    c["name"],
+                    c["role_label"],
+                    ", ".join(sp["label"] for sp in c["subprojects"]),
+                    c["planned"],
+                    c["reached"],
+                    c["behind"],
+                ]
+                for c in funding["carriers"]
+            ],
+            widths=[40, 18, 50, 14, 14, 14],
+        )
 
     _table(
         wb.create_sheet(_("Breakdowns")[:31]),

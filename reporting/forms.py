@@ -5,13 +5,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from ikmo.choosers import ChooserField, ChooserForm
 from ikmo.formfields import LocalizedDecimalField
 from ikmo.forms import ModelForm
 from ikmo.subprojects import subproject_choices, subproject_label
 
-from .models import FunderReport, FundingPeriod
+from .models import Carrier, FunderReport, FundingPeriod, FundingSource
 from .registry import Unit, all_indicators
-from .services import MAX_PERIOD_DAYS, period_rule_errors
+from .services import MAX_PERIOD_DAYS, funding_rule_errors, period_rule_errors
 
 
 class DateInput(forms.DateInput):
@@ -24,11 +25,23 @@ class DateInput(forms.DateInput):
 class FundingPeriodForm(ModelForm):
     class Meta:
         model = FundingPeriod
-        fields = ["name", "funder", "start", "end", "notes"]
+        fields = [
+            "name",
+            "funder",
+            "start",
+            "end",
+            "notes",
+            "grant_reference",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+        ]
         widgets = {
             "start": DateInput(),
             "end": DateInput(),
             "notes": forms.Textarea(attrs={"rows": 3}),
+            "contact_phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+            "contact_email": forms.EmailInput(attrs={"autocomplete": "email"}),
         }
         help_texts = {
             "name": _("For example: AMIF 2025 or Senate funding year 2026."),
@@ -50,6 +63,108 @@ class FundingPeriodForm(ModelForm):
     def validate_constraints(self, exclude=None):
         # The end-after-start rule is reported on the field above, in words people understand.
         pass
+
+
+class FundingSourceForm(ModelForm):
+    """One funder's share of the period; a row left empty is ignored."""
+
+    class Meta:
+        model = FundingSource
+        fields = ["funder", "name", "reference", "share", "amount"]
+
+
+class CarrierForm(ChooserForm, forms.Form):
+    organisation = ChooserField(
+        "reporting_carriers", label=_("Carrier"), empty_label=_("Please choose")
+    )
+    # A new row starts as a partner: an untouched empty row then counts as unchanged.
+    role = forms.ChoiceField(
+        label=_("Role"), choices=Carrier.Role.choices, initial=Carrier.Role.PARTNER
+    )
+    subprojects = forms.MultipleChoiceField(
+        label=_("Sub-projects it runs"),
+        choices=subproject_choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def has_changed(self):
+        # The role alone (its select always sends a value) does not make an empty row.
+        return any(name in self.changed_data for name in ("organisation", "subprojects", "DELETE"))
+
+
+class _RowsFormSet(forms.BaseFormSet):
+    """Rows of a table in the period form: rows left empty or marked for removal are
+    dropped; the rules across rows (services.funding_rule_errors) are its own errors."""
+
+    part = ""
+
+    def rows(self) -> list[dict] | None:
+        """The rows sent, or None when the table was not sent at all (keep what is there)."""
+        if not self.is_bound:
+            return None
+        return [
+            {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+
+    def clean(self):
+        if any(self.errors) or not self.is_bound:
+            return
+        rows = self.rows()
+        errors = funding_rule_errors(
+            sources=rows if self.part == "sources" else [],
+            carriers=rows if self.part == "carriers" else [],
+        )
+        if errors.get(self.part):
+            raise forms.ValidationError(errors[self.part])
+
+
+class _SourceRows(_RowsFormSet):
+    part = "sources"
+
+
+class _CarrierRows(_RowsFormSet):
+    part = "carriers"
+
+
+def _rows(form, formset, *, existing: int, usual: int):
+    """A table with room for the usual number of rows (two funders, three carriers) and
+    always one empty row more than there are, so nothing needs a second save."""
+    return forms.formset_factory(
+        form,
+        formset=formset,
+        extra=max(1, usual - existing),
+        can_delete=True,
+        max_num=6,
+        validate_max=True,
+    )
+
+
+def funding_formsets(data, period, user):
+    """The period form's tables of funding sources and carriers, filled from the period."""
+    sources = [
+        {k: getattr(s, k) for k in ("funder", "name", "reference", "share", "amount")}
+        for s in (period.sources.all() if period else [])
+    ]
+    carriers = [
+        {"organisation": c.organisation_id, "role": c.role, "subprojects": c.subprojects}
+        for c in (period.carriers.all() if period else [])
+    ]
+
+    # A form sent without a table (an older page, a script) leaves that table as it is.
+    def sent(prefix):
+        return data if data is not None and f"{prefix}-TOTAL_FORMS" in data else None
+
+    source_rows = _rows(FundingSourceForm, _SourceRows, existing=len(sources), usual=2)
+    carrier_rows = _rows(CarrierForm, _CarrierRows, existing=len(carriers), usual=3)
+    return (
+        source_rows(sent("source"), initial=sources, prefix="source"),
+        carrier_rows(
+            sent("carrier"), initial=carriers, prefix="carrier", form_kwargs={"user": user}
+        ),
+    )
 
 
 class PlanValuesForm(forms.Form):

@@ -18,6 +18,16 @@ class FundingPeriod(models.Model):
     start = models.DateField(_("first day"))
     end = models.DateField(_("last day"))
     notes = models.TextField(_("notes"), blank=True, max_length=2000)
+    # What the report's cover names: the grant, and whom the funder can ask.
+    grant_reference = models.CharField(
+        _("grant reference"),
+        max_length=100,
+        blank=True,
+        help_text=_("The reference of the grant decision, as the funder writes it."),
+    )
+    contact_name = models.CharField(_("contact person"), max_length=120, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -33,6 +43,97 @@ class FundingPeriod(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class FundingSource(models.Model):
+    """One funder's share of a period (co-financing: e.g. the Senate 60 %, AMIF 40 %)."""
+
+    period = models.ForeignKey(
+        FundingPeriod,
+        on_delete=models.CASCADE,
+        related_name="sources",
+        verbose_name=_("funding period"),
+    )
+    funder = models.CharField(_("funder"), max_length=20, choices=FundingPeriod.Funder.choices)
+    name = models.CharField(
+        _("name of the funder"),
+        max_length=160,
+        blank=True,
+        help_text=_("Needed for another funder; otherwise the funder's name is used."),
+    )
+    reference = models.CharField(_("grant reference"), max_length=100, blank=True)
+    share = models.DecimalField(
+        _("share (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+        help_text=_("The funder's part of the total funding, in per cent."),
+    )
+    amount = models.DecimalField(
+        _("amount (€)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("funding source")
+        verbose_name_plural = _("funding sources")
+        ordering = ["period", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(share__gte=0) & Q(share__lte=100), name="fundingsource_share_0_100"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.label} ({self.share} %)"
+
+    @property
+    def label(self) -> str:
+        return self.name or str(self.get_funder_display())
+
+
+class Carrier(models.Model):
+    """An organisation that runs sub-projects of the centre in a period (lead or partner)."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("Lead carrier")
+        PARTNER = "partner", _("Partner carrier")
+
+    period = models.ForeignKey(
+        FundingPeriod,
+        on_delete=models.CASCADE,
+        related_name="carriers",
+        verbose_name=_("funding period"),
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("carrier"),
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.PARTNER)
+    subprojects = models.JSONField(_("sub-projects"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("carrier")
+        verbose_name_plural = _("carriers")
+        ordering = ["period", "role", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "organisation"], name="carrier_once_per_period"
+            ),
+            models.UniqueConstraint(
+                fields=["period"], condition=Q(role="lead"), name="carrier_one_lead_per_period"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} ({self.get_role_display()})"
 
 
 class PlanValue(models.Model):

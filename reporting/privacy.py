@@ -1,15 +1,23 @@
 """Personal data in funder reporting (see privacy/registry.py): only who edited what."""
 
-from privacy.registry import by_user, register
+from privacy.registry import by_user, not_personal, register
 
-from .models import FunderReport, FundingPeriod, PlanValue
+from .models import Carrier, FunderReport, FundingPeriod, FundingSource, PlanValue
 
 register(
     FundingPeriod,
     explained={
         "name": "the name of a funding period, not a person's",
         "notes": "free text about the funding; scrubbed of the person's name on erasure",
+        "contact_name": "the centre's contact for the funder, a work role printed on the "
+        "report's cover; erasure scrubs a person's name from it like every text column",
+        "contact_email": "the centre's work address for the funder; scrubbed on erasure like "
+        "every text column",
+        "contact_phone": "the centre's work number for the funder; scrubbed on erasure like "
+        "every text column",
     },
 )
+not_personal(FundingSource, "funders, references and shares of a period, no people")
+not_personal(Carrier, "organisations that run sub-projects, no people")
 register(PlanValue, people=[by_user("updated_by", actor=True)])
 register(FunderReport, people=[by_user("generated_by", actor=True)])

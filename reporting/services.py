@@ -6,16 +6,28 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from ikmo.audit import audit_log, diff, snapshot
 from ikmo.documents import document_request
+from ikmo.subprojects import subproject_choices, subproject_label
 
 from .figures import compute_figures, forget_cached_figures
-from .models import FunderReport, FundingPeriod, PlanValue
+from .models import Carrier, FunderReport, FundingPeriod, FundingSource, PlanValue
 from .registry import all_indicators
 
-PERIOD_FIELDS = ("name", "funder", "start", "end", "notes")
+PERIOD_FIELDS = (
+    "name",
+    "funder",
+    "start",
+    "end",
+    "notes",
+    "grant_reference",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+)
 NARRATIVE_FIELDS = ("summary", "highlights", "challenges", "outlook")
 MAX_PERIOD_DAYS = 10 * 366
 
@@ -48,10 +60,11 @@ def _check_period(*, name, start, end, period_pk=None) -> None:
 
 
 @transaction.atomic
-def period_create(*, by, name, funder, start, end, notes="") -> FundingPeriod:
+def period_create(*, by, name, funder, start, end, notes="", **contact) -> FundingPeriod:
     _check_period(name=name, start=start, end=end)
+    extra = {key: contact[key] for key in PERIOD_FIELDS[5:] if key in contact}
     period = FundingPeriod.objects.create(
-        name=name, funder=funder, start=start, end=end, notes=notes
+        name=name, funder=funder, start=start, end=end, notes=notes, **extra
     )
     audit_log(
         actor=by,
@@ -76,6 +89,152 @@ def period_update(*, period: FundingPeriod, by, **fields) -> FundingPeriod:
         audit_log(actor=by, action="reporting.period.updated", target=period, changes=changes)
         forget_cached_figures()
     return period
+
+
+def funding_rule_errors(*, sources: list[dict], carriers: list[dict]) -> dict[str, list[str]]:
+    """The rules for a period's funding sources and carriers, as messages per part
+    ("sources", "carriers"); the period form shows them above its tables."""
+    errors: dict[str, list[str]] = {"sources": [], "carriers": []}
+    if sources:
+        total = sum((Decimal(s["share"]) for s in sources), Decimal("0"))
+        if total != Decimal("100"):
+            errors["sources"].append(
+                _("The shares add up to %(total)s %%; together they must make 100 %%.")
+                % {"total": number_format(total, decimal_pos=2 if total % 1 else 0)}
+            )
+        for source in sources:
+            if source["funder"] == FundingPeriod.Funder.OTHER and not source.get("name"):
+                errors["sources"].append(_("Please name the other funder."))
+                break
+    leads = [c for c in carriers if c["role"] == Carrier.Role.LEAD]
+    if len(leads) > 1:
+        errors["carriers"].append(_("Only one carrier can be the lead carrier."))
+    seen_organisations, seen_subprojects = set(), {}
+    for carrier in carriers:
+        organisation = carrier["organisation"]
+        if organisation.pk in seen_organisations:
+            errors["carriers"].append(_("%(name)s is listed twice.") % {"name": organisation.name})
+        seen_organisations.add(organisation.pk)
+        for key in carrier.get("subprojects", []):
+            if key in seen_subprojects:
+                errors["carriers"].append(
+                    _(
+                        "%(subproject)s is assigned to %(first)s and %(second)s; each sub-project has one carrier."
+                    )
+                    % {
+                        "subproject": subproject_label(key),
+                        "first": seen_subprojects[key],
+                        "second": organisation.name,
+                    }
+                )
+            seen_subprojects[key] = organisation.name
+    return {part: messages for part, messages in errors.items() if messages}
+
+
+@transaction.atomic
+def period_funding_save(
+    *, period: FundingPeriod, sources: list[dict] | None, carriers: list[dict] | None, by
+):
+    """Replace the period's funding sources (co-financing) and carriers with these; None
+    keeps that part as it is."""
+    if sources is None and carriers is None:
+        return period
+    errors = funding_rule_errors(sources=sources or [], carriers=carriers or [])
+    if errors:
+        raise ValidationError([message for messages in errors.values() for message in messages])
+    known = {key for key, _label in subproject_choices()}
+    period = FundingPeriod.objects.select_for_update().get(pk=period.pk)
+    before = _funding_summary(period)
+    if sources is not None:
+        period.sources.all().delete()
+    if carriers is not None:
+        period.carriers.all().delete()
+    for position, source in enumerate(sources or []):
+        FundingSource.objects.create(
+            period=period,
+            position=position,
+            funder=source["funder"],
+            name=source.get("name") or "",
+            reference=source.get("reference") or "",
+            share=source["share"],
+            amount=source.get("amount"),
+        )
+    for carrier in carriers or []:
+        Carrier.objects.create(
+            period=period,
+            organisation=carrier["organisation"],
+            role=carrier["role"],
+            subprojects=[key for key in carrier.get("subprojects", []) if key in known],
+        )
+    after = _funding_summary(period)
+    if before != after:
+        audit_log(
+            actor=by,
+            action="reporting.period.funding_changed",
+            target=period,
+            changes={"before": before, "after": after},
+        )
+        forget_cached_figures()
+    return period
+
+
+def funding_snapshot(period: FundingPeriod, indicators: list[dict]) -> dict:
+    """What the report's cover and its funding section show, frozen with the figures: the
+    grant, the contact, the funding sources with their shares and each carrier with its
+    sub-projects and how their indicators stand (reached, on track, behind)."""
+    by_subproject: dict[str, list[dict]] = {}
+    for row in indicators:
+        by_subproject.setdefault(row["subproject"] or "", []).append(row)
+    carriers = []
+    for carrier in period.carriers.select_related("organisation").order_by("role", "pk"):
+        rows = [row for key in carrier.subprojects for row in by_subproject.get(key, [])]
+        planned = [row for row in rows if row["plan"] is not None]
+        carriers.append(
+            {
+                "name": carrier.organisation.name,
+                "role": carrier.role,
+                "role_label": str(carrier.get_role_display()),
+                "subprojects": [
+                    {"key": key, "label": str(subproject_label(key))} for key in carrier.subprojects
+                ],
+                "indicators": len(rows),
+                "planned": len(planned),
+                "reached": sum(row["status"] == "reached" for row in planned),
+                "behind": sum(row["status"] in ("behind", "missed") for row in planned),
+            }
+        )
+    return {
+        "grant_reference": period.grant_reference,
+        "contact": {
+            "name": period.contact_name,
+            "email": period.contact_email,
+            "phone": period.contact_phone,
+        },
+        "sources": [
+            {
+                "label": source.label,
+                "funder": source.funder,
+                "reference": source.reference,
+                "share": float(source.share),
+                "amount": None if source.amount is None else float(source.amount),
+            }
+            for source in period.sources.all()
+        ],
+        "carriers": carriers,
+    }
+
+
+def _funding_summary(period) -> dict:
+    return {
+        "sources": [
+            f"{s.label}: {s.share} %{f' ({s.reference})' if s.reference else ''}"
+            for s in period.sources.all()
+        ],
+        "carriers": [
+            f"{c.organisation.name} ({c.role}): {', '.join(c.subprojects)}"
+            for c in period.carriers.select_related("organisation")
+        ],
+    }
 
 
 @transaction.atomic
@@ -143,6 +302,7 @@ def report_freeze(*, report_id: int, today=None) -> FunderReport:
     if report.snapshot:
         return report
     snapshot = compute_figures(report.period, today=today)
+    snapshot["funding"] = funding_snapshot(report.period, snapshot["indicators"])
     with transaction.atomic():
         locked = FunderReport.objects.select_for_update().get(pk=report_id)
         if not locked.snapshot:

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,7 +24,13 @@ from organisations.models import District, Organisation
 from . import exports, services
 from .figures import cached_figures, compute_figures, plan_values
 from .filters import ReachFilter, RecordFilter
-from .forms import FunderReportForm, FundingPeriodForm, PeriodChoiceForm, PlanValuesForm
+from .forms import (
+    FunderReportForm,
+    FundingPeriodForm,
+    PeriodChoiceForm,
+    PlanValuesForm,
+    funding_formsets,
+)
 from .models import FundingPeriod
 from .permissions import can_generate_reports, can_manage_periods, can_view_reporting
 from .registry import DateRange, Dimension, get_indicator
@@ -313,15 +320,30 @@ def period_edit(request, pk=None):
     require(can_manage_periods(request.user))
     period = get_period_for_user(request.user, pk) if pk else None
     form = FundingPeriodForm(request.POST or None, instance=period)
-    if request.method == "POST" and form.is_valid():
+    sources, carriers = funding_formsets(request.POST or None, period, request.user)
+    # All three parts are checked at once, so every error shows on the first try.
+    valid = request.method == "POST" and all(
+        [
+            form.is_valid(),
+            not sources.is_bound or sources.is_valid(),
+            not carriers.is_bound or carriers.is_valid(),
+        ]
+    )
+    if valid:
         fields = {name: form.cleaned_data[name] for name in services.PERIOD_FIELDS}
         try:
-            if period is None:
-                period = services.period_create(by=request.user, **fields)
-            else:
-                period = services.period_update(period=period, by=request.user, **fields)
+            with transaction.atomic():
+                if period is None:
+                    period = services.period_create(by=request.user, **fields)
+                else:
+                    period = services.period_update(period=period, by=request.user, **fields)
+                services.period_funding_save(
+                    period=period, sources=sources.rows(), carriers=carriers.rows(), by=request.user
+                )
         except ValidationError as error:
             form_errors(form, error)
+            if pk is None:
+                period = None
         else:
             if pk is None:
                 messages.success(
@@ -330,7 +352,12 @@ def period_edit(request, pk=None):
                 return redirect("reporting:period_plan", period.pk)
             messages.success(request, _("The funding period has been saved."))
             return redirect("reporting:periods")
-    return render(request, "reporting/period_form.html", {"form": form, "period": period})
+    return render(
+        request,
+        "reporting/period_form.html",
+        {"form": form, "period": period, "sources": sources, "carriers": carriers},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @reporting_access

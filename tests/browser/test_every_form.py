@@ -56,6 +56,18 @@ class Spec:
 
 OPTIONAL_NOTE = "every status offered is allowed and the note is optional"
 
+# The period form's tables: one funding source carrying everything (the shares must make
+# 100 %) and one carrier; the further empty rows are left as they are, as a person would.
+PERIOD_ROWS = {
+    "source-0-share": "100",
+    **{f"source-1-{name}": None for name in ("funder", "name", "reference", "share", "amount")},
+    **{
+        f"carrier-{row}-{name}": None
+        for row in (1, 2)
+        for name in ("organisation", "role", "subprojects")
+    },
+}
+
 # Form key ("page route -> action route") -> how to drive it.
 DRIVEN: dict[str, Spec] = {
     # At most the amount applied for (1.000 EUR in the world).
@@ -150,8 +162,8 @@ DRIVEN: dict[str, Spec] = {
     "qualification:feedback -> qualification:feedback": Spec("member_a", 2),
     "qualification:workshop_create -> qualification:workshop_create": Spec("consultant", 2),
     "qualification:workshop_edit -> qualification:workshop_edit": Spec("consultant", 2),
-    "reporting:period_edit -> reporting:period_edit": Spec("lead", 2),
-    "reporting:period_new -> reporting:period_new": Spec("lead", 2),
+    "reporting:period_edit -> reporting:period_edit": Spec("lead", 2, overrides=PERIOD_ROWS),
+    "reporting:period_new -> reporting:period_new": Spec("lead", 2, overrides=PERIOD_ROWS),
     "reporting:period_plan -> reporting:period_plan": Spec("lead", 2),
     "reporting:report_new -> reporting:report_new": Spec(
         "lead", 2, cannot_fail="every text of the report is optional"

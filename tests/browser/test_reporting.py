@@ -108,3 +108,60 @@ def test_a_project_lead_generates_a_funder_report_and_downloads_the_pdf(
     assert (frozen["plan"], frozen["actual"]) == (6, 3)
     page.goto(reverse("reporting:reports"))
     expect(page.get_by_role("link", name="AMIF 2025")).to_be_visible()
+
+
+def test_co_financing_and_carriers_on_a_phone(new_page, project_lead, period):
+    """Two funders whose shares do not make 100 % are refused with everything kept; the
+    corrected form, tapped twice, saves each source and the carrier once."""
+    from reporting.models import Carrier, FundingSource
+
+    from .helpers import assert_no_horizontal_scroll, choose
+
+    carrier = factories.OrganisationFactory(name="Träger Eins gGmbH")
+    page = new_page(phone=True)
+    log_in_by_cookie(page, project_lead)
+    page.goto(reverse("reporting:period_edit", args=[period.pk]))
+    page.locator("#id_grant_reference").fill("IV B 3 – 2025/117")
+    first = page.get_by_role("group", name="Finanzierungsquelle 1")
+    first.get_by_role("combobox", name="Fördermittelgebende").select_option("senate")
+    first.get_by_label("Anteil (%)").fill("60")
+    first.get_by_label("Betrag (€)").fill("120.000,00")
+    second = page.get_by_role("group", name="Finanzierungsquelle 2")
+    second.get_by_role("combobox", name="Fördermittelgebende").select_option("amif")
+    second.get_by_label("Förderkennzeichen").fill("AMIF-2025-77")
+    second.get_by_label("Anteil (%)").fill("30")
+    second.get_by_label("Betrag (€)").fill("1.200,50")
+    lead = page.get_by_role("group", name="Träger 1")
+    choose(page, "#id_carrier-0-organisation", "Träger Eins", "Träger Eins gGmbH")
+    lead.get_by_label("Rolle").select_option("lead")
+    lead.get_by_label("Qualifizierung & Coaching").check()
+    assert_no_horizontal_scroll(page)
+    page.get_by_role("button", name="Speichern").click()
+
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_contain_text("Die Anteile ergeben zusammen 90 %")
+    expect(summary).to_be_focused()  # read out first, on top of the page
+    expect(page.locator("#sources-errors")).to_contain_text("90 %")
+    expect(page.locator("#id_grant_reference")).to_have_value("IV B 3 – 2025/117")
+    second = page.get_by_role("group", name="Finanzierungsquelle 2")
+    expect(second.get_by_label("Betrag (€)")).to_have_value("1.200,50")
+    expect(page.get_by_role("group", name="Träger 1").get_by_label("Qualifizierung & Coaching"))
+    assert not FundingSource.objects.exists()
+    page.screenshot(path="docs/screenshots/journeys/reporting-co-financing-error.png")
+
+    second.get_by_label("Anteil (%)").fill("40")
+    page.get_by_role("button", name="Speichern").dblclick()
+    expect(page.get_by_text("Der Förderzeitraum wurde gespeichert.").first).to_be_visible()
+    period.refresh_from_db()
+    assert period.grant_reference == "IV B 3 – 2025/117"
+    assert list(
+        FundingSource.objects.order_by("position").values_list(
+            "funder", "share", "amount", "reference"
+        )
+    ) == [
+        ("senate", Decimal("60"), Decimal("120000"), ""),
+        ("amif", Decimal("40"), Decimal("1200.50"), "AMIF-2025-77"),
+    ]
+    assert list(Carrier.objects.values_list("organisation_id", "role", "subprojects")) == [
+        (carrier.pk, "lead", ["qualification"])
+    ]

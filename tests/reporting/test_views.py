@@ -174,7 +174,7 @@ class TestPeriodsAndPlans:
             reverse("reporting:period_new"),
             {"name": "Verdreht", "funder": "amif", "start": "2026-12-31", "end": "2026-01-01"},
         )
-        assert response.status_code == 200
+        assert response.status_code == 400
         page = response.content.decode()
         assert "Der letzte Tag darf nicht vor dem ersten Tag liegen." in page
         assert 'value="Verdreht"' in page and 'value="2026-12-31"' in page
