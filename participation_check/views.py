@@ -126,10 +126,11 @@ def analysis_detail(request, pk):
         "history": analysis.status_changes.select_related("by")[:20],
         "can_manage": can_manage,
         "can_view_interviews": can_interviews,
-        "structures": selectors.structures_of(analysis),
-        "meetings": selectors.meetings_of(analysis),
-        "recommendations": selectors.recommendations_of(analysis),
-        "interviews": selectors.interviews_of(analysis) if can_interviews else None,
+        # The page shows how many there are; the lists have pages of their own.
+        "structure_count": analysis.structures.count(),
+        "meeting_count": analysis.meetings.count(),
+        "recommendation_count": analysis.recommendations.count(),
+        "interview_count": analysis.interviews.count() if can_interviews else None,
         "transition_form": TransitionForm(allowed=services.allowed_analysis_transitions(analysis))
         if can_manage
         else None,

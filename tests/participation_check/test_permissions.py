@@ -271,3 +271,20 @@ def test_interviews_and_recommendations_are_paged_and_keep_the_filter(
         reverse("participation_check:interview_list", args=[analysis.pk])
     ).context["interviews"]
     assert len(interviews.page.object_list) == 1 and interviews.count >= 1
+
+
+def test_the_analysis_page_counts_each_part_and_hides_the_interview_count_from_outsiders(
+    client, pc_consultant, pc_outsider, world, other_org
+):
+    make_interview(world["analysis"], other_org)
+    url = reverse("participation_check:analysis_detail", args=[world["analysis"].pk])
+    client.force_login(pc_consultant)
+    context = client.get(url).context
+    counts = [context[k] for k in ("structure_count", "interview_count", "recommendation_count")]
+    assert counts == [1, 2, 1] and context["meeting_count"] == 0
+    # Participation-check staff outside the team see the analysis, not how many were asked.
+    client.force_login(pc_outsider)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.context["interview_count"] is None
+    assert response.context["structure_count"] == 1
