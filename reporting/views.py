@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from ikmo.audit import audit_log
 from ikmo.reauth import sensitive
 from ikmo.subprojects import subproject_label
-from ikmo.viewtools import form_errors, require
+from ikmo.viewtools import CountedPaginator, form_errors, require
 from organisations.models import District, Organisation
 
 from . import exports, services
@@ -209,9 +210,12 @@ def indicator_records(request, key):
     columns = indicator.display_columns()
     paths = [c.path for c in columns]
     org_path = indicator.org_path()
-    page = Paginator(qs.values_list(*paths, *([org_path] if org_path else [])), 50).get_page(
-        request.GET.get("page")
-    )
+    # The value and the number of records in one pass over the records (a long year holds
+    # hundreds of thousands); the paginator is told the count instead of counting again.
+    summary = qs.order_by().aggregate(value=indicator.measure(), records=Count("pk"))
+    page = CountedPaginator(
+        qs.values_list(*paths, *([org_path] if org_path else [])), 50, count=summary["records"]
+    ).get_page(request.GET.get("page"))
     rows = []
     for values in page.object_list:
         cells = [
@@ -245,7 +249,7 @@ def indicator_records(request, key):
             "columns": columns,
             "rows": rows,
             "page_obj": page,
-            "total": indicator.aggregate(qs),
+            "total": indicator.finish(summary["value"]),
             "filter_labels": filter_labels,
             "link_column": next(
                 (i for i, c in enumerate(columns) if c.path == indicator.org_path("name")), None

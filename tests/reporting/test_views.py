@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -470,3 +470,21 @@ def test_plan_values_accept_digit_groups_as_people_type_them(typed, language, ex
     with translation.override(language):
         field = LocalizedDecimalField(localize=True, decimal_places=2, max_digits=14)
         assert field.clean(typed) == Decimal(expected)
+
+
+def test_records_count_and_value_come_from_one_pass_and_page_correctly(
+    client_for, project_lead, period, stand_in
+):
+    stand_in("coached", SubProject.QUALIFICATION)
+    organisation = factories.OrganisationFactory()
+    for day in range(60):
+        log("coached", organisation, berlin(2025, 3, 1) + timedelta(days=day))
+    url = reverse("reporting:records", args=["coached"]) + f"?period={period.pk}"
+    client = client_for(project_lead)
+    first = client.get(url)
+    assert first.context["total"] == 60
+    assert first.context["page_obj"].paginator.count == 60
+    assert "aus 60 Einträgen" in first.content.decode()
+    second = client.get(url + "&page=2")
+    assert len(second.context["rows"]) == 10
+    assert second.context["page_obj"].has_previous() and not second.context["page_obj"].has_next()
