@@ -560,6 +560,8 @@ class Tandem(models.Model):
                 name="mentoring_tandem_one_running_per_pair",
             ),
         ]
+        # The tandem list, newest first, a page at a time without sorting them all.
+        indexes = [models.Index(fields=["-created_at", "-id"], name="tandem_newest_idx")]
 
     def __str__(self):
         return f"{self.mentor} → {self.mentee}"
