@@ -60,6 +60,7 @@
       };
     }
 
+    var justChosen = false;
     var tom = new window.TomSelect(select, {
       valueField: "value",
       labelField: "text",
@@ -68,6 +69,8 @@
       // everything it found.
       score: function () { return function () { return 1; }; },
       maxOptions: null,
+      // One name chosen: the list closes (on a phone it would cover the rest of the form).
+      closeAfterSelect: !select.multiple,
       preload: "focus",
       loadThrottle: 300,
       shouldLoad: function (query) { return query.trim().length >= 1; },
@@ -132,6 +135,26 @@
     // an option that is gone.
     var forgetActive = function () { combobox.removeAttribute("aria-activedescendant"); };
     tom.on("dropdown_close", forgetActive);
+    if (!select.multiple) {
+      // A name chosen closes the list, and a search answer arriving afterwards (typing
+      // sends several) does not open it again: on a phone it would cover the form and take
+      // the next tap. Tapping the field or typing again opens it as before.
+      var open = tom.open.bind(tom);
+      tom.open = function () { if (!justChosen) { open(); } };
+      // Also when the name chosen is the one already there (no item_add then).
+      var onOptionSelect = tom.onOptionSelect.bind(tom);
+      tom.onOptionSelect = function (event, option) {
+        var result = onOptionSelect(event, option);
+        justChosen = true;
+        tom.close();
+        return result;
+      };
+      tom.wrapper.addEventListener("pointerdown", function () { justChosen = false; }, true);
+      combobox.addEventListener("input", function () { justChosen = false; });
+      combobox.addEventListener("keydown", function (event) {
+        if (event.key === "ArrowDown" || event.key === "Enter") { justChosen = false; }
+      });
+    }
     tom.on("change", function () {
       if (!tom.isOpen) { forgetActive(); }
     });

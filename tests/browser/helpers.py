@@ -127,3 +127,7 @@ def choose(page: Page, field: str, typed: str, option: str) -> None:
     combobox.press_sequentially(typed, delay=40)
     listbox = page.locator(f"#{combobox.get_attribute('aria-controls')}")
     listbox.get_by_role("option", name=option, exact=False).first.click()
+    if combobox.get_attribute("aria-multiselectable") != "true":
+        # One name chosen: the list closes and stays closed (it would cover the form).
+        page.wait_for_timeout(700)  # longer than the search's throttle: a late answer
+        expect(listbox).to_be_hidden()
