@@ -247,7 +247,7 @@ def jury_list(request):
     filters = JuryFilter(
         request.GET or None, queryset=selectors.assignments_for_juror(request.user)
     )
-    listing = paged(request, filters.qs, per_page=JURY_PER_PAGE)
+    listing = paged(request, filters.qs, per_page=JURY_PER_PAGE, ids_first=True)
     return render(
         request,
         "actionfund/jury_list.html",

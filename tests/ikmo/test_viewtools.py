@@ -53,3 +53,27 @@ def test_lookup_outside_what_the_person_may_see_is_a_404_and_a_refused_action_a_
     with pytest.raises(PermissionDenied):
         require(False)
     require(True)
+
+
+@pytest.mark.parametrize("ids_first", [False, True])
+def test_paged_keeps_order_annotations_and_the_other_parameters(rf, ids_first):
+    from django.db.models import F, Value
+    from django.db.models.functions import Concat
+
+    from ikmo.viewtools import paged
+    from tests.factories import OrganisationFactory
+
+    for name in ("Delta", "alpha", "Charlie", "bravo", "Echo"):
+        OrganisationFactory(name=f"{name} e.V.")
+    queryset = (
+        Organisation.objects.select_related("district")
+        .annotate(label=Concat(F("name"), Value("!")))
+        .order_by("-name")
+    )
+    request = rf.get("/", {"page": "2", "q": "x"})
+    listing = paged(request, queryset, per_page=2, ids_first=ids_first)
+    names = [o.name for o in queryset]
+    assert [o.name for o in listing.page.object_list] == names[2:4]
+    assert [o.label for o in listing.page.object_list] == [f"{n}!" for n in names[2:4]]
+    assert listing.count == 5 and listing.query == "q=x"
+    assert listing.page.has_next() and listing.page.has_previous()
