@@ -23,8 +23,13 @@ def funder_report_context(report, document) -> dict:
         for carrier in funding.get("carriers", [])
         for subproject in carrier["subprojects"]
     }
-    # Each row knows its sub-project's carrier: the table names it in the group's heading.
-    indicators = [{**r, "carrier": carrier_of.get(r["subproject"])} for r in snapshot["indicators"]]
+    notes = report.subproject_notes or {}
+    # Each row knows its sub-project's carrier and narrative: the table prints them under
+    # the sub-project's heading.
+    indicators = [
+        {**r, "carrier": carrier_of.get(r["subproject"]), "note": notes.get(r["subproject"], "")}
+        for r in snapshot["indicators"]
+    ]
     return {
         "report": report,
         "snapshot": snapshot,

@@ -202,6 +202,19 @@ def figures_xlsx_bytes(snapshot: dict, *, narrative: dict | None = None) -> byte
             cell = cover.cell(row=cover.max_row, column=1)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             cover.row_dimensions[cover.max_row].height = min(15 * (1 + len(text) // 90), 400)
+    labels = dict(subproject_choices())
+    for key, text in ((narrative or {}).get("subproject_notes") or {}).items():
+        cover.append([])
+        cover.append([str(labels.get(key, key))])
+        cover.cell(row=cover.max_row, column=1).font = Font(bold=True)
+        cover.append([_xlsx_value(text)])
+        cover.merge_cells(
+            start_row=cover.max_row, start_column=1, end_row=cover.max_row, end_column=2
+        )
+        cover.cell(row=cover.max_row, column=1).alignment = Alignment(
+            wrap_text=True, vertical="top"
+        )
+        cover.row_dimensions[cover.max_row].height = min(15 * (1 + len(text) // 90), 400)
     cover.column_dimensions["A"].width = 28
     cover.column_dimensions["B"].width = 70
 
@@ -260,7 +273,6 @@ def figures_xlsx_bytes(snapshot: dict, *, narrative: dict | None = None) -> byte
     activity = snapshot["activity"]
     months = [date.fromisoformat(f"{m}-01") for m in activity["months"]]
     ws = wb.create_sheet(_("Activity per month")[:31])
-    labels = dict(subproject_choices())
     _table(
         ws,
         [_("Indicator"), _("Sub-project"), *months],

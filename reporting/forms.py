@@ -229,6 +229,28 @@ class FunderReportForm(ModelForm):
             "outlook": _("What comes next."),
         }
 
+    NOTE_MAX = 3000
+
+    def __init__(self, *args, notes: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # One short narrative per sub-project, printed with its figures in the report.
+        for key, label in subproject_choices():
+            self.fields[f"note_{key}"] = forms.CharField(
+                label=_("%(subproject)s: how it went") % {"subproject": label},
+                required=False,
+                max_length=self.NOTE_MAX,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                initial=(notes or {}).get(key, ""),
+                help_text=_("Results, deviations from the plan, what comes next."),
+            )
+
+    def subproject_notes(self) -> dict[str, str]:
+        return {
+            name.removeprefix("note_"): value.strip()
+            for name, value in self.cleaned_data.items()
+            if name.startswith("note_") and value.strip()
+        }
+
 
 class PeriodChoiceForm(forms.Form):
     """Which figures to show: a funding period, or any range of days; optionally one sub-project."""

@@ -194,6 +194,8 @@ class FunderReport(models.Model):
         _("challenges and deviations from the plan"), blank=True, max_length=5000
     )
     outlook = models.TextField(_("outlook"), blank=True, max_length=5000)
+    # {sub-project key: a short narrative}, printed with that sub-project's figures.
+    subproject_notes = models.JSONField(_("notes per sub-project"), default=dict, blank=True)
     snapshot = models.JSONField(_("frozen figures"), default=dict, blank=True, editable=False)
     snapshot_taken_at = models.DateTimeField(_("figures frozen at"), null=True, blank=True)
     generated_by = models.ForeignKey(

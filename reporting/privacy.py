@@ -20,4 +20,11 @@ register(
 not_personal(FundingSource, "funders, references and shares of a period, no people")
 not_personal(Carrier, "organisations that run sub-projects, no people")
 register(PlanValue, people=[by_user("updated_by", actor=True)])
-register(FunderReport, people=[by_user("generated_by", actor=True)])
+register(
+    FunderReport,
+    people=[by_user("generated_by", actor=True)],
+    explained={
+        "subproject_notes": "staff's texts on each sub-project's work for the funder; erasure "
+        "scrubs a person's name from them like every text and JSON column",
+    },
+)

@@ -278,11 +278,19 @@ def plan_values_save(
 
 
 @transaction.atomic
-def report_request(*, period: FundingPeriod, by, **narrative) -> FunderReport:
+def report_request(
+    *, period: FundingPeriod, by, subproject_notes: dict | None = None, **narrative
+) -> FunderReport:
     """Create the report and hand the PDF (and freezing its figures) to the worker."""
+    known = {key for key, _label in subproject_choices()}
     report = FunderReport.objects.create(
         period=period,
         generated_by=by,
+        subproject_notes={
+            key: text.strip()
+            for key, text in (subproject_notes or {}).items()
+            if key in known and text and text.strip()
+        },
         **{name: narrative.get(name, "") for name in NARRATIVE_FIELDS},
     )
     document = document_request(kind="funder_report", target=report, by=by)

@@ -414,11 +414,16 @@ def report_new(request, pk):
     initial = (
         {name: getattr(previous, name) for name in services.NARRATIVE_FIELDS} if previous else {}
     )
-    form = FunderReportForm(request.POST or None, initial=initial)
+    form = FunderReportForm(
+        request.POST or None,
+        initial=initial,
+        notes=previous.subproject_notes if previous else None,
+    )
     if request.method == "POST" and form.is_valid():
         report = services.report_request(
             period=period,
             by=request.user,
+            subproject_notes=form.subproject_notes(),
             **{name: form.cleaned_data[name] for name in services.NARRATIVE_FIELDS},
         )
         messages.success(
@@ -461,7 +466,10 @@ def report_export(request, pk, fmt):
     return (
         exports.figures_xlsx(
             report.snapshot,
-            narrative={name: getattr(report, name) for name in services.NARRATIVE_FIELDS},
+            narrative={
+                **{name: getattr(report, name) for name in services.NARRATIVE_FIELDS},
+                "subproject_notes": report.subproject_notes,
+            },
         )
         if fmt == "xlsx"
         else exports.figures_csv(report.snapshot)

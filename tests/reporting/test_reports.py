@@ -227,6 +227,57 @@ class TestFunderReport:
         assert activity["C1"].number_format == "MM/YYYY"
         assert activity.freeze_panes == "A2"
 
+    def test_each_sub_project_gets_its_own_narrative_in_pdf_xlsx_and_the_next_form(
+        self, logged_year, period, project_lead, client_for, django_capture_on_commit_callbacks
+    ):
+        client = client_for(project_lead)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                reverse("reporting:report_new", args=[period.pk]),
+                {
+                    "summary": "",
+                    "highlights": "",
+                    "challenges": "",
+                    "outlook": "",
+                    "note_qualification": "  Fünf Vereine im Coaching, zwei mehr als geplant.  ",
+                    "note_mentoring": "",
+                    "note_unknown": "wird ignoriert",
+                },
+            )
+        assert response.status_code == 302
+        report = FunderReport.objects.get()
+        assert report.subproject_notes == {
+            "qualification": "Fünf Vereine im Coaching, zwei mehr als geplant."
+        }
+        text = " ".join(pdf_text(report.document.file.read()).split())
+        # Under the sub-project's heading, before its first indicator.
+        heading = text.index("Qualifizierung & Coaching", text.index("Plan und Ist", 400))
+        note = text.index("Fünf Vereine im Coaching, zwei mehr als geplant.")
+        assert heading < note < text.index("Durchgeführte Workshops", heading)
+        book = load_workbook(
+            io.BytesIO(client.get(reverse("reporting:report_xlsx", args=[report.pk])).content)
+        )
+        cover = [row[0] for row in book["Bericht"].iter_rows(values_only=True)]
+        assert "Fünf Vereine im Coaching, zwei mehr als geplant." in cover
+        # The next report starts from these texts.
+        form = client.get(reverse("reporting:report_new", args=[period.pk])).context["form"]
+        assert form["note_qualification"].initial == (
+            "Fünf Vereine im Coaching, zwei mehr als geplant."
+        )
+
+    def test_a_sub_project_note_too_long_is_refused_with_the_text_kept(
+        self, logged_year, period, project_lead, client_for
+    ):
+        long_text = "Ä" * 3001
+        response = client_for(project_lead).post(
+            reverse("reporting:report_new", args=[period.pk]),
+            {"summary": "Bleibt", "note_mentoring": long_text},
+        )
+        assert response.status_code == 200
+        assert response.context["form"].errors["note_mentoring"]
+        assert long_text in response.content.decode() and "Bleibt" in response.content.decode()
+        assert not FunderReport.objects.exists()
+
     def test_previous_reports_are_listed(
         self, logged_year, period, project_lead, client_for, django_capture_on_commit_callbacks
     ):
