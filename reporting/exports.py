@@ -189,32 +189,15 @@ def figures_xlsx_bytes(snapshot: dict, *, narrative: dict | None = None) -> byte
         cover.cell(row=cover.max_row, column=1).font = Font(bold=True)
         if number_format:
             cover.cell(row=cover.max_row, column=2).number_format = number_format
-    for field, label in _NARRATIVE:
-        text = (narrative or {}).get(field, "")
-        if text:
-            cover.append([])
-            cover.append([str(label)])
-            cover.cell(row=cover.max_row, column=1).font = Font(bold=True)
-            cover.append([_xlsx_value(text)])
-            cover.merge_cells(
-                start_row=cover.max_row, start_column=1, end_row=cover.max_row, end_column=2
-            )
-            cell = cover.cell(row=cover.max_row, column=1)
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            cover.row_dimensions[cover.max_row].height = min(15 * (1 + len(text) // 90), 400)
     labels = dict(subproject_choices())
-    for key, text in ((narrative or {}).get("subproject_notes") or {}).items():
-        cover.append([])
-        cover.append([str(labels.get(key, key))])
-        cover.cell(row=cover.max_row, column=1).font = Font(bold=True)
-        cover.append([_xlsx_value(text)])
-        cover.merge_cells(
-            start_row=cover.max_row, start_column=1, end_row=cover.max_row, end_column=2
-        )
-        cover.cell(row=cover.max_row, column=1).alignment = Alignment(
-            wrap_text=True, vertical="top"
-        )
-        cover.row_dimensions[cover.max_row].height = min(15 * (1 + len(text) // 90), 400)
+    texts = [(label, (narrative or {}).get(field, "")) for field, label in _NARRATIVE]
+    texts += [
+        (labels.get(key, key), text)
+        for key, text in ((narrative or {}).get("subproject_notes") or {}).items()
+    ]
+    for label, text in texts:
+        if text:
+            _cover_text(cover, label, text)
     cover.column_dimensions["A"].width = 28
     cover.column_dimensions["B"].width = 70
 
@@ -289,6 +272,17 @@ def figures_xlsx_bytes(snapshot: dict, *, narrative: dict | None = None) -> byte
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _cover_text(cover, label, text: str) -> None:
+    """A heading and a text block, wrapped across both columns, under the cover's facts."""
+    cover.append([])
+    cover.append([str(label)])
+    cover.cell(row=cover.max_row, column=1).font = Font(bold=True)
+    cover.append([_xlsx_value(text)])
+    cover.merge_cells(start_row=cover.max_row, start_column=1, end_row=cover.max_row, end_column=2)
+    cover.cell(row=cover.max_row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
+    cover.row_dimensions[cover.max_row].height = min(15 * (1 + len(text) // 90), 400)
 
 
 def _sheet_title(wb, title: str) -> str:

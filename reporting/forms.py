@@ -12,7 +12,7 @@ from ikmo.subprojects import subproject_choices, subproject_label
 
 from .models import Carrier, FunderReport, FundingPeriod, FundingSource
 from .registry import Unit, all_indicators
-from .services import MAX_PERIOD_DAYS, funding_rule_errors, period_rule_errors
+from .services import MAX_PERIOD_DAYS, PERIOD_FIELDS, funding_rule_errors, period_rule_errors
 
 
 class DateInput(forms.DateInput):
@@ -25,17 +25,7 @@ class DateInput(forms.DateInput):
 class FundingPeriodForm(ModelForm):
     class Meta:
         model = FundingPeriod
-        fields = [
-            "name",
-            "funder",
-            "start",
-            "end",
-            "notes",
-            "grant_reference",
-            "contact_name",
-            "contact_email",
-            "contact_phone",
-        ]
+        fields = list(PERIOD_FIELDS)  # what services.period_create/update take
         widgets = {
             "start": DateInput(),
             "end": DateInput(),
@@ -145,7 +135,7 @@ def _rows(form, formset, *, existing: int, usual: int):
 def funding_formsets(data, period, user):
     """The period form's tables of funding sources and carriers, filled from the period."""
     sources = [
-        {k: getattr(s, k) for k in ("funder", "name", "reference", "share", "amount")}
+        {k: getattr(s, k) for k in FundingSourceForm._meta.fields}
         for s in (period.sources.all() if period else [])
     ]
     carriers = [

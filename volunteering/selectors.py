@@ -152,9 +152,9 @@ def contingents_overview(user, *, year: int | None = None):
 # Placements
 
 
-def _seminar_days():
-    """A placement's seminar days as a subquery (a page of placements sums its own rows)."""
-    return Coalesce(
+def _with_seminar_days(qs):
+    """Each placement's seminar days, as a subquery: a page of placements sums its own rows."""
+    days = Coalesce(
         Subquery(
             SeminarAttendance.objects.filter(placement=OuterRef("pk"))
             .order_by()
@@ -165,10 +165,7 @@ def _seminar_days():
         ),
         0,
     )
-
-
-def _with_seminar_days(qs):
-    return qs.annotate(seminar_days=_seminar_days())
+    return qs.annotate(seminar_days=days)
 
 
 def placements_visible_to(user):
@@ -217,12 +214,7 @@ def placements_behind(*, today: date, limit: int | None = None) -> list[Placemen
     seminar days counted by a subquery for its rows only, until ``limit`` are found: a desk
     with thousands of running placements pays for the first batches, not for all of them.
     """
-    running = (
-        Placement.objects.filter(status=PlacementStatus.ACTIVE)
-        .select_related("volunteer", "site", "contingent__carrier")
-        .annotate(seminar_days=_seminar_days())
-        .order_by("end_date", "pk")
-    )
+    running = active_placements()
     found: list[Placement] = []
     start = 0
     while True:
