@@ -42,6 +42,7 @@ from organisations.models import (
     FieldOfWork,
     Membership,
     Organisation,
+    Outcome,
     StaffRole,
     User,
 )
@@ -153,6 +154,17 @@ class PartnerFactory(OrganisationFactory):
     kind = Organisation.Kind.PUBLIC_ADMINISTRATION
     legal_form = Organisation.LegalForm.PUBLIC_BODY
     stage = Organisation.Stage.ESTABLISHED
+
+
+class OutcomeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Outcome
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    kind = Outcome.Kind.OUTSIDE_FUNDING
+    date = factory.LazyFunction(timezone.localdate)
+    funder = "Stiftung Beispielhaft"
+    amount = Decimal("5000.00")
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

@@ -8,9 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ikmo.workflow import Step, Workflow
-from organisations.models import District, FieldOfWork, Organisation, SpokenLanguage
+from organisations.models import MO_KINDS, District, FieldOfWork, Organisation, SpokenLanguage
 
-MO_KINDS = [Organisation.Kind.MIGRANT_ORGANISATION, Organisation.Kind.REFUGEE_INITIATIVE]
 PARTNER_KINDS = [Organisation.Kind.PUBLIC_ADMINISTRATION, Organisation.Kind.SOCIAL_SERVICE]
 
 

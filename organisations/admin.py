@@ -10,7 +10,16 @@ from django.utils.translation import ngettext
 
 from ikmo.admin import PortalFormFields
 
-from .models import District, FieldOfWork, Membership, Organisation, SpokenLanguage, StaffRole, User
+from .models import (
+    District,
+    FieldOfWork,
+    Membership,
+    Organisation,
+    Outcome,
+    SpokenLanguage,
+    StaffRole,
+    User,
+)
 from .search import term_variants
 
 
@@ -162,3 +171,24 @@ class TranslatedNameAdmin(admin.ModelAdmin):
     list_display = ["name_de", "name_en", "slug", "position"]
     list_editable = ["position"]
     search_fields = ["name_de", "name_en", "slug"]
+
+
+@admin.register(Outcome)
+class OutcomeAdmin(admin.ModelAdmin):
+    """Outcomes are recorded on the organisation's page (organisations.services, audited);
+    here they can be looked up and filtered, not changed."""
+
+    list_display = ["organisation", "kind", "date", "funder", "amount", "recorded_by"]
+    list_filter = ["kind", "date"]
+    search_fields = ["organisation__name", "funder", "note"]
+    list_select_related = ["organisation", "recorded_by"]
+    date_hierarchy = "date"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

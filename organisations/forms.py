@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from ikmo.formfields import formfield
 from ikmo.forms import ModelForm
 
-from .models import Membership, Organisation
-from .services import normalised_name, profile_rule_errors
+from .models import Membership, Organisation, Outcome
+from .services import OutcomeValues, normalised_name, outcome_rule_errors, profile_rule_errors
 
 PROFILE_FIELDS = [
     "name",
@@ -95,6 +95,47 @@ class OrganisationForm(ModelForm):
         )
         for field, error in errors.items():
             self.add_error(field, error)
+        return cleaned
+
+
+class OutcomeForm(ModelForm):
+    """Record or correct an outcome of an organisation (staff)."""
+
+    class Meta:
+        model = Outcome
+        fields = ["kind", "date", "funder", "amount", "note"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "note": forms.Textarea(attrs={"rows": 3}),
+            # app.js marks it required as soon as "outside funding" is chosen (the rule below).
+            "funder": forms.TextInput(
+                attrs={
+                    "data-required-if-field": "kind",
+                    "data-required-if-value": Outcome.Kind.OUTSIDE_FUNDING,
+                }
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("Please choose")), *Outcome.Kind.choices]
+        self.fields["funder"].help_text = _(
+            "Required for outside funding: who funds it, e.g. a foundation or a district office."
+        )
+        self.fields["amount"].help_text = _("Optional, for funding: the sum granted.")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") and cleaned.get("date"):
+            values = OutcomeValues.from_values(
+                {
+                    **cleaned,
+                    "funder": cleaned.get("funder") or "",
+                    "note": cleaned.get("note") or "",
+                }
+            )
+            for field, error in outcome_rule_errors(values).items():
+                self.add_error(field, error)
         return cleaned
 
 

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
@@ -304,6 +305,10 @@ class Organisation(models.Model):
         return self.status == self.Status.APPROVED
 
 
+# The organisations the centre exists for: migrant organisations and refugee initiatives.
+MO_KINDS = [Organisation.Kind.MIGRANT_ORGANISATION, Organisation.Kind.REFUGEE_INITIATIVE]
+
+
 class Membership(models.Model):
     """A person's place in an organisation; join requests wait as PENDING."""
 
@@ -384,3 +389,64 @@ class StaffRole(models.Model):
     def __str__(self):
         sp = self.get_subproject_display() or _("all sub-projects")
         return f"{self.user}: {self.get_role_display()} ({sp})"
+
+
+class Outcome(models.Model):
+    """Something an organisation achieved that the centre's support aimed at, as staff learnt
+    of it: an outcome (not an output) for the funder report. What the portal can see itself
+    (mentoring, placement sites, recommendations implemented) is computed from the records;
+    this holds what happens outside it. A change of the legal form to an e.V. in the profile
+    records a founding by itself."""
+
+    class Kind(models.TextChoices):
+        FOUNDED_ASSOCIATION = "founded_association", _("Founded a registered association (e.V.)")
+        OUTSIDE_FUNDING = "outside_funding", _("Won funding from outside the centre")
+        OTHER = "other", _("Other outcome")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="outcomes",
+        verbose_name=_("organisation"),
+    )
+    kind = models.CharField(_("outcome"), max_length=30, choices=Kind.choices)
+    date = models.DateField(_("date"), help_text=_("When it happened, e.g. the grant decision."))
+    funder = models.CharField(
+        _("funder"),
+        max_length=160,
+        blank=True,
+        help_text=_("Who funds it, e.g. a foundation or a district office."),
+    )
+    amount = models.DecimalField(
+        _("amount (€)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    note = models.TextField(_("note"), blank=True, max_length=2000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["kind", "date"], name="outcome_kind_date_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gte=0), name="outcome_amount_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation}: {self.get_kind_display()} ({self.date:%d.%m.%Y})"

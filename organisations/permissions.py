@@ -65,3 +65,9 @@ def can_decide_registrations(user) -> bool:
 
 def can_browse_directory(user) -> bool:
     return is_centre_staff(user)
+
+
+def can_record_outcomes(user) -> bool:
+    """Outcomes (an e.V. founded, outside funding won) are the centre's own evaluation: staff
+    record and see them; the organisation's members do not."""
+    return is_centre_staff(user)

@@ -4,7 +4,7 @@ from django.http import Http404
 from ikmo.viewtools import get_visible_or_404, require
 
 from . import permissions
-from .models import Membership, Organisation
+from .models import Membership, Organisation, Outcome
 
 
 def organisations_for_user(user):
@@ -17,6 +17,7 @@ _ACTIONS = {
     "view": None,
     "edit": permissions.can_edit_organisation,
     "members": permissions.can_manage_members,
+    "outcomes": lambda user, _organisation: permissions.can_record_outcomes(user),
 }
 
 
@@ -82,3 +83,15 @@ def active_admin_count(organisation: Organisation) -> int:
     return Membership.objects.filter(
         organisation=organisation, role=Membership.Role.ADMIN, status=Membership.Status.ACTIVE
     ).count()
+
+
+def outcomes_of(organisation: Organisation, user):
+    """The organisation's outcomes, newest first: for staff only (none for anyone else)."""
+    if not permissions.can_record_outcomes(user):
+        return Outcome.objects.none()
+    return Outcome.objects.filter(organisation=organisation).select_related("recorded_by")
+
+
+def get_outcome_for_user(user, organisation_pk, pk) -> Outcome:
+    organisation = get_organisation_for_user(user, organisation_pk, action="outcomes")
+    return get_visible_or_404(outcomes_of(organisation, user), pk=pk)

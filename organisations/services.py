@@ -2,6 +2,8 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
+from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,6 +18,7 @@ from .models import (
     FieldOfWork,
     Membership,
     Organisation,
+    Outcome,
     SpokenLanguage,
     StaffRole,
     User,
@@ -169,7 +172,119 @@ def organisation_update(
             organisation=organisation,
             changes=changes,
         )
+    if (
+        "legal_form" in changes
+        and organisation.legal_form == Organisation.LegalForm.REGISTERED_ASSOCIATION
+    ):
+        _record_founding(organisation, by=by)
     return organisation
+
+
+def _record_founding(organisation: Organisation, *, by: User) -> None:
+    """An organisation whose profile now says e.V. has founded one (an outcome), once."""
+    kind = Outcome.Kind.FOUNDED_ASSOCIATION
+    if Outcome.objects.filter(organisation=organisation, kind=kind).exists():
+        return
+    outcome_record(
+        organisation=organisation,
+        values=OutcomeValues(
+            kind=kind,
+            date=timezone.localdate(),
+            note=_("Recorded when the legal form in the profile changed to e.V."),
+        ),
+        by=by,
+    )
+
+
+# --- outcomes -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutcomeValues:
+    """What recording or correcting an outcome sets: the fields of OutcomeForm."""
+
+    kind: str
+    date: date
+    funder: str = ""
+    amount: Decimal | None = None
+    note: str = ""
+
+    @classmethod
+    def from_values(cls, values) -> "OutcomeValues":
+        return cls(**{f.name: values[f.name] for f in fields(cls) if f.name in values})
+
+
+def outcome_rule_errors(values: OutcomeValues) -> dict[str, ValidationError]:
+    """The rules every outcome keeps, by field: the form shows them next to the field."""
+    errors = {}
+    if values.date > timezone.localdate():
+        errors["date"] = ValidationError(
+            _("An outcome can only be recorded once it has happened."), code="future"
+        )
+    if values.kind == Outcome.Kind.OUTSIDE_FUNDING and not values.funder.strip():
+        errors["funder"] = ValidationError(
+            _("Name the funder of the outside funding."), code="funder_required"
+        )
+    if values.amount is not None and values.amount < 0:
+        errors["amount"] = ValidationError(_("Enter an amount of zero or more."), code="min_value")
+    if values.kind == Outcome.Kind.OTHER and not values.note.strip():
+        errors["note"] = ValidationError(
+            _("Describe the outcome in the note."), code="note_required"
+        )
+    return errors
+
+
+def _outcome_fields(values: OutcomeValues) -> dict:
+    if errors := outcome_rule_errors(values):
+        raise ValidationError(errors)
+    return {
+        "kind": values.kind,
+        "date": values.date,
+        "funder": values.funder.strip(),
+        "amount": values.amount,
+        "note": values.note.strip(),
+    }
+
+
+@transaction.atomic
+def outcome_record(*, organisation: Organisation, values: OutcomeValues, by: User) -> Outcome:
+    outcome = Outcome(organisation=organisation, recorded_by=by)
+    save_with_changes(outcome, _outcome_fields(values))
+    audit_log(
+        actor=by,
+        action="organisations.outcome.recorded",
+        target=outcome,
+        organisation=organisation,
+        changes={"kind": outcome.kind, "date": outcome.date.isoformat()},
+    )
+    return outcome
+
+
+@transaction.atomic
+def outcome_update(*, outcome: Outcome, values: OutcomeValues, by: User) -> Outcome:
+    outcome = Outcome.objects.select_for_update().get(pk=outcome.pk)
+    changes = save_with_changes(outcome, _outcome_fields(values))
+    if changes:
+        audit_log(
+            actor=by,
+            action="organisations.outcome.updated",
+            target=outcome,
+            organisation=outcome.organisation,
+            changes=changes,
+        )
+    return outcome
+
+
+@transaction.atomic
+def outcome_delete(*, outcome: Outcome, by: User) -> None:
+    audit_log(
+        actor=by,
+        action="organisations.outcome.deleted",
+        target=outcome,
+        organisation=outcome.organisation,
+        changes={"kind": outcome.kind, "date": outcome.date.isoformat()},
+    )
+    outcome.delete()
 
 
 def _decide(organisation: Organisation, *, status: str, by: User, reason: str = "") -> Organisation:

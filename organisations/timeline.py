@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -58,6 +59,7 @@ def timeline_for(*, organisation, user, limit: int = LIMIT) -> list[TimelineEven
 
 def registry_events(organisation, user, limit=LIMIT):
     from .models import Membership
+    from .selectors import outcomes_of
 
     yield TimelineEvent(when=organisation.created_at, title=_("Registered in the portal"))
     if organisation.decided_at and organisation.is_approved:
@@ -73,4 +75,11 @@ def registry_events(organisation, user, limit=LIMIT):
         yield TimelineEvent(
             when=membership.decided_at,
             title=_("%(person)s joined") % {"person": membership.user},
+        )
+    for outcome in newest(outcomes_of(organisation, user), "date", "pk", limit=limit):
+        yield TimelineEvent(
+            when=outcome.date,
+            title=str(outcome.get_kind_display()),
+            detail=outcome.funder,
+            url=reverse("organisations:outcome_edit", args=[organisation.pk, outcome.pk]),
         )

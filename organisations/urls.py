@@ -21,4 +21,7 @@ urlpatterns = [
         name="member_action",
     ),
     path("<int:pk>/profile-sheet/", views.profile_sheet, name="profile_sheet"),
+    path("<int:pk>/outcomes/new/", views.outcome_edit, name="outcome_new"),
+    path("<int:pk>/outcomes/<int:outcome_pk>/", views.outcome_edit, name="outcome_edit"),
+    path("<int:pk>/outcomes/<int:outcome_pk>/delete/", views.outcome_delete, name="outcome_delete"),
 ]

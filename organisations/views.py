@@ -15,9 +15,16 @@ from ikmo.viewtools import get_visible_or_404, require, service_errors
 from . import permissions, selectors, services
 from .documents import PROFILE_SHEET
 from .filters import OrganisationFilter
-from .forms import JoinRequestForm, JoinSearchForm, OrganisationForm, RejectForm, RoleForm
+from .forms import (
+    JoinRequestForm,
+    JoinSearchForm,
+    OrganisationForm,
+    OutcomeForm,
+    RejectForm,
+    RoleForm,
+)
 from .models import Membership, Organisation
-from .services import OrganisationProfile
+from .services import OrganisationProfile, OutcomeValues
 from .timeline import LIMIT as TIMELINE_LIMIT
 from .timeline import timeline_for
 from .workflow import ORGANISATION_FLOW
@@ -68,8 +75,51 @@ def organisation_detail(request, pk):
             .order_by("-created_at")[:20],
         )[:5],
         "reject_form": RejectForm(),
+        "can_record_outcomes": permissions.can_record_outcomes(user),
+        "outcomes": selectors.outcomes_of(organisation, user)[:OUTCOMES_SHOWN],
     }
     return render(request, "organisations/detail.html", context)
+
+
+OUTCOMES_SHOWN = 20
+
+
+@login_required
+def outcome_edit(request, pk, outcome_pk=None):
+    """Record an outcome of the organisation, or correct one (staff)."""
+    if outcome_pk is None:
+        organisation = selectors.get_organisation_for_user(request.user, pk, action="outcomes")
+        outcome = None
+    else:
+        outcome = selectors.get_outcome_for_user(request.user, pk, outcome_pk)
+        organisation = outcome.organisation
+    form = OutcomeForm(request.POST or None, instance=outcome)
+    if request.method == "POST" and form.is_valid():
+        values = OutcomeValues.from_values(form.cleaned_data)
+        try:
+            if outcome is None:
+                services.outcome_record(organisation=organisation, values=values, by=request.user)
+            else:
+                services.outcome_update(outcome=outcome, values=values, by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The outcome has been saved."))
+            return redirect(f"{organisation.get_absolute_url()}#outcomes")
+    return render(
+        request,
+        "organisations/outcome_form.html",
+        {"organisation": organisation, "outcome": outcome, "form": form},
+    )
+
+
+@login_required
+@require_POST
+def outcome_delete(request, pk, outcome_pk):
+    outcome = selectors.get_outcome_for_user(request.user, pk, outcome_pk)
+    services.outcome_delete(outcome=outcome, by=request.user)
+    messages.success(request, _("The outcome has been deleted."))
+    return redirect(f"{outcome.organisation.get_absolute_url()}#outcomes")
 
 
 @login_required

@@ -12,6 +12,7 @@ from organisations.models import (
     FieldOfWork,
     Membership,
     Organisation,
+    Outcome,
     SpokenLanguage,
     StaffRole,
     User,
@@ -134,6 +135,18 @@ register(
     explained={"message": "deleted with the membership"},
 )
 register(StaffRole, people=[by_user("user", delete=True)], organisation_export=False)
+register(
+    Outcome,
+    people=[by_user("recorded_by", actor=True)],
+    organisation="organisation",
+    # The centre's own evaluation of the organisation, seen by staff only.
+    organisation_export=False,
+    explained={
+        "note": "staff's text on what the organisation achieved; erasure scrubs a person's "
+        "name from it like every text column",
+        "funder": "the name of a funding body, not a person's",
+    },
+)
 not_personal(District, "Berlin's districts: reference data")
 not_personal(FieldOfWork, "catalogue of fields of work: reference data")
 not_personal(SpokenLanguage, "catalogue of languages: reference data")

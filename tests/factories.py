@@ -5,6 +5,7 @@ from devtools.factories import (  # noqa: F401 - the tests import them from here
     DEFAULT_PASSWORD,
     MembershipFactory,
     OrganisationFactory,
+    OutcomeFactory,
     StaffRoleFactory,
     UserFactory,
     district,

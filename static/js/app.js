@@ -280,16 +280,20 @@
   }
 
   // A field required unless another has a certain value (e.g. the founding year, unless the
-  // organisation is still being founded): its mark follows the other field as it changes.
-  document.querySelectorAll("[data-required-unless-field]").forEach(function (field) {
-    var other = field.form && field.form.elements[field.dataset.requiredUnlessField];
+  // organisation is still being founded), or only if it has one (the funder, for outside
+  // funding): its mark follows the other field as it changes.
+  document.querySelectorAll("[data-required-unless-field], [data-required-if-field]").forEach(function (field) {
+    var unless = field.dataset.requiredUnlessField;
+    var other = field.form && field.form.elements[unless || field.dataset.requiredIfField];
     var label = field.id && document.querySelector("label[for='" + field.id + "']");
     if (!other || !label) { return; }
     var star = document.createElement("span");
     star.className = "asteriskField";
     star.textContent = "*";
     var sync = function () {
-      var required = other.value !== "" && other.value !== field.dataset.requiredUnlessValue;
+      var required = unless
+        ? other.value !== "" && other.value !== field.dataset.requiredUnlessValue
+        : other.value === field.dataset.requiredIfValue;
       if (required && !star.parentNode) { label.appendChild(star); }
       if (!required && star.parentNode) { star.remove(); }
       field.setAttribute("aria-required", required ? "true" : "false");

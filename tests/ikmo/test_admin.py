@@ -46,6 +46,7 @@ def rows(org, other_org, org_admin, org_member, consultant, superuser, settings,
         actor=org_admin, action="organisations.organisation.updated", target=org, organisation=org
     )
     finished_document(org, by=org_member)
+    factories.OutcomeFactory(organisation=org)
     mfa.mfa_invitation_create(user=consultant, by=superuser, send=False)
     email_queue(
         to="person@example.org",
