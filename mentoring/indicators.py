@@ -10,16 +10,26 @@
   start lies in the period.
 - tandems active: active at any time in the period (started on or before its end, not ended
   before its start); tandems completed: completed with an end date in the period.
+- outcome: migrant organisations that became mentors (their first tandem as mentor started
+  in the period).
 """
 
-from django.db.models import Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ikmo.periods import period_bounds, within
 from ikmo.subprojects import SubProject
 from organisations.models import Organisation
-from reporting.registry import Column, Indicator, Reach, Unit, choice_label, organisation_columns
+from reporting.registry import (
+    Column,
+    Indicator,
+    Level,
+    Reach,
+    Unit,
+    choice_label,
+    organisation_columns,
+)
 
 from .models import (
     MO_KINDS,
@@ -90,6 +100,18 @@ def networked_organisations(period):
         | Q(pk__in=tandems.values("mentor_id"))
         | Q(pk__in=tandems.values("mentee_id"))
     )
+
+
+def first_mentorships(period):
+    """Tandems started in the period by a migrant organisation or initiative as mentor for
+    the first time: it became a mentor (an outcome)."""
+    earlier = Tandem.objects.filter(
+        mentor=OuterRef("mentor"),
+        status__in=FINISHED_OR_RUNNING,
+        activated_at__lt=OuterRef("activated_at"),
+    )
+    started = Tandem.objects.filter(status__in=FINISHED_OR_RUNNING, mentor__kind__in=MO_KINDS)
+    return within(started, "activated_at", period).exclude(Exists(earlier))
 
 
 def tandem_organisations(period):
@@ -219,5 +241,25 @@ INDICATORS = [
         date_field="ended_on",
         columns=_TANDEM_COLUMNS,
         order=31,
+    ),
+    Indicator(
+        key="outcome_new_mentors",
+        label=_("Organisations that became mentors"),
+        description=_(
+            "Outcome: migrant organisations and initiatives mentoring for the first time."
+        ),
+        subproject=SubProject.MENTORING,
+        unit=Unit.ORGANISATIONS,
+        level=Level.OUTCOME,
+        records=first_mentorships,
+        organisation_field="mentor",
+        measure=lambda: Count("mentor", distinct=True),
+        date_field="activated_at",
+        columns=(
+            *organisation_columns("mentor"),
+            Column(_("Mentee organisation"), "mentee__name"),
+            Column(_("Active since"), "activated_at"),
+        ),
+        order=40,
     ),
 ]

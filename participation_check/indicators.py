@@ -2,7 +2,8 @@
 `indicators`), each over the records it counts for a period (both ends inclusive whole days):
 
 - recommendations_made: recommendations written in the period, broken down by addressee;
-- organisations_interviewed: distinct organisations interviewed, with consent, in the period.
+- organisations_interviewed: distinct organisations interviewed, with consent, in the period;
+- outcomes: recommendations implemented in the period, and the organisations behind them.
 """
 
 from django.db.models import Count
@@ -10,7 +11,15 @@ from django.utils.translation import gettext_lazy as _
 
 from ikmo.periods import within
 from ikmo.subprojects import SubProject
-from reporting.registry import Column, Indicator, Reach, Unit, choice_label, organisation_columns
+from reporting.registry import (
+    Column,
+    Indicator,
+    Level,
+    Reach,
+    Unit,
+    choice_label,
+    organisation_columns,
+)
 
 from .models import Interview, Recommendation
 
@@ -23,6 +32,18 @@ def interviews_held(period):
     """Interviews with consent in the period (one organisation may be interviewed twice)."""
     return within(Interview.objects.filter(consent_given=True), "date", period)
 
+
+def recommendations_implemented(period):
+    """Recommendations whose follow-up status became "implemented" in the period."""
+    done = Recommendation.objects.filter(status=Recommendation.Status.IMPLEMENTED)
+    return within(done, "status_date", period)
+
+
+_IMPLEMENTED_COLUMNS = (
+    *organisation_columns("addressee"),
+    Column(_("Recommendation"), "text"),
+    Column(_("Implemented on"), "status_date"),
+)
 
 INDICATORS = [
     Indicator(
@@ -60,5 +81,30 @@ INDICATORS = [
             Column(_("Date"), "date"),
         ),
         order=10,
+    ),
+    Indicator(
+        key="outcome_recommendations_implemented",
+        label=_("Recommendations implemented"),
+        description=_("Outcome: recommendations the addressee has put into practice."),
+        subproject=SubProject.PARTICIPATION_CHECK,
+        level=Level.OUTCOME,
+        records=recommendations_implemented,
+        organisation_field="addressee",
+        date_field="status_date",
+        columns=_IMPLEMENTED_COLUMNS,
+        order=40,
+    ),
+    Indicator(
+        key="outcome_organisations_implementing",
+        label=_("Organisations that implemented recommendations"),
+        subproject=SubProject.PARTICIPATION_CHECK,
+        unit=Unit.ORGANISATIONS,
+        level=Level.OUTCOME,
+        records=recommendations_implemented,
+        organisation_field="addressee",
+        measure=lambda: Count("addressee", distinct=True),
+        date_field="status_date",
+        columns=_IMPLEMENTED_COLUMNS,
+        order=41,
     ),
 ]

@@ -173,18 +173,48 @@ def activity_over_time(activity: dict, *, width=500, height=220) -> str:
 
 
 def organisations_per_district(districts: list[dict], *, width=500) -> str:
-    if not districts:
+    return _bars(
+        [(d["label"], d["value"], _num(d["value"])) for d in districts],
+        _("Organisations reached per district"),
+        width=width,
+    )
+
+
+def pathway(steps: list[dict], *, width=500) -> str:
+    """The support pathway: organisations still on it at each step, with the share of the
+    first step."""
+    if not steps or not steps[0]["pathway"]:
+        return ""
+    return _bars(
+        [
+            (
+                s["label"],
+                s["pathway"],
+                f"{_num(s['pathway'])} ({_num(s['percent'], 1)} %)"
+                if s["percent"] is not None
+                else _num(s["pathway"]),
+            )
+            for s in steps
+        ],
+        _("Support pathway"),
+        width=width,
+    )
+
+
+def _bars(rows: list[tuple[str, float, str]], title, *, width=500) -> str:
+    """Horizontal bars, one per (label, value, value as text), longest value = full width."""
+    if not rows:
         return ""
     label_w, bar_h, gap, top, line_h = 160, 11, 5, 4, 9
-    peak = max(d["value"] for d in districts) or 1
-    plot_w = width - label_w - 40
-    labels = [_lines(d["label"], 32, most=2) for d in districts]
+    peak = max(value for _label, value, _shown in rows) or 1
+    plot_w = width - label_w - 90
+    labels = [_lines(label, 32, most=2) for label, _value, _shown in rows]
     heights = [max(bar_h, len(lines) * line_h + 2) for lines in labels]
     height = top + sum(h + gap for h in heights) + 4
     body = []
     y = top
-    for d, lines, row_h in zip(districts, labels, heights, strict=True):
-        w = plot_w * d["value"] / peak
+    for (_label_text, value, shown), lines, row_h in zip(rows, labels, heights, strict=True):
+        w = plot_w * value / peak
         middle = y + row_h / 2
         body.append(
             _label(label_w - 6, middle + 3, lines, size=8, anchor="end", line_height=line_h)
@@ -193,7 +223,7 @@ def organisations_per_district(districts: list[dict], *, width=500) -> str:
             f'<rect x="{label_w}" y="{middle - bar_h / 2:.1f}" width="{max(w, 1):.1f}" '
             f'height="{bar_h}" fill="#0b4f6c"/>'
         )
-        body.append(_text(label_w + w + 4, middle + 3, _num(d["value"]), size=8))
+        body.append(_text(label_w + w + 4, middle + 3, shown, size=8))
         y += row_h + gap
-    values = [f"{d['label']} {_num(d['value'])}" for d in districts]
-    return _svg(width, height, _("Organisations reached per district"), body, values=values)
+    values = [f"{label} {shown}" for label, _value, shown in rows]
+    return _svg(width, height, title, body, values=values)

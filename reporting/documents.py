@@ -6,6 +6,7 @@ from ikmo.documents import DocumentKind
 from ikmo.models import GeneratedDocument
 
 from . import charts
+from .figures import split_levels
 from .permissions import can_view_report
 
 FUNDER_REPORT = "funder_report"
@@ -30,13 +31,18 @@ def funder_report_context(report, document) -> dict:
         {**r, "carrier": carrier_of.get(r["subproject"]), "note": notes.get(r["subproject"], "")}
         for r in snapshot["indicators"]
     ]
+    outputs, outcomes = split_levels(indicators)
+    pathway = snapshot.get("pathway") or []
     return {
         "report": report,
         "snapshot": snapshot,
         "funding": funding,
-        "indicators": indicators,
+        "indicators": outputs,
+        "outcomes": outcomes,
+        "pathway": pathway if pathway and pathway[0]["pathway"] else [],
+        "chart_pathway": charts.pathway(pathway),
         "with_breakdowns": [r for r in indicators if r.get("breakdowns")],
-        "chart_plan": charts.plan_vs_actual(indicators),
+        "chart_plan": charts.plan_vs_actual(outputs),
         "chart_activity": charts.activity_over_time(snapshot["activity"]),
         "chart_districts": charts.organisations_per_district(snapshot["districts"]),
     }

@@ -23,7 +23,7 @@ from ikmo.downloads import as_download, content_download
 from ikmo.subprojects import subproject_choices
 
 from .figures import Status
-from .registry import Dimension
+from .registry import Dimension, Level
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHUNK = 2000
@@ -51,6 +51,7 @@ def _summary_header():
         # xgettext:no-python-format
         _("% of plan"),
         _("Status"),
+        _("Output or outcome"),
         _("Indicator ID"),
     ]
 
@@ -66,6 +67,7 @@ def summary_rows(snapshot: dict):
             r["actual"],
             r["percent"],
             r["status_label"],
+            str(Level(r.get("level") or Level.OUTPUT).label),
             r["key"],
         ]
 
@@ -245,6 +247,31 @@ def figures_xlsx_bytes(snapshot: dict, *, narrative: dict | None = None) -> byte
             widths=[40, 18, 50, 14, 14, 14],
         )
 
+    if any(step["total"] for step in snapshot.get("pathway") or []):
+        _table(
+            wb.create_sheet(_("Support pathway")[:31]),
+            [
+                _("Step"),
+                _("On the pathway"),
+                # xgettext:no-python-format
+                _("% of the first step"),
+                _("All at this step"),
+                _("Indicator ID"),
+            ],
+            [
+                [
+                    step["label"],
+                    step["pathway"],
+                    None if step["percent"] is None else step["percent"] / 100,
+                    step["total"],
+                    step["indicator"],
+                ]
+                for step in snapshot["pathway"]
+            ],
+            widths=[40, 16, 16, 16, 28],
+            formats={1: "#,##0", 2: _PERCENT, 3: "#,##0"},
+        )
+
     _table(
         wb.create_sheet(_("Breakdowns")[:31]),
         [_("Indicator"), _("Breakdown"), _("Group"), _("Value"), _("Indicator ID")],
@@ -312,7 +339,7 @@ def _indicator_sheet(ws, indicators):
         ws,
         _summary_header(),
         rows,
-        widths=[52, 30, 14, 12, 12, 11, 18, 28],
+        widths=[52, 30, 14, 12, 12, 11, 18, 16, 28],
         formats={3: number, 4: number, 5: _PERCENT},
     )
     for line, r in enumerate(indicators, start=2):
@@ -334,24 +361,28 @@ class _Echo:
         return value
 
 
-def record_rows(indicator, queryset):
-    """Header, then one row per record, read from the database in chunks."""
+def record_rows(indicator, queryset=None, *, values=None):
+    """Header, then one row per record, read from the database in chunks: from ``queryset``,
+    or from ``values``, an iterator of value tuples in the order of the indicator's display
+    columns (a frozen report's records, chunk by chunk: selectors.frozen_values)."""
     columns = indicator.display_columns()
     yield [str(c.label) for c in columns]
     paths = [c.path for c in columns]
-    for values in queryset.values_list(*paths).iterator(chunk_size=CHUNK):
+    if values is None:
+        values = queryset.values_list(*paths).iterator(chunk_size=CHUNK)
+    for record in values:
         yield [
             safe_cell(c.display(v) if c.display and v is not None else v)
-            for c, v in zip(columns, values, strict=True)
+            for c, v in zip(columns, record, strict=True)
         ]
 
 
-def records_csv(indicator, queryset, *, filename: str) -> StreamingHttpResponse:
+def records_csv(indicator, queryset=None, *, filename: str, values=None) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
 
     def stream():
         yield "\ufeff"
-        for row in record_rows(indicator, queryset):
+        for row in record_rows(indicator, queryset, values=values):
             yield writer.writerow([str(v) for v in row])
 
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")

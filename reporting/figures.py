@@ -31,7 +31,8 @@ from ikmo.subprojects import subproject_choices, subproject_label
 from organisations.models import District, Organisation
 
 from . import batching
-from .registry import Dimension, Indicator, Reach, Unit, indicators_for
+from .pathway import pathway
+from .registry import Dimension, Indicator, Level, Reach, Unit, indicators_for
 
 SNAPSHOT_VERSION = 1
 
@@ -349,6 +350,7 @@ def compute_figures(
             "subproject_label": str(subproject_label(indicator.subproject))
             if indicator.subproject
             else _("Across all sub-projects"),
+            "level": indicator.level,
             "unit": indicator.unit,
             "unit_label": str(Unit(indicator.unit).label),
             "plan": plain_number(plan),
@@ -412,7 +414,16 @@ def compute_figures(
             "by_indicator": by_indicator,
         },
         "districts": districts,
+        # Across the sub-projects: only for the whole centre.
+        "pathway": [] if subproject else pathway(period),
     }
+
+
+def split_levels(rows: list[dict]) -> tuple[list[dict], list[dict]]:
+    """(outputs, outcomes) of a snapshot's indicator rows; rows frozen before indicators had
+    a level are outputs."""
+    outcomes = [row for row in rows if row.get("level") == Level.OUTCOME]
+    return [row for row in rows if row.get("level") != Level.OUTCOME], outcomes
 
 
 # --- the per-organisation reach view ------------------------------------------------------

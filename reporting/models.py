@@ -229,3 +229,36 @@ class FunderReport(models.Model):
     @property
     def is_frozen(self) -> bool:
         return bool(self.snapshot)
+
+
+class FrozenRecords(models.Model):
+    """The records behind one frozen figure of a report: their ids, in the drill-down's order.
+
+    Stored with the snapshot, so the report's numbers link to the records that were counted,
+    not to today's. Ids only: a record changed since shows today's values, one deleted since
+    (e.g. erased on request) is missing and counted as such.
+    """
+
+    report = models.ForeignKey(
+        FunderReport,
+        on_delete=models.CASCADE,
+        related_name="frozen_records",
+        verbose_name=_("funder report"),
+    )
+    indicator_key = models.CharField(_("indicator"), max_length=80)
+    # A cross-project indicator's share of one sub-project; "" for all of its records.
+    share = models.CharField(_("sub-project share"), max_length=20, blank=True, default="")
+    ids = models.JSONField(_("ids of the records counted"), default=list)
+
+    class Meta:
+        verbose_name = _("frozen records of a figure")
+        verbose_name_plural = _("frozen records of figures")
+        ordering = ["report", "indicator_key", "share"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "indicator_key", "share"], name="frozenrecords_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.report_id}: {self.indicator_key}{f' ({self.share})' if self.share else ''}"

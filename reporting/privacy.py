@@ -2,7 +2,14 @@
 
 from privacy.registry import by_user, not_personal, register
 
-from .models import Carrier, FunderReport, FundingPeriod, FundingSource, PlanValue
+from .models import (
+    Carrier,
+    FrozenRecords,
+    FunderReport,
+    FundingPeriod,
+    FundingSource,
+    PlanValue,
+)
 
 register(
     FundingPeriod,
@@ -27,4 +34,10 @@ register(
         "subproject_notes": "staff's texts on each sub-project's work for the funder; erasure "
         "scrubs a person's name from them like every text and JSON column",
     },
+)
+not_personal(
+    FrozenRecords,
+    "the ids of the records behind a report's figure, no names or texts: each points to a "
+    "record declared on its own; a record erased since is gone and its id points to nothing "
+    "(the drill-down counts it as missing), an anonymised one shows as anonymised",
 )

@@ -61,6 +61,15 @@ class Reach(models.TextChoices):
     REACHED = "reached", _("reached")
 
 
+class Level(models.TextChoices):
+    """What an indicator shows: what the centre did (outputs: workshops, coaching, grants) or
+    what organisations achieved after it (outcomes: an e.V. founded, outside funding won, a
+    mentor or placement site of their own). Reports show the two apart."""
+
+    OUTPUT = "output", _("Output")
+    OUTCOME = "outcome", _("Outcome")
+
+
 class Dimension(models.TextChoices):
     DISTRICT = "district", _("District")
     KIND = "kind", _("Kind of organisation")
@@ -123,6 +132,7 @@ class Indicator:
     breakdowns: tuple[str, ...] = (Dimension.DISTRICT, Dimension.KIND)
     columns: tuple[Column, ...] = ()
     order: int = 100
+    level: str = Level.OUTPUT
     # Optional overrides of the defaults derived from `records`.
     value_fn: Callable[[Period], Any] | None = None
     organisation_ids_fn: Callable[[Period], QuerySet] | None = None

@@ -1,12 +1,14 @@
 """Reads reused by views, exports and the worker; the one lookup helper per object."""
 
+from collections.abc import Iterator
+
 from django.db.models import Count
 from django.http import Http404
 from django.utils import timezone
 
 from ikmo.viewtools import get_visible_or_404, require
 
-from .models import FunderReport, FundingPeriod
+from .models import FrozenRecords, FunderReport, FundingPeriod
 from .permissions import can_view_report, can_view_reporting
 
 
@@ -55,3 +57,73 @@ def default_period():
     today = timezone.localdate()
     running = FundingPeriod.objects.filter(start__lte=today, end__gte=today).order_by("-start")
     return running.first() or FundingPeriod.objects.order_by("-start").first()
+
+
+# --- the records behind a figure ------------------------------------------------------------
+
+# How many ids one query looks up (pk__in): far below any database's limit on parameters,
+# and never the whole list of a big year at once.
+ID_CHUNK = 500
+
+
+def record_order(indicator) -> list[str]:
+    """The order the drill-down lists an indicator's records in, and the frozen ids keep:
+    latest first, then by organisation, then by id (stable across pages)."""
+    order = [f"-{indicator.date_field}"] if indicator.date_field else []
+    if indicator.org_path() is not None:
+        order.append(indicator.org_path("name"))
+    return [*order, "pk"]
+
+
+def record_ids(indicator, queryset) -> list:
+    """The primary keys of these records of the indicator, in the drill-down's order."""
+    return list(queryset.order_by(*record_order(indicator)).values_list("pk", flat=True))
+
+
+def frozen_records(report: FunderReport, key: str, share: str = "") -> FrozenRecords | None:
+    """The ids a report froze for one figure, or None (a report frozen before they were kept)."""
+    return FrozenRecords.objects.filter(report=report, indicator_key=key, share=share).first()
+
+
+def id_chunks(ids: list, size: int = ID_CHUNK) -> Iterator[list]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def frozen_scan(
+    indicator, model, ids: list, *, district: str | None = None, kind: str | None = None
+) -> tuple[list, int]:
+    """Which of the frozen ids still exist, chunk by chunk: (the ids to list, how many of all
+    of them exist). Without a filter every frozen id is listed (deleted ones as gaps); with a
+    district or kind only the records whose organisation is in it today, in the frozen order."""
+    manager = model._default_manager
+    if indicator.org_path() is None or not (district or kind):
+        return ids, sum(manager.filter(pk__in=chunk).count() for chunk in id_chunks(ids))
+    wanted_district = None if district == "none" else district and int(district)
+    paths = (indicator.org_path("district_id"), indicator.org_path("kind"))
+    listed, existing = [], 0
+    for chunk in id_chunks(ids):
+        found = {pk: rest for pk, *rest in manager.filter(pk__in=chunk).values_list("pk", *paths)}
+        existing += len(found)
+        for pk in chunk:
+            if pk not in found:
+                continue
+            record_district, record_kind = found[pk]
+            if district and record_district != wanted_district:
+                continue
+            if kind and record_kind != kind:
+                continue
+            listed.append(pk)
+    return listed, existing
+
+
+def frozen_values(model, ids: list, paths: list[str]) -> Iterator[tuple | None]:
+    """The values at ``paths`` of these records, in the order of ``ids``, read in chunks; None
+    for a record that no longer exists."""
+    for chunk in id_chunks(ids):
+        found = {
+            values[-1]: values[:-1]
+            for values in model._default_manager.filter(pk__in=chunk).values_list(*paths, "pk")
+        }
+        for pk in chunk:
+            yield found.get(pk)

@@ -14,8 +14,16 @@ from ikmo.documents import document_request
 from ikmo.subprojects import subproject_choices, subproject_label
 
 from .figures import compute_figures, forget_cached_figures
-from .models import Carrier, FunderReport, FundingPeriod, FundingSource, PlanValue
-from .registry import all_indicators
+from .models import (
+    Carrier,
+    FrozenRecords,
+    FunderReport,
+    FundingPeriod,
+    FundingSource,
+    PlanValue,
+)
+from .registry import all_indicators, get_indicator
+from .selectors import record_ids
 
 PERIOD_FIELDS = (
     "name",
@@ -300,21 +308,50 @@ def report_request(
     return report
 
 
+def frozen_record_ids(period, snapshot: dict) -> list[tuple[str, str, list]]:
+    """(indicator key, sub-project share, ids) of the records behind each figure of the
+    snapshot, in the drill-down's order, so every frozen number stays traceable to what was
+    counted: one query per indicator, and per sub-project for a cross-project one."""
+    shares = [key for key, _label in subproject_choices()]
+    found = []
+    for row in snapshot["indicators"]:
+        try:
+            indicator = get_indicator(row["key"])
+        except KeyError:  # pragma: no cover - the snapshot was computed from the registry
+            continue
+        found.append((indicator.key, "", record_ids(indicator, indicator.records(period))))
+        if indicator.is_cross_project:
+            for share in shares:
+                records = indicator.records_for_subproject(period, share)
+                found.append((indicator.key, share, record_ids(indicator, records)))
+    return found
+
+
 def report_freeze(*, report_id: int, today=None) -> FunderReport:
     """Compute and store the report's figures once. Later calls return them unchanged.
 
     The computation runs outside the row lock (it may take seconds on a big year); the
-    store only happens if no other run stored figures meanwhile, so the first wins.
+    store only happens if no other run stored figures meanwhile, so the first wins. The ids
+    of the records behind each figure (FrozenRecords) are stored with the figures, in the
+    same transaction, or not at all.
     """
     report = FunderReport.objects.select_related("period").get(pk=report_id)
     if report.snapshot:
         return report
     snapshot = compute_figures(report.period, today=today)
     snapshot["funding"] = funding_snapshot(report.period, snapshot["indicators"])
+    records = frozen_record_ids(report.period, snapshot)
     with transaction.atomic():
         locked = FunderReport.objects.select_for_update().get(pk=report_id)
         if not locked.snapshot:
             locked.snapshot = snapshot
             locked.snapshot_taken_at = timezone.now()
             locked.save(update_fields=["snapshot", "snapshot_taken_at"])
+            FrozenRecords.objects.bulk_create(
+                [
+                    FrozenRecords(report=locked, indicator_key=key, share=share, ids=ids)
+                    for key, share, ids in records
+                ],
+                batch_size=50,
+            )
     return FunderReport.objects.select_related("period", "generated_by").get(pk=report_id)

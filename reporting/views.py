@@ -22,8 +22,8 @@ from ikmo.subprojects import subproject_label
 from ikmo.viewtools import CountedPaginator, form_errors, require
 from organisations.models import District, Organisation
 
-from . import exports, services
-from .figures import cached_figures, compute_figures, plan_values
+from . import exports, pathway, services
+from .figures import cached_figures, compute_figures, plan_values, split_levels
 from .filters import ReachFilter, RecordFilter
 from .forms import (
     FunderReportForm,
@@ -37,9 +37,13 @@ from .permissions import can_generate_reports, can_manage_periods, can_view_repo
 from .registry import DateRange, Dimension, get_indicator
 from .selectors import (
     default_period,
+    frozen_records,
+    frozen_scan,
+    frozen_values,
     get_period_for_user,
     get_report_for_user,
     periods_with_counts,
+    record_order,
     reports_for_user,
 )
 
@@ -135,6 +139,7 @@ def dashboard(request):
     form, period, subproject, query = _chosen_period(request)
     snapshot = cached_figures(period, subproject=subproject or None)
     activity = snapshot["activity"]
+    outputs, outcomes = split_levels(snapshot["indicators"])
     context = {
         "form": form,
         "period": period,
@@ -143,6 +148,8 @@ def dashboard(request):
         "subproject_label": subproject_label(subproject) if subproject else "",
         "query": query,
         "snapshot": snapshot,
+        "outputs": outputs,
+        "outcomes": outcomes,
         "chart_data": _chart_data(snapshot),
         "months": _month_ranges(activity["months"]),
         "activity_rows": [
@@ -196,12 +203,36 @@ def _drilldown(request, key):
     if not records.is_valid():
         # A link to a breakdown cell that cannot exist.
         raise Http404
-    qs = records.qs
-    order = [f"-{indicator.date_field}"] if indicator.date_field else []
-    if indicator.org_path() is not None:
-        order.append(indicator.org_path("name"))
-    qs = qs.order_by(*order, "pk")
+    qs = records.qs.order_by(*record_order(indicator))
     return indicator, period, query, qs, records.values()
+
+
+def _record_row(columns, values, org_path) -> dict:
+    """One line of a drill-down list: the display columns' cells, and the organisation's id."""
+    cells = [
+        c.display(v) if c.display and v is not None else v
+        for c, v in zip(columns, values[: len(columns)], strict=True)
+    ]
+    return {"cells": cells, "organisation_id": values[-1] if org_path else None}
+
+
+def _filter_labels(filters: dict) -> list[tuple]:
+    """The chosen breakdown cell, in words, for the heading of a drill-down list."""
+    labels = []
+    if filters["district"]:
+        name = (
+            _("No district given")
+            if filters["district"] == "none"
+            else District.objects.filter(pk=filters["district"])
+            .values_list("name", flat=True)
+            .first()
+        )
+        labels.append((Dimension.DISTRICT.label, name or "–"))
+    if filters["kind"]:
+        labels.append((Dimension.KIND.label, Organisation.Kind(filters["kind"]).label))
+    if filters["share"]:
+        labels.append((Dimension.SUBPROJECT.label, subproject_label(filters["share"])))
+    return labels
 
 
 @reporting_access
@@ -216,27 +247,7 @@ def indicator_records(request, key):
     page = CountedPaginator(
         qs.values_list(*paths, *([org_path] if org_path else [])), 50, count=summary["records"]
     ).get_page(request.GET.get("page"))
-    rows = []
-    for values in page.object_list:
-        cells = [
-            c.display(v) if c.display and v is not None else v
-            for c, v in zip(columns, values[: len(columns)], strict=True)
-        ]
-        rows.append({"cells": cells, "organisation_id": values[-1] if org_path else None})
-    filter_labels = []
-    if filters["district"]:
-        name = (
-            _("No district given")
-            if filters["district"] == "none"
-            else District.objects.filter(pk=filters["district"])
-            .values_list("name", flat=True)
-            .first()
-        )
-        filter_labels.append((Dimension.DISTRICT.label, name or "–"))
-    if filters["kind"]:
-        filter_labels.append((Dimension.KIND.label, Organisation.Kind(filters["kind"]).label))
-    if filters["share"]:
-        filter_labels.append((Dimension.SUBPROJECT.label, subproject_label(filters["share"])))
+    rows = [_record_row(columns, values, org_path) for values in page.object_list]
     export_query = urlencode({k: v for k, v in filters.items() if v})
     return render(
         request,
@@ -250,7 +261,7 @@ def indicator_records(request, key):
             "rows": rows,
             "page_obj": page,
             "total": indicator.finish(summary["value"]),
-            "filter_labels": filter_labels,
+            "filter_labels": _filter_labels(filters),
             "link_column": next(
                 (i for i, c in enumerate(columns) if c.path == indicator.org_path("name")), None
             ),
@@ -298,6 +309,41 @@ def reach(request):
             "total": page.paginator.count,
             "districts": District.objects.all(),
             "district": reach.chosen_district,
+            "page_query": page_query.urlencode(),
+        },
+    )
+
+
+PATHWAY_PER_PAGE = 50
+
+
+@reporting_access
+def pathway_view(request):
+    """The support pathway of a period, and the organisations on it up to a chosen step."""
+    form, period, subproject, query = _chosen_period(request)
+    steps = pathway.pathway(period)
+    chosen = next((s for s in steps if s["key"] == request.GET.get("step")), None)
+    page = None
+    if chosen is not None:
+        organisations = (
+            pathway.step_organisations(period, chosen["key"])
+            .select_related("district")
+            .order_by("name", "pk")
+        )
+        page = Paginator(organisations, PATHWAY_PER_PAGE).get_page(request.GET.get("page"))
+    page_query = request.GET.copy()
+    page_query.pop("page", None)
+    return render(
+        request,
+        "reporting/pathway.html",
+        {
+            "form": form,
+            "period": period,
+            "subproject": subproject,
+            "query": query,
+            "steps": steps,
+            "chosen": chosen,
+            "page_obj": page,
             "page_query": page_query.urlencode(),
         },
     )
@@ -473,4 +519,134 @@ def report_export(request, pk, fmt):
         )
         if fmt == "xlsx"
         else exports.figures_csv(report.snapshot)
+    )
+
+
+# --- the records behind a report's frozen figures -------------------------------------------
+
+
+def _frozen_drilldown(request, pk, key):
+    """The report, its frozen row of the indicator, the frozen ids (None for a report frozen
+    before they were kept) and the valid filters; 404 for a figure the report does not have."""
+    report = get_report_for_user(request.user, pk)
+    row = next((r for r in (report.snapshot or {}).get("indicators", []) if r["key"] == key), None)
+    if row is None:
+        raise Http404
+    try:
+        indicator = get_indicator(key)
+    except KeyError:  # an indicator no longer in the portal: nothing to list its records by
+        raise Http404 from None
+    records = RecordFilter(request.GET, indicator=indicator, period=report.period)
+    if not records.is_valid():
+        raise Http404
+    filters = records.values()
+    if not indicator.is_cross_project:
+        filters["share"] = None  # as the live list: only cross-project figures have shares
+    frozen = frozen_records(report, key, filters["share"] or "")
+    return report, row, indicator, frozen, filters
+
+
+def _frozen_value(row: dict, filters: dict):
+    """The frozen figure of the chosen breakdown cell, or of the whole indicator (None when
+    the filters combine to a cell the report does not show)."""
+    chosen = [
+        (dimension, filters[name])
+        for dimension, name in (
+            (Dimension.DISTRICT, "district"),
+            (Dimension.KIND, "kind"),
+            (Dimension.SUBPROJECT, "share"),
+        )
+        if filters[name]
+    ]
+    if not chosen:
+        return row["actual"]
+    if len(chosen) > 1:
+        return None
+    dimension, value = chosen[0]
+    cells = row.get("breakdowns", {}).get(dimension, [])
+    return next((cell["value"] for cell in cells if str(cell["key"]) == str(value)), None)
+
+
+@reporting_access
+def report_records(request, pk, key):
+    """The records a report's figure counted when it was frozen, as they are today."""
+    report, row, indicator, frozen, filters = _frozen_drilldown(request, pk, key)
+    export_query = urlencode({k: v for k, v in filters.items() if v})
+    context = {
+        "frozen": True,
+        "report": report,
+        "indicator": indicator,
+        "period": report.period,
+        "export_query": export_query,
+        "filter_labels": _filter_labels(filters),
+        "frozen_value": _frozen_value(row, filters),
+        "frozen_total": row["actual"],
+        "unit": row["unit"],
+        "live_query": "&".join(q for q in (f"period={report.period_id}", export_query) if q),
+    }
+    if frozen is None:
+        return render(request, "reporting/records.html", {**context, "no_frozen_records": True})
+    model = indicator.records(report.period).model
+    filtered = bool(indicator.org_path() is not None and (filters["district"] or filters["kind"]))
+    listed, existing = frozen_scan(
+        indicator, model, frozen.ids, district=filters["district"], kind=filters["kind"]
+    )
+    # Paged over the frozen ids in Python; only the page's records are read.
+    page = Paginator(listed, 50).get_page(request.GET.get("page"))
+    columns = indicator.display_columns()
+    org_path = indicator.org_path()
+    paths = [c.path for c in columns] + ([org_path] if org_path else [])
+    rows = [
+        _record_row(columns, values, org_path) if values is not None else {"missing": True}
+        for values in frozen_values(model, list(page.object_list), paths)
+    ]
+    return render(
+        request,
+        "reporting/records.html",
+        {
+            **context,
+            "columns": columns,
+            "rows": rows,
+            "page_obj": page,
+            "counted": len(frozen.ids),
+            "missing": len(frozen.ids) - existing,
+            "filtered": filtered,
+            "link_column": next(
+                (i for i, c in enumerate(columns) if c.path == indicator.org_path("name")), None
+            ),
+        },
+    )
+
+
+@reporting_access
+@sensitive
+def report_records_csv(request, pk, key):
+    report, _row, indicator, frozen, filters = _frozen_drilldown(request, pk, key)
+    if frozen is None:
+        raise Http404
+    model = indicator.records(report.period).model
+    if indicator.org_path() is not None and (filters["district"] or filters["kind"]):
+        ids, _existing = frozen_scan(
+            indicator, model, frozen.ids, district=filters["district"], kind=filters["kind"]
+        )
+    else:
+        ids = frozen.ids
+    paths = [c.path for c in indicator.display_columns()]
+    name = slugify(str(report.period)) or "period"
+    # Record-level data leaves the portal here: the access log says who took which.
+    audit_log(
+        actor=request.user,
+        action="reporting.records.exported",
+        changes={
+            "indicator": key,
+            "period": str(report.period),
+            "report": report.pk,
+            **{k: v for k, v in filters.items() if v},
+        },
+    )
+    return exports.records_csv(
+        indicator,
+        filename=f"ikmo-{key}-{name}-report-{report.pk}.csv",
+        # Streamed chunk by chunk in the frozen order; records deleted since are left out.
+        values=(values for values in frozen_values(model, ids, paths) if values is not None),
     )

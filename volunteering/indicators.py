@@ -5,7 +5,8 @@
 - sites recognised: organisations whose recognition date as a placement site (or carrier)
   lies in the period;
 - placements: placements running at some time in the period (not cancelled);
-- volunteers: distinct volunteers in those placements.
+- volunteers: distinct volunteers in those placements;
+- outcome: migrant organisations and initiatives recognised as placement sites.
 """
 
 from django.db.models import Count, Q
@@ -13,7 +14,16 @@ from django.utils.translation import gettext_lazy as _
 
 from ikmo.periods import within
 from ikmo.subprojects import SubProject
-from reporting.registry import Column, Indicator, Reach, Unit, choice_label, organisation_columns
+from organisations.models import MO_KINDS
+from reporting.registry import (
+    Column,
+    Indicator,
+    Level,
+    Reach,
+    Unit,
+    choice_label,
+    organisation_columns,
+)
 
 from .models import (
     Consultation,
@@ -111,5 +121,20 @@ INDICATORS = [
         date_field="start_date",
         columns=_PLACEMENT_COLUMNS,
         order=21,
+    ),
+    Indicator(
+        key="outcome_new_placement_sites",
+        label=_("Migrant organisations that became placement sites"),
+        description=_(
+            "Outcome: migrant organisations and initiatives recognised as placement sites."
+        ),
+        subproject=SubProject.VOLUNTEERING,
+        unit=Unit.ORGANISATIONS,
+        level=Level.OUTCOME,
+        records=sites_recognised,
+        condition=Q(organisation__kind__in=MO_KINDS),
+        date_field="recognised_on",
+        columns=(*organisation_columns(), Column(_("Recognised on"), "recognised_on")),
+        order=40,
     ),
 ]

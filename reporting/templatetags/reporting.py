@@ -1,4 +1,6 @@
 from django import template
+from django.conf import settings
+from django.urls import reverse
 from django.utils.formats import number_format
 
 from ..figures import Status
@@ -34,3 +36,11 @@ def status_colour(status):
 @register.filter
 def status_hex(status):
     return Status.COLOURS.get(status, Status.COLOURS[Status.NO_PLAN])[1]
+
+
+@register.simple_tag
+def frozen_records_url(report, key):
+    """The full address of the records a report's figure counted when it was frozen, for the
+    PDF: a reader of the printed report can open them in the portal (if allowed to)."""
+    path = reverse("reporting:report_records", args=[report.pk, key])
+    return settings.IKMO_SITE_URL.rstrip("/") + path

@@ -72,6 +72,8 @@ PAGES = [
     Page("organisations:detail", "lead", kwargs="organisation", extra="organisation_rows"),
     Page("organisations:members", "member", kwargs="organisation", extra="members"),
     Page("organisations:edit", "member", kwargs="organisation", grows=False),
+    Page("organisations:outcome_new", "consultant", kwargs="organisation", grows=False),
+    Page("organisations:outcome_edit", "consultant", kwargs="outcome", grows=False),
     # Qualification
     Page("qualification:home", "member"),
     Page("qualification:home", "consultant"),
@@ -191,6 +193,8 @@ PAGES = [
     # Reporting
     Page("reporting:dashboard", "lead"),
     Page("reporting:reach", "lead"),
+    # The organisations of a step come 50 to a page: full already with the small run's rows.
+    Page("reporting:pathway", "lead", query="step=qualification", grows=False),
     Page("reporting:periods", "lead", extra="periods"),
     Page("reporting:period_edit", "lead", kwargs="period", grows=False),
     Page("reporting:period_plan", "lead", kwargs="period", grows=False),
@@ -199,6 +203,8 @@ PAGES = [
     Page("reporting:report", "lead", kwargs="funder_report", extra="funder_reports"),
     Page("reporting:records", "lead", kwargs="indicator/coaching_sessions"),
     Page("reporting:breakdowns", "lead", kwargs="indicator/coaching_sessions", grows=False),
+    # The records a report's figure counted when it was frozen (refrozen after each batch).
+    Page("reporting:report_records", "lead", kwargs="frozen_figure", extra="frozen_figure_rows"),
     # The records behind every other figure of the dashboard. Many are rare in a small run
     # (events held, approvals, recognitions within the year): a list still empty with 2 rows
     # runs its rows query once it has one (the slack); any query per row would still show.
@@ -340,10 +346,15 @@ def organisation_rows(n: int, world) -> None:
     """Colleagues (see members) and profile sheets of the focus organisation (its activity
     comes from the generator)."""
     from organisations.documents import PROFILE_SHEET
+    from organisations.models import Outcome
 
     members(n, world)
     org = world.focus.organisation
     _documents(n, world, PROFILE_SHEET, org, organisation=org, requested_by=world.focus.person)
+    Outcome.objects.bulk_create(
+        Outcome(organisation=org, kind=Outcome.Kind.OTHER, date=date(2025, 1, 1), note=f"#{i}")
+        for i in range(n)
+    )
 
 
 def workshop_registrations(n: int, world) -> None:
@@ -740,6 +751,18 @@ def organisation(world):
 
 
 @target
+def outcome(world):
+    from organisations.models import Outcome
+
+    return Outcome.objects.create(
+        organisation=world.focus.organisation,
+        kind=Outcome.Kind.OUTSIDE_FUNDING,
+        date=date(2025, 1, 1),
+        funder="Stiftung Beispielhaft",
+    )
+
+
+@target
 def call(world):
     return world.focus.call
 
@@ -987,6 +1010,25 @@ def funder_report(world):
 
 
 @target
+def frozen_report(world):
+    from reporting.models import FunderReport
+
+    return FunderReport.objects.create(period=world.generator.period, summary="–")
+
+
+def frozen_figure_rows(n: int, world) -> None:
+    """The report's figures frozen again over all rows made so far: a report freezes once,
+    so the test thaws it in between, and its drill-down lists every row."""
+    from reporting.models import FunderReport
+    from reporting.services import report_freeze
+
+    report = world.obj("frozen_report")
+    report.frozen_records.all().delete()
+    FunderReport.objects.filter(pk=report.pk).update(snapshot={}, snapshot_taken_at=None)
+    report_freeze(report_id=report.pk)
+
+
+@target
 def data_export(world):
     from privacy.models import DataExport
 
@@ -1009,6 +1051,14 @@ class World:
         "mentee_org_pk": lambda world: {"org_pk": world.obj("mentee").pk},
         "mentor_org_pk": lambda world: {"org_pk": world.obj("mentor").pk},
         "export": lambda world: {"uuid": world.obj("export").uuid},
+        "outcome": lambda world: {
+            "pk": world.focus.organisation.pk,
+            "outcome_pk": world.obj("outcome").pk,
+        },
+        "frozen_figure": lambda world: {
+            "pk": world.obj("frozen_report").pk,
+            "key": "coaching_sessions",
+        },
         "tandem_side": lambda world: {
             "pk": world.obj("finished_tandem").pk,
             "org_pk": world.focus.organisation.pk,
@@ -1163,6 +1213,7 @@ NOT_PAGES = {
     "organisations:reject": POST_ONLY,
     "organisations:member_action": POST_ONLY,
     "organisations:profile_sheet": POST_ONLY,
+    "organisations:outcome_delete": POST_ONLY,
     "qualification:workshop_ics": FILE,
     "qualification:workshop_cancel": POST_ONLY,
     "qualification:workshop_register": POST_ONLY,
@@ -1217,6 +1268,7 @@ NOT_PAGES = {
     "participation_check:report_pdf": FILE,
     "participation_check:report_pdf_request": POST_ONLY,
     "reporting:records_csv": FILE,
+    "reporting:report_records_csv": FILE,
     "reporting:report_csv": FILE,
     "reporting:report_xlsx": FILE,
     "privacy:consent_withdraw": POST_ONLY,

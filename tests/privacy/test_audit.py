@@ -120,6 +120,7 @@ ACCESS_LOG = {
     "volunteering:document_download": "volunteering.document.downloaded",
     "volunteering:volunteer_export": "volunteering.volunteer.exported",
     "reporting:records_csv": "reporting.records.exported",
+    "reporting:report_records_csv": "reporting.records.exported",
     "privacy:export_me": "privacy.export.requested",
     "privacy:export_person": "privacy.export.requested",
     "privacy:export_organisation": "privacy.export.requested",

@@ -211,9 +211,9 @@ class TestFunderReport:
         plan = book["Plan und Ist"]
         header = [cell.value for cell in plan[1]]
         assert header[:6] == ["Indikator", "Teilprojekt", "Einheit", "Plan", "Ist", "% des Plans"]
-        assert header[-1] == "Kennung des Indikators"
+        assert header[-2:] == ["Leistung oder Wirkung", "Kennung des Indikators"]
         assert plan.freeze_panes == "A2"
-        assert plan.auto_filter.ref.startswith("A1:H")
+        assert plan.auto_filter.ref.startswith("A1:I")
         coached = next(row for row in plan.iter_rows(min_row=2) if row[-1].value == "coached")
         assert coached[5].value == 0.5 and coached[5].number_format == "0.0%"
         assert isinstance(coached[4].value, int) and coached[4].number_format == "#,##0"

@@ -70,6 +70,10 @@ def org_a(key="pk"):
     return lambda w: {key: w.org_a.pk}
 
 
+def _outcome_a(w):
+    return {"pk": w.org_a.pk, "outcome_pk": w.outcome_a.pk}
+
+
 # Routes deliberately left out of the matrix, and why.
 EXEMPT_PREFIXES = {
     "accounts/": "allauth's own views (login, signup, e-mail, MFA): tested by allauth and "
@@ -116,6 +120,10 @@ EXPECTATIONS: dict[str, Route] = {
         method=POST,
     ),
     "organisations:profile_sheet": Route(ORG_A | CENTRE, org_a(), method=POST),
+    # Outcomes are the centre's own evaluation: its staff only, not the organisation's members.
+    "organisations:outcome_new": Route(CENTRE, org_a(), method=FORM),
+    "organisations:outcome_edit": Route(CENTRE, _outcome_a, method=FORM),
+    "organisations:outcome_delete": Route(CENTRE, _outcome_a, method=POST),
     # --- qualification ------------------------------------------------------------------
     "qualification:home": Route(EVERYONE),
     "qualification:workshop_list": Route(EVERYONE),
@@ -325,6 +333,7 @@ EXPECTATIONS: dict[str, Route] = {
     "reporting:figures_csv": Route(LEAD),
     "reporting:figures_xlsx": Route(LEAD),
     "reporting:reach": Route(LEAD),
+    "reporting:pathway": Route(LEAD),
     "reporting:records": Route(LEAD, lambda w: {"key": "organisations_supported"}),
     "reporting:breakdowns": Route(LEAD, lambda w: {"key": "organisations_supported"}),
     "reporting:records_csv": Route(LEAD, lambda w: {"key": "organisations_supported"}),
@@ -337,6 +346,12 @@ EXPECTATIONS: dict[str, Route] = {
     "reporting:report": Route(LEAD, pk("funder_report")),
     "reporting:report_csv": Route(LEAD, pk("funder_report")),
     "reporting:report_xlsx": Route(LEAD, pk("funder_report")),
+    "reporting:report_records": Route(
+        LEAD, lambda w: {"pk": w.funder_report.pk, "key": "organisations_supported"}
+    ),
+    "reporting:report_records_csv": Route(
+        LEAD, lambda w: {"pk": w.funder_report.pk, "key": "organisations_supported"}
+    ),
     # --- data protection (privacy/): portal admins handle other people's data --------------
     "privacy:policy": Route(EVERYONE),
     "privacy:accessibility": Route(EVERYONE),

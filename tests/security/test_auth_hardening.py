@@ -118,6 +118,7 @@ def test_staff_without_a_second_factor_are_sent_to_set_one_up_from_every_staff_r
 SENSITIVE = [
     ("qualification:participants_csv", "consultant", "get"),
     ("reporting:records_csv", "lead", "get"),
+    ("reporting:report_records_csv", "lead", "get"),
     ("actionfund:export_create", "lead", "post"),
     ("actionfund:export_download", "lead", "get"),
     ("volunteering:volunteer_export", "consultant", "get"),

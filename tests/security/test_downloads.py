@@ -27,6 +27,7 @@ DOWNLOADS = [
     "reporting:figures_csv",
     "reporting:figures_xlsx",
     "reporting:records_csv",
+    "reporting:report_records_csv",
     "qualification:participants_csv",
     "qualification:workshop_calendar",
     "qualification:workshop_ics",

@@ -43,6 +43,7 @@ A_MARKERS = [
     "ALPHA-ATTACHMENT",
     "ALPHA-CONSULTATION",
     "ALPHA-MEETING",
+    "ALPHA-OUTCOME",
 ]
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -188,6 +189,10 @@ def _organisations(w: World):
     )
     w.objects["pending_org"] = factories.OrganisationFactory(
         name="Neugründung Pending e.V.", status=Organisation.Status.PENDING
+    )
+    # An outcome: the centre's evaluation, for its staff only (not even org A's members).
+    w.objects["outcome_a"] = factories.OutcomeFactory(
+        organisation=w.org_a, funder="ALPHA-OUTCOME Stiftung"
     )
     # A profile sheet shows its requester's view: only she (and portal admins) may open it.
     w.objects["profile_sheet_a"] = finished_document(

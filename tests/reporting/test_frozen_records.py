@@ -1,0 +1,353 @@
+"""Every figure of a funder report stays traceable: its drill-down lists the records that
+were counted when the figures were frozen, not today's."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.template import Context, Template
+from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from ikmo.audit import AuditEntry
+from ikmo.subprojects import SubProject
+from organisations.models import Membership, Organisation
+from reporting import services
+from reporting.models import FrozenRecords, FunderReport
+from tests import factories
+from tests.reporting.conftest import berlin, log
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def coached(stand_in, period):
+    """Four organisations coached in 2025 (two of them in Mitte), three also in a tandem."""
+    stand_in("coached", SubProject.QUALIFICATION)
+    stand_in("tandems", SubProject.MENTORING)
+    orgs = [
+        factories.OrganisationFactory(
+            name=f"Verein {i} e.V.",
+            district=factories.district("Mitte" if i < 2 else "Neukölln"),
+            kind=Organisation.Kind.REFUGEE_INITIATIVE
+            if i == 3
+            else Organisation.Kind.MIGRANT_ORGANISATION,
+        )
+        for i in range(4)
+    ]
+    records = [log("coached", org, berlin(2025, 1 + i, 10)) for i, org in enumerate(orgs)]
+    for org in orgs[:3]:
+        log("tandems", org, berlin(2025, 6, 1))
+    return orgs, records
+
+
+def freeze(period) -> FunderReport:
+    report = FunderReport.objects.create(period=period, summary="–")
+    return services.report_freeze(report_id=report.pk)
+
+
+def frozen_url(report, key, query=""):
+    url = reverse("reporting:report_records", args=[report.pk, key])
+    return f"{url}?{query}" if query else url
+
+
+def frozen_csv_url(report, key, query=""):
+    url = reverse("reporting:report_records_csv", args=[report.pk, key])
+    return f"{url}?{query}" if query else url
+
+
+def listed(response) -> list[str]:
+    """The organisation names of the rows on the page (None for a deleted record)."""
+    return [row["cells"][0] if not row.get("missing") else None for row in response.context["rows"]]
+
+
+def csv_rows(response) -> list[list[str]]:
+    assert response.streaming
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text)))
+
+
+class TestFreezing:
+    def test_freezing_stores_the_ids_behind_each_figure_in_the_drill_down_order(
+        self, coached, period
+    ):
+        _orgs, records = coached
+        report = freeze(period)
+        frozen = report.frozen_records.get(indicator_key="coached", share="")
+        # Latest first, as the drill-down lists them.
+        assert frozen.ids == [r.pk for r in reversed(records)]
+        row = next(r for r in report.snapshot["indicators"] if r["key"] == "coached")
+        assert len(frozen.ids) == row["actual"] == 4
+        keys = {r["key"] for r in report.snapshot["indicators"]}
+        assert {f.indicator_key for f in report.frozen_records.all()} == keys
+
+    def test_a_cross_project_figure_keeps_each_sub_projects_share(self, coached, period):
+        orgs, _records = coached
+        report = freeze(period)
+        shares = dict(
+            report.frozen_records.filter(indicator_key="organisations_supported").values_list(
+                "share", "ids"
+            )
+        )
+        assert set(shares) == {"", *SubProject.values}
+        # Organisations are listed by name.
+        assert shares[""] == [o.pk for o in orgs]
+        assert shares[SubProject.MENTORING] == [o.pk for o in orgs[:3]]
+        assert shares[SubProject.ACTIONFUND] == []
+
+    def test_records_are_stored_only_with_the_snapshot(self, coached, period):
+        report = freeze(period)
+        count = FrozenRecords.objects.count()
+        assert services.report_freeze(report_id=report.pk).frozen_records.count() == count
+        # Another run stored the figures first: this one stores nothing of its own.
+        other = FunderReport.objects.create(period=period, snapshot={"indicators": []})
+        services.report_freeze(report_id=other.pk)
+        assert not other.frozen_records.exists()
+
+    def test_storing_the_records_costs_one_query_per_figure(
+        self, coached, period, django_assert_max_num_queries
+    ):
+        report = FunderReport.objects.create(period=period, summary="–")
+        snapshot = services.compute_figures(period)
+        shares = len(SubProject.values)
+        figures = sum(
+            1 + (shares if services.get_indicator(r["key"]).is_cross_project else 0)
+            for r in snapshot["indicators"]
+        )
+        with django_assert_max_num_queries(figures):
+            found = services.frozen_record_ids(report.period, snapshot)
+        assert len(found) == figures
+
+
+class TestFrozenDrillDown:
+    def test_the_report_page_links_its_figures_to_the_frozen_records(
+        self, coached, period, project_lead, client_for
+    ):
+        report = freeze(period)
+        client = client_for(project_lead)
+        page = client.get(reverse("reporting:report", args=[report.pk])).content.decode()
+        assert frozen_url(report, "coached") in page
+        assert reverse("reporting:records", args=["coached"]) not in page
+        # Without a frozen report (the dashboard), the same table opens today's records.
+        table = render_to_string(
+            "reporting/_figures_table.html",
+            {"rows": report.snapshot["indicators"], "query": f"period={period.pk}"},
+        )
+        assert reverse("reporting:records", args=["coached"]) + f"?period={period.pk}" in table
+        assert "/reports/" not in table
+
+    def test_a_record_added_after_the_freeze_is_only_in_the_live_list(
+        self, coached, period, project_lead, client_for
+    ):
+        report = freeze(period)
+        log("coached", factories.OrganisationFactory(name="Nachzügler e.V."), berlin(2025, 11, 1))
+        client = client_for(project_lead)
+        response = client.get(frozen_url(report, "coached"))
+        assert response.status_code == 200
+        assert "Nachzügler e.V." not in listed(response)
+        assert response.context["counted"] == 4 and response.context["missing"] == 0
+        assert response.context["frozen_value"] == 4
+        live = client.get(reverse("reporting:records", args=["coached"]) + f"?period={period.pk}")
+        assert "Nachzügler e.V." in live.content.decode()
+
+    def test_a_record_deleted_after_the_freeze_is_counted_as_missing(
+        self, coached, period, project_lead, client_for
+    ):
+        _orgs, records = coached
+        report = freeze(period)
+        records[1].delete()  # e.g. erased on request
+        response = client_for(project_lead).get(frozen_url(report, "coached"))
+        assert response.context["counted"] == 4
+        assert response.context["missing"] == 1
+        # It keeps its place in the list, marked as gone.
+        assert listed(response) == ["Verein 3 e.V.", "Verein 2 e.V.", None, "Verein 0 e.V."]
+
+    def test_a_record_moved_out_of_the_period_since_is_still_listed(
+        self, coached, period, project_lead, client_for
+    ):
+        _orgs, records = coached
+        report = freeze(period)
+        Membership.objects.filter(pk=records[0].pk).update(decided_at=berlin(2024, 5, 1))
+        client = client_for(project_lead)
+        assert "Verein 0 e.V." in listed(client.get(frozen_url(report, "coached")))
+        live = client.get(reverse("reporting:records", args=["coached"]) + f"?period={period.pk}")
+        assert "Verein 0 e.V." not in live.content.decode()
+
+    def test_a_changed_record_shows_its_values_of_today(
+        self, coached, period, project_lead, client_for
+    ):
+        orgs, _records = coached
+        report = freeze(period)
+        Organisation.objects.filter(pk=orgs[2].pk).update(name="Umbenannt e.V.")
+        response = client_for(project_lead).get(frozen_url(report, "coached"))
+        assert "Umbenannt e.V." in listed(response)
+
+    def test_district_kind_and_share_filters_apply_to_the_frozen_records(
+        self, coached, period, project_lead, client_for
+    ):
+        orgs, _records = coached
+        report = freeze(period)
+        mitte = factories.district("Mitte")
+        client = client_for(project_lead)
+        response = client.get(frozen_url(report, "coached", f"district={mitte.pk}"))
+        assert listed(response) == ["Verein 1 e.V.", "Verein 0 e.V."]
+        assert response.context["filtered"] and response.context["counted"] == 4
+        # The frozen figure of that breakdown cell.
+        assert response.context["frozen_value"] == 2
+        response = client.get(frozen_url(report, "coached", "kind=refugee_initiative"))
+        assert listed(response) == ["Verein 3 e.V."]
+        # Today's district counts: an organisation that moved is listed where it is now.
+        Organisation.objects.filter(pk=orgs[2].pk).update(district=mitte)
+        response = client.get(frozen_url(report, "coached", f"district={mitte.pk}"))
+        assert listed(response) == ["Verein 2 e.V.", "Verein 1 e.V.", "Verein 0 e.V."]
+        response = client.get(frozen_url(report, "coached", "district=none"))
+        assert listed(response) == []
+        # A cross-project figure's share of one sub-project.
+        response = client.get(frozen_url(report, "organisations_supported", "share=mentoring"))
+        assert listed(response) == ["Verein 0 e.V.", "Verein 1 e.V.", "Verein 2 e.V."]
+        assert response.context["frozen_value"] == 3 and response.context["counted"] == 3
+
+    def test_the_list_is_paged_with_the_same_queries_on_every_page(
+        self, stand_in, period, project_lead, client_for
+    ):
+        stand_in("coached", SubProject.QUALIFICATION)
+        org = factories.OrganisationFactory(name="Großer Verein e.V.")
+        Membership.objects.bulk_create(
+            Membership(
+                user=factories.UserFactory(),
+                organisation=org,
+                message="coached",
+                decided_at=berlin(2025, 1, 1) + timedelta(hours=i),
+            )
+            for i in range(120)
+        )
+        report = freeze(period)
+        ids = report.frozen_records.get(indicator_key="coached").ids
+        client = client_for(project_lead)
+        client.get(frozen_url(report, "coached"))  # warms per-process caches
+        counts = []
+        for number in (1, 2, 3):
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(frozen_url(report, "coached", f"page={number}"))
+            counts.append(len(queries))
+            assert response.context["page_obj"].paginator.num_pages == 3
+        assert len(set(counts)) == 1, counts
+        assert len(response.context["rows"]) == 20
+        page_two = client.get(frozen_url(report, "coached", "page=2"))
+        assert len(page_two.context["rows"]) == 50
+        assert list(page_two.context["page_obj"].object_list) == ids[50:100]
+
+    def test_a_report_frozen_before_the_records_were_kept_links_to_todays_records(
+        self, coached, period, project_lead, client_for
+    ):
+        report = freeze(period)
+        report.frozen_records.all().delete()
+        response = client_for(project_lead).get(frozen_url(report, "coached"))
+        assert response.status_code == 200
+        assert response.context["no_frozen_records"]
+        live = reverse("reporting:records", args=["coached"]) + f"?period={period.pk}"
+        assert live in response.content.decode()
+        csv_response = client_for(project_lead).get(frozen_csv_url(report, "coached"))
+        assert csv_response.status_code == 404
+
+    def test_unknown_figures_and_reports_are_not_found(
+        self, coached, period, project_lead, client_for, extra_indicator
+    ):
+        report = freeze(period)
+        client = client_for(project_lead)
+        assert client.get(frozen_url(report, "no_such_indicator")).status_code == 404
+        # An indicator registered after the freeze is not one of the report's figures.
+        extra_indicator(key="later", label="later", records=lambda p: Membership.objects.none())
+        assert client.get(frozen_url(report, "later")).status_code == 404
+        assert client.get(frozen_csv_url(report, "later")).status_code == 404
+        missing = FunderReport(pk=report.pk + 1000)
+        assert client.get(frozen_url(missing, "coached")).status_code == 404
+        unfrozen = FunderReport.objects.create(period=period, summary="–")
+        assert client.get(frozen_url(unfrozen, "coached")).status_code == 404
+
+    def test_only_who_may_see_the_report_sees_its_records(
+        self, coached, period, consultant, org_admin, client, client_for
+    ):
+        report = freeze(period)
+        for url in (frozen_url(report, "coached"), frozen_csv_url(report, "coached")):
+            response = client.get(url)
+            assert response.status_code == 302 and "login" in response["Location"]
+            assert client_for(consultant).get(url).status_code == 403
+            assert client_for(org_admin).get(url).status_code == 403
+            client.logout()
+
+    @pytest.mark.parametrize(
+        "query",
+        [
+            "page=x",
+            "page=-1",
+            "page=99999999999999999999",
+            "district=x",
+            "district=99999999999999999999",
+            "kind=nope",
+            "share=nope",
+            "district=%00",
+            "share=mentoring&kind=mo&district=none&page=2",
+        ],
+    )
+    def test_junk_parameters_never_give_a_server_error(
+        self, coached, period, project_lead, client_for, query
+    ):
+        report = freeze(period)
+        client = client_for(project_lead)
+        for url in (frozen_url(report, "coached", query), frozen_csv_url(report, "coached", query)):
+            assert client.get(url).status_code in (200, 404)
+
+
+class TestFrozenExport:
+    def test_the_csv_holds_the_frozen_records_in_order_and_is_logged(
+        self, coached, period, project_lead, client_for
+    ):
+        orgs, records = coached
+        report = freeze(period)
+        records[1].delete()
+        log("coached", factories.OrganisationFactory(name="Nachzügler e.V."), berlin(2025, 11, 1))
+        response = client_for(project_lead).get(frozen_csv_url(report, "coached"))
+        assert response.status_code == 200
+        assert response["Content-Disposition"].startswith("attachment")
+        rows = csv_rows(response)
+        assert [r[0] for r in rows[1:]] == ["Verein 3 e.V.", "Verein 2 e.V.", "Verein 0 e.V."]
+        entry = AuditEntry.objects.get(action="reporting.records.exported")
+        assert entry.actor == project_lead
+        assert entry.changes == {"indicator": "coached", "period": str(period), "report": report.pk}
+
+    def test_the_csv_respects_the_filters(self, coached, period, project_lead, client_for):
+        report = freeze(period)
+        mitte = factories.district("Mitte")
+        response = client_for(project_lead).get(
+            frozen_csv_url(report, "coached", f"district={mitte.pk}")
+        )
+        assert [r[0] for r in csv_rows(response)[1:]] == ["Verein 1 e.V.", "Verein 0 e.V."]
+        entry = AuditEntry.objects.get(action="reporting.records.exported")
+        assert entry.changes["district"] == str(mitte.pk) and entry.changes["report"] == report.pk
+
+    def test_the_csv_asks_to_confirm_the_password_first(
+        self, coached, period, project_lead, client, settings
+    ):
+        settings.IKMO_REAUTHENTICATION_REQUIRED = True
+        report = freeze(period)
+        client.force_login(project_lead)
+        response = client.get(frozen_csv_url(report, "coached"))
+        assert response.status_code == 302 and "reauthenticate" in response["Location"]
+        assert not AuditEntry.objects.filter(action="reporting.records.exported").exists()
+        # The list itself, like the live drill-down, needs no confirmation.
+        assert client.get(frozen_url(report, "coached")).status_code == 200
+
+
+def test_the_pdf_gets_the_full_address_of_each_frozen_figure(coached, period, settings):
+    settings.IKMO_SITE_URL = "https://portal.ikmo.example/"
+    report = freeze(period)
+    rendered = Template("{% load reporting %}{% frozen_records_url report 'coached' %}").render(
+        Context({"report": report})
+    )
+    assert (
+        rendered == f"https://portal.ikmo.example/reporting/reports/{report.pk}/indicators/coached/"
+    )
