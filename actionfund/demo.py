@@ -23,7 +23,7 @@ from devtools.factories import (
 from organisations.models import Organisation, User
 
 from . import services
-from .models import Application, Call, ProofOfUse, Status, StatusChange
+from .models import COMMITTED_STATUSES, Application, Call, ProofOfUse, Status, StatusChange
 
 LEAD = "lead@ikmo.example"
 JURY = "jury@ikmo.example"
@@ -257,4 +257,34 @@ def seed(stdout) -> None:
     Call.objects.filter(pk=calls["current"].pk).update(
         opens_at=now - timedelta(days=14), closes_at=now + timedelta(days=30)
     )
-    stdout.write(f"actionfund: 2 calls, {created} new demo applications")
+    outcomes = _outcomes(calls["past"], now, lead)
+    stdout.write(
+        f"actionfund: 2 calls, {created} new demo applications, {outcomes} new demo outcomes"
+    )
+
+
+def _outcomes(call, now, lead) -> int:
+    """After last year's funded projects, one organisation won a (fictional) foundation's
+    grant in February: an outcome the funder report and the support pathway show."""
+    from organisations.models import Outcome
+
+    funded = (
+        Application.objects.filter(call=call, status__in=COMMITTED_STATUSES)
+        .select_related("organisation")
+        .order_by("pk")
+        .first()
+    )
+    if funded is None:
+        return 0
+    _outcome, created = Outcome.objects.get_or_create(
+        organisation=funded.organisation,
+        kind=Outcome.Kind.OUTSIDE_FUNDING,
+        defaults={
+            "date": date(now.year, 2, 14),
+            "funder": "Stiftung Gute Nachbarschaft (fiktiv)",
+            "amount": Decimal("12000.00"),
+            "note": "Zweijährige Förderung der Elternarbeit, aufbauend auf dem Aktionsfonds-Projekt.",
+            "recorded_by": lead,
+        },
+    )
+    return int(created)

@@ -174,7 +174,7 @@ class TranslatedNameAdmin(admin.ModelAdmin):
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(admin.ModelAdmin):
+class OutcomeAdmin(PortalFormFields, admin.ModelAdmin):
     """Outcomes are recorded on the organisation's page (organisations.services, audited);
     here they can be looked up and filtered, not changed."""
 

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.functional import cached_property
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ikmo import pagecache
@@ -409,7 +409,9 @@ class Outcome(models.Model):
         related_name="outcomes",
         verbose_name=_("organisation"),
     )
-    kind = models.CharField(_("outcome"), max_length=30, choices=Kind.choices)
+    kind = models.CharField(
+        pgettext_lazy("achievement", "outcome"), max_length=30, choices=Kind.choices
+    )
     date = models.DateField(_("date"), help_text=_("When it happened, e.g. the grant decision."))
     funder = models.CharField(
         _("funder"),
@@ -438,8 +440,8 @@ class Outcome(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
-        verbose_name = _("outcome")
-        verbose_name_plural = _("outcomes")
+        verbose_name = pgettext_lazy("achievement", "outcome")
+        verbose_name_plural = pgettext_lazy("achievement", "outcomes")
         ordering = ["-date", "-pk"]
         indexes = [models.Index(fields=["kind", "date"], name="outcome_kind_date_idx")]
         constraints = [

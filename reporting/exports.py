@@ -214,12 +214,19 @@ def figures_xlsx_bytes(snapshot: dict, *, narrative: dict | None = None) -> byte
     if funding.get("sources"):
         _table(
             wb.create_sheet(_("Funding sources")[:31]),
-            [_("Funder"), _("Grant reference"), _("Share"), _("Amount")],
+            [_("Funder"), _("Grant reference"), _("Share"), _("Amount"), _("Finances")],
             [
-                [s["label"], s["reference"], s["share"] / 100, s["amount"]]
+                [
+                    s["label"],
+                    s["reference"],
+                    s["share"] / 100,
+                    s["amount"],
+                    ", ".join(sp["label"] for sp in s.get("subprojects", []))
+                    or _("the whole centre"),
+                ]
                 for s in funding["sources"]
             ],
-            widths=[40, 28, 10, 16],
+            widths=[40, 28, 10, 16, 50],
             formats={2: _PERCENT, 3: _FORMATS["eur"]},
         )
     if funding.get("carriers"):
@@ -245,6 +252,15 @@ def figures_xlsx_bytes(snapshot: dict, *, narrative: dict | None = None) -> byte
                 for c in funding["carriers"]
             ],
             widths=[40, 18, 50, 14, 14, 14],
+        )
+
+    if shares := _share_rows(funding, indicators):
+        _table(
+            wb.create_sheet(_("Per funder and carrier")[:31]),
+            [_("Funder or carrier"), _("Role"), *_summary_header()],
+            shares,
+            widths=[36, 18, 52, 30, 14, 12, 12, 11, 18, 16, 28],
+            formats={5: "#,##0.##", 6: "#,##0.##", 7: _PERCENT},
         )
 
     if any(step["total"] for step in snapshot.get("pathway") or []):
@@ -322,6 +338,21 @@ def _sheet_title(wb, title: str) -> str:
         suffix = f" ({n})"
         candidate, n = title[: 31 - len(suffix)] + suffix, n + 1
     return candidate
+
+
+def _share_rows(funding: dict, indicators: list[dict]) -> list[list]:
+    """The indicators of the sub-projects each co-financing funder finances and each
+    carrier runs, one row each, led by the funder or carrier."""
+    rows = []
+    parts = [
+        *((s["label"], _("Funding source"), s) for s in funding.get("sources", [])),
+        *((c["name"], c["role_label"], c) for c in funding.get("carriers", [])),
+    ]
+    for name, role, part in parts:
+        keys = {sp["key"] for sp in part.get("subprojects", [])}
+        own = [r for r in indicators if r["subproject"] in keys]
+        rows.extend([name, role, *row] for row in _indicator_rows(own))
+    return rows
 
 
 def _indicator_sheet(ws, indicators):

@@ -60,7 +60,15 @@ class FundingSourceForm(ModelForm):
 
     class Meta:
         model = FundingSource
-        fields = ["funder", "name", "reference", "share", "amount"]
+        fields = ["funder", "name", "reference", "share", "amount", "subprojects"]
+
+    subprojects = forms.MultipleChoiceField(
+        label=_("Sub-projects it finances"),
+        help_text=_("Leave empty when the funder finances the whole centre."),
+        choices=subproject_choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
 
 class CarrierForm(ChooserForm, forms.Form):

@@ -77,6 +77,9 @@ class FundingSource(models.Model):
         blank=True,
         validators=[MinValueValidator(0)],
     )
+    # The sub-projects this funder co-finances; empty: the whole centre. The report shows
+    # the figures of exactly these for the funder.
+    subprojects = models.JSONField(_("sub-projects it finances"), default=list, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:

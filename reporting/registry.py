@@ -35,6 +35,7 @@ from typing import Any
 from django.db import models
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # The one definition of a period and its boundaries, here for the indicators' convenience.
 from ikmo.periods import DateRange, Period, period_bounds, resolve_field, within  # noqa: F401
@@ -66,8 +67,8 @@ class Level(models.TextChoices):
     what organisations achieved after it (outcomes: an e.V. founded, outside funding won, a
     mentor or placement site of their own). Reports show the two apart."""
 
-    OUTPUT = "output", _("Output")
-    OUTCOME = "outcome", _("Outcome")
+    OUTPUT = "output", pgettext_lazy("indicator level", "Output")
+    OUTCOME = "outcome", pgettext_lazy("achievement", "Outcome")
 
 
 class Dimension(models.TextChoices):

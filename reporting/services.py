@@ -166,6 +166,7 @@ def period_funding_save(
             reference=source.get("reference") or "",
             share=source["share"],
             amount=source.get("amount"),
+            subprojects=[key for key in source.get("subprojects") or [] if key in known],
         )
     for carrier in carriers or []:
         Carrier.objects.create(
@@ -193,24 +194,30 @@ def funding_snapshot(period: FundingPeriod, indicators: list[dict]) -> dict:
     by_subproject: dict[str, list[dict]] = {}
     for row in indicators:
         by_subproject.setdefault(row["subproject"] or "", []).append(row)
-    carriers = []
-    for carrier in period.carriers.select_related("organisation").order_by("role", "pk"):
-        rows = [row for key in carrier.subprojects for row in by_subproject.get(key, [])]
+
+    def standing(subprojects: list[str]) -> dict:
+        """The sub-projects by key and label, and how their indicators stand."""
+        rows = [row for key in subprojects for row in by_subproject.get(key, [])]
         planned = [row for row in rows if row["plan"] is not None]
-        carriers.append(
-            {
-                "name": carrier.organisation.name,
-                "role": carrier.role,
-                "role_label": str(carrier.get_role_display()),
-                "subprojects": [
-                    {"key": key, "label": str(subproject_label(key))} for key in carrier.subprojects
-                ],
-                "indicators": len(rows),
-                "planned": len(planned),
-                "reached": sum(row["status"] == "reached" for row in planned),
-                "behind": sum(row["status"] in ("behind", "missed") for row in planned),
-            }
-        )
+        return {
+            "subprojects": [
+                {"key": key, "label": str(subproject_label(key))} for key in subprojects
+            ],
+            "indicators": len(rows),
+            "planned": len(planned),
+            "reached": sum(row["status"] == "reached" for row in planned),
+            "behind": sum(row["status"] in ("behind", "missed") for row in planned),
+        }
+
+    carriers = [
+        {
+            "name": carrier.organisation.name,
+            "role": carrier.role,
+            "role_label": str(carrier.get_role_display()),
+            **standing(carrier.subprojects),
+        }
+        for carrier in period.carriers.select_related("organisation").order_by("role", "pk")
+    ]
     return {
         "grant_reference": period.grant_reference,
         "contact": {
@@ -218,6 +225,8 @@ def funding_snapshot(period: FundingPeriod, indicators: list[dict]) -> dict:
             "email": period.contact_email,
             "phone": period.contact_phone,
         },
+        # A source's sub-projects: those it co-finances; none listed means all of them
+        # (then it is the whole report, and "subprojects" stays empty).
         "sources": [
             {
                 "label": source.label,
@@ -225,6 +234,7 @@ def funding_snapshot(period: FundingPeriod, indicators: list[dict]) -> dict:
                 "reference": source.reference,
                 "share": float(source.share),
                 "amount": None if source.amount is None else float(source.amount),
+                **standing(source.subprojects),
             }
             for source in period.sources.all()
         ],
@@ -232,12 +242,19 @@ def funding_snapshot(period: FundingPeriod, indicators: list[dict]) -> dict:
     }
 
 
+def _source_summary(source) -> str:
+    """One source in the audit trail: "AMIF: 40.00 % (AMIF-77): mentoring, volunteering"."""
+    text = f"{source.label}: {source.share} %"
+    if source.reference:
+        text += f" ({source.reference})"
+    if source.subprojects:
+        text += f": {', '.join(source.subprojects)}"
+    return text
+
+
 def _funding_summary(period) -> dict:
     return {
-        "sources": [
-            f"{s.label}: {s.share} %{f' ({s.reference})' if s.reference else ''}"
-            for s in period.sources.all()
-        ],
+        "sources": [_source_summary(s) for s in period.sources.all()],
         "carriers": [
             f"{c.organisation.name} ({c.role}): {', '.join(c.subprojects)}"
             for c in period.carriers.select_related("organisation")

@@ -60,7 +60,10 @@ OPTIONAL_NOTE = "every status offered is allowed and the note is optional"
 # 100 %) and one carrier; the further empty rows are left as they are, as a person would.
 PERIOD_ROWS = {
     "source-0-share": "100",
-    **{f"source-1-{name}": None for name in ("funder", "name", "reference", "share", "amount")},
+    **{
+        f"source-1-{name}": None
+        for name in ("funder", "name", "reference", "share", "amount", "subprojects")
+    },
     **{
         f"carrier-{row}-{name}": None
         for row in (1, 2)
@@ -109,6 +112,14 @@ DRIVEN: dict[str, Spec] = {
         "admin_a", 2, cannot_fail="goals and dates may be planned one by one"
     ),
     "organisations:edit -> organisations:edit": Spec("admin_a", 2),
+    # An outcome is recorded once it has happened: a past date.
+    "organisations:outcome_new -> organisations:outcome_new": Spec(
+        "consultant", 2, overrides={"date": "2026-11-30"}
+    ),
+    # The world's outcome is outside funding: without its funder it is refused.
+    "organisations:outcome_edit -> organisations:outcome_edit": Spec(
+        "consultant", 2, overrides={"date": "2026-11-30"}, blank="funder"
+    ),
     "organisations:register -> organisations:register": Spec("admin_a", 2),
     "participation_check:analysis_create -> participation_check:analysis_create": Spec(
         "consultant", 2
@@ -227,6 +238,7 @@ BUTTON_FORMS = {
     "mentoring:request_edit -> mentoring:request_withdraw",
     "organisations:detail -> organisations:profile_sheet",
     "organisations:members -> organisations:member_action",
+    "organisations:outcome_edit -> organisations:outcome_delete",
     "organisations:registrations -> organisations:approve",
     "participation_check:analysis_detail -> participation_check:report_pdf_request",
     "participation_check:interview_detail -> participation_check:interview_delete",

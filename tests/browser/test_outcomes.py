@@ -35,7 +35,7 @@ def test_a_consultant_records_outside_funding_on_a_phone(new_page, consultant):
     expect(page.get_by_role("heading", level=1)).to_contain_text(t("Record an outcome"))
 
     # First attempt: a date still to come ("31.12.2026" lies ahead today) and no funder.
-    page.get_by_label(t("outcome").capitalize()).select_option(Outcome.Kind.OUTSIDE_FUNDING)
+    page.locator("#id_kind").select_option(Outcome.Kind.OUTSIDE_FUNDING)
     future = timezone.localdate() + timedelta(days=30)
     page.locator("#id_date").fill(future.isoformat())
     page.locator("#id_amount").fill("1.200,50")
@@ -73,6 +73,8 @@ def test_a_consultant_records_outside_funding_on_a_phone(new_page, consultant):
     expect(page.locator("section", has=page.locator("#outcomes"))).to_contain_text(
         "Stiftung Beispielhaft"
     )
+    page.locator("#outcomes").scroll_into_view_if_needed()
+    page.screenshot(path="docs/screenshots/journeys/outcome-saved-phone.png")
 
 
 def test_a_project_lead_follows_the_support_pathway_on_a_phone(new_page, project_lead):

@@ -131,6 +131,7 @@ def test_co_financing_and_carriers_on_a_phone(new_page, project_lead, period):
     second.get_by_label("Förderkennzeichen").fill("AMIF-2025-77")
     second.get_by_label("Anteil (%)").fill("30")
     second.get_by_label("Betrag (€)").fill("1.200,50")
+    second.get_by_label("Vernetzung & Mentoring").check()  # AMIF co-finances mentoring only
     lead = page.get_by_role("group", name="Träger 1")
     choose(page, "#id_carrier-0-organisation", "Träger Eins", "Träger Eins gGmbH")
     lead.get_by_label("Rolle").select_option("lead")
@@ -145,6 +146,7 @@ def test_co_financing_and_carriers_on_a_phone(new_page, project_lead, period):
     expect(page.locator("#id_grant_reference")).to_have_value("IV B 3 – 2025/117")
     second = page.get_by_role("group", name="Finanzierungsquelle 2")
     expect(second.get_by_label("Betrag (€)")).to_have_value("1.200,50")
+    expect(second.get_by_label("Vernetzung & Mentoring")).to_be_checked()
     expect(page.get_by_role("group", name="Träger 1").get_by_label("Qualifizierung & Coaching"))
     assert not FundingSource.objects.exists()
     page.screenshot(path="docs/screenshots/journeys/reporting-co-financing-error.png")
@@ -156,11 +158,11 @@ def test_co_financing_and_carriers_on_a_phone(new_page, project_lead, period):
     assert period.grant_reference == "IV B 3 – 2025/117"
     assert list(
         FundingSource.objects.order_by("position").values_list(
-            "funder", "share", "amount", "reference"
+            "funder", "share", "amount", "reference", "subprojects"
         )
     ) == [
-        ("senate", Decimal("60"), Decimal("120000"), ""),
-        ("amif", Decimal("40"), Decimal("1200.50"), "AMIF-2025-77"),
+        ("senate", Decimal("60"), Decimal("120000"), "", []),
+        ("amif", Decimal("40"), Decimal("1200.50"), "AMIF-2025-77", ["mentoring"]),
     ]
     assert list(Carrier.objects.values_list("organisation_id", "role", "subprojects")) == [
         (carrier.pk, "lead", ["qualification"])

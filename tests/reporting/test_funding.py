@@ -59,7 +59,13 @@ def test_the_period_form_saves_grant_contact_sources_and_carriers(
         contact_email="dana@traeger.example",
         sources=[
             {"funder": "senate", "share": "60", "amount": "120.000,00"},
-            {"funder": "amif", "share": "40", "reference": "AMIF-2025-77", "amount": "80000"},
+            {
+                "funder": "amif",
+                "share": "40",
+                "reference": "AMIF-2025-77",
+                "amount": "80000",
+                "subprojects": ["mentoring", "volunteering"],
+            },
         ],
         carriers=[
             {"organisation": lead.pk, "role": "lead", "subprojects": ["qualification"]},
@@ -77,9 +83,11 @@ def test_the_period_form_saves_grant_contact_sources_and_carriers(
     period.refresh_from_db()
     assert period.grant_reference == "IV B 3 – 2025/117"
     assert period.contact_email == "dana@traeger.example"
-    assert [(s.funder, s.share, s.amount, s.reference) for s in period.sources.all()] == [
-        ("senate", Decimal("60"), Decimal("120000.00"), ""),
-        ("amif", Decimal("40"), Decimal("80000"), "AMIF-2025-77"),
+    assert [
+        (s.funder, s.share, s.amount, s.reference, s.subprojects) for s in period.sources.all()
+    ] == [
+        ("senate", Decimal("60"), Decimal("120000.00"), "", []),
+        ("amif", Decimal("40"), Decimal("80000"), "AMIF-2025-77", ["mentoring", "volunteering"]),
     ]
     assert sorted((c.organisation_id, c.role, c.subprojects) for c in period.carriers.all()) == [
         (lead.pk, "lead", ["qualification"]),
@@ -153,7 +161,12 @@ def test_the_report_freezes_and_shows_funding_and_carriers(
         period=period,
         sources=[
             {"funder": "senate", "share": Decimal(60), "amount": Decimal("120000")},
-            {"funder": "amif", "share": Decimal(40), "reference": "AMIF-2025-77"},
+            {
+                "funder": "amif",
+                "share": Decimal(40),
+                "reference": "AMIF-2025-77",
+                "subprojects": ["qualification", "not-a-sub-project"],
+            },
         ],
         carriers=[
             {"organisation": carriers_orgs[0], "role": "lead", "subprojects": ["qualification"]},
@@ -164,6 +177,10 @@ def test_the_report_freezes_and_shows_funding_and_carriers(
     funding = report.snapshot["funding"]
     assert funding["grant_reference"] == "IV B 3 – 2025/117"
     assert [s["share"] for s in funding["sources"]] == [60.0, 40.0]
+    # AMIF co-finances qualification only (an unknown key is dropped); the Senate all.
+    assert [sp["key"] for sp in funding["sources"][1]["subprojects"]] == ["qualification"]
+    assert funding["sources"][0]["subprojects"] == []
+    assert funding["sources"][1]["indicators"] == funding["carriers"][0]["indicators"] > 0
     assert funding["carriers"][0]["name"] == "Träger Eins gGmbH"
     # Later changes do not touch the frozen report.
     services.period_funding_save(period=period, sources=[], carriers=[], by=project_lead)
@@ -178,6 +195,20 @@ def test_the_report_freezes_and_shows_funding_and_carriers(
     assert "IV B 3 – 2025/117" in text and "Dana Beispiel" in text
     assert "Hauptträger" in text and "Finanzierung und Träger" in text
     assert "durchgeführt von Träger Eins gGmbH" in " ".join(text.split())
+    # The annex gives AMIF and the lead carrier the figures of their sub-project.
+    flat = " ".join(text.split())
+    assert "Anhang: Zahlen je Finanzierungsquelle und Träger" in flat
+    assert "Finanziert von EU-Asyl-, Migrations- und Integrationsfonds (AMIF)" in flat
+    assert "Durchgeführt von Träger Eins gGmbH" in flat
+    # What the Senate finances (the PDF's layout text breaks the cell; the HTML does not).
+    from django.template.loader import render_to_string
+
+    from reporting.documents import funder_report_context
+
+    source = render_to_string(
+        "reporting/pdf/funder_report.html", funder_report_context(report, report.document)
+    )
+    assert "<td>das ganze Kompetenzzentrum</td>" in source
 
     book = load_workbook(
         io.BytesIO(
@@ -185,7 +216,17 @@ def test_the_report_freezes_and_shows_funding_and_carriers(
         )
     )
     sources = list(book["Finanzierungsquellen"].iter_rows(min_row=2, values_only=True))
-    assert sources[0][2:] == (0.6, 120000.0) and sources[1][1] == "AMIF-2025-77"
+    assert sources[0][2:4] == (0.6, 120000.0) and sources[1][1] == "AMIF-2025-77"
+    assert [row[4] for row in sources] == [
+        "das ganze Kompetenzzentrum",
+        "Qualifizierung & Coaching",
+    ]
+    shares = list(book["Nach Quelle und Träger"].iter_rows(min_row=2, values_only=True))
+    assert {(row[0], row[-1]) for row in shares} >= {
+        ("EU-Asyl-, Migrations- und Integrationsfonds (AMIF)", "coached"),
+        ("Träger Eins gGmbH", "coached"),
+    }
+    assert all(row[0] != "Berliner Senat" for row in shares)
     assert book["Finanzierungsquellen"]["C2"].number_format == "0.0%"
     carriers = list(book["Träger"].iter_rows(min_row=2, values_only=True))
     assert carriers[0][:3] == ("Träger Eins gGmbH", "Hauptträger", "Qualifizierung & Coaching")
