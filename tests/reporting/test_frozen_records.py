@@ -351,3 +351,41 @@ def test_the_pdf_gets_the_full_address_of_each_frozen_figure(coached, period, se
     assert (
         rendered == f"https://portal.ikmo.example/reporting/reports/{report.pk}/indicators/coached/"
     )
+
+
+def _link_targets(data: bytes) -> list[str]:
+    """The addresses of every link in a PDF (its URI annotations), in page order."""
+    import pikepdf
+
+    targets = []
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            for annotation in page.get("/Annots", []):
+                action = annotation.get("/A")
+                if action is not None and action.get("/URI") is not None:
+                    targets.append(str(action["/URI"]))
+    return targets
+
+
+def test_every_figure_in_the_pdf_links_to_its_frozen_records(
+    coached, period, project_lead, client_for, settings, django_capture_on_commit_callbacks
+):
+    from tests.reporting.test_reports import generate
+
+    settings.IKMO_SITE_URL = "https://portal.example"
+    report = generate(period, project_lead, django_capture_on_commit_callbacks)
+    targets = _link_targets(report.document.file.read())
+    prefix = f"https://portal.example/reporting/reports/{report.pk}/indicators/"
+    figures = [t for t in targets if t.startswith(prefix)]
+    # The plan-vs-actual value of each stand-in, and each breakdown cell in the annex.
+    assert f"{prefix}coached/" in figures
+    mitte = factories.district("Mitte").pk
+    assert f"{prefix}coached/?district={mitte}" in figures
+    assert f"{prefix}coached/?kind=refugee_initiative" in figures
+    # Each opens the records counted when the figures were frozen, for the project lead.
+    client = client_for(project_lead)
+    for target in {f"{prefix}coached/", f"{prefix}coached/?district={mitte}"}:
+        response = client.get(target.removeprefix("https://portal.example"))
+        assert response.status_code == 200
+    cell = client.get(f"/reporting/reports/{report.pk}/indicators/coached/?district={mitte}")
+    assert len(cell.context["rows"]) == 2
