@@ -89,7 +89,7 @@ def outcomes_of(organisation: Organisation, user):
     """The organisation's outcomes, newest first: for staff only (none for anyone else)."""
     if not permissions.can_record_outcomes(user):
         return Outcome.objects.none()
-    return Outcome.objects.filter(organisation=organisation).select_related("recorded_by")
+    return Outcome.objects.filter(organisation=organisation)
 
 
 def get_outcome_for_user(user, organisation_pk, pk) -> Outcome:

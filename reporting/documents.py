@@ -6,7 +6,7 @@ from ikmo.documents import DocumentKind
 from ikmo.models import GeneratedDocument
 
 from . import charts
-from .figures import split_levels
+from .figures import funding_shares, split_levels
 from .permissions import can_view_report
 
 FUNDER_REPORT = "funder_report"
@@ -32,7 +32,6 @@ def funder_report_context(report, document) -> dict:
         for r in snapshot["indicators"]
     ]
     outputs, outcomes = split_levels(indicators)
-    shares = _shares(funding, outputs + outcomes)
     pathway = snapshot.get("pathway") or []
     return {
         "report": report,
@@ -40,7 +39,7 @@ def funder_report_context(report, document) -> dict:
         "funding": funding,
         "indicators": outputs,
         "outcomes": outcomes,
-        "shares": shares,
+        "shares": funding_shares(funding, outputs + outcomes),
         "pathway": pathway if pathway and pathway[0]["pathway"] else [],
         "chart_pathway": charts.pathway(pathway),
         "with_breakdowns": [r for r in indicators if r.get("breakdowns")],
@@ -48,22 +47,6 @@ def funder_report_context(report, document) -> dict:
         "chart_activity": charts.activity_over_time(snapshot["activity"]),
         "chart_districts": charts.organisations_per_district(snapshot["districts"]),
     }
-
-
-def _shares(funding: dict, rows: list[dict]) -> list[dict]:
-    """What each co-financing funder finances and each carrier runs: the figures of its
-    sub-projects, for the annex (a funder of the whole centre has the whole report)."""
-    shares = []
-    for kind, parts, title in (
-        ("source", funding.get("sources", []), "label"),
-        ("carrier", funding.get("carriers", []), "name"),
-    ):
-        for part in parts:
-            keys = {subproject["key"] for subproject in part.get("subprojects", [])}
-            own = [row for row in rows if row["subproject"] in keys]
-            if own:
-                shares.append({"kind": kind, "title": part[title], "rows": own})
-    return shares
 
 
 # The contract's `documents` hook (see the app config).

@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter
 from ikmo.downloads import as_download, content_download
 from ikmo.subprojects import subproject_choices
 
-from .figures import Status
+from .figures import Status, funding_shares
 from .registry import Dimension, Level
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -343,16 +343,15 @@ def _sheet_title(wb, title: str) -> str:
 def _share_rows(funding: dict, indicators: list[dict]) -> list[list]:
     """The indicators of the sub-projects each co-financing funder finances and each
     carrier runs, one row each, led by the funder or carrier."""
-    rows = []
-    parts = [
-        *((s["label"], _("Funding source"), s) for s in funding.get("sources", [])),
-        *((c["name"], c["role_label"], c) for c in funding.get("carriers", [])),
+    return [
+        [
+            share["name"],
+            _("Funding source") if share["kind"] == "source" else share["role_label"],
+            *row,
+        ]
+        for share in funding_shares(funding, indicators)
+        for row in _indicator_rows(share["rows"])
     ]
-    for name, role, part in parts:
-        keys = {sp["key"] for sp in part.get("subprojects", [])}
-        own = [r for r in indicators if r["subproject"] in keys]
-        rows.extend([name, role, *row] for row in _indicator_rows(own))
-    return rows
 
 
 def _indicator_sheet(ws, indicators):

@@ -426,6 +426,31 @@ def split_levels(rows: list[dict]) -> tuple[list[dict], list[dict]]:
     return [row for row in rows if row.get("level") != Level.OUTCOME], outcomes
 
 
+def funding_shares(funding: dict, rows: list[dict]) -> list[dict]:
+    """Each co-financing funding source and each carrier that names its sub-projects, with
+    the indicator rows of those: [{kind: "source" | "carrier", name, role_label, rows}]. What
+    the report's annex and its spreadsheet show per funder and carrier (a funder of the whole
+    centre names none: it has the whole report)."""
+    shares = []
+    for kind, parts, name in (
+        ("source", funding.get("sources", []), "label"),
+        ("carrier", funding.get("carriers", []), "name"),
+    ):
+        for part in parts:
+            keys = {subproject["key"] for subproject in part.get("subprojects", [])}
+            own = [row for row in rows if row["subproject"] in keys]
+            if own:
+                shares.append(
+                    {
+                        "kind": kind,
+                        "name": part[name],
+                        "role_label": part.get("role_label", ""),
+                        "rows": own,
+                    }
+                )
+    return shares
+
+
 # --- the per-organisation reach view ------------------------------------------------------
 
 

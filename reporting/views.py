@@ -216,6 +216,11 @@ def _record_row(columns, values, org_path) -> dict:
     return {"cells": cells, "organisation_id": values[-1] if org_path else None}
 
 
+def _link_column(indicator, columns) -> int | None:
+    """The column of the organisation's name, shown as a link to the organisation."""
+    return next((i for i, c in enumerate(columns) if c.path == indicator.org_path("name")), None)
+
+
 def _filter_labels(filters: dict) -> list[tuple]:
     """The chosen breakdown cell, in words, for the heading of a drill-down list."""
     labels = []
@@ -262,9 +267,7 @@ def indicator_records(request, key):
             "page_obj": page,
             "total": indicator.finish(summary["value"]),
             "filter_labels": _filter_labels(filters),
-            "link_column": next(
-                (i for i, c in enumerate(columns) if c.path == indicator.org_path("name")), None
-            ),
+            "link_column": _link_column(indicator, columns),
         },
     )
 
@@ -611,9 +614,7 @@ def report_records(request, pk, key):
             "counted": len(frozen.ids),
             "missing": len(frozen.ids) - existing,
             "filtered": filtered,
-            "link_column": next(
-                (i for i, c in enumerate(columns) if c.path == indicator.org_path("name")), None
-            ),
+            "link_column": _link_column(indicator, columns),
         },
     )
 
