@@ -45,7 +45,11 @@ def test_applicant_journey_on_a_phone(new_page, org, org_admin):
     next_step(page)
     expect(page.locator("[data-error-summary]")).to_be_visible()
     expect(page.locator("#id_title")).to_have_value("Kiezfest im Browser")
+    # Wait for the save to come back before reloading, or the reload races its navigation.
     page.click("main button[name=action][value=save]")
+    expect(page.locator(".alert-success")).to_be_visible()
+    application.refresh_from_db()
+    assert application.title == "Kiezfest im Browser"
     page.reload()
     expect(page.locator("#id_title")).to_have_value("Kiezfest im Browser")
     page.fill("#id_summary", "Ein Fest für alle Nachbar*innen.")

@@ -233,6 +233,7 @@ def test_an_organisation_signs_up_applies_with_a_reload_midway_and_sees_the_deci
     # "Save draft" keeps it on the server too: another browser sees it.
     applicant.fill("#id_activities", "Sechs Erzählnachmittage")
     applicant.click("main button[name=action][value=save]")
+    expect(applicant.locator(".alert-success")).to_be_visible()
     application.refresh_from_db()
     assert application.goals == "Begegnung zwischen den Generationen"
     assert application.activities == "Sechs Erzählnachmittage"

@@ -591,7 +591,8 @@ def test_staff_creates_a_workshop_series(client_for, consultant):
     from organisations.models import SpokenLanguage
 
     client = client_for(consultant)
-    start = timezone.localtime() + timedelta(days=14)
+    # A fixed time of day: an evening run must not push the two-hour session past midnight.
+    start = (timezone.localtime() + timedelta(days=14)).replace(hour=10, minute=0, second=0, microsecond=0)
     fmt = "%Y-%m-%dT%H:%M"
     data = {
         "title": "Projektmanagement in zwei Teilen",
@@ -618,7 +619,7 @@ def test_staff_creates_a_workshop_series(client_for, consultant):
     workshop = Workshop.objects.get()
     assert workshop.sessions.count() == 2
     assert workshop.starts_at < workshop.ends_at
-    assert timezone.localtime(workshop.ends_at).date() == (start + timedelta(days=7)).date()
+    assert timezone.localtime(workshop.ends_at) == start + timedelta(days=7, hours=2)
 
 
 def test_workshop_form_explains_missing_dates_and_place(client_for, consultant):
