@@ -24,3 +24,5 @@ class ActionfundConfig(PortalApp):
     documents = "documents.KINDS"
     privacy = "privacy"
     demo = "demo.seed"
+    exports = "exports.LISTS"
+    api = "api.ROUTES"

@@ -2,7 +2,14 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from .formfields import FORM_CLASSES
-from .models import AuditEntry, GeneratedDocument, OutboundEmail, StaffMFAInvitation
+from .models import (
+    ApiToken,
+    AuditEntry,
+    GeneratedDocument,
+    ListExport,
+    OutboundEmail,
+    StaffMFAInvitation,
+)
 
 
 class PortalFormFields:
@@ -23,6 +30,24 @@ class UploadedFileAdmin(admin.ModelAdmin):
         return [*super().get_readonly_fields(request, obj), *self.upload_fields]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Read-only: people create and revoke their own tokens on the portal's token page; the
+    secret is never stored (only its hash, which is not shown here either)."""
+
+    list_display = ["name", "user", "prefix", "scope", "created_at", "expires_at", "revoked_at"]
+    list_filter = ["scope", ("revoked_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["user"]
+    search_fields = ["user__email", "name", "prefix"]
+    exclude = ["digest"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 
@@ -76,6 +101,16 @@ class GeneratedDocumentAdmin(admin.ModelAdmin):
     autocomplete_fields = ["requested_by", "organisation"]
     list_select_related = ["requested_by"]
     readonly_fields = ["file", "created_at", "enqueued_at", "finished_at"]
+
+
+@admin.register(ListExport)
+class ListExportAdmin(admin.ModelAdmin):
+    list_display = ["list_key", "format", "status", "row_count", "requested_by", "created_at"]
+    list_filter = ["status", "format", "list_key"]
+    search_fields = ["requested_by__email"]
+    autocomplete_fields = ["requested_by"]
+    list_select_related = ["requested_by"]
+    readonly_fields = ["uuid", "file", "params", "created_at", "enqueued_at", "finished_at"]
 
 
 @admin.register(OutboundEmail)

@@ -65,16 +65,19 @@ class StaffMFAMiddleware:
 
 class AdminInlineStyleMiddleware:
     """Django admin's own templates and scripts set inline styles (e.g. the related-object
-    widgets, collapsed fieldsets), which our strict style-src blocks. Only admin pages get
-    'unsafe-inline' for styles; scripts stay strict everywhere. Must sit after
+    widgets, collapsed fieldsets), which our strict style-src blocks, and so does Swagger UI
+    on the API documentation. Only these pages get 'unsafe-inline' for styles; scripts stay
+    strict everywhere. Must sit after
     csp.middleware.CSPMiddleware in MIDDLEWARE so it runs first on the response."""
+
+    PATHS = ("/admin/", "/api/docs/")
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.path.startswith("/admin/"):
+        if request.path.startswith(self.PATHS):
             response._csp_update = {"style-src": ["'unsafe-inline'"]}
         return response
 

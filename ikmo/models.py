@@ -1,4 +1,6 @@
 import secrets
+import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -100,6 +102,88 @@ class GeneratedDocument(BackgroundJob):
         return can_view_document(user, self)
 
 
+def list_export_upload_to(instance, filename):
+    return f"exports/{instance.created_at:%Y/%m}/{secrets.token_urlsafe(24)}.{instance.format}"
+
+
+class ListExport(BackgroundJob):
+    """A staff list exported as CSV or XLSX (ikmo/listexports.py): the list, the page's filter
+    and the format; the rows are computed for the requester when the worker runs."""
+
+    task_name = "ikmo.tasks.run_list_export"
+    download_action = "ikmo.list_export.downloaded"
+    download_reauth = True
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "XLSX"
+
+    uuid = models.UUIDField(_("uuid"), default=uuid.uuid4, unique=True, editable=False)
+    # The list as its requester saw it: it goes with the account.
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    list_key = models.CharField(_("list"), max_length=60, db_index=True)
+    # The record a list belongs to (the analysis of its interviews); empty for the others.
+    scope = models.CharField(_("scope"), max_length=20, blank=True)
+    params = models.JSONField(_("filters"), default=dict, blank=True)
+    format = models.CharField(
+        _("format"), max_length=10, choices=Format.choices, default=Format.CSV
+    )
+    language = models.CharField(_("language"), max_length=10, default="de")
+    row_count = models.PositiveIntegerField(_("row count"), default=0)
+
+    class Meta(BackgroundJob.Meta):
+        verbose_name = _("list export")
+        verbose_name_plural = _("list exports")
+
+    def __str__(self):
+        return f"{self.list_key} {self.uuid} ({self.format})"
+
+    @property
+    def spec(self):
+        from .listexports import exportable_list
+
+        return exportable_list(self.list_key)
+
+    @property
+    def label(self):
+        spec = self.spec
+        return spec.label if spec is not None else self.list_key
+
+    def upload_path(self) -> str:
+        return list_export_upload_to(self, "")
+
+    @property
+    def file_type(self) -> str:
+        if self.format == self.Format.XLSX:
+            return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        return "text/csv"
+
+    @property
+    def audit_organisation(self):
+        return None  # a list across organisations
+
+    @property
+    def download_name(self) -> str:
+        return f"{self.list_key.replace('.', '-')}-{self.created_at:%Y%m%d-%H%M}.{self.format}"
+
+    def file_lifetime(self) -> timedelta | None:
+        # The retention period of exports (IKMO_RETENTION_DAYS["export"]), as for data exports.
+        days = getattr(settings, "IKMO_RETENTION_DAYS", {}).get("export")
+        return timedelta(days=int(days)) if days is not None else None
+
+    def can_download(self, user) -> bool:
+        # Only who asked, while still allowed to export the list: the rows are what they see.
+        if user is None or not user.is_authenticated or self.requested_by_id != user.pk:
+            return False
+        spec = self.spec
+        return spec is not None and spec.allowed(user, self.scope)
+
+
 class OutboundEmail(models.Model):
     """An e-mail is a row first and a message second: if the broker or SMTP is down,
     it waits here and the sweeper sends it later, once."""
@@ -172,3 +256,44 @@ class StaffMFAInvitation(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.created_at:%Y-%m-%d})"
+
+
+class ApiToken(models.Model):
+    """A personal token for the REST API (ikmo/api/). The person creates and revokes it in
+    the portal; it acts as them, with their permissions, narrowed to its scope. Only a hash
+    of the secret is stored: the secret is shown once, when the token is created."""
+
+    class Scope(models.TextChoices):
+        READ = "read", _("Read only")
+        WRITE = "write", _("Read and write")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("person"),
+    )
+    name = models.CharField(_("name"), max_length=80)
+    # The first characters of the secret, shown in lists and used to find the row.
+    prefix = models.CharField(_("prefix"), max_length=12, unique=True)
+    digest = models.CharField(_("hash"), max_length=64)
+    scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices, default=Scope.READ)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_active(self, now) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == self.Scope.WRITE

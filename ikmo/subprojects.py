@@ -21,11 +21,13 @@ only when first used, so an app config stays cheap to import)::
         privacy = "privacy"                   # module declaring personal data (privacy.registry)
         demo = "demo.seed"                    # seed(stdout, *, password=...) for seed_demo
         choosers = "choosers.SCOPES"          # [ikmo.choosers.Scope] its form fields search
+        api = "api.ROUTES"                    # [ikmo.api.routes.Route] mounted under /api/v1/
+        exports = "exports.LISTS"             # [ikmo.listexports.ExportableList] its staff lists
 
 The core finds them through ``django.apps.apps.get_app_configs()`` (``portal_apps()``,
 ``hooks()``): the URLs, the cached pages, the navigation, the overview cards, the organisation timeline, the
-reporting indicators, the personal-data registry, the PDF kinds, the demo data and the
-choosers' search scopes. No list of apps is
+reporting indicators, the personal-data registry, the PDF kinds, the demo data, the
+choosers' search scopes, the REST API's endpoints and the list exports. No list of apps is
 typed anywhere else. ``SubProject`` below stays the set of keys stored in the database
 (staff roles); a sub-project's label is its ``verbose_name``, taken from there.
 """
@@ -46,6 +48,8 @@ HOOKS = (
     "privacy",
     "demo",
     "choosers",
+    "api",
+    "exports",
 )
 
 
@@ -83,6 +87,8 @@ class PortalApp(AppConfig):
     privacy = None
     demo = None
     choosers = None
+    api = None
+    exports = None
 
     def hook(self, name: str):
         """The object a hook names (a function, a list, or for ``privacy`` a module)."""

@@ -1,10 +1,14 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _lazy
+from django.views import defaults
 
 from organisations import account_views
 
 from . import views
+from .api import pages as api_pages
+from .api.errors import api_or_page
 from .models import GeneratedDocument
 from .subprojects import app_urlpatterns
 
@@ -32,6 +36,10 @@ urlpatterns = [
     path("second-factor/", views.mfa_required, name="mfa_required"),
     path("second-factor/<str:token>/", views.mfa_invitation, name="mfa_invitation"),
     path("admin/", admin.site.urls),
+    path("api/", include("ikmo.api.urls")),
+    path("exports/", include("ikmo.listexport_urls")),
+    path("api-tokens/", api_pages.token_list, name="api_tokens"),
+    path("api-tokens/<int:pk>/revoke/", api_pages.token_revoke, name="api_token_revoke"),
     path("choose/<slug:kind>/", views.choose, name="choose"),
     path("documents/<int:pk>/", views.document_detail, name="document_detail"),
     path(
@@ -43,3 +51,9 @@ urlpatterns = [
     # Each portal app's `<app>/urls.py` under the `url_prefix` its app config names.
     *app_urlpatterns(),
 ]
+
+# Unknown addresses and server errors under /api/ answer JSON, like every other API error.
+handler404 = api_or_page(defaults.page_not_found, 404, "not_found", _lazy("Not found."))
+handler500 = api_or_page(
+    defaults.server_error, 500, "server_error", _lazy("Something went wrong on our side.")
+)

@@ -24,3 +24,5 @@ class MentoringConfig(PortalApp):
     privacy = "privacy"
     demo = "demo.seed"
     choosers = "choosers.SCOPES"
+    exports = "exports.LISTS"
+    api = "api.ROUTES"

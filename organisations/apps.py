@@ -12,3 +12,5 @@ class OrganisationsConfig(PortalApp):
     timeline = "timeline.registry_events"
     indicators = "indicators.INDICATORS"
     documents = "documents.KINDS"
+    exports = "exports.LISTS"
+    api = "api.ROUTES"

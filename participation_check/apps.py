@@ -22,3 +22,4 @@ class ParticipationCheckConfig(PortalApp):
     privacy = "privacy"
     demo = "demo.seed"
     choosers = "choosers.SCOPES"
+    exports = "exports.LISTS"

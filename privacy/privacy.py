@@ -6,7 +6,14 @@ complete without editing them. Sub-project apps declare theirs in ``<app>/privac
 
 from django.db.models import Q
 
-from ikmo.models import AuditEntry, GeneratedDocument, OutboundEmail, StaffMFAInvitation
+from ikmo.models import (
+    ApiToken,
+    AuditEntry,
+    GeneratedDocument,
+    ListExport,
+    OutboundEmail,
+    StaffMFAInvitation,
+)
 from organisations.models import (
     District,
     FieldOfWork,
@@ -85,8 +92,28 @@ register(
     },
 )
 register(
+    ListExport,
+    people=[by_user("requested_by", actor=True)],
+    organisation_export=False,
+    explained={
+        "file": "a staff list as its requester saw it; deleted after the export retention "
+        "period (IKMO_RETENTION_DAYS['export']) and with the requester's account",
+        "params": "the list page's filters (a search word may be a name)",
+    },
+)
+register(
     OutboundEmail,
     people=[by_email("to", fields=("to", "subject", "body"))],
+)
+
+register(
+    ApiToken,
+    people=[by_user("user", delete=True)],
+    export_exclude=("digest",),
+    explained={
+        "name": "what the person called the token (e.g. the program using it)",
+        "prefix": "the first characters of the token, shown to its owner to tell tokens apart",
+    },
 )
 
 register(

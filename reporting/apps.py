@@ -14,3 +14,4 @@ class ReportingConfig(PortalApp):
     documents = "documents.KINDS"
     privacy = "privacy"
     choosers = "choosers.SCOPES"
+    api = "api.ROUTES"

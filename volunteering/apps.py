@@ -25,3 +25,5 @@ class VolunteeringConfig(PortalApp):
     privacy = "privacy"
     demo = "demo.seed"
     choosers = "choosers.SCOPES"
+    exports = "exports.LISTS"
+    api = "api.ROUTES"

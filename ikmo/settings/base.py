@@ -30,6 +30,9 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "ikmo",
     "organisations",
     "qualification",
@@ -321,6 +324,71 @@ CELERY_BEAT_SCHEDULE = {
     "privacy-retention": {
         "task": "privacy.tasks.apply_retention",
         "schedule": 24 * 3600.0,
+    },
+}
+
+# The REST API (ikmo/api/): personal tokens or the session, the caller's scope, rate limits
+# per token, one JSON error shape, and a schema that describes every answer.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "ikmo.api.auth.TokenAuthentication",
+        "ikmo.api.auth.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["ikmo.api.auth.SignedIn", "ikmo.api.auth.TokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "ikmo.api.throttling.PersonRateThrottle",
+        "ikmo.api.throttling.AnonymousRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "person": env("IKMO_API_RATE", default="600/min"),
+        "anonymous": env("IKMO_API_ANONYMOUS_RATE", default="60/min"),
+    },
+    "DEFAULT_PAGINATION_CLASS": "ikmo.api.pagination.Pagination",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "ikmo.api.schema.PortalAutoSchema",
+    "EXCEPTION_HANDLER": "ikmo.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "COERCE_DECIMAL_TO_STRING": True,
+    # The Accept header chooses JSON or the browsable page; `?format=` is free for the
+    # pages' own filters (the coaching log filters by format: in person, phone, video).
+    "URL_FORMAT_OVERRIDE": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "IKMO Portal API",
+    "DESCRIPTION": (
+        "Version 1 of the portal's API. Authenticate with a personal token "
+        "(Authorization: Bearer ikmo_…), created under 'API tokens' in the portal; a read-only "
+        "token may only read. Every endpoint shows what the person may see on the portal's "
+        "pages, no more. Errors answer {detail, code} and, for invalid input, errors per field."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": ["ikmo.api.auth.SessionAuthentication"],
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": True,
+    # Several models have a "status" or "kind" with their own choices: each enum its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "OrganisationKindEnum": "organisations.models.Organisation.Kind",
+        "OrganisationStatusEnum": "organisations.models.Organisation.Status",
+        "WorkshopStatusEnum": "qualification.models.Workshop.Status",
+        "RegistrationStatusEnum": "qualification.models.Registration.Status",
+        "EventKindEnum": "mentoring.models.Event.Kind",
+        "EventStatusEnum": "mentoring.models.Event.Status",
+        "TandemStatusEnum": "mentoring.models.Tandem.Status",
+        "ApplicationStatusEnum": "actionfund.models.Status",
+        "PlacementStatusEnum": "volunteering.models.PlacementStatus",
     },
 }
 

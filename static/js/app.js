@@ -318,6 +318,29 @@
     if (button && !window.confirm(button.dataset.confirm)) { event.preventDefault(); }
   });
 
+  // A "copy" button copies its target's text (the new API token) and says so; where the
+  // clipboard is not available, the text is selected for the person to copy.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy-target]");
+    if (!button) { return; }
+    var target = document.querySelector(button.dataset.copyTarget);
+    if (!target) { return; }
+    target.focus();
+    target.select();
+    var done = function () {
+      button.dataset.label = button.dataset.label || button.textContent;
+      button.textContent = button.dataset.copiedText || button.dataset.label;
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(target.value).then(done, function () {});
+    } else if (document.execCommand && document.execCommand("copy")) {
+      done();
+    }
+  });
+  document.querySelectorAll("[data-select-on-focus]").forEach(function (field) {
+    field.addEventListener("focus", function () { field.select(); });
+  });
+
   // Put focus on the error summary so screen reader users hear what went wrong.
   var summary = document.querySelector("[data-error-summary]");
   if (summary) { summary.focus(); }

@@ -216,16 +216,28 @@ NOT_DRIVEN = {
     "account_signup -> account_signup": "passwords are never shown again; "
     "tests/browser/test_account_forms.py checks the e-mail survives an error",
     "account_change_password -> account_change_password": "only passwords, never shown again",
+    "api_tokens -> api_tokens": "driven in tests/browser/test_api_tokens.py: refused first with "
+    "the choice kept, a German date, a double tap making one token, checked in the database",
 }
 
 # Forms without anything to type: a button, perhaps with a choice. Their action is checked by
 # the journeys and tests/security/test_access_matrix.py.
 BUTTON_FORMS = {
     "account_email -> account_email",
+    "api_tokens -> api_token_revoke",
     "actionfund:application_detail -> actionfund:application_withdraw",
     "actionfund:application_detail -> actionfund:jury_assign",
     "actionfund:application_detail -> actionfund:jury_unassign",
-    "actionfund:application_list -> actionfund:export_create",
+    # The export control of every staff list (templates/includes/list_export.html).
+    "actionfund:application_list -> exports:create",
+    "mentoring:contact_list -> exports:create",
+    "mentoring:tandem_list -> exports:create",
+    "organisations:directory -> exports:create",
+    "participation_check:interview_list -> exports:create",
+    "participation_check:recommendation_list -> exports:create",
+    "qualification:attendance -> exports:create",
+    "qualification:coaching -> exports:create",
+    "volunteering:placements -> exports:create",
     "actionfund:application_start -> actionfund:application_start",
     "mentoring:contact_detail -> mentoring:contact_delete",
     # (Recording attendance is offered once an event has started; the world's event is still

@@ -6,9 +6,10 @@ from django.contrib import admin
 from django.urls import reverse
 
 from ikmo import mfa
+from ikmo.api import tokens as api_tokens
 from ikmo.audit import audit_log
 from ikmo.mail import email_queue
-from ikmo.models import OutboundEmail
+from ikmo.models import ListExport, OutboundEmail
 from organisations.models import Membership
 from tests import factories
 from tests.conftest import enrol_mfa
@@ -46,6 +47,8 @@ def rows(org, other_org, org_admin, org_member, consultant, superuser, settings,
         actor=org_admin, action="organisations.organisation.updated", target=org, organisation=org
     )
     finished_document(org, by=org_member)
+    ListExport.objects.create(requested_by=consultant, list_key="organisations.directory")
+    api_tokens.token_create(user=org_member, name="Vereins-CRM", scope="read")
     factories.OutcomeFactory(organisation=org)
     mfa.mfa_invitation_create(user=consultant, by=superuser, send=False)
     email_queue(

@@ -70,6 +70,10 @@ def org_a(key="pk"):
     return lambda w: {key: w.org_a.pk}
 
 
+def _csv(w):
+    return {"format": "csv"}
+
+
 def _outcome_a(w):
     return {"pk": w.org_a.pk, "outcome_pk": w.outcome_a.pk}
 
@@ -81,6 +85,8 @@ EXEMPT_PREFIXES = {
     "admin/": "Django admin: only is_staff with MFA; test_admin_is_for_admins_only checks "
     "every changelist for every persona",
     "i18n/": "Django's set_language: changes a cookie only, no data",
+    "api/v1/": "the REST API: its own route × persona matrix in tests/api/test_api_matrix.py "
+    "(tests/api/expect_*.py), with the same world and personas",
     "request-too-large/": "the 413 page for bodies over the limit, no data: "
     "tests/ikmo/test_request_limits.py",
 }
@@ -97,12 +103,27 @@ EXPECTATIONS: dict[str, Route] = {
     # A profile sheet is rendered with its requester's view: hers and portal admins' only.
     "document_detail": Route(frozenset({"admin_a", "admin"}), pk("profile_sheet_a")),
     "document_download": Route(frozenset({"admin_a", "admin"}), pk("profile_sheet_a")),
+    # The API's schema and documentation describe endpoints, not data.
+    "api:schema": Route(EVERYONE),
+    "api:docs": Route(EVERYONE),
+    # Everyone manages their own API tokens; a token is revoked by its owner only.
+    "api_tokens": Route(LOGGED_IN, method=FORM),
+    "api_token_revoke": Route(frozenset({"member_a"}), pk("api_token_a"), method=POST),
     # A chooser's search answers per scope (ikmo/choosers.py): here the coaching log's
     # organisations, for qualification staff; every scope and persona in
     # tests/ikmo/test_choosers.py.
     "choose": Route(
         STAFF, lambda w: {"kind": "organisations"}, query="scope=coaching_organisations&q=e"
     ),
+    # List exports (ikmo/listexports.py), one set of routes for every staff list. Here the
+    # coaching log: the staff of qualification may ask for it; the file and its status page
+    # are the requester's alone (the world's export is the qualification consultant's).
+    # Every list and persona: tests/ikmo/test_listexports.py.
+    "exports:create": Route(
+        STAFF, lambda w: {"key": "qualification.coaching"}, method=POST, post=_csv
+    ),
+    "exports:detail": Route(frozenset({"consultant"}), lambda w: {"uuid": w.export.uuid}),
+    "exports:download": Route(frozenset({"consultant"}), lambda w: {"uuid": w.export.uuid}),
     # --- organisations ------------------------------------------------------------------
     "organisations:directory": Route(CENTRE),
     "organisations:register": Route(LOGGED_IN, method=FORM),
@@ -300,9 +321,6 @@ EXPECTATIONS: dict[str, Route] = {
     "actionfund:proof_review": Route(LEAD, pk("af_paid"), method=POST),
     "actionfund:jury_list": Route(frozenset({"jury", "jury_unassigned"})),
     "actionfund:transition_table": Route(STAFF),
-    "actionfund:export_create": Route(STAFF, method=POST),
-    "actionfund:export_detail": Route(frozenset({"lead"}), lambda w: {"uuid": w.export.uuid}),
-    "actionfund:export_download": Route(frozenset({"lead"}), lambda w: {"uuid": w.export.uuid}),
     # --- volunteer service desk ---------------------------------------------------------
     "volunteering:home": Route(EVERYONE),
     "volunteering:organisations": Route(STAFF),

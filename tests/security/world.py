@@ -21,6 +21,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from ikmo.api import tokens as api_tokens
 from ikmo.models import GeneratedDocument
 from ikmo.subprojects import SubProject
 from organisations.models import Membership, Organisation, StaffRole
@@ -191,6 +192,9 @@ def _organisations(w: World):
         name="Neugründung Pending e.V.", status=Organisation.Status.PENDING
     )
     # An outcome: the centre's evaluation, for its staff only (not even org A's members).
+    w.objects["api_token_a"] = api_tokens.token_create(
+        user=w.users["member_a"], name="ALPHA-CONTACT CRM", scope="write"
+    )[0]
     w.objects["outcome_a"] = factories.OutcomeFactory(
         organisation=w.org_a, funder="ALPHA-OUTCOME Stiftung"
     )
@@ -349,16 +353,23 @@ def _actionfund(w: World):
         description="ALPHA-ATTACHMENT Plan",
         by=admin_a,
     )
-    w.objects["export"] = _export(lead)
+    w.objects["export"] = _export(w.consultants[SubProject.QUALIFICATION])
 
 
 def _export(by):
-    from actionfund.models import ExportJob
+    from ikmo.models import ListExport
 
-    job = ExportJob.objects.create(
-        requested_by=by, format=ExportJob.Format.CSV, status=ExportJob.Status.DONE
+    job = ListExport.objects.create(
+        requested_by=by,
+        list_key="qualification.coaching",
+        format=ListExport.Format.CSV,
+        status=ListExport.Status.DONE,
     )
-    job.file.save("x.csv", ContentFile(b"title\nALPHA-APPLICATION\n"), save=True)
+    job.file.save("x.csv", ContentFile(b"organisation\nALPHA-COACHING\n"), save=True)
+    # Asked for yesterday: a new request of the same list is a new export.
+    ListExport.objects.filter(pk=job.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=1)
+    )
     return job
 
 
