@@ -10,7 +10,6 @@ from .models import (
     BudgetLine,
     Call,
     Criterion,
-    ExportJob,
     JuryAssignment,
     Payment,
     ProofOfUse,
@@ -171,11 +170,3 @@ class ReminderLogAdmin(admin.ModelAdmin):
     list_display = ["application", "kind", "sent_at"]
     list_filter = ["kind"]
     search_fields = ["application__title"]
-
-
-@admin.register(ExportJob)
-class ExportJobAdmin(admin.ModelAdmin):
-    list_display = ["uuid", "requested_by", "format", "status", "row_count", "created_at"]
-    list_filter = ["status", "format"]
-    search_fields = ["requested_by__email"]
-    autocomplete_fields = ["requested_by"]

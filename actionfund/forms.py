@@ -14,7 +14,7 @@ from ikmo.formfields import DecimalInput, LocalizedDecimalField, ModelMultipleCh
 from ikmo.forms import ModelForm
 from organisations.models import Organisation
 
-from .models import Application, BudgetLine, Call, Criterion, ExportJob, Payment, Return
+from .models import Application, BudgetLine, Call, Criterion, Payment, Return
 from .uploads import MAX_UPLOAD_BYTES, validate_upload
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -396,10 +396,6 @@ class ProofReviewForm(NoteForm):
         if data.get("decision") == "corrections" and not (data.get("note") or "").strip():
             self.add_error("note", _("Please say what needs to be corrected."))
         return data
-
-
-class ExportForm(forms.Form):
-    format = forms.ChoiceField(label=_("Format"), choices=ExportJob.Format.choices)
 
 
 class CallForm(ModelForm):

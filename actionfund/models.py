@@ -5,7 +5,6 @@ Money is always Decimal (two places). Statuses and who may change them live in
 """
 
 import secrets
-import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -17,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from ikmo.jobs import BackgroundJob
 from ikmo.uploads import extension_for
 from organisations.models import District, Organisation
 
@@ -379,6 +377,11 @@ def private_upload_to(instance, filename):
     return f"actionfund/{timezone.now():%Y/%m}/{secrets.token_urlsafe(24)}.{extension}"
 
 
+def export_upload_to(instance, filename):
+    # Named by migrations of the former application export (now ikmo.ListExport).
+    return f"actionfund/exports/{secrets.token_urlsafe(24)}.{instance.format}"
+
+
 class UploadedFile(models.Model):
     file = models.FileField(_("file"), upload_to=private_upload_to, max_length=200)
     original_name = models.CharField(_("file name"), max_length=200)
@@ -672,63 +675,3 @@ class ReminderLog(models.Model):
 
     def __str__(self):
         return f"{self.application_id}: {self.kind}"
-
-
-def export_upload_to(instance, filename):
-    return f"actionfund/exports/{secrets.token_urlsafe(24)}.{instance.format}"
-
-
-class ExportJob(BackgroundJob):
-    """A background export of the filtered application list; the file is private."""
-
-    task_name = "actionfund.tasks.run_export"
-    download_action = "actionfund.export.downloaded"
-    download_reauth = True
-
-    class Format(models.TextChoices):
-        CSV = "csv", "CSV"
-        XLSX = "xlsx", "XLSX"
-
-    uuid = models.UUIDField(_("uuid"), default=uuid.uuid4, unique=True, editable=False)
-    # The list as its requester saw it: it goes with the account.
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("requested by"),
-    )
-    filters = models.JSONField(_("filters"), default=dict, blank=True)
-    format = models.CharField(
-        _("format"), max_length=10, choices=Format.choices, default=Format.CSV
-    )
-    row_count = models.PositiveIntegerField(_("row count"), default=0)
-
-    class Meta(BackgroundJob.Meta):
-        verbose_name = _("export")
-        verbose_name_plural = _("exports")
-
-    def __str__(self):
-        return f"export {self.uuid} ({self.format})"
-
-    def upload_path(self) -> str:
-        return export_upload_to(self, "")
-
-    @property
-    def file_type(self) -> str:
-        if self.format == self.Format.XLSX:
-            return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        return "text/csv"
-
-    @property
-    def audit_organisation(self):
-        return None  # a list across organisations
-
-    @property
-    def download_name(self) -> str:
-        return f"aktionsfonds-{self.created_at:%Y%m%d-%H%M}.{self.format}"
-
-    def can_download(self, user) -> bool:
-        # Only who asked, while still allowed to export: the rows are what they could see.
-        from .permissions import can_export
-
-        return self.requested_by_id == user.pk and can_export(user)

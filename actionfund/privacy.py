@@ -14,7 +14,6 @@ from .models import (
     BudgetLine,
     Call,
     Criterion,
-    ExportJob,
     JuryAssignment,
     Payment,
     ProofOfUse,
@@ -150,10 +149,4 @@ register(
     organisation_export=True,
     visible_to=_of_committed_applications(Receipt, "proof__application"),
     explained=FILE_EXPLAINED,
-)
-register(
-    ExportJob,
-    people=[by_user("requested_by", actor=True)],
-    organisation_export=False,
-    explained={"file": "a staff export of applications; kept until deleted by staff"},
 )

@@ -1188,21 +1188,3 @@ def reminders_send(*, now=None) -> dict[str, int]:
         ):
             sent[ReminderLog.Kind.PROOF_AFTER] += 1
     return sent
-
-
-# --- export -----------------------------------------------------------------------------
-
-
-def export_request(*, by: User, filters: dict, fmt: str):
-    from .models import ExportJob
-    from .tasks import run_export
-
-    if not permissions.can_export(by):
-        raise PermissionDenied
-    with transaction.atomic():
-        job = ExportJob.objects.create(requested_by=by, filters=filters, format=fmt)
-        audit_log(actor=by, action="actionfund.export.requested", target=job, changes=filters)
-        from ikmo.queue import enqueue_on_commit
-
-        enqueue_on_commit(run_export, job.pk, model=ExportJob)
-    return job

@@ -1,9 +1,6 @@
 from django.urls import path
 
-from ikmo.views import job_download
-
 from . import views
-from .models import ExportJob
 
 app_name = "actionfund"
 
@@ -65,12 +62,4 @@ urlpatterns = [
     path("applications/<int:pk>/proof/review/", views.proof_review, name="proof_review"),
     path("jury/", views.jury_list, name="jury_list"),
     path("status-rules/", views.transition_table, name="transition_table"),
-    path("exports/", views.export_create, name="export_create"),
-    path("exports/<uuid:uuid>/", views.export_detail, name="export_detail"),
-    path(
-        "exports/<uuid:uuid>/download/",
-        job_download,
-        {"model": ExportJob},
-        name="export_download",
-    ),
 ]

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST
 from ikmo import uploads
 from ikmo.audit import audit_log
 from ikmo.models import GeneratedDocument
-from ikmo.reauth import sensitive
 from ikmo.subprojects import SubProject
 from ikmo.viewtools import get_visible_or_404, paged, require, service_errors
 from organisations.models import Organisation, User
@@ -28,7 +27,6 @@ from .forms import (
     CallForm,
     CriterionFormSet,
     DecisionForm,
-    ExportForm,
     JuryAssignForm,
     PartnersForm,
     PaymentForm,
@@ -42,7 +40,7 @@ from .forms import (
     SubmitForm,
     TransitionForm,
 )
-from .models import Application, Call, ExportJob, ProofOfUse, Status
+from .models import Application, Call, ProofOfUse, Status
 
 STEPS = [
     ("basics", gettext_lazy("Basics"), BasicsForm),
@@ -232,8 +230,6 @@ def application_list(request):
             "filter": filtered,
             "page": page,
             "query": query.urlencode(),
-            "filter_items": [(k, v) for k, v in query.items() if v],
-            "export_form": ExportForm(),
         },
     )
 
@@ -1210,42 +1206,3 @@ def proof_review(request, pk):
     else:
         messages.success(request, _("The review is saved and the applicant informed."))
     return redirect(application)
-
-
-# --- export -----------------------------------------------------------------------------
-
-FILTER_KEYS = tuple(ApplicationFilter.base_filters)  # the list's filters, for the export
-
-
-@login_required
-@require_POST
-@sensitive
-def export_create(request):
-    require(permissions.can_export(request.user))
-    form = ExportForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Please choose a format."))
-        return redirect("actionfund:application_list")
-    # Stored as JSON: NUL bytes would reach PostgreSQL as a server error.
-    filters = {
-        k: request.POST.get(k, "").replace("\x00", "")[:100]
-        for k in FILTER_KEYS
-        if request.POST.get(k)
-    }
-    job = services.export_request(by=request.user, filters=filters, fmt=form.cleaned_data["format"])
-    return redirect("actionfund:export_detail", job.uuid)
-
-
-def _get_export_for_user(user, uuid) -> ExportJob:
-    # The job's own rule (ExportJob.can_download); a 404 for everyone else.
-    job = get_object_or_404(ExportJob, uuid=uuid)
-    if not job.can_download(user):
-        raise Http404
-    return job
-
-
-@login_required
-def export_detail(request, uuid):
-    job = _get_export_for_user(request.user, uuid)
-    template = "actionfund/export_status.html" if request.htmx else "actionfund/export_detail.html"
-    return render(request, template, {"job": job})

@@ -1,7 +1,7 @@
 """Background jobs: work that is a database row first and a Celery task second.
 
 `BackgroundJob` is the abstract row under every job (`ikmo.GeneratedDocument`,
-`actionfund.ExportJob`, `privacy.DataExport`): one status vocabulary, progress, attempts,
+`ikmo.ListExport`, `privacy.DataExport`): one status vocabulary, progress, attempts,
 the error, the private file, who asked, and when it was asked, handed over, started,
 finished and when its file expires. A concrete job names its task (`task_name`), how its
 file is named and typed, its audit action for downloads, and who may download it
@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from django.apps import apps
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -162,15 +162,18 @@ class BackgroundJob(models.Model):
         cls.objects.filter(pk=pk).update(progress=value)
 
     @classmethod
-    def mark_done(cls, pk, content: bytes, *, then=None, **fields):
+    def mark_done(cls, pk, content: bytes | File, *, then=None, **fields):
         """Store the file and finish the job, once: a job a concurrent run finished first
-        keeps its file. `fields` are set too; `then(job)` runs in the same transaction
+        keeps its file. `content` is the bytes, or a `File` (streamed to storage in chunks,
+        for large files). `fields` are set too; `then(job)` runs in the same transaction
         (e.g. the audit entry). Returns the job."""
         with transaction.atomic():
             job = cls.objects.select_for_update().get(pk=pk)
             if job.status == JobStatus.DONE:
                 return job
-            job.file.save(job.download_name, ContentFile(content), save=False)
+            if not isinstance(content, File):
+                content = ContentFile(content)
+            job.file.save(job.download_name, content, save=False)
             now = timezone.now()
             lifetime = job.file_lifetime()
             job.status = JobStatus.DONE

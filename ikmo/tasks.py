@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from .documents import document_record_failure, document_render
 from .jobs import JobStatus, job_models
+from .listexports import export_record_failure, export_run
 from .mail import email_record_failure, email_send_now
 from .models import OutboundEmail
 from .queue import publish
@@ -20,6 +21,8 @@ MAX_RETRIES = 4
 RENDER_LIMITS = {"time_limit": 180, "soft_time_limit": 150}
 MAIL_LIMITS = {"time_limit": 60, "soft_time_limit": 45}
 SWEEP_LIMITS = {"time_limit": 120, "soft_time_limit": 100}
+# A long list (tens of thousands of rows) takes a few minutes.
+EXPORT_LIMITS = {"time_limit": 600, "soft_time_limit": 540}
 
 
 @shared_task(bind=True, acks_late=True, max_retries=MAX_RETRIES, **RENDER_LIMITS)
@@ -29,6 +32,19 @@ def render_document(self, document_id: int):
     except Exception as exc:
         final = self.request.retries >= MAX_RETRIES
         document_record_failure(document_id=document_id, error=str(exc), final=final)
+        if final:
+            raise
+        raise self.retry(exc=exc, countdown=2 ** (self.request.retries + 2)) from exc
+
+
+@shared_task(bind=True, acks_late=True, max_retries=MAX_RETRIES, **EXPORT_LIMITS)
+def run_list_export(self, job_id: int):
+    """Write one list export (ikmo/listexports.py); safe to run twice."""
+    try:
+        export_run(job_id=job_id)
+    except Exception as exc:
+        final = self.request.retries >= MAX_RETRIES
+        export_record_failure(job_id=job_id, error=f"{type(exc).__name__}: {exc}", final=final)
         if final:
             raise
         raise self.retry(exc=exc, countdown=2 ** (self.request.retries + 2)) from exc

@@ -103,3 +103,44 @@ class FollowUpFilter(django_filters.FilterSet):
     @property
     def qs(self):
         return super().qs.filter(follow_up_date__lte=self.today + timedelta(days=self.days))
+
+
+class CoachingLogFilter(django_filters.FilterSet):
+    """Filters of a consultant's coaching log (the sessions they logged); the log's export
+    uses the same filter (qualification/exports.py)."""
+
+    q = django_filters.CharFilter(method="search", label=_("Organisation"))
+    format = django_filters.ChoiceFilter(
+        choices=CoachingSession.Format.choices, label=_("Format"), empty_label=_("All formats")
+    )
+    topic = django_filters.ModelChoiceFilter(
+        field_name="topics",
+        queryset=Topic.objects.all(),
+        label=_("Topic"),
+        empty_label=_("All topics"),
+    )
+    month = MonthFilter(method="in_month", label=_("Month"))
+
+    class Meta:
+        model = CoachingSession
+        fields = ["q", "format", "topic", "month"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["q"].field.widget = forms.TextInput(attrs={"type": "search"})
+        self.filters["q"].field.max_length = 100
+
+    def search(self, queryset, name, value):
+        value = value.strip()[:100]
+        return queryset.filter(organisation__name__icontains=value) if value else queryset
+
+    def in_month(self, queryset, name, value):
+        match = MONTH_RE.match(value or "")
+        if not match:
+            return queryset
+        return queryset.filter(date__year=int(match[1]), date__month=int(match[2]))
+
+    @property
+    def qs(self):
+        # A session with two of the chosen topics is still one row.
+        return super().qs.distinct()

@@ -202,6 +202,12 @@ def coaching_sessions_for_user(user):
     )
 
 
+def coaching_log(user):
+    """The consultant's coaching log: the sessions they logged, newest first (the page and
+    its export)."""
+    return coaching_sessions_for_user(user).filter(consultant=user)
+
+
 def _later_session_exists():
     return Exists(
         CoachingSession.objects.filter(

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from ikmo.audit import audit_log
 from ikmo.documents import document_request, get_document_for_user
 from ikmo.downloads import as_download, content_download
+from ikmo.listexports import neutralise
 from ikmo.reauth import sensitive
 from ikmo.subprojects import SubProject
 from ikmo.viewtools import form_errors, get_visible_or_404, paged, require, service_errors
@@ -22,7 +23,7 @@ from organisations.selectors import get_organisation_for_user
 
 from . import ics, permissions, selectors, services
 from .documents import PARTICIPANT_LIST
-from .filters import FollowUpFilter, WorkshopFilter
+from .filters import CoachingLogFilter, FollowUpFilter, WorkshopFilter
 from .forms import (
     AttendanceForm,
     CoachingSessionForm,
@@ -367,7 +368,7 @@ def participants_csv(request, pk):
 
 def _csv_safe(value: str) -> str:
     """Keep spreadsheet programs from running user text as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    return neutralise(value)
 
 
 @login_required
@@ -492,8 +493,10 @@ CASES_PER_PAGE = 15
 def coaching_home(request):
     _require_coaching_staff(request.user)
     user = request.user
-    own = selectors.coaching_sessions_for_user(user).filter(consultant=user)
-    page = Paginator(own, 25).get_page(request.GET.get("page"))
+    log = CoachingLogFilter(request.GET or None, queryset=selectors.coaching_log(user))
+    page = Paginator(log.qs, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     today = timezone.localdate()
     filters = FollowUpFilter(
         request.GET or None,
@@ -509,6 +512,8 @@ def coaching_home(request):
         "qualification/coaching_home.html",
         {
             "page": page,
+            "log_filter": log,
+            "query": query.urlencode(),
             "overdue": paged(
                 request,
                 follow_ups.filter(follow_up_date__lt=today),

@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ikmo.downloads import as_download, content_download
+from ikmo.listexports import neutralise
 from ikmo.subprojects import subproject_choices
 
 from .figures import Status, funding_shares
@@ -31,8 +32,8 @@ CHUNK = 2000
 
 def safe_cell(value):
     """Text starting like a formula is neutralised so spreadsheets never execute it."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
+    if isinstance(value, str):
+        return neutralise(value)
     if isinstance(value, datetime):
         value = timezone.localtime(value) if timezone.is_aware(value) else value
         return value.strftime("%Y-%m-%d %H:%M:%S")

@@ -184,7 +184,6 @@ def test_closed_application_shows_its_history(client_for, org, org_admin, fund_l
         "proofofuse",
         "receipt",
         "reminderlog",
-        "exportjob",
     ],
 )
 def test_admin_pages(client_for, model, org, org_admin, fund_lead):

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actionfund import services, tasks
-from actionfund.models import ExportJob, ReminderLog, Status
-from ikmo.models import GeneratedDocument
+from actionfund.models import ReminderLog, Status
+from ikmo.models import GeneratedDocument, ListExport
 from ikmo.tasks import sweep_background_work
 from organisations.timeline import timeline_for
 from reporting.registry import DateRange, get_indicator
@@ -42,6 +42,9 @@ def test_no_agreement_before_approval(client_for, org, org_admin):
     assert not GeneratedDocument.objects.exists()
 
 
+EXPORT = f"/exports/lists/{'actionfund.applications'}/"
+
+
 def _rows(job):
     content = job.file.open("rb").read().decode("utf-8-sig")
     return list(csv.reader(io.StringIO(content), delimiter=";"))
@@ -65,18 +68,17 @@ def test_csv_export_contains_every_filtered_row(
     submitted(organisation=organisation, by=factories.member_of(organisation), call=other_call)
     client = client_for(fund_lead)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("actionfund:export_create"), {"format": "csv", "call": str(call.pk)}
-        )
-    job = ExportJob.objects.get()
-    assert response.url == reverse("actionfund:export_detail", args=[job.uuid])
+        response = client.post(EXPORT, {"format": "csv", "query": f"call={call.pk}&page=2"})
+    job = ListExport.objects.get()
+    assert response.url == reverse("exports:detail", args=[job.uuid])
     job.refresh_from_db()
-    assert job.status == ExportJob.Status.DONE and job.row_count == 30 and job.progress == 100
+    assert job.params == {"call": [str(call.pk)]}  # the page number is no filter
+    assert job.status == ListExport.Status.DONE and job.row_count == 30 and job.progress == 100
     rows = _rows(job)
     assert len(rows) == 31
     # Formula-looking text is neutralised for spreadsheet programs.
     assert {r[3] for r in rows[1:]} == {"'" + t for t in titles}
-    assert client.get(reverse("actionfund:export_download", args=[job.uuid])).status_code == 200
+    assert client.get(reverse("exports:download", args=[job.uuid])).status_code == 200
 
 
 def test_xlsx_export(
@@ -86,8 +88,8 @@ def test_xlsx_export(
 
     application = submitted(organisation=org, by=org_admin, title="Kiezfest")
     with django_capture_on_commit_callbacks(execute=True):
-        client_for(fund_lead).post(reverse("actionfund:export_create"), {"format": "xlsx"})
-    job = ExportJob.objects.get()
+        client_for(fund_lead).post(EXPORT, {"format": "xlsx"})
+    job = ListExport.objects.get()
     sheet = load_workbook(job.file.open("rb")).active
     values = list(sheet.values)
     assert len(values) == 2
@@ -99,18 +101,12 @@ def test_an_export_is_downloadable_only_by_who_asked(
     private_storage, client_for, fund_lead, consultant, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        client_for(fund_lead).post(reverse("actionfund:export_create"), {"format": "csv"})
-    job = ExportJob.objects.get()
+        client_for(fund_lead).post(EXPORT, {"format": "csv"})
+    job = ListExport.objects.get()
     assert (
-        client_for(consultant)
-        .get(reverse("actionfund:export_download", args=[job.uuid]))
-        .status_code
-        == 404
+        client_for(consultant).get(reverse("exports:download", args=[job.uuid])).status_code == 404
     )
-    assert (
-        client_for(consultant).get(reverse("actionfund:export_detail", args=[job.uuid])).status_code
-        == 404
-    )
+    assert client_for(consultant).get(reverse("exports:detail", args=[job.uuid])).status_code == 404
 
 
 def test_the_beat_task_sends_reminders_once(org, org_admin):
@@ -168,12 +164,16 @@ def fund_figures(period) -> dict:
 
 
 def test_export_jobs_lost_on_the_way_to_the_worker_are_sent_again(private_storage, fund_lead):
-    job = ExportJob.objects.create(requested_by=fund_lead, format="csv")
-    ExportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(minutes=30))
-    fresh = ExportJob.objects.create(requested_by=fund_lead, format="csv")
+    job = ListExport.objects.create(
+        requested_by=fund_lead, list_key="actionfund.applications", format="csv"
+    )
+    ListExport.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(minutes=30))
+    fresh = ListExport.objects.create(
+        requested_by=fund_lead, list_key="actionfund.applications", format="csv"
+    )
     assert sweep_background_work() == 1  # eager: runs at once
     job.refresh_from_db()
     fresh.refresh_from_db()
-    assert job.status == ExportJob.Status.DONE
-    assert fresh.status == ExportJob.Status.PENDING  # its own message may still be on the way
+    assert job.status == ListExport.Status.DONE
+    assert fresh.status == ListExport.Status.PENDING  # its own message may still be on the way
     assert sweep_background_work() == 0

@@ -7,10 +7,9 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from actionfund.models import ExportJob
 from ikmo import tasks
 from ikmo.jobs import BackgroundJob, JobStatus, job_models
-from ikmo.models import GeneratedDocument
+from ikmo.models import GeneratedDocument, ListExport
 from privacy.models import DataExport
 
 from .test_documents import request_sheet
@@ -19,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_three_jobs_are_background_jobs_found_without_a_list():
-    assert {GeneratedDocument, ExportJob, DataExport} <= set(job_models())
+    assert {GeneratedDocument, ListExport, DataExport} <= set(job_models())
     assert all(issubclass(model, BackgroundJob) for model in job_models())
     # Each names its task and a download audit action; one status vocabulary for all.
     for model in job_models():
@@ -34,7 +33,9 @@ def one_of_each(org, org_member, portal_admin):
     return [
         request_sheet(org, org_member),
         DataExport.objects.create(scope=DataExport.Scope.PERSON, person=org_member),
-        ExportJob.objects.create(requested_by=portal_admin, format="csv"),
+        ListExport.objects.create(
+            requested_by=portal_admin, list_key="organisations.directory", format="csv"
+        ),
     ]
 
 
@@ -48,7 +49,7 @@ def sends():
             "apply_async",
             side_effect=lambda args, _m=model: sent.append((_m, args[0])),
         )
-        for model in (GeneratedDocument, DataExport, ExportJob)
+        for model in (GeneratedDocument, DataExport, ListExport)
     ]
     for patch in patches:
         patch.start()
@@ -149,8 +150,12 @@ def test_a_finished_data_export_expires_after_the_retention_period(
     assert not path.exists()
 
 
-def test_documents_and_list_exports_are_kept(org, org_member, portal_admin, private_media):
+def test_documents_are_kept_and_list_exports_expire_with_the_export_retention(
+    org, org_member, portal_admin, private_media
+):
     document = GeneratedDocument.mark_done(request_sheet(org, org_member).pk, b"%PDF-1.4")
-    job = ExportJob.objects.create(requested_by=portal_admin, format="csv")
-    job = ExportJob.mark_done(job.pk, b"a;b")
-    assert document.expires_at is None and job.expires_at is None
+    assert document.expires_at is None
+    job = ListExport.objects.create(requested_by=portal_admin, list_key="organisations.directory")
+    job = ListExport.mark_done(job.pk, b"a;b")
+    days = settings.IKMO_RETENTION_DAYS["export"]
+    assert job.expires_at == job.finished_at + timedelta(days=days)

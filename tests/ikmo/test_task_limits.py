@@ -34,7 +34,7 @@ def test_the_project_registers_its_tasks():
         "ikmo.tasks.send_email",
         "ikmo.tasks.sweep_background_work",
         "privacy.tasks.build_export",
-        "actionfund.tasks.run_export",
+        "ikmo.tasks.run_list_export",
         "privacy.tasks.apply_retention",
         "volunteering.tasks.erase_expired_volunteer_data",
     } <= names

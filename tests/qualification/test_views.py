@@ -592,7 +592,9 @@ def test_staff_creates_a_workshop_series(client_for, consultant):
 
     client = client_for(consultant)
     # A fixed time of day: an evening run must not push the two-hour session past midnight.
-    start = (timezone.localtime() + timedelta(days=14)).replace(hour=10, minute=0, second=0, microsecond=0)
+    start = (timezone.localtime() + timedelta(days=14)).replace(
+        hour=10, minute=0, second=0, microsecond=0
+    )
     fmt = "%Y-%m-%dT%H:%M"
     data = {
         "title": "Projektmanagement in zwei Teilen",

@@ -203,8 +203,8 @@ def test_nul_bytes_next_to_valid_values_are_no_server_error(client, world):
         client,
         lead,
         "post",
-        reverse("actionfund:export_create"),
-        {"format": "csv", "status": "sub\x00mitted", "q": "a\x00b", "call": "1\x00"},
+        reverse("exports:create", args=["actionfund.applications"]),
+        {"format": "csv", "query": "status=sub%00mitted&q=a%00b&call=1%00", "scope": "1\x00"},
     )
     assert outcome.status in (302, 400), outcome.error
     outcome = send(

@@ -5,9 +5,8 @@ import pytest
 from django.test import RequestFactory
 from django.urls import get_resolver, reverse
 
-from actionfund.models import ExportJob
 from ikmo.downloads import content_download, file_download
-from ikmo.models import GeneratedDocument
+from ikmo.models import GeneratedDocument, ListExport
 from ikmo.views import job_download
 from privacy.models import DataExport
 
@@ -19,7 +18,7 @@ pytestmark = pytest.mark.django_db
 DOWNLOADS = [
     "document_download",
     "privacy:export_download",
-    "actionfund:export_download",
+    "exports:download",
     "actionfund:attachment_download",
     "actionfund:receipt_download",
     "volunteering:document_download",
@@ -85,7 +84,13 @@ def test_the_helpers_set_the_headers_themselves(world):
     [
         (GeneratedDocument, "profile_sheet_a", "pk", "admin_a", ["member_b", "member_a", "lead"]),
         (DataExport, "data_export_a", "pk", "member_a", ["member_b", "admin_a", "lead"]),
-        (ExportJob, "export", "uuid", "lead", ["member_b", "admin_a", "admin"]),
+        (
+            ListExport,
+            "export",
+            "uuid",
+            "consultant",
+            ["member_b", "admin_a", "admin", "lead", "other_consultant"],
+        ),
     ],
 )
 def test_the_one_job_download_asks_the_job_who_may_have_it(
