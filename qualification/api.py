@@ -6,7 +6,6 @@ the same services as their views, so the waiting list, deadlines, audit entries 
 are the same whichever way a registration or a session comes in."""
 
 import django_filters
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -249,17 +248,6 @@ class RegistrationFilter(django_filters.FilterSet):
         )
 
 
-def registrations_listed_for(user):
-    """What the pages list for this person: their own registrations and those they made or
-    administer ("My registrations"), and the participants of the workshops they manage (the
-    attendance page: their trainer, the project leads)."""
-    visible = selectors.registrations_visible_to(user)
-    if permissions.is_lead(user):
-        return visible
-    own = selectors.registrations_for_user(user).order_by().values("pk")
-    return visible.filter(Q(pk__in=own) | Q(workshop__trainer=user))
-
-
 class RegistrationViewSet(DetailUnfilteredMixin, mixins.CreateModelMixin, ReadOnlyViewSet):
     """Workshop registrations: list and read those the pages show you; register (yourself or
     a colleague of your organisation) and cancel, with the same rules as the pages (waiting
@@ -273,7 +261,7 @@ class RegistrationViewSet(DetailUnfilteredMixin, mixins.CreateModelMixin, ReadOn
 
     def get_queryset(self):
         return selectors.with_waitlist_rank(
-            registrations_listed_for(self.request.user)
+            selectors.registrations_listed_for(self.request.user)
             .select_related("workshop", "organisation", "participant")
             .order_by("-workshop__starts_at", "pk")
         )

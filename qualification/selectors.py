@@ -132,6 +132,17 @@ def registrations_visible_to(user):
     )
 
 
+def registrations_listed_for(user):
+    """What the pages list for this person (the API's registrations): their own and those
+    they made or administer ("My registrations"), and the participants of the workshops they
+    manage (the attendance page: their trainer, the project leads)."""
+    visible = registrations_visible_to(user)
+    if permissions.is_lead(user):
+        return visible
+    own = registrations_for_user(user).order_by().values("pk")
+    return visible.filter(Q(pk__in=own) | Q(workshop__trainer=user))
+
+
 def registration_choices_for(user, workshop: Workshop) -> list[Membership]:
     """Memberships (person + organisation) the user may register: themselves and colleagues of
     the approved organisations they belong to, minus those already registered."""
