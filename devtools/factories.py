@@ -261,6 +261,16 @@ class CoachingSessionFactory(factory.django.DjangoModelFactory):
     format = "in_person"
     outcome = "Vereinsgründung besprochen."
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # As the coaching services do: a later session covers the earlier ones' follow-ups.
+        from qualification.services import coaching_superseded_refresh
+
+        session = super()._create(model_class, *args, **kwargs)
+        coaching_superseded_refresh(organisation_ids=[session.organisation_id])
+        session.refresh_from_db(fields=["superseded"])
+        return session
+
 
 # Action fund ------------------------------------------------------------------------------
 

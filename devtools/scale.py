@@ -393,6 +393,7 @@ class Generator:
 
     def qualification(self) -> None:
         from qualification.models import CoachingCase, CoachingSession, Registration, Workshop
+        from qualification.services import coaching_superseded_refresh
 
         s, rng = self.scale, self.rng
         workshops = []
@@ -477,6 +478,7 @@ class Generator:
                 )
             )
         sessions = _bulk(CoachingSession, sessions)
+        coaching_superseded_refresh(organisation_ids={row.organisation_id for row in sessions})
         self._m2m(
             CoachingSession.topics.through, "coachingsession", sessions, "topic", self.topics, 1, 1
         )

@@ -3,6 +3,7 @@ from django.db import models
 
 from ikmo.admin import PortalFormFields
 
+from . import services
 from .models import (
     CoachingCase,
     CoachingNudge,
@@ -129,6 +130,24 @@ class CoachingSessionAdmin(PortalFormFields, admin.ModelAdmin):
     filter_horizontal = ["topics"]
     readonly_fields = ["follow_up_reminded_at", "created_at", "updated_at"]
     date_hierarchy = "date"
+
+    def save_model(self, request, obj, form, change):
+        before = form.initial.get("organisation") if change else None
+        super().save_model(request, obj, form, change)
+        # A corrected date or organisation changes which follow-ups a later session covers.
+        services.coaching_superseded_refresh(
+            organisation_ids={obj.organisation_id, before} - {None}
+        )
+
+    def delete_model(self, request, obj):
+        organisation_id = obj.organisation_id
+        super().delete_model(request, obj)
+        services.coaching_superseded_refresh(organisation_ids=[organisation_id])
+
+    def delete_queryset(self, request, queryset):
+        organisation_ids = set(queryset.values_list("organisation_id", flat=True))
+        super().delete_queryset(request, queryset)
+        services.coaching_superseded_refresh(organisation_ids=organisation_ids)
 
 
 @admin.register(CoachingNudge)

@@ -379,6 +379,13 @@ class CoachingSession(models.Model):
     # Set when the consultant marks the follow-up as done: it leaves the follow-up list and
     # no reminder is sent for it. A new follow-up date clears it (services).
     follow_up_done_at = models.DateTimeField(_("follow-up done at"), null=True, blank=True)
+    # A later session with the organisation exists, so this one's follow-up was taken care
+    # of. Kept by the services (`coaching_superseded_refresh`) for the sessions of the
+    # organisations whose sessions they write, so the follow-up lists and reminders read a
+    # flag instead of searching for a later session row by row.
+    superseded = models.BooleanField(
+        _("followed by a later session"), default=False, editable=False
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -397,10 +404,15 @@ class CoachingSession(models.Model):
                 name="coaching_session_date_idx",
             ),
             # A consultant's open follow-ups by due date (their home page and coaching log):
-            # only the open ones are in it, so the list reads a few rows, not every session.
+            # only the open ones (not done, not followed by a later session) are in it, so
+            # the list reads a few rows, not every session.
             models.Index(
                 fields=["consultant", "follow_up_date"],
-                condition=models.Q(follow_up_date__isnull=False, follow_up_done_at__isnull=True),
+                condition=models.Q(
+                    follow_up_date__isnull=False,
+                    follow_up_done_at__isnull=True,
+                    superseded=False,
+                ),
                 name="coaching_open_follow_up_idx",
             ),
         ]

@@ -219,14 +219,6 @@ def coaching_log(user):
     return coaching_sessions_for_user(user).filter(consultant=user)
 
 
-def _later_session_exists():
-    return Exists(
-        CoachingSession.objects.filter(
-            organisation_id=OuterRef("organisation_id"), date__gt=OuterRef("date")
-        )
-    )
-
-
 FOLLOW_UP_WINDOWS = (7, 30, 90)
 
 
@@ -241,9 +233,8 @@ def open_follow_ups(user, *, today: date | None = None, within_days: int | None 
     if within_days is not None:
         sessions = sessions.filter(follow_up_date__lte=today + timedelta(days=within_days))
     return (
-        sessions.select_related("organisation")
-        .annotate(has_later=_later_session_exists())
-        .filter(has_later=False)
+        sessions.filter(superseded=False)
+        .select_related("organisation")
         .order_by("follow_up_date", "pk")
     )
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Min
+from django.db.models import Exists, Max, Min, OuterRef
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -659,6 +659,7 @@ def coaching_session_create(
         raise ValidationError(_("Only consultants can log coaching sessions."))
     session = CoachingSession(organisation=organisation, consultant=by)
     save_with_changes(session, _coaching_values(data), creating=True)
+    coaching_superseded_refresh(organisation_ids=[organisation.pk])
     _ensure_case(session, by)
     audit_log(
         actor=by,
@@ -679,6 +680,8 @@ def coaching_session_update(
     # The audit trail records that confidential notes changed, never what they say.
     if "confidential_notes" in changes:
         changes["confidential_notes"] = ["…", "…"]
+    if "date" in changes:
+        coaching_superseded_refresh(organisation_ids=[session.organisation_id])
     if "follow_up_date" in changes:
         # A new follow-up date deserves its own reminder, and is not done yet.
         CoachingSession.objects.filter(pk=session.pk).update(
@@ -755,18 +758,25 @@ def coaching_follow_up_reminder_send(*, session_id: int, now=None) -> bool:
 
 
 def coaching_follow_ups_due(*, today=None):
-    from .selectors import _later_session_exists
-
     today = today or timezone.localdate()
-    return (
-        CoachingSession.objects.filter(
-            follow_up_date__lte=today,
-            follow_up_date__gte=today - timedelta(days=30),
-            follow_up_reminded_at__isnull=True,
-            follow_up_done_at__isnull=True,
-        )
-        .annotate(has_later=_later_session_exists())
-        .filter(has_later=False)
+    return CoachingSession.objects.filter(
+        follow_up_date__lte=today,
+        follow_up_date__gte=today - timedelta(days=30),
+        follow_up_reminded_at__isnull=True,
+        follow_up_done_at__isnull=True,
+        superseded=False,
+    )
+
+
+def coaching_superseded_refresh(*, organisation_ids) -> None:
+    """Mark which sessions of these organisations are followed by a later one (their
+    follow-up was taken care of), in one statement. Every write of a session's date or
+    organisation calls it; so do bulk loads (devtools) for what they created."""
+    later = CoachingSession.objects.filter(
+        organisation_id=OuterRef("organisation_id"), date__gt=OuterRef("date")
+    )
+    CoachingSession.objects.filter(organisation_id__in=list(organisation_ids)).update(
+        superseded=Exists(later)
     )
 
 

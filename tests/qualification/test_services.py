@@ -1,3 +1,4 @@
+import dataclasses
 from datetime import timedelta
 
 import pytest
@@ -317,6 +318,8 @@ def _session(org, consultant, *, days_ago=0, follow_up_in=None, **extra):
         next_step="Antrag gemeinsam durchgehen" if follow_up_in is not None else "",
         **extra,
     )
+    # As coaching_session_create does: a later session covers the earlier follow-ups.
+    services.coaching_superseded_refresh(organisation_ids=[org.pk])
     CoachingCase.objects.get_or_create(
         organisation=org, defaults={"consultant": consultant, "started_on": session.date}
     )
@@ -334,6 +337,56 @@ def test_follow_up_reminder_exactly_once_and_not_when_already_followed_up(
     # `due` has a later session for org too (days_ago=1), so nothing is due at all:
     assert services.coaching_follow_up_reminders_send_all() == 0
     assert handled.pk and due.pk
+
+
+def test_a_later_session_covers_earlier_follow_ups_whichever_way_it_comes_in(
+    org, other_org, consultant, client
+):
+    """The flag the follow-up lists read follows every write: a new session, a corrected date
+    and a session deleted in the admin."""
+    from qualification.models import CoachingSession
+    from qualification.selectors import open_follow_ups
+    from tests.conftest import enrol_mfa
+
+    early = _session(org, consultant, days_ago=10, follow_up_in=2)
+    assert [s.pk for s in open_follow_ups(consultant)] == [early.pk]
+    data = services.CoachingSessionData(
+        date=timezone.localdate() - timedelta(days=3),
+        duration_minutes=45,
+        format="phone",
+        topics=[],
+        participants="",
+        participant_count=1,
+        outcome="",
+        next_step="",
+        follow_up_date=None,
+        confidential_notes="",
+    )
+    later = services.coaching_session_create(organisation=org, data=data, by=consultant)
+    assert list(open_follow_ups(consultant)) == []
+    assert CoachingSession.objects.get(pk=early.pk).superseded
+    assert not CoachingSession.objects.get(pk=later.pk).superseded
+
+    # The later one was entered with a wrong date: moved before the early one, it covers
+    # nothing any more.
+    data = dataclasses.replace(data, date=timezone.localdate() - timedelta(days=20))
+    services.coaching_session_update(session=later, data=data, by=consultant)
+    assert [s.pk for s in open_follow_ups(consultant)] == [early.pk]
+
+    data = dataclasses.replace(data, date=timezone.localdate() - timedelta(days=1))
+    services.coaching_session_update(session=later, data=data, by=consultant)
+    assert list(open_follow_ups(consultant)) == []
+
+    # An admin deletes the later one: the early follow-up is open again.
+    admin = factories.UserFactory(is_staff=True, is_superuser=True)
+    enrol_mfa(admin)
+    client.force_login(admin)
+    response = client.post(
+        f"/admin/qualification/coachingsession/{later.pk}/delete/", {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not CoachingSession.objects.filter(pk=later.pk).exists()
+    assert [s.pk for s in open_follow_ups(consultant)] == [early.pk]
 
 
 def test_follow_up_reminder_sent_once(org, consultant):
