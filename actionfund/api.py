@@ -22,9 +22,10 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from ikmo.api.auth import PublicRead, TokenScope
-from ikmo.api.base import MAX_ID, ReadOnlyViewSet, require
+from ikmo.api.base import MAX_ID, DetailUnfilteredMixin, ReadOnlyViewSet, require
 from ikmo.api.errors import ErrorSerializer
 from ikmo.api.routes import Route
+from ikmo.api.serializers import RefSerializer
 from ikmo.queries import count_of
 from organisations.models import Organisation
 
@@ -83,16 +84,6 @@ class CallSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DetailUnfilteredMixin:
-    """The list's filters apply to the list; an object found by its id is shown as its page
-    shows it, whatever the query string says."""
-
-    def filter_queryset(self, queryset):
-        if self.action == "list":
-            return super().filter_queryset(queryset)
-        return queryset
-
-
 class CallViewSet(DetailUnfilteredMixin, ReadOnlyViewSet):
     """Calls for proposals with their selection criteria and ceilings, as the call pages show
     them: published calls for everyone (anonymous too), unpublished ones for fund staff."""
@@ -120,11 +111,6 @@ class ApplicationApiFilter(ApplicationFilter):
         super().__init__(*args, request=request, **kwargs)
         if request is not None:
             self.filters["call"].queryset = selectors.calls_visible_to(user=request.user)
-
-
-class NamedSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
 
 
 class ScoreSummarySerializer(serializers.Serializer):
@@ -245,7 +231,7 @@ class StatusChangeSerializer(serializers.ModelSerializer):
 class ApplicationDetailSerializer(ApplicationSerializer):
     """An application as its page shows it to the person asking."""
 
-    partners = NamedSerializer(many=True, read_only=True, source="partner_list")
+    partners = RefSerializer(many=True, read_only=True, source="partner_list")
     budget_lines = BudgetLineSerializer(many=True, read_only=True, source="line_list")
     budget_total = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
     ceiling = serializers.DecimalField(

@@ -5,22 +5,18 @@ from rest_framework import serializers
 
 from ikmo.api.base import ReadOnlyViewSet
 from ikmo.api.routes import Route
+from ikmo.api.serializers import RefSerializer
 
 from . import permissions, selectors
 from .filters import EventFilter, TandemFilter
 from .models import Event, Tandem
 
 
-class MentoringRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-
-
 class EventSerializer(serializers.ModelSerializer):
     """An event as the event list and page show it; the counts of registrations and
     attendance only for the mentoring team (as on the list)."""
 
-    field_of_work = MentoringRefSerializer(read_only=True, allow_null=True)
+    field_of_work = RefSerializer(read_only=True, allow_null=True)
     is_registered = serializers.BooleanField(
         read_only=True, help_text="Whether the caller is registered."
     )
@@ -96,8 +92,8 @@ class EventViewSet(ListFilteredOnly, ReadOnlyViewSet):
 
 
 class TandemSerializer(serializers.ModelSerializer):
-    mentor = MentoringRefSerializer(read_only=True)
-    mentee = MentoringRefSerializer(read_only=True)
+    mentor = RefSerializer(read_only=True)
+    mentee = RefSerializer(read_only=True)
     confirmed_by = serializers.SerializerMethodField()
     meeting_count = serializers.IntegerField(read_only=True)
     last_meeting = serializers.DateField(read_only=True, allow_null=True)

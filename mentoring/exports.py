@@ -9,11 +9,6 @@ from ikmo.listexports import ExportableList
 from . import permissions, selectors
 from .filters import ContactFilter, TandemFilter
 
-
-def _person(user):
-    return (user.get_full_name() or user.email) if user is not None else ""
-
-
 LISTS = [
     ExportableList(
         key="mentoring.contacts",
@@ -45,7 +40,7 @@ LISTS = [
             (_("Mentor"), lambda t: t.mentor.name),
             (_("Mentee"), lambda t: t.mentee.name),
             (_("Status"), lambda t: t.get_status_display()),
-            (_("Project lead"), lambda t: _person(t.lead)),
+            (_("Project lead"), lambda t: str(t.lead or "")),
             (_("Start"), lambda t: t.starts_on),
             (_("Planned end"), lambda t: t.planned_end_on),
             (_("Ended on"), lambda t: t.ended_on),

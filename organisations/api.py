@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from ikmo.api.base import ReadOnlyViewSet
 from ikmo.api.routes import Route
+from ikmo.api.serializers import TranslatedNameSerializer
 
 from . import selectors
 from .filters import OrganisationFilter
@@ -17,20 +18,14 @@ class OrganisationDistrictSerializer(serializers.ModelSerializer):
         fields = ["id", "name"]
 
 
-class OrganisationFieldOfWorkSerializer(serializers.ModelSerializer):
-    name = serializers.CharField(read_only=True, help_text="In the caller's language.")
-
-    class Meta:
+class FieldOfWorkSerializer(TranslatedNameSerializer):
+    class Meta(TranslatedNameSerializer.Meta):
         model = FieldOfWork
-        fields = ["id", "slug", "name"]
 
 
-class OrganisationLanguageSerializer(serializers.ModelSerializer):
-    name = serializers.CharField(read_only=True, help_text="In the caller's language.")
-
-    class Meta:
+class SpokenLanguageSerializer(TranslatedNameSerializer):
+    class Meta(TranslatedNameSerializer.Meta):
         model = SpokenLanguage
-        fields = ["id", "slug", "name"]
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
@@ -38,8 +33,8 @@ class OrganisationSerializer(serializers.ModelSerializer):
     of the organisation are left out (their names are personal data)."""
 
     district = OrganisationDistrictSerializer(allow_null=True)
-    fields_of_work = OrganisationFieldOfWorkSerializer(many=True)
-    languages = OrganisationLanguageSerializer(many=True)
+    fields_of_work = FieldOfWorkSerializer(many=True)
+    languages = SpokenLanguageSerializer(many=True)
     url = serializers.HyperlinkedIdentityField(view_name="api:organisations_organisations-detail")
 
     class Meta:

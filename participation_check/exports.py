@@ -10,10 +10,6 @@ from . import permissions, selectors
 from .filters import RecommendationFilter
 
 
-def _person(user):
-    return (user.get_full_name() or user.email) if user is not None else ""
-
-
 def _analysis_with_interviews(user, pk):
     # As the interview list: analyses whose interviews the person may read.
     return selectors.analyses_with_interviews_visible_to(user).filter(pk=pk).first()
@@ -41,7 +37,7 @@ LISTS = [
             (_("Analysis"), lambda i: i.analysis.title),
             (_("Date"), lambda i: i.date),
             (_("Organisation"), lambda i: i.organisation.name),
-            (_("Interviewer"), lambda i: _person(i.interviewer)),
+            (_("Interviewer"), lambda i: str(i.interviewer or "")),
             (_("Consent given"), lambda i: i.consent_given),
             (_("Consent form"), lambda i: i.get_consent_form_display()),
             (_("Consent given on"), lambda i: i.consent_date),

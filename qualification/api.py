@@ -14,9 +14,11 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from ikmo.api.auth import PublicRead, TokenScope
-from ikmo.api.base import MAX_ID, ReadOnlyViewSet, require
+from ikmo.api.base import MAX_ID, DetailUnfilteredMixin, ReadOnlyViewSet, require
 from ikmo.api.routes import Route
-from organisations.models import Membership, SpokenLanguage
+from ikmo.api.serializers import RefSerializer, TranslatedNameSerializer
+from organisations.api import SpokenLanguageSerializer
+from organisations.models import Membership
 from organisations.selectors import organisations_for_user
 
 from . import permissions, selectors, services
@@ -24,39 +26,12 @@ from .filters import CoachingLogFilter, WorkshopFilter
 from .forms import CoachingSessionForm
 from .models import CoachingSession, Registration, Topic, Workshop
 
-
-def _person_name(user) -> str:
-    """As the pages name a person: the full name, else the e-mail address."""
-    return user.get_full_name() or user.email
-
-
-class DetailUnfilteredMixin:
-    """The list's filters (and its default of coming workshops only) apply to the list; an
-    object found by its id is shown as its page shows it, whatever the filters say."""
-
-    def filter_queryset(self, queryset):
-        if self.action != "list":
-            return queryset
-        return super().filter_queryset(queryset)
-
-
 # Workshops -----------------------------------------------------------------------------------
 
 
-class QualificationTopicSerializer(serializers.ModelSerializer):
-    name = serializers.CharField(read_only=True, help_text="In the caller's language.")
-
-    class Meta:
+class TopicSerializer(TranslatedNameSerializer):
+    class Meta(TranslatedNameSerializer.Meta):
         model = Topic
-        fields = ["id", "slug", "name"]
-
-
-class WorkshopLanguageSerializer(serializers.ModelSerializer):
-    name = serializers.CharField(read_only=True, help_text="In the caller's language.")
-
-    class Meta:
-        model = SpokenLanguage
-        fields = ["id", "slug", "name"]
 
 
 class WorkshopDateSerializer(serializers.Serializer):
@@ -67,8 +42,8 @@ class WorkshopDateSerializer(serializers.Serializer):
 class WorkshopSerializer(serializers.ModelSerializer):
     """A workshop as its card in the list shows it (with its dates)."""
 
-    topics = QualificationTopicSerializer(many=True, read_only=True)
-    languages = WorkshopLanguageSerializer(many=True, read_only=True)
+    topics = TopicSerializer(many=True, read_only=True)
+    languages = SpokenLanguageSerializer(many=True, read_only=True)
     sessions = WorkshopDateSerializer(many=True, read_only=True)
     trainer = serializers.SerializerMethodField()
     is_online = serializers.BooleanField(read_only=True)
@@ -106,7 +81,7 @@ class WorkshopSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_trainer(self, workshop) -> str:
-        return _person_name(workshop.trainer)
+        return str(workshop.trainer)
 
     def get_registration_open(self, workshop) -> bool:
         return workshop.registration_open()
@@ -155,11 +130,6 @@ class WorkshopViewSet(DetailUnfilteredMixin, ReadOnlyViewSet):
 # Registrations -------------------------------------------------------------------------------
 
 
-class QualificationRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-
-
 class RegistrationWorkshopSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
@@ -170,7 +140,7 @@ class RegistrationWorkshopSerializer(serializers.Serializer):
 
 class RegistrationSerializer(serializers.ModelSerializer):
     workshop = RegistrationWorkshopSerializer(read_only=True)
-    organisation = QualificationRefSerializer(read_only=True)
+    organisation = RefSerializer(read_only=True)
     participant = serializers.SerializerMethodField()
     is_me = serializers.SerializerMethodField(help_text="Whether the caller takes part.")
     waitlist_rank = serializers.IntegerField(
@@ -196,7 +166,7 @@ class RegistrationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_participant(self, registration) -> str:
-        return _person_name(registration.participant)
+        return str(registration.participant)
 
     def get_is_me(self, registration) -> bool:
         return registration.participant_id == self.context["request"].user.pk
@@ -345,9 +315,9 @@ class RegistrationViewSet(DetailUnfilteredMixin, mixins.CreateModelMixin, ReadOn
 
 
 class CoachingSessionSerializer(serializers.ModelSerializer):
-    organisation = QualificationRefSerializer(read_only=True)
+    organisation = RefSerializer(read_only=True)
     consultant = serializers.SerializerMethodField()
-    topics = QualificationTopicSerializer(many=True, read_only=True)
+    topics = TopicSerializer(many=True, read_only=True)
     confidential_notes = serializers.SerializerMethodField(
         help_text="Only for consultants and project leads; never for the organisation."
     )
@@ -374,7 +344,7 @@ class CoachingSessionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_consultant(self, session) -> str:
-        return _person_name(session.consultant)
+        return str(session.consultant)
 
     def get_confidential_notes(self, session) -> str | None:
         if permissions.can_view_confidential_notes(self.context["request"].user):

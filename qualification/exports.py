@@ -10,10 +10,6 @@ from .filters import CoachingLogFilter
 from .models import Registration
 
 
-def _person(user):
-    return (user.get_full_name() or user.email) if user is not None else ""
-
-
 def _attended(registration):
     return {True: _("yes"), False: _("no"), None: ""}[registration.attended]
 
@@ -46,7 +42,7 @@ LISTS = [
         columns=[
             (_("Date"), lambda s: s.date),
             (_("Organisation"), lambda s: s.organisation.name),
-            (_("Consultant"), lambda s: _person(s.consultant)),
+            (_("Consultant"), lambda s: str(s.consultant or "")),
             (_("Format"), lambda s: s.get_format_display()),
             (_("Duration (minutes)"), lambda s: s.duration_minutes),
             (_("Topics"), lambda s: ", ".join(str(t) for t in s.topics.all())),

@@ -52,6 +52,16 @@ class ConditionalMixin:
         return response
 
 
+class DetailUnfilteredMixin:
+    """The list's filters (and a list's default, such as coming workshops only) apply to the
+    list; an object found by its id is shown as its page shows it, whatever the query says."""
+
+    def filter_queryset(self, queryset):
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
+
 class ReadOnlyViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
     pass
 
