@@ -5,12 +5,9 @@ for invalid input (400), one list of messages per field (``non_field_errors`` fo
 whole request). A service's Django ``ValidationError`` becomes the same 400, so a rule the
 pages enforce reads the same here."""
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, serializers, status
-from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
@@ -29,10 +26,6 @@ class ValidationErrorSerializer(ErrorSerializer):
 
 
 def _as_drf(exc):
-    if isinstance(exc, Http404):
-        return exceptions.NotFound()
-    if isinstance(exc, DjangoPermissionDenied):
-        return exceptions.PermissionDenied()
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             return exceptions.ValidationError(exc.message_dict)
@@ -65,17 +58,14 @@ def exception_handler(exc, context):
             "errors": _field_errors(exc.detail),
         }
         return response
-    detail = getattr(exc, "detail", None)
-    code = detail.code if hasattr(detail, "code") else "error"
-    message = str(detail if detail is not None else exc)
-    response.data = {"detail": message, "code": str(code)}
+    # REST framework has turned Django's Http404 and PermissionDenied into its own errors by
+    # now: their detail carries the code.
+    detail = response.data.get("detail", "") if isinstance(response.data, dict) else ""
+    message = str(detail)
+    response.data = {"detail": message, "code": str(getattr(detail, "code", "error"))}
     if response.status_code == status.HTTP_400_BAD_REQUEST:  # e.g. a body that is not JSON
         response.data["errors"] = {"non_field_errors": [message]}
     return response
-
-
-def error_response(message: str, code: str, status_code=status.HTTP_400_BAD_REQUEST) -> Response:
-    return Response({"detail": str(message), "code": code}, status=status_code)
 
 
 def api_or_page(page_handler, status_code: int, code: str, message):
