@@ -36,8 +36,11 @@ def needs_second_factor(user) -> bool:
 
 
 def has_second_factor(user) -> bool:
-    if "has_totp" in user.__dict__:  # loaded with the signed-in person (ikmo.auth)
-        return user.has_totp
+    # Loaded with the signed-in person (ikmo.auth). getattr, not __dict__: request.user is a
+    # lazy proxy whose own __dict__ never holds the person's attributes.
+    loaded = getattr(user, "has_totp", None)
+    if loaded is not None:
+        return loaded
     return pagecache.remember(
         f"has-totp:{user.pk}",
         lambda: Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists(),

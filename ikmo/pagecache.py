@@ -115,6 +115,15 @@ def request_scope(get_response):
 _MISSING = object()
 
 
+def memo_seconds() -> int:
+    """How long small per-request facts may be kept in the shared cache: 0 when they may not
+    (memos switched off, or this process has no shared cache right now)."""
+    seconds = getattr(settings, "IKMO_MEMO_SECONDS", 0) or getattr(
+        settings, "IKMO_PAGE_CACHE_SECONDS", 0
+    )
+    return seconds if seconds and cache_is_shared() else 0
+
+
 def remember(name: str, compute):
     """`compute()`, kept in the shared cache until any data changes (same generation rule).
 
@@ -122,10 +131,8 @@ def remember(name: str, compute):
     second factor). On with a shared cache whenever IKMO_MEMO_SECONDS (or the page cache) is
     set, independently of the page cache; otherwise it just computes.
     """
-    seconds = getattr(settings, "IKMO_MEMO_SECONDS", 0) or getattr(
-        settings, "IKMO_PAGE_CACHE_SECONDS", 0
-    )
-    if not seconds or not cache_is_shared():
+    seconds = memo_seconds()
+    if not seconds:
         return compute()
     key = f"ikmo:memo:{generation()}:{name}"
     value = cache.get(key, _MISSING)

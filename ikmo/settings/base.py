@@ -126,10 +126,9 @@ if REDIS_URL:
     CACHES = redis_cache(REDIS_URL)
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Sessions live in the database alone. A session cached in Redis goes stale when it changes
-# while Redis is away (a sign-out would come back after the outage), and a per-process copy
-# would disagree between web processes.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the database and are read through Redis under the data generation; never
+# from a per-process copy, and a sign-out drops every cached copy (see ikmo/sessions.py).
+SESSION_ENGINE = "ikmo.sessions"
 
 # Lists and dashboards are kept per person until any data changes (ikmo/pagecache.py). Only
 # with a cache all web processes share: a per-process cache would miss other processes' writes.
