@@ -1,9 +1,11 @@
 from django.urls import reverse
+from django.utils import translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from organisations import permissions
 
+from . import pagecache
 from .subprojects import hooks, subprojects
 
 
@@ -15,6 +17,16 @@ def navigation(request):
     through the `navigation` hook of the portal contract (ikmo/subprojects.py).
     """
     user = request.user
+    if not user.is_authenticated:
+        return _navigation(user)
+    # The same for every page a person opens until any data changes (their memberships and
+    # roles decide it): remembered like the person themselves (ikmo/auth.py), per language.
+    return pagecache.remember(
+        f"navigation:{user.pk}:{translation.get_language()}", lambda: _navigation(user)
+    )
+
+
+def _navigation(user) -> dict:
     items = []
     work = []
     if user.is_authenticated:
@@ -28,7 +40,12 @@ def navigation(request):
         if user.is_portal_admin and user.is_staff:
             items.append((_("Administration"), reverse("admin:index")))
     menu = [(app.menu_label, reverse(app.home_url)) for app in subprojects() if app.home_url]
-    return {"nav_items": items, "nav_subprojects": menu, "nav_work": work}
+    # Plain strings in the language of the request, so that they can be kept in the cache.
+    return {
+        "nav_items": [(str(label), url) for label, url in items],
+        "nav_subprojects": [(str(label), url) for label, url in menu],
+        "nav_work": [(str(label), url) for label, url in work],
+    }
 
 
 def draft_owner(request):

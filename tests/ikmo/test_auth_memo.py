@@ -91,3 +91,22 @@ def test_a_lost_role_and_a_lost_second_factor_take_effect_at_once(project_lead):
     assert client.get(URL).status_code == 200
     StaffRole.objects.filter(user=project_lead).delete()
     assert client.get(URL).status_code == 403
+
+
+def test_the_menu_is_remembered_and_follows_a_lost_membership_at_once(org_admin):
+    from organisations.models import Membership
+
+    client = signed_in(org_admin)
+    my_registrations = reverse("qualification:my_registrations")
+    assert my_registrations in client.get(reverse("home")).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("home"))
+    # The menu's membership checks are not run again for the second page.
+    menu_reads = [q for q in queries if "organisations_membership" in q["sql"]]
+    with CaptureQueriesContext(connection) as first_look:
+        cache.clear()
+        client.get(reverse("home"))
+    assert len(menu_reads) < len([q for q in first_look if "organisations_membership" in q["sql"]])
+
+    Membership.objects.filter(user=org_admin).delete()
+    assert my_registrations not in client.get(reverse("home")).content.decode()
