@@ -11,3 +11,4 @@ class MailtextsConfig(PortalApp):
     order = 80
     url_prefix = "mail-texts/"
     navigation = "navigation.items"
+    privacy = "privacy"
