@@ -25,4 +25,5 @@ class ActionfundConfig(PortalApp):
     privacy = "privacy"
     demo = "demo.seed"
     exports = "exports.LISTS"
+    mails = "mails.MAILS"
     api = "api.ROUTES"

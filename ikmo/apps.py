@@ -9,6 +9,7 @@ class IkmoConfig(PortalApp):
     name = "ikmo"
     verbose_name = _("Portal infrastructure")
     order = 0
+    mails = "mails.MAILS"
 
     def ready(self):
         from . import adminsafety, pagecache

@@ -14,14 +14,18 @@ from .queue import enqueue_on_commit
 
 
 def email_queue(*, to: str, template: str, context: dict, language: str = "de") -> OutboundEmail:
-    """Render `<template>_subject.txt` and `<template>_body.txt` and queue the message.
+    """Render `<template>_subject.txt` and `<template>_body.txt` (or staff's own text for
+    this mail and language, see mailtexts) and queue the message.
 
     The mail is plain text, so nothing is HTML-escaped: user text shows as typed
     ("Eltern & Kinder", not "Eltern &amp; Kinder"), whatever the template file says.
     """
     with translation.override(language):
-        subject = " ".join(_render_plain(f"{template}_subject.txt", context).split())
-        body = _render_plain(f"{template}_body.txt", context)
+        subject, body = _custom_text(template, context, language) or (
+            _render_plain(f"{template}_subject.txt", context),
+            _render_plain(f"{template}_body.txt", context),
+        )
+        subject = " ".join(subject.split())
     email = OutboundEmail.objects.create(to=to, subject=subject[:200], body=body)
     from .tasks import send_email
 
@@ -42,6 +46,14 @@ def email_keep_for_retry(*, to: str, subject: str, body: str, error: Exception) 
         last_error=f"{type(error).__name__}: {error}"[:500],
         next_attempt_at=timezone.now() + retry_delay(1),
     )
+
+
+def _custom_text(template: str, context: dict, language: str) -> tuple[str, str] | None:
+    """Staff's own wording of this mail in this language (mailtexts), if they have one;
+    otherwise the code's templates above are used, in the code's translation."""
+    from mailtexts.services import mailtext_render
+
+    return mailtext_render(template=template, context=context, language=language)
 
 
 def _render_plain(template_name: str, context: dict) -> str:

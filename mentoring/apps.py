@@ -25,4 +25,5 @@ class MentoringConfig(PortalApp):
     demo = "demo.seed"
     choosers = "choosers.SCOPES"
     exports = "exports.LISTS"
+    mails = "mails.MAILS"
     api = "api.ROUTES"

@@ -13,4 +13,5 @@ class OrganisationsConfig(PortalApp):
     indicators = "indicators.INDICATORS"
     documents = "documents.KINDS"
     exports = "exports.LISTS"
+    mails = "mails.MAILS"
     api = "api.ROUTES"

@@ -23,3 +23,4 @@ class ParticipationCheckConfig(PortalApp):
     demo = "demo.seed"
     choosers = "choosers.SCOPES"
     exports = "exports.LISTS"
+    mails = "mails.MAILS"

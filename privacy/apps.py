@@ -13,6 +13,7 @@ class PrivacyConfig(PortalApp):
     navigation = "navigation.items"
     # This app's own declarations and the foundation's (ikmo, organisations).
     privacy = "privacy"
+    mails = "mails.MAILS"
 
     def ready(self):
         from .registry import discover

@@ -26,4 +26,5 @@ class QualificationConfig(PortalApp):
     demo = "demo.seed"
     choosers = "choosers.SCOPES"
     exports = "exports.LISTS"
+    mails = "mails.MAILS"
     api = "api.ROUTES"

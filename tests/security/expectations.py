@@ -78,6 +78,14 @@ def _outcome_a(w):
     return {"pk": w.org_a.pk, "outcome_pk": w.outcome_a.pk}
 
 
+def _mail_confirmed(w):
+    return {"language": "de", "template": "qualification/email/registration_confirmed"}
+
+
+def _mail_preview(w):
+    return {"subject": "{workshop}", "body": "{registrations_link}", "preview": "1"}
+
+
 # Routes deliberately left out of the matrix, and why.
 EXEMPT_PREFIXES = {
     "accounts/": "allauth's own views (login, signup, e-mail, MFA): tested by allauth and "
@@ -391,4 +399,12 @@ EXPECTATIONS: dict[str, Route] = {
         frozenset({"admin"}), lambda w: {"pk": w.users["member_a"].pk}, method=FORM
     ),
     "privacy:erasure_decline": Route(frozenset({"admin"}), pk("erasure_request_a"), method=POST),
+    # --- e-mail texts (mailtexts/): project leads (their sub-project's and the registry's
+    # mails; here a qualification mail) and portal admins; consultants and organisations never.
+    "mailtexts:list": Route(LEAD),
+    "mailtexts:edit": Route(LEAD, _mail_confirmed, method=FORM, post=_mail_preview),
+    "mailtexts:reset": Route(LEAD, _mail_confirmed, method=POST),
+    "mailtexts:restore": Route(
+        LEAD, lambda w: {**_mail_confirmed(w), "entry": w.mailtext_change.pk}, method=POST
+    ),
 }

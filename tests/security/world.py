@@ -22,7 +22,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from ikmo.api import tokens as api_tokens
-from ikmo.models import GeneratedDocument
+from ikmo.models import AuditEntry, GeneratedDocument
 from ikmo.subprojects import SubProject
 from organisations.models import Membership, Organisation, StaffRole
 from tests import factories
@@ -179,6 +179,7 @@ def build_world() -> World:
     _volunteering(w)
     _reporting(w)
     _privacy(w)
+    _mailtexts(w)
     return w
 
 
@@ -449,3 +450,18 @@ def _privacy(w: World):
     w.objects["erasure_request_a"] = ErasureRequest.objects.create(
         person=member_a, origin=ErasureRequest.Origin.PERSON, message="ALPHA-MEETING bitte"
     )
+
+
+def _mailtexts(w: World):
+    from mailtexts.registry import mail_kind
+    from mailtexts.services import mailtext_save
+
+    kind = mail_kind("qualification/email/registration_confirmed")
+    admin = w.users["admin"]
+    for subject in ("ALPHA-MEETING Platz", "Ihr Platz: {workshop}"):
+        w.objects["mailtext_de"] = mailtext_save(
+            kind=kind, language="de", subject=subject, body="{registrations_link}", by=admin
+        )
+    w.objects["mailtext_change"] = AuditEntry.objects.filter(
+        action="mailtexts.mailtext.changed"
+    ).latest("pk")

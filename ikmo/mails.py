@@ -1,0 +1,67 @@
+"""The portal's own e-mails (security, delivery), for staff-edited wording (mailtexts.registry).
+
+Portal admins only, and previews never show real data: an invitation link is a credential.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from mailtexts.registry import MailKind, Placeholder
+
+MAILS = [
+    MailKind(
+        "ikmo/email/mfa_invitation",
+        _("Second factor: invitation link"),
+        _("To a staff member who must set up a second factor, with the single-use link."),
+        (
+            Placeholder(
+                "name",
+                _("First name of the recipient"),
+                lambda c: c["recipient"].first_name,
+                "Alex",
+            ),
+            Placeholder(
+                "link",
+                _("The single-use invitation link"),
+                lambda c: c["url"],
+                "https://portal.example/second-factor/beispiel/",
+                required=True,
+            ),
+            Placeholder("hours", _("How many hours the link works"), lambda c: c["hours"], "72"),
+        ),
+        admins_only=True,
+    ),
+    MailKind(
+        "ikmo/email/delivery_failed",
+        _("E-mail could not be delivered"),
+        _("To the portal admins when the portal gives up delivering an e-mail."),
+        (
+            Placeholder(
+                "to",
+                _("Recipient of the failed e-mail"),
+                lambda c: c["email"].to,
+                "person@example.org",
+            ),
+            Placeholder(
+                "subject",
+                _("Subject of the failed e-mail"),
+                lambda c: c["email"].subject,
+                "Beispiel",
+            ),
+            Placeholder("attempts", _("Number of attempts"), lambda c: c["email"].attempts, "5"),
+            Placeholder(
+                "error",
+                _("The last error"),
+                lambda c: c["email"].last_error,
+                "550 mailbox unavailable",
+            ),
+            Placeholder(
+                "link",
+                _("Link to the e-mail in the admin"),
+                lambda c: c["link"],
+                "https://portal.example/admin/ikmo/outboundemail/0/change/",
+                required=True,
+            ),
+        ),
+        admins_only=True,
+    ),
+]
