@@ -34,7 +34,9 @@ def test_a_consultant_adds_english_and_arabic_titles_and_readers_see_their_langu
     new_page, consultant
 ):
     workshop = make_workshop(
-        trainer=consultant, title="Vereinsgründung Schritt für Schritt", starts_in=timedelta(days=40)
+        trainer=consultant,
+        title="Vereinsgründung Schritt für Schritt",
+        starts_in=timedelta(days=40),
     )
     deadline = timezone.localtime(workshop.starts_at) - timedelta(days=3)
     german_deadline = deadline.strftime("%d.%m.%Y")  # as a person in Germany writes it
