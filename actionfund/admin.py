@@ -1,6 +1,8 @@
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
-from ikmo.admin import PortalFormFields, UploadedFileAdmin
+from ikmo.admin import PortalFormFields, TranslatedTexts, UploadedFileAdmin
+from ikmo.content_language import columns
 
 from .forms import CallForm
 from .models import (
@@ -28,25 +30,25 @@ class CallAdminForm(CallForm):
         widgets = {}
 
 
-class CriterionInline(PortalFormFields, admin.TabularInline):
+class CriterionInline(PortalFormFields, TranslatedTexts, TranslationStackedInline):
     model = Criterion
     extra = 1
 
 
 @admin.register(Call)
-class CallAdmin(PortalFormFields, admin.ModelAdmin):
+class CallAdmin(PortalFormFields, TranslatedTexts, TranslationAdmin):
     form = CallAdminForm
     list_display = ["title", "year", "opens_at", "closes_at", "total_budget", "is_published"]
     list_filter = ["year", "is_published", "workshop_rule"]
-    search_fields = ["title", "description"]
+    search_fields = [*columns("title"), *columns("description")]
     inlines = [CriterionInline]
 
 
 @admin.register(Criterion)
-class CriterionAdmin(PortalFormFields, admin.ModelAdmin):
+class CriterionAdmin(PortalFormFields, TranslatedTexts, TranslationAdmin):
     list_display = ["title", "call", "weight", "position"]
     list_filter = ["call"]
-    search_fields = ["title"]
+    search_fields = columns("title")
 
 
 class BudgetLineInline(PortalFormFields, admin.TabularInline):

@@ -100,6 +100,18 @@ def _call(key: str, now) -> Call:
             "is_published": True,
         },
     )
+    if key == "current":
+        # The current demo call also in English, Turkish and Arabic (fictional).
+        Call.objects.filter(pk=call.pk).update(
+            title_en=f"Kaleidoscope Berlin – yesterday, today, tomorrow {year} (demo)",
+            title_tr=f"Kaleydoskop Berlin – dün, bugün, yarın {year} (demo)",
+            title_ar=f"مشكال برلين – الأمس واليوم والغد {year} (تجريبي)",
+            description_en=(
+                "Fictional demo call: migrant organisations and initiatives in founding can "
+                "apply for funds for small projects. Cooperation projects of several "
+                "organisations can receive a higher amount."
+            ),
+        )
     if created:
         for position, (criterion, weight) in enumerate(CRITERIA):
             CriterionFactory(call=call, title=criterion, weight=Decimal(weight), position=position)

@@ -10,6 +10,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from ikmo.content_language import TranslatedTextsForm, form_columns
 from ikmo.formfields import DecimalInput, LocalizedDecimalField, ModelMultipleChoiceField
 from ikmo.forms import ModelForm
 from organisations.models import Organisation
@@ -398,8 +399,10 @@ class ProofReviewForm(NoteForm):
         return data
 
 
-class CallForm(ModelForm):
+class CallForm(TranslatedTextsForm, ModelForm):
     """A call as the project lead keeps it in the portal (the admin offers the same fields)."""
+
+    translated = ("title", "description")
 
     allowed_legal_forms = forms.MultipleChoiceField(
         label=_("Legal forms allowed"),
@@ -413,8 +416,7 @@ class CallForm(ModelForm):
         model = Call
         fields = [
             "year",
-            "title",
-            "description",
+            *form_columns("title", "description"),
             "opens_at",
             "closes_at",
             "decision_expected_on",
@@ -431,7 +433,7 @@ class CallForm(ModelForm):
             "is_published",
         ]
         widgets = {
-            "description": forms.Textarea(attrs={"rows": 6}),
+            **{name: forms.Textarea(attrs={"rows": 6}) for name in form_columns("description")},
             "opens_at": DATETIME,
             "closes_at": DATETIME,
             "decision_expected_on": DATE,
@@ -452,13 +454,23 @@ class CallForm(ModelForm):
             self.add_error(None, error)  # each message at its template field
         return data
 
+    def call_values(self) -> dict:
+        """``services.call_save``'s ``values``: the German title and description, the rest."""
+        from .services import CALL_FIELDS
 
-class CriterionForm(ModelForm):
+        data = self.cleaned_data
+        german = {"title": data["title_de"], "description": data.get("description_de") or ""}
+        return {name: german.get(name, data.get(name)) for name in CALL_FIELDS}
+
+
+class CriterionForm(TranslatedTextsForm, ModelForm):
+    translated = ("title", "description")
+
     class Meta:
         model = Criterion
-        fields = ["title", "description", "weight", "position"]
+        fields = [*form_columns("title", "description"), "weight", "position"]
         widgets = {
-            "description": forms.TextInput(),
+            **{name: forms.TextInput() for name in form_columns("description")},
             "weight": DecimalInput(),
             "position": forms.NumberInput(attrs={"min": "0", "inputmode": "numeric"}),
         }

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from ikmo.content_language import GermanColumns
 from ikmo.uploads import extension_for
 from organisations.models import District, Organisation
 
@@ -35,7 +36,7 @@ class CallQuerySet(models.QuerySet):
         return self.published().filter(opens_at__lte=now, closes_at__gt=now)
 
 
-class Call(models.Model):
+class Call(GermanColumns, models.Model):
     """One yearly call for proposals, with its budget, ceilings and eligibility rules."""
 
     class WorkshopRule(models.TextChoices):
@@ -153,7 +154,7 @@ class Call(models.Model):
         return [str(labels.get(v, v)) for v in self.allowed_legal_forms]
 
 
-class Criterion(models.Model):
+class Criterion(GermanColumns, models.Model):
     """A published selection criterion; jury members score each one from 0 to call.max_score."""
 
     call = models.ForeignKey(

@@ -6,6 +6,7 @@ which enforces the table ``workflow.FLOW``.
 """
 
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -18,6 +19,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from ikmo.audit import audit_log, diff, snapshot
+from ikmo.content_language import text_values
 from ikmo.documents import document_request
 from ikmo.mail import email_queue
 from ikmo.models import GeneratedDocument
@@ -137,17 +139,20 @@ CALL_FIELDS = (
     "is_published",
 )
 MESSAGE_TEMPLATE_FIELDS = ("decision_approved_template", "decision_rejected_template")
+# Written per language (actionfund/translation.py); ``values`` hold them in German.
+TEXT_FIELDS = ("title", "description")
 
 
 @dataclass(frozen=True)
 class CriterionInput:
     """One scoring criterion as typed; ``pk`` is None for a new one."""
 
-    title: str
+    title: str  # German; other languages in ``translations``
     weight: Decimal
     position: int
     description: str = ""
     pk: int | None = None
+    translations: dict = dataclass_field(default_factory=dict)  # {"title_en": …}
 
 
 def check_message_templates(values: dict) -> None:
@@ -167,12 +172,18 @@ def check_message_templates(values: dict) -> None:
 
 @transaction.atomic
 def call_save(
-    *, call: Call | None = None, values: dict, criteria: list[CriterionInput], by: User
+    *,
+    call: Call | None = None,
+    values: dict,
+    criteria: list[CriterionInput],
+    by: User,
+    translations: dict | None = None,
 ) -> Call:
     """Create (``call`` None) or update a call and set its criteria to ``criteria``.
 
-    ``values`` holds the fields of ``CALL_FIELDS``. A stored criterion missing from
-    ``criteria`` is removed, unless it has already been scored.
+    ``values`` holds the fields of ``CALL_FIELDS``, its ``title`` and ``description`` in
+    German; ``translations`` the other languages' versions by column (``{"title_en": …}``).
+    A stored criterion missing from ``criteria`` is removed, unless it has already been scored.
     """
     if not permissions.is_fund_lead(by):
         raise PermissionDenied
@@ -183,6 +194,10 @@ def call_save(
     created = call is None or call.pk is None
     # Changes are read from the stored row: a form may already have written into ``call``.
     call = Call() if created else Call.objects.select_for_update().get(pk=call.pk)
+    values = {
+        **{k: v for k, v in values.items() if k not in TEXT_FIELDS},
+        **text_values(german=values, translations=translations or {}, fields=TEXT_FIELDS),
+    }
     before = {} if created else snapshot(call, values)
     for name, value in values.items():
         setattr(call, name, value)
@@ -207,8 +222,12 @@ def call_save(
         criterion = stored.get(data.pk) if data.pk else None
         if criterion is None:
             criterion = Criterion(call=call)
-        criterion.title = data.title
-        criterion.description = data.description
+        for name, value in text_values(
+            german={"title": data.title, "description": data.description},
+            translations=data.translations,
+            fields=TEXT_FIELDS,
+        ).items():
+            setattr(criterion, name, value)
         criterion.weight = data.weight
         criterion.position = data.position
         criterion.save()

@@ -136,7 +136,8 @@ def call_edit(request, pk=None):
         try:
             call = services.call_save(
                 call=call,
-                values={name: form.cleaned_data[name] for name in services.CALL_FIELDS},
+                values=form.call_values(),
+                translations=form.translations(),
                 criteria=_criteria_inputs(criteria),
                 by=request.user,
             )
@@ -159,8 +160,9 @@ def _criteria_inputs(formset) -> list:
         data = form.cleaned_data
         kept.append(
             services.CriterionInput(
-                title=data["title"],
-                description=data.get("description") or "",
+                title=data["title_de"],
+                description=data.get("description_de") or "",
+                translations=form.translations(),
                 weight=data["weight"],
                 position=data["position"],
                 pk=form.instance.pk,

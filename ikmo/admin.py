@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from .content_language import direction
 from .formfields import FORM_CLASSES
 from .models import (
     ApiToken,
@@ -17,6 +18,19 @@ class PortalFormFields:
     multiple-choice fields (ikmo.formfields), as the portal's own forms do."""
 
     formfield_overrides = {field: {"form_class": form} for field, form in FORM_CLASSES.items()}
+
+
+class TranslatedTexts:
+    """Mixed into a modeltranslation ``TranslationAdmin`` or inline (before it): each language's
+    input carries its language and direction, so Arabic is typed right to left (the portal's
+    forms do the same, ikmo.content_language.TranslatedTextsForm)."""
+
+    def patch_translation_field(self, db_field, field, request, **kwargs):
+        super().patch_translation_field(db_field, field, request, **kwargs)
+        language = getattr(db_field, "language", None)
+        if language:
+            widget = getattr(field.widget, "widget", field.widget)  # a clearable wrapper
+            widget.attrs.update(lang=language, dir=direction(language))
 
 
 class UploadedFileAdmin(admin.ModelAdmin):

@@ -1,6 +1,8 @@
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin
 
-from ikmo.admin import PortalFormFields
+from ikmo.admin import PortalFormFields, TranslatedTexts
+from ikmo.content_language import columns
 
 from .models import (
     CooperationContact,
@@ -64,10 +66,10 @@ class FollowUpTaskInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(PortalFormFields, admin.ModelAdmin):
+class EventAdmin(PortalFormFields, TranslatedTexts, TranslationAdmin):
     list_display = ["title", "kind", "starts_at", "place", "status", "is_open"]
     list_filter = ["kind", "status", "is_open", "field_of_work"]
-    search_fields = ["title", "place", "description"]
+    search_fields = [*columns("title"), "place", *columns("description")]
     autocomplete_fields = ["invited_organisations", "created_by"]
     date_hierarchy = "starts_at"
     inlines = [EventRegistrationInline, EventAttendanceInline, FollowUpTaskInline]
@@ -93,7 +95,7 @@ class EventAttendanceAdmin(admin.ModelAdmin):
 class FollowUpTaskAdmin(admin.ModelAdmin):
     list_display = ["title", "event", "assignee", "due_on", "done_at"]
     list_filter = [("done_at", admin.EmptyFieldListFilter), "event__kind"]
-    search_fields = ["title", "event__title"]
+    search_fields = ["title", *columns("event__title")]
     autocomplete_fields = ["event", "assignee", "done_by", "created_by"]
 
 

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ikmo.choosers import ChooserField, ChooserForm, chooser
+from ikmo.content_language import TranslatedTextsForm, form_columns
 from ikmo.forms import ModelForm
 from organisations.models import Organisation
 
@@ -106,14 +107,15 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
-class EventForm(ChooserForm, ModelForm):
+class EventForm(TranslatedTextsForm, ChooserForm, ModelForm):
+    translated = ("title", "description")
+
     class Meta:
         model = Event
         fields = [
             "kind",
-            "title",
+            *form_columns("title", "description"),
             "field_of_work",
-            "description",
             "starts_at",
             "ends_at",
             "place",
@@ -124,7 +126,7 @@ class EventForm(ChooserForm, ModelForm):
         widgets = {
             "starts_at": DateTimeInput(),
             "ends_at": DateTimeInput(),
-            "description": forms.Textarea(attrs={"rows": 3}),
+            **{name: forms.Textarea(attrs={"rows": 3}) for name in form_columns("description")},
         }
         field_classes = {
             "invited_organisations": chooser("mentoring_event_invitees", multiple=True),
@@ -145,7 +147,17 @@ class EventForm(ChooserForm, ModelForm):
         return cleaned
 
     def event_data(self) -> services.EventData:
-        return _data(self, services.EventData)
+        data = self.cleaned_data
+        return services.EventData(
+            **{
+                f.name: data.get(f.name)
+                for f in fields(services.EventData)
+                if f.name not in ("title", "description", "translations")
+            },
+            title=data["title_de"],
+            description=data.get("description_de") or "",
+            translations=self.translations(),
+        )
 
 
 class EventRegistrationForm(forms.Form):

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ikmo.content_language import GermanColumns
 from ikmo.workflow import Step, Workflow
 from organisations.models import MO_KINDS, District, FieldOfWork, Organisation, SpokenLanguage
 
@@ -142,7 +143,7 @@ class CooperationStatusChange(models.Model):
 # Expert rounds and network events ----------------------------------------------------------
 
 
-class Event(models.Model):
+class Event(GermanColumns, models.Model):
     """A thematic expert round ("Fachrunde") or a network event the centre organises."""
 
     class Kind(models.TextChoices):

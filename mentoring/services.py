@@ -1,6 +1,7 @@
 """Every change in networking & mentoring goes through these functions."""
 
 from dataclasses import dataclass, fields
+from dataclasses import field as dataclass_field
 from datetime import date, datetime
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ikmo.audit import audit_log, save_with_changes
+from ikmo.content_language import text_values
 from ikmo.mail import email_queue
 from organisations.models import Membership, Organisation, User
 from organisations.permissions import is_organisation_admin
@@ -177,6 +179,8 @@ class EventData:
     capacity: int | None = None
     is_open: bool = False
     invited_organisations: tuple = ()
+    # ``title`` and ``description`` are German; other languages by column ({"title_en": …}).
+    translations: dict = dataclass_field(default_factory=dict)
 
 
 def event_check(starts_at, ends_at) -> None:
@@ -193,7 +197,19 @@ def event_save(*, event: Event | None, data: EventData, by) -> Event:
     created = event is None
     # Fresh from the database: a bound form has already written its values onto ``event``.
     event = Event(created_by=by) if created else Event.objects.select_for_update().get(pk=event.pk)
-    changes = save_with_changes(event, _values(data), creating=created)
+    values = {
+        f.name: getattr(data, f.name)
+        for f in fields(data)
+        if f.name not in ("title", "description", "translations")
+    }
+    values.update(
+        text_values(
+            german={"title": data.title, "description": data.description},
+            translations=data.translations,
+            fields=("title", "description"),
+        )
+    )
+    changes = save_with_changes(event, values, creating=created)
     if created or changes:
         audit_log(
             actor=by,

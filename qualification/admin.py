@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.db import models
+from modeltranslation.admin import TranslationAdmin
 
-from ikmo.admin import PortalFormFields
+from ikmo.admin import PortalFormFields, TranslatedTexts
+from ikmo.content_language import columns
 
 from . import services
 from .models import (
@@ -39,10 +41,10 @@ class RegistrationInline(admin.TabularInline):
 
 
 @admin.register(Workshop)
-class WorkshopAdmin(PortalFormFields, admin.ModelAdmin):
+class WorkshopAdmin(PortalFormFields, TranslatedTexts, TranslationAdmin):
     list_display = ["title", "starts_at", "status", "is_basic", "capacity", "trainer"]
     list_filter = ["status", "is_basic", "topics", "languages"]
-    search_fields = ["title", "description", "venue"]
+    search_fields = [*columns("title"), *columns("description"), "venue"]
     list_select_related = ["trainer"]
     filter_horizontal = ["topics", "languages"]
     autocomplete_fields = ["trainer"]

@@ -1,9 +1,10 @@
 """The choosers of qualification & coaching (ikmo/choosers.py): what each field may choose."""
 
-from django.db.models import Min, Q
+from django.db.models import Min
 from django.utils import formats, timezone
 
 from ikmo.choosers import Kind, Scope, starts_with
+from ikmo.content_language import search_q
 from organisations.choosers import ORGANISATIONS, PEOPLE
 
 from . import permissions, selectors
@@ -11,8 +12,9 @@ from .models import Workshop
 
 
 def _search_workshops(queryset, terms, user):
+    # Any language's title matches: a workshop is found by its English title on a German page.
     for term in terms:
-        queryset = queryset.filter(Q(title__icontains=term))
+        queryset = queryset.filter(search_q(term, "title"))
     return queryset
 
 
@@ -29,8 +31,9 @@ WORKSHOPS = Kind(
     values=("title", "first_session"),
     row=_workshop_row,
     label=str,
-    order_by=("title", "pk"),
-    rank=lambda terms: starts_with("title", terms),
+    # The German title orders (every workshop has one); the row shows the reader's language.
+    order_by=("title_de", "pk"),
+    rank=lambda terms: starts_with("title_de", terms),
 )
 
 

@@ -123,6 +123,27 @@ COACHING = [
 ]
 
 
+# Some demo workshops also in English, Turkish and Arabic (the others show their German text,
+# marked as German, to readers of those languages). Fictional, like the rest.
+TRANSLATIONS = {
+    "Einen Verein gründen – Schritt für Schritt (Demo)": {
+        "title_en": "Founding an association – step by step (demo)",
+        "title_tr": "Dernek kurmak – adım adım (demo)",
+        "title_ar": "تأسيس جمعية – خطوة بخطوة (تجريبي)",
+        "description_en": "Statutes, founding meeting, entry in the register of associations: "
+        "what you need.",
+        "description_tr": "Tüzük, kuruluş toplantısı, dernekler siciline kayıt: neye ihtiyacınız "
+        "var.",
+        "description_ar": "النظام الأساسي، الاجتماع التأسيسي، التسجيل في سجل الجمعيات: ما تحتاجونه.",
+    },
+    "Fördermittel finden und beantragen (Demo)": {
+        "title_en": "Finding and applying for funding (demo)",
+        "title_tr": "Hibe bulmak ve başvurmak (demo)",
+        "title_ar": "إيجاد التمويل والتقدم بطلب (تجريبي)",
+    },
+}
+
+
 def _at(day_offset: int, hour: int):
     day = timezone.localdate() + timedelta(days=day_offset)
     return timezone.make_aware(datetime.combine(day, time(hour)))
@@ -167,6 +188,8 @@ def seed(stdout) -> None:
             },
         )
         workshops[title] = workshop
+        if TRANSLATIONS.get(title):
+            Workshop.objects.filter(pk=workshop.pk).update(**TRANSLATIONS[title])
         if not is_new:
             continue
         created += 1

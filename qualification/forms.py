@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ikmo.choosers import ChooserField, ChooserForm, chooser
+from ikmo.content_language import TranslatedTextsForm, form_columns
 from ikmo.forms import ModelForm
 
 from . import services
@@ -35,7 +36,9 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class WorkshopForm(ChooserForm, ModelForm):
+class WorkshopForm(TranslatedTextsForm, ChooserForm, ModelForm):
+    translated = ("title", "description")
+
     online_url = forms.URLField(
         label=Workshop._meta.get_field("online_url").verbose_name,
         help_text=Workshop._meta.get_field("online_url").help_text,
@@ -47,8 +50,7 @@ class WorkshopForm(ChooserForm, ModelForm):
     class Meta:
         model = Workshop
         fields = [
-            "title",
-            "description",
+            *form_columns("title", "description"),
             "topics",
             "languages",
             "is_basic",
@@ -60,7 +62,7 @@ class WorkshopForm(ChooserForm, ModelForm):
             "status",
         ]
         widgets = {
-            "description": forms.Textarea(attrs={"rows": 5}),
+            **{name: forms.Textarea(attrs={"rows": 5}) for name in form_columns("description")},
             "topics": forms.CheckboxSelectMultiple,
             "languages": forms.CheckboxSelectMultiple,
             "registration_deadline": DateTimeInput(),
@@ -104,8 +106,18 @@ class WorkshopForm(ChooserForm, ModelForm):
         return cleaned
 
     def workshop_data(self) -> services.WorkshopData:
+        # The German texts are the workshop's title and description; the others translations.
+        german = {
+            "title": self.cleaned_data["title_de"],
+            "description": self.cleaned_data["description_de"] or "",
+        }
         return services.WorkshopData(
-            **{f.name: self.cleaned_data[f.name] for f in fields(services.WorkshopData)}
+            **{
+                f.name: german.get(f.name, self.cleaned_data.get(f.name))
+                for f in fields(services.WorkshopData)
+                if f.name != "translations"
+            },
+            translations=self.translations(),
         )
 
 

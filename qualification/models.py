@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ikmo.content_language import GermanColumns
 from ikmo.workflow import Step, Workflow
 from organisations.models import Organisation, SpokenLanguage, TranslatedName
 
@@ -56,7 +57,7 @@ class WorkshopQuerySet(models.QuerySet):
         )
 
 
-class Workshop(models.Model):
+class Workshop(GermanColumns, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")

@@ -2,6 +2,7 @@
 
 import logging
 from dataclasses import dataclass, fields
+from dataclasses import field as dataclass_field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ikmo.audit import audit_log, save_with_changes
+from ikmo.content_language import text_values
 from ikmo.documents import document_request
 from ikmo.mail import email_queue
 from ikmo.models import GeneratedDocument
@@ -79,7 +81,7 @@ def _schedule(workshop: Workshop) -> list[tuple]:
 class WorkshopData:
     """What a workshop form (or an import, or the API) says about a workshop."""
 
-    title: str
+    title: str  # German; the other languages are in ``translations``
     trainer: User
     capacity: int
     description: str = ""
@@ -90,6 +92,9 @@ class WorkshopData:
     online_url: str = ""
     registration_deadline: datetime | None = None
     status: str = Workshop.Status.DRAFT
+    # The title and description in other languages, by column: {"title_en": "…", …} (empty or
+    # None: readers of that language see the German text). Columns not named stay as they are.
+    translations: dict = dataclass_field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -195,7 +200,18 @@ def workshop_save(
     workshop_check_place(data.venue, data.online_url)
     workshop_check_dates(sessions, data.registration_deadline)
     schedule_before = [] if creating else _schedule(workshop)
-    values = {f.name: getattr(data, f.name) for f in fields(WorkshopData)}
+    values = {
+        f.name: getattr(data, f.name)
+        for f in fields(WorkshopData)
+        if f.name not in ("title", "description", "translations")
+    }
+    values.update(
+        text_values(
+            german={"title": data.title, "description": data.description},
+            translations=data.translations,
+            fields=("title", "description"),
+        )
+    )
     changes = save_with_changes(workshop, values, creating=creating)
     existing = {s.pk: s for s in workshop.sessions.all()}
     kept = {d.pk for d in sessions if d.pk in existing}

@@ -15,6 +15,8 @@ SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
+    # Before the admin, so its translated fields reach the admin (modeltranslation docs).
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -219,6 +221,14 @@ LANGUAGES = [
     ("tr", _("Turkish")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Content written by staff (workshops, calls and their criteria, events) carries its texts
+# per language in columns of its own table (django-modeltranslation, registered in each app's
+# translation.py): German is required and the fallback for every other language, which is
+# optional. The untranslated column (e.g. `title`) keeps the German text (ikmo/content_language.py).
+MODELTRANSLATION_DEFAULT_LANGUAGE = "de"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("de",)
+# `Workshop(title=…)` without a language fills the German version, whatever the active language.
+MODELTRANSLATION_AUTO_POPULATE = "default"
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True

@@ -34,7 +34,7 @@ def test_staff_create_an_event_with_invitations(client_for, consultant, org):
         reverse("mentoring:event_create"),
         {
             "kind": Event.Kind.EXPERT_ROUND,
-            "title": "Fachrunde Gesundheit",
+            "title_de": "Fachrunde Gesundheit",
             "starts_at": "2030-05-04T17:00",
             "ends_at": "2030-05-04T19:00",
             "place": "Online",
@@ -52,7 +52,7 @@ def test_an_event_cannot_end_before_it_starts(client_for, consultant):
         reverse("mentoring:event_create"),
         {
             "kind": Event.Kind.NETWORK_EVENT,
-            "title": "Netzwerktreffen",
+            "title_de": "Netzwerktreffen",
             "starts_at": "2030-05-04T17:00",
             "ends_at": "2030-05-04T15:00",
             "place": "Rathaus",

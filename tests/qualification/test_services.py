@@ -143,7 +143,7 @@ def test_raising_the_capacity_fills_places_from_the_waiting_list(workshop, org):
         services.registration_create(workshop=workshop, participant=p, organisation=org, by=p)
     form = WorkshopForm(
         {
-            "title": workshop.title,
+            "title_de": workshop.title,
             "topics": [t.pk for t in workshop.topics.all()],
             "languages": [lang.pk for lang in workshop.languages.all()],
             "venue": workshop.venue,
@@ -480,7 +480,7 @@ def _edit(workshop, *, capacity=None, shift=timedelta(0)):
 
     form = WorkshopForm(
         {
-            "title": workshop.title,
+            "title_de": workshop.title,
             "topics": [t.pk for t in workshop.topics.all()],
             "languages": [lang.pk for lang in workshop.languages.all()],
             "venue": workshop.venue,

@@ -597,8 +597,8 @@ def test_staff_creates_a_workshop_series(client_for, consultant):
     )
     fmt = "%Y-%m-%dT%H:%M"
     data = {
-        "title": "Projektmanagement in zwei Teilen",
-        "description": "",
+        "title_de": "Projektmanagement in zwei Teilen",
+        "description_de": "",
         "topics": [Topic.objects.get(slug="management").pk],
         "languages": [SpokenLanguage.objects.get(slug="de").pk],
         "venue": "",
@@ -629,7 +629,7 @@ def test_workshop_form_explains_missing_dates_and_place(client_for, consultant):
     response = client.post(
         reverse("qualification:workshop_create"),
         {
-            "title": "Ohne Termin",
+            "title_de": "Ohne Termin",
             "capacity": 5,
             "trainer": consultant.pk,
             "status": "draft",
