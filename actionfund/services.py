@@ -21,6 +21,7 @@ from ikmo.audit import audit_log, diff, snapshot
 from ikmo.documents import document_request
 from ikmo.mail import email_queue
 from ikmo.models import GeneratedDocument
+from ikmo.notifications import MailKind
 from ikmo.uploads import clean_filename
 from organisations.models import Membership, Organisation, User
 
@@ -95,7 +96,9 @@ def applicant_recipients(application: Application) -> list[User]:
     return sorted(people.values(), key=lambda u: u.email)
 
 
-def _mail_applicant(application: Application, template: str, context: dict) -> None:
+def _mail_applicant(
+    application: Application, template: str, context: dict, *, kind: str = MailKind.TRANSACTIONAL
+) -> None:
     base = getattr(settings, "IKMO_SITE_URL", "").rstrip("/")
     for person in applicant_recipients(application):
         email_queue(
@@ -110,6 +113,7 @@ def _mail_applicant(application: Application, template: str, context: dict) -> N
                 **context,
             },
             language=person.preferred_language,
+            kind=kind,
         )
 
 
@@ -1116,7 +1120,7 @@ def _claim_and_mail(application: Application, kind: str, template: str, context:
     try:
         with transaction.atomic():
             ReminderLog.objects.create(application=application, kind=kind)
-            _mail_applicant(application, template, context)
+            _mail_applicant(application, template, context, kind=MailKind.REMINDER)
     except IntegrityError:
         return False  # someone (another worker, an earlier run) already sent this one
     return True

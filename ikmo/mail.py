@@ -13,12 +13,23 @@ from .models import OutboundEmail
 from .queue import enqueue_on_commit
 
 
-def email_queue(*, to: str, template: str, context: dict, language: str = "de") -> OutboundEmail:
+def email_queue(
+    *, to: str, template: str, context: dict, language: str = "de", kind: str = "transactional"
+) -> OutboundEmail | None:
     """Render `<template>_subject.txt` and `<template>_body.txt` and queue the message.
 
     The mail is plain text, so nothing is HTML-escaped: user text shows as typed
     ("Eltern & Kinder", not "Eltern &amp; Kinder"), whatever the template file says.
+
+    `kind` (ikmo.notifications.MailKind): a reminder or newsletter the recipient does not
+    want is not queued (None).
     """
+    # --- notification preferences (issue 21) ---
+    from .notifications import mail_wanted
+
+    if not mail_wanted(to=to, kind=kind):
+        return None
+    # --- end notification preferences ---
     with translation.override(language):
         subject = " ".join(_render_plain(f"{template}_subject.txt", context).split())
         body = _render_plain(f"{template}_body.txt", context)

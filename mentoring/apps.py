@@ -26,3 +26,4 @@ class MentoringConfig(PortalApp):
     choosers = "choosers.SCOPES"
     exports = "exports.LISTS"
     api = "api.ROUTES"
+    segments = "segments.SEGMENTS"

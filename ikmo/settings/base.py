@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "volunteering",
     "reporting",
     "privacy",
+    "messaging",
 ]
 
 MIDDLEWARE = [
