@@ -14,3 +14,4 @@ class OrganisationsConfig(PortalApp):
     documents = "documents.KINDS"
     exports = "exports.LISTS"
     api = "api.ROUTES"
+    segments = "segments.SEGMENTS"
