@@ -391,4 +391,22 @@ EXPECTATIONS: dict[str, Route] = {
         frozenset({"admin"}), lambda w: {"pk": w.users["member_a"].pk}, method=FORM
     ),
     "privacy:erasure_decline": Route(frozenset({"admin"}), pk("erasure_request_a"), method=POST),
+    # --- messages to many and notifications (messaging/); the persona "consultant" is
+    # qualification's (the app has no sub-project), "other_consultant" mentoring's.
+    "messaging:log": Route(CENTRE),
+    "messaging:new": Route(CENTRE),
+    "messaging:compose": Route(
+        STAFF,
+        lambda w: {"segment": "qualification.workshop"},
+        method=FORM,
+        notes="a workshop's people: its trainer and qualification's leads only",
+    ),
+    "messaging:detail": Route(STAFF, lambda w: {"uuid": w.bulk_message.uuid}),
+    "messaging:notifications": Route(LOGGED_IN, method=FORM),
+    "messaging:unsubscribe": Route(
+        EVERYONE,
+        lambda w: {"token": w.unsubscribe_token_a},
+        method=FORM,
+        notes="the newsletter link: signed token, works signed out, shows no data",
+    ),
 }

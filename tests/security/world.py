@@ -179,6 +179,7 @@ def build_world() -> World:
     _volunteering(w)
     _reporting(w)
     _privacy(w)
+    _messaging(w)
     return w
 
 
@@ -449,3 +450,21 @@ def _privacy(w: World):
     w.objects["erasure_request_a"] = ErasureRequest.objects.create(
         person=member_a, origin=ErasureRequest.Origin.PERSON, message="ALPHA-MEETING bitte"
     )
+
+
+def _messaging(w: World):
+    from messaging.models import BulkMessage
+    from messaging.services import unsubscribe_token
+
+    # Sent by qualification's consultant to their workshop: qualification's lead sees it too.
+    w.objects["bulk_message"] = BulkMessage.objects.create(
+        requested_by=w.consultants[SubProject.QUALIFICATION],
+        segment="qualification.workshop",
+        segment_label="Workshop Vereinsfinanzen",
+        subproject=SubProject.QUALIFICATION,
+        kind=BulkMessage.Kind.SERVICE,
+        subject_de="Raumänderung",
+        body_de="Der Workshop findet in Raum 2 statt.",
+        status=BulkMessage.Status.DONE,
+    )
+    w.objects["unsubscribe_token_a"] = unsubscribe_token(w.users["member_a"])
