@@ -11,6 +11,7 @@ register(
         "segment_label": "the group written to in words (a workshop, an event, a call, a "
         "directory filter), no single person",
         "segment_params": "the group's filter; a search word may be a name",
+        "file": "always empty: a message to many makes no file (the job base has the field)",
     },
 )
 register(

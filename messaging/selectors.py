@@ -37,3 +37,10 @@ def audience(recipients, *, kind: str):
     if kind == BulkMessage.Kind.NEWSLETTER:
         people = people.filter(notification_preference__newsletter=True)
     return people
+
+
+def segment_counts(*, segment, form, by, kind: str) -> tuple[int, int]:
+    """(people in the segment, people a message of ``kind`` would go to), for a valid
+    segment ``form`` as ``by`` sees it."""
+    people = segment.recipients(by, form)
+    return people.count(), audience(people, kind=kind).count()

@@ -120,12 +120,6 @@ def segment_form(*, segment_key: str, by: User, data):
     return segment, segment.form(by, data)
 
 
-def bulk_message_count(*, segment, form, by: User, kind: str) -> tuple[int, int]:
-    """(people in the segment, people the message would go to), for a valid ``form``."""
-    people = segment.recipients(by, form)
-    return people.count(), selectors.audience(people, kind=kind).count()
-
-
 def bulk_message_send(
     *,
     by: User,

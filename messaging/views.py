@@ -90,7 +90,7 @@ def message_compose(request, segment):
     valid = segment_form.is_valid() & form.is_valid()
     if not valid:
         return render(request, "messaging/compose.html", context)
-    total, count = services.bulk_message_count(
+    total, count = selectors.segment_counts(
         segment=found, form=segment_form, by=request.user, kind=form.cleaned_data["kind"]
     )
     if action == "send":
