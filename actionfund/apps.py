@@ -27,3 +27,4 @@ class ActionfundConfig(PortalApp):
     exports = "exports.LISTS"
     mails = "mails.MAILS"
     api = "api.ROUTES"
+    segments = "segments.SEGMENTS"

@@ -23,6 +23,7 @@ from ikmo.content_language import text_values
 from ikmo.documents import document_request
 from ikmo.mail import email_queue
 from ikmo.models import GeneratedDocument
+from ikmo.notifications import MailKind
 from ikmo.uploads import clean_filename
 from organisations.models import Membership, Organisation, User
 
@@ -97,7 +98,9 @@ def applicant_recipients(application: Application) -> list[User]:
     return sorted(people.values(), key=lambda u: u.email)
 
 
-def _mail_applicant(application: Application, template: str, context: dict) -> None:
+def _mail_applicant(
+    application: Application, template: str, context: dict, *, kind: str = MailKind.TRANSACTIONAL
+) -> None:
     base = getattr(settings, "IKMO_SITE_URL", "").rstrip("/")
     for person in applicant_recipients(application):
         email_queue(
@@ -112,6 +115,7 @@ def _mail_applicant(application: Application, template: str, context: dict) -> N
                 **context,
             },
             language=person.preferred_language,
+            kind=kind,
         )
 
 
@@ -1135,7 +1139,7 @@ def _claim_and_mail(application: Application, kind: str, template: str, context:
     try:
         with transaction.atomic():
             ReminderLog.objects.create(application=application, kind=kind)
-            _mail_applicant(application, template, context)
+            _mail_applicant(application, template, context, kind=MailKind.REMINDER)
     except IntegrityError:
         return False  # someone (another worker, an earlier run) already sent this one
     return True

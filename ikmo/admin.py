@@ -8,6 +8,7 @@ from .models import (
     AuditEntry,
     GeneratedDocument,
     ListExport,
+    NotificationPreference,
     OutboundEmail,
     StaffMFAInvitation,
 )
@@ -57,6 +58,23 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     search_fields = ["user__email", "name", "prefix"]
     exclude = ["digest"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    """Read-only: each person chooses on their "Notifications" page (messaging/); the consent
+    to newsletters is theirs to give, not the admins'."""
+
+    list_display = ["user", "reminders", "newsletter", "newsletter_consent_at", "updated_at"]
+    list_filter = ["reminders", "newsletter"]
+    list_select_related = ["user"]
+    search_fields = ["user__email"]
 
     def has_add_permission(self, request):
         return False

@@ -13,13 +13,22 @@ from .models import OutboundEmail
 from .queue import enqueue_on_commit
 
 
-def email_queue(*, to: str, template: str, context: dict, language: str = "de") -> OutboundEmail:
+def email_queue(
+    *, to: str, template: str, context: dict, language: str = "de", kind: str = "transactional"
+) -> OutboundEmail | None:
     """Render `<template>_subject.txt` and `<template>_body.txt` (or staff's own text for
     this mail and language, see mailtexts) and queue the message.
 
     The mail is plain text, so nothing is HTML-escaped: user text shows as typed
     ("Eltern & Kinder", not "Eltern &amp; Kinder"), whatever the template file says.
+
+    `kind` (ikmo.notifications.MailKind): a reminder or newsletter the recipient does not
+    want is not queued (None).
     """
+    from .notifications import mail_wanted
+
+    if not mail_wanted(to=to, kind=kind):
+        return None
     with translation.override(language):
         subject, body = _custom_text(template, context, language) or (
             _render_plain(f"{template}_subject.txt", context),

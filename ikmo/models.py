@@ -297,3 +297,31 @@ class ApiToken(models.Model):
     @property
     def can_write(self) -> bool:
         return self.scope == self.Scope.WRITE
+
+
+class NotificationPreference(models.Model):
+    """Which kinds of e-mail a person wants (ikmo/notifications.py). No row: the defaults,
+    reminders on and newsletters off. Mail they need for their account, their security and
+    their own applications is sent whatever they choose here."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+        verbose_name=_("person"),
+    )
+    reminders = models.BooleanField(_("reminders by e-mail"), default=True)
+    newsletter = models.BooleanField(_("newsletters by e-mail"), default=False)
+    # The consent to newsletters: when it was last given, and when last withdrawn.
+    newsletter_consent_at = models.DateTimeField(_("newsletter agreed at"), null=True, blank=True)
+    newsletter_withdrawn_at = models.DateTimeField(
+        _("newsletter withdrawn at"), null=True, blank=True
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self):
+        return str(self.user)

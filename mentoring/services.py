@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from ikmo.audit import audit_log, save_with_changes
 from ikmo.content_language import text_values
 from ikmo.mail import email_queue
+from ikmo.notifications import MailKind
 from organisations.models import Membership, Organisation, User
 from organisations.permissions import is_organisation_admin
 
@@ -151,7 +152,7 @@ def contact_delete(*, contact: CooperationContact, by) -> None:
 # Expert rounds and network events ----------------------------------------------------------
 
 
-def _mail(user, *, template: str, context: dict) -> None:
+def _mail(user, *, template: str, context: dict, kind: str = MailKind.TRANSACTIONAL) -> None:
     if user is not None and user.is_active and user.email:
         email_queue(
             to=user.email,
@@ -162,6 +163,7 @@ def _mail(user, *, template: str, context: dict) -> None:
                 "site_url": getattr(settings, "IKMO_SITE_URL", "").rstrip("/"),
             },
             language=user.preferred_language,
+            kind=kind,
         )
 
 
@@ -401,12 +403,19 @@ def _admins_of(*organisations):
     )
 
 
-def _mail_tandem(tandem: Tandem, *, template: str, include_lead: bool, context=None) -> None:
+def _mail_tandem(
+    tandem: Tandem,
+    *,
+    template: str,
+    include_lead: bool,
+    context=None,
+    kind: str = MailKind.TRANSACTIONAL,
+) -> None:
     recipients = list(_admins_of(tandem.mentor, tandem.mentee))
     if include_lead and tandem.lead is not None and tandem.lead not in recipients:
         recipients.append(tandem.lead)
     for user in recipients:
-        _mail(user, template=template, context={"tandem": tandem, **(context or {})})
+        _mail(user, template=template, context={"tandem": tandem, **(context or {})}, kind=kind)
 
 
 @dataclass(frozen=True)
@@ -759,6 +768,7 @@ def tandem_nudge(*, tandem_id: int, today=None) -> bool:
             template="mentoring/email/tandem_nudge",
             include_lead=True,
             context={"gap_since": tandem.gap_since, "weeks": weeks},
+            kind=MailKind.REMINDER,
         )
         audit_log(
             actor=None,

@@ -15,3 +15,4 @@ class OrganisationsConfig(PortalApp):
     exports = "exports.LISTS"
     mails = "mails.MAILS"
     api = "api.ROUTES"
+    segments = "segments.SEGMENTS"

@@ -11,6 +11,7 @@ from ikmo.models import (
     AuditEntry,
     GeneratedDocument,
     ListExport,
+    NotificationPreference,
     OutboundEmail,
     StaffMFAInvitation,
 )
@@ -104,6 +105,12 @@ register(
 register(
     OutboundEmail,
     people=[by_email("to", fields=("to", "subject", "body"))],
+)
+
+register(
+    NotificationPreference,
+    people=[by_user("user", delete=True)],
+    explained={"newsletter_consent_at": "when the person agreed to newsletters (their consent)"},
 )
 
 register(

@@ -28,3 +28,4 @@ class QualificationConfig(PortalApp):
     exports = "exports.LISTS"
     mails = "mails.MAILS"
     api = "api.ROUTES"
+    segments = "segments.SEGMENTS"

@@ -55,6 +55,13 @@ def can_manage_workshop(user, workshop) -> bool:
     return workshop.trainer_id == user.pk or is_lead(user)
 
 
+def workshops_managed_q(user) -> Q:
+    """can_manage_workshop as a filter on workshops."""
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    return Q() if is_lead(user) else Q(trainer=user)
+
+
 def can_see_online_link(user, workshop) -> bool:
     """The video link goes to people with a place (or on the waiting list), and the team."""
     if not user.is_authenticated:

@@ -19,6 +19,7 @@ from ikmo.content_language import text_values
 from ikmo.documents import document_request
 from ikmo.mail import email_queue
 from ikmo.models import GeneratedDocument
+from ikmo.notifications import MailKind
 from organisations.models import Membership, User
 
 from . import permissions
@@ -42,12 +43,13 @@ def site_url(path: str) -> str:
     return f"{base}{path}"
 
 
-def _mail(user: User, template: str, context: dict) -> None:
+def _mail(user: User, template: str, context: dict, *, kind: str = MailKind.TRANSACTIONAL) -> None:
     email_queue(
         to=user.email,
         template=f"qualification/email/{template}",
         context={**context, "recipient": user},
         language=user.preferred_language,
+        kind=kind,
     )
 
 
@@ -540,6 +542,7 @@ def workshop_reminder_send(*, registration_id: int, now=None) -> bool:
             registration.participant,
             "workshop_reminder",
             {**_workshop_context(registration.workshop), "registration": registration},
+            kind=MailKind.REMINDER,
         )
     return True
 
@@ -587,6 +590,7 @@ def workshop_followup_send(*, registration_id: int, now=None) -> bool:
                 "registration": registration,
                 "feedback_url": site_url(reverse("qualification:feedback", args=[registration.pk])),
             },
+            kind=MailKind.REMINDER,
         )
     return True
 
@@ -769,6 +773,7 @@ def coaching_follow_up_reminder_send(*, session_id: int, now=None) -> bool:
             session.consultant,
             "coaching_follow_up",
             {"session": session, "session_url": site_url(session.get_absolute_url())},
+            kind=MailKind.REMINDER,
         )
     return True
 
@@ -843,6 +848,7 @@ def coaching_nudges_send_all(*, today=None) -> int:
                         reverse("qualification:coaching_create", args=[case.organisation_id])
                     ),
                 },
+                kind=MailKind.REMINDER,
             )
             sent += 1
     return sent

@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from ikmo.audit import audit_log, save_with_changes
 from ikmo.mail import email_queue
 from ikmo.models import AuditEntry
+from ikmo.notifications import MailKind
 from ikmo.subprojects import SubProject
 from ikmo.uploads import clean_filename
 from organisations.models import Membership, Organisation, StaffRole, User
@@ -787,14 +788,16 @@ def organisation_admin_recipients(*organisations: Organisation) -> list[tuple[st
     return [(a.email, a.preferred_language) for a in admins]
 
 
-def _queue(recipients, *, template: str, context: dict) -> int:
+def _queue(recipients, *, template: str, context: dict, kind: str = MailKind.TRANSACTIONAL) -> int:
     context = {**context, "portal_url": getattr(settings, "IKMO_SITE_URL", "").rstrip("/")}
     seen = set()
     for address, language in recipients:
         if not address or address.lower() in seen:
             continue
         seen.add(address.lower())
-        email_queue(to=address, template=template, context=context, language=language or "de")
+        email_queue(
+            to=address, template=template, context=context, language=language or "de", kind=kind
+        )
     return len(seen)
 
 
@@ -816,6 +819,7 @@ def remind_placement_ending(*, placement_id: int) -> bool:
             recipients,
             template="volunteering/email/placement_ending",
             context={"placement": placement, "site": placement.site, "carrier": placement.carrier},
+            kind=MailKind.REMINDER,
         )
     return True
 
@@ -839,6 +843,7 @@ def remind_seminar_days_missing(*, placement_id: int, today: date) -> bool:
                 "carrier": placement.carrier,
                 "progress": progress,
             },
+            kind=MailKind.REMINDER,
         )
     return True
 

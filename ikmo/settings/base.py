@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "reporting",
     "privacy",
     "mailtexts",
+    "messaging",
 ]
 
 MIDDLEWARE = [

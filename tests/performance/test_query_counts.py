@@ -75,6 +75,9 @@ PAGES = [
     Page("organisations:edit", "member", kwargs="organisation", grows=False),
     Page("organisations:outcome_new", "consultant", kwargs="organisation", grows=False),
     Page("api_tokens", "member", extra="api_tokens"),
+    # Messages to many: the log with sent/failed counts per message, and one message
+    Page("messaging:log", "lead", extra="bulk_messages"),
+    Page("messaging:detail", "lead", kwargs="bulk_message", extra="bulk_message_rows", grows=False),
     Page("organisations:outcome_edit", "consultant", kwargs="outcome", grows=False),
     # Qualification
     Page("qualification:home", "member"),
@@ -888,6 +891,53 @@ def export(world):
     )
 
 
+def _bulk_message(world, subject):
+    from messaging.models import BulkMessage
+
+    return BulkMessage.objects.create(
+        requested_by=world.personas["consultant"],
+        segment="organisations.directory",
+        segment_label="Organisationen: alle",
+        kind=BulkMessage.Kind.SERVICE,
+        subject_de=subject,
+        body_de="Text",
+        status=BulkMessage.Status.DONE,
+    )
+
+
+def _recipients(message, n, world):
+    """n recipients of ``message``: sent, failed and waiting mails."""
+    from ikmo.models import OutboundEmail
+    from messaging.models import BulkRecipient
+
+    statuses = [
+        OutboundEmail.Status.SENT,
+        OutboundEmail.Status.FAILED,
+        OutboundEmail.Status.PENDING,
+    ]
+    for i, person in enumerate(_people(n, world, f"bulk{message.pk}")):
+        email = OutboundEmail.objects.create(
+            to=person.email, subject=message.subject_de, body="Text", status=statuses[i % 3]
+        )
+        BulkRecipient.objects.create(
+            message=message, user=person, email=person.email, email_row=email
+        )
+
+
+def bulk_messages(n: int, world) -> None:
+    for i in range(n):
+        _recipients(_bulk_message(world, f"Rundschreiben {world.runs}-{i}"), 2, world)
+
+
+def bulk_message_rows(n: int, world) -> None:
+    _recipients(world.obj("bulk_message"), n, world)
+
+
+@target
+def bulk_message(world):
+    return _bulk_message(world, "Raumänderung")
+
+
 @target
 def contact(world):
     return factories.CooperationContactFactory(
@@ -1067,6 +1117,7 @@ class World:
         "mentee_org_pk": lambda world: {"org_pk": world.obj("mentee").pk},
         "mentor_org_pk": lambda world: {"org_pk": world.obj("mentor").pk},
         "export": lambda world: {"uuid": world.obj("export").uuid},
+        "bulk_message": lambda world: {"uuid": world.obj("bulk_message").uuid},
         "outcome": lambda world: {
             "pk": world.focus.organisation.pk,
             "outcome_pk": world.obj("outcome").pk,
@@ -1207,6 +1258,8 @@ def test_every_list_route_of_every_app_is_declared():
         "privacy:accessibility",
         "privacy:export_me",
         "privacy:erasure_ask",
+        "messaging:new",
+        "messaging:notifications",
     }
     missing = [
         route
@@ -1291,6 +1344,9 @@ NOT_PAGES = {
     "privacy:export_organisation": POST_ONLY,
     "privacy:export_person": POST_ONLY,
     "privacy:erasure_decline": POST_ONLY,
+    "messaging:compose": "a form; its choices are the sender's workshops and events of the "
+    "last 180 days and the calls (tests/messaging/test_bulk.py counts its queries)",
+    "messaging:unsubscribe": "a fixed text and one button, for the person a token names",
 }
 
 

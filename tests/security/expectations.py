@@ -407,4 +407,22 @@ EXPECTATIONS: dict[str, Route] = {
     "mailtexts:restore": Route(
         LEAD, lambda w: {**_mail_confirmed(w), "entry": w.mailtext_change.pk}, method=POST
     ),
+    # --- messages to many and notifications (messaging/); the persona "consultant" is
+    # qualification's (the app has no sub-project), "other_consultant" mentoring's.
+    "messaging:log": Route(CENTRE),
+    "messaging:new": Route(CENTRE),
+    "messaging:compose": Route(
+        STAFF,
+        lambda w: {"segment": "qualification.workshop"},
+        method=FORM,
+        notes="a workshop's people: its trainer and qualification's leads only",
+    ),
+    "messaging:detail": Route(STAFF, lambda w: {"uuid": w.bulk_message.uuid}),
+    "messaging:notifications": Route(LOGGED_IN, method=FORM),
+    "messaging:unsubscribe": Route(
+        EVERYONE,
+        lambda w: {"token": w.unsubscribe_token_a},
+        method=FORM,
+        notes="the newsletter link: signed token, works signed out, shows no data",
+    ),
 }

@@ -180,6 +180,7 @@ def build_world() -> World:
     _reporting(w)
     _privacy(w)
     _mailtexts(w)
+    _messaging(w)
     return w
 
 
@@ -465,3 +466,21 @@ def _mailtexts(w: World):
     w.objects["mailtext_change"] = AuditEntry.objects.filter(
         action="mailtexts.mailtext.changed"
     ).latest("pk")
+
+
+def _messaging(w: World):
+    from messaging.models import BulkMessage
+    from messaging.services import unsubscribe_token
+
+    # Sent by qualification's consultant to their workshop: qualification's lead sees it too.
+    w.objects["bulk_message"] = BulkMessage.objects.create(
+        requested_by=w.consultants[SubProject.QUALIFICATION],
+        segment="qualification.workshop",
+        segment_label="Workshop Vereinsfinanzen",
+        subproject=SubProject.QUALIFICATION,
+        kind=BulkMessage.Kind.SERVICE,
+        subject_de="Raumänderung",
+        body_de="Der Workshop findet in Raum 2 statt.",
+        status=BulkMessage.Status.DONE,
+    )
+    w.objects["unsubscribe_token_a"] = unsubscribe_token(w.users["member_a"])

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "messaging"
+
+urlpatterns = [
+    path("", views.message_log, name="log"),
+    path("new/", views.message_new, name="new"),
+    path("new/<str:segment>/", views.message_compose, name="compose"),
+    path("<uuid:uuid>/", views.message_detail, name="detail"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+]
