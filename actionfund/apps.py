@@ -26,3 +26,4 @@ class ActionfundConfig(PortalApp):
     demo = "demo.seed"
     exports = "exports.LISTS"
     api = "api.ROUTES"
+    threads = "threads.KINDS"

@@ -23,11 +23,12 @@ only when first used, so an app config stays cheap to import)::
         choosers = "choosers.SCOPES"          # [ikmo.choosers.Scope] its form fields search
         api = "api.ROUTES"                    # [ikmo.api.routes.Route] mounted under /api/v1/
         exports = "exports.LISTS"             # [ikmo.listexports.ExportableList] its staff lists
+        threads = "threads.KINDS"             # [ikmo.threads.ThreadKind] records with messages
 
 The core finds them through ``django.apps.apps.get_app_configs()`` (``portal_apps()``,
 ``hooks()``): the URLs, the cached pages, the navigation, the overview cards, the organisation timeline, the
 reporting indicators, the personal-data registry, the PDF kinds, the demo data, the
-choosers' search scopes, the REST API's endpoints and the list exports. No list of apps is
+choosers' search scopes, the REST API's endpoints, the list exports and the message threads. No list of apps is
 typed anywhere else. ``SubProject`` below stays the set of keys stored in the database
 (staff roles); a sub-project's label is its ``verbose_name``, taken from there.
 """
@@ -50,6 +51,7 @@ HOOKS = (
     "choosers",
     "api",
     "exports",
+    "threads",
 )
 
 
@@ -89,6 +91,7 @@ class PortalApp(AppConfig):
     choosers = None
     api = None
     exports = None
+    threads = None
 
     def hook(self, name: str):
         """The object a hook names (a function, a list, or for ``privacy`` a module)."""

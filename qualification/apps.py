@@ -27,3 +27,4 @@ class QualificationConfig(PortalApp):
     choosers = "choosers.SCOPES"
     exports = "exports.LISTS"
     api = "api.ROUTES"
+    threads = "threads.KINDS"

@@ -27,3 +27,4 @@ class VolunteeringConfig(PortalApp):
     choosers = "choosers.SCOPES"
     exports = "exports.LISTS"
     api = "api.ROUTES"
+    threads = "threads.KINDS"
