@@ -59,7 +59,7 @@ class ThreadPage:
 
 
 def _number(text) -> int | None:
-    text = (text or "").strip()
+    text = str(text or "").strip()
     if not text.isascii() or not text.isdigit() or len(text) > 18:
         return None
     return int(text)
