@@ -44,6 +44,7 @@ KINDS = [
     ThreadKind(
         model="actionfund.Application",
         route="actionfund:application_messages",
+        post_route="actionfund:application_message_post",
         download_route="actionfund:application_message_file",
         visible=lambda user: selectors.applications_visible_to(user=user),
         is_centre_staff=permissions.is_fund_staff,

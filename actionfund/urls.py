@@ -48,6 +48,12 @@ urlpatterns = [
         name="application_messages",
     ),
     path(
+        "applications/<int:pk>/messages/new/",
+        thread_views.message_post,
+        {"kind": "actionfund.application"},
+        name="application_message_post",
+    ),
+    path(
         "applications/<int:pk>/messages/<int:message_pk>/file/",
         thread_views.attachment_download,
         {"kind": "actionfund.application"},

@@ -54,6 +54,10 @@ class ThreadPage:
         return self.kind.thread_url(self.record)
 
     @property
+    def post_url(self) -> str:
+        return self.kind.post_url(self.record)
+
+    @property
     def newest_id(self) -> int:
         return max((m.pk for m in self.messages), default=0)
 

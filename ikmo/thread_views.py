@@ -2,6 +2,8 @@
 
     path("applications/<int:pk>/messages/", thread_views.thread,
          {"kind": "actionfund.application"}, name="application_messages"),
+    path("applications/<int:pk>/messages/new/", thread_views.message_post,
+         {"kind": "actionfund.application"}, name="application_message_post"),
     path("applications/<int:pk>/messages/<int:message_pk>/file/",
          thread_views.attachment_download, {"kind": "actionfund.application"},
          name="application_message_file"),
@@ -18,6 +20,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from . import selectors, services, uploads
 from .audit import audit_log
@@ -46,39 +49,48 @@ def thread_context(request, record, *, form=None) -> selectors.ThreadPage:
 
 
 @login_required
+@require_GET
 def thread(request, pk, kind):
-    """A record's messages on a page of their own (earlier messages page by page), and the
-    address the reply form posts to."""
+    """A record's messages on a page of their own, earlier messages page by page."""
     kind, record = _kind_and_record(request, kind, pk)
-    form = None
-    if request.method == "POST":
-        require(kind.may_post(request.user, record))
-        form = MessageForm(
-            request.POST, request.FILES, kind=kind, can_note=kind.on_centre_side(request.user)
-        )
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                message = services.message_post(
-                    record=record,
-                    author=request.user,
-                    body=data["body"],
-                    internal=data.get("internal", False),
-                    upload=data["attachment"],
-                    form_token=data["token"],
-                )
-            except ValidationError as error:
-                form_errors(form, error)
-            else:
-                messages.success(
-                    request,
-                    _("Your internal note was saved.")
-                    if message.is_internal
-                    else _("Your message was sent."),
-                )
-                return redirect(_back_to(request, data.get("next"), kind.thread_url(record)))
+    return _thread_page(request, kind, record)
+
+
+@login_required
+@require_POST
+def message_post(request, pk, kind):
+    """The reply form's address: a refused message comes back with what was typed."""
+    kind, record = _kind_and_record(request, kind, pk)
+    require(kind.may_post(request.user, record))
+    form = MessageForm(
+        request.POST, request.FILES, kind=kind, can_note=kind.on_centre_side(request.user)
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            message = services.message_post(
+                record=record,
+                author=request.user,
+                body=data["body"],
+                internal=data.get("internal", False),
+                upload=data["attachment"],
+                form_token=data["token"],
+            )
+        except ValidationError as error:
+            form_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Your internal note was saved.")
+                if message.is_internal
+                else _("Your message was sent."),
+            )
+            return redirect(_back_to(request, data.get("next"), kind.thread_url(record)))
+    return _thread_page(request, kind, record, form=form)
+
+
+def _thread_page(request, kind, record, *, form=None):
     page = thread_context(request, record, form=form)
-    back_url = kind.record_url(request.user, record)
     return render(
         request,
         "ikmo/thread_page.html",
@@ -86,7 +98,7 @@ def thread(request, pk, kind):
             "thread": page,
             "record": record,
             "title": kind.title_of(record),
-            "back_url": back_url,
+            "back_url": kind.record_url(request.user, record),
             # After a refused post from the record's page, a corrected one returns there.
             "next_url": form.data.get("next", "") if form is not None else "",
         },

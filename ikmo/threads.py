@@ -31,6 +31,7 @@ DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 class ThreadKind:
     model: str  # "app_label.ModelName" of the record the thread hangs on
     route: str  # URL name of the record's messages page; takes the record's pk as `pk`
+    post_route: str  # URL name the reply form posts to; `pk`
     download_route: str  # URL name of a message's attachment; `pk` and `message_pk`
     # (user) -> queryset of the records this person may see: the app's selector.
     visible: Callable
@@ -72,6 +73,9 @@ class ThreadKind:
 
     def thread_url(self, record) -> str:
         return reverse(self.route, kwargs={"pk": record.pk})
+
+    def post_url(self, record) -> str:
+        return reverse(self.post_route, kwargs={"pk": record.pk})
 
     def download_url(self, record, message) -> str:
         return reverse(self.download_route, kwargs={"pk": record.pk, "message_pk": message.pk})

@@ -46,6 +46,7 @@ KINDS = [
     ThreadKind(
         model="qualification.CoachingCase",
         route="qualification:coaching_messages",
+        post_route="qualification:coaching_message_post",
         download_route="qualification:coaching_message_file",
         visible=lambda user: selectors.coaching_cases_visible_to(user),
         is_centre_staff=permissions.is_qualification_staff,

@@ -60,6 +60,12 @@ urlpatterns = [
         name="coaching_messages",
     ),
     path(
+        "coaching/cases/<int:pk>/messages/new/",
+        thread_views.message_post,
+        {"kind": "qualification.coachingcase"},
+        name="coaching_message_post",
+    ),
+    path(
         "coaching/cases/<int:pk>/messages/<int:message_pk>/file/",
         thread_views.attachment_download,
         {"kind": "qualification.coachingcase"},

@@ -25,6 +25,7 @@ KINDS = [
     ThreadKind(
         model="volunteering.Placement",
         route="volunteering:placement_messages",
+        post_route="volunteering:placement_message_post",
         download_route="volunteering:placement_message_file",
         visible=visible,
         is_centre_staff=permissions.is_desk_staff,

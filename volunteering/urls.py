@@ -33,6 +33,12 @@ urlpatterns = [
         name="placement_messages",
     ),
     path(
+        "placements/<int:pk>/messages/new/",
+        thread_views.message_post,
+        {"kind": "volunteering.placement"},
+        name="placement_message_post",
+    ),
+    path(
         "placements/<int:pk>/messages/<int:message_pk>/file/",
         thread_views.attachment_download,
         {"kind": "volunteering.placement"},

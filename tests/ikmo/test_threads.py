@@ -270,7 +270,7 @@ def test_placement_messages_go_between_the_site_and_the_desk(org, org_admin, oth
 
 
 def test_a_refused_post_keeps_the_text_and_says_why(client_for, application, org_member):
-    url = reverse("actionfund:application_messages", args=[application.pk])
+    url = reverse("actionfund:application_message_post", args=[application.pk])
     response = client_for(org_member).post(url, {"body": "", "token": "t"})
     assert response.status_code == 200
     assert gettext("Please write a message.") in response.content.decode()
@@ -285,7 +285,7 @@ def test_a_refused_post_keeps_the_text_and_says_why(client_for, application, org
 
 
 def test_a_post_returns_to_the_page_it_came_from(client_for, application, org_member):
-    url = reverse("actionfund:application_messages", args=[application.pk])
+    url = reverse("actionfund:application_message_post", args=[application.pk])
     detail = application.get_absolute_url()
     response = client_for(org_member).post(url, {"body": "Hallo", "token": "a", "next": detail})
     assert response.status_code == 302 and response["Location"] == detail + "#messages"
@@ -293,7 +293,8 @@ def test_a_post_returns_to_the_page_it_came_from(client_for, application, org_me
     response = client_for(org_member).post(
         url, {"body": "Hallo", "token": "b", "next": "https://evil.example/"}
     )
-    assert response["Location"] == url + "#messages"
+    thread_url = reverse("actionfund:application_messages", args=[application.pk])
+    assert response["Location"] == thread_url + "#messages"
 
 
 def test_an_internal_notes_file_cannot_be_downloaded_by_the_organisation(
