@@ -9,6 +9,7 @@ class IkmoConfig(PortalApp):
     name = "ikmo"
     verbose_name = _("Portal infrastructure")
     order = 0
+    dashboard = "dashboard.cards"  # new messages in any thread (ikmo/threads.py)
 
     def ready(self):
         from . import adminsafety, pagecache

@@ -125,6 +125,7 @@ def unread_threads_of(user, *, limit: int = 5) -> list[tuple[Thread, ThreadKind,
             Thread.objects.filter(
                 content_type=ContentType.objects.get_for_model(model), object_id__in=records
             )
+            .select_related("organisation")
             .annotate(new=Count("messages", filter=new))
             .filter(new__gt=0)
             .order_by("-pk")[:limit]

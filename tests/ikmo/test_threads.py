@@ -332,3 +332,15 @@ def test_membership_ending_ends_access(application, org_member):
     member = User.objects.get(pk=org_member.pk)
     with pytest.raises(PermissionDenied):
         services.message_post(record=application, author=member, body="x")
+
+
+def test_the_overview_card_lists_a_conversation_with_new_messages(
+    client_for, application, org_admin, fund_consultant
+):
+    services.message_post(record=application, author=fund_consultant, body="Neu", internal=True)
+    html = client_for(org_admin).get(reverse("home")).content.decode()
+    thread_url = reverse("actionfund:application_messages", args=[application.pk])
+    assert thread_url not in html  # an internal note is nothing new to the organisation
+    services.message_post(record=application, author=fund_consultant, body="Neu")
+    html = client_for(org_admin).get(reverse("home")).content.decode()
+    assert thread_url + "#messages" in html
