@@ -56,8 +56,6 @@ class MessageForm(forms.Form):
             "types": kind.allowed_label,
             "mb": kind.max_bytes // (1024 * 1024),
         }
-        attachment.widget.attrs["accept"] = ",".join(
-            f".{extension_for(t)}" for t in kind.allowed
-        )
+        attachment.widget.attrs["accept"] = ",".join(f".{extension_for(t)}" for t in kind.allowed)
         if not self.is_bound:
             self.initial.setdefault("token", secrets.token_urlsafe(16))

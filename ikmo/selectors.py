@@ -132,4 +132,3 @@ def unread_threads_of(user, *, limit: int = 5) -> list[tuple[Thread, ThreadKind,
         )
         found += [(thread, kind, thread.new) for thread in threads]
     return found[:limit]
-

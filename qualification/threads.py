@@ -50,8 +50,9 @@ KINDS = [
         download_route="qualification:coaching_message_file",
         visible=lambda user: selectors.coaching_cases_visible_to(user),
         is_centre_staff=permissions.is_qualification_staff,
-        on_organisation_side=lambda user, case: active_membership(user, case.organisation)
-        is not None,
+        on_organisation_side=lambda user, case: (
+            active_membership(user, case.organisation) is not None
+        ),
         organisation_of=lambda case: case.organisation,
         centre_recipients=consultant_recipients,
         organisation_recipients=organisation_recipients,

@@ -96,7 +96,9 @@ def test_a_public_reply_goes_to_the_applicants_and_an_internal_note_to_nobody(
     assert mails_to() == []
     services.message_post(record=application, author=fund_consultant, body="Danke, wir prüfen.")
     assert mails_to() == sorted([org_admin.email, org_member.email])
-    assert not any("GEHEIM" in body for body in OutboundEmail.objects.values_list("body", flat=True))
+    assert not any(
+        "GEHEIM" in body for body in OutboundEmail.objects.values_list("body", flat=True)
+    )
 
 
 def test_internal_notes_are_shown_to_fund_staff_only(
