@@ -56,6 +56,9 @@ class MessageForm(forms.Form):
             "types": kind.allowed_label,
             "mb": kind.max_bytes // (1024 * 1024),
         }
-        attachment.widget.attrs["accept"] = ",".join(f".{extension_for(t)}" for t in kind.allowed)
+        extensions = [f".{extension_for(t)}" for t in kind.allowed]
+        if ".jpg" in extensions:
+            extensions.append(".jpeg")  # phones name their photos either way
+        attachment.widget.attrs["accept"] = ",".join(extensions)
         if not self.is_bound:
             self.initial.setdefault("token", secrets.token_urlsafe(16))

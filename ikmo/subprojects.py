@@ -28,8 +28,8 @@ only when first used, so an app config stays cheap to import)::
 The core finds them through ``django.apps.apps.get_app_configs()`` (``portal_apps()``,
 ``hooks()``): the URLs, the cached pages, the navigation, the overview cards, the organisation timeline, the
 reporting indicators, the personal-data registry, the PDF kinds, the demo data, the
-choosers' search scopes, the REST API's endpoints, the list exports and the message threads. No list of apps is
-typed anywhere else. ``SubProject`` below stays the set of keys stored in the database
+choosers' search scopes, the REST API's endpoints, the list exports and the message threads.
+No list of apps is typed anywhere else. ``SubProject`` below stays the set of keys stored in the database
 (staff roles); a sub-project's label is its ``verbose_name``, taken from there.
 """
 
