@@ -28,3 +28,4 @@ class ActionfundConfig(PortalApp):
     mails = "mails.MAILS"
     api = "api.ROUTES"
     segments = "segments.SEGMENTS"
+    threads = "threads.KINDS"

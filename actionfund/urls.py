@@ -1,5 +1,7 @@
 from django.urls import path
 
+from ikmo import thread_views
+
 from . import views
 
 app_name = "actionfund"
@@ -39,6 +41,24 @@ urlpatterns = [
         name="jury_unassign",
     ),
     path("applications/<int:pk>/score/", views.application_score, name="application_score"),
+    path(
+        "applications/<int:pk>/messages/",
+        thread_views.thread,
+        {"kind": "actionfund.application"},
+        name="application_messages",
+    ),
+    path(
+        "applications/<int:pk>/messages/new/",
+        thread_views.message_post,
+        {"kind": "actionfund.application"},
+        name="application_message_post",
+    ),
+    path(
+        "applications/<int:pk>/messages/<int:message_pk>/file/",
+        thread_views.attachment_download,
+        {"kind": "actionfund.application"},
+        name="application_message_file",
+    ),
     path(
         "applications/<int:pk>/attachments/<int:attachment_pk>/",
         views.attachment_download,

@@ -13,6 +13,7 @@ from ikmo import uploads
 from ikmo.audit import audit_log
 from ikmo.models import GeneratedDocument
 from ikmo.subprojects import SubProject
+from ikmo.thread_views import thread_context
 from ikmo.viewtools import get_visible_or_404, paged, require, service_errors
 from organisations.models import Organisation, User
 from organisations.timeline import timeline_for
@@ -295,6 +296,7 @@ def _detail_context(request, application, *, transition_form=None):
         "can_submit_proof": permissions.can_submit_proof(user, application),
         "can_view_agreement": permissions.can_view_agreement(user, application),
         "withdrawable": workflow.applicant_may(application.status, Status.WITHDRAWN),
+        "thread": thread_context(request, application),
     }
     if application.status != Status.DRAFT:
         first_payment = selectors.first_payment_date(application)

@@ -10,6 +10,7 @@ class IkmoConfig(PortalApp):
     verbose_name = _("Portal infrastructure")
     order = 0
     mails = "mails.MAILS"
+    dashboard = "dashboard.cards"  # new messages in any thread (ikmo/threads.py)
 
     def ready(self):
         from . import adminsafety, pagecache

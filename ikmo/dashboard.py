@@ -8,6 +8,8 @@ number of queries.
 
 from dataclasses import dataclass, field
 
+from django.urls import reverse
+
 from ikmo.subprojects import hooks, subproject_label
 
 
@@ -35,3 +37,31 @@ class Card:
 
 def cards_for(user) -> list[Card]:
     return [card for _app, cards in hooks("dashboard") for card in cards(user)]
+
+
+def cards(user):
+    """The core's own card: conversations with messages the person has not read yet."""
+    from django.utils.translation import gettext as _
+    from django.utils.translation import ngettext
+
+    from .selectors import unread_threads_of
+
+    unread = unread_threads_of(user)
+    if not unread:
+        return []
+    return [
+        Card(
+            title=_("New messages"),
+            count=sum(new for _thread, _kind, new in unread),
+            count_label=_("unread"),
+            links=[
+                CardLink(
+                    label=f"{kind.model_class._meta.verbose_name}: {thread.organisation.name}",
+                    url=reverse(kind.route, kwargs={"pk": thread.object_id}) + "#messages",
+                    detail=ngettext("%(count)s new message", "%(count)s new messages", new)
+                    % {"count": new},
+                )
+                for thread, kind, new in unread
+            ],
+        )
+    ]

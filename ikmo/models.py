@@ -6,6 +6,8 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .jobs import BackgroundJob
@@ -325,3 +327,118 @@ class NotificationPreference(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+def message_attachment_upload_to(instance, filename):
+    # Random names, outside the web root: served only through the permission-checked view.
+    from .uploads import extension_for
+
+    extension = extension_for(instance.attachment_type)
+    return f"messages/{instance.created_at:%Y/%m}/{secrets.token_urlsafe(24)}.{extension}"
+
+
+class Thread(models.Model):
+    """The conversation about one record (an application, a coaching case, a placement)
+    between the organisation and the centre's staff. Who may read it is exactly who may see
+    the record: the record's kind (ikmo/threads.py) answers that, never the thread itself."""
+
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, related_name="+", verbose_name=_("content type")
+    )
+    object_id = models.PositiveBigIntegerField(_("object id"))
+    target = GenericForeignKey("content_type", "object_id")
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        related_name="threads",
+        verbose_name=_("organisation"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("message thread")
+        verbose_name_plural = _("message threads")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"], name="thread_one_per_record"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.content_type.app_label}.{self.content_type.model} {self.object_id}"
+
+
+class Message(models.Model):
+    """One message of a thread. An internal note is for the centre's staff only: it never
+    shows to the organisation, in no page, e-mail, export or API answer."""
+
+    class Side(models.TextChoices):
+        ORGANISATION = "organisation", _("Organisation")
+        CENTRE = "centre", _("Centre staff")
+
+    thread = models.ForeignKey(
+        Thread, on_delete=models.CASCADE, related_name="messages", verbose_name=_("thread")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    # The author's side when writing (their role badge), kept as written.
+    side = models.CharField(_("side"), max_length=20, choices=Side.choices)
+    is_internal = models.BooleanField(_("internal note"), default=False)
+    body = models.TextField(_("message"), max_length=5000)
+    attachment = models.FileField(
+        _("attachment"), upload_to=message_attachment_upload_to, max_length=200, blank=True
+    )
+    attachment_name = models.CharField(_("file name"), max_length=200, blank=True)
+    attachment_type = models.CharField(_("file type"), max_length=100, blank=True)
+    attachment_size = models.PositiveIntegerField(_("file size in bytes"), null=True, blank=True)
+    # The reply form's one-time token: a second click (or a resent form) finds the message
+    # the first one made instead of making a twin.
+    form_token = models.CharField(_("form token"), max_length=40, blank=True, editable=False)
+    created_at = models.DateTimeField(_("written at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["thread", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["thread", "author", "form_token"],
+                condition=~Q(form_token=""),
+                name="message_once_per_form",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.thread_id}/{self.pk}"
+
+
+class ThreadRead(models.Model):
+    """How far a person has read a thread: the newest message they were shown."""
+
+    thread = models.ForeignKey(
+        Thread, on_delete=models.CASCADE, related_name="reads", verbose_name=_("thread")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="thread_reads",
+        verbose_name=_("person"),
+    )
+    last_read_message_id = models.PositiveBigIntegerField(_("last message read"), default=0)
+    read_at = models.DateTimeField(_("read at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("read marker")
+        verbose_name_plural = _("read markers")
+        constraints = [
+            models.UniqueConstraint(fields=["thread", "user"], name="thread_read_once_per_person")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} @ {self.thread_id}: {self.last_read_message_id}"

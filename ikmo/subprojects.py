@@ -25,12 +25,13 @@ only when first used, so an app config stays cheap to import)::
         exports = "exports.LISTS"             # [ikmo.listexports.ExportableList] its staff lists
         mails = "mails.MAILS"                 # [mailtexts.registry.MailKind] the e-mails it sends
         segments = "segments.SEGMENTS"        # [ikmo.segments.Segment] groups staff may write to
+        threads = "threads.KINDS"             # [ikmo.threads.ThreadKind] records with messages
 
 The core finds them through ``django.apps.apps.get_app_configs()`` (``portal_apps()``,
 ``hooks()``): the URLs, the cached pages, the navigation, the overview cards, the organisation timeline, the
 reporting indicators, the personal-data registry, the PDF kinds, the demo data, the
 choosers' search scopes, the REST API's endpoints, the list exports, the e-mails staff
-may reword and the segments of messages to many. No list of apps is
+may reword, the segments of messages to many and the message threads. No list of apps is
 typed anywhere else. ``SubProject`` below stays the set of keys stored in the database
 (staff roles); a sub-project's label is its ``verbose_name``, taken from there.
 """
@@ -55,6 +56,7 @@ HOOKS = (
     "exports",
     "mails",
     "segments",
+    "threads",
 )
 
 
@@ -96,6 +98,7 @@ class PortalApp(AppConfig):
     exports = None
     mails = None
     segments = None
+    threads = None
 
     def hook(self, name: str):
         """The object a hook names (a function, a list, or for ``privacy`` a module)."""

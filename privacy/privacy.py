@@ -11,9 +11,12 @@ from ikmo.models import (
     AuditEntry,
     GeneratedDocument,
     ListExport,
+    Message,
     NotificationPreference,
     OutboundEmail,
     StaffMFAInvitation,
+    Thread,
+    ThreadRead,
 )
 from organisations.models import (
     District,
@@ -128,6 +131,23 @@ register(
     people=[by_user("user", delete=True), by_user("created_by", actor=True)],
     export_exclude=("token_hash",),
 )
+
+# Message threads (ikmo/threads.py). Not in an organisation's export: a thread holds the
+# centre's internal notes, and who may read which message is the thread kind's rule.
+register(
+    Message,
+    people=[by_user("author", fields=("body", "attachment", "attachment_name"))],
+    organisation="thread__organisation",
+    organisation_export=False,
+    explained={
+        "side": "whether the author wrote for the organisation or the centre",
+        "attachment_type": "the detected file type, not a person's",
+        "attachment_size": "the file's size",
+        "form_token": "a random value against double posts",
+    },
+)
+register(ThreadRead, people=[by_user("user", delete=True)], organisation_export=False)
+not_personal(Thread, "the link between a record and its messages; the people are in Message")
 
 # organisations -------------------------------------------------------------------------------
 

@@ -29,3 +29,4 @@ class QualificationConfig(PortalApp):
     mails = "mails.MAILS"
     api = "api.ROUTES"
     segments = "segments.SEGMENTS"
+    threads = "threads.KINDS"

@@ -65,6 +65,24 @@ def cards(user):
                 ],
             )
         )
+    if not permissions.can_log_coaching(user):
+        # The organisation's side of a coaching case: its conversation with the consultant.
+        cases = list(selectors.coaching_cases_visible_to(user).order_by("organisation__name")[:3])
+        if cases:
+            result.append(
+                Card(
+                    title=_("Coaching"),
+                    subproject=SubProject.QUALIFICATION,
+                    links=[
+                        CardLink(
+                            label=_("Messages with your consultant"),
+                            url=reverse("qualification:coaching_messages", args=[case.pk]),
+                            detail=case.organisation.name,
+                        )
+                        for case in cases
+                    ],
+                )
+            )
     if permissions.can_log_coaching(user):
         due = list(selectors.open_follow_ups(user)[:5])
         result.append(

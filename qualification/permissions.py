@@ -153,6 +153,20 @@ def can_edit_coaching_session(user, session) -> bool:
     return is_qualification_staff(user) and (session.consultant_id == user.pk or is_lead(user))
 
 
+def coaching_cases_visible_q(user) -> Q:
+    """A coaching case (and its messages): the qualification staff, and the active members of
+    the organisation in coaching. Never another organisation's members, nor other staff."""
+    if is_qualification_staff(user):
+        return Q()
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    return Q(
+        organisation__in=Membership.objects.filter(
+            user=user, status=Membership.Status.ACTIVE
+        ).values("organisation")
+    )
+
+
 def can_view_confidential_notes(user) -> bool:
     """Confidential notes: consultants and project leads only, never organisation members."""
     return is_qualification_staff(user)

@@ -260,6 +260,13 @@ def coaching_cases(user):
     return CoachingCase.objects.select_related("organisation", "consultant")
 
 
+def coaching_cases_visible_to(user):
+    """The coaching cases the person may see: every lookup of a case's messages."""
+    return CoachingCase.objects.filter(permissions.coaching_cases_visible_q(user)).select_related(
+        "organisation", "consultant"
+    )
+
+
 def coachable_organisations():
     return Organisation.objects.approved().order_by("name")
 

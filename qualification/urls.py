@@ -1,5 +1,7 @@
 from django.urls import path
 
+from ikmo import thread_views
+
 from . import views
 
 app_name = "qualification"
@@ -50,5 +52,23 @@ urlpatterns = [
         "coaching/organisations/<int:org_pk>/status/",
         views.coaching_case_toggle,
         name="coaching_case_toggle",
+    ),
+    path(
+        "coaching/cases/<int:pk>/messages/",
+        thread_views.thread,
+        {"kind": "qualification.coachingcase"},
+        name="coaching_messages",
+    ),
+    path(
+        "coaching/cases/<int:pk>/messages/new/",
+        thread_views.message_post,
+        {"kind": "qualification.coachingcase"},
+        name="coaching_message_post",
+    ),
+    path(
+        "coaching/cases/<int:pk>/messages/<int:message_pk>/file/",
+        thread_views.attachment_download,
+        {"kind": "qualification.coachingcase"},
+        name="coaching_message_file",
     ),
 ]

@@ -18,6 +18,7 @@ from ikmo.downloads import as_download, content_download
 from ikmo.listexports import neutralise
 from ikmo.reauth import sensitive
 from ikmo.subprojects import SubProject
+from ikmo.thread_views import thread_context
 from ikmo.viewtools import form_errors, get_visible_or_404, paged, require, service_errors
 from organisations.selectors import get_organisation_for_user
 
@@ -637,13 +638,15 @@ def coaching_organisation(request, org_pk):
     _require_coaching_staff(request.user)
     organisation = get_organisation_for_user(request.user, org_pk)
     sessions = selectors.coaching_sessions_for_user(request.user).filter(organisation=organisation)
+    case = selectors.coaching_case_of(organisation)
     return render(
         request,
         "qualification/coaching_organisation.html",
         {
             "organisation": organisation,
             "sessions": sessions,
-            "case": selectors.coaching_case_of(organisation),
+            "case": case,
+            "thread": thread_context(request, case) if case is not None else None,
         },
     )
 

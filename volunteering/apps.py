@@ -28,3 +28,4 @@ class VolunteeringConfig(PortalApp):
     exports = "exports.LISTS"
     mails = "mails.MAILS"
     api = "api.ROUTES"
+    threads = "threads.KINDS"

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from ikmo import thread_views
+
 from . import views
 
 app_name = "volunteering"
@@ -24,6 +26,24 @@ urlpatterns = [
     path("placements/new/", views.placement_new, name="placement_new"),
     path("placements/<int:pk>/", views.placement, name="placement"),
     path("placements/<int:pk>/edit/", views.placement_edit, name="placement_edit"),
+    path(
+        "placements/<int:pk>/messages/",
+        thread_views.thread,
+        {"kind": "volunteering.placement"},
+        name="placement_messages",
+    ),
+    path(
+        "placements/<int:pk>/messages/new/",
+        thread_views.message_post,
+        {"kind": "volunteering.placement"},
+        name="placement_message_post",
+    ),
+    path(
+        "placements/<int:pk>/messages/<int:message_pk>/file/",
+        thread_views.attachment_download,
+        {"kind": "volunteering.placement"},
+        name="placement_message_file",
+    ),
     path("placements/<int:pk>/status/", views.placement_transition, name="placement_transition"),
     path("placements/<int:pk>/erase/", views.volunteer_erase, name="volunteer_erase"),
     path("placements/<int:pk>/export/", views.volunteer_export, name="volunteer_export"),

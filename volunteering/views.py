@@ -16,6 +16,7 @@ from ikmo.audit import audit_log
 from ikmo.downloads import as_download
 from ikmo.reauth import sensitive
 from ikmo.subprojects import SubProject
+from ikmo.thread_views import thread_context
 from ikmo.viewtools import form_errors, get_visible_or_404, require, service_errors
 
 from . import permissions, rules, selectors, services
@@ -425,6 +426,7 @@ def placement(request, pk):
         else [],
         "can_erase": can_manage and obj.volunteer.anonymised_at is None and obj.is_closed,
         "today": today,
+        "thread": thread_context(request, obj),
     }
     return _render(request, "volunteering/placement.html", context)
 

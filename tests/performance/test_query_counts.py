@@ -93,6 +93,8 @@ PAGES = [
     Page("qualification:coaching", "consultant"),
     Page("qualification:coaching_organisation", "consultant", kwargs="org_pk"),
     Page("qualification:coaching_create", "consultant", kwargs="org_pk", grows=False),
+    Page("qualification:coaching_messages", "member", "coaching_case", extra="thread_rows"),
+    Page("qualification:coaching_messages", "consultant", "coaching_case", extra="thread_rows"),
     Page("qualification:coaching_detail", "consultant", "coaching_session", grows=False),
     Page("qualification:coaching_edit", "consultant", "coaching_session", grows=False),
     # Action fund
@@ -116,6 +118,10 @@ PAGES = [
     Page("actionfund:application_detail", "member", "paid_application", extra="paid_rows"),
     Page("actionfund:application_detail", "lead", "paid_application", extra="paid_rows"),
     Page("actionfund:application_score", "jury", "application", extra="application_rows"),
+    # Message threads (ikmo/threads.py): the newest 50 with their authors and files.
+    Page("actionfund:application_messages", "member", "application", extra="thread_rows"),
+    Page("actionfund:application_messages", "lead", "application", extra="thread_rows"),
+    Page("actionfund:application_messages", "jury", "application", extra="thread_rows"),
     Page("actionfund:application_decide", "lead", "application", grows=False),
     Page("actionfund:proof_edit", "member", "paid_application", extra="paid_rows"),
     Page("actionfund:application_edit", "member", "draft/basics", grows=False),
@@ -165,6 +171,8 @@ PAGES = [
     Page("volunteering:placement", "member", kwargs="placement", extra="placement_seminars"),
     Page("volunteering:placement", "consultant", kwargs="placement", extra="placement_seminars"),
     Page("volunteering:placement_edit", "consultant", kwargs="placement", grows=False),
+    Page("volunteering:placement_messages", "member", "placement", extra="thread_rows"),
+    Page("volunteering:placement_messages", "consultant", "placement", extra="thread_rows"),
     Page("volunteering:seminars", "consultant"),
     Page("volunteering:seminar", "consultant", kwargs="seminar", extra="seminar_placements"),
     Page("volunteering:seminar_edit", "consultant", kwargs="seminar", grows=False),
@@ -450,6 +458,7 @@ def application_rows(n: int, world) -> None:
 
     application = world.obj("application")
     _budget_lines(n, world, application)
+    _messages(n, world, application)
     application.partners.add(*_organisations(n, world, "Partner"))
     _attachments(n, world, Attachment, application=application)
     StatusChange.objects.bulk_create(
@@ -472,6 +481,34 @@ def application_rows(n: int, world) -> None:
         for j in jurors
         for c in application.call.criteria.all()
     )
+
+
+def _messages(n: int, world, record) -> None:
+    """Messages from both sides, by different people, some with a file, some internal."""
+    from ikmo.models import Message
+    from ikmo.services import thread_get_or_create
+
+    thread = thread_get_or_create(record=record)
+    writers = _people(n, world, "writer")
+    Message.objects.bulk_create(
+        Message(
+            thread=thread,
+            author=writer if i % 2 else world.personas["consultant"],
+            side="organisation" if i % 2 else "centre",
+            is_internal=i % 4 == 0,
+            body=f"Nachricht {world.runs}-{i} " + "Text " * 40,
+            attachment=f"messages/test/{world.runs}-{i}.pdf" if i % 3 == 0 else "",
+            attachment_name=f"Anlage {world.runs}-{i}.pdf" if i % 3 == 0 else "",
+            attachment_type="application/pdf" if i % 3 == 0 else "",
+            attachment_size=1000 if i % 3 == 0 else None,
+        )
+        for i, writer in enumerate(writers)
+    )
+
+
+def thread_rows(n: int, world) -> None:
+    """Messages in the thread of the page's record (its Page's `kwargs`)."""
+    _messages(n, world, world.obj(world.page_target))
 
 
 def paid_rows(n: int, world) -> None:
@@ -600,6 +637,7 @@ def placement_seminars(n: int, world) -> None:
     from volunteering.models import Seminar, SeminarAttendance
 
     placement = world.obj("placement")
+    _messages(n, world, placement)
     seminars = Seminar.objects.bulk_create(
         factories.SeminarFactory.build(
             title=f"Seminar {world.runs}-{i}", carrier=placement.contingent.carrier
@@ -833,6 +871,17 @@ def coaching_session(world):
     return factories.CoachingSessionFactory(
         organisation=world.focus.organisation, consultant=world.personas["consultant"]
     )
+
+
+@target
+def coaching_case(world):
+    from qualification.models import CoachingCase
+
+    case, _created = CoachingCase.objects.get_or_create(
+        organisation=world.focus.organisation,
+        defaults={"consultant": world.personas["consultant"], "started_on": date(2025, 1, 1)},
+    )
+    return case
 
 
 @target
@@ -1150,6 +1199,7 @@ class World:
         return self.objects[name]
 
     def add_rows(self, n: int, page: Page) -> None:
+        self.page_target = page.kwargs
         self.generator = generator = generate(Scale.small(n), focus=self.focus)
         # Later runs add to the same call and analysis, so their pages grow too.
         self.focus.call = self.focus.call or generator.calls[-1]

@@ -86,6 +86,14 @@ def _mail_preview(w):
     return {"subject": "{workshop}", "body": "{registrations_link}", "preview": "1"}
 
 
+def _message(w):
+    return {"body": "Eine Nachricht", "token": "matrix"}
+
+
+def _message_file(w, record, message):
+    return {"pk": getattr(w, record).pk, "message_pk": getattr(w, message).pk}
+
+
 # Routes deliberately left out of the matrix, and why.
 EXEMPT_PREFIXES = {
     "accounts/": "allauth's own views (login, signup, e-mail, MFA): tested by allauth and "
@@ -196,6 +204,15 @@ EXPECTATIONS: dict[str, Route] = {
     "qualification:coaching_organisation": Route(STAFF, org_a("org_pk")),
     "qualification:coaching_create": Route(STAFF, org_a("org_pk"), method=FORM),
     "qualification:coaching_case_toggle": Route(STAFF, org_a("org_pk"), method=POST),
+    # The messages of a coaching case: the organisation's members and the qualification
+    # staff, as the case itself (ikmo/threads.py); internal notes never reach the members.
+    "qualification:coaching_messages": Route(ORG_A | STAFF, pk("coaching_case_a")),
+    "qualification:coaching_message_post": Route(
+        ORG_A | STAFF, pk("coaching_case_a"), method=POST, post=_message
+    ),
+    "qualification:coaching_message_file": Route(
+        ORG_A | STAFF, lambda w: _message_file(w, "coaching_case_a", "coaching_message_a")
+    ),
     # --- mentoring ----------------------------------------------------------------------
     "mentoring:home": Route(EVERYONE),
     "mentoring:contact_list": Route(STAFF),
@@ -310,6 +327,15 @@ EXPECTATIONS: dict[str, Route] = {
         LEAD, lambda w: {"pk": w.af_review.pk, "user_pk": w.users["jury"].pk}, method=POST
     ),
     "actionfund:application_score": Route(JURY, pk("af_review"), method=FORM),
+    # Messages about an application are read by whoever sees it (the assigned jury too);
+    # only the organisation and the fund's staff write.
+    "actionfund:application_messages": Route(ORG_A | STAFF | JURY, pk("af_review")),
+    "actionfund:application_message_post": Route(
+        ORG_A | STAFF, pk("af_review"), method=POST, post=_message
+    ),
+    "actionfund:application_message_file": Route(
+        ORG_A | STAFF | JURY, lambda w: _message_file(w, "af_review", "af_message")
+    ),
     "actionfund:attachment_download": Route(
         ORG_A | STAFF, lambda w: {"pk": w.af_draft.pk, "attachment_pk": w.attachment.pk}
     ),
@@ -348,6 +374,13 @@ EXPECTATIONS: dict[str, Route] = {
     "volunteering:placement": Route(ORG_A | STAFF, pk("placement_a")),
     "volunteering:placement_edit": Route(STAFF, pk("placement_a"), method=FORM),
     "volunteering:placement_transition": Route(STAFF, pk("placement_a"), method=POST),
+    "volunteering:placement_messages": Route(ORG_A | STAFF, pk("placement_a")),
+    "volunteering:placement_message_post": Route(
+        ORG_A | STAFF, pk("placement_a"), method=POST, post=_message
+    ),
+    "volunteering:placement_message_file": Route(
+        ORG_A | STAFF, lambda w: _message_file(w, "placement_a", "placement_message_a")
+    ),
     "volunteering:volunteer_erase": Route(STAFF, pk("placement_a"), method=POST),
     "volunteering:volunteer_export": Route(STAFF, pk("placement_a")),
     "volunteering:seminars": Route(MEMBERS | STAFF),

@@ -45,6 +45,7 @@ A_MARKERS = [
     "ALPHA-CONSULTATION",
     "ALPHA-MEETING",
     "ALPHA-OUTCOME",
+    "ALPHA-INTERNAL",
 ]
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -228,9 +229,11 @@ def _qualification(w: World):
         format=CoachingSession.Format.PHONE,
         outcome="ALPHA-COACHING outcome",
     )
-    CoachingCase.objects.create(
+    case = CoachingCase.objects.create(
         organisation=w.org_a, consultant=consultant, started_on=datetime.date.today()
     )
+    w.objects["coaching_case_a"] = case
+    w.objects["coaching_message_a"] = _thread(w, case, by=w.users["member_a"], staff=consultant)
 
 
 def _mentoring(w: World):
@@ -337,6 +340,7 @@ def _actionfund(w: World):
     )
     JuryAssignment.objects.create(application=review, juror=w.users["jury"], assigned_by=lead)
     w.objects["af_review"] = review
+    w.objects["af_message"] = _thread(w, review, by=admin_a, staff=lead)
     paid_app = paid(
         organisation=w.org_a, by=admin_a, lead=lead, call=call, title="ALPHA-APPLICATION Kino"
     )
@@ -356,6 +360,18 @@ def _actionfund(w: World):
         by=admin_a,
     )
     w.objects["export"] = _export(w.consultants[SubProject.QUALIFICATION])
+
+
+def _thread(w: World, record, *, by, staff):
+    """A message of organisation A with a file, and a staff member's internal note: the
+    message (whose file the routes download) is returned."""
+    from ikmo.services import message_post
+
+    message = message_post(
+        record=record, author=by, body="ALPHA-MEETING Frage", upload=_pdf("ALPHA-ATTACHMENT.pdf")
+    )
+    message_post(record=record, author=staff, body="ALPHA-INTERNAL Notiz", internal=True)
+    return message
 
 
 def _export(by):
@@ -402,6 +418,12 @@ def _volunteering(w: World):
         volunteer=VolunteerFactory(first_name="ALPHA-VOLUNTEER"),
         site=w.org_a,
         contingent=contingent,
+    )
+    w.objects["placement_message_a"] = _thread(
+        w,
+        w.objects["placement_a"],
+        by=w.users["admin_a"],
+        staff=w.consultants[SubProject.VOLUNTEERING],
     )
     w.objects["consultation_a"] = ConsultationFactory(
         organisation=w.org_a, topic="ALPHA-CONSULTATION Anerkennung"
