@@ -91,21 +91,30 @@ class ProjectForm(StepForm):
         return data
 
 
-class PartnersForm(StepForm):
-    class Meta:
-        model = Application
-        fields = ["partners"]
-        # Rendered by hand (application_step.html): the chosen partners and search results
-        # as checkboxes, never the whole registry.
-        widgets = {"partners": forms.CheckboxSelectMultiple}
+class InvitationAcceptForm(forms.Form):
+    """The consent a partner gives; its label is ``services.consent_text`` for the invitation."""
 
-    def __init__(self, *args, **kwargs):
+    consent = forms.BooleanField(
+        error_messages={
+            "required": _("Please tick the box to confirm that your organisation agrees.")
+        },
+    )
+
+    def __init__(self, *args, consent_text: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["partners"].queryset = (
-            Organisation.objects.approved()
-            .exclude(pk=self.instance.organisation_id)
-            .order_by("name")
-        )
+        self.fields["consent"].label = consent_text
+
+
+class InvitationReasonForm(forms.Form):
+    """Declining, or withdrawing consent: a reason is welcome, never required."""
+
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The applying organisation will read it."),
+    )
 
 
 class BudgetLineForm(ModelForm):
