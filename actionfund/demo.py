@@ -70,7 +70,8 @@ APPLICATIONS = [
         "mo-b@ikmo.example",
         "Theater im Hof – gemeinsam mit Nachbarvereinen (Demo)",
         [("fees", "Theaterpädagogin", "1800.00"), ("publicity", "Plakate", "400.00")],
-        ["Kiez der Sprachen e.V."],
+        # Brückenbau (admin mo-a) accepts; Kiez der Sprachen has no admin yet and stays invited.
+        ["Brückenbau e.V.", "Kiez der Sprachen e.V."],
         Status.IN_REVIEW,
     ),
 ]
