@@ -92,17 +92,21 @@ class ProjectForm(StepForm):
 
 
 class InvitationAcceptForm(forms.Form):
-    """The consent a partner gives; its label is ``services.consent_text`` for the invitation."""
+    """The consent a partner gives. The page shows ``services.consent_text`` right above the
+    box (and the service stores that text); the label stays short, so an error names it."""
 
     consent = forms.BooleanField(
         error_messages={
             "required": _("Please tick the box to confirm that your organisation agrees.")
         },
+        widget=forms.CheckboxInput(attrs={"aria-describedby": "consent-text"}),
     )
 
-    def __init__(self, *args, consent_text: str, **kwargs):
+    def __init__(self, *args, partner_name: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["consent"].label = consent_text
+        self.fields["consent"].label = _("Yes, %(partner)s agrees to the text above.") % {
+            "partner": partner_name
+        }
 
 
 class InvitationReasonForm(forms.Form):

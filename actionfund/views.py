@@ -1300,7 +1300,8 @@ def _invitation_context(request, invitation, **forms):
         "can_answer": can_answer,
         "can_withdraw": can_withdraw,
         "accept_form": forms.get("accept_form")
-        or InvitationAcceptForm(consent_text=services.consent_text(invitation)),
+        or InvitationAcceptForm(partner_name=invitation.organisation.name),
+        "consent_text": services.consent_text(invitation),
         "decline_form": forms.get("decline_form") or InvitationReasonForm(prefix="decline"),
         "withdraw_form": forms.get("withdraw_form") or InvitationReasonForm(prefix="withdraw"),
     }
@@ -1328,7 +1329,7 @@ def invitation_detail(request, pk):
     if request.method == "POST":
         # The service decides what the state allows (a second click finds it accepted).
         require(permissions.is_partner_admin(request.user, invitation))
-        form = InvitationAcceptForm(request.POST, consent_text=services.consent_text(invitation))
+        form = InvitationAcceptForm(request.POST, partner_name=invitation.organisation.name)
         # Checked by the service too; the form keeps the page as it was if not ticked.
         consent = form.is_valid() and form.cleaned_data["consent"]
         if consent:
