@@ -13,6 +13,7 @@ from .models import (
     Call,
     Criterion,
     JuryAssignment,
+    PartnerInvitation,
     Payment,
     ProofOfUse,
     Receipt,
@@ -66,6 +67,27 @@ class StatusChangeInline(admin.TabularInline):
         return False
 
 
+class PartnerInvitationInline(admin.TabularInline):
+    model = PartnerInvitation
+    extra = 0
+    fields = [
+        "organisation",
+        "status",
+        "invited_at",
+        "decided_by",
+        "decided_at",
+        "reason",
+        "consent_version",
+        "consented_by",
+        "consented_at",
+    ]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Application)
 class ApplicationAdmin(PortalFormFields, admin.ModelAdmin):
     # Tens of thousands of rows: 50 a page, and no second COUNT over the whole table.
@@ -82,11 +104,18 @@ class ApplicationAdmin(PortalFormFields, admin.ModelAdmin):
     ]
     list_filter = ["status", "call", "district"]
     search_fields = ["title", "organisation__name"]
-    autocomplete_fields = ["partners"]
     raw_id_fields = ["organisation", "created_by"]
-    # Status changes go through the portal's services, so the history stays complete.
-    readonly_fields = ["status", "submitted_at", "approved_at", "decided_at", "submission_token"]
-    inlines = [BudgetLineInline, StatusChangeInline]
+    # Status changes go through the portal's services, so the history stays complete; the
+    # partners are the accepted invitations (shown below), answered by the partners only.
+    readonly_fields = [
+        "status",
+        "partners",
+        "submitted_at",
+        "approved_at",
+        "decided_at",
+        "submission_token",
+    ]
+    inlines = [BudgetLineInline, PartnerInvitationInline, StatusChangeInline]
 
 
 @admin.register(BudgetLine)

@@ -31,7 +31,7 @@ from organisations.models import Organisation
 
 from . import permissions, selectors, services
 from .filters import ApplicationFilter
-from .forms import BasicsForm, BudgetLineForm, PartnersForm, ProjectForm, SubmitForm
+from .forms import BasicsForm, BudgetLineForm, ProjectForm, SubmitForm
 from .models import (
     Application,
     Attachment,
@@ -39,6 +39,7 @@ from .models import (
     Call,
     Criterion,
     JuryAssignment,
+    PartnerInvitation,
     Score,
     StatusChange,
 )
@@ -228,10 +229,32 @@ class StatusChangeSerializer(serializers.ModelSerializer):
         return str(change.actor) if change.actor_id else None
 
 
+class PartnerInvitationSerializer(serializers.ModelSerializer):
+    organisation = RefSerializer(read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = PartnerInvitation
+        fields = ["organisation", "status", "status_label", "invited_at", "decided_at"]
+        read_only_fields = fields
+
+
 class ApplicationDetailSerializer(ApplicationSerializer):
     """An application as its page shows it to the person asking."""
 
-    partners = RefSerializer(many=True, read_only=True, source="partner_list")
+    partners = RefSerializer(
+        many=True,
+        read_only=True,
+        source="partner_list",
+        help_text="Partner organisations that have accepted their invitation.",
+    )
+    partner_invitations = PartnerInvitationSerializer(
+        many=True,
+        read_only=True,
+        source="invitation_list",
+        help_text="Every organisation invited as a partner, with its answer. Invitations are "
+        "sent and answered in the portal.",
+    )
     budget_lines = BudgetLineSerializer(many=True, read_only=True, source="line_list")
     budget_total = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
     ceiling = serializers.DecimalField(
@@ -257,6 +280,7 @@ class ApplicationDetailSerializer(ApplicationSerializer):
             "start_date",
             "end_date",
             "partners",
+            "partner_invitations",
             "budget_lines",
             "budget_total",
             "ceiling",
@@ -278,7 +302,7 @@ class ApplicationDetailSerializer(ApplicationSerializer):
 # --- applications: what is sent ------------------------------------------------------------
 
 # The step forms of the multi-step form, by step (services.STEP_FIELDS names their fields).
-STEP_FORMS = {"basics": BasicsForm, "project": ProjectForm, "partners": PartnersForm}
+STEP_FORMS = {"basics": BasicsForm, "project": ProjectForm}
 MAX_BUDGET_LINES = 30  # as the budget step (BudgetFormSet.max_num)
 
 
@@ -314,12 +338,6 @@ class DraftSerializer(serializers.Serializer):
     )
     start_date = serializers.DateField(required=False, allow_null=True)
     end_date = serializers.DateField(required=False, allow_null=True)
-    partners = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
-        required=False,
-        max_length=50,
-        help_text="Ids of approved partner organisations: the whole list.",
-    )
     budget_lines = serializers.ListField(
         child=BudgetLineInputSerializer(),
         required=False,
@@ -379,8 +397,6 @@ def _step_values(application, given: dict) -> tuple[dict, dict]:
         if not sent:
             continue
         stored = model_to_dict(application, fields=names)
-        if "partners" in stored:
-            stored["partners"] = [p.pk for p in stored["partners"]]
         data = {**stored, **{name: given[name] for name in sent}}
         data = {name: "" if value is None else value for name, value in data.items()}
         # The form writes into its instance while validating: a copy keeps ours as stored.
@@ -497,6 +513,7 @@ class ApplicationViewSet(DetailUnfilteredMixin, ReadOnlyViewSet):
         application.budget_total = selectors.budget_total(application)
         application.ceiling = selectors.ceiling_for(application)
         application.partner_list = list(application.partners.order_by("name"))
+        application.invitation_list = list(selectors.invitations_of(application))
         application.line_list = list(application.budget_lines.all())
         application.attachment_list = list(application.attachments.all())
         application.history_list = list(selectors.history_of(application))

@@ -57,9 +57,40 @@ def _link(application) -> CardLink:
     return CardLink(label=label, url=application.get_absolute_url(), detail=detail)
 
 
+def _invitation_card(user) -> list[Card]:
+    """Open invitations of the person's organisations to be a partner of an application."""
+    invitations = list(selectors.invitations_for_member(user=user, open_only=True)[:6])
+    if not invitations:
+        return []
+    return [
+        Card(
+            title=_("Partner invitations"),
+            subproject=SubProject.ACTIONFUND,
+            links=[
+                CardLink(
+                    label=f"{i.application.title or i.application.reference} · "
+                    f"{i.application.organisation.name}",
+                    url=i.get_absolute_url(),
+                    detail=_("%(applicant)s invites %(partner)s: please answer")
+                    % {
+                        "applicant": i.application.organisation.name,
+                        "partner": i.organisation.name,
+                    },
+                )
+                for i in invitations
+            ],
+            action=CardLink(_("All invitations"), reverse("actionfund:invitation_list")),
+        )
+    ]
+
+
 def cards(user):
     if not user.is_authenticated or permissions.is_fund_staff(user):
         return []
+    return [*_invitation_card(user), *_application_card(user)]
+
+
+def _application_card(user):
     applications = list(
         selectors.applications_of_member(user=user, statuses=OPEN_STATUSES).order_by(
             "-updated_at", "-pk"

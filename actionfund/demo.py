@@ -70,7 +70,8 @@ APPLICATIONS = [
         "mo-b@ikmo.example",
         "Theater im Hof – gemeinsam mit Nachbarvereinen (Demo)",
         [("fees", "Theaterpädagogin", "1800.00"), ("publicity", "Plakate", "400.00")],
-        ["Kiez der Sprachen e.V."],
+        # Brückenbau (admin mo-a) accepts; Kiez der Sprachen has no admin yet and stays invited.
+        ["Brückenbau e.V.", "Kiez der Sprachen e.V."],
         Status.IN_REVIEW,
     ),
 ]
@@ -245,7 +246,7 @@ def seed(stdout) -> None:
             end_date=timezone.localdate() - timedelta(days=10 if key == "past" else -90),
             activities="Vorbereitung, Durchführung, Auswertung.",
         )
-        application.partners.set(Organisation.objects.filter(name__in=partners))
+        _partners(application, partners, applicant)
         for position, (category, what, amount) in enumerate(lines):
             BudgetLineFactory(
                 application=application,
@@ -273,6 +274,19 @@ def seed(stdout) -> None:
     stdout.write(
         f"actionfund: 2 calls, {created} new demo applications, {outcomes} new demo outcomes"
     )
+
+
+def _partners(application, names, applicant) -> None:
+    """Invite the demo partners; each one with an admin accepts, as it would in the portal."""
+    from . import services
+
+    for partner in Organisation.objects.filter(name__in=names).order_by("name"):
+        invitation = services.partner_invite(
+            application=application, organisation=partner, by=applicant
+        )
+        admin = services.organisation_admins([partner.pk])
+        if admin:
+            services.partner_invitation_accept(invitation=invitation, consent=True, by=admin[0])
 
 
 def _outcomes(call, now, lead) -> int:

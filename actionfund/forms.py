@@ -92,21 +92,34 @@ class ProjectForm(StepForm):
         return data
 
 
-class PartnersForm(StepForm):
-    class Meta:
-        model = Application
-        fields = ["partners"]
-        # Rendered by hand (application_step.html): the chosen partners and search results
-        # as checkboxes, never the whole registry.
-        widgets = {"partners": forms.CheckboxSelectMultiple}
+class InvitationAcceptForm(forms.Form):
+    """The consent a partner gives. The page shows ``services.consent_text`` right above the
+    box (and the service stores that text); the label stays short, so an error names it."""
 
-    def __init__(self, *args, **kwargs):
+    consent = forms.BooleanField(
+        error_messages={
+            "required": _("Please tick the box to confirm that your organisation agrees.")
+        },
+        widget=forms.CheckboxInput(attrs={"aria-describedby": "consent-text"}),
+    )
+
+    def __init__(self, *args, partner_name: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["partners"].queryset = (
-            Organisation.objects.approved()
-            .exclude(pk=self.instance.organisation_id)
-            .order_by("name")
-        )
+        self.fields["consent"].label = _("Yes, %(partner)s agrees to the text above.") % {
+            "partner": partner_name
+        }
+
+
+class InvitationReasonForm(forms.Form):
+    """Declining, or withdrawing consent: a reason is welcome, never required."""
+
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The applying organisation will read it."),
+    )
 
 
 class BudgetLineForm(ModelForm):

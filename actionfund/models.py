@@ -236,12 +236,16 @@ class Application(models.Model):
         related_name="fund_applications",
         verbose_name=_("applying organisation"),
     )
+    # The partner organisations that have accepted their invitation (PartnerInvitation):
+    # written only by services._partners_sync, read by the pages, PDFs, exports and the API
+    # that name an application's partners. The invitations are the record; this is their
+    # accepted part, so "a cooperation project" means the same thing everywhere.
     partners = models.ManyToManyField(
         Organisation,
         blank=True,
         related_name="fund_partnerships",
         verbose_name=_("partner organisations"),
-        help_text=_("Choose partners only for a cooperation project of several organisations."),
+        help_text=_("Partner organisations that have accepted the invitation."),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -337,6 +341,98 @@ class Application(models.Model):
     @property
     def is_committed(self) -> bool:
         return self.status in COMMITTED_STATUSES
+
+
+# Before these, a partner may still accept, decline or withdraw: the decision is not taken.
+UNDECIDED_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.INFO_REQUESTED, Status.IN_REVIEW)
+
+
+class PartnerInvitation(models.Model):
+    """One partner organisation asked to join one application, and its answer.
+
+    The applicant invites; an admin of the partner organisation accepts (with the consent
+    recorded below) or declines. Only accepted partners make the application a cooperation
+    project with the higher ceiling. The table of allowed steps is ``workflow.INVITATION_FLOW``.
+    """
+
+    class Status(models.TextChoices):
+        INVITED = "invited", pgettext_lazy("partner invitation", "Invited")
+        ACCEPTED = "accepted", pgettext_lazy("partner invitation", "Accepted")
+        DECLINED = "declined", pgettext_lazy("partner invitation", "Declined")
+        WITHDRAWN = "withdrawn", pgettext_lazy("partner invitation", "Withdrawn")
+
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.CASCADE,
+        related_name="partner_invitations",
+        verbose_name=_("application"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="fund_invitations",
+        verbose_name=_("partner organisation"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.INVITED, db_index=True
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    invited_at = models.DateTimeField(_("invited at"), default=timezone.now)
+    # The last answer or withdrawal: who (of either side) and when.
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reason = models.TextField(_("reason"), max_length=2000, blank=True)
+    # The consent given on acceptance, as it was shown: kept after a withdrawal.
+    consent_text = models.TextField(_("consent text shown"), blank=True)
+    consent_version = models.CharField(_("consent version"), max_length=20, blank=True)
+    consented_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("consent given by"),
+    )
+    consented_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("partner invitation")
+        verbose_name_plural = _("partner invitations")
+        ordering = ["application", "invited_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "organisation"], name="partner_invitation_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} → {self.application_id} ({self.status})"
+
+    def get_absolute_url(self):
+        return reverse("actionfund:invitation_detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.INVITED
+
+    @property
+    def consent_withdrawn(self) -> bool:
+        """Withdrawn by the partner after accepting (the applicant withdraws only before)."""
+        return self.status == self.Status.WITHDRAWN and self.consented_at is not None
 
 
 class BudgetLine(models.Model):

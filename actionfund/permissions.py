@@ -4,16 +4,26 @@
   sub-projects). They may read every application; only leads (and admins) change anything.
 - Jury members: only the applications they are assigned to, and only once submitted.
 - Applicants: active members of the applying organisation, for that organisation only.
+- Partners: active members of an organisation invited to an application see the invitation
+  and, while it is open or accepted, the application read-only (never notes, scores, files);
+  only its admins answer, since consent binds the organisation.
 """
 
 from django.db.models import Q
 
 from ikmo.subprojects import SubProject
 from organisations.models import Membership, StaffRole
-from organisations.permissions import active_membership
+from organisations.permissions import active_membership, is_organisation_admin
 from organisations.permissions import is_project_lead as _is_project_lead
 
-from .models import EDITABLE_STATUSES, Application, JuryAssignment, Status
+from .models import (
+    EDITABLE_STATUSES,
+    UNDECIDED_STATUSES,
+    Application,
+    JuryAssignment,
+    PartnerInvitation,
+    Status,
+)
 
 SUBPROJECT = SubProject.ACTIONFUND
 
@@ -109,3 +119,71 @@ def can_submit_proof(user, application: Application) -> bool:
 
 def can_export(user) -> bool:
     return is_fund_staff(user)
+
+
+def can_download_attachments(user, application: Application) -> bool:
+    """The application's files: the applicant, fund staff and its assigned jury, never its
+    partners (cost estimates and quotes are the applicant's business papers)."""
+    return can_view_application(user, application)
+
+
+# --- partner organisations ------------------------------------------------------------------
+
+
+def can_invite_partners(user, application: Application) -> bool:
+    """Inviting (and taking back an open invitation) is part of writing the application."""
+    return can_edit_application(user, application)
+
+
+def can_withdraw_invitation(user, invitation: PartnerInvitation) -> bool:
+    return (
+        invitation.status == PartnerInvitation.Status.INVITED
+        and invitation.application.status in UNDECIDED_STATUSES
+        and is_applicant(user, invitation.application)
+    )
+
+
+def is_partner_member(user, invitation: PartnerInvitation) -> bool:
+    return active_membership(user, invitation.organisation) is not None
+
+
+def is_partner_admin(user, invitation: PartnerInvitation) -> bool:
+    """Consent binds the organisation: only its admins answer for it."""
+    return is_organisation_admin(user, invitation.organisation)
+
+
+def visible_invitations_q(user) -> Q:
+    """``is_partner_member`` as a filter: the invitations of the person's organisations."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    return Q(
+        organisation__in=Membership.objects.filter(
+            user=user, status=Membership.Status.ACTIVE
+        ).values("organisation")
+    )
+
+
+def can_see_shared_application(user, invitation: PartnerInvitation) -> bool:
+    """The application read-only, for its partners while the invitation is open (to decide)
+    or accepted; not after a "no" or a withdrawal. Page, e-mail links and API alike."""
+    return invitation.status in (
+        PartnerInvitation.Status.INVITED,
+        PartnerInvitation.Status.ACCEPTED,
+    ) and is_partner_member(user, invitation)
+
+
+def can_answer_invitation(user, invitation: PartnerInvitation) -> bool:
+    """Accept or decline: an admin of the partner organisation, before the decision."""
+    return (
+        invitation.status == PartnerInvitation.Status.INVITED
+        and invitation.application.status in UNDECIDED_STATUSES
+        and is_partner_admin(user, invitation)
+    )
+
+
+def can_withdraw_consent(user, invitation: PartnerInvitation) -> bool:
+    return (
+        invitation.status == PartnerInvitation.Status.ACCEPTED
+        and invitation.application.status in UNDECIDED_STATUSES
+        and is_partner_admin(user, invitation)
+    )

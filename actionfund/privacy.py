@@ -15,6 +15,7 @@ from .models import (
     Call,
     Criterion,
     JuryAssignment,
+    PartnerInvitation,
     Payment,
     ProofOfUse,
     Receipt,
@@ -149,4 +150,31 @@ register(
     organisation_export=True,
     visible_to=_of_committed_applications(Receipt, "proof__application"),
     explained=FILE_EXPLAINED,
+)
+
+
+def _invitations(user):
+    """Invitations the person reaches in the portal: those of applications they may see, and
+    those of their own organisations as partner (selectors.invitations_visible_to)."""
+    from .selectors import invitations_visible_to
+
+    return PartnerInvitation.objects.filter(
+        application__in=_applications(user).values("pk")
+    ) | invitations_visible_to(user=user)
+
+
+register(
+    PartnerInvitation,
+    people=[
+        by_user("invited_by", actor=True),
+        by_user("decided_by", actor=True),
+        by_user("consented_by", actor=True),
+    ],
+    organisation=("application__organisation", "organisation"),
+    organisation_export=True,
+    visible_to=_invitations,
+    explained={
+        "reason": "the partner's reason for declining or withdrawing; kept with the invitation",
+        "consent_text": "the consent text as shown; the record of what was agreed",
+    },
 )

@@ -25,11 +25,13 @@ from . import permissions
 from .eligibility import attended_workshop_organisations
 from .models import (
     COMMITTED_STATUSES,
+    UNDECIDED_STATUSES,
     ZERO,
     Application,
     Call,
     Criterion,
     JuryAssignment,
+    PartnerInvitation,
     Payment,
     ProofOfUse,
     Return,
@@ -90,10 +92,77 @@ def history_of(application):
 
 
 def ceiling_for(application) -> Decimal:
+    """The cooperation ceiling needs at least one partner that accepted (``partners`` holds
+    exactly the accepted ones); invited partners do not count yet."""
     return (
         application.call.max_cooperation
         if application.partners.exists()
         else application.call.max_single
+    )
+
+
+def ceiling_warning(application) -> dict | None:
+    """For staff: an undecided application whose budget is above the ceiling that now
+    applies (a partner withdrew, or never accepted), with the figures; else None."""
+    if application.status == Status.DRAFT or application.status not in UNDECIDED_STATUSES:
+        return None
+    total = budget_total(application)
+    ceiling = ceiling_for(application)
+    if total <= ceiling:
+        return None
+    return {"total": total, "ceiling": ceiling}
+
+
+# --- partner invitations -----------------------------------------------------------------
+
+
+def invitations_visible_to(*, user):
+    """The invitations of the person's organisations (every page and list of a partner)."""
+    return PartnerInvitation.objects.filter(permissions.visible_invitations_q(user))
+
+
+def get_invitation_for_user(user, pk) -> PartnerInvitation:
+    return get_visible_or_404(
+        invitations_visible_to(user=user).select_related(
+            "application__call",
+            "application__organisation",
+            "application__district",
+            "organisation",
+        ),
+        pk=pk,
+    )
+
+
+def invitations_for_member(*, user, open_only: bool = False):
+    qs = invitations_visible_to(user=user).select_related(
+        "application__call", "application__organisation", "organisation"
+    )
+    if open_only:
+        qs = qs.filter(
+            status=PartnerInvitation.Status.INVITED,
+            application__status__in=UNDECIDED_STATUSES,
+        )
+    return qs.order_by("-invited_at", "-pk")
+
+
+def invitations_of(application):
+    """An application's invitations, for its applicant and staff pages."""
+    return application.partner_invitations.select_related("organisation").order_by(
+        "organisation__name"
+    )
+
+
+def fund_leads():
+    """The people responsible for the action fund's decisions: its project leads (also those
+    of all sub-projects)."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            staff_roles__role=StaffRole.Role.PROJECT_LEAD,
+            staff_roles__subproject__in=["", permissions.SUBPROJECT],
+        )
+        .distinct()
+        .order_by("email")
     )
 
 
@@ -358,6 +427,12 @@ def partner_candidates(*, application, query: str, exclude=(), limit: int = 20):
         .filter(name__icontains=query)
         .select_related("district")
         .exclude(pk=application.organisation_id)
+        # Already asked and not answered "no": nothing to invite again.
+        .exclude(
+            pk__in=application.partner_invitations.filter(
+                status__in=[PartnerInvitation.Status.INVITED, PartnerInvitation.Status.ACCEPTED]
+            ).values("organisation")
+        )
         .exclude(pk__in=[pk for pk in exclude if str(pk).isdigit()])
         .order_by("name")[:limit]
     )

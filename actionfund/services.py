@@ -30,6 +30,7 @@ from organisations.models import Membership, Organisation, User
 from . import permissions, selectors, workflow
 from .eligibility import eligibility_problems
 from .models import (
+    UNDECIDED_STATUSES,
     ZERO,
     ActualSpending,
     Application,
@@ -38,6 +39,7 @@ from .models import (
     Call,
     Criterion,
     JuryAssignment,
+    PartnerInvitation,
     Payment,
     ProofOfUse,
     Receipt,
@@ -317,7 +319,6 @@ def _ensure_editable(application: Application, by: User) -> Application:
 STEP_FIELDS = {
     "basics": ("title", "summary", "district"),
     "project": ("goals", "target_group", "activities", "start_date", "end_date"),
-    "partners": ("partners",),
 }
 
 
@@ -375,14 +376,7 @@ def application_save_step(
     locked = _ensure_editable(application, by)
     changed = []
     for name, value in values.items():
-        if name == "partners":
-            partners = list(value)
-            if any(p.pk == locked.organisation_id or not p.is_approved for p in partners):
-                raise ValidationError(_("Please choose approved partner organisations only."))
-            if {p.pk for p in partners} != set(locked.partners.values_list("pk", flat=True)):
-                locked.partners.set(partners)
-                changed.append(name)
-        elif getattr(locked, name) != value:
+        if getattr(locked, name) != value:
             setattr(locked, name, value)
             changed.append(name)
     if {"start_date", "end_date"} & set(values):
@@ -393,8 +387,7 @@ def application_save_step(
             field="end_date" if "end_date" in values else "start_date",
         )
     _store_unsaved(locked, step, {k: str(v)[:4000] for k, v in (unsaved or {}).items()})
-    fields = [name for name in values if name != "partners"]
-    locked.save(update_fields=[*fields, "draft_data", "updated_at"])
+    locked.save(update_fields=[*values, "draft_data", "updated_at"])
     if changed:
         audit_log(
             actor=by,
@@ -514,6 +507,285 @@ def attachment_delete(*, attachment: Attachment, by: User) -> None:
     )
 
 
+# --- partner organisations ----------------------------------------------------------------
+
+# Raise the version whenever consent_text() changes: the record says which text was agreed to.
+CONSENT_VERSION = "2026-1"
+
+
+def consent_text(invitation: PartnerInvitation) -> str:
+    """What a partner agrees to, in the active language: shown beside the checkbox and stored
+    with the acceptance exactly as shown."""
+    application = invitation.application
+    return _(
+        "%(partner)s agrees to be named as a partner organisation of the project "
+        "“%(project)s” of %(applicant)s in the IKMO action fund, and agrees that the data of "
+        "%(partner)s in this application is shown to the staff of the competence centre and "
+        "to the jury members who assess it. This consent can be withdrawn until the decision "
+        "on the application."
+    ) % {
+        "partner": invitation.organisation.name,
+        "project": application.title or application.reference,
+        "applicant": application.organisation.name,
+    }
+
+
+def organisation_admins(organisation_ids) -> list[User]:
+    return list(
+        User.objects.filter(
+            memberships__organisation__in=organisation_ids,
+            memberships__role=Membership.Role.ADMIN,
+            memberships__status=Membership.Status.ACTIVE,
+            is_active=True,
+        )
+        .distinct()
+        .order_by("email")
+    )
+
+
+def _mail_people(people, template: str, context: dict, path: str) -> None:
+    base = getattr(settings, "IKMO_SITE_URL", "").rstrip("/")
+    for person in people:
+        email_queue(
+            to=person.email,
+            template=f"actionfund/email/{template}",
+            context={**context, "recipient": person, "url": base + path},
+            language=person.preferred_language,
+        )
+
+
+def _mail_invitation(invitation: PartnerInvitation, template: str, context=None) -> None:
+    """To the partner organisation's admins, with the link to their invitation page (the
+    page shows what ``permissions.can_see_shared_application`` allows, nothing more)."""
+    application = invitation.application
+    _mail_people(
+        organisation_admins([invitation.organisation_id]),
+        template,
+        {
+            "invitation": invitation,
+            "application": application,
+            "applicant": application.organisation,
+            "partner": invitation.organisation,
+            "call": application.call,
+            **(context or {}),
+        },
+        invitation.get_absolute_url(),
+    )
+
+
+def _mail_partners(application: Application, template: str, context: dict) -> None:
+    """Every accepted partner's admins, each with the link to their own invitation page."""
+    accepted = application.partner_invitations.filter(
+        status=PartnerInvitation.Status.ACCEPTED
+    ).select_related("organisation")
+    for invitation in accepted:
+        invitation.application = application
+        _mail_invitation(invitation, template, context)
+
+
+def _partners_sync(application: Application) -> None:
+    """``Application.partners`` is the accepted part of the invitations (see the model)."""
+    application.partners.set(
+        Organisation.objects.filter(
+            fund_invitations__application=application,
+            fund_invitations__status=PartnerInvitation.Status.ACCEPTED,
+        )
+    )
+
+
+def _lock_invitation(invitation: PartnerInvitation) -> PartnerInvitation:
+    """The application row first (its ceiling depends on the accepted partners), then the
+    invitation: two clicks, or a partner and the applicant at once, take turns."""
+    application = _lock(invitation.application)
+    locked = (
+        PartnerInvitation.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=invitation.pk)
+    )
+    locked.application = application
+    return locked
+
+
+def _audit_invitation(invitation: PartnerInvitation, verb: str, by: User, **changes) -> None:
+    audit_log(
+        actor=by,
+        action=f"actionfund.invitation.{verb}",
+        target=invitation.application,
+        organisation=invitation.application.organisation,
+        changes={"partner": invitation.organisation.name, **changes},
+    )
+
+
+@transaction.atomic
+def partner_invite(
+    *, application: Application, organisation: Organisation, by: User
+) -> PartnerInvitation:
+    """Invite a partner organisation (again). Inviting one already asked changes nothing."""
+    application = _lock(application)
+    if not permissions.can_invite_partners(by, application):
+        raise PermissionDenied
+    if organisation.pk == application.organisation_id or not organisation.is_approved:
+        raise ValidationError(_("Please choose approved partner organisations only."))
+    invitation = (
+        PartnerInvitation.objects.select_for_update()
+        .filter(application=application, organisation=organisation)
+        .first()
+    )
+    if invitation is not None and invitation.status in (
+        PartnerInvitation.Status.INVITED,
+        PartnerInvitation.Status.ACCEPTED,
+    ):
+        return invitation
+    if invitation is None:
+        invitation = PartnerInvitation(application=application, organisation=organisation)
+    else:
+        workflow.INVITATION_FLOW.check(
+            invitation.status, PartnerInvitation.Status.INVITED, actor=workflow.APPLICANT
+        )
+    # A fresh question: an earlier answer and consent stay in the audit trail only.
+    for name, value in {
+        "status": PartnerInvitation.Status.INVITED,
+        "invited_by": by,
+        "invited_at": timezone.now(),
+        "decided_by": None,
+        "decided_at": None,
+        "reason": "",
+        "consent_text": "",
+        "consent_version": "",
+        "consented_by": None,
+        "consented_at": None,
+    }.items():
+        setattr(invitation, name, value)
+    invitation.save()
+    invitation.application = application
+    _audit_invitation(invitation, "sent", by)
+    _mail_invitation(invitation, "partner_invited", {"invited_by": by})
+    return invitation
+
+
+def _check_invitation_step(invitation: PartnerInvitation, to_status: str, actor: str) -> None:
+    if invitation.application.status not in UNDECIDED_STATUSES:
+        raise ValidationError(
+            _("The application has been decided: the partnership can no longer be changed."),
+            code="decided",
+        )
+    workflow.INVITATION_FLOW.check(invitation.status, to_status, actor=actor)
+
+
+def _answer(invitation, *, to_status, by, reason="", consent=None) -> PartnerInvitation:
+    now = timezone.now()
+    invitation.status = to_status
+    invitation.decided_by, invitation.decided_at = by, now
+    invitation.reason = (reason or "").replace("\x00", "")[:2000]
+    if consent is not None:
+        invitation.consent_text = consent
+        invitation.consent_version = CONSENT_VERSION
+        invitation.consented_by, invitation.consented_at = by, now
+    invitation.save()
+    _partners_sync(invitation.application)
+    return invitation
+
+
+@transaction.atomic
+def partner_invitation_withdraw(*, invitation: PartnerInvitation, by: User) -> PartnerInvitation:
+    """The applicant takes back an invitation not answered yet (a second click: no change)."""
+    invitation = _lock_invitation(invitation)
+    if not permissions.is_applicant(by, invitation.application):
+        raise PermissionDenied
+    if invitation.status == PartnerInvitation.Status.WITHDRAWN:
+        return invitation
+    _check_invitation_step(invitation, PartnerInvitation.Status.WITHDRAWN, workflow.APPLICANT)
+    _answer(invitation, to_status=PartnerInvitation.Status.WITHDRAWN, by=by)
+    _audit_invitation(invitation, "withdrawn", by)
+    return invitation
+
+
+@transaction.atomic
+def partner_invitation_accept(
+    *, invitation: PartnerInvitation, consent: bool, by: User
+) -> PartnerInvitation:
+    """An admin of the partner organisation accepts, ticking the consent (``consent_text``).
+
+    Idempotent: a second click finds the invitation accepted and changes nothing."""
+    invitation = _lock_invitation(invitation)
+    if not permissions.is_partner_admin(by, invitation):
+        raise PermissionDenied
+    if invitation.status == PartnerInvitation.Status.ACCEPTED:
+        return invitation
+    _check_invitation_step(invitation, PartnerInvitation.Status.ACCEPTED, workflow.PARTNER)
+    if not consent:
+        raise ValidationError(
+            {
+                "consent": ValidationError(
+                    _("Please tick the box to confirm that your organisation agrees."),
+                    code="consent_missing",
+                )
+            }
+        )
+    _answer(
+        invitation,
+        to_status=PartnerInvitation.Status.ACCEPTED,
+        by=by,
+        consent=consent_text(invitation),
+    )
+    _audit_invitation(invitation, "accepted", by, consent_version=CONSENT_VERSION)
+    _mail_applicant(invitation.application, "partner_answered", {"invitation": invitation})
+    return invitation
+
+
+@transaction.atomic
+def partner_invitation_decline(
+    *, invitation: PartnerInvitation, reason: str = "", by: User
+) -> PartnerInvitation:
+    """An admin of the partner organisation says no, with an optional reason."""
+    invitation = _lock_invitation(invitation)
+    if not permissions.is_partner_admin(by, invitation):
+        raise PermissionDenied
+    if invitation.status == PartnerInvitation.Status.DECLINED:
+        return invitation
+    _check_invitation_step(invitation, PartnerInvitation.Status.DECLINED, workflow.PARTNER)
+    _answer(invitation, to_status=PartnerInvitation.Status.DECLINED, by=by, reason=reason)
+    _audit_invitation(invitation, "declined", by)
+    _mail_applicant(invitation.application, "partner_answered", {"invitation": invitation})
+    return invitation
+
+
+@transaction.atomic
+def partner_consent_withdraw(
+    *, invitation: PartnerInvitation, reason: str = "", by: User
+) -> PartnerInvitation:
+    """The partner takes its consent back before the decision. The application may fall back
+    to the ceiling for one organisation: if it was submitted and its budget is above that,
+    the fund's project leads are told as well, and staff see a warning on it."""
+    invitation = _lock_invitation(invitation)
+    if not permissions.is_partner_admin(by, invitation):
+        raise PermissionDenied
+    if invitation.status == PartnerInvitation.Status.WITHDRAWN:
+        return invitation
+    _check_invitation_step(invitation, PartnerInvitation.Status.WITHDRAWN, workflow.PARTNER)
+    _answer(invitation, to_status=PartnerInvitation.Status.WITHDRAWN, by=by, reason=reason)
+    application = invitation.application
+    total = selectors.budget_total(application)
+    ceiling = selectors.ceiling_for(application)
+    over = application.status != Status.DRAFT and total > ceiling
+    _audit_invitation(invitation, "consent_withdrawn", by, above_ceiling=over)
+    context = {
+        "invitation": invitation,
+        "total": _eur(total, 2),
+        "ceiling": _eur(ceiling, 2),
+        "over_ceiling": over,
+    }
+    _mail_applicant(application, "partner_withdrew", context)
+    if over:
+        _mail_people(
+            selectors.fund_leads(),
+            "partner_withdrew_staff",
+            {"application": application, "applicant": application.organisation, **context},
+            application.get_absolute_url(),
+        )
+    return invitation
+
+
 # --- submission -------------------------------------------------------------------------
 
 
@@ -531,7 +803,22 @@ def submission_problems(application: Application, *, now=None) -> list[str]:
     if total <= 0:
         problems.append(_("Please add at least one budget line."))
     ceiling = selectors.ceiling_for(application)
-    if total > ceiling:
+    call = application.call
+    if ceiling < total <= call.max_cooperation and application.partner_invitations.exists():
+        problems.append(
+            _(
+                "The budget total of %(total)s EUR is above the ceiling of %(ceiling)s EUR for "
+                "one organisation. The higher ceiling for cooperation projects (%(cooperation)s "
+                "EUR) applies only once at least one partner organisation has accepted your "
+                "invitation."
+            )
+            % {
+                "total": _eur(total, 2),
+                "ceiling": _eur(ceiling, 2),
+                "cooperation": _eur(call.max_cooperation, 2),
+            }
+        )
+    elif total > ceiling:
         problems.append(
             _(
                 "The budget total of %(total)s EUR is above the ceiling of %(ceiling)s EUR for "
@@ -724,7 +1011,22 @@ def application_transition(
                     **mail_context,
                 },
             )
+            if to_status in PARTNER_MAILS:
+                _mail_partners(
+                    application,
+                    PARTNER_MAILS[to_status],
+                    {"approved": to_status == Status.APPROVED},
+                )
     return application
+
+
+# The steps the accepted partners hear of: submission (also a resubmission) and the decision.
+# They learn that it happened, not the decision message, which is the applicant's letter.
+PARTNER_MAILS = {
+    Status.SUBMITTED: "partner_submitted",
+    Status.APPROVED: "partner_decided",
+    Status.REJECTED: "partner_decided",
+}
 
 
 def _check_approval(application: Application, call: Call, amount) -> None:
@@ -735,6 +1037,20 @@ def _check_approval(application: Application, call: Call, amount) -> None:
             _("The amount granted cannot be higher than the amount requested (%(requested)s EUR).")
             % {"requested": _eur(application.requested_amount, 2)},
             code="above_request",
+        )
+    ceiling = selectors.ceiling_for(application)
+    if amount > ceiling:
+        raise ValidationError(
+            _(
+                "The amount granted is above the ceiling of %(ceiling)s EUR that applies to this "
+                "application: no partner organisation has accepted, so the ceiling for one "
+                "organisation applies."
+            )
+            % {"ceiling": _eur(ceiling, 2)}
+            if not application.partners.exists()
+            else _("The amount granted is above the ceiling of %(ceiling)s EUR.")
+            % {"ceiling": _eur(ceiling, 2)},
+            code="above_ceiling",
         )
     remaining = selectors.call_ledger(call)["remaining"]
     if amount > remaining:

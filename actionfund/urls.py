@@ -26,6 +26,12 @@ urlpatterns = [
         name="application_autosave",
     ),
     path("applications/<int:pk>/partners/search/", views.partner_search, name="partner_search"),
+    path("applications/<int:pk>/partners/invite/", views.partner_invite, name="partner_invite"),
+    path(
+        "applications/<int:pk>/partners/<int:invitation_pk>/withdraw/",
+        views.partner_invitation_withdraw,
+        name="partner_invitation_withdraw",
+    ),
     path("applications/<int:pk>/submit/", views.application_submit, name="application_submit"),
     path(
         "applications/<int:pk>/withdraw/", views.application_withdraw, name="application_withdraw"
@@ -80,6 +86,10 @@ urlpatterns = [
         name="receipt_download",
     ),
     path("applications/<int:pk>/proof/review/", views.proof_review, name="proof_review"),
+    path("invitations/", views.invitation_list, name="invitation_list"),
+    path("invitations/<int:pk>/", views.invitation_detail, name="invitation_detail"),
+    path("invitations/<int:pk>/decline/", views.invitation_decline, name="invitation_decline"),
+    path("invitations/<int:pk>/withdraw/", views.invitation_withdraw, name="invitation_withdraw"),
     path("jury/", views.jury_list, name="jury_list"),
     path("status-rules/", views.transition_table, name="transition_table"),
 ]

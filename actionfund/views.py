@@ -28,8 +28,9 @@ from .forms import (
     CallForm,
     CriterionFormSet,
     DecisionForm,
+    InvitationAcceptForm,
+    InvitationReasonForm,
     JuryAssignForm,
-    PartnersForm,
     PaymentForm,
     ProjectForm,
     ProofForm,
@@ -46,7 +47,7 @@ from .models import Application, Call, ProofOfUse, Status
 STEPS = [
     ("basics", gettext_lazy("Basics"), BasicsForm),
     ("project", gettext_lazy("Project"), ProjectForm),
-    ("partners", gettext_lazy("Partners"), PartnersForm),
+    ("partners", gettext_lazy("Partners"), None),
     ("budget", gettext_lazy("Budget"), None),
     ("attachments", gettext_lazy("Attachments"), None),
     ("preview", gettext_lazy("Check and submit"), None),
@@ -289,6 +290,10 @@ def _detail_context(request, application, *, transition_form=None):
         "ceiling": selectors.ceiling_for(application),
         "partners": application.partners.order_by("name"),
         "attachments": application.attachments.all(),
+        "invitations": selectors.invitations_of(application),
+        "ceiling_warning": selectors.ceiling_warning(application)
+        if permissions.is_fund_staff(user)
+        else None,
         "can_edit": permissions.can_edit_application(user, application),
         "is_applicant": permissions.is_applicant(user, application),
         "is_lead": is_lead,
@@ -471,6 +476,8 @@ def application_edit(request, pk, step):
         return _edit_budget(request, application, strict)
     if step == "attachments":
         return _edit_attachments(request, application)
+    if step == "partners":
+        return _edit_partners(request, application)
     if step == "preview":
         return _preview(request, application)
     if request.method == "POST":
@@ -488,51 +495,106 @@ def application_edit(request, pk, step):
             )
     else:
         form = _step_form_for_display(application, step)
-    extra = {}
-    if step == "partners":
-        extra = _partner_context(application, form, request.POST.get("partner_q", ""))
     return render(
         request,
         "actionfund/application_step.html",
-        _step_context(application, step, form=form, **extra),
+        _step_context(application, step, form=form),
     )
 
 
-def _partner_context(application, form, query):
-    chosen_ids = form["partners"].value() or []
-    chosen = list(
-        form.fields["partners"].queryset.filter(
-            pk__in=[pk for pk in chosen_ids if str(pk).isdigit()]
-        )
+def _partner_query(request) -> str:
+    return request.GET.get("partner_q", "").replace("\x00", "").strip()[:100]
+
+
+def _edit_partners(request, application):
+    """The partner step: the invitations sent, and a search to invite more. Inviting is its
+    own button (``partner_invite``); the step's buttons only move on."""
+    if request.method == "POST":
+        return _after_save(request, application, "partners")
+    query = _partner_query(request)
+    return render(
+        request,
+        "actionfund/application_partners.html",
+        _step_context(
+            application,
+            "partners",
+            invitations=selectors.invitations_of(application),
+            partner_query=query,
+            partner_results=selectors.partner_candidates(application=application, query=query)
+            if query
+            else None,
+        ),
     )
-    query = query.strip()[:100]
-    return {
-        "chosen_partners": chosen,
-        "partner_query": query,
-        "partner_results": selectors.partner_candidates(
-            application=application, query=query, exclude=[p.pk for p in chosen]
-        )
-        if query
-        else None,
-    }
 
 
 @login_required
 def partner_search(request, pk):
-    """Matching organisations as checkboxes, loaded while the applicant types."""
+    """Matching organisations, each with its "Invite" button, loaded while the applicant
+    types (the step's plain "Search" button does the same without JavaScript)."""
     application = _visible_application(request.user, pk)
-    require(permissions.can_edit_application(request.user, application))
-    query = request.GET.get("partner_q", "").replace("\x00", "").strip()[:100]
+    require(permissions.can_invite_partners(request.user, application))
+    query = _partner_query(request)
     return render(
         request,
         "actionfund/_partner_results.html",
         {
+            "application": application,
             "partner_query": query,
-            "partner_results": selectors.partner_candidates(
-                application=application, query=query, exclude=request.GET.getlist("partners")
-            ),
+            "partner_results": selectors.partner_candidates(application=application, query=query),
         },
     )
+
+
+@login_required
+@require_POST
+def partner_invite(request, pk):
+    application = _visible_application(request.user, pk)
+    require(permissions.can_invite_partners(request.user, application))
+    organisation_id = request.POST.get("organisation", "")
+    organisation = (
+        Organisation.objects.approved().filter(pk=organisation_id).first()
+        if organisation_id.isdigit() and len(organisation_id) < 12
+        else None
+    )
+    if organisation is None:
+        messages.error(request, _("Please choose an organisation from the search results."))
+        return redirect("actionfund:application_edit", application.pk, "partners")
+    try:
+        services.partner_invite(application=application, organisation=organisation, by=request.user)
+    except ValidationError as error:
+        service_errors(request, error)
+    else:
+        messages.success(
+            request,
+            _("%(organisation)s is invited. Its admins have been sent an e-mail.")
+            % {"organisation": organisation.name},
+        )
+    return redirect("actionfund:application_edit", application.pk, "partners")
+
+
+@login_required
+@require_POST
+def partner_invitation_withdraw(request, pk, invitation_pk):
+    """The applicant takes back an invitation that was not answered yet."""
+    application = _visible_application(request.user, pk)
+    invitation = get_object_or_404(
+        application.partner_invitations.select_related("organisation"), pk=invitation_pk
+    )
+    invitation.application = application
+    require(permissions.is_applicant(request.user, application))
+    try:
+        services.partner_invitation_withdraw(invitation=invitation, by=request.user)
+    except ValidationError as error:
+        service_errors(request, error)
+    else:
+        messages.success(
+            request,
+            _("The invitation to %(organisation)s was withdrawn.")
+            % {"organisation": invitation.organisation.name},
+        )
+    if application.is_editable:
+        return redirect("actionfund:application_edit", application.pk, "partners")
+    return redirect(application)
 
 
 def _save_budget(user, application, data, *, strict, background=False):
@@ -654,6 +716,7 @@ def _edit_budget(request, application, strict):
             formset=formset,
             ceiling=ceiling,
             is_cooperation=application.partners.exists(),
+            has_invitations=application.partner_invitations.exists(),
         ),
     )
 
@@ -743,6 +806,7 @@ def _preview(request, application, submit_form=None):
             total=selectors.budget_total(application),
             ceiling=selectors.ceiling_for(application),
             partners=application.partners.order_by("name"),
+            invitations=selectors.invitations_of(application),
             attachments=application.attachments.all(),
             submit_form=submit_form or SubmitForm(initial={"token": application.submission_token}),
         ),
@@ -951,6 +1015,8 @@ def _file_response(request, stored, application, action, prefix):
 @login_required
 def attachment_download(request, pk, attachment_pk):
     application = selectors.get_application_for_user(request.user, pk)
+    if not permissions.can_download_attachments(request.user, application):
+        raise Http404
     attachment = get_object_or_404(application.attachments, pk=attachment_pk)
     return _file_response(
         request, attachment, application, "actionfund.attachment.downloaded", "attachment"
@@ -1210,3 +1276,134 @@ def proof_review(request, pk):
     else:
         messages.success(request, _("The review is saved and the applicant informed."))
     return redirect(application)
+
+
+# --- partner organisations: their side -------------------------------------------------
+
+
+@login_required
+def invitation_list(request):
+    """The invitations of the person's organisations to be partners of an application."""
+    invitations = selectors.invitations_for_member(user=request.user)
+    listing = paged(request, invitations, per_page=25)
+    return render(
+        request,
+        "actionfund/invitation_list.html",
+        {"page": listing.page, "query": listing.query},
+    )
+
+
+def _invitation_context(request, invitation, **forms):
+    user = request.user
+    application = invitation.application
+    can_answer = permissions.can_answer_invitation(user, invitation)
+    can_withdraw = permissions.can_withdraw_consent(user, invitation)
+    context = {
+        "invitation": invitation,
+        "application": application,
+        "can_answer": can_answer,
+        "can_withdraw": can_withdraw,
+        "accept_form": forms.get("accept_form")
+        or InvitationAcceptForm(partner_name=invitation.organisation.name),
+        "consent_text": services.consent_text(invitation),
+        "decline_form": forms.get("decline_form") or InvitationReasonForm(prefix="decline"),
+        "withdraw_form": forms.get("withdraw_form") or InvitationReasonForm(prefix="withdraw"),
+    }
+    # The application itself only while the invitation is open or accepted: read-only, and
+    # without notes, scores, history notes or files (see permissions.can_see_shared_application).
+    if permissions.can_see_shared_application(user, invitation):
+        context.update(
+            shared=True,
+            lines=application.budget_lines.all(),
+            total=selectors.budget_total(application),
+            ceiling=selectors.ceiling_for(application),
+            # The partners asked and not (yet) saying no: others' refusals are not theirs.
+            invitations=selectors.invitations_of(application).filter(
+                status__in=[invitation.Status.INVITED, invitation.Status.ACCEPTED]
+            ),
+        )
+    return context
+
+
+@login_required
+def invitation_detail(request, pk):
+    """The partner's page of one invitation: the application read-only, and the answer."""
+    invitation = selectors.get_invitation_for_user(request.user, pk)
+    form = None
+    if request.method == "POST":
+        # The service decides what the state allows (a second click finds it accepted).
+        require(permissions.is_partner_admin(request.user, invitation))
+        form = InvitationAcceptForm(request.POST, partner_name=invitation.organisation.name)
+        # Checked by the service too; the form keeps the page as it was if not ticked.
+        consent = form.is_valid() and form.cleaned_data["consent"]
+        if consent:
+            try:
+                services.partner_invitation_accept(
+                    invitation=invitation, consent=True, by=request.user
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _("Thank you! %(organisation)s is now a partner of this application.")
+                    % {"organisation": invitation.organisation.name},
+                )
+                return redirect(invitation)
+    return render(
+        request,
+        "actionfund/invitation_detail.html",
+        _invitation_context(request, invitation, accept_form=form),
+        status=400 if form is not None else 200,
+    )
+
+
+@login_required
+@require_POST
+def invitation_decline(request, pk):
+    invitation = selectors.get_invitation_for_user(request.user, pk)
+    require(permissions.is_partner_admin(request.user, invitation))
+    form = InvitationReasonForm(request.POST, prefix="decline")
+    if not form.is_valid():
+        return render(
+            request,
+            "actionfund/invitation_detail.html",
+            _invitation_context(request, invitation, decline_form=form),
+            status=400,
+        )
+    try:
+        services.partner_invitation_decline(
+            invitation=invitation, reason=form.cleaned_data["reason"], by=request.user
+        )
+    except ValidationError as error:
+        service_errors(request, error)
+    else:
+        messages.success(request, _("You declined the invitation. The applicant is informed."))
+    return redirect(invitation)
+
+
+@login_required
+@require_POST
+def invitation_withdraw(request, pk):
+    """The partner withdraws its consent before the decision."""
+    invitation = selectors.get_invitation_for_user(request.user, pk)
+    require(permissions.is_partner_admin(request.user, invitation))
+    form = InvitationReasonForm(request.POST, prefix="withdraw")
+    if not form.is_valid():
+        return render(
+            request,
+            "actionfund/invitation_detail.html",
+            _invitation_context(request, invitation, withdraw_form=form),
+            status=400,
+        )
+    try:
+        services.partner_consent_withdraw(
+            invitation=invitation, reason=form.cleaned_data["reason"], by=request.user
+        )
+    except ValidationError as error:
+        service_errors(request, error)
+    else:
+        messages.success(
+            request, _("Your consent is withdrawn. The applicant and the team are informed.")
+        )
+    return redirect(invitation)

@@ -14,16 +14,18 @@ from django.utils.translation import pgettext_lazy
 
 from ikmo.workflow import Step, Workflow
 
-from .models import Status
+from .models import PartnerInvitation, Status
 
 APPLICANT = "applicant"
 LEAD = "lead"
 SYSTEM = "system"
+PARTNER = "partner"  # an admin of the invited partner organisation
 
 ACTOR_LABELS = {
     APPLICANT: _("Applicant organisation"),
     LEAD: _("Project lead"),
     SYSTEM: _("Automatic"),
+    PARTNER: _("Partner organisation"),
 }
 
 FLOW = Workflow(
@@ -85,3 +87,22 @@ def applicant_may(from_status: str, to_status: str) -> bool:
 def table_rows() -> list[dict]:
     """The rows of the staff page "Status rules"."""
     return FLOW.rows(ACTOR_LABELS)
+
+
+# A partner invitation's steps (services.partner_invite / _answer / _withdraw enforce them;
+# all of them only while the application is undecided, see models.UNDECIDED_STATUSES).
+_I = PartnerInvitation.Status
+INVITATION_FLOW = Workflow(
+    _I,
+    {
+        (_I.INVITED, _I.ACCEPTED): Step(PARTNER, label=_("Accept")),
+        (_I.INVITED, _I.DECLINED): Step(PARTNER, label=_("Decline")),
+        # The applicant takes an invitation back before it is answered.
+        (_I.INVITED, _I.WITHDRAWN): Step(APPLICANT, label=_("Withdraw the invitation")),
+        # The partner takes its consent back before the decision.
+        (_I.ACCEPTED, _I.WITHDRAWN): Step(PARTNER, label=_("Withdraw consent")),
+        # Asked again after a "no" or a withdrawal.
+        (_I.DECLINED, _I.INVITED): Step(APPLICANT, label=_("Invite again")),
+        (_I.WITHDRAWN, _I.INVITED): Step(APPLICANT, label=_("Invite again")),
+    },
+)

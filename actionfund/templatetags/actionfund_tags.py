@@ -5,9 +5,10 @@ from django.utils.html import format_html
 
 register = template.Library()
 
-_SUCCESS = {"approved", "closed", "paid", "agreement_signed"}
-_ENDED = {"rejected", "withdrawn"}
-_WAITING = {"info_requested", "proof_due"}
+# Also the partner invitations' statuses (invited, accepted, declined, withdrawn).
+_SUCCESS = {"approved", "closed", "paid", "agreement_signed", "accepted"}
+_ENDED = {"rejected", "withdrawn", "declined"}
+_WAITING = {"info_requested", "proof_due", "invited"}
 
 
 def badge_class(status: str) -> str:

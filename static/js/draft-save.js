@@ -69,25 +69,4 @@
       window.clearTimeout(timer);
     });
   });
-
-  // Partner search: a ticked result moves to the chosen list, so a new search keeps it.
-  var chosen = document.querySelector("[data-partner-chosen]");
-  var none = document.querySelector("[data-partner-none]");
-  if (chosen) {
-    document.addEventListener("change", function (event) {
-      var box = event.target;
-      if (!box.matches || !box.matches("[data-partner-results] input[name=partners]")) { return; }
-      if (box.checked) {
-        chosen.appendChild(box.closest("li"));
-        if (none) { none.hidden = true; }
-      }
-    });
-    var search = document.querySelector("[data-partner-search]");
-    if (search) {
-      // Enter searches (htmx already does as one types) instead of sending the step.
-      search.addEventListener("keydown", function (event) {
-        if (event.key === "Enter") { event.preventDefault(); }
-      });
-    }
-  }
 })();

@@ -244,25 +244,28 @@ class TestPartialSaves:
 
 
 class TestPartnerChoice:
-    def test_without_javascript_the_search_button_lists_matches_and_keeps_the_choice(
+    def test_without_javascript_the_search_button_lists_matches_with_invite_buttons(
         self, client_for, call, org, org_admin, other_org
     ):
         application = draft(organisation=org, by=org_admin, call=call)
         third = factories.OrganisationFactory(name="Sonnenstrahl Kultur e.V.")
-        response = client_for(org_admin).post(
-            edit_url(application, "partners"),
-            {"partners": [other_org.pk], "partner_q": "Sonnenstr", "action": "search"},
+        services.partner_invite(application=application, organisation=other_org, by=org_admin)
+        response = client_for(org_admin).get(
+            edit_url(application, "partners"), {"partner_q": "Sonnenstr"}
         )
         page = response.content.decode()
         assert response.status_code == 200
-        assert f'value="{third.pk}"' in page and "Sonnenstrahl Kultur e.V." in page
-        assert list(application.partners.all()) == [other_org]
+        assert f'name="organisation" value="{third.pk}"' in page
+        assert "Sonnenstrahl Kultur e.V." in page
+        # The one already invited is listed with its status, not offered again.
+        assert other_org.name in page
+        assert f'name="organisation" value="{other_org.pk}"' not in page
 
     def test_the_page_does_not_list_the_registry(self, client_for, call, org, org_admin):
         application = draft(organisation=org, by=org_admin, call=call)
         factories.OrganisationFactory.create_batch(5)
         page = client_for(org_admin).get(edit_url(application, "partners")).content.decode()
-        assert page.count('name="partners"') == 0
+        assert page.count('name="organisation"') == 0
 
 
 class TestFilesWithTheStep:

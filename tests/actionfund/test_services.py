@@ -95,10 +95,15 @@ class TestSubmission:
         problems = services.submission_problems(application)
         assert any("1.500,00" in p for p in problems)
 
-    def test_a_cooperation_may_ask_for_the_higher_ceiling(self, org, org_admin, other_org):
+    def test_a_cooperation_may_ask_for_the_higher_ceiling(
+        self, org, org_admin, other_org, other_org_admin
+    ):
         application = draft(organisation=org, by=org_admin, amount="2500.00")
         assert services.submission_problems(application)
-        application.partners.add(other_org)
+        invitation = services.partner_invite(
+            application=application, organisation=other_org, by=org_admin
+        )
+        services.partner_invitation_accept(invitation=invitation, consent=True, by=other_org_admin)
         assert services.submission_problems(application) == []
         add_line(application, "600.00")
         assert any("3.000,00" in p for p in services.submission_problems(application))

@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from actionfund import services
 from actionfund.models import Application, BudgetLine, Status, StatusChange
 from ikmo.models import OutboundEmail
 from tests import factories
@@ -118,9 +119,16 @@ class TestApplicantJourney:
         stored = list(BudgetLine.objects.order_by("position"))
         assert [line.description for line in stored] == ["Musik", "Essen"]
         assert f'value="{stored[1].pk}"' in response.content.decode()
-        # As a cooperation the higher ceiling applies.
+        # As a cooperation the higher ceiling applies, once the partner has accepted.
         client.post(
-            edit_url(application, "partners"), {"partners": [other_org.pk], "action": "save"}
+            reverse("actionfund:partner_invite", args=[application.pk]),
+            {"organisation": other_org.pk},
+        )
+        invitation = application.partner_invitations.get()
+        services.partner_invitation_accept(
+            invitation=invitation,
+            consent=True,
+            by=factories.member_of(other_org, role="admin"),
         )
         budget.update(
             {
@@ -148,7 +156,8 @@ class TestApplicantJourney:
         application.refresh_from_db()
         assert application.status == Status.SUBMITTED
         assert StatusChange.objects.filter(to_status=Status.SUBMITTED).count() == 1
-        assert OutboundEmail.objects.filter(to=org_admin.email).count() == 1
+        # One confirmation (besides the partner's "accepted" message before).
+        assert OutboundEmail.objects.filter(to=org_admin.email).count() == 2
 
         response = client.get(reverse("actionfund:application_list"))
         assert "Kiezfest" in response.content.decode()

@@ -333,19 +333,25 @@ def test_a_budget_line_is_kept_by_its_id_and_other_lines_are_removed(api_as, cal
     assert "budget_lines" in response.json()["errors"]
 
 
-def test_partners_must_be_approved_other_organisations(api_as, empty_draft, org, org_member):
+def test_partners_are_invited_in_the_portal_and_shown_with_their_answer(
+    api_as, empty_draft, org, org_member, org_admin
+):
+    """A partner becomes one by accepting an invitation (with consent) in the portal: the API
+    cannot name partners, and lists the invitations with their status."""
+    from actionfund import services
+
     partner = factories.OrganisationFactory(name="Partnerverein e.V.")
-    pending = factories.OrganisationFactory(status="pending")
     client = api_as(org_member, scope="write")
-    for bad in ([org.pk], [pending.pk], [2**31 - 1]):
-        response = patch(client, detail(empty_draft), {"partners": bad})
-        assert response.status_code == 400, bad
-        assert "partners" in response.json()["errors"]
     response = patch(client, detail(empty_draft), {"partners": [partner.pk]})
-    assert response.status_code == 200
-    body = response.json()
-    assert body["partners"] == [{"id": partner.pk, "name": "Partnerverein e.V."}]
-    assert body["is_cooperation"] is True and body["ceiling"] == "3000.00"
+    assert response.status_code == 400
+    assert "partners" in response.json()["errors"]
+    services.partner_invite(application=empty_draft, organisation=partner, by=org_admin)
+    body = client.get(detail(empty_draft)).json()
+    assert body["partners"] == [] and body["is_cooperation"] is False
+    assert body["ceiling"] == "1500.00"
+    [invitation] = body["partner_invitations"]
+    assert invitation["organisation"] == {"id": partner.pk, "name": "Partnerverein e.V."}
+    assert invitation["status"] == "invited"
 
 
 @pytest.mark.parametrize(

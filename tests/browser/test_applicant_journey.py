@@ -141,17 +141,29 @@ def test_the_whole_applicant_journey_on_a_phone(
     application.refresh_from_db()
     assert application.end_date == date(2026, 12, 31)
 
-    # Step 3: partners are found by typing, and ticked.
+    # Step 3: partners are found by typing, and invited (they accept in the portal; see
+    # test_actionfund_partners.py for the partner's side).
     page.fill("#id_partner_q", "Sonnen")
-    partner = page.get_by_label(other_org.name)
-    expect(partner).to_be_visible()
-    partner.check()
-    expect(page.locator("[data-partner-chosen]")).to_contain_text(other_org.name)
+    invite = page.locator("[data-partner-results] button[type=submit]")
+    expect(invite).to_be_visible()
+    invite.click()
+    expect(page.locator("[data-invitations]")).to_contain_text(other_org.name)
     shot(page, "04-partners")
     assert_accessible(page)
     button(page, "next").click()
     page.wait_for_url("**/edit/budget/")
-    assert list(application.partners.all()) == [other_org]
+    invitation = application.partner_invitations.get()
+    assert invitation.organisation == other_org
+    # The partner's admin accepts (in the portal, as test_actionfund_partners.py drives it):
+    # from then on the cooperation ceiling applies to the budget below.
+    from organisations.models import Membership
+    from tests import factories
+
+    services.partner_invitation_accept(
+        invitation=invitation,
+        consent=True,
+        by=factories.member_of(other_org, role=Membership.Role.ADMIN),
+    )
 
     # Step 4: a complete line and an incomplete one; "next" keeps both.
     page.select_option("#id_lines-0-category", "fees")

@@ -131,6 +131,8 @@ PAGES = [
     Page("actionfund:application_edit", "member", "draft/attachments", extra="draft_rows"),
     Page("actionfund:application_edit", "member", "draft/preview", extra="draft_rows"),
     Page("actionfund:partner_search", "member", "draft", query="partner_q=e.V"),
+    Page("actionfund:invitation_list", "member", extra="invitation_rows"),
+    Page("actionfund:invitation_detail", "member", "invitation", extra="invitation_page_rows"),
     # Networking & mentoring
     Page("mentoring:home", "member"),
     Page("mentoring:home", "consultant"),
@@ -537,8 +539,42 @@ def draft_rows(n: int, world) -> None:
 
     draft = world.obj("draft")
     _budget_lines(n, world, draft)
-    draft.partners.add(*_organisations(n, world, "Partnerin"))
+    partners = _organisations(n, world, "Partnerin")
+    _invitations(draft, partners)
     _attachments(n, world, Attachment, application=draft)
+
+
+def _invitations(application, organisations, status="accepted") -> None:
+    from actionfund.models import PartnerInvitation
+
+    PartnerInvitation.objects.bulk_create(
+        PartnerInvitation(application=application, organisation=o, status=status)
+        for o in organisations
+    )
+    if status == "accepted":
+        application.partners.add(*organisations)
+
+
+def invitation_rows(n: int, world) -> None:
+    """Other organisations' applications inviting the person's organisation as a partner."""
+    from actionfund.models import Application, PartnerInvitation
+
+    call = world.obj("open_call")
+    applicants = _organisations(n, world, "Einladende")
+    applications = Application.objects.bulk_create(
+        Application(call=call, organisation=o, title=f"Gemeinsam {o.name}") for o in applicants
+    )
+    PartnerInvitation.objects.bulk_create(
+        PartnerInvitation(application=a, organisation=world.focus.organisation)
+        for a in applications
+    )
+
+
+def invitation_page_rows(n: int, world) -> None:
+    """The invitation page: the inviting application's budget and its other partners."""
+    invitation = world.obj("invitation")
+    _budget_lines(n, world, invitation.application)
+    _invitations(invitation.application, _organisations(n, world, "Mitpartnerin"), "invited")
 
 
 def contact_history(n: int, world) -> None:
@@ -919,6 +955,17 @@ def paid_application(world):
         decided_at=timezone.now() - timedelta(days=30),
         approved_at=timezone.now() - timedelta(days=30),
         proof_due_date=timezone.localdate() + timedelta(days=60),
+    )
+
+
+@target
+def invitation(world):
+    from actionfund.models import PartnerInvitation
+
+    applicant = factories.OrganisationFactory(name="Einladender Verein e.V.")
+    application = factories.ApplicationFactory(call=world.obj("open_call"), organisation=applicant)
+    return PartnerInvitation.objects.create(
+        application=application, organisation=world.focus.organisation
     )
 
 
@@ -1323,6 +1370,10 @@ POST_ONLY = "an action: POST only, answers with a redirect"
 FILE = "a file download, not a page"
 # Routes with arguments that render no HTML page on GET.
 NOT_PAGES = {
+    "actionfund:invitation_decline": POST_ONLY,
+    "actionfund:invitation_withdraw": POST_ONLY,
+    "actionfund:partner_invite": POST_ONLY,
+    "actionfund:partner_invitation_withdraw": POST_ONLY,
     "mfa_invitation": "redeems a one-time token, then redirects",
     "choose": "the choosers' JSON search (tests/ikmo/test_choosers.py counts its queries)",
     "document_download": FILE,

@@ -318,6 +318,23 @@ EXPECTATIONS: dict[str, Route] = {
         query="partner_q=ve",
         notes="names of approved organisations, only while editing one's own draft",
     ),
+    # Partner invitations. The applicant invites and takes back open invitations; the world's
+    # invitation (af_invitation, on af_draft) goes to org C, whose admin is no persona here:
+    # every persona, org A included, is refused the partner's own pages. That org C's admin
+    # reaches them (read-only, never the applicant's pages or files) is tested in
+    # tests/actionfund/test_partner_access.py with the same world and probe.
+    "actionfund:partner_invite": Route(
+        ORG_A, pk("af_draft"), method=POST, post=lambda w: {"organisation": w.org_c.pk}
+    ),
+    "actionfund:partner_invitation_withdraw": Route(
+        ORG_A,
+        lambda w: {"pk": w.af_draft.pk, "invitation_pk": w.af_invitation.pk},
+        method=POST,
+    ),
+    "actionfund:invitation_list": Route(LOGGED_IN),
+    "actionfund:invitation_detail": Route(frozenset(), pk("af_invitation"), method=FORM),
+    "actionfund:invitation_decline": Route(frozenset(), pk("af_invitation"), method=POST),
+    "actionfund:invitation_withdraw": Route(frozenset(), pk("af_invitation"), method=POST),
     "actionfund:application_submit": Route(ORG_A, pk("af_draft"), method=POST),
     "actionfund:application_withdraw": Route(ORG_A | LEAD, pk("af_review"), method=POST),
     "actionfund:application_transition": Route(LEAD, pk("af_review"), method=POST),

@@ -113,6 +113,11 @@ PAGES = {
         "actionfund:attachment_download", pk=o.application_id, attachment_pk=o.pk
     ),
     "actionfund.StatusChange": lambda o, u, w: _application(o.application_id),
+    # The applicant sees its invitations on the application page, the partner its own page.
+    "actionfund.PartnerInvitation": lambda o, u, w: [
+        ("actionfund:application_detail", {"pk": o.application_id}, o.organisation.name),
+        ("actionfund:invitation_detail", {"pk": o.pk}, None),
+    ],
     "actionfund.Payment": lambda o, u, w: _application(o.application_id),
     "actionfund.Return": lambda o, u, w: _application(o.application_id),
     "actionfund.ProofOfUse": lambda o, u, w: _application(o.application_id),

@@ -359,6 +359,10 @@ def _actionfund(w: World):
         description="ALPHA-ATTACHMENT Plan",
         by=admin_a,
     )
+    # Org C is invited as a partner of A's draft (and sees it read-only, as partners do).
+    w.objects["af_invitation"] = services.partner_invite(
+        application=application, organisation=w.org_c, by=admin_a
+    )
     w.objects["export"] = _export(w.consultants[SubProject.QUALIFICATION])
 
 
