@@ -405,7 +405,7 @@ class TestMigration:
         from django.apps import apps
 
         migration = importlib.import_module(
-            "actionfund.migrations.0009_partners_become_invitations"
+            "actionfund.migrations.0010_partners_become_invitations"
         )
         open_app = draft(organisation=org, by=org_admin)
         decided = in_review(organisation=org, by=org_admin, lead=fund_lead)

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('actionfund', '0007_application_export_is_a_list_export'),
+        ('actionfund', '0008_call_texts_per_language'),
         ('organisations', '0008_outcomes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -56,6 +56,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("actionfund", "0008_partner_invitations")]
+    dependencies = [("actionfund", "0009_partner_invitations")]
 
     operations = [migrations.RunPython(forwards, backwards)]
