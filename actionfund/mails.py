@@ -78,6 +78,69 @@ def _amount(context: dict) -> str:
     return number_format(context["application"].requested_amount or 0, 2, force_grouping=True)
 
 
+APPLICANT = Placeholder(
+    "applicant",
+    _("Name of the applying organisation"),
+    lambda c: c["application"].organisation.name,
+    "Beispiel e.V.",
+)
+PARTNER = Placeholder(
+    "partner",
+    _("Name of the partner organisation"),
+    lambda c: (c.get("partner") or c["invitation"].organisation).name,
+    "Partnerverein (Beispiel) e.V.",
+)
+REASON = Placeholder(
+    "reason",
+    _("The reason the partner gave, if any"),
+    lambda c: c["invitation"].reason if c.get("invitation") else "",
+    "Keine Kapazitäten in diesem Jahr.",
+)
+PARTNER_LINK = Placeholder(
+    "link",
+    _("Link to the invitation in the portal"),
+    lambda c: c["url"],
+    "https://portal.example/action-fund/invitations/0/",
+    required=True,
+)
+CEILING = Placeholder(
+    "ceiling", _("Ceiling for one organisation in EUR"), lambda c: c.get("ceiling", ""), "5.000,00"
+)
+TOTAL = Placeholder(
+    "total", _("Total of the budget in EUR"), lambda c: c.get("total", ""), "7.200,00"
+)
+PARTNER_BASIC = (REFERENCE, TITLE, APPLICANT, PARTNER)
+
+
+def _invitation_example(*statuses, decided=None):
+    def example():
+        from .models import PartnerInvitation
+
+        invitation = (
+            PartnerInvitation.objects.filter(status__in=statuses)
+            .select_related("application__call", "application__organisation", "organisation")
+            .order_by("-pk")
+            .first()
+        )
+        if invitation is None:
+            return None
+        application = invitation.application
+        base = getattr(settings, "IKMO_SITE_URL", "").rstrip("/")
+        return {
+            "invitation": invitation,
+            "application": application,
+            "applicant": application.organisation,
+            "partner": invitation.organisation,
+            "call": application.call,
+            "url": base + invitation.get_absolute_url(),
+            "approved": decided if decided is not None else True,
+            "ceiling": number_format(application.call.max_single, 2, force_grouping=True),
+            "total": _amount({"application": application}),
+        }
+
+    return example
+
+
 MAILS = [
     MailKind(
         "actionfund/email/submitted",
@@ -178,5 +241,47 @@ MAILS = [
         _("To a jury member who has been asked to score an application."),
         BASIC,
         example=_example("in_review", "submitted"),
+    ),
+    MailKind(
+        "actionfund/email/partner_invited",
+        _("Joint project: invitation to be a partner"),
+        _("To the admins of an organisation an applicant invites as a partner."),
+        (*PARTNER_BASIC, CALL, PARTNER_LINK),
+        example=_invitation_example("invited"),
+    ),
+    MailKind(
+        "actionfund/email/partner_answered",
+        _("Joint project: the partner answered"),
+        _("To the applicants when an invited partner accepts or declines."),
+        (*PARTNER_BASIC, REASON, LINK),
+        example=_invitation_example("accepted", "declined"),
+    ),
+    MailKind(
+        "actionfund/email/partner_submitted",
+        _("Joint project: the application was submitted"),
+        _("To the admins of each accepted partner when the application is submitted."),
+        (*PARTNER_BASIC, PARTNER_LINK),
+        example=_invitation_example("accepted"),
+    ),
+    MailKind(
+        "actionfund/email/partner_decided",
+        _("Joint project: decision"),
+        _("To the admins of each accepted partner when the application is decided."),
+        (*PARTNER_BASIC, PARTNER_LINK),
+        example=_invitation_example("accepted"),
+    ),
+    MailKind(
+        "actionfund/email/partner_withdrew",
+        _("Joint project: a partner withdrew"),
+        _("To the applicants when a partner withdraws its consent."),
+        (*PARTNER_BASIC, REASON, CEILING, TOTAL, LINK),
+        example=_invitation_example("withdrawn"),
+    ),
+    MailKind(
+        "actionfund/email/partner_withdrew_staff",
+        _("Joint project: a partner withdrew, budget above the ceiling"),
+        _("To the fund's project leads when a partner withdraws and the budget is too high."),
+        (*PARTNER_BASIC, CEILING, TOTAL, LINK),
+        example=_invitation_example("withdrawn"),
     ),
 ]

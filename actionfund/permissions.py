@@ -135,14 +135,6 @@ def can_invite_partners(user, application: Application) -> bool:
     return can_edit_application(user, application)
 
 
-def can_withdraw_invitation(user, invitation: PartnerInvitation) -> bool:
-    return (
-        invitation.status == PartnerInvitation.Status.INVITED
-        and invitation.application.status in UNDECIDED_STATUSES
-        and is_applicant(user, invitation.application)
-    )
-
-
 def is_partner_member(user, invitation: PartnerInvitation) -> bool:
     return active_membership(user, invitation.organisation) is not None
 

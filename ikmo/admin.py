@@ -8,9 +8,12 @@ from .models import (
     AuditEntry,
     GeneratedDocument,
     ListExport,
+    Message,
     NotificationPreference,
     OutboundEmail,
     StaffMFAInvitation,
+    Thread,
+    ThreadRead,
 )
 
 
@@ -189,3 +192,39 @@ class OutboundEmailAdmin(admin.ModelAdmin):
                 retrying_since=timezone.now(),
             )
             enqueue_on_commit(send_email, email.pk, model=OutboundEmail)
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    """Conversations are written in the portal only; admins may read and delete."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Thread)
+class ThreadAdmin(_ReadOnlyAdmin):
+    list_display = ["pk", "content_type", "object_id", "organisation", "created_at"]
+    list_filter = ["content_type"]
+    list_select_related = ["content_type", "organisation"]
+    search_fields = ["organisation__name"]
+
+
+@admin.register(Message)
+class MessageAdmin(_ReadOnlyAdmin):
+    list_display = ["pk", "thread", "author", "side", "is_internal", "created_at"]
+    list_filter = ["side", "is_internal", "thread__content_type"]
+    list_select_related = ["author"]
+    search_fields = ["body", "author__email", "thread__organisation__name"]
+    # The file is served by the thread's permission-checked view only, never by the admin.
+    exclude = ["attachment", "form_token"]
+
+
+@admin.register(ThreadRead)
+class ThreadReadAdmin(_ReadOnlyAdmin):
+    list_display = ["thread", "user", "last_read_message_id", "read_at"]
+    list_filter = ["thread__content_type"]
+    list_select_related = ["user"]
+    search_fields = ["user__email"]

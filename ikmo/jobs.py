@@ -40,7 +40,8 @@ class BackgroundJob(models.Model):
 
     # Set by each concrete job.
     task_name: str = ""  # dotted path of the Celery task that does the work, given the id
-    download_action: str = ""  # audit action written on every download
+    produces_file: bool = True  # False: the work itself is the result (a bulk message)
+    download_action: str = ""  # audit action written on every download (of a file)
     file_type: str = "application/octet-stream"  # the file's MIME type
     download_reauth: bool = False  # ask for the password again before the download
 

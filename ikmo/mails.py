@@ -64,4 +64,39 @@ MAILS = [
         ),
         admins_only=True,
     ),
+    MailKind(
+        "ikmo/email/message_posted",
+        _("New message in a conversation"),
+        _(
+            "To the other side of a conversation (an application, a coaching case, a "
+            "placement) when someone writes. Internal notes are never mailed."
+        ),
+        (
+            Placeholder(
+                "author", _("Who wrote the message"), lambda c: c["author"], "Alex Beispiel"
+            ),
+            Placeholder(
+                "organisation",
+                _("The organisation of the conversation"),
+                lambda c: c["organisation"],
+                "Beispiel e.V.",
+            ),
+            Placeholder(
+                "title",
+                _("What the conversation is about"),
+                lambda c: c["title"],
+                "Antrag AF-2026-000 (Beispiel)",
+            ),
+            Placeholder(
+                "message", _("The message text"), lambda c: c["message"].body, "Guten Tag, ..."
+            ),
+            Placeholder(
+                "link",
+                _("Link to the conversation in the portal"),
+                lambda c: c["link"],
+                "https://portal.example/nachrichten/0/",
+                required=True,
+            ),
+        ),
+    ),
 ]

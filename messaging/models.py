@@ -17,6 +17,7 @@ class BulkMessage(BackgroundJob):
     file: the sending is its work, one outbox row per recipient."""
 
     task_name = "messaging.tasks.send_bulk_message"
+    produces_file = False
 
     class Kind(models.TextChoices):
         SERVICE = "service", _("Service message")

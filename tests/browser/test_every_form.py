@@ -218,6 +218,23 @@ NOT_DRIVEN = {
     "account_change_password -> account_change_password": "only passwords, never shown again",
     "api_tokens -> api_tokens": "driven in tests/browser/test_api_tokens.py: refused first with "
     "the choice kept, a German date, a double tap making one token, checked in the database",
+    # One reply form (ikmo/templates/ikmo/_thread.html) on every page with a conversation.
+    **dict.fromkeys(
+        [
+            "actionfund:application_detail -> actionfund:application_message_post",
+            "actionfund:application_messages -> actionfund:application_message_post",
+            "qualification:coaching_messages -> qualification:coaching_message_post",
+            "qualification:coaching_organisation -> qualification:coaching_message_post",
+            "volunteering:placement -> volunteering:placement_message_post",
+            "volunteering:placement_messages -> volunteering:placement_message_post",
+        ],
+        "the one thread form, driven in tests/browser/test_message_threads.py: an empty message "
+        "refused with the text kept, a bad file, a double tap making one message",
+    ),
+    "mailtexts:edit -> mailtexts:edit": "driven in tests/browser/test_mail_texts.py: an unknown "
+    "placeholder refused with the text kept, a preview, a double tap making one change",
+    "messaging:compose -> messaging:compose": "driven in tests/browser/test_messaging.py: no "
+    "subject refused with the text kept, the count, a double tap making one message",
 }
 
 # Forms without anything to type: a button, perhaps with a choice. Their action is checked by

@@ -100,6 +100,6 @@ def test_status_tables_have_one_shape():
                 if attribute.endswith("FLOW"):
                     assert isinstance(value, Workflow), f"{module.__name__}.{attribute}"
                     flows.add(id(value))
-    # applications, organisations, memberships, workshops, registrations, contacts, tandems,
-    # analyses, recommendations, sites, placements
-    assert len(flows) == 11
+    # applications, partner invitations, organisations, memberships, workshops, registrations,
+    # contacts, tandems, analyses, recommendations, sites, placements
+    assert len(flows) == 12

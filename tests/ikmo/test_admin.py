@@ -57,6 +57,14 @@ def rows(org, other_org, org_admin, org_member, consultant, superuser, settings,
         template="organisations/email/join_approved",
         context={"organisation": org},
     )
+    # A conversation on an application, read by its author.
+    from ikmo.services import message_post, thread_mark_read
+    from tests.actionfund.factories import submitted
+
+    message = message_post(
+        record=submitted(organisation=org, by=org_member), author=org_member, body="Eine Frage"
+    )
+    thread_mark_read(thread=message.thread, user=org_admin, message_id=message.pk)
 
 
 @pytest.mark.parametrize("model", MODELS, ids=_id)

@@ -147,8 +147,8 @@ def test_the_admin_edits_a_call_with_the_portal_form():
     assert isinstance(form_class.base_fields["opens_at"].widget, widgets.AdminSplitDateTime)
     data = {
         "year": "2026",
-        "title": "Aufruf",
-        "description": "Text",
+        "title_de": "Aufruf",
+        "description_de": "Text",
         "opens_at_0": "01.01.2026",
         "opens_at_1": "00:00",
         "closes_at_0": "31.03.2026",

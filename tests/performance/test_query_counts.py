@@ -78,6 +78,8 @@ PAGES = [
     # Messages to many: the log with sent/failed counts per message, and one message
     Page("messaging:log", "lead", extra="bulk_messages"),
     Page("messaging:detail", "lead", kwargs="bulk_message", extra="bulk_message_rows", grows=False),
+    # Every mail the code sends, each language default or customised (the texts staff saved)
+    Page("mailtexts:list", "lead", extra="mail_texts", grows=False),
     Page("organisations:outcome_edit", "consultant", kwargs="outcome", grows=False),
     # Qualification
     Page("qualification:home", "member"),
@@ -1020,6 +1022,24 @@ def _recipients(message, n, world):
         )
 
 
+def mail_texts(n: int, world) -> None:
+    """Customised texts: the first mails in German, then in English, ..."""
+    from mailtexts.registry import all_mails
+    from mailtexts.services import mailtext_save
+
+    mails = all_mails()
+    for i in range(n):
+        kind = mails[i % len(mails)]
+        language = ["de", "en", "tr", "ar"][(i // len(mails)) % 4]
+        mailtext_save(
+            kind=kind,
+            language=language,
+            subject=f"Betreff {world.runs}-{i}",
+            body=" ".join([f"Text {world.runs}-{i}", *(f"{{{p}}}" for p in kind.required_names)]),
+            by=world.personas["lead"],
+        )
+
+
 def bulk_messages(n: int, world) -> None:
     for i in range(n):
         _recipients(_bulk_message(world, f"Rundschreiben {world.runs}-{i}"), 2, world)
@@ -1370,6 +1390,15 @@ POST_ONLY = "an action: POST only, answers with a redirect"
 FILE = "a file download, not a page"
 # Routes with arguments that render no HTML page on GET.
 NOT_PAGES = {
+    "actionfund:application_message_post": POST_ONLY,
+    "actionfund:application_message_file": FILE,
+    "qualification:coaching_message_post": POST_ONLY,
+    "qualification:coaching_message_file": FILE,
+    "volunteering:placement_message_post": POST_ONLY,
+    "volunteering:placement_message_file": FILE,
+    "mailtexts:edit": "one mail's text in one language: a form over fixed code texts",
+    "mailtexts:reset": POST_ONLY,
+    "mailtexts:restore": POST_ONLY,
     "actionfund:invitation_decline": POST_ONLY,
     "actionfund:invitation_withdraw": POST_ONLY,
     "actionfund:partner_invite": POST_ONLY,

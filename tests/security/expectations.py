@@ -55,6 +55,9 @@ class Route:
     bounce: frozenset = frozenset()
     # Org A's markers may show to these otherwise-outside personas (public content).
     public: bool = False
+    # For a route no persona above may open (a partner's invitation pages): who of the
+    # world's other users (World.users) the bad-input and header checks use to reach it.
+    probe: str = ""
     notes: str = field(default="", compare=False)
 
     @property
@@ -332,9 +335,9 @@ EXPECTATIONS: dict[str, Route] = {
         method=POST,
     ),
     "actionfund:invitation_list": Route(LOGGED_IN),
-    "actionfund:invitation_detail": Route(frozenset(), pk("af_invitation"), method=FORM),
-    "actionfund:invitation_decline": Route(frozenset(), pk("af_invitation"), method=POST),
-    "actionfund:invitation_withdraw": Route(frozenset(), pk("af_invitation"), method=POST),
+    "actionfund:invitation_detail": Route(frozenset(), pk("af_invitation"), method=FORM, probe="admin_c"),
+    "actionfund:invitation_decline": Route(frozenset(), pk("af_invitation"), method=POST, probe="admin_c"),
+    "actionfund:invitation_withdraw": Route(frozenset(), pk("af_invitation"), method=POST, probe="admin_c"),
     "actionfund:application_submit": Route(ORG_A, pk("af_draft"), method=POST),
     "actionfund:application_withdraw": Route(ORG_A | LEAD, pk("af_review"), method=POST),
     "actionfund:application_transition": Route(LEAD, pk("af_review"), method=POST),

@@ -33,7 +33,7 @@ def _persona_for(spec):
     for persona in PERSONAS:
         if persona in spec.allow and persona != "anonymous":
             return persona
-    return "anonymous" if "anonymous" in spec.allow else None
+    return "anonymous" if "anonymous" in spec.allow else spec.probe
 
 
 def _query(value) -> str:
