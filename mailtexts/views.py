@@ -132,6 +132,7 @@ def mail_edit(request, language, template):
             "preview": preview,
             "default": default,
             "real_example": context is not None,
+            "samples_only": kind.example is None and kind.sample_context is not None,
             "placeholders": [(p, values.get(p.name, "")) for p in kind.placeholders],
             "history": selectors.mailtext_history(text=text)[:50],
         },
