@@ -168,6 +168,7 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         "to",
         "subject",
         "body",
+        "headers",
         "attempts",
         "last_error",
         "created_at",

@@ -14,7 +14,13 @@ from .queue import enqueue_on_commit
 
 
 def email_queue(
-    *, to: str, template: str, context: dict, language: str = "de", kind: str = "transactional"
+    *,
+    to: str,
+    template: str,
+    context: dict,
+    language: str = "de",
+    kind: str = "transactional",
+    headers: dict[str, str] | None = None,
 ) -> OutboundEmail | None:
     """Render `<template>_subject.txt` and `<template>_body.txt` (or staff's own text for
     this mail and language, see mailtexts) and queue the message.
@@ -23,7 +29,8 @@ def email_queue(
     ("Eltern & Kinder", not "Eltern &amp; Kinder"), whatever the template file says.
 
     `kind` (ikmo.notifications.MailKind): a reminder or newsletter the recipient does not
-    want is not queued (None).
+    want is not queued (None). `headers`: extra mail headers kept with the row and sent with
+    every delivery attempt (a newsletter's List-Unsubscribe).
     """
     from .notifications import mail_wanted
 
@@ -35,11 +42,22 @@ def email_queue(
             _render_plain(f"{template}_body.txt", context),
         )
         subject = " ".join(subject.split())
-    email = OutboundEmail.objects.create(to=to, subject=subject[:200], body=body)
+    email = OutboundEmail.objects.create(
+        to=to, subject=subject[:200], body=body, headers=_clean_headers(headers)
+    )
     from .tasks import send_email
 
     enqueue_on_commit(send_email, email.pk, model=OutboundEmail)
     return email
+
+
+def _clean_headers(headers: dict[str, str] | None) -> dict[str, str]:
+    """Header values are single lines (a line break would start a header of its own)."""
+    return {
+        str(name): " ".join(str(value).split())
+        for name, value in (headers or {}).items()
+        if str(name).lower() != "message-id"
+    }
 
 
 def email_keep_for_retry(*, to: str, subject: str, body: str, error: Exception) -> OutboundEmail:
@@ -101,7 +119,10 @@ def email_send_now(*, email_id: int) -> OutboundEmail | None:
             email.body,
             settings.DEFAULT_FROM_EMAIL,
             [email.to],
-            headers={"Message-ID": f"<outbound-{email.pk}@{_mail_domain()}>"},
+            headers={
+                **(email.headers or {}),
+                "Message-ID": f"<outbound-{email.pk}@{_mail_domain()}>",
+            },
         ).send()
         email.status = OutboundEmail.Status.SENT
         email.sent_at = timezone.now()

@@ -214,6 +214,8 @@ class OutboundEmail(models.Model):
     # moment staff sent it again).
     retrying_since = models.DateTimeField(_("retrying since"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # Extra mail headers, name -> value (a newsletter's List-Unsubscribe, RFC 8058).
+    headers = models.JSONField(_("extra headers"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("outgoing e-mail")

@@ -1,11 +1,14 @@
 """Every e-mail the portal sends, declared once, with the placeholders staff may use.
 
 Each portal app lists its mails in its ``mails`` hook (``<app>/mails.py``, ``MAILS``), one
-``MailKind`` per code template name (the ``template=`` given to ``ikmo.mail.email_queue``).
+``MailKind`` per code template name (the ``template=`` given to ``ikmo.mail.email_queue``, or
+for allauth's account mails the template prefix it hands to the portal's account adapter,
+organisations/adapters.py, which looks up staff's text the same way).
 Staff-edited texts (``mailtexts.models.MailText``) are plain text with ``{placeholder}``
 fields: they never see the render context's objects, only the strings each ``Placeholder``
-derives from it here. tests/mailtexts/test_registry.py fails for a ``template=`` in the code
-that is not declared, so no mail ships without being editable.
+derives from it here. tests/mailtexts/test_mailtexts.py fails for a ``template=`` in the
+code that is not declared (tests/mailtexts/test_account_mails.py for a mail allauth sends),
+so no mail ships without being editable.
 """
 
 from __future__ import annotations
@@ -43,6 +46,13 @@ class MailKind:
     example: Callable[[], dict | None] | None = None
     # Mails about the portal's own security and data protection: portal admins only.
     admins_only: bool = False
+    # A clearly fictional render context for the code's own text (the first draft and the
+    # reference on the staff page), for mails that must never show a real record (links
+    # that are credentials). Its placeholder values are the samples.
+    sample_context: Callable[[], dict] | None = None
+    # The code's body template is ``<template><body_suffix>``: ``_body.txt`` for mails queued
+    # with email_queue, ``_message.txt`` for allauth's (organisations.adapters.AccountAdapter).
+    body_suffix: str = "_body.txt"
     subproject: str = field(default="", compare=False)  # set from the declaring app
 
     def placeholder(self, name: str) -> Placeholder | None:
@@ -61,6 +71,11 @@ class MailKind:
 
     def sample_values(self) -> dict[str, str]:
         return {p.name: p.sample for p in self.placeholders}
+
+    @property
+    def code_templates(self) -> tuple[str, str]:
+        """The code's own (subject, body) template names."""
+        return f"{self.template}_subject.txt", f"{self.template}{self.body_suffix}"
 
 
 def as_text(value) -> str:

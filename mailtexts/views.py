@@ -67,10 +67,8 @@ def _code_text(kind: MailKind, context: dict, language: str) -> tuple[str, str] 
     try:
         with translation.override(language):
             subject, body = (
-                get_template(f"{kind.template}_{part}.txt").template.render(
-                    Context(context, autoescape=False)
-                )
-                for part in ("subject", "body")
+                get_template(name).template.render(Context(context, autoescape=False))
+                for name in kind.code_templates
             )
             return " ".join(subject.split()), body.strip("\n")
     except Exception:
@@ -83,9 +81,15 @@ def mail_edit(request, language, template):
     kind = _kind_for(request, template, language)
     text = MailText.objects.filter(template=kind.template, language=language).first()
     context = _example(kind, language)
+    # Mails whose records must never be shown (their links are credentials) render the
+    # code's text with a fictional context instead.
+    shown = context
+    if shown is None and kind.sample_context is not None:
+        with translation.override(language):
+            shown = kind.sample_context()
     with translation.override(language):
-        values = kind.values(context) if context is not None else kind.sample_values()
-    default = _code_text(kind, context, language) if context is not None else None
+        values = kind.values(shown) if shown is not None else kind.sample_values()
+    default = _code_text(kind, shown, language) if shown is not None else None
     preview = None
     status = 200
     if request.method == "POST":
@@ -128,6 +132,7 @@ def mail_edit(request, language, template):
             "preview": preview,
             "default": default,
             "real_example": context is not None,
+            "samples_only": kind.example is None and kind.sample_context is not None,
             "placeholders": [(p, values.get(p.name, "")) for p in kind.placeholders],
             "history": selectors.mailtext_history(text=text)[:50],
         },

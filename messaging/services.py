@@ -94,6 +94,14 @@ def unsubscribe_url(user: User) -> str:
     return base + reverse("messaging:unsubscribe", args=[unsubscribe_token(user)])
 
 
+def unsubscribe_headers(user: User) -> dict[str, str]:
+    """A newsletter's headers for mail programs' own "unsubscribe" button: the signed
+    one-click address, posted to without a page in between (RFC 2369, RFC 8058)."""
+    base = getattr(settings, "IKMO_SITE_URL", "").rstrip("/")
+    url = base + reverse("messaging:unsubscribe_one_click", args=[unsubscribe_token(user)])
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
 @transaction.atomic
 def newsletter_unsubscribe(*, user: User) -> None:
     """The person stops newsletters through the link in one (signed-out, one click)."""
@@ -253,6 +261,7 @@ def _send_one(message: BulkMessage, recipient_pk: int) -> None:
             },
             language=recipient.language or "de",
             kind=MailKind.NEWSLETTER if newsletter else MailKind.TRANSACTIONAL,
+            headers=unsubscribe_headers(recipient.user) if newsletter else None,
         )
         if email is None:
             recipient.skipped = True

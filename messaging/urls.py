@@ -11,4 +11,9 @@ urlpatterns = [
     path("<uuid:uuid>/", views.message_detail, name="detail"),
     path("notifications/", views.notifications, name="notifications"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path(
+        "unsubscribe/<str:token>/one-click/",
+        views.unsubscribe_one_click,
+        name="unsubscribe_one_click",
+    ),
 ]

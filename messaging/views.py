@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from ikmo.segments import segment_for, segments_for
@@ -48,6 +49,30 @@ def unsubscribe(request, token):
         services.newsletter_unsubscribe(user=person)
         return render(request, "messaging/unsubscribe_done.html")
     return render(request, "messaging/unsubscribe.html")
+
+
+# RFC 8058: the body a mail program posts to stop a list, and nothing else.
+ONE_CLICK_BODY = "One-Click"
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe_one_click(request, token):
+    """The newsletter's List-Unsubscribe address, for mail programs' own "unsubscribe"
+    button (RFC 8058): a POST with exactly ``List-Unsubscribe=One-Click`` stops the
+    newsletters without a page in between.
+
+    Without CSRF protection on purpose: the mail program has no form of ours, and a forged
+    request would need the person's signed token, which only their mailbox has. It can do
+    nothing but this one opt-out. Anything else (a browser opening the address, another
+    body) is sent to the page that asks first."""
+    person = services.user_for_unsubscribe_token(token)
+    if person is None:
+        return render(request, "messaging/unsubscribe_invalid.html", status=400)
+    if request.method == "POST" and request.POST.get("List-Unsubscribe") == ONE_CLICK_BODY:
+        services.newsletter_unsubscribe(user=person)
+        return render(request, "messaging/unsubscribe_done.html")
+    return redirect("messaging:unsubscribe", token=token)
 
 
 # --- messages to many -------------------------------------------------------------------

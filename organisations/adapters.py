@@ -3,6 +3,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
+from django.core.mail import EmailMessage
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -38,6 +39,21 @@ def site_url(request=None) -> str:
     if settings.IKMO_SITE_URL_CONFIGURED or request is None:
         return settings.IKMO_SITE_URL.rstrip("/")
     return request.build_absolute_uri("/").rstrip("/")
+
+
+def recipient_language(email: str, user=None) -> str:
+    """The language of the person an account mail goes to: their account's, else (an address
+    without an account) the language of the page they asked from."""
+    from .models import User
+
+    if user is None or not getattr(user, "pk", None):
+        user = User.objects.filter(email__iexact=email).first()
+    languages = dict(settings.LANGUAGES)
+    preferred = getattr(user, "preferred_language", "") if user is not None else ""
+    if preferred in languages:
+        return preferred
+    current = (translation.get_language() or "")[:2]
+    return current if current in languages else settings.LANGUAGE_CODE
 
 
 def on_site(url: str, request=None) -> str:
@@ -83,10 +99,12 @@ class AccountAdapter(DefaultAccountAdapter):
         login_throttle.clear_failed_logins(request, login=login, ip=self.get_client_ip(request))
 
     def send_mail(self, template_prefix, email, context):
-        """Sign-up codes and password-reset links go out at once, as allauth sends them, named
-        after the portal and linking to its configured address. If the mail server is away
-        the person still gets their page (no error) and the mail is kept for the sweeper,
-        which delivers it when the server is back."""
+        """Sign-up links and password-reset links go out at once, as allauth sends them, named
+        after the portal and linking to its configured address, in the recipient's language:
+        staff's own wording for that language if a portal admin wrote one (mailtexts, the
+        mails in organisations/mails.py), otherwise allauth's templates and ours. If the mail
+        server is away the person still gets their page (no error) and the mail is kept for
+        the sweeper, which delivers it when the server is back."""
         context = {
             "request": self.request,
             "email": email,
@@ -94,12 +112,27 @@ class AccountAdapter(DefaultAccountAdapter):
             "site_url": site_url(self.request),
             **context,
         }
-        message = self.render_mail(template_prefix, email, context)
+        language = recipient_language(email, context.get("user"))
+        with translation.override(language):
+            message = self.render_custom_mail(
+                template_prefix, email, context, language
+            ) or self.render_mail(template_prefix, email, context)
         try:
             message.send()
         except Exception as error:  # SMTP down or refusing: never a 500 for the person
             logger.warning("Mail %s to %s kept for later: %s", template_prefix, email, error)
             email_keep_for_retry(to=email, subject=message.subject, body=message.body, error=error)
+
+    def render_custom_mail(self, template_prefix, email, context, language):
+        """The mail in staff's own wording (the same lookup as ikmo.mail.email_queue), or None."""
+        from mailtexts.services import mailtext_render
+
+        found = mailtext_render(template=template_prefix, context=context, language=language)
+        if found is None:
+            return None
+        subject, body = found
+        subject = self.format_email_subject(" ".join(subject.split()))
+        return EmailMessage(subject, body, self.get_from_email(), [email])
 
     def post_login(self, request, user, **kwargs):
         response = super().post_login(request, user, **kwargs)

@@ -112,3 +112,175 @@ MAILS = [
         example=_membership_example("active"),
     ),
 ]
+
+
+# --- allauth's account mails ------------------------------------------------------------------
+# Sent by allauth through organisations.adapters.AccountAdapter.send_mail (not email_queue),
+# with allauth's template prefix as their name. Their links sign a person in or set their
+# password: portal admins only, and the staff page never renders a real one, only the
+# fictional context below.
+
+SAMPLE_SITE_URL = "https://portal.example"
+SAMPLE_CONFIRM_URL = SAMPLE_SITE_URL + "/accounts/confirm-email/BEISPIEL-KEIN-ECHTER-LINK/"
+SAMPLE_RESET_URL = SAMPLE_SITE_URL + "/accounts/password/reset/key/BEISPIEL-KEIN-ECHTER-LINK/"
+SAMPLE_REQUEST_RESET_URL = SAMPLE_SITE_URL + "/accounts/password/reset/"
+SAMPLE_SIGNUP_URL = SAMPLE_SITE_URL + "/accounts/signup/"
+SAMPLE_EMAIL = "alex.beispiel@example.org"
+
+
+def _user_name(context) -> str:
+    user = context.get("user")
+    name = user.get_full_name() if user is not None else ""
+    return name or context["email"]
+
+
+def _link(key):
+    def value(context):
+        from .adapters import on_site
+
+        return on_site(context[key])
+
+    return value
+
+
+def _sample_context(**links):
+    """A fictional person and links, for the code's text on the staff page (never a real
+    token: a preview must not hand out a working link). Without ``user`` for the mails to
+    an address whose account allauth does not name."""
+
+    def context() -> dict:
+        from .adapters import SITE_NAME
+        from .models import User
+
+        class Site:
+            name = str(SITE_NAME)
+            domain = "portal.example"
+
+        found = {
+            "email": SAMPLE_EMAIL,
+            "current_site": Site(),
+            "site_url": SAMPLE_SITE_URL,
+            **links,
+        }
+        if "user" in links:
+            found["user"] = User(first_name="Alex", last_name="Beispiel", email=SAMPLE_EMAIL)
+        return found
+
+    return context
+
+
+ACCOUNT_USER = Placeholder(
+    "user", _("Name of the recipient (or their e-mail address)"), _user_name, "Alex Beispiel"
+)
+ACCOUNT_EMAIL = Placeholder(
+    "email", _("The e-mail address this e-mail goes to"), lambda c: c["email"], SAMPLE_EMAIL
+)
+SITE = Placeholder("site", _("Name of the portal"), lambda c: c["current_site"].name, "IKMO-Portal")
+SITE_ADDRESS = Placeholder(
+    "site_url", _("Address of the portal"), lambda c: c["site_url"] + "/", SAMPLE_SITE_URL + "/"
+)
+CONFIRM_LINK = Placeholder(
+    "link",
+    _("The personal link that confirms the address (it signs the person in)"),
+    _link("activate_url"),
+    SAMPLE_CONFIRM_URL,
+    required=True,
+)
+
+
+def _account_mail(template, title, description, placeholders, sample_context):
+    return MailKind(
+        template,
+        title,
+        description,
+        placeholders,
+        admins_only=True,
+        sample_context=sample_context,
+        body_suffix="_message.txt",
+    )
+
+
+SAMPLE_CONFIRMATION = _sample_context(user=True, activate_url=SAMPLE_CONFIRM_URL)
+
+
+ACCOUNT_MAILS = [
+    _account_mail(
+        "account/email/email_confirmation_signup",
+        _("Sign-up: confirm the e-mail address"),
+        _("To a person who has just signed up, with the link that confirms their address."),
+        (ACCOUNT_USER, ACCOUNT_EMAIL, CONFIRM_LINK, SITE, SITE_ADDRESS),
+        SAMPLE_CONFIRMATION,
+    ),
+    _account_mail(
+        "account/email/email_confirmation",
+        _("Confirm an added e-mail address"),
+        _(
+            "To an address a person added to their account (or asked to confirm again), with "
+            "the link that confirms it."
+        ),
+        (ACCOUNT_USER, ACCOUNT_EMAIL, CONFIRM_LINK, SITE, SITE_ADDRESS),
+        SAMPLE_CONFIRMATION,
+    ),
+    _account_mail(
+        "account/email/password_reset_key",
+        _("Password reset link"),
+        _("To a person who asked to reset their password, with the personal link to do so."),
+        (
+            ACCOUNT_USER,
+            ACCOUNT_EMAIL,
+            Placeholder(
+                "link",
+                _("The personal link to set a new password"),
+                _link("password_reset_url"),
+                SAMPLE_RESET_URL,
+                required=True,
+            ),
+            SITE,
+            SITE_ADDRESS,
+        ),
+        _sample_context(user=True, password_reset_url=SAMPLE_RESET_URL),
+    ),
+    _account_mail(
+        "account/email/account_already_exists",
+        _("Sign-up with an address that already has an account"),
+        _(
+            "To the owner of an address someone tried to sign up with again, with the page "
+            "to reset the password."
+        ),
+        (
+            ACCOUNT_EMAIL,
+            Placeholder(
+                "link",
+                _("The page to ask for a new password"),
+                _link("password_reset_url"),
+                SAMPLE_REQUEST_RESET_URL,
+                required=True,
+            ),
+            SITE,
+            SITE_ADDRESS,
+        ),
+        _sample_context(password_reset_url=SAMPLE_REQUEST_RESET_URL, signup_url=SAMPLE_SIGNUP_URL),
+    ),
+    _account_mail(
+        "account/email/unknown_account",
+        _("Password reset for an address without an account"),
+        _(
+            "To an address someone asked a new password for that has no account, with the "
+            "sign-up page."
+        ),
+        (
+            ACCOUNT_EMAIL,
+            Placeholder(
+                "link",
+                _("The sign-up page"),
+                _link("signup_url"),
+                SAMPLE_SIGNUP_URL,
+            ),
+            SITE,
+            SITE_ADDRESS,
+        ),
+        _sample_context(signup_url=SAMPLE_SIGNUP_URL),
+    ),
+]
+
+MAILS += ACCOUNT_MAILS

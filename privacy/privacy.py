@@ -107,7 +107,9 @@ register(
 )
 register(
     OutboundEmail,
-    people=[by_email("to", fields=("to", "subject", "body"))],
+    people=[by_email("to", fields=("to", "subject", "body", "headers"))],
+    # A newsletter's List-Unsubscribe link: a signed token that opts the person out.
+    export_exclude=("headers",),
 )
 
 register(

@@ -1477,6 +1477,8 @@ NOT_PAGES = {
     "messaging:compose": "a form; its choices are the sender's workshops and events of the "
     "last 180 days and the calls (tests/messaging/test_bulk.py counts its queries)",
     "messaging:unsubscribe": "a fixed text and one button, for the person a token names",
+    "messaging:unsubscribe_one_click": "a mail program's POST or a redirect, for the person "
+    "a token names",
 }
 
 

@@ -478,4 +478,11 @@ EXPECTATIONS: dict[str, Route] = {
         method=FORM,
         notes="the newsletter link: signed token, works signed out, shows no data",
     ),
+    "messaging:unsubscribe_one_click": Route(
+        EVERYONE,
+        lambda w: {"token": w.unsubscribe_token_a},
+        method=FORM,
+        notes="List-Unsubscribe (RFC 8058): only the one-click body of a mail program opts "
+        "out; anything else is sent to the page that asks",
+    ),
 }
