@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from ikmo.notifications import MailKind, mail_wanted
 from ikmo.segments import segment_for, segments_for
 from ikmo.viewtools import form_errors, get_visible_or_404, paged, require
 
@@ -47,6 +48,9 @@ def unsubscribe(request, token):
         return render(request, "messaging/unsubscribe_invalid.html", status=400)
     if request.method == "POST":
         services.newsletter_unsubscribe(user=person)
+        # Post/redirect/get: a reload shows the confirmation instead of sending again.
+        return redirect(f"{request.path}?done=1")
+    if request.GET.get("done") and not mail_wanted(to=person.email, kind=MailKind.NEWSLETTER):
         return render(request, "messaging/unsubscribe_done.html")
     return render(request, "messaging/unsubscribe.html")
 

@@ -140,6 +140,10 @@ def test_a_newsletter_goes_only_to_people_who_agreed_with_a_personal_link(
     assert reverse("messaging:unsubscribe", args=[token]) in mail.body
 
 
+# The button of the page that asks before stopping newsletters.
+ASK = '<button class="btn btn-primary" type="submit">'
+
+
 def test_the_unsubscribe_link_works_signed_out_and_records_the_withdrawal(client, org):
     person = factories.member_of(org, email="leser@org.example")
     services.notification_preferences_update(user=person, reminders=True, newsletter=True)
@@ -147,9 +151,14 @@ def test_the_unsubscribe_link_works_signed_out_and_records_the_withdrawal(client
     page = client.get(url)  # mail programs open links: the GET changes nothing
     assert page.status_code == 200
     assert NotificationPreference.objects.get(user=person).newsletter is True
-    done = client.post(url)
-    assert done.status_code == 200
-    assert "Newsletter" in done.content.decode()
+    done = client.post(url, follow=True)
+    # Redirected to the confirmation: a reload of it sends nothing again.
+    assert done.redirect_chain == [(f"{url}?done=1", 302)]
+    assert "Newsletter" in done.content.decode() and ASK not in done.content.decode()
+    # The confirmation is shown only to whom it is true: subscribed again, the same address
+    # asks first.
+    services.notification_preferences_update(user=person, reminders=True, newsletter=True)
+    assert ASK in client.get(f"{url}?done=1").content.decode()
     preference = NotificationPreference.objects.get(user=person)
     assert preference.newsletter is False and preference.newsletter_withdrawn_at is not None
     consent = ConsentRecord.objects.get(person=person, purpose="newsletter")
