@@ -32,7 +32,7 @@ class OrganisationsSegment(Segment):
 
     def form(self, user, data=None):
         queryset = organisations_for_user(user).filter(status=Organisation.Status.APPROVED)
-        filterset = DirectorySegmentFilter(data, queryset=queryset, prefix=PREFIX)
+        filterset = DirectorySegmentFilter(data, queryset=queryset, prefix=PREFIX, user=user)
         form = filterset.form
         form.filterset = filterset
         return form
