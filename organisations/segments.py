@@ -1,6 +1,7 @@
 """The organisation segment of messages to many (ikmo/segments.py): the staff directory's
 own filter, reaching the active members of the organisations it finds."""
 
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from ikmo.segments import PREFIX, Segment
@@ -24,7 +25,9 @@ class OrganisationsSegment(Segment):
     label = _("Organisations")
     help_text = _(
         "The members of every approved organisation that matches the directory filter "
-        "(district, kind, field of work, language)."
+        "(district, kind, field of work, language, sub-project), and the organisation's "
+        "public contact address. A contact address without an account gets service "
+        "messages only, never newsletters."
     )
 
     def allowed(self, user) -> bool:
@@ -44,6 +47,14 @@ class OrganisationsSegment(Segment):
             memberships__organisation__in=organisations,
             memberships__status=Membership.Status.ACTIVE,
         ).distinct()
+
+    def contact_addresses(self, user, form):
+        return (
+            form.filterset.qs.exclude(email="")
+            .annotate(address=Lower("email"))
+            .order_by()
+            .values_list("address", flat=True)
+        )
 
     def describe(self, form) -> str:
         chosen = [
