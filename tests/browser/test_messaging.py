@@ -14,7 +14,14 @@ from qualification.models import Registration
 from tests import factories
 from tests.qualification.factories import make_workshop, register
 
-from .helpers import STAFF_TOTP_SECRET, assert_no_horizontal_scroll, log_in, open_phone_menu, t
+from .helpers import (
+    STAFF_TOTP_SECRET,
+    assert_no_horizontal_scroll,
+    choose,
+    log_in,
+    open_phone_menu,
+    t,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -69,9 +76,12 @@ def test_a_trainer_writes_to_a_workshops_people_on_a_phone(
     page.goto("/messages/")
     page.get_by_role("link", name=t("New message")).click()
     page.get_by_role("link", name=t("Workshop participants")).click()
-    page.locator("select[name=segment-workshop]").select_option(
-        label=f"Vereinsfinanzen ({_day(workshop)})"
-    )
+    # The workshop is found by typing part of its title (the page lists none of them).
+    expect(page.locator("select[name=segment-workshop] option")).to_have_count(1)
+    choose(page, "#id_segment-workshop", "finanz", "Vereinsfinanzen")
+    expect(page.locator("select[name=segment-workshop]")).to_have_value(str(workshop.pk))
+    assert_no_horizontal_scroll(page)
+    page.screenshot(path=str(tmp_path / "compose-workshop-chosen.png"), full_page=True)
     page.get_by_label(t("Service message")).check()
     body = "Der Workshop findet in Raum 2 statt. Bitte bringt eure Fragen mit."
     page.get_by_label(t("Text (German)")).fill(body)
@@ -83,8 +93,11 @@ def test_a_trainer_writes_to_a_workshops_people_on_a_phone(
         "Atölye 2 numaralı odada."
     )
     page.get_by_role("button", name=t("Check recipients")).click()
-    # First attempt without a subject: a clear error, nothing typed is lost.
+    # First attempt without a subject: a clear error, nothing typed is lost (the workshop
+    # stays chosen, with its date).
     expect(page.locator("[data-error-summary]")).to_be_visible()
+    expect(page.locator("select[name=segment-workshop]")).to_have_value(str(workshop.pk))
+    expect(page.locator(".ts-control")).to_contain_text(f"Vereinsfinanzen ({_day(workshop)})")
     expect(page.get_by_label(t("Text (German)"))).to_have_value(body)
     expect(page.get_by_label(t("Text (%(language)s)") % {"language": t("Turkish")})).to_have_value(
         "Atölye 2 numaralı odada."
