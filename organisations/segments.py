@@ -58,11 +58,19 @@ class OrganisationsSegment(Segment):
 
     def describe(self, form) -> str:
         chosen = [
-            f"{field.label}: {value}"
+            f"{field.label}: {_shown(field, value)}"
             for name, field in form.fields.items()
             if (value := form.cleaned_data.get(name)) not in (None, "")
         ]
         return ", ".join(str(c) for c in chosen) or str(_("all approved organisations"))
+
+
+def _shown(field, value) -> str:
+    """A chosen value as the form shows it: a choice's label (a kind, a sub-project), a
+    record's name, or the words searched for."""
+    if isinstance(value, str) and hasattr(field, "choices"):
+        return str(dict(field.choices).get(value, value))
+    return str(value)
 
 
 SEGMENTS = [OrganisationsSegment()]

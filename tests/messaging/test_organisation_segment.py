@@ -164,3 +164,11 @@ def test_a_bad_sub_project_is_a_form_error_never_a_5xx(client, consultant, direc
 def test_the_compose_page_offers_the_sub_project_filter(client, consultant):
     client.force_login(consultant)
     assert 'name="segment-subproject"' in client.get(URL).content.decode()
+
+
+def test_the_log_names_the_sub_project_and_kind_in_words(client, consultant, directory):
+    client.force_login(consultant)
+    preview = client.post(URL, _data(directory, **{"segment-kind": "mo"}))
+    description = preview.context["description"]
+    assert "Qualifizierung & Coaching" in description or "Qualification & coaching" in description
+    assert "qualification" not in description and ": mo" not in description
