@@ -3,7 +3,7 @@
 Each app declares the segments it offers as the ``segments`` hook of the portal contract
 (ikmo/subprojects.py): a ``Segment`` names who may use it, the small form that narrows it
 (the organisation directory's own filter, a workshop, an event, a call and its statuses) and
-the people it reaches. The form's choices are the sender's own visibility (a workshop they
+the people it reaches (and, optionally, contact addresses without an account). The form's choices are the sender's own visibility (a workshop they
 manage, an event they may see the attendance of), so choosing someone else's is a form error,
 never a 5xx. The worker rebuilds the form from the stored parameters *for the sender* when it
 sends, so a sender who lost the right meanwhile sends nothing.
@@ -40,6 +40,16 @@ class Segment:
     def describe(self, form) -> str:
         """The chosen segment in words, for the log."""
         raise NotImplementedError
+
+    def contact_addresses(self, user, form):
+        """Further addresses the segment reaches besides its people (an organisation's public
+        contact address), or None: a queryset with an ``address`` annotation (the address in
+        lower case), as ``values_list("address", flat=True)``.
+
+        An address that belongs to an active account reaches that person (their language,
+        their newsletter choice); one that belongs to none gets service messages only, in
+        German: nobody could have agreed to newsletters there (ikmo/notifications.py)."""
+        return None
 
     # --- shared ---------------------------------------------------------------------------
 

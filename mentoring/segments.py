@@ -2,40 +2,35 @@
 recorded at, an expert round or network event. Attendance names people, so only those who may
 see it (the mentoring staff) may write to them."""
 
-from datetime import timedelta
-
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ikmo.choosers import ChooserField, ChooserForm
 from ikmo.segments import PREFIX, Segment
 from ikmo.subprojects import SubProject
 from organisations.models import User
 
 from . import permissions
-from .models import Event, EventAttendance, EventRegistration
-
-CHOICE_DAYS_BACK = 180
+from .models import EventAttendance, EventRegistration
 
 
-class EventSegmentForm(forms.Form):
+class EventSegmentForm(ChooserForm, forms.Form):
     WHO = [
         ("registered", _("Registered")),
         ("attended", _("Attended")),
         ("both", _("Registered or attended")),
     ]
 
-    event = forms.ModelChoiceField(queryset=Event.objects.none(), label=_("Event"))
+    # Searched by title (mentoring/choosers.py), past events too: the page carries only the
+    # chosen one.
+    event = ChooserField("message_events", label=_("Event"))
     who = forms.ChoiceField(choices=WHO, initial="both", label=_("Who"))
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        since = timezone.now() - timedelta(days=CHOICE_DAYS_BACK)
-        events = Event.objects.none()
-        if permissions.can_manage_events(user):
-            events = Event.objects.filter(starts_at__gte=since).order_by("starts_at", "pk")
-        self.fields["event"].queryset = events
+        super().__init__(*args, user=user, **kwargs)
+        # Chosen, it shows with its date, as in the log.
         self.fields["event"].label_from_instance = _event_label
 
 

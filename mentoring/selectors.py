@@ -138,6 +138,15 @@ def events_for_user(user):
     return events.filter(rule)
 
 
+def events_to_write_to(user):
+    """The events whose people ``user`` may write to: those they may see and whose
+    attendance they may see (the mentoring staff)."""
+    rule = permissions.events_visible_q(user)
+    if rule is None or not permissions.can_manage_events(user):
+        return Event.objects.none()
+    return Event.objects.filter(rule)
+
+
 def registrations_of(event):
     return event.registrations.select_related("person", "organisation").order_by(
         "organisation__name", "person__last_name", "person__email"

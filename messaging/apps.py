@@ -12,3 +12,4 @@ class MessagingConfig(PortalApp):
     url_prefix = "messages/"
     navigation = "navigation.items"
     privacy = "privacy"
+    demo = "demo.seed"

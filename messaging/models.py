@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from ikmo.jobs import BackgroundJob
@@ -77,16 +78,20 @@ class BulkMessage(BackgroundJob):
 
 
 class BulkRecipient(models.Model):
-    """One person a message to many goes to: unique per message, so nobody gets it twice."""
+    """One person, or one contact address without an account, a message to many goes to:
+    unique per message, so nobody gets it twice."""
 
     message = models.ForeignKey(
         BulkMessage, on_delete=models.CASCADE, related_name="recipients", verbose_name=_("message")
     )
+    # None for an organisation's contact address that belongs to no account.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="+",
         verbose_name=_("person"),
+        null=True,
+        blank=True,
     )
     email = models.EmailField(_("e-mail address"))
     language = models.CharField(_("language"), max_length=10, default="de")
@@ -107,7 +112,14 @@ class BulkRecipient(models.Model):
         verbose_name_plural = _("recipients")
         ordering = ["message", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["message", "user"], name="messaging_recipient_once")
+            models.UniqueConstraint(fields=["message", "user"], name="messaging_recipient_once"),
+            # A contact address without an account: once per message, however it is spelled.
+            models.UniqueConstraint(
+                Lower("email"),
+                "message",
+                condition=models.Q(user__isnull=True),
+                name="messaging_address_once",
+            ),
         ]
 
     def __str__(self):

@@ -1,6 +1,10 @@
+from dataclasses import dataclass
+
 from django.db.models import Count, Q
+from django.db.models.functions import Lower
 
 from ikmo.models import NotificationPreference, OutboundEmail
+from organisations.models import User
 
 from . import permissions
 from .models import BulkMessage
@@ -39,8 +43,50 @@ def audience(recipients, *, kind: str):
     return people
 
 
-def segment_counts(*, segment, form, by, kind: str) -> tuple[int, int]:
-    """(people in the segment, people a message of ``kind`` would go to), for a valid
-    segment ``form`` as ``by`` sees it."""
+def segment_people(*, segment, form, by):
+    """The people (active accounts) a valid segment ``form`` reaches as ``by`` sees it: its
+    people, and the account holders of its contact addresses."""
     people = segment.recipients(by, form)
-    return people.count(), audience(people, kind=kind).count()
+    addresses = segment.contact_addresses(by, form)
+    if addresses is None:
+        return people
+    holders = User.objects.filter(is_active=True).alias(address=Lower("email"))
+    holders = holders.filter(address__in=addresses)
+    return User.objects.filter(Q(pk__in=people.values("pk")) | Q(pk__in=holders.values("pk")))
+
+
+def segment_addresses(*, segment, form, by):
+    """The segment's contact addresses that belong to no active account, each once (lower
+    case); None for a segment without contact addresses. Addresses of people are left out
+    here: those people are reached through their accounts (``segment_people``)."""
+    addresses = segment.contact_addresses(by, form)
+    if addresses is None:
+        return None
+    accounts = User.objects.filter(is_active=True).annotate(address=Lower("email"))
+    return addresses.exclude(address__in=accounts.values("address")).distinct()
+
+
+def addresses_reached(addresses, *, kind: str):
+    """Of a segment's contact addresses without an account, those a message of ``kind`` goes
+    to: a service message reaches them, a newsletter does not (nobody agreed there)."""
+    if addresses is None or kind == BulkMessage.Kind.NEWSLETTER:
+        return None
+    return addresses
+
+
+@dataclass(frozen=True)
+class Counts:
+    total: int  # people and contact addresses in the group
+    count: int  # those a message of the kind goes to
+    addresses: int  # contact addresses without an account, in the group
+
+
+def segment_counts(*, segment, form, by, kind: str) -> Counts:
+    """How many a message of ``kind`` to a valid segment ``form`` reaches, as ``by`` sees it."""
+    people = segment_people(segment=segment, form=form, by=by)
+    addresses = segment_addresses(segment=segment, form=form, by=by)
+    plain = 0 if addresses is None else addresses.count()
+    reached = audience(people, kind=kind).count()
+    if kind != BulkMessage.Kind.NEWSLETTER:
+        reached += plain
+    return Counts(total=people.count() + plain, count=reached, addresses=plain)

@@ -223,11 +223,27 @@ def _list_recipients(message: BulkMessage) -> bool:
     form = segment.form_from_params(sender, message.segment_params)
     if not form.is_valid():
         return False
-    people = selectors.audience(segment.recipients(sender, form), kind=message.kind)
+    people = selectors.audience(
+        selectors.segment_people(segment=segment, form=form, by=sender), kind=message.kind
+    )
     rows = people.order_by("pk").values_list("pk", "email", "preferred_language")
     batch = []
     for pk, email, language in rows.iterator(chunk_size=BATCH):
         batch.append(BulkRecipient(message=message, user_id=pk, email=email, language=language))
+        if len(batch) >= BATCH:
+            BulkRecipient.objects.bulk_create(batch, ignore_conflicts=True)
+            batch = []
+    # Contact addresses without an account (service messages only): no language is known
+    # for them, so they get the German text.
+    addresses = selectors.addresses_reached(
+        selectors.segment_addresses(segment=segment, form=form, by=sender), kind=message.kind
+    )
+    if addresses is None:
+        addresses = []
+    else:
+        addresses = addresses.order_by("address").iterator(chunk_size=BATCH)
+    for address in addresses:
+        batch.append(BulkRecipient(message=message, user=None, email=address, language="de"))
         if len(batch) >= BATCH:
             BulkRecipient.objects.bulk_create(batch, ignore_conflicts=True)
             batch = []
@@ -241,7 +257,7 @@ def _list_recipients(message: BulkMessage) -> bool:
 def _send_one(message: BulkMessage, recipient_pk: int) -> None:
     with transaction.atomic():
         recipient = (
-            BulkRecipient.objects.select_for_update(skip_locked=True)
+            BulkRecipient.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("user")
             .filter(pk=recipient_pk, email_row__isnull=True, skipped=False)
             .first()
@@ -249,6 +265,11 @@ def _send_one(message: BulkMessage, recipient_pk: int) -> None:
         if recipient is None:  # mailed by an earlier run, or another worker has it now
             return
         newsletter = message.kind == BulkMessage.Kind.NEWSLETTER
+        if newsletter and recipient.user is None:
+            # Never listed (an address without an account cannot have agreed); kept safe.
+            recipient.skipped = True
+            recipient.save(update_fields=["skipped"])
+            return
         subject, body = message.text_for(recipient.language)
         email = email_queue(
             to=recipient.email,

@@ -119,9 +119,10 @@ def message_compose(request, segment):
     valid = segment_form.is_valid() & form.is_valid()
     if not valid:
         return render(request, "messaging/compose.html", context)
-    total, count = selectors.segment_counts(
+    counts = selectors.segment_counts(
         segment=found, form=segment_form, by=request.user, kind=form.cleaned_data["kind"]
     )
+    total, count = counts.total, counts.count
     if action == "send":
         once_key = _once_key(request.POST.get("once_key", ""))
         if once_key is None:
@@ -148,6 +149,7 @@ def message_compose(request, segment):
             **context,
             "total": total,
             "count": count,
+            "addresses": counts.addresses,
             "once_key": uuid.uuid4(),
             "description": found.describe(segment_form),
             "newsletter": form.cleaned_data["kind"] == BulkMessage.Kind.NEWSLETTER,

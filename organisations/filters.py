@@ -3,7 +3,10 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ikmo.subprojects import subproject_choices
+
 from .models import District, FieldOfWork, Organisation, SpokenLanguage
+from .permissions import is_centre_staff
 
 
 class OrganisationFilter(django_filters.FilterSet):
@@ -26,18 +29,39 @@ class OrganisationFilter(django_filters.FilterSet):
         label=_("Language"),
         empty_label=_("All"),
     )
+    # Which organisations took part in a sub-project is the centre's own knowledge (the reach
+    # of funder reporting, which counts, e.g., participation-check interviews that are the
+    # team's only): staff filter by it, the organisations' members do not (see __init__).
+    subproject = django_filters.ChoiceFilter(
+        choices=subproject_choices,
+        method="taking_part",
+        label=_("Sub-project"),
+        empty_label=_("All"),
+        help_text=_("Organisations that took part in it."),
+    )
     status = django_filters.ChoiceFilter(
         choices=Organisation.Status.choices, label=_("Status"), empty_label=_("All")
     )
 
     class Meta:
         model = Organisation
-        fields = ["q", "district", "kind", "field", "language", "status"]
+        fields = ["q", "district", "kind", "field", "language", "subproject", "status"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # The person the list is for: given, or the request's (the API passes the request).
+        # Pages without either are staff-only (the directory's export).
+        if user is None and self.request is not None:
+            user = getattr(self.request, "user", None)
+        if user is not None and not is_centre_staff(user):
+            self.filters.pop("subproject")
         self.filters["q"].field.widget = forms.TextInput(attrs={"type": "search"})
         self.filters["q"].field.max_length = 100
+
+    def taking_part(self, queryset, name, value):
+        from reporting.figures import organisations_taking_part
+
+        return queryset.filter(pk__in=organisations_taking_part(value))
 
     def search(self, queryset, name, value):
         value = value.strip()[:100]

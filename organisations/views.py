@@ -145,7 +145,7 @@ def organisation_edit(request, pk):
 def organisation_directory(request):
     require(permissions.can_browse_directory(request.user))
     base = selectors.organisations_for_user(request.user).with_lists()
-    directory = OrganisationFilter(request.GET or None, queryset=base)
+    directory = OrganisationFilter(request.GET or None, queryset=base, user=request.user)
     paginator = Paginator(directory.qs, 25)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()

@@ -63,4 +63,14 @@ SCOPES = [
         choices=_workshops,
         allowed=lambda user: user.is_authenticated,
     ),
+    # The workshop whose people a message to many goes to (qualification/segments.py): the
+    # sender's own workshops (a lead's: all), past ones too.
+    Scope(
+        name="message_workshops",
+        kind=WORKSHOPS,
+        choices=lambda user: selectors.workshops_managed_by(user).annotate(
+            first_session=Min("sessions__starts_at")
+        ),
+        allowed=permissions.is_qualification_staff,
+    ),
 ]

@@ -2,38 +2,30 @@
 workshop the sender manages (its trainer, or a lead of qualification), with or without the
 waiting list."""
 
-from datetime import timedelta
-
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ikmo.choosers import ChooserField, ChooserForm
 from ikmo.segments import PREFIX, Segment
 from ikmo.subprojects import SubProject
 from organisations.models import User
 
 from . import permissions
-from .models import Registration, Workshop
-
-# Older workshops are not offered: their people are reached through the directory.
-CHOICE_DAYS_BACK = 180
+from .models import Registration
 
 
-class WorkshopSegmentForm(forms.Form):
-    workshop = forms.ModelChoiceField(queryset=Workshop.objects.none(), label=_("Workshop"))
+class WorkshopSegmentForm(ChooserForm, forms.Form):
+    # Searched by title (qualification/choosers.py), past workshops too: the page carries
+    # only the chosen one, however many workshops the sender ran.
+    workshop = ChooserField("message_workshops", label=_("Workshop"))
     waiting_list = forms.BooleanField(
         label=_("Also the people on the waiting list"), required=False, initial=True
     )
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        since = timezone.now() - timedelta(days=CHOICE_DAYS_BACK)
-        self.fields["workshop"].queryset = (
-            Workshop.objects.filter(permissions.workshops_managed_q(user))
-            .filter(Q(starts_at__gte=since) | Q(starts_at__isnull=True))
-            .order_by("starts_at", "pk")
-        )
+        super().__init__(*args, user=user, **kwargs)
+        # Chosen, it shows with its date, as in the log.
         self.fields["workshop"].label_from_instance = _workshop_label
 
 

@@ -21,6 +21,11 @@ def workshops_for_user(user):
     return Workshop.objects.filter(permissions.workshops_visible_q(user))
 
 
+def workshops_managed_by(user):
+    """The workshops ``user`` runs (a lead of qualification, and admins: all)."""
+    return Workshop.objects.filter(permissions.workshops_managed_q(user))
+
+
 def upcoming_workshops(user, *, limit: int = 6):
     return (
         workshops_for_user(user)

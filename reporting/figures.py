@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 
 from ikmo import pagecache
 from ikmo.cache import cache_is_shared
+from ikmo.periods import DateRange
 from ikmo.subprojects import subproject_choices, subproject_label
 from organisations.models import District, Organisation
 
@@ -533,6 +534,24 @@ def reached_organisations(period, *, subproject: str | None = None, district: st
     first, *others = parts.values()
     ids = first.union(*others, all=True) if others else first
     return Organisation.objects.filter(pk__in=ids).order_by(Lower("name"), "pk")
+
+
+# Far enough back for every record the portal holds: "ever", for `organisations_taking_part`.
+_FIRST_DAY = date(2000, 1, 1)
+
+
+def organisations_taking_part(subproject: str):
+    """The ids of the organisations that ever took part in ``subproject``, until today, as a
+    subquery (``Organisation.objects.filter(pk__in=...)``).
+
+    Taking part is what funder reporting counts as reach (`reached_organisations`): the
+    organisations behind the sub-project's indicators (coaching sessions and workshop
+    attendances, cooperation contacts, event attendances and tandems, applications,
+    consultations and placements, interviews). One definition, so the directory's filter
+    and the reach figures never disagree.
+    """
+    period = DateRange(_FIRST_DAY, timezone.localdate(), name="all")
+    return reached_organisations(period, subproject=subproject).order_by().values("pk")
 
 
 def organisation_reach(

@@ -68,6 +68,13 @@ PAGES = [
     # Organisations
     Page("organisations:directory", "consultant"),
     Page("organisations:directory", "lead", query="q=e"),
+    # The sub-project filter: one subquery (reporting's reach), whatever took part.
+    Page(
+        "organisations:directory",
+        "lead",
+        query="subproject=qualification",
+        extra="coached_organisations",
+    ),
     Page("organisations:registrations", "lead", extra="pending_organisations"),
     Page("organisations:detail", "member", kwargs="organisation", extra="organisation_rows"),
     Page("organisations:detail", "lead", kwargs="organisation", extra="organisation_rows"),
@@ -239,6 +246,14 @@ PAGES = [
 
 
 # Rows the generator does not make ------------------------------------------------------------
+
+
+def coached_organisations(n: int, world) -> None:
+    """Organisations that took part in qualification (a coaching session each)."""
+    for organisation in factories.OrganisationFactory.create_batch(n):
+        factories.CoachingSessionFactory(
+            organisation=organisation, consultant=world.personas["consultant"]
+        )
 
 
 def pending_organisations(n: int, world) -> None:
