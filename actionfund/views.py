@@ -301,7 +301,10 @@ def _detail_context(request, application, *, transition_form=None):
         "can_submit_proof": permissions.can_submit_proof(user, application),
         "can_view_agreement": permissions.can_view_agreement(user, application),
         "withdrawable": workflow.applicant_may(application.status, Status.WITHDRAWN),
-        "thread": thread_context(request, application),
+        # The conversation is the applicant's and the fund staff's alone, not the jury's.
+        "thread": thread_context(request, application)
+        if permissions.can_read_messages(user, application)
+        else None,
     }
     if application.status != Status.DRAFT:
         first_payment = selectors.first_payment_date(application)
