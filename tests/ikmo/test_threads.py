@@ -347,9 +347,7 @@ def test_an_assigned_juror_is_shown_no_thread_no_link_and_no_file(
     assert "Kontoauszug" not in html and "Danke, erhalten" not in html
     assert thread_url not in html and "data-thread" not in html and "konto.pdf" not in html
     assert juror.get(thread_url).status_code == 404
-    file_url = reverse(
-        "actionfund:application_message_file", args=[application.pk, message.pk - 1]
-    )
+    file_url = reverse("actionfund:application_message_file", args=[application.pk, message.pk - 1])
     assert juror.get(file_url).status_code == 404
     # Nor as new messages on their overview, nor may they write.
     assert thread_url not in juror.get(reverse("home")).content.decode()
