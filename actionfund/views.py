@@ -294,6 +294,10 @@ def _detail_context(request, application, *, transition_form=None):
         "ceiling_warning": selectors.ceiling_warning(application)
         if permissions.is_fund_staff(user)
         else None,
+        # The same finding in the applicant's words (as their e-mail said it).
+        "applicant_ceiling_notice": selectors.ceiling_warning(application)
+        if permissions.is_applicant(user, application) and not permissions.is_fund_staff(user)
+        else None,
         "can_edit": permissions.can_edit_application(user, application),
         "is_applicant": permissions.is_applicant(user, application),
         "is_lead": is_lead,
