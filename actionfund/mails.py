@@ -74,47 +74,28 @@ def _example(*statuses, **extra):
     return example
 
 
-def _amount(context: dict) -> str:
-    return number_format(context["application"].requested_amount or 0, 2, force_grouping=True)
-
-
-APPLICANT = Placeholder(
-    "applicant",
-    _("Name of the applying organisation"),
-    lambda c: c["application"].organisation.name,
-    "Beispiel e.V.",
-)
 PARTNER = Placeholder(
     "partner",
     _("Name of the partner organisation"),
-    lambda c: (c.get("partner") or c["invitation"].organisation).name,
-    "Partnerverein (Beispiel) e.V.",
+    lambda c: c["invitation"].organisation.name,
+    "Partner e.V. (Beispiel)",
 )
 REASON = Placeholder(
     "reason",
     _("The reason the partner gave, if any"),
-    lambda c: c["invitation"].reason if c.get("invitation") else "",
-    "Keine Kapazitäten in diesem Jahr.",
+    lambda c: c["invitation"].reason,
+    "Wir haben in diesem Jahr keine Kapazitäten.",
 )
-PARTNER_LINK = Placeholder(
-    "link",
-    _("Link to the invitation in the portal"),
-    lambda c: c["url"],
-    "https://portal.example/action-fund/invitations/0/",
-    required=True,
-)
-CEILING = Placeholder(
-    "ceiling", _("Ceiling for one organisation in EUR"), lambda c: c.get("ceiling", ""), "5.000,00"
-)
-TOTAL = Placeholder(
-    "total", _("Total of the budget in EUR"), lambda c: c.get("total", ""), "7.200,00"
-)
-PARTNER_BASIC = (REFERENCE, TITLE, APPLICANT, PARTNER)
+PARTNER_LINK = replace(LINK, description=_("Link to the invitation in the portal"))
 
 
-def _invitation_example(*statuses, decided=None):
+def _invitation_example(*statuses, to_partner=True):
+    """The latest invitation in one of ``statuses``, as the partner's or the applicant's mail
+    about it sees it (``services._mail_invitation`` and ``services._mail_applicant``)."""
+
     def example():
-        from .models import PartnerInvitation
+        from . import selectors
+        from .models import PartnerInvitation, Status
 
         invitation = (
             PartnerInvitation.objects.filter(status__in=statuses)
@@ -126,19 +107,29 @@ def _invitation_example(*statuses, decided=None):
             return None
         application = invitation.application
         base = getattr(settings, "IKMO_SITE_URL", "").rstrip("/")
+        page = invitation if to_partner else application
+        total = selectors.budget_total(application)
+        ceiling = selectors.ceiling_for(application)
         return {
             "invitation": invitation,
             "application": application,
             "applicant": application.organisation,
+            "organisation": application.organisation,
             "partner": invitation.organisation,
             "call": application.call,
-            "url": base + invitation.get_absolute_url(),
-            "approved": decided if decided is not None else True,
-            "ceiling": number_format(application.call.max_single, 2, force_grouping=True),
-            "total": _amount({"application": application}),
+            "recipient": application.created_by,
+            "url": base + page.get_absolute_url(),
+            "approved": application.status != Status.REJECTED,
+            "total": number_format(total, 2, force_grouping=True),
+            "ceiling": number_format(ceiling, 2, force_grouping=True),
+            "over_ceiling": total > ceiling,
         }
 
     return example
+
+
+def _amount(context: dict) -> str:
+    return number_format(context["application"].requested_amount or 0, 2, force_grouping=True)
 
 
 MAILS = [
@@ -242,46 +233,97 @@ MAILS = [
         BASIC,
         example=_example("in_review", "submitted"),
     ),
+    # Joint applications: the partner organisation's admins and the applicant about it.
     MailKind(
         "actionfund/email/partner_invited",
-        _("Joint project: invitation to be a partner"),
-        _("To the admins of an organisation an applicant invites as a partner."),
-        (*PARTNER_BASIC, CALL, PARTNER_LINK),
-        example=_invitation_example("invited"),
+        _("Partner: invitation to a joint application"),
+        _("To the admins of an organisation invited as a partner of an application."),
+        (*BASIC, PARTNER, PARTNER_LINK),
+        example=_invitation_example("invited", "accepted"),
+    ),
+    MailKind(
+        "actionfund/email/partner_invitation_withdrawn",
+        _("Partner: invitation withdrawn"),
+        _(
+            "To the admins of an invited partner organisation when the applicant withdraws the "
+            "invitation."
+        ),
+        (*BASIC, PARTNER, PARTNER_LINK),
+        example=_invitation_example("withdrawn"),
     ),
     MailKind(
         "actionfund/email/partner_answered",
-        _("Joint project: the partner answered"),
-        _("To the applicants when an invited partner accepts or declines."),
-        (*PARTNER_BASIC, REASON, LINK),
-        example=_invitation_example("accepted", "declined"),
+        _("Partner accepted or declined"),
+        _("To the applicants when an invited partner organisation accepts or declines."),
+        (
+            *BASIC,
+            PARTNER,
+            Placeholder(
+                "answer",
+                _("The partner's answer"),
+                lambda c: c["invitation"].get_status_display(),
+                "Abgelehnt",
+            ),
+            REASON,
+            LINK,
+        ),
+        example=_invitation_example("accepted", "declined", to_partner=False),
     ),
     MailKind(
         "actionfund/email/partner_submitted",
-        _("Joint project: the application was submitted"),
+        _("Partner: joint application submitted"),
         _("To the admins of each accepted partner when the application is submitted."),
-        (*PARTNER_BASIC, PARTNER_LINK),
+        (*BASIC, PARTNER, PARTNER_LINK),
         example=_invitation_example("accepted"),
     ),
     MailKind(
         "actionfund/email/partner_decided",
-        _("Joint project: decision"),
-        _("To the admins of each accepted partner when the application is decided."),
-        (*PARTNER_BASIC, PARTNER_LINK),
+        _("Partner: decision on a joint application"),
+        _(
+            "To the admins of each accepted partner when the application is decided (without "
+            "the decision letter)."
+        ),
+        (*BASIC, PARTNER, PARTNER_LINK),
         example=_invitation_example("accepted"),
     ),
     MailKind(
         "actionfund/email/partner_withdrew",
-        _("Joint project: a partner withdrew"),
-        _("To the applicants when a partner withdraws its consent."),
-        (*PARTNER_BASIC, REASON, CEILING, TOTAL, LINK),
-        example=_invitation_example("withdrawn"),
+        _("Partner withdrew its consent"),
+        _("To the applicants when a partner organisation withdraws its consent."),
+        (
+            *BASIC,
+            PARTNER,
+            REASON,
+            Placeholder(
+                "ceiling",
+                _("The ceiling that now applies, in EUR"),
+                lambda c: c["ceiling"],
+                "5.000,00",
+            ),
+            Placeholder("total", _("The budget's total in EUR"), lambda c: c["total"], "7.500,00"),
+            LINK,
+        ),
+        example=_invitation_example("withdrawn", to_partner=False),
     ),
     MailKind(
         "actionfund/email/partner_withdrew_staff",
-        _("Joint project: a partner withdrew, budget above the ceiling"),
-        _("To the fund's project leads when a partner withdraws and the budget is too high."),
-        (*PARTNER_BASIC, CEILING, TOTAL, LINK),
-        example=_invitation_example("withdrawn"),
+        _("Staff: partner withdrew, budget above the ceiling"),
+        _(
+            "To the fund's project leads when a partner withdraws from a submitted application "
+            "whose budget is then above the ceiling."
+        ),
+        (
+            *BASIC,
+            PARTNER,
+            Placeholder(
+                "ceiling",
+                _("The ceiling that now applies, in EUR"),
+                lambda c: c["ceiling"],
+                "5.000,00",
+            ),
+            Placeholder("total", _("The budget's total in EUR"), lambda c: c["total"], "7.500,00"),
+            LINK,
+        ),
+        example=_invitation_example("withdrawn", to_partner=False),
     ),
 ]

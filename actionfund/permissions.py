@@ -2,7 +2,8 @@
 
 - Fund staff: portal admins, project leads and consultants of the action fund (or of all
   sub-projects). They may read every application; only leads (and admins) change anything.
-- Jury members: only the applications they are assigned to, and only once submitted.
+- Jury members: only the applications they are assigned to, and only once submitted; never
+  the conversation between the applicant and the fund's staff.
 - Applicants: active members of the applying organisation, for that organisation only.
 - Partners: active members of an organisation invited to an application see the invitation
   and, while it is open or accepted, the application read-only (never notes, scores, files);
@@ -119,6 +120,25 @@ def can_submit_proof(user, application: Application) -> bool:
 
 def can_export(user) -> bool:
     return is_fund_staff(user)
+
+
+def can_read_messages(user, application: Application) -> bool:
+    """The conversation about an application and its files: the applying organisation and the
+    fund's staff. Never the jury, even when assigned: the conversation may hold personal or
+    financial details beyond the application they score."""
+    return is_fund_staff(user) or is_applicant(user, application)
+
+
+def message_readers_q(user) -> Q:
+    """``can_read_messages`` as a filter, for the thread kind's selector."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    if is_fund_staff(user):
+        return Q()
+    return Q(
+        organisation__memberships__user=user,
+        organisation__memberships__status=Membership.Status.ACTIVE,
+    )
 
 
 def can_download_attachments(user, application: Application) -> bool:

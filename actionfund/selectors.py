@@ -57,6 +57,13 @@ def applications_visible_to(*, user):
     return qs if permissions.is_fund_staff(user) else qs.distinct()
 
 
+def applications_with_messages_for(*, user):
+    """The applications whose conversation this person may read (``can_read_messages``):
+    the thread kind's lookup for its pages, files and unread counts."""
+    qs = Application.objects.filter(permissions.message_readers_q(user))
+    return qs if permissions.is_fund_staff(user) else qs.distinct()
+
+
 def with_list_data(qs):
     # A subquery, not Count over a join: the join's GROUP BY makes the database aggregate
     # every application before it can take the first page.

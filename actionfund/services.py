@@ -688,7 +688,8 @@ def _answer(invitation, *, to_status, by, reason="", consent=None) -> PartnerInv
 
 @transaction.atomic
 def partner_invitation_withdraw(*, invitation: PartnerInvitation, by: User) -> PartnerInvitation:
-    """The applicant takes back an invitation not answered yet (a second click: no change)."""
+    """The applicant takes back an invitation not answered yet (a second click: no change);
+    the partner's admins are told."""
     invitation = _lock_invitation(invitation)
     if not permissions.is_applicant(by, invitation.application):
         raise PermissionDenied
@@ -697,6 +698,8 @@ def partner_invitation_withdraw(*, invitation: PartnerInvitation, by: User) -> P
     _check_invitation_step(invitation, PartnerInvitation.Status.WITHDRAWN, workflow.APPLICANT)
     _answer(invitation, to_status=PartnerInvitation.Status.WITHDRAWN, by=by)
     _audit_invitation(invitation, "withdrawn", by)
+    # The partner's admins were asked by e-mail, so they hear by e-mail that the question is off.
+    _mail_invitation(invitation, "partner_invitation_withdrawn")
     return invitation
 
 

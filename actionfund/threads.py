@@ -1,8 +1,9 @@
 """The conversation about an application: the applying organisation and the fund's staff.
 
-Who may read it is who may see the application (``selectors.applications_visible_to``: also
-the assigned jury, who read but do not write). The fund's staff write for the centre and
-alone see internal notes.
+Who may read it, and its files, is the applying organisation's active members and the fund's
+staff (``permissions.can_read_messages``). Not the jury, even those assigned to the
+application: the conversation may hold personal or financial details beyond the application
+they score. The fund's staff write for the centre and alone see internal notes.
 """
 
 from django.utils.translation import gettext as _
@@ -46,7 +47,7 @@ KINDS = [
         route="actionfund:application_messages",
         post_route="actionfund:application_message_post",
         download_route="actionfund:application_message_file",
-        visible=lambda user: selectors.applications_visible_to(user=user),
+        visible=lambda user: selectors.applications_with_messages_for(user=user),
         is_centre_staff=permissions.is_fund_staff,
         on_organisation_side=permissions.is_applicant,
         organisation_of=lambda application: application.organisation,

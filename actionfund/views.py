@@ -294,6 +294,10 @@ def _detail_context(request, application, *, transition_form=None):
         "ceiling_warning": selectors.ceiling_warning(application)
         if permissions.is_fund_staff(user)
         else None,
+        # The same finding in the applicant's words (as their e-mail said it).
+        "applicant_ceiling_notice": selectors.ceiling_warning(application)
+        if permissions.is_applicant(user, application) and not permissions.is_fund_staff(user)
+        else None,
         "can_edit": permissions.can_edit_application(user, application),
         "is_applicant": permissions.is_applicant(user, application),
         "is_lead": is_lead,
@@ -301,7 +305,10 @@ def _detail_context(request, application, *, transition_form=None):
         "can_submit_proof": permissions.can_submit_proof(user, application),
         "can_view_agreement": permissions.can_view_agreement(user, application),
         "withdrawable": workflow.applicant_may(application.status, Status.WITHDRAWN),
-        "thread": thread_context(request, application),
+        # The conversation is the applicant's and the fund staff's alone, not the jury's.
+        "thread": thread_context(request, application)
+        if permissions.can_read_messages(user, application)
+        else None,
     }
     if application.status != Status.DRAFT:
         first_payment = selectors.first_payment_date(application)

@@ -1,6 +1,8 @@
-"""The portal's own e-mails (security, delivery), for staff-edited wording (mailtexts.registry).
+"""The portal's own e-mails (security, delivery, message threads), for staff-edited wording
+(mailtexts.registry).
 
-Portal admins only, and previews never show real data: an invitation link is a credential.
+Previews never show real data: an invitation link is a credential, and a message is for
+the people of its thread only. The security mails are for portal admins only.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -68,16 +70,14 @@ MAILS = [
         "ikmo/email/message_posted",
         _("New message in a conversation"),
         _(
-            "To the other side of a conversation (an application, a coaching case, a "
-            "placement) when someone writes. Internal notes are never mailed."
+            "To the other side of a conversation about an application, a coaching case or a "
+            "placement when a message is posted (never for internal notes)."
         ),
         (
-            Placeholder(
-                "author", _("Who wrote the message"), lambda c: c["author"], "Alex Beispiel"
-            ),
+            Placeholder("author", _("Name of the message's author"), lambda c: c["author"], "Alex"),
             Placeholder(
                 "organisation",
-                _("The organisation of the conversation"),
+                _("Name of the organisation in the conversation"),
                 lambda c: c["organisation"],
                 "Beispiel e.V.",
             ),
@@ -85,16 +85,16 @@ MAILS = [
                 "title",
                 _("What the conversation is about"),
                 lambda c: c["title"],
-                "Antrag AF-2026-000 (Beispiel)",
+                "Antrag AF-2026-000: Nachbarschaftsfest (Beispiel)",
             ),
             Placeholder(
-                "message", _("The message text"), lambda c: c["message"].body, "Guten Tag, ..."
+                "message", _("The text of the message"), lambda c: c["message"].body, "Hallo!"
             ),
             Placeholder(
                 "link",
                 _("Link to the conversation in the portal"),
                 lambda c: c["link"],
-                "https://portal.example/nachrichten/0/",
+                "https://portal.example/action-fund/applications/0/messages/",
                 required=True,
             ),
         ),

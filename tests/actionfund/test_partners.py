@@ -142,6 +142,56 @@ class TestInvitationServices:
         assert again.pk == invitation.pk
         assert (again.status, again.reason) == (I.INVITED, "")
 
+    def test_a_withdrawn_invitation_is_mailed_once_to_the_partner_admins_in_their_language(
+        self, org, org_admin, other_org, other_org_admin, partner_member
+    ):
+        other_org_admin.preferred_language = "tr"
+        other_org_admin.save(update_fields=["preferred_language"])
+        application = draft(organisation=org, by=org_admin, title="Kiezfest")
+        invitation = invite(application, other_org, org_admin)
+        OutboundEmail.objects.all().delete()
+        services.partner_invitation_withdraw(invitation=invitation, by=org_admin)
+        services.partner_invitation_withdraw(invitation=invitation, by=org_admin)  # 2nd click
+        [mail] = mails_to(other_org_admin.email)
+        assert OutboundEmail.objects.count() == 1  # not the member, not the applicant
+        with translation.override("tr"):
+            expected = translation.gettext("Details in the portal:")
+        assert expected in mail.body and "Kiezfest" in mail.body and org.name in mail.subject
+        assert invitation.get_absolute_url() in mail.body
+
+    def test_a_declined_invitation_is_mailed_to_the_applicant_with_the_reason(
+        self, org, org_admin, other_org, other_org_admin
+    ):
+        application = draft(organisation=org, by=org_admin, title="Kiezfest")
+        invitation = invite(application, other_org, org_admin)
+        OutboundEmail.objects.all().delete()
+        services.partner_invitation_decline(
+            invitation=invitation, reason="Keine Kapazität & Zeit", by=other_org_admin
+        )
+        [mail] = mails_to(org_admin.email)
+        assert other_org.name in mail.subject
+        assert "Keine Kapazität & Zeit" in mail.body
+        assert application.get_absolute_url() in mail.body
+        assert not mails_to(other_org_admin.email)
+
+    def test_the_partner_mails_have_staff_previews_from_real_invitations(
+        self, org, org_admin, other_org, other_org_admin, third_org
+    ):
+        from mailtexts.registry import mail_kind
+
+        application = draft(organisation=org, by=org_admin, title="Kiezfest")
+        services.partner_invitation_withdraw(
+            invitation=invite(application, third_org, org_admin), by=org_admin
+        )
+        services.partner_invitation_decline(
+            invitation=invite(application, other_org, org_admin), reason="", by=other_org_admin
+        )
+        for name in ("partner_invitation_withdrawn", "partner_answered", "partner_withdrew"):
+            kind = mail_kind(f"actionfund/email/{name}")
+            context = kind.example()
+            values = kind.values(context)
+            assert values["title"] == "Kiezfest" and values["link"].endswith("/"), name
+
     def test_the_applicant_withdraws_an_open_invitation_but_not_an_accepted_one(
         self, org, org_admin, other_org, other_org_admin, third_org
     ):

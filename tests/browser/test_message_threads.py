@@ -117,3 +117,82 @@ def test_applicant_and_fund_staff_write_about_an_application_on_a_phone(
     assert_accessible(applicant)
     thread.screenshot(path=str(SHOTS / "messages-applicant-phone.png"))
     assert "Verlängerung ist im Budget" not in applicant.content()
+
+
+def test_a_consultant_writes_from_the_coaching_case_and_the_organisation_replies_on_a_phone(
+    new_page, org, org_admin, org_member
+):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from qualification.models import CoachingCase
+
+    from .helpers import STAFF_TOTP_SECRET, log_in
+
+    consultant = factories.staff(
+        StaffRole.Role.CONSULTANT,
+        subproject=SubProject.QUALIFICATION,
+        email="coaching@centre.example",
+    )
+    enrol_mfa(consultant)
+    case = CoachingCase.objects.create(
+        organisation=org, consultant=consultant, started_on=timezone.localdate()
+    )
+    OutboundEmail.objects.all().delete()
+    question = "Wie läuft die Vorbereitung der Mitgliederversammlung? Brauchen Sie Hilfe?"
+
+    # The consultant signs in with the second factor and writes from the coaching case.
+    desk = new_page(phone=True)
+    log_in(desk, consultant.email, totp_secret=STAFF_TOTP_SECRET)
+    case_page = reverse("qualification:coaching_organisation", args=[org.pk])
+    desk.goto(case_page)
+    desk.locator("[data-reply-form]").scroll_into_view_if_needed()
+    desk.click("[data-send-message]")  # empty: refused, nothing stored
+    expect(desk.locator("[data-error-summary]")).to_contain_text(t("Please write a message."))
+    assert not Message.objects.exists()
+    desk.fill("#id_body", question)
+    desk.locator("[data-send-message]").dblclick()
+    desk.wait_for_url(f"**{case_page}#messages")
+    expect(desk.locator(".alert-success")).to_be_visible()
+    expect(desk.locator("[data-message-list]")).to_contain_text(question)
+    assert_no_horizontal_scroll(desk)
+    desk.locator("[data-thread]").screenshot(path=str(SHOTS / "messages-coaching-staff-phone.png"))
+
+    message = Message.objects.get()  # one message for the double tap
+    assert (message.author, message.side, message.body) == (consultant, "centre", question)
+    assert message.thread.organisation == org and message.thread.object_id == case.pk
+    # The organisation's admins are told (the member is not: admins answer for it).
+    assert list(OutboundEmail.objects.values_list("to", flat=True)) == [org_admin.email]
+    OutboundEmail.objects.all().delete()
+
+    # A member finds it through the qualification card on the overview and replies.
+    member = new_page(phone=True)
+    log_in(member, org_member.email)
+    member.goto("/")
+    member.get_by_role("link", name=t("Messages with your consultant")).click()
+    member.wait_for_url(f"**{reverse('qualification:coaching_messages', args=[case.pk])}*")
+    thread = member.locator("[data-thread]")
+    expect(thread).to_contain_text(question)
+    expect(thread.locator("[data-unread-badge]")).to_be_visible()
+    member.fill("#id_body", "Danke! Ja, bitte – können wir uns am Dienstag um 18 Uhr treffen?")
+    member.locator("[data-send-message]").dblclick()
+    member.wait_for_url("**#messages")
+    expect(member.locator("[data-message-list]")).to_contain_text("Dienstag um 18 Uhr")
+    assert_no_horizontal_scroll(member)
+    assert_accessible(member)
+    member.locator("[data-thread]").screenshot(
+        path=str(SHOTS / "messages-coaching-organisation-phone.png")
+    )
+
+    reply = Message.objects.exclude(pk=message.pk).get()
+    assert (reply.author, reply.side, reply.thread_id) == (
+        org_member,
+        "organisation",
+        message.thread_id,
+    )
+    assert list(OutboundEmail.objects.values_list("to", flat=True)) == [consultant.email]
+
+    # Back on the coaching case the consultant sees the reply, marked new.
+    desk.goto(case_page)
+    expect(desk.locator("[data-thread] [data-unread-badge]")).to_be_visible()
+    expect(desk.locator("[data-message-list]")).to_contain_text("Dienstag um 18 Uhr")

@@ -327,6 +327,36 @@ def test_the_application_page_shows_the_thread_and_marks_it_read(
     assert "data-unread-badge" not in html
 
 
+def test_an_assigned_juror_is_shown_no_thread_no_link_and_no_file(
+    client_for, application, org_member, fund_lead, fund_consultant, jury_member
+):
+    from actionfund.services import jury_assign
+
+    jury_assign(application=application, jurors=[jury_member], by=fund_lead)
+    services.message_post(
+        record=application, author=org_member, body="Kontoauszug anbei", upload=pdf("konto.pdf")
+    )
+    message = services.message_post(
+        record=application, author=fund_consultant, body="Danke, erhalten"
+    )
+    thread_url = reverse("actionfund:application_messages", args=[application.pk])
+    juror = client_for(jury_member)
+    response = juror.get(application.get_absolute_url())
+    assert response.status_code == 200  # the application itself stays theirs to score
+    html = response.content.decode()
+    assert "Kontoauszug" not in html and "Danke, erhalten" not in html
+    assert thread_url not in html and "data-thread" not in html and "konto.pdf" not in html
+    assert juror.get(thread_url).status_code == 404
+    file_url = reverse("actionfund:application_message_file", args=[application.pk, message.pk - 1])
+    assert juror.get(file_url).status_code == 404
+    # Nor as new messages on their overview, nor may they write.
+    assert thread_url not in juror.get(reverse("home")).content.decode()
+    assert client_for(org_member).get(file_url).status_code == 200
+    with pytest.raises(PermissionDenied):
+        services.message_post(record=application, author=jury_member, body="x")
+    assert selectors.thread_page(user=fund_consultant, record=application).messages
+
+
 def test_membership_ending_ends_access(application, org_member):
     Membership.objects.filter(user=org_member).update(status=Membership.Status.REJECTED)
     from organisations.models import User

@@ -130,7 +130,6 @@ PAGES = [
     # Message threads (ikmo/threads.py): the newest 50 with their authors and files.
     Page("actionfund:application_messages", "member", "application", extra="thread_rows"),
     Page("actionfund:application_messages", "lead", "application", extra="thread_rows"),
-    Page("actionfund:application_messages", "jury", "application", extra="thread_rows"),
     Page("actionfund:application_decide", "lead", "application", grows=False),
     Page("actionfund:proof_edit", "member", "paid_application", extra="paid_rows"),
     Page("actionfund:application_edit", "member", "draft/basics", grows=False),

@@ -347,14 +347,14 @@ EXPECTATIONS: dict[str, Route] = {
         LEAD, lambda w: {"pk": w.af_review.pk, "user_pk": w.users["jury"].pk}, method=POST
     ),
     "actionfund:application_score": Route(JURY, pk("af_review"), method=FORM),
-    # Messages about an application are read by whoever sees it (the assigned jury too);
-    # only the organisation and the fund's staff write.
-    "actionfund:application_messages": Route(ORG_A | STAFF | JURY, pk("af_review")),
+    # Messages about an application are the organisation's and the fund staff's alone: not
+    # the assigned jury's (they may hold details beyond the application the jury scores).
+    "actionfund:application_messages": Route(ORG_A | STAFF, pk("af_review")),
     "actionfund:application_message_post": Route(
         ORG_A | STAFF, pk("af_review"), method=POST, post=_message
     ),
     "actionfund:application_message_file": Route(
-        ORG_A | STAFF | JURY, lambda w: _message_file(w, "af_review", "af_message")
+        ORG_A | STAFF, lambda w: _message_file(w, "af_review", "af_message")
     ),
     "actionfund:attachment_download": Route(
         ORG_A | STAFF, lambda w: {"pk": w.af_draft.pk, "attachment_pk": w.attachment.pk}
