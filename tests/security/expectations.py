@@ -335,9 +335,15 @@ EXPECTATIONS: dict[str, Route] = {
         method=POST,
     ),
     "actionfund:invitation_list": Route(LOGGED_IN),
-    "actionfund:invitation_detail": Route(frozenset(), pk("af_invitation"), method=FORM, probe="admin_c"),
-    "actionfund:invitation_decline": Route(frozenset(), pk("af_invitation"), method=POST, probe="admin_c"),
-    "actionfund:invitation_withdraw": Route(frozenset(), pk("af_invitation"), method=POST, probe="admin_c"),
+    "actionfund:invitation_detail": Route(
+        frozenset(), pk("af_invitation"), method=FORM, probe="admin_c"
+    ),
+    "actionfund:invitation_decline": Route(
+        frozenset(), pk("af_invitation"), method=POST, probe="admin_c"
+    ),
+    "actionfund:invitation_withdraw": Route(
+        frozenset(), pk("af_invitation"), method=POST, probe="admin_c"
+    ),
     "actionfund:application_submit": Route(ORG_A, pk("af_draft"), method=POST),
     "actionfund:application_withdraw": Route(ORG_A | LEAD, pk("af_review"), method=POST),
     "actionfund:application_transition": Route(LEAD, pk("af_review"), method=POST),
