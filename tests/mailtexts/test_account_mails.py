@@ -93,7 +93,7 @@ def test_the_account_mails_stay_with_portal_admins_and_need_their_link():
     for template in (RESET, SIGNUP, "account/email/account_already_exists"):
         with pytest.raises(ValidationError) as caught:
             services.mailtext_check(kind=mail_kind(template), subject="Hallo", body="{user}")
-        assert "must contain {link}" in " ".join(caught.value.message_dict["body"])
+        assert "muss {link} enthalten" in " ".join(caught.value.message_dict["body"])
 
 
 # Sent with the custom text, in the recipient's language -------------------------------------

@@ -111,7 +111,7 @@ def test_an_unknown_placeholder_is_named_and_the_allowed_ones_listed():
     with pytest.raises(ValidationError) as caught:
         _check(body="Hallo {foo}! {registrations_link}")
     message = _messages(caught.value, "body")
-    assert '"{foo}" is not a placeholder' in message
+    assert "„{foo}“ ist kein Platzhalter" in message  # German, the portal's first language
     assert "{workshop}" in message and "{registrations_link}" in message
 
 
@@ -125,13 +125,13 @@ def test_an_attribute_lookup_is_not_a_placeholder():
 def test_broken_braces_are_an_error(text):
     with pytest.raises(ValidationError) as caught:
         _check(body=text + " {registrations_link}")
-    assert "is not closed or not opened" in _messages(caught.value, "body")
+    assert "ist nicht geschlossen oder nicht geöffnet" in _messages(caught.value, "body")
 
 
 def test_a_required_placeholder_must_be_present():
     with pytest.raises(ValidationError) as caught:
         _check(body="Bis bald!")
-    assert "must contain {registrations_link}" in _messages(caught.value, "body")
+    assert "muss {registrations_link} enthalten" in _messages(caught.value, "body")
 
 
 def test_fill_replaces_only_registered_names_and_unfill_reverses_it():
@@ -271,7 +271,7 @@ def test_an_invalid_save_keeps_the_text_and_names_the_placeholder(client_for, le
     assert response.status_code == 400
     content = response.content.decode()
     assert "Text {foo} bleibt" in content
-    assert "&quot;{foo}&quot; is not a placeholder" in content
+    assert "„{foo}“ ist kein Platzhalter" in content
     assert not MailText.objects.exists()
 
 
