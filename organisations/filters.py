@@ -58,7 +58,7 @@ class OrganisationFilter(django_filters.FilterSet):
         self.filters["q"].field.widget = forms.TextInput(attrs={"type": "search"})
         self.filters["q"].field.max_length = 100
 
-    def taking_part(self, queryset, name, value):
+    def taking_part(self, queryset, name, value: str):
         from reporting.figures import organisations_taking_part
 
         return queryset.filter(pk__in=organisations_taking_part(value))

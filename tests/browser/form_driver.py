@@ -201,6 +201,8 @@ def fill_form(page: Page, form: Locator, token: str, overrides: dict | None = No
     """Type into every visible typed field; make every choice still missing; attach a PDF."""
     overrides = overrides or {}
     page.wait_for_function(_CHOOSERS_READY_JS)
+    # Folded groups (a text in further languages) are opened, as a person filling them would.
+    form.evaluate("f => f.querySelectorAll('details').forEach(d => { d.open = true; })")
     plan = form.evaluate(_PLAN_JS)
     filled = Filled()
     seen_groups = set()

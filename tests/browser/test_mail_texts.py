@@ -51,7 +51,7 @@ def test_lead_rewords_a_mail_in_german_on_a_phone(new_page, project_lead, org, c
     )
     page.get_by_role("button", name=t("Save"), exact=True).click()
     expect(body).to_have_attribute("aria-invalid", "true")
-    expect(page.locator("[data-error-summary]")).to_contain_text('"{foo}"')
+    expect(page.locator("[data-error-summary]")).to_contain_text("„{foo}“")
     expect(page.locator("[data-error-summary]")).to_contain_text("{registrations_link}")
     expect(body).to_have_value(
         "Hallo {foo},\n\nwir freuen uns auf Sie!\n{details}\n\nAbmelden: {registrations_link}"
