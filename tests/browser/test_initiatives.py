@@ -28,7 +28,7 @@ pytestmark = [
 def test_a_founding_initiative_registers_for_a_basic_workshop_and_keeps_it_on_approval(
     new_page, consultant, project_lead, tmp_path
 ):
-    workshop = make_workshop(
+    make_workshop(
         trainer=consultant,
         title="Einen Verein gründen",
         starts_in=timedelta(days=8),
