@@ -26,12 +26,17 @@ only when first used, so an app config stays cheap to import)::
         mails = "mails.MAILS"                 # [mailtexts.registry.MailKind] the e-mails it sends
         segments = "segments.SEGMENTS"        # [ikmo.segments.Segment] groups staff may write to
         threads = "threads.KINDS"             # [ikmo.threads.ThreadKind] records with messages
+        organisation_approved = "services.registrations_carry_over"
+                                              # (*, organisation, by): runs in the approval's
+                                              # transaction (an initiative's records become
+                                              # the organisation's)
 
 The core finds them through ``django.apps.apps.get_app_configs()`` (``portal_apps()``,
 ``hooks()``): the URLs, the cached pages, the navigation, the overview cards, the organisation timeline, the
 reporting indicators, the personal-data registry, the PDF kinds, the demo data, the
 choosers' search scopes, the REST API's endpoints, the list exports, the e-mails staff
-may reword, the segments of messages to many and the message threads. No list of apps is
+may reword, the segments of messages to many, the message threads and what follows an
+organisation's approval. No list of apps is
 typed anywhere else. ``SubProject`` below stays the set of keys stored in the database
 (staff roles); a sub-project's label is its ``verbose_name``, taken from there.
 """
@@ -57,6 +62,7 @@ HOOKS = (
     "mails",
     "segments",
     "threads",
+    "organisation_approved",
 )
 
 
@@ -99,6 +105,7 @@ class PortalApp(AppConfig):
     mails = None
     segments = None
     threads = None
+    organisation_approved = None
 
     def hook(self, name: str):
         """The object a hook names (a function, a list, or for ``privacy`` a module)."""

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from ikmo.audit import audit_log, save_with_changes
 from ikmo.mail import email_queue
+from ikmo.subprojects import hooks
 
 from .models import (
     District,
@@ -317,7 +318,12 @@ def _decide(organisation: Organisation, *, status: str, by: User, reason: str = 
 
 @transaction.atomic
 def organisation_approve(*, organisation: Organisation, by: User) -> Organisation:
-    return _decide(organisation, status=Organisation.Status.APPROVED, by=by)
+    organisation = _decide(organisation, status=Organisation.Status.APPROVED, by=by)
+    # What the people did as a founding initiative becomes the organisation's, in this
+    # transaction: each sub-project that keeps such records says so in its app config.
+    for _app, carry_over in hooks("organisation_approved"):
+        carry_over(organisation=organisation, by=by)
+    return organisation
 
 
 @transaction.atomic

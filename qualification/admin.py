@@ -43,7 +43,7 @@ class RegistrationInline(admin.TabularInline):
 @admin.register(Workshop)
 class WorkshopAdmin(PortalFormFields, TranslatedTexts, TranslationAdmin):
     list_display = ["title", "starts_at", "status", "is_basic", "capacity", "trainer"]
-    list_filter = ["status", "is_basic", "topics", "languages"]
+    list_filter = ["status", "is_basic", "open_to_initiatives", "topics", "languages"]
     search_fields = [*columns("title"), *columns("description"), "venue"]
     list_select_related = ["trainer"]
     filter_horizontal = ["topics", "languages"]
@@ -69,8 +69,16 @@ class RegistrationAdmin(admin.ModelAdmin):
     # Tens of thousands of rows: 50 a page, and no second COUNT over the whole table.
     list_per_page = 50
     show_full_result_count = False
-    list_display = ["participant", "workshop", "organisation", "status", "position", "attended"]
-    list_filter = ["status", "attended", "workshop__is_basic"]
+    list_display = [
+        "participant",
+        "workshop",
+        "organisation",
+        "taking_part_as",
+        "status",
+        "position",
+        "attended",
+    ]
+    list_filter = ["status", "attended", "taking_part_as", "workshop__is_basic"]
     search_fields = [
         "participant__email",
         "participant__last_name",
@@ -91,6 +99,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         "cancelled_at",
         "reminder_sent_at",
         "followup_sent_at",
+        "carried_over_at",
     ]
 
 

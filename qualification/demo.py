@@ -183,6 +183,8 @@ def seed(stdout) -> None:
                 "capacity": capacity,
                 "trainer": trainer,
                 "is_basic": basic,
+                # As the migration opened the basic workshops to initiatives and individuals.
+                "open_to_initiatives": basic,
                 "status": Workshop.Status.PUBLISHED,
                 "created_by": trainer,
             },

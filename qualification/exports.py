@@ -65,7 +65,7 @@ LISTS = [
             (_("Position"), lambda r: r.position),
             (_("Name"), lambda r: r.participant.get_full_name()),
             (_("E-mail"), lambda r: r.participant.email),
-            (_("Organisation"), lambda r: r.organisation.name),
+            (_("Organisation"), lambda r: r.taking_part_label),
             (_("Status"), lambda r: r.get_status_display()),
             (_("Attended"), _attended),
             (_("Registered at"), lambda r: r.created_at),

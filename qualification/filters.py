@@ -57,9 +57,20 @@ class WorkshopFilter(django_filters.FilterSet):
         empty_label=_("All languages"),
     )
 
+    open_to_initiatives = django_filters.BooleanFilter(
+        field_name="open_to_initiatives",
+        label=_("Open to initiatives and individuals"),
+        widget=forms.CheckboxInput,
+        method="only_open",
+    )
+
     class Meta:
         model = Workshop
-        fields = ["topic", "month", "language"]
+        fields = ["topic", "month", "language", "open_to_initiatives"]
+
+    def only_open(self, queryset, name, value):
+        # Unticked means "all workshops", not "only the closed ones".
+        return queryset.filter(open_to_initiatives=True) if value else queryset
 
     def in_month(self, queryset, name, value):
         bounds = _month_bounds(value)

@@ -54,6 +54,7 @@ class WorkshopForm(TranslatedTextsForm, ChooserForm, ModelForm):
             "topics",
             "languages",
             "is_basic",
+            "open_to_initiatives",
             "venue",
             "online_url",
             "capacity",
@@ -188,27 +189,52 @@ NewSessionFormSet = inlineformset_factory(
 
 
 class RegistrationForm(forms.Form):
-    """Choose who to register: yourself or a colleague, as a member of one of your organisations."""
+    """Choose who takes part: yourself or a colleague, as a member of one of your
+    organisations; or, in workshops open to them, yourself for your founding initiative or
+    as an individual."""
 
-    membership = forms.TypedChoiceField(label=_("Who takes part?"), coerce=int)
+    INDIVIDUAL = "individual"
 
-    def __init__(self, *args, memberships, user, **kwargs):
+    membership = forms.ChoiceField(
+        label=_("Who takes part?"),
+        error_messages={"required": _("Please choose how you take part.")},
+    )
+
+    def __init__(self, *args, memberships, user, initiatives=(), individual=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.memberships = {m.pk: m for m in memberships}
+        self.memberships = {str(m.pk): m for m in [*memberships, *initiatives]}
         choices = []
         for m in memberships:
             who = _("Me") if m.user_id == user.pk else (m.user.get_full_name() or m.user.email)
-            choices.append((m.pk, f"{who} ({m.organisation.name})"))
-        self.fields["membership"].choices = choices
+            choices.append((str(m.pk), f"{who} ({m.organisation.name})"))
+        for m in initiatives:
+            choices.append(
+                (
+                    str(m.pk),
+                    _("Me, for my initiative in founding: %(name)s")
+                    % {"name": m.organisation.name},
+                )
+            )
+        if individual:
+            choices.append((self.INDIVIDUAL, _("Me, as an individual (without an organisation)")))
+        field = self.fields["membership"]
+        field.choices = choices
+        self.without_organisation = bool(initiatives) or individual
+        if self.without_organisation:
+            # Nothing is chosen for the person: how they take part is counted for the funders.
+            field.label = _("How do you take part?")
+            field.widget = forms.RadioSelect(choices=choices)
         own = [m.pk for m in memberships if m.user_id == user.pk]
         if own:
-            self.fields["membership"].initial = own[0]
+            field.initial = str(own[0])
 
     def clean_membership(self):
-        pk = self.cleaned_data["membership"]
-        if pk not in self.memberships:
+        value = self.cleaned_data["membership"]
+        if value == self.INDIVIDUAL and self.INDIVIDUAL in dict(self.fields["membership"].choices):
+            return None
+        if value not in self.memberships:
             raise forms.ValidationError(_("Please choose a person from the list."))
-        return self.memberships[pk]
+        return self.memberships[value]
 
 
 class AttendanceForm(forms.Form):

@@ -2,11 +2,13 @@
 
 Each counts what was logged (never typed in twice) for a period, both ends inclusive whole
 days: workshops held whose first date, and coaching sessions whose date, fall within it.
+Attendances count for organisations, for founding initiatives or for individuals, as the
+registration says (see FOR_ORGANISATIONS below).
 """
 
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from ikmo.periods import within
@@ -28,6 +30,15 @@ def attendances(period):
         status=Registration.Status.CONFIRMED,
         attended=True,
     )
+
+
+# Who the attendances count for. Organisations: members' registrations, and an initiative's
+# once its organisation is approved (carried over) — never an organisation still waiting for
+# approval. Founding initiatives and individuals are counted apart, as people and initiatives
+# reached, whether or not the initiative has been approved since: it came while in founding.
+FOR_ORGANISATIONS = Registration.FOR_ORGANISATION
+AS_INITIATIVE = Q(taking_part_as=Registration.TakingPartAs.INITIATIVE)
+AS_INDIVIDUAL = Q(taking_part_as=Registration.TakingPartAs.INDIVIDUAL)
 
 
 def coaching_sessions(period):
@@ -73,10 +84,14 @@ INDICATORS = [
     Indicator(
         key="participants",
         label=_("Workshop participants (attendances)"),
-        description=_("Confirmed registrations marked as attended, in workshops held."),
+        description=_(
+            "Confirmed registrations for organisations marked as attended, in workshops held "
+            "(an initiative's once its organisation is approved)."
+        ),
         subproject=SubProject.QUALIFICATION,
         unit=Unit.PEOPLE,
         records=attendances,
+        condition=FOR_ORGANISATIONS,
         date_field="workshop__starts_at",
         reach=Reach.SUPPORTED,
         columns=(
@@ -85,6 +100,47 @@ INDICATORS = [
             Column(_("Starts"), "workshop__starts_at"),
         ),
         order=12,
+    ),
+    Indicator(
+        key="initiatives_reached",
+        label=_("Initiatives in founding reached through workshops"),
+        description=_(
+            "Initiatives (organisations waiting for approval when they registered) whose "
+            "members attended a workshop held, each counted once."
+        ),
+        subproject=SubProject.QUALIFICATION,
+        unit=Unit.ORGANISATIONS,
+        records=attendances,
+        condition=AS_INITIATIVE,
+        measure=lambda: Count("organisation", distinct=True),
+        date_field="workshop__starts_at",
+        columns=(
+            *organisation_columns(),
+            Column(_("Workshop"), "workshop__title"),
+            Column(_("Starts"), "workshop__starts_at"),
+        ),
+        order=13,
+    ),
+    Indicator(
+        key="individuals_reached",
+        label=_("Individuals reached through workshops"),
+        description=_(
+            "People without an organisation who attended a workshop held, each counted once."
+        ),
+        subproject=SubProject.QUALIFICATION,
+        unit=Unit.PEOPLE,
+        records=attendances,
+        condition=AS_INDIVIDUAL,
+        measure=lambda: Count("participant", distinct=True),
+        organisation_field=None,
+        date_field="workshop__starts_at",
+        breakdowns=(),
+        # No names: the drill-down shows which workshops, not who.
+        columns=(
+            Column(_("Workshop"), "workshop__title"),
+            Column(_("Starts"), "workshop__starts_at"),
+        ),
+        order=14,
     ),
     Indicator(
         key="coaching_sessions",

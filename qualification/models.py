@@ -98,6 +98,16 @@ class Workshop(GermanColumns, models.Model):
         default=False,
         help_text=_("Basic workshops are counted separately for the funders."),
     )
+    # Founding initiatives (an organisation registration still waiting for approval) and
+    # people without any organisation may register only where this is set.
+    open_to_initiatives = models.BooleanField(
+        _("open to people without an approved organisation"),
+        default=False,
+        help_text=_(
+            "Initiatives in founding and individuals may register, not only members of "
+            "approved organisations."
+        ),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
@@ -197,6 +207,13 @@ class Registration(models.Model):
         WAITLISTED = "waitlisted", _("On the waiting list")
         CANCELLED = "cancelled", _("Cancelled")
 
+    class TakingPartAs(models.TextChoices):
+        """How the person registered; kept as it was, also after an initiative's approval."""
+
+        ORGANISATION = "organisation", _("Member of an organisation")
+        INITIATIVE = "initiative", _("Initiative in founding")
+        INDIVIDUAL = "individual", _("Individual")
+
     workshop = models.ForeignKey(
         Workshop, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("workshop")
     )
@@ -206,12 +223,25 @@ class Registration(models.Model):
         related_name="workshop_registrations",
         verbose_name=_("participant"),
     )
+    # Empty for individuals; for an initiative, its organisation registration (still pending
+    # when the person registered).
     organisation = models.ForeignKey(
         Organisation,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="workshop_registrations",
         verbose_name=_("organisation"),
     )
+    taking_part_as = models.CharField(
+        _("taking part as"),
+        max_length=20,
+        choices=TakingPartAs.choices,
+        default=TakingPartAs.ORGANISATION,
+    )
+    # Set when the initiative's organisation was approved: from then on the registration
+    # counts as one of the organisation (its reach, timeline and certificates).
+    carried_over_at = models.DateTimeField(_("carried over at"), null=True, blank=True)
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -252,11 +282,39 @@ class Registration(models.Model):
             models.UniqueConstraint(
                 fields=["workshop", "position"], name="registration_position_unique"
             ),
+            # Individuals have no organisation; everyone else has one.
+            models.CheckConstraint(
+                condition=(Q(taking_part_as="individual") & Q(organisation__isnull=True))
+                | (~Q(taking_part_as="individual") & Q(organisation__isnull=False)),
+                name="registration_organisation_unless_individual",
+            ),
         ]
         indexes = [models.Index(fields=["workshop", "status", "position"])]
 
+    # Registrations that count for their organisation: made as its member, or made for an
+    # initiative that has since been approved (carried over).
+    FOR_ORGANISATION = Q(taking_part_as="organisation") | Q(carried_over_at__isnull=False)
+
     def __str__(self):
         return f"{self.participant} – {self.workshop}"
+
+    @property
+    def is_individual(self) -> bool:
+        return self.taking_part_as == self.TakingPartAs.INDIVIDUAL
+
+    @property
+    def is_open_initiative(self) -> bool:
+        """For an initiative whose organisation is not approved (yet)."""
+        return self.taking_part_as == self.TakingPartAs.INITIATIVE and self.carried_over_at is None
+
+    @property
+    def taking_part_label(self) -> str:
+        """Who the person takes part for, as lists, exports and the certificate show it."""
+        if self.is_individual:
+            return str(_("Individual"))
+        if self.is_open_initiative:
+            return str(_("%(name)s (initiative in founding)") % {"name": self.organisation.name})
+        return self.organisation.name
 
     @property
     def is_active(self) -> bool:

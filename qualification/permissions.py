@@ -90,6 +90,41 @@ def can_register_for(user, organisation) -> bool:
     return membership is not None and organisation.is_approved
 
 
+def initiative_memberships(user):
+    """Active memberships in organisations still waiting for approval: the founding
+    initiatives a person may register for, in workshops open to them."""
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return Membership.objects.filter(
+        user=user, status=Membership.Status.ACTIVE, organisation__status="pending"
+    ).select_related("organisation")
+
+
+def may_join_without_organisation(user, workshop) -> bool:
+    """Workshops open to initiatives and individuals take signed-in people (their e-mail
+    address verified at sign-up) who have no approved organisation: members of approved
+    organisations register for them, so their attendance counts for the organisation."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and workshop.open_to_initiatives
+        and not registrable_memberships(user).exists()
+    )
+
+
+def can_register_as_individual(user, workshop) -> bool:
+    return may_join_without_organisation(user, workshop)
+
+
+def can_register_for_initiative(user, workshop, organisation) -> bool:
+    """Members of a founding initiative (a pending organisation) register themselves for it."""
+    return (
+        may_join_without_organisation(user, workshop)
+        and organisation.status == "pending"
+        and active_membership(user, organisation) is not None
+    )
+
+
 # Registrations -------------------------------------------------------------------------------
 
 
@@ -117,7 +152,10 @@ def can_cancel_registration(user, registration) -> bool:
     return (
         registration.participant_id == user.pk
         or registration.registered_by_id == user.pk
-        or is_organisation_admin(user, registration.organisation)
+        or (
+            registration.organisation is not None
+            and is_organisation_admin(user, registration.organisation)
+        )
         or can_manage_workshop(user, registration.workshop)
     )
 
@@ -136,7 +174,10 @@ def can_view_certificate(user, registration) -> bool:
         return False
     return (
         registration.participant_id == user.pk
-        or is_organisation_admin(user, registration.organisation)
+        or (
+            registration.organisation is not None
+            and is_organisation_admin(user, registration.organisation)
+        )
         or registration.workshop.trainer_id == user.pk
         or is_qualification_staff(user)
     )

@@ -167,6 +167,25 @@ def registration_choices_for(user, workshop: Workshop) -> list[Membership]:
     )
 
 
+def registration_options_without_organisation(
+    user, workshop: Workshop
+) -> tuple[list[Membership], bool]:
+    """For a person without an approved organisation, in a workshop open to initiatives and
+    individuals: the founding initiatives they may register for, and whether they may
+    register as an individual. Nothing once they are registered."""
+    if not permissions.may_join_without_organisation(user, workshop):
+        return [], False
+    registered = (
+        Registration.objects.filter(workshop=workshop, participant=user)
+        .exclude(status=Registration.Status.CANCELLED)
+        .exists()
+    )
+    if registered:
+        return [], False
+    initiatives = list(permissions.initiative_memberships(user).order_by("organisation__name"))
+    return initiatives, True
+
+
 def certificates_for(registrations) -> dict[int, GeneratedDocument]:
     """The newest certificate document per registration id, in one query."""
     from django.contrib.contenttypes.models import ContentType

@@ -90,6 +90,7 @@ class WorkshopData:
     topics: tuple = ()
     languages: tuple = ()
     is_basic: bool = False
+    open_to_initiatives: bool = False
     venue: str = ""
     online_url: str = ""
     registration_deadline: datetime | None = None
@@ -271,11 +272,56 @@ def _already_registered(workshop_id: int, participant: User) -> ValidationError:
     )
 
 
+def _taking_part_as(*, workshop: Workshop, participant: User, organisation, by: User) -> str:
+    """How this registration takes part, once the rules for it are met; else a clear error.
+
+    Members of approved organisations register themselves and colleagues. Where a workshop is
+    open to initiatives and individuals, people without an approved organisation register
+    themselves: for their founding initiative (an organisation waiting for approval), or
+    with no organisation at all."""
+    TakingPartAs = Registration.TakingPartAs
+    if organisation is not None and organisation.is_approved:
+        if not permissions.can_register_for(by, organisation):
+            raise ValidationError(
+                _("You can only register people for organisations you are an active member of.")
+            )
+        is_member = Membership.objects.filter(
+            user=participant, organisation=organisation, status=Membership.Status.ACTIVE
+        ).exists()
+        if not is_member or not participant.is_active:
+            raise ValidationError(
+                _("%(person)s is not an active member of %(organisation)s.")
+                % {"person": participant, "organisation": organisation}
+            )
+        return TakingPartAs.ORGANISATION
+    if not workshop.open_to_initiatives:
+        raise ValidationError(_("This workshop is only open to members of approved organisations."))
+    if participant.pk != by.pk:
+        raise ValidationError(
+            _("Initiatives in founding and individuals can only register themselves.")
+        )
+    if organisation is None:
+        if not permissions.can_register_as_individual(by, workshop):
+            raise ValidationError(
+                _("As a member of an approved organisation, please register for your organisation.")
+            )
+        return TakingPartAs.INDIVIDUAL
+    if not permissions.can_register_for_initiative(by, workshop, organisation):
+        raise ValidationError(
+            _("You can only register for an initiative you are an active member of.")
+        )
+    return TakingPartAs.INITIATIVE
+
+
 @transaction.atomic
 def registration_create(
     *, workshop: Workshop, participant: User, organisation, by: User
 ) -> Registration:
     """Register a person for a workshop: a place if one is free, else the waiting list.
+
+    ``organisation`` is the approved organisation they take part for, or, in workshops open
+    to initiatives and individuals, a founding initiative (an organisation waiting for
+    approval) or ``None`` (an individual). The registration records which it was.
 
     The workshop row is locked first, so two people asking for the last place at the same
     moment are served one after the other: one gets it, the other the waiting list.
@@ -286,18 +332,9 @@ def registration_create(
         raise ValidationError(_("This workshop is not open for registration."))
     if not workshop.registration_open(now):
         raise ValidationError(_("The registration deadline for this workshop has passed."))
-    if not permissions.can_register_for(by, organisation):
-        raise ValidationError(
-            _("You can only register people for organisations you are an active member of.")
-        )
-    is_member = Membership.objects.filter(
-        user=participant, organisation=organisation, status=Membership.Status.ACTIVE
-    ).exists()
-    if not is_member or not participant.is_active:
-        raise ValidationError(
-            _("%(person)s is not an active member of %(organisation)s.")
-            % {"person": participant, "organisation": organisation}
-        )
+    taking_part_as = _taking_part_as(
+        workshop=workshop, participant=participant, organisation=organisation, by=by
+    )
     active = Registration.objects.filter(workshop=workshop).exclude(
         status=Registration.Status.CANCELLED
     )
@@ -316,6 +353,7 @@ def registration_create(
                 workshop=workshop,
                 participant=participant,
                 organisation=organisation,
+                taking_part_as=taking_part_as,
                 registered_by=by,
                 status=status,
                 position=last + 1,
@@ -414,6 +452,37 @@ def registration_cancel(*, registration: Registration, by: User) -> list[Registr
             {**_workshop_context(workshop), "registration": registration, "by": by},
         )
     return _fill_free_places(workshop, by=by) if was_confirmed else []
+
+
+@transaction.atomic
+def registrations_carry_over(*, organisation, by: User | None) -> int:
+    """The organisation's registration was approved: what its members did as a founding
+    initiative becomes the organisation's (its timeline, reach and certificates), each change
+    audited. Registrations made as individuals stay theirs: nobody is reassigned silently.
+
+    Called by ``organisations.services.organisation_approve`` (the contract's
+    ``organisation_approved`` hook), in its transaction. Returns how many were carried over."""
+    pending = list(
+        Registration.objects.select_for_update()
+        .filter(
+            organisation=organisation,
+            taking_part_as=Registration.TakingPartAs.INITIATIVE,
+            carried_over_at__isnull=True,
+        )
+        .order_by("pk")
+    )
+    now = timezone.now()
+    for registration in pending:
+        registration.carried_over_at = now
+        registration.save(update_fields=["carried_over_at"])
+        audit_log(
+            actor=by,
+            action="qualification.registration.carried_over",
+            target=registration,
+            organisation=organisation,
+            changes={"taking_part_as": ["initiative", "organisation"]},
+        )
+    return len(pending)
 
 
 # Attendance, certificates, feedback ----------------------------------------------------------

@@ -120,8 +120,20 @@ def workshop_ics(request, pk):
     )
 
 
-def workshop_detail(request, pk):
-    workshop = get_visible_or_404(_workshops(request.user), pk=pk)
+def _registration_form(user, workshop, data=None):
+    """The registration form for this person and workshop, or None if they can register
+    nobody: colleagues of their approved organisations, or (in workshops open to them)
+    themselves for their founding initiative or as an individual."""
+    memberships = selectors.registration_choices_for(user, workshop)
+    initiatives, individual = selectors.registration_options_without_organisation(user, workshop)
+    if not (memberships or initiatives or individual):
+        return None
+    return RegistrationForm(
+        data, memberships=memberships, initiatives=initiatives, individual=individual, user=user
+    )
+
+
+def _workshop_page(request, workshop, *, form=None, status=200):
     user = request.user
     can_manage = permissions.can_manage_workshop(user, workshop)
     context = {
@@ -146,41 +158,49 @@ def workshop_detail(request, pk):
             registration.rank = registration.waitlist_rank
             registration.can_cancel = permissions.can_cancel_registration(user, registration)
         context["my_registrations"] = mine
-        memberships = selectors.registration_choices_for(user, workshop)
         context["is_member"] = permissions.registrable_memberships(user).exists()
-        if context["registration_open"] and memberships:
-            context["form"] = RegistrationForm(memberships=memberships, user=user)
+        context["has_initiative"] = permissions.initiative_memberships(user).exists()
+        if context["registration_open"]:
+            context["form"] = form or _registration_form(user, workshop)
     if permissions.can_see_feedback(user, workshop):
         context["feedback"] = selectors.feedback_summary(workshop)
         context["show_feedback"] = True
-    return render(request, "qualification/workshop_detail.html", context)
+    return render(request, "qualification/workshop_detail.html", context, status=status)
+
+
+def workshop_detail(request, pk):
+    workshop = get_visible_or_404(_workshops(request.user), pk=pk)
+    return _workshop_page(request, workshop)
 
 
 @login_required
 @require_POST
 def workshop_register(request, pk):
     workshop = get_visible_or_404(_workshops(request.user), pk=pk)
-    memberships = selectors.registration_choices_for(request.user, workshop)
-    form = RegistrationForm(request.POST, memberships=memberships, user=request.user)
-    if not form.is_valid():
+    form = _registration_form(request.user, workshop, request.POST)
+    if form is None or not form.is_valid():
+        if form is not None and form.without_organisation:
+            # Shown again with the choice and its message at the field.
+            return _workshop_page(request, workshop, form=form)
         messages.error(
             request,
             _("Please choose who takes part. People already registered are not in the list."),
         )
         return redirect(workshop)
     membership = form.cleaned_data["membership"]
+    participant = membership.user if membership else request.user
     try:
         registration = services.registration_create(
             workshop=workshop,
-            participant=membership.user,
-            organisation=membership.organisation,
+            participant=participant,
+            organisation=membership.organisation if membership else None,
             by=request.user,
         )
     except ValidationError as error:
         service_errors(request, error)
         return redirect(workshop)
-    myself = membership.user_id == request.user.pk
-    names = {"person": membership.user, "rank": selectors.waitlist_rank(registration) or 0}
+    myself = participant.pk == request.user.pk
+    names = {"person": participant, "rank": selectors.waitlist_rank(registration) or 0}
     if registration.status == Registration.Status.CONFIRMED:
         message = (
             _("You are registered. A confirmation has been sent by e-mail.")
@@ -357,7 +377,7 @@ def participants_csv(request, pk):
                 r.position,
                 _csv_safe(r.participant.get_full_name()),
                 _csv_safe(r.participant.email),
-                _csv_safe(r.organisation.name),
+                _csv_safe(r.taking_part_label),
                 r.get_status_display(),
                 attended,
                 # ISO, whatever the UI language: spreadsheets read it as a date and time.
@@ -415,8 +435,15 @@ def my_registrations(request):
         )
         (past if r.workshop.has_started(now) else upcoming).append(r)
     upcoming.reverse()  # soonest first
+    # Joining an organisation later reassigns nothing: say so where the history is shown.
+    individual_history = (
+        any(r.is_individual and r.participant_id == request.user.pk for r in registrations)
+        and permissions.registrable_memberships(request.user).exists()
+    )
     return render(
-        request, "qualification/my_registrations.html", {"upcoming": upcoming, "past": past}
+        request,
+        "qualification/my_registrations.html",
+        {"upcoming": upcoming, "past": past, "individual_history": individual_history},
     )
 
 
