@@ -26,12 +26,14 @@ only when first used, so an app config stays cheap to import)::
         mails = "mails.MAILS"                 # [mailtexts.registry.MailKind] the e-mails it sends
         segments = "segments.SEGMENTS"        # [ikmo.segments.Segment] groups staff may write to
         threads = "threads.KINDS"             # [ikmo.threads.ThreadKind] records with messages
+        checkins = "checkins.KINDS"           # [ikmo.checkin.CheckInKind] check-in by code
 
 The core finds them through ``django.apps.apps.get_app_configs()`` (``portal_apps()``,
 ``hooks()``): the URLs, the cached pages, the navigation, the overview cards, the organisation timeline, the
 reporting indicators, the personal-data registry, the PDF kinds, the demo data, the
 choosers' search scopes, the REST API's endpoints, the list exports, the e-mails staff
-may reword, the segments of messages to many and the message threads. No list of apps is
+may reword, the segments of messages to many, the message threads and the kinds of
+registration that check in by QR code. No list of apps is
 typed anywhere else. ``SubProject`` below stays the set of keys stored in the database
 (staff roles); a sub-project's label is its ``verbose_name``, taken from there.
 """
@@ -57,6 +59,7 @@ HOOKS = (
     "mails",
     "segments",
     "threads",
+    "checkins",
 )
 
 
@@ -99,6 +102,7 @@ class PortalApp(AppConfig):
     mails = None
     segments = None
     threads = None
+    checkins = None
 
     def hook(self, name: str):
         """The object a hook names (a function, a list, or for ``privacy`` a module)."""
