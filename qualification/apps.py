@@ -30,3 +30,4 @@ class QualificationConfig(PortalApp):
     api = "api.ROUTES"
     segments = "segments.SEGMENTS"
     threads = "threads.KINDS"
+    checkins = "checkins.KINDS"
