@@ -437,3 +437,24 @@ def test_the_window_closes_at_the_end_of_the_last_day(registration, workshop):
     _opens, closes = checkin.window(kind, workshop)
     assert timezone.localtime(closes).time() == datetime.time.max
     assert checkin.window_state(kind, workshop, now=closes + timedelta(seconds=1)) == "over"
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_code_pages_cost_the_same_however_many_people_registered(
+    client_for, registration, trainer, amina, workshop, org
+):
+    before = (_queries(client_for(trainer), _code(registration)),)
+    before += (_queries(client_for(amina), _room(workshop)),)
+    for n in range(15):
+        register(workshop, factories.member_of(org, email=f"p{n}@org-a.example"), org)
+    after = (_queries(client_for(trainer), _code(registration)),)
+    after += (_queries(client_for(amina), _room(workshop)),)
+    assert after == before
