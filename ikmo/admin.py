@@ -6,6 +6,7 @@ from .formfields import FORM_CLASSES
 from .models import (
     ApiToken,
     AuditEntry,
+    CheckIn,
     GeneratedDocument,
     ListExport,
     Message,
@@ -229,3 +230,21 @@ class ThreadReadAdmin(_ReadOnlyAdmin):
     list_filter = ["thread__content_type"]
     list_select_related = ["user"]
     search_fields = ["user__email"]
+
+
+@admin.register(CheckIn)
+class CheckInAdmin(admin.ModelAdmin):
+    """Check-ins by code (ikmo/checkin.py) are made by scanning; the attendance they stand for
+    is changed on the attendance lists, so the admin only reads them."""
+
+    list_display = ["pk", "kind", "registration_id", "occasion_id", "method", "checked_in_by",
+                    "created_at"]  # fmt: skip
+    list_filter = ["kind", "method"]
+    list_select_related = ["checked_in_by"]
+    search_fields = ["checked_in_by__email"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

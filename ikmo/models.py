@@ -444,3 +444,42 @@ class ThreadRead(models.Model):
 
     def __str__(self):
         return f"{self.user_id} @ {self.thread_id}: {self.last_read_message_id}"
+
+
+class CheckIn(models.Model):
+    """That a person's attendance was recorded by code (ikmo/checkin.py), and how.
+
+    The attendance itself lives where it always did (the app's attendance service writes
+    it); this row only lets the manual list say "checked in by code" and lets staff undo a
+    scan. A registration is checked in by code at most once."""
+
+    class Method(models.TextChoices):
+        PERSONAL = "personal", _("Personal code scanned by staff")
+        ROOM = "room", _("Room code scanned by the person")
+
+    kind = models.CharField(_("kind"), max_length=80)
+    registration_id = models.PositiveBigIntegerField(_("registration"))
+    occasion_id = models.PositiveBigIntegerField(_("workshop or event"))
+    method = models.CharField(_("method"), max_length=20, choices=Method.choices)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checked in by"),
+    )
+    created_at = models.DateTimeField(_("checked in at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("check-in by code")
+        verbose_name_plural = _("check-ins by code")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "registration_id"], name="checkin_once_per_registration"
+            )
+        ]
+        indexes = [models.Index(fields=["kind", "occasion_id"])]
+
+    def __str__(self):
+        return f"{self.kind} {self.registration_id} ({self.method})"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 
-from .models import Thread, ThreadRead
+from .models import CheckIn, Thread, ThreadRead
 from .threads import ThreadKind, kind_of
 
 PAGE_SIZE = 50
@@ -132,3 +132,10 @@ def unread_threads_of(user, *, limit: int = 5) -> list[tuple[Thread, ThreadKind,
         )
         found += [(thread, kind, thread.new) for thread in threads]
     return found[:limit]
+
+
+def checkins_of(*, kind_key: str, occasion_id: int) -> dict[int, CheckIn]:
+    """The check-ins by code of one workshop or event, by registration id: one query for a
+    whole attendance list."""
+    rows = CheckIn.objects.filter(kind=kind_key, occasion_id=occasion_id)
+    return {row.registration_id: row for row in rows}

@@ -1,4 +1,5 @@
-"""Writing to message threads (ikmo/threads.py): posting a message and reading marks.
+"""Writing to message threads (ikmo/threads.py): posting a message and reading marks; and
+checking people in by code (ikmo/checkin.py).
 
 ``message_post`` is the one way a message comes into being, whoever calls it (the page, a
 command, an API): it checks the author's side, the text and the file, writes the message
@@ -12,12 +13,13 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from . import checkin
 from .audit import audit_log
 from .mail import email_queue
-from .models import Message, Thread, ThreadRead
+from .models import CheckIn, Message, Thread, ThreadRead
 from .threads import kind_of
 from .uploads import clean_filename, validate_upload
 
@@ -156,3 +158,57 @@ def thread_mark_read(*, thread: Thread, user, message_id: int) -> None:
         ThreadRead.objects.get_or_create(
             thread=thread, user=user, defaults={"last_read_message_id": message_id}
         )
+
+
+# Check-in by code ----------------------------------------------------------------------------
+
+
+def checkin_check_window(*, kind: checkin.CheckInKind, occasion, now=None) -> None:
+    """Refuses a check-in outside the occasion's window (see ikmo/checkin.py)."""
+    state = checkin.window_state(kind, occasion, now=now)
+    if state == "early":
+        opens, _closes = checkin.window(kind, occasion)
+        raise ValidationError(
+            _("Check-in opens at %(time)s.")
+            % {"time": formats.date_format(timezone.localtime(opens), "SHORT_DATETIME_FORMAT")}
+        )
+    if state == "over":
+        raise ValidationError(_("This is over: check-in has closed."))
+
+
+@transaction.atomic
+def checkin_record(*, registration, by, method: str) -> bool:
+    """Record that the person of ``registration`` is here, through the app's own attendance
+    service. True if they are checked in now, False if they already were: a second scan or
+    a second click changes nothing."""
+    kind = checkin.kind_of(registration)
+    # One at a time per registration, so two scans at once cannot both write attendance.
+    registration = type(registration).objects.select_for_update().get(pk=registration.pk)
+    if not kind.is_valid(registration):
+        raise ValidationError(_("This registration is not (or no longer) confirmed."))
+    if kind.is_checked_in(registration):
+        return False
+    occasion = kind.occasion_of(registration)
+    checkin_check_window(kind=kind, occasion=occasion)
+    kind.check_in(registration, by)
+    CheckIn.objects.update_or_create(
+        kind=kind.key,
+        registration_id=registration.pk,
+        defaults={"occasion_id": occasion.pk, "method": method, "checked_in_by": by},
+    )
+    return True
+
+
+@transaction.atomic
+def checkin_undo(*, registration, by) -> bool:
+    """Take back a check-in by code (a scan of the wrong person). Attendance recorded on the
+    manual list is left alone. True if something was undone."""
+    kind = checkin.kind_of(registration)
+    registration = type(registration).objects.select_for_update().get(pk=registration.pk)
+    record = CheckIn.objects.filter(kind=kind.key, registration_id=registration.pk).first()
+    if record is None:
+        return False
+    if kind.is_checked_in(registration):
+        kind.undo(registration, by)
+    record.delete()
+    return True

@@ -30,13 +30,14 @@ only when first used, so an app config stays cheap to import)::
                                               # (*, organisation, by): runs in the approval's
                                               # transaction (an initiative's records become
                                               # the organisation's)
+        checkins = "checkins.KINDS"           # [ikmo.checkin.CheckInKind] check-in by code
 
 The core finds them through ``django.apps.apps.get_app_configs()`` (``portal_apps()``,
 ``hooks()``): the URLs, the cached pages, the navigation, the overview cards, the organisation timeline, the
 reporting indicators, the personal-data registry, the PDF kinds, the demo data, the
 choosers' search scopes, the REST API's endpoints, the list exports, the e-mails staff
-may reword, the segments of messages to many, the message threads and what follows an
-organisation's approval. No list of apps is
+may reword, the segments of messages to many, the message threads, what follows an
+organisation's approval and the kinds of registration that check in by QR code. No list of apps is
 typed anywhere else. ``SubProject`` below stays the set of keys stored in the database
 (staff roles); a sub-project's label is its ``verbose_name``, taken from there.
 """
@@ -63,6 +64,7 @@ HOOKS = (
     "segments",
     "threads",
     "organisation_approved",
+    "checkins",
 )
 
 
@@ -106,6 +108,7 @@ class PortalApp(AppConfig):
     segments = None
     threads = None
     organisation_approved = None
+    checkins = None
 
     def hook(self, name: str):
         """The object a hook names (a function, a list, or for ``privacy`` a module)."""

@@ -6,7 +6,7 @@ from django.views import defaults
 
 from organisations import account_views
 
-from . import views
+from . import checkin_views, views
 from .api import pages as api_pages
 from .api.errors import api_or_page
 from .models import GeneratedDocument
@@ -42,6 +42,11 @@ urlpatterns = [
     path("api-tokens/<int:pk>/revoke/", api_pages.token_revoke, name="api_token_revoke"),
     path("choose/<slug:kind>/", views.choose, name="choose"),
     path("documents/<int:pk>/", views.document_detail, name="document_detail"),
+    # Check-in by QR code (ikmo/checkin.py): the personal code and the room code.
+    path("checkin/<str:token>/", checkin_views.code, name="checkin_code"),
+    path("checkin/<str:token>/confirm/", checkin_views.confirm, name="checkin_confirm"),
+    path("checkin/<str:token>/undo/", checkin_views.undo, name="checkin_undo"),
+    path("checkin/room/<str:token>/", checkin_views.room_scan, name="checkin_room_scan"),
     path(
         "documents/<int:pk>/download/",
         views.job_download,

@@ -27,6 +27,12 @@ EVENT_LINK = _link(
     lambda c: c["event"].get_absolute_url(),
     "https://portal.example/mentoring/events/0/",
 )
+CHECKIN_LINK = Placeholder(
+    "checkin_link",
+    _("Link to the personal check-in code"),
+    lambda c: c.get("checkin_url", ""),
+    "https://portal.example/checkin/Beispiel/",
+)
 MENTOR = Placeholder(
     "mentor",
     _("Name of the mentoring organisation"),
@@ -47,6 +53,8 @@ TANDEM_LINK = _link(
 
 
 def _event_example():
+    from ikmo.checkin import personal_url
+
     from .models import EventRegistration
 
     registration = (
@@ -61,6 +69,7 @@ def _event_example():
         "organisation": registration.organisation,
         "recipient": registration.person,
         "site_url": _site(),
+        "checkin_url": _site() + personal_url(registration),
     }
 
 
@@ -120,6 +129,7 @@ MAILS = [
                 "place", _("Place of the event"), lambda c: c["event"].place, "Rathaus Beispiel"
             ),
             EVENT_LINK,
+            CHECKIN_LINK,
         ),
         example=_event_example,
     ),

@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ikmo.audit import audit_log, save_with_changes
+from ikmo.checkin import personal_url
 from ikmo.content_language import text_values
 from ikmo.mail import email_queue
 from ikmo.notifications import MailKind
@@ -247,7 +248,12 @@ def event_register(*, event: Event, person, organisation) -> EventRegistration:
     _mail(
         person,
         template="mentoring/email/event_registered",
-        context={"event": event, "organisation": organisation},
+        context={
+            "event": event,
+            "organisation": organisation,
+            "checkin_url": getattr(settings, "IKMO_SITE_URL", "").rstrip("/")
+            + personal_url(registration),
+        },
     )
     return registration
 

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from ikmo import checkin_views
+
 from . import views
 
 app_name = "mentoring"
@@ -28,6 +30,12 @@ urlpatterns += [
         "events/<int:pk>/attendance/<int:attendance_pk>/remove/",
         views.event_attendance_remove,
         name="event_attendance_remove",
+    ),
+    path(
+        "events/<int:pk>/room-code/",
+        checkin_views.room_code,
+        {"kind": "mentoring.eventregistration"},
+        name="room_code",
     ),
     path("events/<int:pk>/outcome/", views.event_outcome, name="event_outcome"),
     path("events/<int:pk>/cancel/", views.event_cancel, name="event_cancel"),

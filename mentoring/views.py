@@ -4,10 +4,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ikmo.checkin import checkin_open_or_coming, personal_url
+from ikmo.selectors import checkins_of
 from ikmo.subprojects import SubProject
 from ikmo.viewtools import form_errors, get_visible_or_404, paged, require, service_errors
 from organisations.selectors import get_organisation_for_user
@@ -266,8 +269,12 @@ def _event_page(
         registrations = list(selectors.registrations_of(event))
         attendance = list(selectors.attendance_of(event))
         present = {a.person_id for a in attendance if a.person_id}
+        by_code = checkins_of(kind_key="mentoring.eventregistration", occasion_id=event.pk)
+        came_by_code = {r.person_id for r in registrations if r.pk in by_code}
         for registration in registrations:
             registration.attended = registration.person_id in present
+        for row in attendance:
+            row.by_code = row.person_id in came_by_code
         context.update(
             {
                 "invited": invited,
@@ -280,8 +287,14 @@ def _event_page(
                 "tasks": selectors.tasks_of(event),
                 "task_form": task_form or FollowUpTaskForm(user=user),
                 "has_started": event.starts_at <= timezone.now(),
+                "room_code_url": reverse("mentoring:room_code", args=[event.pk]),
             }
         )
+    if own_registration is not None and event.status != event.Status.CANCELLED:
+        # The person's code to show at the door (ikmo/checkin.py), until the event is over.
+        own_registration.event = event
+        if checkin_open_or_coming(own_registration):
+            context["checkin_url"] = personal_url(own_registration)
     return render(request, "mentoring/event_detail.html", context, status=status)
 
 

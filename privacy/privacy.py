@@ -9,6 +9,7 @@ from django.db.models import Q
 from ikmo.models import (
     ApiToken,
     AuditEntry,
+    CheckIn,
     GeneratedDocument,
     ListExport,
     Message,
@@ -150,6 +151,13 @@ register(
 )
 register(ThreadRead, people=[by_user("user", delete=True)], organisation_export=False)
 not_personal(Thread, "the link between a record and its messages; the people are in Message")
+# Check-in by code (ikmo/checkin.py): how an attendance came about. The person is the
+# registration's (declared by its app); the row names only who scanned.
+register(
+    CheckIn,
+    people=[by_user("checked_in_by", actor=True)],
+    explained={"registration_id": "points to the registration, which its app declares"},
+)
 
 # organisations -------------------------------------------------------------------------------
 

@@ -31,3 +31,4 @@ class QualificationConfig(PortalApp):
     segments = "segments.SEGMENTS"
     threads = "threads.KINDS"
     organisation_approved = "services.registrations_carry_over"
+    checkins = "checkins.KINDS"

@@ -38,6 +38,12 @@ REGISTRATIONS_LINK = Placeholder(
     lambda c: c["registrations_url"],
     "https://portal.example/qualification/my-registrations/",
 )
+CHECKIN_LINK = Placeholder(
+    "checkin_link",
+    _("Link to the personal check-in code"),
+    lambda c: c.get("checkin_url", ""),
+    "https://portal.example/checkin/Beispiel/",
+)
 PERSON = Placeholder(
     "person", _("Name of the person who acted"), lambda c: c["by"], "Alex Beispiel"
 )
@@ -69,6 +75,10 @@ def _registration(status: str, **extra):
             "recipient": registration.participant,
             "by": registration.registered_by or registration.participant,
         }
+        if registration.status == "confirmed":
+            from ikmo.checkin import personal_url
+
+            context["checkin_url"] = site_url(personal_url(registration))
         if extra.get("feedback"):
             context["feedback_url"] = site_url(
                 reverse("qualification:feedback", args=[registration.pk])
@@ -122,7 +132,7 @@ MAILS = [
         "qualification/email/registration_confirmed",
         _("Workshop registration confirmed"),
         _("To a participant whose place in a workshop is confirmed."),
-        (WORKSHOP, PERSON, DETAILS, _required(REGISTRATIONS_LINK)),
+        (WORKSHOP, PERSON, DETAILS, _required(REGISTRATIONS_LINK), CHECKIN_LINK),
         example=_registration("confirmed"),
     ),
     MailKind(
@@ -136,7 +146,7 @@ MAILS = [
         "qualification/email/registration_promoted",
         _("Place free: moved up from the waiting list"),
         _("To a participant who moved up from the waiting list."),
-        (WORKSHOP, DETAILS, _required(REGISTRATIONS_LINK)),
+        (WORKSHOP, DETAILS, _required(REGISTRATIONS_LINK), CHECKIN_LINK),
         example=_registration("confirmed"),
     ),
     MailKind(

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ikmo.audit import audit_log, save_with_changes
+from ikmo.checkin import personal_url
 from ikmo.content_language import text_values
 from ikmo.documents import document_request
 from ikmo.mail import email_queue
@@ -371,11 +372,10 @@ def registration_create(
         if status == Registration.Status.CONFIRMED
         else "registration_waitlisted"
     )
-    _mail(
-        participant,
-        template,
-        {**_workshop_context(workshop), "registration": registration, "by": by},
-    )
+    context = {**_workshop_context(workshop), "registration": registration, "by": by}
+    if status == Registration.Status.CONFIRMED:
+        context["checkin_url"] = site_url(personal_url(registration))
+    _mail(participant, template, context)
     return registration
 
 
@@ -414,7 +414,11 @@ def _fill_free_places(workshop: Workshop, *, by: User | None) -> list[Registrati
         _mail(
             registration.participant,
             "registration_promoted",
-            {**context, "registration": registration},
+            {
+                **context,
+                "registration": registration,
+                "checkin_url": site_url(personal_url(registration)),
+            },
         )
     return promoted
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ikmo import thread_views
+from ikmo import checkin_views, thread_views
 
 from . import views
 
@@ -21,6 +21,12 @@ urlpatterns = [
         "workshops/<int:pk>/attendance/<int:registration_pk>/",
         views.attendance_set,
         name="attendance_set",
+    ),
+    path(
+        "workshops/<int:pk>/room-code/",
+        checkin_views.room_code,
+        {"kind": "qualification.registration"},
+        name="room_code",
     ),
     path("workshops/<int:pk>/participants.csv", views.participants_csv, name="participants_csv"),
     path("workshops/<int:pk>/participants-pdf/", views.participants_pdf, name="participants_pdf"),

@@ -13,10 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ikmo.audit import audit_log
+from ikmo.checkin import checkin_open_or_coming, personal_url
 from ikmo.documents import document_request, get_document_for_user
 from ikmo.downloads import as_download, content_download
 from ikmo.listexports import neutralise
 from ikmo.reauth import sensitive
+from ikmo.selectors import checkins_of
 from ikmo.subprojects import SubProject
 from ikmo.thread_views import thread_context
 from ikmo.viewtools import form_errors, get_visible_or_404, paged, require, service_errors
@@ -292,9 +294,12 @@ def workshop_cancel(request, pk):
 def workshop_attendance(request, pk):
     workshop = get_visible_or_404(_workshops(request.user), pk=pk)
     require(permissions.can_manage_workshop(request.user, workshop))
-    registrations = selectors.workshop_participants(workshop).filter(
-        status=Registration.Status.CONFIRMED
+    registrations = list(
+        selectors.workshop_participants(workshop).filter(status=Registration.Status.CONFIRMED)
     )
+    by_code = checkins_of(kind_key="qualification.registration", occasion_id=workshop.pk)
+    for registration in registrations:
+        registration.by_code = registration.attended and registration.pk in by_code
     return render(
         request,
         "qualification/attendance.html",
@@ -433,6 +438,10 @@ def my_registrations(request):
             and not r.workshop.has_started(now)
             and (permissions.can_cancel_registration(request.user, r))
         )
+        # The person's own code to show at the door (ikmo/checkin.py), until the workshop is
+        # over; a code of a colleague's registration is theirs to show, not ours.
+        if r.participant_id == request.user.pk and checkin_open_or_coming(r, now=now):
+            r.checkin_url = personal_url(r)
         (past if r.workshop.has_started(now) else upcoming).append(r)
     upcoming.reverse()  # soonest first
     # Joining an organisation later reassigns nothing: say so where the history is shown.

@@ -9,7 +9,7 @@ from ikmo import mfa
 from ikmo.api import tokens as api_tokens
 from ikmo.audit import audit_log
 from ikmo.mail import email_queue
-from ikmo.models import ListExport, NotificationPreference, OutboundEmail
+from ikmo.models import CheckIn, ListExport, NotificationPreference, OutboundEmail
 from organisations.models import Membership
 from tests import factories
 from tests.conftest import enrol_mfa
@@ -52,6 +52,13 @@ def rows(org, other_org, org_admin, org_member, consultant, superuser, settings,
     factories.OutcomeFactory(organisation=org)
     mfa.mfa_invitation_create(user=consultant, by=superuser, send=False)
     NotificationPreference.objects.create(user=org_member, reminders=False)
+    CheckIn.objects.create(
+        kind="qualification.registration",
+        registration_id=1,
+        occasion_id=1,
+        method=CheckIn.Method.PERSONAL,
+        checked_in_by=consultant,
+    )
     email_queue(
         to="person@example.org",
         template="organisations/email/join_approved",

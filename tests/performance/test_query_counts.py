@@ -98,6 +98,7 @@ PAGES = [
     Page("qualification:workshop_detail", "consultant", "workshop", extra="workshop_registrations"),
     Page("qualification:workshop_edit", "consultant", "workshop", grows=False),
     Page("qualification:attendance", "consultant", "workshop", extra="workshop_registrations"),
+    Page("qualification:room_code", "consultant", "workshop", grows=False),
     Page("qualification:feedback", "member", kwargs="attended_registration", grows=False),
     Page("qualification:coaching", "consultant"),
     Page("qualification:coaching_organisation", "consultant", kwargs="org_pk"),
@@ -152,6 +153,7 @@ PAGES = [
     Page("mentoring:event_list", "consultant"),
     Page("mentoring:event_detail", "member", kwargs="event", extra="event_rows", grows=False),
     Page("mentoring:event_detail", "consultant", kwargs="event", extra="event_rows"),
+    Page("mentoring:room_code", "consultant", kwargs="event", grows=False),
     Page("mentoring:event_edit", "consultant", kwargs="event", extra="event_rows", grows=False),
     Page("mentoring:offer_edit", "member", kwargs="mentor_org_pk", grows=False),
     Page("mentoring:request_edit", "member", kwargs="mentee_org_pk", grows=False),
@@ -1418,6 +1420,12 @@ NOT_PAGES = {
     "actionfund:partner_invite": POST_ONLY,
     "actionfund:partner_invitation_withdraw": POST_ONLY,
     "mfa_invitation": "redeems a one-time token, then redirects",
+    # Check-in by code (ikmo/checkin.py): one registration or one occasion per page, never a
+    # list; their queries are counted in tests/ikmo/test_checkin.py.
+    "checkin_code": "one registration's code, reached by a signed token",
+    "checkin_room_scan": "one person's own check-in, reached by a signed token",
+    "checkin_confirm": POST_ONLY,
+    "checkin_undo": POST_ONLY,
     "choose": "the choosers' JSON search (tests/ikmo/test_choosers.py counts its queries)",
     "document_download": FILE,
     "organisations:join_request": POST_ONLY,

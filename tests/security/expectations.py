@@ -97,6 +97,21 @@ def _message_file(w, record, message):
     return {"pk": getattr(w, record).pk, "message_pk": getattr(w, message).pk}
 
 
+def _personal_code_a(w):
+    from ikmo.checkin import personal_token
+
+    return {"token": personal_token(w.registration_a)}
+
+
+def _room_code(w):
+    from django.utils import timezone
+
+    from ikmo.checkin import checkin_kinds, room_token
+
+    kind = checkin_kinds()["qualification.registration"]
+    return {"token": room_token(kind, w.workshop, timezone.localdate())}
+
+
 # Routes deliberately left out of the matrix, and why.
 EXEMPT_PREFIXES = {
     "accounts/": "allauth's own views (login, signup, e-mail, MFA): tested by allauth and "
@@ -143,6 +158,14 @@ EXPECTATIONS: dict[str, Route] = {
     ),
     "exports:detail": Route(frozenset({"consultant"}), lambda w: {"uuid": w.export.uuid}),
     "exports:download": Route(frozenset({"consultant"}), lambda w: {"uuid": w.export.uuid}),
+    # Check-in by code (ikmo/checkin.py), here for member A's workshop registration: her
+    # code is hers and the workshop's staff's; only staff check in with it; the room code
+    # checks in whoever is registered (member A), and tells anyone else they are not.
+    # Every case: tests/ikmo/test_checkin.py.
+    "checkin_code": Route(frozenset({"member_a"}) | STAFF, _personal_code_a),
+    "checkin_confirm": Route(STAFF, _personal_code_a, method=POST),
+    "checkin_undo": Route(STAFF, _personal_code_a, method=POST),
+    "checkin_room_scan": Route(frozenset({"member_a"}), _room_code, method=FORM),
     # --- organisations ------------------------------------------------------------------
     "organisations:directory": Route(CENTRE),
     "organisations:register": Route(LOGGED_IN, method=FORM),
@@ -185,6 +208,7 @@ EXPECTATIONS: dict[str, Route] = {
         lambda w: {"pk": w.workshop.pk, "registration_pk": w.registration_a.pk},
         method=POST,
     ),
+    "qualification:room_code": Route(STAFF, pk("workshop")),
     "qualification:participants_csv": Route(STAFF, pk("workshop")),
     "qualification:participants_pdf": Route(STAFF, pk("workshop"), method=POST),
     "qualification:certificates_issue": Route(STAFF, pk("workshop"), method=POST),
@@ -238,6 +262,7 @@ EXPECTATIONS: dict[str, Route] = {
     ),
     "mentoring:event_unregister": Route(frozenset({"member_a"}), pk("event"), method=POST),
     "mentoring:event_attendance_add": Route(STAFF, pk("event"), method=POST),
+    "mentoring:room_code": Route(STAFF, pk("event")),
     "mentoring:event_attendance_remove": Route(
         STAFF, lambda w: {"pk": w.event.pk, "attendance_pk": w.attendance_a.pk}, method=POST
     ),
