@@ -205,6 +205,33 @@ class Generator:
 
     # -- the run ---------------------------------------------------------------------------
 
+    def networks(self) -> None:
+        """Each network has a handful of confirmed member organisations and a request."""
+        from organisations.models import NetworkMembership, Organisation
+
+        # Their own random stream, so everything generated after them stays as it was.
+        rng = random.Random(len(self.orgs))
+        approved = [o for o in self.orgs if o.status == Organisation.Status.APPROVED]
+        networks = [o for o in approved if o.kind == Organisation.Kind.NETWORK]
+        members = [o for o in approved if o.kind in ("mo", "refugee_initiative")]
+        rows = []
+        for network in networks:
+            chosen = rng.sample(members, min(len(members), 9))
+            for j, member in enumerate(chosen):
+                active = j < 8
+                rows.append(
+                    NetworkMembership(
+                        network=network,
+                        member=member,
+                        status="active" if active else "pending",
+                        decided_at=self.aware(date(self.year, 1, 1) + timedelta(days=j * 30))
+                        if active
+                        else None,
+                    )
+                )
+        _bulk(NetworkMembership, rows)
+        self.count("network memberships", len(rows))
+
     def run(self) -> Result:
         from django.db import transaction
 
@@ -240,12 +267,16 @@ class Generator:
 
         s, rng = self.scale, self.rng
         kinds = [k for k, _ in Organisation.Kind.choices]
-        weights = [60, 20, 10, 8, 2]
+        # Networks get no weight here (the draws stay as they were); a few migrant
+        # organisations become networks below.
+        weights = [60, 20, 10, 8, 2, 0]
         suffixes = ["e.V.", "e.V.", "e.V.", "gGmbH", "Initiative"]
         orgs = []
         for i in range(s.organisations):
             # The first ones cover the kinds that lists depend on, so small runs hold them too.
             kind = ("administration", "mo")[i] if i < 2 else rng.choices(kinds, weights)[0]
+            if i % 97 == 5 and kind == Organisation.Kind.MIGRANT_ORGANISATION:
+                kind = Organisation.Kind.NETWORK
             if kind == Organisation.Kind.PUBLIC_ADMINISTRATION:
                 name, legal = (
                     f"Bezirksamt {rng.choice(self.places)} {i + 1}{self.suffix}",
@@ -328,6 +359,9 @@ class Generator:
         _bulk(Membership, memberships)
         self.count("people (members)", len(self.people))
         self.count("memberships", len(memberships))
+        self.networks()
+        # Their own random stream, so everything generated after them stays as it was.
+        rng = random.Random(len(self.orgs))
         approved = [o for o in self.orgs if o.status == Organisation.Status.APPROVED] or self.orgs
         self.mos = [o for o in approved if o.kind in ("mo", "refugee_initiative")] or approved
         self.partners = [

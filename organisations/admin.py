@@ -14,6 +14,7 @@ from .models import (
     District,
     FieldOfWork,
     Membership,
+    NetworkMembership,
     Organisation,
     Outcome,
     SpokenLanguage,
@@ -126,7 +127,9 @@ class OrganisationAdmin(PortalFormFields, admin.ModelAdmin):
     )
     list_select_related = ["district"]
     filter_horizontal = ["fields_of_work", "languages"]
-    readonly_fields = ["created_at", "updated_at", "decided_at", "decided_by"]
+    # The contact at the centre is named on the organisation's page (audited, and the person
+    # is told by e-mail), not here.
+    readonly_fields = ["created_at", "updated_at", "decided_at", "decided_by", "centre_contact"]
     inlines = [OrganisationMembershipInline]
     date_hierarchy = "created_at"
 
@@ -149,6 +152,16 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "organisation__name"]
     list_select_related = ["user", "organisation"]
     autocomplete_fields = ["user", "organisation"]
+
+
+@admin.register(NetworkMembership)
+class NetworkMembershipAdmin(admin.ModelAdmin):
+    list_display = ["member", "network", "status", "created_at", "decided_at"]
+    list_filter = ["status"]
+    search_fields = ["member__name", "network__name"]
+    list_select_related = ["member", "network"]
+    autocomplete_fields = ["member", "network"]
+    readonly_fields = ["requested_by", "decided_by", "created_at", "decided_at"]
 
 
 @admin.register(StaffRole)

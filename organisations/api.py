@@ -1,6 +1,7 @@
 """The registry's endpoints: the organisations a person may see, as their profile page shows
 them (centre staff: the directory, with its filters and search; members: their own)."""
 
+from django.db.models import Prefetch, prefetch_related_objects
 from rest_framework import serializers
 
 from ikmo.api.base import ReadOnlyViewSet
@@ -9,7 +10,7 @@ from ikmo.api.serializers import TranslatedNameSerializer
 
 from . import selectors
 from .filters import OrganisationFilter
-from .models import District, FieldOfWork, Organisation, SpokenLanguage
+from .models import District, FieldOfWork, NetworkMembership, Organisation, SpokenLanguage
 
 
 class OrganisationDistrictSerializer(serializers.ModelSerializer):
@@ -28,6 +29,17 @@ class SpokenLanguageSerializer(TranslatedNameSerializer):
         model = SpokenLanguage
 
 
+class NetworkSerializer(serializers.ModelSerializer):
+    """A network the organisation is a confirmed member of: its name only."""
+
+    id = serializers.IntegerField(source="network.id")
+    name = serializers.CharField(source="network.name")
+
+    class Meta:
+        model = NetworkMembership
+        fields = ["id", "name"]
+
+
 class OrganisationSerializer(serializers.ModelSerializer):
     """The profile as the organisation's page shows it to anyone who may open it. The people
     of the organisation are left out (their names are personal data)."""
@@ -36,6 +48,10 @@ class OrganisationSerializer(serializers.ModelSerializer):
     fields_of_work = FieldOfWorkSerializer(many=True)
     languages = SpokenLanguageSerializer(many=True)
     url = serializers.HyperlinkedIdentityField(view_name="api:organisations_organisations-detail")
+    networks = NetworkSerializer(many=True, source="confirmed_networks")
+    # The person at the centre the organisation turns to, by name only (as on its page;
+    # the e-mail address stays on the page).
+    centre_contact = serializers.SerializerMethodField()
 
     class Meta:
         model = Organisation
@@ -60,8 +76,24 @@ class OrganisationSerializer(serializers.ModelSerializer):
             "postcode",
             "city",
             "website",
+            "networks",
+            "centre_contact",
         ]
         read_only_fields = fields
+
+    def get_centre_contact(self, organisation) -> str | None:
+        contact = organisation.centre_contact
+        return str(contact) if contact is not None else None
+
+
+def _confirmed_networks():
+    return Prefetch(
+        "network_memberships",
+        queryset=NetworkMembership.objects.filter(status=NetworkMembership.Status.ACTIVE)
+        .select_related("network")
+        .order_by("network__name"),
+        to_attr="confirmed_networks",
+    )
 
 
 class OrganisationViewSet(ReadOnlyViewSet):
@@ -76,12 +108,16 @@ class OrganisationViewSet(ReadOnlyViewSet):
 
     def get_queryset(self):
         return (
-            selectors.organisations_for_user(self.request.user).with_lists().order_by("name", "pk")
+            selectors.organisations_for_user(self.request.user)
+            .with_lists()
+            .prefetch_related(_confirmed_networks())
+            .order_by("name", "pk")
         )
 
     def get_object(self):
         organisation = selectors.get_organisation_for_user(self.request.user, self.kwargs["pk"])
         self.check_object_permissions(self.request, organisation)
+        prefetch_related_objects([organisation], _confirmed_networks())
         return organisation
 
 

@@ -16,3 +16,4 @@ class OrganisationsConfig(PortalApp):
     mails = "mails.MAILS"
     api = "api.ROUTES"
     segments = "segments.SEGMENTS"
+    choosers = "choosers.SCOPES"

@@ -6,7 +6,7 @@ from operator import or_
 
 from django.db.models import Q
 
-from ikmo.choosers import Kind, starts_with
+from ikmo.choosers import Kind, Scope, starts_with
 
 from .models import Organisation, User
 from .permissions import is_centre_staff
@@ -71,3 +71,65 @@ PEOPLE = Kind(
     order_by=("last_name", "first_name", "email", "pk"),
     rank=lambda terms: starts_with("last_name", terms),
 )
+
+
+def _networks(user):
+    from .selectors import networks
+
+    return networks()
+
+
+def _centre_staff(user):
+    from .selectors import centre_staff_users
+
+    return centre_staff_users()
+
+
+def _may_choose_a_network(user):
+    # Organisation admins (for their organisation) and staff; the form's lookup checks which
+    # organisation, the list itself only names approved networks (public to members anyway).
+    from .models import Membership
+
+    return is_centre_staff(user) or (
+        user.is_authenticated
+        and Membership.objects.filter(
+            user=user, role=Membership.Role.ADMIN, status=Membership.Status.ACTIVE
+        ).exists()
+    )
+
+
+def _may_browse_directory(user):
+    from .permissions import can_browse_directory
+
+    return can_browse_directory(user)
+
+
+def _may_choose_a_contact(user):
+    from .permissions import can_assign_centre_contact
+
+    return can_assign_centre_contact(user)
+
+
+SCOPES = [
+    # The network an organisation joins, and the directory's "member of network" filter.
+    Scope(
+        name="organisation_networks",
+        kind=ORGANISATIONS,
+        choices=_networks,
+        allowed=_may_choose_a_network,
+    ),
+    # The directory's "contact at the centre" filter (staff who browse the directory).
+    Scope(
+        name="directory_centre_contacts",
+        kind=PEOPLE,
+        choices=_centre_staff,
+        allowed=_may_browse_directory,
+    ),
+    # An organisation's contact at the centre: consultants, project leads, admins only.
+    Scope(
+        name="centre_contacts",
+        kind=PEOPLE,
+        choices=_centre_staff,
+        allowed=_may_choose_a_contact,
+    ),
+]

@@ -3,6 +3,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ikmo.choosers import ChooserFilter
 from ikmo.subprojects import subproject_choices
 
 from .models import District, FieldOfWork, Organisation, SpokenLanguage
@@ -42,10 +43,35 @@ class OrganisationFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         choices=Organisation.Status.choices, label=_("Status"), empty_label=_("All")
     )
+    # Searchable choosers (never a list of every organisation or person). Their scopes do not
+    # depend on the person, so the export (which has no request) filters the same way.
+    network = ChooserFilter(
+        scope="organisation_networks",
+        field_name="network_memberships__network",
+        method="in_network",
+        label=_("Member of network"),
+        empty_label=_("All"),
+    )
+    contact = ChooserFilter(
+        scope="directory_centre_contacts",
+        field_name="centre_contact",
+        label=_("Contact at the centre"),
+        empty_label=_("All"),
+    )
 
     class Meta:
         model = Organisation
-        fields = ["q", "district", "kind", "field", "language", "subproject", "status"]
+        fields = [
+            "q",
+            "district",
+            "kind",
+            "field",
+            "language",
+            "subproject",
+            "status",
+            "network",
+            "contact",
+        ]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -55,6 +81,12 @@ class OrganisationFilter(django_filters.FilterSet):
             user = getattr(self.request, "user", None)
         if user is not None and not is_centre_staff(user):
             self.filters.pop("subproject")
+            # Who is in which network and who looks after whom: the staff's view.
+            self.filters.pop("network")
+            self.filters.pop("contact")
+        for name in ("network", "contact"):
+            if name in self.filters:
+                self.filters[name].field.bind(user)
         self.filters["q"].field.widget = forms.TextInput(attrs={"type": "search"})
         self.filters["q"].field.max_length = 100
 
@@ -62,6 +94,15 @@ class OrganisationFilter(django_filters.FilterSet):
         from reporting.figures import organisations_taking_part
 
         return queryset.filter(pk__in=organisations_taking_part(value))
+
+    def in_network(self, queryset, name, value):
+        from .models import NetworkMembership
+
+        return queryset.filter(
+            pk__in=NetworkMembership.objects.filter(
+                network=value, status=NetworkMembership.Status.ACTIVE
+            ).values("member")
+        )
 
     def search(self, queryset, name, value):
         value = value.strip()[:100]

@@ -2,6 +2,7 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ikmo.choosers import ChooserField, ChooserForm
 from ikmo.formfields import formfield
 from ikmo.forms import ModelForm
 
@@ -196,3 +197,35 @@ class SignupNamesForm(forms.Form):
         # allauth's adapter has already copied first_name/last_name onto the user (it saves
         # every cleaned field the model has); nothing else to do here.
         pass
+
+
+class NetworkJoinForm(ChooserForm, forms.Form):
+    """An organisation's admin picks the network to ask to join (staff: to record)."""
+
+    network = ChooserField(
+        "organisation_networks",
+        label=_("Network or umbrella organisation"),
+        empty_label=_("Please choose"),
+        help_text=_("Type a few letters of its name."),
+        error_messages={"invalid_choice": _("Choose a network from the list.")},
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["network"].exclude(organisation.pk)
+
+
+class CentreContactForm(ChooserForm, forms.Form):
+    """A project lead names the organisation's contact at the centre."""
+
+    contact = ChooserField(
+        "centre_contacts",
+        label=_("Contact at the centre"),
+        required=False,
+        empty_label=_("Nobody"),
+        error_messages={"invalid_choice": _("Choose a consultant or project lead of the centre.")},
+        help_text=_(
+            "A consultant or project lead of the centre. They get an e-mail. "
+            "Leave empty for nobody."
+        ),
+    )

@@ -61,6 +61,51 @@ def _membership_example(status):
     return example
 
 
+def _network_example(status):
+    def example():
+        from .models import Membership, NetworkMembership
+
+        found = (
+            NetworkMembership.objects.filter(status=status)
+            .select_related("network", "member")
+            .order_by("-pk")
+            .first()
+        )
+        if found is None:
+            return None
+        # The request goes to the network's admins, the confirmation to the member's.
+        organisation = found.network if status == "pending" else found.member
+        admin = (
+            Membership.objects.filter(organisation=organisation, role=Membership.Role.ADMIN)
+            .select_related("user")
+            .first()
+        )
+        person = admin.user if admin else None
+        return {
+            "organisation": organisation,
+            "network": found.network,
+            "member": found.member,
+            "applicant": found.requested_by,
+            "recipient": person,
+        }
+
+    return example
+
+
+def _contact_example():
+    from .models import Organisation
+
+    organisation = (
+        Organisation.objects.filter(centre_contact__isnull=False)
+        .select_related("centre_contact")
+        .order_by("-pk")
+        .first()
+    )
+    if organisation is None:
+        return None
+    return {"organisation": organisation, "recipient": organisation.centre_contact}
+
+
 MAILS = [
     MailKind(
         "organisations/email/registration_received",
@@ -110,6 +155,43 @@ MAILS = [
         _("To a person whose request to join an organisation was accepted."),
         (ORGANISATION,),
         example=_membership_example("active"),
+    ),
+    MailKind(
+        "organisations/email/network_request",
+        _("Request to join a network"),
+        _("To a network's admins when an organisation asks to join it."),
+        (
+            ORGANISATION,
+            Placeholder(
+                "member",
+                _("Name of the organisation asking to join"),
+                lambda c: c["member"].name,
+                "Beispiel e.V.",
+            ),
+        ),
+        example=_network_example("pending"),
+    ),
+    MailKind(
+        "organisations/email/network_confirmed",
+        _("Network membership confirmed"),
+        _("To the member organisation's admins when a network confirms it."),
+        (
+            ORGANISATION,
+            Placeholder(
+                "network",
+                _("Name of the network"),
+                lambda c: c["network"].name,
+                "Netzwerk Beispiel",
+            ),
+        ),
+        example=_network_example("active"),
+    ),
+    MailKind(
+        "organisations/email/centre_contact_assigned",
+        _("Named contact for an organisation"),
+        _("To a consultant or project lead who is named an organisation's contact at the centre."),
+        (ORGANISATION,),
+        example=_contact_example,
     ),
 ]
 

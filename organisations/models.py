@@ -156,7 +156,9 @@ class OrganisationQuerySet(models.QuerySet):
 
     def with_lists(self):
         """Everything a list row shows, in a fixed number of queries."""
-        return self.select_related("district").prefetch_related("fields_of_work", "languages")
+        return self.select_related("district", "centre_contact").prefetch_related(
+            "fields_of_work", "languages"
+        )
 
 
 class Organisation(models.Model):
@@ -166,6 +168,9 @@ class Organisation(models.Model):
         PUBLIC_ADMINISTRATION = "administration", _("Public administration")
         SOCIAL_SERVICE = "social_service", _("Social service provider / welfare association")
         CARRIER = "carrier", _("Carrier of the centre")
+        # An umbrella of migrant organisations. Other organisations join it (NetworkMembership);
+        # reporting does not count it among MO_KINDS, so the reach figures stay as they were.
+        NETWORK = "network", _("MO network / umbrella organisation")
 
     class LegalForm(models.TextChoices):
         REGISTERED_ASSOCIATION = "ev", _("Registered association (e.V.)")
@@ -256,6 +261,16 @@ class Organisation(models.Model):
         related_name="+",
         verbose_name=_("decided by"),
     )
+    # The person at the centre the organisation turns to (a consultant or project lead), set
+    # by project leads (services.centre_contact_assign).
+    centre_contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contact_for",
+        verbose_name=_("contact at the centre"),
+    )
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # The name in every spelling people type ("brücke", "bruecke", "brucke"), for searches
@@ -304,6 +319,10 @@ class Organisation(models.Model):
     def is_approved(self) -> bool:
         return self.status == self.Status.APPROVED
 
+    @property
+    def is_network(self) -> bool:
+        return self.kind == self.Kind.NETWORK
+
 
 # The organisations the centre exists for: migrant organisations and refugee initiatives.
 MO_KINDS = [Organisation.Kind.MIGRANT_ORGANISATION, Organisation.Kind.REFUGEE_INITIATIVE]
@@ -351,6 +370,69 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.organisation}"
+
+
+class NetworkMembership(models.Model):
+    """An organisation's membership in a network (an organisation of the network kind).
+
+    The member organisation's admin asks to join and the network's admin confirms, so both
+    sides agree; centre staff may record a membership they know of directly."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Requested")
+        ACTIVE = "active", _("Member")
+        DECLINED = "declined", _("Declined")
+
+    network = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="network_members",
+        verbose_name=_("network"),
+    )
+    member = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="network_memberships",
+        verbose_name=_("member organisation"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("network membership")
+        verbose_name_plural = _("network memberships")
+        ordering = ["network__name", "member__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["network", "member"], name="network_membership_unique"),
+            models.CheckConstraint(
+                condition=~Q(network=models.F("member")), name="network_membership_not_self"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["network", "status"], name="network_membership_status_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.member} → {self.network}"
 
 
 class StaffRole(models.Model):

@@ -2,7 +2,7 @@
 
 from django.db.models import Q
 
-from .models import Membership, Organisation, StaffRole
+from .models import Membership, NetworkMembership, Organisation, StaffRole
 
 
 def active_membership(user, organisation: Organisation) -> Membership | None:
@@ -70,4 +70,37 @@ def can_browse_directory(user) -> bool:
 def can_record_outcomes(user) -> bool:
     """Outcomes (an e.V. founded, outside funding won) are the centre's own evaluation: staff
     record and see them; the organisation's members do not."""
+    return is_centre_staff(user)
+
+
+# --- networks and the contact at the centre -------------------------------------------------
+
+
+def can_request_network_membership(user, organisation: Organisation) -> bool:
+    """The organisation's admins ask to join a network on its behalf; centre staff record a
+    membership they know of directly (services.network_membership_record)."""
+    return is_organisation_admin(user, organisation) or is_centre_staff(user)
+
+
+def can_answer_network_request(user, membership: NetworkMembership) -> bool:
+    """The network's admins confirm or decline who joins it; so may centre staff."""
+    return is_organisation_admin(user, membership.network) or is_centre_staff(user)
+
+
+def can_end_network_membership(user, membership: NetworkMembership) -> bool:
+    """Either side may end it (the member leaves, the network removes it), and centre staff."""
+    return (
+        is_organisation_admin(user, membership.member)
+        or is_organisation_admin(user, membership.network)
+        or is_centre_staff(user)
+    )
+
+
+def can_assign_centre_contact(user) -> bool:
+    """Project leads (and admins) decide who at the centre looks after an organisation."""
+    return is_project_lead(user)
+
+
+def can_be_centre_contact(user) -> bool:
+    """Only the centre's consultants, project leads and admins can be an organisation's contact."""
     return is_centre_staff(user)

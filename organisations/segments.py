@@ -18,6 +18,9 @@ class DirectorySegmentFilter(OrganisationFilter):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters.pop("status", None)
+        # Networks and contacts are not (yet) offered as a segment of messages to many.
+        self.filters.pop("network", None)
+        self.filters.pop("contact", None)
 
 
 class OrganisationsSegment(Segment):

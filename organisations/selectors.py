@@ -4,7 +4,7 @@ from django.http import Http404
 from ikmo.viewtools import get_visible_or_404, require
 
 from . import permissions
-from .models import Membership, Organisation, Outcome
+from .models import Membership, NetworkMembership, Organisation, Outcome, StaffRole, User
 
 
 def organisations_for_user(user):
@@ -18,6 +18,8 @@ _ACTIONS = {
     "edit": permissions.can_edit_organisation,
     "members": permissions.can_manage_members,
     "outcomes": lambda user, _organisation: permissions.can_record_outcomes(user),
+    "networks": permissions.can_request_network_membership,
+    "contact": lambda user, _organisation: permissions.can_assign_centre_contact(user),
 }
 
 
@@ -32,7 +34,7 @@ def get_organisation_for_user(user, pk, *, action: str = "view") -> Organisation
     except (ValueError, TypeError):
         raise Http404 from None
     organisation = get_visible_or_404(
-        organisations_for_user(user).select_related("district"), pk=pk
+        organisations_for_user(user).select_related("district", "centre_contact"), pk=pk
     )
     if _ACTIONS[action] is not None:
         require(_ACTIONS[action](user, organisation))
@@ -43,7 +45,7 @@ def memberships_of(user):
     return (
         Membership.objects.filter(user=user)
         .exclude(status=Membership.Status.REJECTED)
-        .select_related("organisation", "organisation__district")
+        .select_related("organisation", "organisation__district", "organisation__centre_contact")
         .order_by("organisation__name")
     )
 
@@ -95,3 +97,72 @@ def outcomes_of(organisation: Organisation, user):
 def get_outcome_for_user(user, organisation_pk, pk) -> Outcome:
     organisation = get_organisation_for_user(user, organisation_pk, action="outcomes")
     return get_visible_or_404(outcomes_of(organisation, user), pk=pk)
+
+
+# --- networks and the contact at the centre -------------------------------------------------
+
+
+def networks():
+    """Organisations another may join: approved, of the network kind."""
+    return Organisation.objects.approved().filter(kind=Organisation.Kind.NETWORK)
+
+
+def network_members_of(network: Organisation):
+    """The organisations in a network (confirmed), by name, for a paginated list."""
+    return (
+        NetworkMembership.objects.filter(network=network, status=NetworkMembership.Status.ACTIVE)
+        .select_related("member", "member__district")
+        .order_by("member__name", "pk")
+    )
+
+
+def network_requests_to(network: Organisation):
+    """Requests waiting for the network's answer, oldest first."""
+    return (
+        NetworkMembership.objects.filter(network=network, status=NetworkMembership.Status.PENDING)
+        .select_related("member", "requested_by")
+        .order_by("created_at", "pk")
+    )
+
+
+def networks_of(organisation: Organisation):
+    """The networks an organisation belongs to or has asked to join (declined ones not)."""
+    return (
+        NetworkMembership.objects.filter(member=organisation)
+        .exclude(status=NetworkMembership.Status.DECLINED)
+        .select_related("network")
+        .order_by("network__name", "pk")
+    )
+
+
+def get_network_membership_for_user(user, pk, membership_pk) -> NetworkMembership:
+    """A network membership seen from organisation ``pk`` (its network or its member): 404
+    for anything outside organisations the user may see."""
+    organisation = get_organisation_for_user(user, pk)
+    try:
+        membership_pk = int(membership_pk)
+    except (ValueError, TypeError):
+        raise Http404 from None
+    return get_visible_or_404(
+        NetworkMembership.objects.filter(
+            Q(network=organisation) | Q(member=organisation)
+        ).select_related("network", "member"),
+        pk=membership_pk,
+    )
+
+
+def centre_staff_users():
+    """Who can be an organisation's contact at the centre: active consultants, project leads
+    and portal admins (permissions.can_be_centre_contact, as a query)."""
+    return User.objects.filter(is_active=True).filter(
+        Q(is_superuser=True)
+        | Q(
+            pk__in=StaffRole.objects.filter(
+                role__in=[
+                    StaffRole.Role.CONSULTANT,
+                    StaffRole.Role.PROJECT_LEAD,
+                    StaffRole.Role.ADMIN,
+                ]
+            ).values("user")
+        )
+    )

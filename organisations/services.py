@@ -18,14 +18,16 @@ from .models import (
     District,
     FieldOfWork,
     Membership,
+    NetworkMembership,
     Organisation,
     Outcome,
     SpokenLanguage,
     StaffRole,
     User,
 )
+from .permissions import can_be_centre_contact
 from .selectors import active_admin_count
-from .workflow import MEMBERSHIP_FLOW, ORGANISATION_FLOW
+from .workflow import MEMBERSHIP_FLOW, NETWORK_FLOW, ORGANISATION_FLOW
 
 
 @dataclass(frozen=True)
@@ -456,3 +458,186 @@ def membership_remove(*, membership: Membership, by: User) -> None:
         changes={"person": membership.user.email},
     )
     membership.delete()
+
+
+# --- networks -------------------------------------------------------------------------------
+
+
+def _check_network_pair(*, member: Organisation, network: Organisation) -> None:
+    if network.pk == member.pk:
+        raise ValidationError(
+            _("An organisation cannot be a member of itself."), code="self_membership"
+        )
+    if not network.is_network:
+        raise ValidationError(
+            _("Only networks and umbrella organisations can have member organisations."),
+            code="not_a_network",
+        )
+    if not network.is_approved:
+        raise ValidationError(
+            _("This network is not approved yet. Please try again later."), code="not_approved"
+        )
+
+
+def _locked_network_membership(membership: NetworkMembership) -> NetworkMembership:
+    return (
+        NetworkMembership.objects.select_for_update()
+        .select_related("network", "member")
+        .get(pk=membership.pk)
+    )
+
+
+@transaction.atomic
+def network_membership_request(
+    *, member: Organisation, network: Organisation, by: User
+) -> NetworkMembership:
+    """An organisation (its admin) asks to join a network; the network's admins confirm."""
+    _check_network_pair(member=member, network=network)
+    # Locks the pair's row if there is one, so two clicks make one request.
+    membership, created = NetworkMembership.objects.select_for_update().get_or_create(
+        network=network, member=member, defaults={"requested_by": by}
+    )
+    if not created:
+        if not NETWORK_FLOW.allows(membership.status, NetworkMembership.Status.PENDING):
+            raise ValidationError(
+                _("%(member)s has already asked to join %(network)s or is a member.")
+                % {"member": member.name, "network": network.name},
+                code="exists",
+            )
+        membership.status = NetworkMembership.Status.PENDING
+        membership.requested_by = by
+        membership.decided_by = None
+        membership.decided_at = None
+        membership.save(update_fields=["status", "requested_by", "decided_by", "decided_at"])
+    audit_log(
+        actor=by,
+        action="organisations.network_membership.requested",
+        target=membership,
+        organisation=member,
+        changes={"network": network.pk},
+    )
+    _mail_admins_of(
+        network,
+        template="organisations/email/network_request",
+        context={"member": member, "applicant": by},
+    )
+    return membership
+
+
+@transaction.atomic
+def network_membership_record(
+    *, member: Organisation, network: Organisation, by: User
+) -> NetworkMembership:
+    """Centre staff record a membership they know of: confirmed at once."""
+    _check_network_pair(member=member, network=network)
+    membership, _created = NetworkMembership.objects.select_for_update().get_or_create(
+        network=network, member=member, defaults={"requested_by": by}
+    )
+    if membership.status == NetworkMembership.Status.ACTIVE:
+        raise ValidationError(
+            _("%(member)s is already a member of %(network)s.")
+            % {"member": member.name, "network": network.name},
+            code="exists",
+        )
+    membership.status = NetworkMembership.Status.ACTIVE
+    membership.decided_by = by
+    membership.decided_at = timezone.now()
+    membership.save(update_fields=["status", "decided_by", "decided_at"])
+    audit_log(
+        actor=by,
+        action="organisations.network_membership.recorded",
+        target=membership,
+        organisation=member,
+        changes={"network": network.pk},
+    )
+    return membership
+
+
+def _answer(membership: NetworkMembership, *, status: str, by: User) -> NetworkMembership:
+    membership = _locked_network_membership(membership)
+    if not NETWORK_FLOW.allows(membership.status, status):
+        raise ValidationError(_("This request has already been answered."), code="answered")
+    membership.status = status
+    membership.decided_by = by
+    membership.decided_at = timezone.now()
+    membership.save(update_fields=["status", "decided_by", "decided_at"])
+    verb = "confirmed" if status == NetworkMembership.Status.ACTIVE else "declined"
+    audit_log(
+        actor=by,
+        action=f"organisations.network_membership.{verb}",
+        target=membership,
+        organisation=membership.member,
+        changes={"network": membership.network_id},
+    )
+    return membership
+
+
+@transaction.atomic
+def network_membership_confirm(*, membership: NetworkMembership, by: User) -> NetworkMembership:
+    membership = _answer(membership, status=NetworkMembership.Status.ACTIVE, by=by)
+    _mail_admins_of(
+        membership.member,
+        template="organisations/email/network_confirmed",
+        context={"network": membership.network},
+    )
+    return membership
+
+
+@transaction.atomic
+def network_membership_decline(*, membership: NetworkMembership, by: User) -> NetworkMembership:
+    return _answer(membership, status=NetworkMembership.Status.DECLINED, by=by)
+
+
+@transaction.atomic
+def network_membership_end(*, membership: NetworkMembership, by: User) -> None:
+    """The member leaves (or the network removes it, or staff): the row goes, the audit stays."""
+    try:
+        membership = _locked_network_membership(membership)
+    except NetworkMembership.DoesNotExist:
+        raise ValidationError(_("This membership has already ended."), code="ended") from None
+    audit_log(
+        actor=by,
+        action="organisations.network_membership.ended",
+        target=membership,
+        organisation=membership.member,
+        changes={"network": membership.network_id, "status": membership.status},
+    )
+    membership.delete()
+
+
+# --- the contact at the centre --------------------------------------------------------------
+
+
+@transaction.atomic
+def centre_contact_assign(
+    *, organisation: Organisation, contact: User | None, by: User
+) -> Organisation:
+    """Name the person at the centre an organisation turns to (or nobody); the newly named
+    person hears of it by e-mail."""
+    if contact is not None and not (contact.is_active and can_be_centre_contact(contact)):
+        raise ValidationError(
+            _("Only the centre's consultants and project leads can be the contact."),
+            code="not_centre_staff",
+        )
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    old = organisation.centre_contact_id
+    new = contact.pk if contact is not None else None
+    if old == new:
+        return organisation
+    organisation.centre_contact = contact
+    organisation.save(update_fields=["centre_contact", "updated_at"])
+    audit_log(
+        actor=by,
+        action="organisations.organisation.contact_changed",
+        target=organisation,
+        organisation=organisation,
+        changes={"centre_contact": [old, new]},
+    )
+    if contact is not None:
+        email_queue(
+            to=contact.email,
+            template="organisations/email/centre_contact_assigned",
+            context={"organisation": organisation, "recipient": contact, "assigned_by": by},
+            language=contact.preferred_language,
+        )
+    return organisation

@@ -58,7 +58,7 @@ def timeline_for(*, organisation, user, limit: int = LIMIT) -> list[TimelineEven
 
 
 def registry_events(organisation, user, limit=LIMIT):
-    from .models import Membership
+    from .models import Membership, NetworkMembership
     from .selectors import outcomes_of
 
     yield TimelineEvent(when=organisation.created_at, title=_("Registered in the portal"))
@@ -83,3 +83,24 @@ def registry_events(organisation, user, limit=LIMIT):
             detail=outcome.funder,
             url=reverse("organisations:outcome_edit", args=[organisation.pk, outcome.pk]),
         )
+    # Network memberships confirmed: on the member's timeline and on the network's.
+    confirmed = NetworkMembership.objects.filter(
+        status=NetworkMembership.Status.ACTIVE, decided_at__isnull=False
+    )
+    for membership in newest(
+        confirmed.filter(member=organisation).select_related("network"), "decided_at", limit=limit
+    ):
+        yield TimelineEvent(
+            when=membership.decided_at,
+            title=_("Joined the network %(network)s") % {"network": membership.network.name},
+        )
+    if organisation.is_network:
+        for membership in newest(
+            confirmed.filter(network=organisation).select_related("member"),
+            "decided_at",
+            limit=limit,
+        ):
+            yield TimelineEvent(
+                when=membership.decided_at,
+                title=_("%(member)s joined the network") % {"member": membership.member.name},
+            )

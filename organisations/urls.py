@@ -20,6 +20,13 @@ urlpatterns = [
         views.member_action,
         name="member_action",
     ),
+    path("<int:pk>/networks/join/", views.network_join, name="network_join"),
+    path(
+        "<int:pk>/networks/<int:membership_pk>/<str:action>/",
+        views.network_action,
+        name="network_action",
+    ),
+    path("<int:pk>/contact/", views.centre_contact, name="centre_contact"),
     path("<int:pk>/profile-sheet/", views.profile_sheet, name="profile_sheet"),
     path("<int:pk>/outcomes/new/", views.outcome_edit, name="outcome_new"),
     path("<int:pk>/outcomes/<int:outcome_pk>/", views.outcome_edit, name="outcome_edit"),

@@ -4,7 +4,9 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ikmo.documents import document_request, documents_for_user
@@ -16,8 +18,10 @@ from . import permissions, selectors, services
 from .documents import PROFILE_SHEET
 from .filters import OrganisationFilter
 from .forms import (
+    CentreContactForm,
     JoinRequestForm,
     JoinSearchForm,
+    NetworkJoinForm,
     OrganisationForm,
     OutcomeForm,
     RejectForm,
@@ -75,6 +79,8 @@ def organisation_detail(request, pk):
             .order_by("-created_at")[:20],
         )[:5],
         "reject_form": RejectForm(),
+        **_network_context(request, organisation),
+        "can_assign_contact": permissions.can_assign_centre_contact(user),
         "can_record_outcomes": permissions.can_record_outcomes(user),
         "outcomes": selectors.outcomes_of(organisation, user)[:OUTCOMES_SHOWN],
     }
@@ -82,6 +88,27 @@ def organisation_detail(request, pk):
 
 
 OUTCOMES_SHOWN = 20
+NETWORK_MEMBERS_PER_PAGE = 10
+
+
+def _network_context(request, organisation):
+    """The detail page's networks card: the members of a network (paginated) and the requests
+    it has to answer, the networks an organisation belongs to, and what the viewer may do."""
+    user = request.user
+    context = {
+        "networks_of": selectors.networks_of(organisation),
+        "can_request_network": permissions.can_request_network_membership(user, organisation),
+        "is_staff_viewer": permissions.is_centre_staff(user),
+    }
+    if organisation.is_network:
+        admin_here = permissions.is_organisation_admin(user, organisation)
+        context["network_members"] = Paginator(
+            selectors.network_members_of(organisation), NETWORK_MEMBERS_PER_PAGE
+        ).get_page(request.GET.get("members_page"))
+        context["can_answer_requests"] = admin_here or context["is_staff_viewer"]
+        if context["can_answer_requests"]:
+            context["network_requests"] = selectors.network_requests_to(organisation)[:50]
+    return context
 
 
 @login_required
@@ -299,3 +326,101 @@ def profile_sheet(request, pk):
         kind=PROFILE_SHEET, target=organisation, organisation=organisation, by=request.user
     )
     return redirect("document_detail", pk=document.pk)
+
+
+# --- networks and the contact at the centre -------------------------------------------------
+
+
+@login_required
+def network_join(request, pk):
+    """An organisation's admin asks to join a network; centre staff record a membership."""
+    organisation = selectors.get_organisation_for_user(request.user, pk, action="networks")
+    form = NetworkJoinForm(request.POST or None, user=request.user, organisation=organisation)
+    staff = permissions.is_centre_staff(request.user)
+    if request.method == "POST" and form.is_valid():
+        network = form.cleaned_data["network"]
+        try:
+            if staff:
+                services.network_membership_record(
+                    member=organisation, network=network, by=request.user
+                )
+                done = _("%(member)s is now a member of %(network)s.")
+            else:
+                services.network_membership_request(
+                    member=organisation, network=network, by=request.user
+                )
+                done = _("Your request has been sent to the admins of %(network)s.")
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, done % {"member": organisation.name, "network": network})
+            return redirect(f"{organisation.get_absolute_url()}#networks")
+    return render(
+        request,
+        "organisations/network_join.html",
+        {"organisation": organisation, "form": form, "staff": staff},
+    )
+
+
+NETWORK_ACTIONS = {
+    "confirm": (
+        permissions.can_answer_network_request,
+        services.network_membership_confirm,
+        gettext_lazy("%(member)s is now a member of %(network)s."),
+    ),
+    "decline": (
+        permissions.can_answer_network_request,
+        services.network_membership_decline,
+        gettext_lazy("The request of %(member)s was declined."),
+    ),
+    "end": (
+        permissions.can_end_network_membership,
+        services.network_membership_end,
+        gettext_lazy("%(member)s is no longer a member of %(network)s."),
+    ),
+}
+
+
+@login_required
+@require_POST
+def network_action(request, pk, membership_pk, action):
+    if action not in NETWORK_ACTIONS:
+        raise Http404
+    allowed, service, done = NETWORK_ACTIONS[action]
+    membership = selectors.get_network_membership_for_user(request.user, pk, membership_pk)
+    require(allowed(request.user, membership))
+    try:
+        service(membership=membership, by=request.user)
+    except ValidationError as error:
+        service_errors(request, error)
+    else:
+        messages.success(
+            request, done % {"member": membership.member, "network": membership.network}
+        )
+    return redirect(reverse("organisations:detail", args=[pk]) + "#networks")
+
+
+@login_required
+def centre_contact(request, pk):
+    """A project lead names the organisation's contact at the centre."""
+    organisation = selectors.get_organisation_for_user(request.user, pk, action="contact")
+    form = CentreContactForm(
+        request.POST or None,
+        user=request.user,
+        initial={"contact": organisation.centre_contact_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.centre_contact_assign(
+                organisation=organisation, contact=form.cleaned_data["contact"], by=request.user
+            )
+        except ValidationError as error:
+            form.add_error("contact", error)
+        else:
+            messages.success(request, _("The contact at the centre has been saved."))
+            return redirect(organisation)
+    return render(
+        request,
+        "organisations/centre_contact.html",
+        {"organisation": organisation, "form": form},
+    )

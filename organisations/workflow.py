@@ -2,10 +2,11 @@
 
 from ikmo.workflow import Step, Workflow
 
-from .models import Membership, Organisation
+from .models import Membership, NetworkMembership, Organisation
 
 _O = Organisation.Status
 _M = Membership.Status
+_N = NetworkMembership.Status
 
 # A project lead decides a registration once; a refusal must say why (it is sent to the
 # applicant).
@@ -24,5 +25,16 @@ MEMBERSHIP_FLOW = Workflow(
         (_M.PENDING, _M.ACTIVE): Step(),
         (_M.PENDING, _M.REJECTED): Step(),
         (_M.REJECTED, _M.PENDING): Step(),
+    },
+)
+
+# Network memberships: the network's admin (or staff) answers a request once; a declined
+# organisation may ask again. Leaving deletes the row (audited), so there is no "left" state.
+NETWORK_FLOW = Workflow(
+    NetworkMembership.Status,
+    {
+        (_N.PENDING, _N.ACTIVE): Step(),
+        (_N.PENDING, _N.DECLINED): Step(),
+        (_N.DECLINED, _N.PENDING): Step(),
     },
 )

@@ -23,6 +23,7 @@ from organisations.models import (
     District,
     FieldOfWork,
     Membership,
+    NetworkMembership,
     Organisation,
     Outcome,
     SpokenLanguage,
@@ -161,6 +162,14 @@ register(
 
 # organisations -------------------------------------------------------------------------------
 
+
+def _organisations_network_memberships(user):
+    from organisations.selectors import organisations_for_user
+
+    visible = organisations_for_user(user)
+    return NetworkMembership.objects.filter(member__in=visible)
+
+
 register(
     User,
     people=[by_user("pk", fields=("first_name", "last_name", "email"))],
@@ -179,7 +188,12 @@ register(
 )
 register(
     Organisation,
-    people=[by_email("email", fields=("email",)), by_user("decided_by", actor=True)],
+    people=[
+        by_email("email", fields=("email",)),
+        by_user("decided_by", actor=True),
+        # The centre's staff member named as the organisation's contact: a work role.
+        by_user("centre_contact", actor=True),
+    ],
     organisation="pk",
     organisation_export=True,
     visible_to=_organisations,
@@ -199,6 +213,13 @@ register(
     explained={"message": "deleted with the membership"},
 )
 register(StaffRole, people=[by_user("user", delete=True)], organisation_export=False)
+register(
+    NetworkMembership,
+    people=[by_user("requested_by", actor=True), by_user("decided_by", actor=True)],
+    organisation="member",
+    organisation_export=True,
+    visible_to=_organisations_network_memberships,
+)
 register(
     Outcome,
     people=[by_user("recorded_by", actor=True)],

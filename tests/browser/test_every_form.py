@@ -274,6 +274,11 @@ BUTTON_FORMS = {
     "mentoring:event_detail -> mentoring:event_unregister",
     "mentoring:event_detail -> mentoring:task_toggle",
     "mentoring:request_edit -> mentoring:request_withdraw",
+    # A chooser each (nothing typed but a search): driven in tests/browser/test_networks.py,
+    # refused first with a clear message, a double tap making one change.
+    "organisations:centre_contact -> organisations:centre_contact",
+    "organisations:network_join -> organisations:network_join",
+    "organisations:detail -> organisations:network_action",
     "organisations:detail -> organisations:profile_sheet",
     "organisations:members -> organisations:member_action",
     "organisations:outcome_edit -> organisations:outcome_delete",

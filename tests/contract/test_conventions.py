@@ -101,5 +101,5 @@ def test_status_tables_have_one_shape():
                     assert isinstance(value, Workflow), f"{module.__name__}.{attribute}"
                     flows.add(id(value))
     # applications, partner invitations, organisations, memberships, workshops, registrations,
-    # contacts, tandems, analyses, recommendations, sites, placements
-    assert len(flows) == 12
+    # contacts, tandems, analyses, recommendations, sites, placements, network memberships
+    assert len(flows) == 13

@@ -10,7 +10,7 @@ from ikmo.api import tokens as api_tokens
 from ikmo.audit import audit_log
 from ikmo.mail import email_queue
 from ikmo.models import CheckIn, ListExport, NotificationPreference, OutboundEmail
-from organisations.models import Membership
+from organisations.models import Membership, NetworkMembership, Organisation
 from tests import factories
 from tests.conftest import enrol_mfa
 from tests.organisations.conftest import finished_document
@@ -50,6 +50,8 @@ def rows(org, other_org, org_admin, org_member, consultant, superuser, settings,
     ListExport.objects.create(requested_by=consultant, list_key="organisations.directory")
     api_tokens.token_create(user=org_member, name="Vereins-CRM", scope="read")
     factories.OutcomeFactory(organisation=org)
+    network = factories.OrganisationFactory(name="Netzwerk Admin", kind=Organisation.Kind.NETWORK)
+    NetworkMembership.objects.create(network=network, member=org, requested_by=org_admin)
     mfa.mfa_invitation_create(user=consultant, by=superuser, send=False)
     NotificationPreference.objects.create(user=org_member, reminders=False)
     CheckIn.objects.create(

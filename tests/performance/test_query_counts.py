@@ -79,6 +79,9 @@ PAGES = [
     Page("organisations:detail", "member", kwargs="organisation", extra="organisation_rows"),
     Page("organisations:detail", "lead", kwargs="organisation", extra="organisation_rows"),
     Page("organisations:members", "member", kwargs="organisation", extra="members"),
+    # A network: its member organisations (paginated), requests to answer, networks it is in.
+    Page("organisations:detail", "member", kwargs="network", extra="network_members"),
+    Page("organisations:detail", "lead", kwargs="network", extra="network_members"),
     Page("organisations:edit", "member", kwargs="organisation", grows=False),
     Page("organisations:outcome_new", "consultant", kwargs="organisation", grows=False),
     Page("api_tokens", "member", extra="api_tokens"),
@@ -399,6 +402,36 @@ def organisation_rows(n: int, world) -> None:
     Outcome.objects.bulk_create(
         Outcome(organisation=org, kind=Outcome.Kind.OTHER, date=date(2025, 1, 1), note=f"#{i}")
         for i in range(n)
+    )
+
+
+def network_members(n: int, world) -> None:
+    """Organisations in the network (confirmed), asking to join it, and networks it is in."""
+    from organisations.models import NetworkMembership
+
+    network = world.obj("network")
+    orgs = [factories.OrganisationFactory(name=f"Mitglied {world.runs}-{i}") for i in range(2 * n)]
+    outer = [
+        factories.OrganisationFactory(
+            name=f"Dachverband {world.runs}-{i}", kind=Organisation.Kind.NETWORK
+        )
+        for i in range(n)
+    ]
+    now = timezone.now()
+    NetworkMembership.objects.bulk_create(
+        [
+            *(
+                NetworkMembership(
+                    network=network, member=o, status="active", decided_at=now, decided_by=None
+                )
+                for o in orgs[:n]
+            ),
+            *(NetworkMembership(network=network, member=o) for o in orgs[n:]),
+            *(
+                NetworkMembership(network=o, member=network, status="active", decided_at=now)
+                for o in outer
+            ),
+        ]
     )
 
 
@@ -857,6 +890,16 @@ def target(make):
 @target
 def organisation(world):
     return world.focus.organisation
+
+
+@target
+def network(world):
+    """A network of migrant organisations whose admin is the focus person."""
+    network = factories.OrganisationFactory(name="Netzwerk Messbar", kind=Organisation.Kind.NETWORK)
+    Membership.objects.create(
+        user=world.focus.person, organisation=network, role=Membership.Role.ADMIN
+    )
+    return network
 
 
 @target

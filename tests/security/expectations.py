@@ -187,6 +187,17 @@ EXPECTATIONS: dict[str, Route] = {
     "organisations:outcome_new": Route(CENTRE, org_a(), method=FORM),
     "organisations:outcome_edit": Route(CENTRE, _outcome_a, method=FORM),
     "organisations:outcome_delete": Route(CENTRE, _outcome_a, method=POST),
+    # Networks (organisations/permissions.py): org A's admins ask to join a network (staff
+    # record a membership); the network's admins answer; either side or staff end it. The
+    # world's network is N (admin_n, not a persona here), org A asked to join it.
+    "organisations:network_join": Route(ADMIN_A | CENTRE, org_a(), method=FORM),
+    "organisations:network_action": Route(
+        ADMIN_A | CENTRE,
+        lambda w: {"pk": w.org_a.pk, "membership_pk": w.network_request_a.pk, "action": "end"},
+        method=POST,
+    ),
+    # Project leads name an organisation's contact at the centre.
+    "organisations:centre_contact": Route(LEAD, org_a(), method=FORM),
     # --- qualification ------------------------------------------------------------------
     "qualification:home": Route(EVERYONE),
     "qualification:workshop_list": Route(EVERYONE),

@@ -24,7 +24,7 @@ from django.utils import timezone
 from ikmo.api import tokens as api_tokens
 from ikmo.models import AuditEntry, GeneratedDocument
 from ikmo.subprojects import SubProject
-from organisations.models import Membership, Organisation, StaffRole
+from organisations.models import Membership, NetworkMembership, Organisation, StaffRole
 from tests import factories
 from tests.conftest import enrol_mfa
 
@@ -193,6 +193,17 @@ def _organisations(w: World):
     )
     w.objects["pending_org"] = factories.OrganisationFactory(
         name="Neugründung Pending e.V.", status=Organisation.Status.PENDING
+    )
+    # A network of migrant organisations that org A has asked to join (its admins confirm).
+    network = factories.OrganisationFactory(
+        name="Netzwerk Deltabund", kind=Organisation.Kind.NETWORK
+    )
+    w.users["admin_n"] = factories.member_of(
+        network, role=Membership.Role.ADMIN, email="admin@deltabund.example"
+    )
+    w.objects["network_n"] = network
+    w.objects["network_request_a"] = NetworkMembership.objects.create(
+        network=network, member=w.org_a, requested_by=w.users["admin_a"]
     )
     # An outcome: the centre's evaluation, for its staff only (not even org A's members).
     w.objects["api_token_a"] = api_tokens.token_create(

@@ -201,6 +201,18 @@ ORGANISATIONS = [
         "",
         "approved",
     ),
+    (
+        "Netzwerk Vielfalt Berlin (Demo)",
+        "network",
+        "ev",
+        2016,
+        "established",
+        "mitte",
+        ["education", "culture"],
+        ["de", "tr", "ar"],
+        "Member organisations across Berlin",
+        "approved",
+    ),
 ]
 
 # (e-mail, first name, last name, staff roles, organisation memberships)
@@ -352,6 +364,7 @@ class Command(BaseCommand):
                     organisation=orgs[org_name],
                     defaults={"role": role, "status": "active", "decided_at": now},
                 )
+        self._networks(orgs, now)
         # Each app may add its own fictional records through the `demo` hook of the portal
         # contract (ikmo/subprojects.py), a `seed(stdout)` function that is safe to run again.
         for _app, seed in hooks("demo"):
@@ -373,6 +386,28 @@ class Command(BaseCommand):
             what = ", ".join([r for r, _ in roles] + [f"{r} of {o}" for o, r in memberships])
             self.stdout.write(f"  {email:28} {what}")
         self._mfa_links()
+
+    def _networks(self, orgs, now):
+        """The demo network's members (one still asking) and a contact at the centre."""
+        from organisations.models import NetworkMembership
+
+        network = orgs["Netzwerk Vielfalt Berlin (Demo)"]
+        for name, status in (
+            ("Brückenbau e.V.", "active"),
+            ("Sonnenblume Kulturverein e.V.", "active"),
+            ("Teranga Berlin e.V.", "pending"),
+        ):
+            NetworkMembership.objects.get_or_create(
+                network=network,
+                member=orgs[name],
+                defaults={"status": status, "decided_at": now if status == "active" else None},
+            )
+        contact = User.objects.filter(email="consultant@ikmo.example").first()
+        for name in ("Brückenbau e.V.", "Teranga Berlin e.V."):
+            organisation = orgs[name]
+            if contact is not None and organisation.centre_contact_id is None:
+                organisation.centre_contact = contact
+                organisation.save(update_fields=["centre_contact"])
 
     def _mfa_links(self):
         """With the staff second-factor rule on, staff enrol only through an invitation
