@@ -61,6 +61,26 @@ def _membership_example(status):
     return example
 
 
+def _contact_request_example():
+    from .models import ContactRequest
+
+    contact_request = (
+        ContactRequest.objects.select_related("organisation", "from_organisation")
+        .order_by("-pk")
+        .first()
+    )
+    if contact_request is None:
+        return None
+    return {
+        "organisation": contact_request.organisation,
+        "from_organisation": contact_request.from_organisation,
+        "message": "",
+        # The preview never shows a real person's address.
+        "reply_email": "person@example.org" if contact_request.share_email else "",
+        "recipient": None,
+    }
+
+
 MAILS = [
     MailKind(
         "organisations/email/registration_received",
@@ -110,6 +130,31 @@ MAILS = [
         _("To a person whose request to join an organisation was accepted."),
         (ORGANISATION,),
         example=_membership_example("active"),
+    ),
+    MailKind(
+        "organisations/email/contact_request",
+        _("Request for contact from the public directory"),
+        _(
+            "To the admins of a publicly listed organisation when a member of another "
+            "organisation asks for contact."
+        ),
+        (
+            ORGANISATION,
+            Placeholder(
+                "from_organisation",
+                _("Name of the organisation asking"),
+                lambda c: c["from_organisation"].name,
+                "Muster-Initiative",
+            ),
+            Placeholder("message", _("The person's message"), lambda c: c["message"], "Hallo!"),
+            Placeholder(
+                "reply_email",
+                _("E-mail address for replies, if the person agreed to pass it on"),
+                lambda c: c["reply_email"],
+                "person@example.org",
+            ),
+        ),
+        example=_contact_request_example,
     ),
 ]
 
