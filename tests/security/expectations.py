@@ -81,6 +81,10 @@ def _outcome_a(w):
     return {"pk": w.org_a.pk, "outcome_pk": w.outcome_a.pk}
 
 
+def _contact_request(w):
+    return {"from_organisation": w.org_a.pk, "message": "Hallo"}
+
+
 def _mail_confirmed(w):
     return {"language": "de", "template": "qualification/email/registration_confirmed"}
 
@@ -164,6 +168,18 @@ EXPECTATIONS: dict[str, Route] = {
     "organisations:outcome_new": Route(CENTRE, org_a(), method=FORM),
     "organisations:outcome_edit": Route(CENTRE, _outcome_a, method=FORM),
     "organisations:outcome_delete": Route(CENTRE, _outcome_a, method=POST),
+    # The public directory and competence map: for everyone, listing organisation C only
+    # (A never agreed, so none of A's markers may show there).
+    "organisations:public_directory": Route(EVERYONE, public=True),
+    "organisations:public_map": Route(EVERYONE, public=True),
+    "organisations:public_detail": Route(EVERYONE, pk("listed_org"), public=True),
+    # Members of an approved organisation ask a listed one for contact; staff without an
+    # organisation have none to ask for.
+    "organisations:public_contact": Route(
+        MEMBERS, pk("listed_org"), method=POST, post=_contact_request
+    ),
+    "organisations:public_profile": Route(ADMIN_A | {"admin"}, org_a(), method=FORM),
+    "organisations:public_listing_withdraw": Route(ADMIN_A | {"admin"}, org_a(), method=POST),
     # --- qualification ------------------------------------------------------------------
     "qualification:home": Route(EVERYONE),
     "qualification:workshop_list": Route(EVERYONE),
@@ -335,9 +351,15 @@ EXPECTATIONS: dict[str, Route] = {
         method=POST,
     ),
     "actionfund:invitation_list": Route(LOGGED_IN),
-    "actionfund:invitation_detail": Route(frozenset(), pk("af_invitation"), method=FORM, probe="admin_c"),
-    "actionfund:invitation_decline": Route(frozenset(), pk("af_invitation"), method=POST, probe="admin_c"),
-    "actionfund:invitation_withdraw": Route(frozenset(), pk("af_invitation"), method=POST, probe="admin_c"),
+    "actionfund:invitation_detail": Route(
+        frozenset(), pk("af_invitation"), method=FORM, probe="admin_c"
+    ),
+    "actionfund:invitation_decline": Route(
+        frozenset(), pk("af_invitation"), method=POST, probe="admin_c"
+    ),
+    "actionfund:invitation_withdraw": Route(
+        frozenset(), pk("af_invitation"), method=POST, probe="admin_c"
+    ),
     "actionfund:application_submit": Route(ORG_A, pk("af_draft"), method=POST),
     "actionfund:application_withdraw": Route(ORG_A | LEAD, pk("af_review"), method=POST),
     "actionfund:application_transition": Route(LEAD, pk("af_review"), method=POST),
