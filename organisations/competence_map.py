@@ -25,8 +25,8 @@ LAYOUT = {
     "neukolln": (2, 3),
 }
 
-RADIUS = 58
-MARGIN = 6
+RADIUS = 60
+MARGIN = 2
 WIDTH_STEP = RADIUS * 3**0.5
 HEIGHT_STEP = RADIUS * 1.5
 

@@ -93,7 +93,7 @@ def public_contact(request, pk):
         else:
             messages.success(
                 request,
-                _("Your message has been sent to %(name)s. Their admins will get back to you.")
+                _("Your message has been sent. The admins of %(name)s decide whether to answer.")
                 % {"name": organisation.name},
             )
             return redirect("organisations:public_detail", pk=organisation.pk)

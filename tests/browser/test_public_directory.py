@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.utils.text import capfirst
 from playwright.sync_api import expect
 
 from ikmo.models import OutboundEmail
@@ -24,6 +25,12 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
+
+def label(text: str) -> str:
+    """A model field's label as a form shows it: translated, first letter capitalised."""
+    return capfirst(t(text))
+
+
 OFFER = "Hausaufgabenhilfe und Elterncafé auf Arabisch und Deutsch"
 
 
@@ -36,16 +43,16 @@ def test_an_admin_lists_the_organisation_a_visitor_finds_it_a_member_asks_for_co
     page.goto(org.get_absolute_url())
     page.get_by_role("link", name=t("Public listing")).click()
     expect(page.get_by_role("heading", name=t("Public listing"), level=1)).to_be_visible()
-    page.get_by_label(t("show district")).check()
-    page.get_by_label(t("show what we offer")).check()
-    page.get_by_label(t("what we offer")).fill(OFFER)
+    page.get_by_role("checkbox", name=label("show district")).check()
+    page.get_by_role("checkbox", name=label("show what we offer")).check()
+    page.get_by_role("textbox", name=label("what we offer")).fill(OFFER)
     page.get_by_role("button", name=t("Save and list publicly")).click()
     expect(
         page.get_by_text(t("Please tick the box to agree to the public listing.")).first
     ).to_be_visible()
-    expect(page.get_by_label(t("what we offer"))).to_have_value(OFFER)
-    expect(page.get_by_label(t("show district"))).to_be_checked()
-    expect(page.get_by_label(t("show what we offer"))).to_be_checked()
+    expect(page.get_by_role("textbox", name=label("what we offer"))).to_have_value(OFFER)
+    expect(page.get_by_role("checkbox", name=label("show district"))).to_be_checked()
+    expect(page.get_by_role("checkbox", name=label("show what we offer"))).to_be_checked()
     assert not ConsentRecord.objects.exists()
     assert_no_horizontal_scroll(page)
     page.screenshot(path=str(SHOTS / "public-listing-consent-missing.png"), full_page=True)
