@@ -223,7 +223,10 @@ register(
     # The listed organisation's admins have the message by e-mail; the row is the centre's
     # proof that it was sent (and the daily limit's count).
     organisation_export=False,
-    explained={"form_token": "a random value against double posts"},
+    explained={
+        "form_token": "a random value against double posts",
+        "share_email": "whether the person let the listed organisation reply to their address",
+    },
 )
 not_personal(District, "Berlin's districts: reference data")
 not_personal(FieldOfWork, "catalogue of fields of work: reference data")
