@@ -677,3 +677,29 @@ class PlanValueFactory(factory.django.DjangoModelFactory):
     period = factory.SubFactory(FundingPeriodFactory)
     indicator_key = "organisations_supported"
     value = Decimal("100")
+
+
+def listed(organisation, *, by=None, **choices):
+    """List an organisation publicly, through the service an admin's form uses (with a
+    recorded consent). Shows every field unless told otherwise."""
+    from organisations.services import PublicListingChoice, public_profile_save
+
+    values = {
+        "show_fields_of_work": True,
+        "show_languages": True,
+        "show_district": True,
+        "show_offer": True,
+        "show_contact": True,
+        "offer": f"Beratung und Hausaufgabenhilfe bei {organisation.name}",
+        "contact_email": "info@verein.example",
+        **choices,
+    }
+    if by is None:
+        admin = organisation.memberships.filter(role=Membership.Role.ADMIN).first()
+        by = admin.user if admin else member_of(organisation, role=Membership.Role.ADMIN)
+    return public_profile_save(
+        organisation=organisation,
+        choice=PublicListingChoice(**values),
+        agreed=True,
+        by=by,
+    )

@@ -11,12 +11,14 @@ from django.utils.translation import ngettext
 from ikmo.admin import PortalFormFields
 
 from .models import (
+    ContactRequest,
     District,
     FieldOfWork,
     Membership,
     NetworkMembership,
     Organisation,
     Outcome,
+    PublicProfile,
     SpokenLanguage,
     StaffRole,
     User,
@@ -205,3 +207,44 @@ class OutcomeAdmin(PortalFormFields, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    """Written only through organisations.services (consent, audit, mail); looked up here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PublicProfile)
+class PublicProfileAdmin(_ReadOnlyAdmin):
+    list_display = [
+        "organisation",
+        "consent",
+        "show_district",
+        "show_fields_of_work",
+        "show_languages",
+        "show_offer",
+        "show_contact",
+        "updated_at",
+    ]
+    list_filter = ["show_district", "show_contact", "consent__withdrawn_at"]
+    search_fields = ["organisation__name", "offer"]
+    list_select_related = ["organisation", "consent", "consent__person"]
+
+
+@admin.register(ContactRequest)
+class ContactRequestAdmin(_ReadOnlyAdmin):
+    """Staff see that requests happened (who asked whom, when); the text is the people's."""
+
+    list_display = ["created_at", "from_organisation", "organisation", "requester", "share_email"]
+    list_filter = ["share_email", "created_at"]
+    search_fields = ["organisation__name", "from_organisation__name", "requester__email"]
+    list_select_related = ["organisation", "from_organisation", "requester"]
+    date_hierarchy = "created_at"

@@ -8,6 +8,7 @@ from ikmo.subprojects import subproject_choices
 
 from .models import District, FieldOfWork, Organisation, SpokenLanguage
 from .permissions import is_centre_staff
+from .search import term_variants
 
 
 class OrganisationFilter(django_filters.FilterSet):
@@ -114,3 +115,65 @@ class OrganisationFilter(django_filters.FilterSet):
             | Q(social_space__icontains=value)
             | Q(email__icontains=value)
         )
+
+
+class PublicDirectoryFilter(django_filters.FilterSet):
+    """The public directory's search and filters. Each filter looks only at what an
+    organisation chose to show: a district, field or language it keeps to itself never makes
+    it match (or not match), so the filters reveal nothing the page would not."""
+
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    district = django_filters.ModelChoiceFilter(
+        queryset=District.objects.all(),
+        to_field_name="slug",
+        method="shown_district",
+        label=_("District"),
+        empty_label=_("All"),
+    )
+    field = django_filters.ModelChoiceFilter(
+        queryset=FieldOfWork.objects.all(),
+        to_field_name="slug",
+        method="shown_field",
+        label=_("Field of work"),
+        empty_label=_("All"),
+    )
+    language = django_filters.ModelChoiceFilter(
+        queryset=SpokenLanguage.objects.all(),
+        to_field_name="slug",
+        method="shown_language",
+        label=_("Language"),
+        empty_label=_("All"),
+    )
+
+    class Meta:
+        model = Organisation
+        fields = ["q", "district", "field", "language"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        q = self.filters["q"].field
+        q.widget = forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Name or offer, e.g. homework help")}
+        )
+        q.max_length = 100
+        q.help_text = _("Searches the names and what the organisations offer.")
+
+    def search(self, queryset, name, value):
+        value = value.strip()[:100]
+        if not value:
+            return queryset
+        by_name = Q()
+        for term in term_variants(value):
+            by_name |= Q(search_name__contains=term)
+        return queryset.filter(
+            by_name | Q(public_profile__show_offer=True, public_profile__offer__icontains=value)
+        )
+
+    def shown_district(self, queryset, name, value):
+        return queryset.filter(district=value, public_profile__show_district=True)
+
+    def shown_field(self, queryset, name, value):
+        return queryset.filter(fields_of_work=value, public_profile__show_fields_of_work=True)
+
+    def shown_language(self, queryset, name, value):
+        return queryset.filter(languages=value, public_profile__show_languages=True)

@@ -1,3 +1,5 @@
+import secrets
+
 from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -6,7 +8,7 @@ from ikmo.choosers import ChooserField, ChooserForm
 from ikmo.formfields import formfield
 from ikmo.forms import ModelForm
 
-from .models import Membership, Organisation, Outcome
+from .models import Membership, Organisation, Outcome, PublicProfile
 from .services import OutcomeValues, normalised_name, outcome_rule_errors, profile_rule_errors
 
 PROFILE_FIELDS = [
@@ -229,3 +231,67 @@ class CentreContactForm(ChooserForm, forms.Form):
             "Leave empty for nobody."
         ),
     )
+
+
+# --- the public directory and competence map ---------------------------------------------
+
+
+class PublicProfileForm(ModelForm):
+    """What an organisation shows publicly, and (until it is on record) the admin's consent."""
+
+    agreed = forms.BooleanField(
+        required=False,
+        label=_(
+            "I agree, for our organisation, that the information chosen above is shown publicly "
+            "in the IKMO directory and on the competence map. We can withdraw this at any time."
+        ),
+    )
+
+    class Meta:
+        model = PublicProfile
+        fields = [
+            "show_fields_of_work",
+            "show_languages",
+            "show_district",
+            "show_offer",
+            "offer",
+            "show_contact",
+            "contact_email",
+            "contact_phone",
+            "contact_website",
+        ]
+        formfield_callback = _https_by_default
+        widgets = {
+            "offer": forms.Textarea(attrs={"rows": 3, "maxlength": 600}),
+            "contact_phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+            "contact_email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "contact_website": forms.URLInput(attrs={"placeholder": "https://"}),
+        }
+
+    def __init__(self, *args, needs_consent: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not needs_consent:
+            del self.fields["agreed"]
+
+
+class ContactRequestForm(forms.Form):
+    from_organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), label=_("On behalf of"), empty_label=None
+    )
+    message = forms.CharField(
+        label=_("Your message"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": 2000}),
+        help_text=_("Say who you are and what you would like to do together."),
+    )
+    share_email = forms.BooleanField(
+        required=False,
+        label=_("They may reply to my e-mail address (it is passed on to their admins)"),
+    )
+    token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["from_organisation"].queryset = organisations
+        if not self.is_bound:
+            self.initial.setdefault("token", secrets.token_urlsafe(16))

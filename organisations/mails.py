@@ -106,6 +106,26 @@ def _contact_example():
     return {"organisation": organisation, "recipient": organisation.centre_contact}
 
 
+def _contact_request_example():
+    from .models import ContactRequest
+
+    contact_request = (
+        ContactRequest.objects.select_related("organisation", "from_organisation")
+        .order_by("-pk")
+        .first()
+    )
+    if contact_request is None:
+        return None
+    return {
+        "organisation": contact_request.organisation,
+        "from_organisation": contact_request.from_organisation,
+        "message": "",
+        # The preview never shows a real person's address.
+        "reply_email": "person@example.org" if contact_request.share_email else "",
+        "recipient": None,
+    }
+
+
 MAILS = [
     MailKind(
         "organisations/email/registration_received",
@@ -192,6 +212,31 @@ MAILS = [
         _("To a consultant or project lead who is named an organisation's contact at the centre."),
         (ORGANISATION,),
         example=_contact_example,
+    ),
+    MailKind(
+        "organisations/email/contact_request",
+        _("Request for contact from the public directory"),
+        _(
+            "To the admins of a publicly listed organisation when a member of another "
+            "organisation asks for contact."
+        ),
+        (
+            ORGANISATION,
+            Placeholder(
+                "from_organisation",
+                _("Name of the organisation asking"),
+                lambda c: c["from_organisation"].name,
+                "Muster-Initiative",
+            ),
+            Placeholder("message", _("The person's message"), lambda c: c["message"], "Hallo!"),
+            Placeholder(
+                "reply_email",
+                _("E-mail address for replies, if the person agreed to pass it on"),
+                lambda c: c["reply_email"],
+                "person@example.org",
+            ),
+        ),
+        example=_contact_request_example,
     ),
 ]
 

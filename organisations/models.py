@@ -534,3 +534,112 @@ class Outcome(models.Model):
 
     def __str__(self):
         return f"{self.organisation}: {self.get_kind_display()} ({self.date:%d.%m.%Y})"
+
+
+class PublicProfile(models.Model):
+    """What an organisation shows in the public directory and on the competence map.
+
+    Kept apart from Organisation: the public sees only what an admin of the organisation
+    chose here, after agreeing to the listing (a privacy.ConsentRecord of purpose
+    "public_listing"). Withdrawing that consent ends the listing at once; the choices stay
+    for a later consent. Whether an organisation is listed is decided in one place,
+    organisations.permissions.listed_q.
+    """
+
+    organisation = models.OneToOneField(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="public_profile",
+        verbose_name=_("organisation"),
+    )
+    consent = models.ForeignKey(
+        "privacy.ConsentRecord",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("consent to the listing"),
+    )
+    show_fields_of_work = models.BooleanField(_("show fields of work"), default=False)
+    show_languages = models.BooleanField(_("show languages"), default=False)
+    show_district = models.BooleanField(_("show district"), default=False)
+    show_offer = models.BooleanField(_("show what we offer"), default=False)
+    show_contact = models.BooleanField(_("show contact details"), default=False)
+    offer = models.TextField(
+        _("what we offer"),
+        max_length=600,
+        blank=True,
+        help_text=_("A few sentences: what other organisations and the public can ask you for."),
+    )
+    contact_email = models.EmailField(
+        _("public e-mail"),
+        blank=True,
+        help_text=_("An address of the organisation, not a person's private one."),
+    )
+    contact_phone = models.CharField(
+        _("public phone"),
+        max_length=40,
+        blank=True,
+        validators=[
+            RegexValidator(r"^[0-9 +()/-]{5,40}$", _("Use digits, spaces and + ( ) / - only."))
+        ],
+    )
+    contact_website = models.URLField(_("website"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("public profile")
+        verbose_name_plural = _("public profiles")
+        ordering = ["organisation__name"]
+
+    def __str__(self):
+        return str(self.organisation)
+
+    @property
+    def has_contact(self) -> bool:
+        return bool(self.contact_email or self.contact_phone or self.contact_website)
+
+
+class ContactRequest(models.Model):
+    """A member of one organisation asked a listed organisation for contact, through the
+    portal: the listed organisation's admins get the message by e-mail; nobody learns who
+    its members are."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="contact_requests",
+        verbose_name=_("asked organisation"),
+    )
+    from_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("asking organisation"),
+    )
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="contact_requests",
+        verbose_name=_("person asking"),
+    )
+    message = models.TextField(_("message"), max_length=2000)
+    share_email = models.BooleanField(_("e-mail address passed on for replies"), default=False)
+    form_token = models.CharField(_("form token"), max_length=40, blank=True, editable=False)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("contact request")
+        verbose_name_plural = _("contact requests")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["requester", "created_at"], name="contactrequest_rate_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["requester", "form_token"],
+                condition=~Q(form_token=""),
+                name="contactrequest_once_per_form",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.from_organisation} → {self.organisation} ({self.created_at:%d.%m.%Y})"

@@ -104,3 +104,44 @@ def can_assign_centre_contact(user) -> bool:
 def can_be_centre_contact(user) -> bool:
     """Only the centre's consultants, project leads and admins can be an organisation's contact."""
     return is_centre_staff(user)
+
+
+# --- the public directory and competence map ---------------------------------------------
+
+
+def listed_q(prefix: str = "") -> Q:
+    """Organisations shown to the public: approved, and an admin's consent to the listing on
+    record and not withdrawn. The one rule for the public pages, the map and the API."""
+    return Q(
+        **{
+            f"{prefix}status": Organisation.Status.APPROVED,
+            f"{prefix}public_profile__consent__isnull": False,
+            f"{prefix}public_profile__consent__withdrawn_at__isnull": True,
+        }
+    )
+
+
+def can_manage_public_profile(user, organisation: Organisation) -> bool:
+    """Consent to the listing is the organisation's to give: its admins (and portal admins,
+    who correct what an organisation asks them to)."""
+    return is_organisation_admin(user, organisation) or (
+        user.is_authenticated and user.is_portal_admin
+    )
+
+
+def contact_organisations_of(user):
+    """The approved organisations a person may ask for contact on behalf of."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.approved().filter(
+        memberships__user=user, memberships__status=Membership.Status.ACTIVE
+    )
+
+
+def can_ask_for_contact(user, organisation: Organisation) -> bool:
+    """Members of an approved organisation other than the listed one."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and contact_organisations_of(user).exclude(pk=organisation.pk).exists()
+    )

@@ -20,6 +20,7 @@ _ACTIONS = {
     "outcomes": lambda user, _organisation: permissions.can_record_outcomes(user),
     "networks": permissions.can_request_network_membership,
     "contact": lambda user, _organisation: permissions.can_assign_centre_contact(user),
+    "public_profile": permissions.can_manage_public_profile,
 }
 
 
@@ -166,3 +167,52 @@ def centre_staff_users():
             ).values("user")
         )
     )
+
+
+# --- the public directory and competence map ---------------------------------------------
+
+
+def listed_organisations():
+    """The organisations the public sees, with what a list row shows."""
+    from django.db.models import Prefetch
+
+    from .models import FieldOfWork, SpokenLanguage
+
+    return (
+        Organisation.objects.filter(permissions.listed_q())
+        .select_related("public_profile", "district")
+        .prefetch_related(
+            Prefetch("fields_of_work", queryset=FieldOfWork.objects.all()),
+            Prefetch("languages", queryset=SpokenLanguage.objects.all()),
+        )
+        .order_by("name", "pk")
+    )
+
+
+def get_listed_organisation(pk) -> Organisation:
+    """A listed organisation, or a 404 (unlisted, pending, withdrawn: as if none existed)."""
+    try:
+        pk = int(pk)
+    except (ValueError, TypeError):
+        raise Http404 from None
+    return get_visible_or_404(listed_organisations(), pk=pk)
+
+
+def district_counts():
+    """Berlin's districts with how many listed organisations show that district, in one
+    query (the competence map)."""
+    from .models import District
+
+    return District.objects.annotate(
+        listed=Count(
+            "organisations",
+            filter=permissions.listed_q("organisations__")
+            & Q(organisations__public_profile__show_district=True),
+        )
+    ).order_by("name")
+
+
+def public_profile_of(organisation: Organisation):
+    from .models import PublicProfile
+
+    return PublicProfile.objects.filter(organisation=organisation).select_related("consent").first()

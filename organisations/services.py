@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -15,12 +15,14 @@ from ikmo.mail import email_queue
 from ikmo.subprojects import hooks
 
 from .models import (
+    ContactRequest,
     District,
     FieldOfWork,
     Membership,
     NetworkMembership,
     Organisation,
     Outcome,
+    PublicProfile,
     SpokenLanguage,
     StaffRole,
     User,
@@ -641,3 +643,224 @@ def centre_contact_assign(
             language=contact.preferred_language,
         )
     return organisation
+
+
+# --- the public directory and competence map ---------------------------------------------
+
+# The version of the consent text on the public profile page (organisations/public_profile.html).
+# Change it with the wording: every consent records the version it was given to.
+PUBLIC_LISTING_TEXT_VERSION = "2026-01"
+# Asking for contact reaches other organisations' admins by e-mail: a person may do it this
+# often in 24 hours, so the portal cannot be used to send them bulk mail.
+CONTACT_REQUESTS_PER_DAY = 5
+CONTACT_MESSAGE_MAX = 2000
+
+
+@dataclass(frozen=True)
+class PublicListingChoice:
+    """What an organisation shows to the public: the fields of PublicProfileForm."""
+
+    show_fields_of_work: bool = False
+    show_languages: bool = False
+    show_district: bool = False
+    show_offer: bool = False
+    show_contact: bool = False
+    offer: str = ""
+    contact_email: str = ""
+    contact_phone: str = ""
+    contact_website: str = ""
+
+    @classmethod
+    def from_values(cls, values) -> "PublicListingChoice":
+        return cls(**{f.name: values[f.name] for f in fields(cls) if f.name in values})
+
+
+def _listing_is_active(profile: PublicProfile | None) -> bool:
+    return bool(profile and profile.consent_id and profile.consent.withdrawn_at is None)
+
+
+@transaction.atomic
+def public_profile_save(
+    *, organisation: Organisation, choice: PublicListingChoice, agreed: bool, by: User
+) -> PublicProfile:
+    """Save what the organisation shows publicly. Without a consent on record, the admin's
+    agreement (`agreed`) is required and recorded (who, when, which text version); a
+    double submit finds the first consent and records no second one."""
+    from privacy.models import ConsentRecord
+    from privacy.services import consent_give
+
+    if not organisation.is_approved:
+        raise ValidationError(
+            _("Only organisations approved by the IKMO team can be listed publicly."),
+            code="not_approved",
+        )
+    PublicProfile.objects.get_or_create(organisation=organisation)
+    # One save at a time per organisation: a double click waits here, then sees the consent.
+    profile = (
+        PublicProfile.objects.select_for_update(of=("self",))
+        .select_related("consent")
+        .get(organisation=organisation)
+    )
+    values = {f.name: getattr(choice, f.name) for f in fields(choice)}
+    for name in ("offer", "contact_email", "contact_phone", "contact_website"):
+        values[name] = (values[name] or "").replace("\x00", "").strip()
+    errors = {}
+    if not _listing_is_active(profile) and not agreed:
+        errors["agreed"] = ValidationError(
+            _("Please tick the box to agree to the public listing."), code="consent_missing"
+        )
+    if values["show_offer"] and not values["offer"]:
+        errors["offer"] = ValidationError(
+            _("Please describe what you offer, or do not show it."), code="offer_missing"
+        )
+    if values["show_contact"] and not (
+        values["contact_email"] or values["contact_phone"] or values["contact_website"]
+    ):
+        errors["contact_email"] = ValidationError(
+            _("Please give at least one public contact, or do not show contact details."),
+            code="contact_missing",
+        )
+    candidate = PublicProfile(organisation=organisation, **values)
+    try:
+        candidate.full_clean(exclude=["organisation", "consent"], validate_unique=False)
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, ValidationError(messages))
+    if errors:
+        raise ValidationError(errors)
+    changed = save_with_changes(profile, values)
+    if not _listing_is_active(profile):
+        profile.consent = consent_give(
+            purpose=ConsentRecord.Purpose.PUBLIC_LISTING,
+            text_version=PUBLIC_LISTING_TEXT_VERSION,
+            by=by,
+            person=by,
+            organisation=organisation,
+            details=_("Public directory and competence map"),
+        )
+        profile.save(update_fields=["consent", "updated_at"])
+        changed = {**(changed or {}), "listed": True}
+    if changed:
+        audit_log(
+            actor=by,
+            action="organisations.public_profile.saved",
+            target=profile,
+            organisation=organisation,
+            changes=changed,
+        )
+    return profile
+
+
+@transaction.atomic
+def public_listing_withdraw(*, organisation: Organisation, by: User) -> PublicProfile | None:
+    """End the listing at once: the consent is withdrawn, the public pages no longer find
+    the organisation. What was chosen stays for a later consent."""
+    from privacy.services import consent_withdraw
+
+    profile = (
+        PublicProfile.objects.select_for_update(of=("self",))
+        .select_related("consent")
+        .filter(organisation=organisation)
+        .first()
+    )
+    if not _listing_is_active(profile):
+        return profile
+    consent_withdraw(consent=profile.consent, by=by)
+    audit_log(
+        actor=by,
+        action="organisations.public_profile.withdrawn",
+        target=profile,
+        organisation=organisation,
+    )
+    return profile
+
+
+def contact_request_send(
+    *,
+    organisation: Organisation,
+    from_organisation: Organisation,
+    by: User,
+    message: str,
+    share_email: bool = False,
+    form_token: str = "",
+) -> ContactRequest:
+    """A member asks a listed organisation for contact. Its active admins get the message by
+    e-mail, with the asking organisation's name; the asker's address only when they agreed
+    (then as Reply-To). Nobody learns who the listed organisation's members are."""
+    from .permissions import contact_organisations_of, listed_q
+
+    message = (message or "").replace("\x00", "").strip()
+    errors = {}
+    if not message:
+        errors["message"] = _("Please write a short message.")
+    elif len(message) > CONTACT_MESSAGE_MAX:
+        errors["message"] = _("Please keep the message under %(max)s characters.") % {
+            "max": CONTACT_MESSAGE_MAX
+        }
+    if (
+        from_organisation.pk == organisation.pk
+        or not contact_organisations_of(by).filter(pk=from_organisation.pk).exists()
+    ):
+        errors["from_organisation"] = _("Choose one of your own approved organisations.")
+    if errors:
+        raise ValidationError(errors)
+    if not Organisation.objects.filter(listed_q(), pk=organisation.pk).exists():
+        raise ValidationError(_("This organisation is no longer listed."), code="not_listed")
+    form_token = (form_token or "")[:40]
+    with transaction.atomic():
+        # One request at a time per person: a double click waits here and then finds the
+        # first, and the daily limit cannot be passed by sending in parallel.
+        User.objects.select_for_update().filter(pk=by.pk).first()
+        if form_token:
+            existing = ContactRequest.objects.filter(requester=by, form_token=form_token).first()
+            if existing is not None:
+                return existing
+        sent_today = ContactRequest.objects.filter(
+            requester=by, created_at__gte=timezone.now() - timedelta(days=1)
+        ).count()
+        if sent_today >= CONTACT_REQUESTS_PER_DAY:
+            raise ValidationError(
+                _(
+                    "You have already asked %(count)s organisations for contact today. "
+                    "Please try again tomorrow."
+                )
+                % {"count": CONTACT_REQUESTS_PER_DAY},
+                code="rate_limited",
+            )
+        contact_request = ContactRequest.objects.create(
+            organisation=organisation,
+            from_organisation=from_organisation,
+            requester=by,
+            message=message,
+            share_email=share_email,
+            form_token=form_token,
+        )
+        admins = User.objects.filter(
+            memberships__organisation=organisation,
+            memberships__role=Membership.Role.ADMIN,
+            memberships__status=Membership.Status.ACTIVE,
+            is_active=True,
+        ).distinct()
+        reply_to = by.email if share_email else ""
+        for admin in admins:
+            email_queue(
+                to=admin.email,
+                template="organisations/email/contact_request",
+                context={
+                    "organisation": organisation,
+                    "from_organisation": from_organisation,
+                    "message": message,
+                    "reply_email": reply_to,
+                    "recipient": admin,
+                },
+                language=admin.preferred_language,
+                headers={"Reply-To": reply_to} if reply_to else None,
+            )
+        audit_log(
+            actor=by,
+            action="organisations.contact_request.sent",
+            target=contact_request,
+            organisation=from_organisation,
+            changes={"to": organisation.pk, "share_email": share_email},
+        )
+    return contact_request

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import public_views, views
 
 app_name = "organisations"
 
@@ -31,4 +31,15 @@ urlpatterns = [
     path("<int:pk>/outcomes/new/", views.outcome_edit, name="outcome_new"),
     path("<int:pk>/outcomes/<int:outcome_pk>/", views.outcome_edit, name="outcome_edit"),
     path("<int:pk>/outcomes/<int:outcome_pk>/delete/", views.outcome_delete, name="outcome_delete"),
+    # The public directory and competence map (no account needed), and what feeds them.
+    path("public/", public_views.public_directory, name="public_directory"),
+    path("public/map/", public_views.public_map, name="public_map"),
+    path("public/<int:pk>/", public_views.public_detail, name="public_detail"),
+    path("public/<int:pk>/contact/", public_views.public_contact, name="public_contact"),
+    path("<int:pk>/public-profile/", public_views.public_profile, name="public_profile"),
+    path(
+        "<int:pk>/public-profile/withdraw/",
+        public_views.public_listing_withdraw,
+        name="public_listing_withdraw",
+    ),
 ]

@@ -69,6 +69,7 @@ def organisation_detail(request, pk):
         "members": selectors.members_of(organisation).filter(status=Membership.Status.ACTIVE),
         "can_edit": permissions.can_edit_organisation(user, organisation),
         "can_manage_members": permissions.can_manage_members(user, organisation),
+        "can_manage_public_profile": permissions.can_manage_public_profile(user, organisation),
         "can_decide": permissions.can_decide_registrations(user)
         and bool(ORGANISATION_FLOW.targets(organisation.status)),
         # Only sheets this person may open (a sheet shows its requester's view).

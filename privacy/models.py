@@ -22,6 +22,7 @@ class ConsentRecord(models.Model):
         NEWSLETTER = "newsletter", _("Newsletter and invitations by e-mail")
         STATISTICS = "statistics", _("Sensitive statistics (e.g. migration background)")
         CONTACT_SHARING = "contact_sharing", _("Passing contact details to partners")
+        PUBLIC_LISTING = "public_listing", _("Public listing of the organisation")
         OTHER = "other", _("Other purpose")
 
     person = models.ForeignKey(

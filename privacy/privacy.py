@@ -20,12 +20,14 @@ from ikmo.models import (
     ThreadRead,
 )
 from organisations.models import (
+    ContactRequest,
     District,
     FieldOfWork,
     Membership,
     NetworkMembership,
     Organisation,
     Outcome,
+    PublicProfile,
     SpokenLanguage,
     StaffRole,
     User,
@@ -230,6 +232,29 @@ register(
         "note": "staff's text on what the organisation achieved; erasure scrubs a person's "
         "name from it like every text column",
         "funder": "the name of a funding body, not a person's",
+    },
+)
+register(
+    PublicProfile,
+    organisation="organisation",
+    organisation_export=True,
+    visible_to=lambda user: PublicProfile.objects.filter(organisation__in=_organisations(user)),
+    explained={
+        "contact_email": "the organisation's public address, chosen by its admins to be shown",
+        "contact_phone": "the organisation's public number, chosen by its admins to be shown",
+        "consent": "the admin's consent to the listing: a ConsentRecord, declared there",
+    },
+)
+register(
+    ContactRequest,
+    people=[by_user("requester", fields=("message",))],
+    organisation=("from_organisation", "organisation"),
+    # The listed organisation's admins have the message by e-mail; the row is the centre's
+    # proof that it was sent (and the daily limit's count).
+    organisation_export=False,
+    explained={
+        "form_token": "a random value against double posts",
+        "share_email": "whether the person let the listed organisation reply to their address",
     },
 )
 not_personal(District, "Berlin's districts: reference data")

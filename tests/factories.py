@@ -9,6 +9,7 @@ from devtools.factories import (  # noqa: F401 - the tests import them from here
     StaffRoleFactory,
     UserFactory,
     district,
+    listed,
     member_of,
     staff,
 )

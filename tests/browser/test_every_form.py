@@ -121,6 +121,12 @@ DRIVEN: dict[str, Spec] = {
         "consultant", 2, overrides={"date": "2026-11-30"}, blank="funder"
     ),
     "organisations:register -> organisations:register": Spec("admin_a", 2),
+    # Asking a listed organisation (C) for contact, on behalf of organisation A.
+    "organisations:public_detail -> organisations:public_contact": Spec("admin_a", 2),
+    # The listing: an offer shown must be described; the consent is ticked.
+    "organisations:public_profile -> organisations:public_profile": Spec(
+        "admin_a", 2, overrides={"agreed": True, "show_offer": True}, blank="offer"
+    ),
     "participation_check:analysis_create -> participation_check:analysis_create": Spec(
         "consultant", 2
     ),

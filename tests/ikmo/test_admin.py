@@ -52,6 +52,16 @@ def rows(org, other_org, org_admin, org_member, consultant, superuser, settings,
     factories.OutcomeFactory(organisation=org)
     network = factories.OrganisationFactory(name="Netzwerk Admin", kind=Organisation.Kind.NETWORK)
     NetworkMembership.objects.create(network=network, member=org, requested_by=org_admin)
+    # A public listing of org, and a request for contact from the other organisation.
+    from organisations.services import contact_request_send
+
+    factories.listed(org, by=org_admin)
+    contact_request_send(
+        organisation=org,
+        from_organisation=other_org,
+        by=factories.member_of(other_org, email="asker@org-b.example"),
+        message="Wollen wir zusammenarbeiten?",
+    )
     mfa.mfa_invitation_create(user=consultant, by=superuser, send=False)
     NotificationPreference.objects.create(user=org_member, reminders=False)
     CheckIn.objects.create(

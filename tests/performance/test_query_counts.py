@@ -76,6 +76,17 @@ PAGES = [
         extra="coached_organisations",
     ),
     Page("organisations:registrations", "lead", extra="pending_organisations"),
+    # The public directory, map and detail (the member sees the contact form there).
+    Page("organisations:public_directory", "member", extra="listed_organisations"),
+    Page(
+        "organisations:public_directory",
+        "lead",
+        query="q=e&district=neukolln",
+        extra="listed_organisations",
+    ),
+    Page("organisations:public_map", "member", extra="listed_organisations", grows=False),
+    Page("organisations:public_detail", "member", kwargs="listed_org", grows=False),
+    Page("organisations:public_profile", "member", kwargs="organisation", grows=False),
     Page("organisations:detail", "member", kwargs="organisation", extra="organisation_rows"),
     Page("organisations:detail", "lead", kwargs="organisation", extra="organisation_rows"),
     Page("organisations:members", "member", kwargs="organisation", extra="members"),
@@ -1279,6 +1290,26 @@ def data_export(world):
     )
 
 
+def listed_organisations(n: int, world) -> None:
+    """n more organisations listed publicly, each showing every field, in Neukölln."""
+    from organisations.models import FieldOfWork, SpokenLanguage
+
+    fields_of_work = list(FieldOfWork.objects.all()[:3])
+    languages = list(SpokenLanguage.objects.all()[:3])
+    for i in range(n):
+        organisation = factories.OrganisationFactory(name=f"Elfenverein {world.runs}-{i} e.V.")
+        organisation.fields_of_work.set(fields_of_work)
+        organisation.languages.set(languages)
+        factories.listed(organisation)
+
+
+@target
+def listed_org(world):
+    organisation = factories.OrganisationFactory()
+    factories.listed(organisation)
+    return organisation
+
+
 @target
 def person(world):
     return world.focus.person
@@ -1478,6 +1509,8 @@ NOT_PAGES = {
     "organisations:member_action": POST_ONLY,
     "organisations:profile_sheet": POST_ONLY,
     "organisations:outcome_delete": POST_ONLY,
+    "organisations:public_contact": POST_ONLY,
+    "organisations:public_listing_withdraw": POST_ONLY,
     "qualification:workshop_ics": FILE,
     "qualification:workshop_cancel": POST_ONLY,
     "qualification:workshop_register": POST_ONLY,

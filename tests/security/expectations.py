@@ -81,6 +81,10 @@ def _outcome_a(w):
     return {"pk": w.org_a.pk, "outcome_pk": w.outcome_a.pk}
 
 
+def _contact_request(w):
+    return {"from_organisation": w.org_a.pk, "message": "Hallo"}
+
+
 def _mail_confirmed(w):
     return {"language": "de", "template": "qualification/email/registration_confirmed"}
 
@@ -198,6 +202,18 @@ EXPECTATIONS: dict[str, Route] = {
     ),
     # Project leads name an organisation's contact at the centre.
     "organisations:centre_contact": Route(LEAD, org_a(), method=FORM),
+    # The public directory and competence map: for everyone, listing organisation C only
+    # (A never agreed, so none of A's markers may show there).
+    "organisations:public_directory": Route(EVERYONE, public=True),
+    "organisations:public_map": Route(EVERYONE, public=True),
+    "organisations:public_detail": Route(EVERYONE, pk("listed_org"), public=True),
+    # Members of an approved organisation ask a listed one for contact; staff without an
+    # organisation have none to ask for.
+    "organisations:public_contact": Route(
+        MEMBERS, pk("listed_org"), method=POST, post=_contact_request
+    ),
+    "organisations:public_profile": Route(ADMIN_A | {"admin"}, org_a(), method=FORM),
+    "organisations:public_listing_withdraw": Route(ADMIN_A | {"admin"}, org_a(), method=POST),
     # --- qualification ------------------------------------------------------------------
     "qualification:home": Route(EVERYONE),
     "qualification:workshop_list": Route(EVERYONE),

@@ -209,6 +209,9 @@ def _organisations(w: World):
     w.objects["api_token_a"] = api_tokens.token_create(
         user=w.users["member_a"], name="ALPHA-CONTACT CRM", scope="write"
     )[0]
+    # Organisation C is listed publicly (its admin agreed); A and B are not.
+    factories.listed(w.org_c, by=w.users["admin_c"], offer="Gammawerk berät Vereine")
+    w.objects["listed_org"] = w.org_c
     w.objects["outcome_a"] = factories.OutcomeFactory(
         organisation=w.org_a, funder="ALPHA-OUTCOME Stiftung"
     )

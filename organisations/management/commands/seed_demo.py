@@ -365,6 +365,7 @@ class Command(BaseCommand):
                     defaults={"role": role, "status": "active", "decided_at": now},
                 )
         self._networks(orgs, now)
+        self._public_listings(orgs)
         # Each app may add its own fictional records through the `demo` hook of the portal
         # contract (ikmo/subprojects.py), a `seed(stdout)` function that is safe to run again.
         for _app, seed in hooks("demo"):
@@ -408,6 +409,31 @@ class Command(BaseCommand):
             if contact is not None and organisation.centre_contact_id is None:
                 organisation.centre_contact = contact
                 organisation.save(update_fields=["centre_contact"])
+
+    def _public_listings(self, orgs):
+        """The approved demo organisations with an admin agree to the public directory
+        (through the service, so each has a recorded consent; a second run adds none)."""
+        from organisations.services import PublicListingChoice, public_profile_save
+
+        for org in orgs.values():
+            admin = org.memberships.filter(role="admin", status="active").first()
+            if org.status != "approved" or admin is None:
+                continue
+            public_profile_save(
+                organisation=org,
+                choice=PublicListingChoice(
+                    show_fields_of_work=True,
+                    show_languages=True,
+                    show_district=True,
+                    show_offer=True,
+                    offer=f"{org.name} bietet Beratung, Treffen und Veranstaltungen an"
+                    " (fiktive Demo-Angaben).",
+                    show_contact=True,
+                    contact_email=org.email,
+                ),
+                agreed=True,
+                by=admin.user,
+            )
 
     def _mfa_links(self):
         """With the staff second-factor rule on, staff enrol only through an invitation
