@@ -28,3 +28,4 @@ class MentoringConfig(PortalApp):
     mails = "mails.MAILS"
     api = "api.ROUTES"
     segments = "segments.SEGMENTS"
+    documents = "documents.KINDS"
