@@ -82,7 +82,8 @@ class EventAgendaItemInline(admin.TabularInline):
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "speakers":
-            event_id = request.resolver_match.kwargs.get("object_id")
+            match = getattr(request, "resolver_match", None)
+            event_id = match.kwargs.get("object_id") if match else None
             kwargs["queryset"] = EventSpeaker.objects.filter(event_id=event_id or 0)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 

@@ -211,6 +211,9 @@ DRIVEN: dict[str, Spec] = {
 
 # Forms with typed input that are not driven here, and why.
 NOT_DRIVEN = {
+    "mentoring:public_event_detail -> mentoring:public_event_detail": "the guest registration "
+    "of a public event, driven in tests/browser/test_public_events.py: refused without "
+    "consent with everything kept, then a double tap makes one registration",
     "account_login -> account_login": "signs in, saves nothing; tests/browser/helpers.log_in",
     "account_reset_password -> account_reset_password": "sends a mail, saves nothing typed",
     "account_signup -> account_signup": "passwords are never shown again; "
