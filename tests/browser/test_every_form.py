@@ -243,6 +243,9 @@ NOT_DRIVEN = {
 # Forms without anything to type: a button, perhaps with a choice. Their action is checked by
 # the journeys and tests/security/test_access_matrix.py.
 BUTTON_FORMS = {
+    # A guest's cancel link (signed token) and the guest list's two PDF buttons.
+    "mentoring:guest_cancel -> mentoring:guest_cancel",
+    "mentoring:guest_list -> mentoring:guest_documents",
     "account_email -> account_email",
     "api_tokens -> api_token_revoke",
     "actionfund:application_detail -> actionfund:application_withdraw",
