@@ -8,8 +8,13 @@ from .models import (
     CooperationContact,
     CooperationStatusChange,
     Event,
+    EventAgendaItem,
     EventAttendance,
+    EventGuest,
+    EventInfoStand,
     EventRegistration,
+    EventSpeaker,
+    EventTable,
     FollowUpTask,
     MentorOffer,
     MentorRequest,
@@ -65,14 +70,61 @@ class FollowUpTaskInline(admin.TabularInline):
     autocomplete_fields = ["assignee"]
 
 
+class EventSpeakerInline(admin.TabularInline):
+    model = EventSpeaker
+    extra = 0
+
+
+class EventAgendaItemInline(admin.TabularInline):
+    # Speakers are chosen among the saved speakers of this event (save them first).
+    model = EventAgendaItem
+    extra = 0
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "speakers":
+            match = getattr(request, "resolver_match", None)
+            event_id = match.kwargs.get("object_id") if match else None
+            kwargs["queryset"] = EventSpeaker.objects.filter(event_id=event_id or 0)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class EventInfoStandInline(admin.TabularInline):
+    model = EventInfoStand
+    extra = 0
+
+
+class EventTableInline(admin.TabularInline):
+    model = EventTable
+    extra = 0
+    exclude = ["created_by"]
+
+
 @admin.register(Event)
 class EventAdmin(PortalFormFields, TranslatedTexts, TranslationAdmin):
-    list_display = ["title", "kind", "starts_at", "place", "status", "is_open"]
-    list_filter = ["kind", "status", "is_open", "field_of_work"]
+    list_display = ["title", "kind", "starts_at", "place", "status", "is_open", "is_public"]
+    list_filter = ["kind", "status", "is_open", "is_public", "field_of_work"]
     search_fields = [*columns("title"), "place", *columns("description")]
     autocomplete_fields = ["invited_organisations", "created_by"]
     date_hierarchy = "starts_at"
-    inlines = [EventRegistrationInline, EventAttendanceInline, FollowUpTaskInline]
+    inlines = [
+        EventSpeakerInline,
+        EventAgendaItemInline,
+        EventInfoStandInline,
+        EventRegistrationInline,
+        EventAttendanceInline,
+        EventTableInline,
+        FollowUpTaskInline,
+    ]
+
+
+@admin.register(EventGuest)
+class EventGuestAdmin(admin.ModelAdmin):
+    # Guests register and cancel themselves; the admin corrects, it does not add them.
+    list_display = ["name", "event", "status", "created_at", "attended_at"]
+    list_filter = ["status"]
+    search_fields = ["name", "email", "organisation_name", "event__title"]
+    autocomplete_fields = ["event"]
+    readonly_fields = ["consent_version", "consented_at", "attendance_recorded_by"]
 
 
 @admin.register(EventRegistration)

@@ -29,3 +29,4 @@ class MentoringConfig(PortalApp):
     api = "api.ROUTES"
     segments = "segments.SEGMENTS"
     checkins = "checkins.KINDS"
+    documents = "documents.KINDS"

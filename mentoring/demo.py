@@ -24,7 +24,16 @@ from devtools.factories import (
 )
 from organisations.models import District, FieldOfWork, Organisation, SpokenLanguage, User
 
-from .models import Event, MentorRequest, Tandem, TandemEvaluation, TandemMeeting
+from .models import (
+    Event,
+    EventAgendaItem,
+    EventInfoStand,
+    EventSpeaker,
+    MentorRequest,
+    Tandem,
+    TandemEvaluation,
+    TandemMeeting,
+)
 
 OFFERS = [
     # organisation, fields, languages, topics, capacity, description
@@ -283,5 +292,63 @@ def seed(stdout=None):
             "created_by": lead,
         },
     )
+    _seed_public_fachtag(now=now, lead=lead)
     if stdout is not None:
         stdout.write("Mentoring: offers, requests, tandems, contacts and events loaded.")
+
+
+def _seed_public_fachtag(*, now, lead):
+    """A public Fachtag with programme, speakers (all agreed to be named) and info stands."""
+    start = timezone.localtime(now + datetime.timedelta(days=30)).replace(
+        hour=10, minute=0, second=0, microsecond=0
+    )
+    fachtag, created = ensure(
+        EventFactory,
+        title="Fachtag: Teilhabe gemeinsam gestalten (Demo)",
+        defaults={
+            "kind": Event.Kind.NETWORK_EVENT,
+            "title_en": "Specialist day: shaping participation together (demo)",
+            "description": (
+                "Migrant*innenorganisationen, Bezirksverwaltungen und Politik im Gespräch: "
+                "Impulse, World Café und ein Markt der Möglichkeiten mit Infoständen."
+            ),
+            "description_en": (
+                "Migrant organisations, district administrations and politics in conversation: "
+                "talks, a World Café and a market place with info stands."
+            ),
+            "starts_at": start,
+            "ends_at": start + datetime.timedelta(hours=6),
+            "place": "Rathaus Beispielstadt, Festsaal (Demo)",
+            "is_open": True,
+            "is_public": True,
+            "capacity": 120,
+            "created_by": lead,
+        },
+    )
+    if not created:
+        return
+    host = EventSpeaker.objects.create(
+        event=fachtag, name="Dr. Aylin Beispiel", role="Kompetenzzentrum (Demo)", publish=True
+    )
+    panel = EventSpeaker.objects.create(
+        event=fachtag, name="Samir Muster", role="Verein Brückenbau e.V. (Demo)", publish=True
+    )
+    EventSpeaker.objects.create(event=fachtag, name="Noch unbestätigt (Demo)", publish=False)
+    programme = [
+        (datetime.time(10, 0), datetime.time(10, 30), "Begrüßung und Einführung", [host]),
+        (datetime.time(10, 30), datetime.time(11, 30), "Podium: Teilhabe im Bezirk", [panel]),
+        (datetime.time(11, 45), datetime.time(13, 0), "World Café an fünf Thementischen", []),
+        (datetime.time(13, 0), datetime.time(14, 0), "Mittagspause und Infostände", []),
+        (datetime.time(14, 0), datetime.time(15, 30), "Ergebnisse und Ausblick", [host]),
+    ]
+    for starts, ends, title, speakers in programme:
+        item = EventAgendaItem.objects.create(
+            event=fachtag, starts_at=starts, ends_at=ends, title=title
+        )
+        item.speakers.set(speakers)
+    for name, topic in [
+        ("Verein Brückenbau e.V. (Demo)", "Elternarbeit und Sprachmittlung"),
+        ("Frauenzentrum Lotus (Demo)", "Beratung für Frauen"),
+        ("Freiwilligendienst-Servicestelle (Demo)", "FSJ und BFD in Migrant*innenorganisationen"),
+    ]:
+        EventInfoStand.objects.create(event=fachtag, organisation_name=name, topic=topic)

@@ -13,6 +13,7 @@ from . import services
 from .models import (
     CooperationContact,
     Event,
+    EventTable,
     FollowUpTask,
     MentorOffer,
     MentorRequest,
@@ -121,6 +122,7 @@ class EventForm(TranslatedTextsForm, ChooserForm, ModelForm):
             "place",
             "capacity",
             "is_open",
+            "is_public",
             "invited_organisations",
         ]
         widgets = {
@@ -200,6 +202,52 @@ class FollowUpTaskForm(ChooserForm, ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].empty_label = _("Nobody yet")
+
+
+class GuestRegistrationForm(forms.Form):
+    """A guest without an account registers for a public event."""
+
+    name = forms.CharField(label=_("Your name"), max_length=200)
+    organisation_name = forms.CharField(
+        label=_("Organisation"),
+        max_length=300,
+        required=False,
+        help_text=_("Optional. Shown on your name badge."),
+    )
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        help_text=_("We send the confirmation with a link to cancel to this address."),
+    )
+    accessibility_needs = forms.CharField(
+        label=_("Accessibility needs"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Optional, e.g. step-free access, sign language, a quiet room."),
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that the IKMO team processes my details to organise this event (guest list, "
+            "name badge, e-mails about this event). They are deleted after the event; I can "
+            "withdraw at any time by cancelling."
+        ),
+        required=True,
+        error_messages={
+            "required": _("Please agree to the processing of your data, or we cannot register you.")
+        },
+    )
+
+
+class EventTableForm(ModelForm):
+    class Meta:
+        model = EventTable
+        fields = ["topic", "host", "summary"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {
+            "host": _("Who hosted the table (optional)."),
+            "summary": _("The main results, ideas and open questions of this table."),
+        }
 
 
 # Mentoring tandems ---------------------------------------------------------------------------

@@ -38,6 +38,7 @@ from .models import (
     CooperationStatusChange,
     Event,
     EventAttendance,
+    EventGuest,
     Tandem,
 )
 
@@ -63,6 +64,21 @@ def attendances_in(period):
         within(EventAttendance.objects.all(), "event__starts_at", period)
         .filter(event__starts_at__lte=timezone.now())
         .exclude(event__status=Event.Status.CANCELLED)
+    )
+
+
+def guests_attended_in(period):
+    """Guests without an account who were at a started, not cancelled event in the period.
+    A guest whose address belongs to someone also on the event's attendance list with their
+    account is counted there, not twice."""
+    with_account = EventAttendance.objects.filter(
+        event=OuterRef("event"), person__email__iexact=OuterRef("email")
+    )
+    return (
+        within(EventGuest.objects.filter(attended_at__isnull=False), "event__starts_at", period)
+        .filter(event__starts_at__lte=timezone.now())
+        .exclude(event__status=Event.Status.CANCELLED)
+        .exclude(Exists(with_account))
     )
 
 
@@ -218,6 +234,26 @@ INDICATORS = [
             Column(_("Starts"), "event__starts_at"),
         ),
         order=22,
+    ),
+    Indicator(
+        key="event_guests_attended",
+        label=_("Guests without an account at public events"),
+        description=_(
+            "People reached at public events in addition to the attendances above: guests "
+            "marked as present. Someone also on the attendance list with an account counts "
+            "only there."
+        ),
+        subproject=SubProject.MENTORING,
+        unit=Unit.PEOPLE,
+        records=guests_attended_in,
+        organisation_field=None,
+        date_field="event__starts_at",
+        breakdowns=(),
+        columns=(
+            Column(_("Event"), "event__title"),
+            Column(_("Starts"), "event__starts_at"),
+        ),
+        order=23,
     ),
     Indicator(
         key="tandems_active",

@@ -111,7 +111,72 @@ def _tandem_example(*statuses):
     return example
 
 
+def _guest_sample():
+    """A fictional guest and event: a real guest's mail holds a working cancel link."""
+    import datetime
+
+    from django.utils import timezone
+
+    from .models import Event, EventGuest
+
+    event = Event(
+        pk=0,
+        title="Fachtag Beteiligung (Beispiel)",
+        place="Rathaus Beispiel",
+        starts_at=timezone.make_aware(datetime.datetime(2026, 6, 1, 10, 0)),
+    )
+    return {
+        "event": event,
+        "guest": EventGuest(event=event, name="Alex Beispiel", email="alex@example.org"),
+        "site_url": "https://portal.example",
+        "event_url": "https://portal.example/mentoring/public/0/",
+        "cancel_url": "https://portal.example/mentoring/guests/BEISPIEL/cancel/",
+    }
+
+
+GUEST_PLACEHOLDERS = (
+    EVENT,
+    Placeholder("name", _("Name of the guest"), lambda c: c["guest"].name, "Alex Beispiel"),
+    WHEN,
+    Placeholder("place", _("Place of the event"), lambda c: c["event"].place, "Rathaus Beispiel"),
+    Placeholder(
+        "event_link",
+        _("Link to the public event page"),
+        lambda c: c["event_url"],
+        "https://portal.example/mentoring/public/0/",
+    ),
+    Placeholder(
+        "cancel_link",
+        _("The guest's personal link to cancel"),
+        lambda c: c["cancel_url"],
+        "https://portal.example/mentoring/guests/BEISPIEL/cancel/",
+        required=True,
+    ),
+)
+
+
 MAILS = [
+    MailKind(
+        "mentoring/email/guest_registered",
+        _("Guest registration confirmed"),
+        _("To a guest without an account who got a place at a public event."),
+        GUEST_PLACEHOLDERS,
+        sample_context=_guest_sample,
+    ),
+    MailKind(
+        "mentoring/email/guest_waiting",
+        _("Guest on the waiting list"),
+        _("To a guest who registered for a fully booked public event."),
+        GUEST_PLACEHOLDERS,
+        sample_context=_guest_sample,
+    ),
+    MailKind(
+        "mentoring/email/guest_moved_up",
+        _("Guest moved up from the waiting list"),
+        _("To a guest on the waiting list when a place has become free for them."),
+        GUEST_PLACEHOLDERS,
+        sample_context=_guest_sample,
+    ),
     MailKind(
         "mentoring/email/event_registered",
         _("Event registration confirmed"),

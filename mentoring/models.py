@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -183,6 +184,14 @@ class Event(GermanColumns, models.Model):
     capacity = models.PositiveSmallIntegerField(
         _("places"), null=True, blank=True, help_text=_("Leave empty for no limit.")
     )
+    is_public = models.BooleanField(
+        _("public event"),
+        default=False,
+        help_text=_(
+            "Shown on the public events page; guests without an account can register. "
+            "Guest lists are never public."
+        ),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED, db_index=True
     )
@@ -306,6 +315,167 @@ class EventAttendance(models.Model):
     @property
     def display_name(self) -> str:
         return str(self.person) if self.person_id else self.name
+
+
+class EventSpeaker(models.Model):
+    """Someone who speaks at an event, with only what they agreed to have published."""
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="speakers", verbose_name=_("event")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(
+        _("role or organisation"),
+        max_length=300,
+        blank=True,
+        help_text=_("As the person agreed to have it shown in the programme."),
+    )
+    publish = models.BooleanField(
+        _("agreed to be named in the public programme"),
+        default=False,
+        help_text=_("Without this agreement, the name appears only to the team."),
+    )
+
+    class Meta:
+        verbose_name = _("speaker")
+        verbose_name_plural = _("speakers")
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class EventAgendaItem(models.Model):
+    """One item of an event's programme."""
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("event")
+    )
+    starts_at = models.TimeField(_("from"))
+    ends_at = models.TimeField(_("until"), null=True, blank=True)
+    title = models.CharField(_("title"), max_length=300)
+    speakers = models.ManyToManyField(
+        EventSpeaker, blank=True, related_name="agenda_items", verbose_name=_("speakers")
+    )
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["starts_at", "pk"]
+
+    def __str__(self):
+        return f"{self.starts_at:%H:%M} {self.title}"
+
+
+class EventInfoStand(models.Model):
+    """An information stand of an organisation at an event (a Fachtag's market place)."""
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="info_stands", verbose_name=_("event")
+    )
+    organisation_name = models.CharField(_("organisation"), max_length=300)
+    topic = models.CharField(_("topic"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("info stand")
+        verbose_name_plural = _("info stands")
+        ordering = ["organisation_name", "pk"]
+
+    def __str__(self):
+        return self.organisation_name
+
+
+class EventGuest(models.Model):
+    """A guest without an account registered for a public event.
+
+    The guest's place is ``registered`` or, when the event is full, ``waiting``; a cancelled
+    registration stays as a row (the e-mail may register again). Attendance of a guest is
+    recorded here, once, with who recorded it.
+    """
+
+    class Status(models.TextChoices):
+        REGISTERED = "registered", _("Registered")
+        WAITING = "waiting", _("Waiting list")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="guests", verbose_name=_("event")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    organisation_name = models.CharField(_("organisation"), max_length=300, blank=True)
+    email = models.EmailField(_("e-mail"), max_length=254)
+    accessibility_needs = models.TextField(_("accessibility needs"), max_length=1000, blank=True)
+    language = models.CharField(_("language"), max_length=10, default="de")
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.REGISTERED
+    )
+    consent_version = models.CharField(_("consent text version"), max_length=40)
+    consented_at = models.DateTimeField(_("consent given at"))
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    moved_up_at = models.DateTimeField(
+        _("moved up from the waiting list at"), null=True, blank=True
+    )
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    attended_at = models.DateTimeField(_("attendance recorded at"), null=True, blank=True)
+    attendance_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("attendance recorded by"),
+    )
+
+    class Meta:
+        verbose_name = _("guest")
+        verbose_name_plural = _("guests")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            # One live registration per address and event: the database decides, so a double
+            # click or two tabs cannot create a second one.
+            models.UniqueConstraint(
+                "event",
+                Lower("email"),
+                condition=Q(status__in=["registered", "waiting"]),
+                name="mentoring_guest_once_per_event",
+            ),
+            models.CheckConstraint(
+                condition=Q(attended_at__isnull=True) | Q(status="registered"),
+                name="mentoring_guest_attended_is_registered",
+            ),
+        ]
+        indexes = [models.Index(fields=["event", "status"], name="mentoring_guest_status_idx")]
+
+    def __str__(self):
+        return f"{self.name} – {self.event}"
+
+
+class EventTable(models.Model):
+    """A World Café table or small group at an event and what it came up with."""
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="tables", verbose_name=_("event")
+    )
+    topic = models.CharField(_("topic"), max_length=300)
+    host = models.CharField(_("host"), max_length=200, blank=True)
+    summary = models.TextField(_("summary of results"), max_length=10000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("World Café table")
+        verbose_name_plural = _("World Café tables")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.topic
 
 
 class FollowUpTask(models.Model):

@@ -111,6 +111,28 @@ def can_view_attendance(user, event) -> bool:
     return is_mentoring_staff(user)
 
 
+# Public events and their guests ---------------------------------------------------------------
+
+
+def public_events_q():
+    """What anyone, signed in or not, may see of events: those marked public."""
+    return Q(is_public=True)
+
+
+def guest_registration_is_open(event) -> bool:
+    return event.is_public and registration_is_open(event)
+
+
+def can_manage_guests(user) -> bool:
+    """Guest lists, badges and attendance name people: the centre's mentoring staff only."""
+    return is_mentoring_staff(user)
+
+
+def publishable_speakers_q():
+    """Speakers appear in public only with their agreement to be named in the programme."""
+    return Q(publish=True)
+
+
 # Tandems ---------------------------------------------------------------------------------
 
 

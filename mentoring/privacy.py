@@ -1,13 +1,27 @@
 """Personal data in networking & mentoring (see privacy/registry.py)."""
 
-from privacy.registry import ERASED_TEXT, by_name, by_user, not_personal, register, visible_when
+from privacy.registry import (
+    ERASED_TEXT,
+    by_email,
+    by_name,
+    by_user,
+    not_personal,
+    register,
+    register_retention,
+    visible_when,
+)
 
 from .models import (
     CooperationContact,
     CooperationStatusChange,
     Event,
+    EventAgendaItem,
     EventAttendance,
+    EventGuest,
+    EventInfoStand,
     EventRegistration,
+    EventSpeaker,
+    EventTable,
     FollowUpTask,
     MentorOffer,
     MentorRequest,
@@ -191,4 +205,73 @@ register(
     organisation_export=True,
     visible_to=_tandem_evaluations,
     explained={"comment": "the organisation's evaluation; scrubbed of the person's name"},
+)
+
+
+# Public events --------------------------------------------------------------------------------
+
+not_personal(EventAgendaItem, "an item of an event's programme (its speakers are EventSpeaker)")
+register(
+    EventInfoStand,
+    explained={"organisation_name": "the name of an organisation, not of a person"},
+)
+register(
+    EventSpeaker,
+    people=[by_name("name", fields=("name", "role"))],
+    explained={"publish": "the speaker's agreement to be named in the public programme"},
+)
+register(
+    EventTable,
+    people=[by_name("host", fields=("host",)), by_user("created_by", actor=True)],
+    explained={"summary": "results of a discussion table; scrubbed of the person's name"},
+)
+
+
+def _erase_guests(rows, *, by=None, identity=None) -> int:
+    # A guest who attended still counts in the event's reach: the row stays, without anything
+    # that says who it was. Each row gets its own placeholder address, as one address may be
+    # registered only once per event.
+    count = 0
+    for guest in rows.exclude(email__endswith="@erased.invalid"):
+        guest.name = ERASED_TEXT
+        guest.organisation_name = ""
+        guest.accessibility_needs = ""
+        guest.email = f"guest-{guest.pk}@erased.invalid"
+        guest.save(update_fields=["name", "organisation_name", "accessibility_needs", "email"])
+        count += 1
+    return count
+
+
+register(
+    EventGuest,
+    people=[
+        by_email("email", fields=("email", "name", "organisation_name", "accessibility_needs")),
+        by_name("name", fields=("name", "organisation_name", "accessibility_needs")),
+        by_user("attendance_recorded_by", actor=True),
+    ],
+    explained={
+        "consent_version": "which consent text the guest agreed to (proof of consent)",
+        "consented_at": "when the guest agreed (proof of consent)",
+        "language": "the language the guest's e-mails are written in",
+    },
+    erase_rows=_erase_guests,
+)
+
+
+def erase_old_guests(today, days: int) -> int:
+    """Guests' names, addresses and accessibility needs, the period after the event."""
+    import datetime
+
+    from django.utils import timezone
+
+    cutoff = timezone.make_aware(
+        datetime.datetime.combine(today - datetime.timedelta(days=days), datetime.time.min)
+    )
+    return _erase_guests(EventGuest.objects.filter(event__starts_at__lt=cutoff))
+
+
+register_retention(
+    "event_guest",
+    erase_old_guests,
+    "Guests of public events: name, e-mail, organisation and accessibility needs after the event",
 )

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -18,8 +19,11 @@ from .models import (
     CooperationContact,
     CooperationStatusChange,
     Event,
+    EventAgendaItem,
     EventAttendance,
+    EventGuest,
     EventRegistration,
+    EventSpeaker,
     FollowUpTask,
     MentorOffer,
     MentorRequest,
@@ -145,6 +149,87 @@ def events_to_write_to(user):
     if rule is None or not permissions.can_manage_events(user):
         return Event.objects.none()
     return Event.objects.filter(rule)
+
+
+def places_taken(event) -> int:
+    """Places of an event in use: members' registrations and guests with a place."""
+    return (
+        event.registrations.count()
+        + event.guests.filter(status=EventGuest.Status.REGISTERED).count()
+    )
+
+
+def _with_places(events):
+    return events.annotate(
+        member_count=count_of(EventRegistration.objects.filter(event=OuterRef("pk"))),
+        guest_count=count_of(
+            EventGuest.objects.filter(event=OuterRef("pk"), status=EventGuest.Status.REGISTERED)
+        ),
+    )
+
+
+def public_events_upcoming():
+    """Public events still to come, soonest first, each with `member_count`/`guest_count`."""
+    return _with_places(
+        Event.objects.filter(
+            permissions.public_events_q(),
+            status=Event.Status.PLANNED,
+            starts_at__gte=timezone.now(),
+        )
+    ).order_by("starts_at", "pk")
+
+
+def public_event_page(pk):
+    """One public event for its page: programme, published speakers and info stands in a
+    fixed number of queries. Raises Event.DoesNotExist for anything not public."""
+    speakers = EventSpeaker.objects.filter(permissions.publishable_speakers_q())
+    return (
+        _with_places(Event.objects.filter(permissions.public_events_q()))
+        .prefetch_related(
+            Prefetch(
+                "agenda_items",
+                queryset=EventAgendaItem.objects.prefetch_related(
+                    Prefetch("speakers", queryset=speakers, to_attr="public_speakers")
+                ),
+            ),
+            Prefetch("speakers", queryset=speakers, to_attr="public_speakers"),
+            "info_stands",
+        )
+        .get(pk=pk)
+    )
+
+
+def remaining_places(event) -> int | None:
+    """Free places of an event annotated by `_with_places` (None: no limit)."""
+    if event.capacity is None:
+        return None
+    return max(0, event.capacity - event.member_count - event.guest_count)
+
+
+def guests_of(event):
+    return event.guests.select_related("attendance_recorded_by").order_by(
+        models.Case(
+            models.When(status=EventGuest.Status.REGISTERED, then=0),
+            models.When(status=EventGuest.Status.WAITING, then=1),
+            default=2,
+        ),
+        "created_at",
+        "pk",
+    )
+
+
+def guest_counts(event) -> dict:
+    """Registered, waiting and attended guests of an event, in one query."""
+    return event.guests.aggregate(
+        registered=Count("pk", filter=Q(status=EventGuest.Status.REGISTERED)),
+        waiting=Count("pk", filter=Q(status=EventGuest.Status.WAITING)),
+        attended=Count("pk", filter=Q(attended_at__isnull=False)),
+        cancelled=Count("pk", filter=Q(status=EventGuest.Status.CANCELLED)),
+    )
+
+
+def tables_of(event):
+    return event.tables.order_by("created_at", "pk")
 
 
 def registrations_of(event):

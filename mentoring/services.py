@@ -5,6 +5,7 @@ from dataclasses import field as dataclass_field
 from datetime import date, datetime
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -27,7 +28,9 @@ from .models import (
     CooperationStatusChange,
     Event,
     EventAttendance,
+    EventGuest,
     EventRegistration,
+    EventTable,
     FollowUpTask,
     MentorOffer,
     MentorRequest,
@@ -181,6 +184,7 @@ class EventData:
     place: str = ""
     capacity: int | None = None
     is_open: bool = False
+    is_public: bool = False
     invited_organisations: tuple = ()
     # ``title`` and ``description`` are German; other languages by column ({"title_en": …}).
     translations: dict = dataclass_field(default_factory=dict)
@@ -234,7 +238,7 @@ def event_register(*, event: Event, person, organisation) -> EventRegistration:
         raise ValidationError(_("Your organisation is not invited to this event."))
     if EventRegistration.objects.filter(event=event, person=person).exists():
         raise ValidationError(_("You are already registered for this event."))
-    if event.capacity is not None and event.registrations.count() >= event.capacity:
+    if event.capacity is not None and selectors.places_taken(event) >= event.capacity:
         raise ValidationError(_("Sorry, this event is fully booked."))
     registration = EventRegistration.objects.create(
         event=event, person=person, organisation=organisation
@@ -268,7 +272,10 @@ def event_unregister(*, registration: EventRegistration, by) -> None:
         target=registration.event,
         organisation=registration.organisation,
     )
+    event = Event.objects.select_for_update().get(pk=registration.event_id)
     registration.delete()
+    if event.is_public:
+        _move_up(event)
 
 
 @transaction.atomic
@@ -391,6 +398,228 @@ def task_set_done(*, task: FollowUpTask, done: bool, by) -> FollowUpTask:
         actor=by, action="mentoring.task.done" if done else "mentoring.task.reopened", target=task
     )
     return task
+
+
+# Guests of public events ---------------------------------------------------------------------
+
+# The version of the consent text guests agree to (forms.GuestRegistrationForm); change it
+# whenever the wording changes, so each guest's consent names the text they saw.
+GUEST_CONSENT_VERSION = "2026-06-guest-v1"
+_GUEST_TOKEN_SALT = "mentoring.guest-cancel"
+_LIVE = (EventGuest.Status.REGISTERED, EventGuest.Status.WAITING)
+
+
+def guest_token(guest: EventGuest) -> str:
+    """The signed part of a guest's cancel link: it names the guest, nothing else."""
+    # Without a timestamp: the same link in every mail to the guest, valid until the event.
+    return signing.Signer(salt=_GUEST_TOKEN_SALT).sign_object({"guest": guest.pk})
+
+
+def guest_from_token(token: str) -> EventGuest | None:
+    """The guest a cancel link names; None for a link that was altered or made up."""
+    try:
+        value = signing.Signer(salt=_GUEST_TOKEN_SALT).unsign_object(token)
+    except (signing.BadSignature, ValueError):
+        return None
+    if not isinstance(value, dict) or not isinstance(value.get("guest"), int):
+        return None
+    return EventGuest.objects.select_related("event").filter(pk=value["guest"]).first()
+
+
+def _mail_guest(guest: EventGuest, template: str) -> None:
+    from django.urls import reverse
+
+    site_url = getattr(settings, "IKMO_SITE_URL", "").rstrip("/")
+    email_queue(
+        to=guest.email,
+        template=template,
+        context={
+            "guest": guest,
+            "event": guest.event,
+            "site_url": site_url,
+            "cancel_url": site_url
+            + reverse("mentoring:guest_cancel", kwargs={"token": guest_token(guest)}),
+            "event_url": site_url
+            + reverse("mentoring:public_event_detail", kwargs={"pk": guest.event_id}),
+        },
+        language=guest.language,
+    )
+
+
+def guest_registration_check(event: Event) -> None:
+    if not permissions.guest_registration_is_open(event):
+        raise ValidationError(_("Registration for this event is closed."), code="closed")
+
+
+@transaction.atomic
+def guest_register(
+    *,
+    event: Event,
+    name: str,
+    email: str,
+    consent: bool,
+    organisation_name: str = "",
+    accessibility_needs: str = "",
+    language: str = "de",
+) -> EventGuest:
+    """A guest without an account registers for a public event: a place while there is one,
+    else the waiting list. One live registration per e-mail address and event."""
+    # The event row is the lock: two guests asking for the last place are served one after
+    # the other, and the second one finds it taken.
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    guest_registration_check(event)
+    if not consent:
+        raise ValidationError(
+            {
+                "consent": _(
+                    "Please agree to the processing of your data, or we cannot register you."
+                )
+            }
+        )
+    name = " ".join(name.split())
+    email = email.strip()
+    if not name or not email:
+        raise ValidationError(_("Please give your name and e-mail address."))
+    if event.guests.filter(email__iexact=email, status__in=_LIVE).exists():
+        raise ValidationError(
+            {
+                "email": _(
+                    "This e-mail address is already registered for this event. Our confirmation "
+                    "e-mail has a link to cancel."
+                )
+            },
+            code="duplicate",
+        )
+    full = event.capacity is not None and selectors.places_taken(event) >= event.capacity
+    now = timezone.now()
+    guest = EventGuest.objects.create(
+        event=event,
+        name=name,
+        email=email,
+        organisation_name=" ".join(organisation_name.split()),
+        accessibility_needs=accessibility_needs.strip(),
+        language=language[:10] or "de",
+        status=EventGuest.Status.WAITING if full else EventGuest.Status.REGISTERED,
+        consent_version=GUEST_CONSENT_VERSION,
+        consented_at=now,
+    )
+    audit_log(
+        actor=None,
+        action="mentoring.guest.waitlisted" if full else "mentoring.guest.registered",
+        target=event,
+        changes={"guest": guest.pk, "consent": GUEST_CONSENT_VERSION},
+    )
+    _mail_guest(
+        guest,
+        "mentoring/email/guest_waiting" if full else "mentoring/email/guest_registered",
+    )
+    return guest
+
+
+def _move_up(event: Event) -> EventGuest | None:
+    """Give a free place to the first guest waiting (the event row is locked by the caller)."""
+    if event.capacity is not None and selectors.places_taken(event) >= event.capacity:
+        return None
+    first = (
+        event.guests.select_for_update()
+        .filter(status=EventGuest.Status.WAITING)
+        .order_by("created_at", "pk")
+        .first()
+    )
+    if first is None:
+        return None
+    first.status = EventGuest.Status.REGISTERED
+    first.moved_up_at = timezone.now()
+    first.save(update_fields=["status", "moved_up_at"])
+    audit_log(
+        actor=None, action="mentoring.guest.moved_up", target=event, changes={"guest": first.pk}
+    )
+    _mail_guest(first, "mentoring/email/guest_moved_up")
+    return first
+
+
+@transaction.atomic
+def guest_cancel(*, guest: EventGuest) -> EventGuest:
+    """The guest cancels through their link; the freed place goes to the waiting list."""
+    event = Event.objects.select_for_update().get(pk=guest.event_id)
+    guest = EventGuest.objects.select_for_update().get(pk=guest.pk)
+    if guest.status == EventGuest.Status.CANCELLED:
+        return guest
+    if event.starts_at <= timezone.now():
+        raise ValidationError(
+            _("The event has started: the registration can no longer be cancelled.")
+        )
+    was_registered = guest.status == EventGuest.Status.REGISTERED
+    guest.status = EventGuest.Status.CANCELLED
+    guest.cancelled_at = timezone.now()
+    guest.save(update_fields=["status", "cancelled_at"])
+    audit_log(
+        actor=None, action="mentoring.guest.cancelled", target=event, changes={"guest": guest.pk}
+    )
+    if was_registered and event.status == Event.Status.PLANNED:
+        _move_up(event)
+    return guest
+
+
+@transaction.atomic
+def guest_attendance_record(*, guest: EventGuest, by, at: datetime | None = None) -> EventGuest:
+    """Note that a registered guest is there. The one entry point for the guest list's
+    button and for check-in at the door (e.g. a QR scan); only once the event has started,
+    and once per guest (a second call says since when the guest is checked in)."""
+    guest = EventGuest.objects.select_for_update().select_related("event").get(pk=guest.pk)
+    event = guest.event
+    at = at or timezone.now()
+    if event.status == Event.Status.CANCELLED:
+        raise ValidationError(
+            _("The event was cancelled: no attendance can be recorded."), code="cancelled"
+        )
+    if event.starts_at > at:
+        raise ValidationError(
+            _("The event has not started yet: attendance can be recorded from %(start)s on.")
+            % {"start": date_format(timezone.localtime(event.starts_at), "SHORT_DATETIME_FORMAT")},
+            code="not_started",
+        )
+    if guest.status != EventGuest.Status.REGISTERED:
+        raise ValidationError(
+            _("Only guests with a place can be marked as present."), code="not_registered"
+        )
+    if guest.attended_at is not None:
+        raise ValidationError(
+            _("%(name)s is already marked as present (since %(time)s).")
+            % {
+                "name": guest.name,
+                "time": date_format(timezone.localtime(guest.attended_at), "TIME_FORMAT"),
+            },
+            code="duplicate",
+        )
+    guest.attended_at = at
+    guest.attendance_recorded_by = by
+    guest.save(update_fields=["attended_at", "attendance_recorded_by"])
+    audit_log(
+        actor=by,
+        action="mentoring.guest.attended",
+        target=event,
+        changes={"guest": guest.pk},
+    )
+    return guest
+
+
+@transaction.atomic
+def event_table_add(*, event: Event, topic: str, summary: str, by, host: str = "") -> EventTable:
+    """Record a World Café table (or small group) and its results."""
+    if event.status == Event.Status.CANCELLED:
+        raise ValidationError(_("The event was cancelled."))
+    if event.starts_at > timezone.now():
+        raise ValidationError(_("The event has not taken place yet."))
+    table = EventTable.objects.create(
+        event=event,
+        topic=" ".join(topic.split()),
+        host=" ".join(host.split()),
+        summary=summary.strip(),
+        created_by=by,
+    )
+    audit_log(actor=by, action="mentoring.table.created", target=event, changes={"table": table.pk})
+    return table
 
 
 # Mentoring tandems ---------------------------------------------------------------------------

@@ -59,3 +59,19 @@ urlpatterns += [
     path("tandems/<int:pk>/close/", views.tandem_close, name="tandem_close"),
     path("tandems/<int:pk>/evaluate/<int:org_pk>/", views.tandem_evaluate, name="tandem_evaluate"),
 ]
+urlpatterns += [
+    # Public events: pages for everyone, guest registration without an account
+    path("public/", views.public_event_list, name="public_event_list"),
+    path("public/<int:pk>/", views.public_event_detail, name="public_event_detail"),
+    path("events/<int:pk>/calendar.ics", views.event_ics, name="event_ics"),
+    path("guests/<str:token>/cancel/", views.guest_cancel, name="guest_cancel"),
+    # ... and the team's side of them
+    path("events/<int:pk>/guests/", views.guest_list, name="guest_list"),
+    path(
+        "events/<int:pk>/guests/<int:guest_pk>/attended/",
+        views.guest_attended,
+        name="guest_attended",
+    ),
+    path("events/<int:pk>/guests/pdf/<str:kind>/", views.guest_documents, name="guest_documents"),
+    path("events/<int:pk>/tables/", views.event_table_add, name="event_table_add"),
+]

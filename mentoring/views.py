@@ -1,21 +1,26 @@
+from allauth.core.internal import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ikmo.checkin import checkin_open_or_coming, personal_url
+from ikmo.documents import document_request
+from ikmo.downloads import content_download
 from ikmo.selectors import checkins_of
 from ikmo.subprojects import SubProject
 from ikmo.viewtools import form_errors, get_visible_or_404, paged, require, service_errors
 from organisations.selectors import get_organisation_for_user
 
-from . import permissions, selectors, services
+from . import documents, ics, permissions, selectors, services
 from .filters import ContactFilter, EventFilter, PartnerFilter, TandemFilter
 from .forms import (
     AttendanceForm,
@@ -24,7 +29,9 @@ from .forms import (
     EventForm,
     EventOutcomeForm,
     EventRegistrationForm,
+    EventTableForm,
     FollowUpTaskForm,
+    GuestRegistrationForm,
     MentorOfferForm,
     MentorRequestForm,
     TandemCloseForm,
@@ -247,7 +254,14 @@ def event_detail(request, pk):
 
 
 def _event_page(
-    request, event, *, task_form=None, outcome_form=None, attendance_form=None, status=200
+    request,
+    event,
+    *,
+    task_form=None,
+    outcome_form=None,
+    attendance_form=None,
+    table_form=None,
+    status=200,
 ):
     """The event page; a form sent from it with errors comes back bound, so nothing typed
     is lost (a redirect would show it empty)."""
@@ -288,6 +302,9 @@ def _event_page(
                 "task_form": task_form or FollowUpTaskForm(user=user),
                 "has_started": event.starts_at <= timezone.now(),
                 "room_code_url": reverse("mentoring:room_code", args=[event.pk]),
+                "tables": selectors.tables_of(event),
+                "table_form": table_form or EventTableForm(),
+                "guest_counts": selectors.guest_counts(event) if event.is_public else None,
             }
         )
     if own_registration is not None and event.status != event.Status.CANCELLED:
@@ -787,3 +804,184 @@ def tandem_evaluate(request, pk, org_pk):
         "mentoring/tandem_evaluate.html",
         {"form": form, "tandem": tandem, "organisation": organisation},
     )
+
+
+# Public events and their guests ---------------------------------------------------------------
+
+# Registrations a browser (client IP) may send; more waits. Generous for an office sharing
+# one address, small enough to stop a script filling an event with made-up guests.
+GUEST_REGISTRATION_RATE = "20/h/ip"
+
+
+def public_event_list(request):
+    """Upcoming public events, for everyone (no account needed)."""
+    events = list(selectors.public_events_upcoming()[:100])
+    for event in events:
+        event.remaining = selectors.remaining_places(event)
+    return render(request, "mentoring/public/event_list.html", {"events": events})
+
+
+def public_event_detail(request, pk):
+    """A public event's page: programme, published speakers, info stands, free places and
+    the guest registration. No guest ever appears here."""
+    try:
+        event = selectors.public_event_page(pk)
+    except Event.DoesNotExist:
+        raise Http404 from None
+    form = GuestRegistrationForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            usage = ratelimit.consume(
+                request,
+                app="ikmo",
+                action="mentoring_guest_register",
+                config={"mentoring_guest_register": GUEST_REGISTRATION_RATE},
+            )
+            if usage is None:
+                status = 429
+                form.add_error(
+                    None, _("Too many registrations from here. Please try again in an hour.")
+                )
+            else:
+                try:
+                    guest = services.guest_register(
+                        event=event,
+                        **form.cleaned_data,
+                        language=translation.get_language() or "de",
+                    )
+                except ValidationError as error:
+                    form_errors(form, error)
+                else:
+                    if guest.status == guest.Status.WAITING:
+                        messages.warning(
+                            request,
+                            _(
+                                "The event is fully booked: you are on the waiting list. We "
+                                "will write to you if a place becomes free."
+                            ),
+                        )
+                    else:
+                        messages.success(
+                            request,
+                            _(
+                                "You are registered. We have sent you a confirmation e-mail "
+                                "with a link to cancel."
+                            ),
+                        )
+                    return redirect("mentoring:public_event_detail", pk=event.pk)
+    context = {
+        "event": event,
+        "form": form,
+        "remaining": selectors.remaining_places(event),
+        "registration_open": permissions.guest_registration_is_open(event),
+    }
+    return render(request, "mentoring/public/event_detail.html", context, status=status)
+
+
+def event_ics(request, pk):
+    """The event as a calendar file: for anyone if it is public, else as the event page."""
+    event = Event.objects.filter(permissions.public_events_q(), pk=pk).first()
+    if event is not None:
+        url = reverse("mentoring:public_event_detail", args=[event.pk])
+    elif not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    else:
+        event = get_visible_or_404(selectors.events_for_user(request.user), pk=pk)
+        url = event.get_absolute_url()
+    body = ics.event_calendar(
+        event,
+        url=request.build_absolute_uri(url),
+        domain=request.get_host().split(":")[0] or "ikmo.example",
+    )
+    return content_download(
+        body,
+        filename=f"event-{event.pk}-{slugify(event.title)[:40]}.ics",
+        content_type="text/calendar; charset=utf-8",
+    )
+
+
+def guest_cancel(request, token):
+    """The link in a guest's mails: asks first, cancels on the button (a mail scanner that
+    opens the link cancels nothing)."""
+    guest = services.guest_from_token(token)
+    if guest is None:
+        return render(request, "mentoring/public/guest_cancel_invalid.html", status=400)
+    if request.method == "POST" and guest.status != guest.Status.CANCELLED:
+        try:
+            services.guest_cancel(guest=guest)
+        except ValidationError as error:
+            service_errors(request, error)
+        else:
+            messages.success(
+                request, _("Your registration has been cancelled. Thank you for telling us.")
+            )
+        return redirect("mentoring:guest_cancel", token=token)
+    return render(
+        request, "mentoring/public/guest_cancel.html", {"guest": guest, "event": guest.event}
+    )
+
+
+def _guest_event(request, pk):
+    event = get_visible_or_404(selectors.events_for_user(request.user), pk=pk)
+    _internal(permissions.can_manage_guests(request.user))
+    return event
+
+
+@login_required
+def guest_list(request, pk):
+    event = _guest_event(request, pk)
+    return render(
+        request,
+        "mentoring/guest_list.html",
+        {
+            "event": event,
+            "guests": list(selectors.guests_of(event)),
+            "counts": selectors.guest_counts(event),
+            "has_started": event.starts_at <= timezone.now(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def guest_attended(request, pk, guest_pk):
+    event = _guest_event(request, pk)
+    guest = event.guests.filter(pk=guest_pk).first()
+    if guest is None:
+        raise Http404
+    try:
+        services.guest_attendance_record(guest=guest, by=request.user)
+        messages.success(request, _("%(name)s is marked as present.") % {"name": guest.name})
+    except ValidationError as error:
+        service_errors(request, error)
+    return redirect(f"{reverse('mentoring:guest_list', args=[event.pk])}#guest-{guest.pk}")
+
+
+@login_required
+@require_POST
+def guest_documents(request, pk, kind):
+    """The guest list or the name badges as a PDF, made in the background."""
+    event = _guest_event(request, pk)
+    kinds = {"list": documents.GUEST_LIST, "badges": documents.NAME_BADGES}
+    if kind not in kinds:
+        raise Http404
+    document = document_request(kind=kinds[kind], target=event, by=request.user)
+    return redirect("document_detail", pk=document.pk)
+
+
+@login_required
+@require_POST
+def event_table_add(request, pk):
+    event = _managed_event(request, pk)
+    form = EventTableForm(request.POST)
+    if form.is_valid():
+        try:
+            services.event_table_add(event=event, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form_errors(form, error)
+        else:
+            messages.success(request, _("The table and its results have been recorded."))
+            return redirect(f"{event.get_absolute_url()}#tables")
+    return _event_page(request, event, table_form=form, status=400)

@@ -461,6 +461,7 @@ IKMO_RETENTION_DAYS = {
     "inactive_account": env.int("IKMO_RETENTION_INACTIVE_ACCOUNT_DAYS", default=3 * 365),
     "export": env.int("IKMO_RETENTION_EXPORT_DAYS", default=30),
     "sent_email": env.int("IKMO_RETENTION_SENT_EMAIL_DAYS", default=180),
+    "event_guest": env.int("IKMO_RETENTION_EVENT_GUEST_DAYS", default=90),
 }
 # Mentoring: an active tandem without a logged meeting for this many weeks reminds both
 # sides and the project lead (once per gap).

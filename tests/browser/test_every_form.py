@@ -217,6 +217,9 @@ DRIVEN: dict[str, Spec] = {
 
 # Forms with typed input that are not driven here, and why.
 NOT_DRIVEN = {
+    "mentoring:public_event_detail -> mentoring:public_event_detail": "the guest registration "
+    "of a public event, driven in tests/browser/test_public_events.py: refused without "
+    "consent with everything kept, then a double tap makes one registration",
     "account_login -> account_login": "signs in, saves nothing; tests/browser/helpers.log_in",
     "account_reset_password -> account_reset_password": "sends a mail, saves nothing typed",
     "account_signup -> account_signup": "passwords are never shown again; "
@@ -255,6 +258,9 @@ BUTTON_FORMS = {
     "messaging:notifications -> messaging:notifications",
     # One button that stops newsletters (tests/messaging/test_bulk.py).
     "messaging:unsubscribe -> messaging:unsubscribe",
+    # A guest's cancel link (signed token) and the guest list's two PDF buttons.
+    "mentoring:guest_cancel -> mentoring:guest_cancel",
+    "mentoring:guest_list -> mentoring:guest_documents",
     "account_email -> account_email",
     "api_tokens -> api_token_revoke",
     "actionfund:application_detail -> actionfund:application_withdraw",

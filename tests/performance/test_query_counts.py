@@ -169,6 +169,15 @@ PAGES = [
     Page("mentoring:event_detail", "consultant", kwargs="event", extra="event_rows"),
     Page("mentoring:room_code", "consultant", kwargs="event", grows=False),
     Page("mentoring:event_edit", "consultant", kwargs="event", extra="event_rows", grows=False),
+    Page("mentoring:public_event_list", "member", extra="public_events"),
+    Page(
+        "mentoring:public_event_detail",
+        "member",
+        kwargs="public_event",
+        extra="public_event_rows",
+        notes="grows with programme, speakers and stands; guests are never on it",
+    ),
+    Page("mentoring:guest_list", "consultant", kwargs="public_event", extra="public_event_rows"),
     Page("mentoring:offer_edit", "member", kwargs="mentor_org_pk", grows=False),
     Page("mentoring:request_edit", "member", kwargs="mentee_org_pk", grows=False),
     Page("mentoring:match_list", "consultant"),
@@ -650,6 +659,54 @@ def contact_history(n: int, world) -> None:
             to_status="meeting_held",
             note=f"Treffen {world.runs}-{i}",
             changed_by=world.personas["consultant"],
+        )
+        for i in range(n)
+    )
+
+
+def public_events(n: int, world) -> None:
+    """Public events to come, each with a capacity (the list shows the places left)."""
+    import datetime
+
+    from django.utils import timezone
+
+    for i in range(n):
+        factories.EventFactory(
+            title=f"Öffentlicher Fachtag {world.runs}-{i}",
+            is_public=True,
+            capacity=50,
+            starts_at=timezone.now() + datetime.timedelta(days=5 + i),
+        )
+
+
+def public_event_rows(n: int, world) -> None:
+    """Programme, speakers, info stands and guests of the public event."""
+    import datetime
+
+    from mentoring.models import EventAgendaItem, EventGuest, EventInfoStand, EventSpeaker
+
+    event = world.obj("public_event")
+    now = datetime.datetime.now(datetime.UTC)
+    for i in range(n):
+        speaker = EventSpeaker.objects.create(
+            event=event, name=f"Referentin {world.runs}-{i}", role="Verwaltung", publish=True
+        )
+        item = EventAgendaItem.objects.create(
+            event=event, starts_at=datetime.time(9 + i % 8, i % 60), title=f"Punkt {world.runs}-{i}"
+        )
+        item.speakers.add(speaker)
+    EventInfoStand.objects.bulk_create(
+        EventInfoStand(event=event, organisation_name=f"Stand {world.runs}-{i}", topic="Thema")
+        for i in range(n)
+    )
+    EventGuest.objects.bulk_create(
+        EventGuest(
+            event=event,
+            name=f"Gast {world.runs}-{i}",
+            email=f"gast{world.runs}-{i}@guest.example",
+            organisation_name="Verein",
+            consent_version="test",
+            consented_at=now,
         )
         for i in range(n)
     )
@@ -1141,6 +1198,13 @@ def event(world):
     )
 
 
+@target
+def public_event(world):
+    return factories.EventFactory(
+        is_public=True, is_open=True, capacity=500, created_by=world.personas["consultant"]
+    )
+
+
 def _second_organisation(world, **values):
     """Another organisation with the focus person among its admins."""
     organisation = factories.OrganisationFactory(**values)
@@ -1539,6 +1603,11 @@ NOT_PAGES = {
     "mentoring:contact_status": POST_ONLY,
     "mentoring:contact_delete": POST_ONLY,
     "mentoring:event_register": POST_ONLY,
+    "mentoring:event_ics": FILE,
+    "mentoring:event_table_add": POST_ONLY,
+    "mentoring:guest_attended": POST_ONLY,
+    "mentoring:guest_documents": POST_ONLY,
+    "mentoring:guest_cancel": "a guest's signed link: one registration and a button",
     "mentoring:event_unregister": POST_ONLY,
     "mentoring:event_attendance_add": POST_ONLY,
     "mentoring:event_attendance_remove": POST_ONLY,

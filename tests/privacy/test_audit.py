@@ -111,6 +111,7 @@ ACCESS_LOG = {
     "organisations:profile_sheet": "ikmo.document.requested",
     "qualification:participants_csv": "qualification.participants.exported",
     "qualification:participants_pdf": "ikmo.document.requested",
+    "mentoring:guest_documents": "ikmo.document.requested",
     "participation_check:report_pdf": "participation_check.report.downloaded",
     "participation_check:report_pdf_request": "ikmo.document.requested",
     "actionfund:attachment_download": "actionfund.attachment.downloaded",
@@ -129,6 +130,7 @@ ACCESS_LOG = {
 NOT_PERSONAL = {
     "qualification:workshop_calendar": "the public workshop calendar: dates and places, no people",
     "qualification:workshop_ics": "one workshop's dates as a calendar entry, no people",
+    "mentoring:event_ics": "one event's date and place as a calendar entry, no people",
     "exports:detail": "the status page of a list export; the file is logged when downloaded",
     "privacy:export_detail": "the status page of an export; the file is logged when downloaded",
     "mfa_download_recovery_codes": "the person's own recovery codes (allauth), no one else's data",

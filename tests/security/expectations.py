@@ -299,6 +299,35 @@ EXPECTATIONS: dict[str, Route] = {
     "mentoring:task_toggle": Route(
         STAFF, lambda w: {"pk": w.event.pk, "task_pk": w.task.pk}, method=POST
     ),
+    "mentoring:public_event_list": Route(EVERYONE, public=True),
+    "mentoring:public_event_detail": Route(
+        EVERYONE,
+        pk("public_event"),
+        method=FORM,
+        public=True,
+        notes="a public event's page and guest registration: programme, no guest data",
+    ),
+    "mentoring:event_ics": Route(
+        ORG_A | STAFF,
+        pk("event"),
+        notes="as the event page; a public event's file is for everyone (test_public_events)",
+    ),
+    "mentoring:guest_cancel": Route(
+        EVERYONE,
+        lambda w: {"token": w.guest_token},
+        method=FORM,
+        notes="the guest's cancel link: signed token, works signed out, shows that guest only",
+    ),
+    "mentoring:guest_list": Route(STAFF, pk("public_event")),
+    "mentoring:guest_attended": Route(
+        STAFF,
+        lambda w: {"pk": w.public_event.pk, "guest_pk": w.guest.pk},
+        method=POST,
+    ),
+    "mentoring:guest_documents": Route(
+        STAFF, lambda w: {"pk": w.public_event.pk, "kind": "list"}, method=POST
+    ),
+    "mentoring:event_table_add": Route(STAFF, pk("event"), method=POST),
     "mentoring:offer_edit": Route(STAFF, lambda w: {"org_pk": w.org_c.pk}, method=FORM),
     "mentoring:request_edit": Route(ADMIN_A | STAFF, org_a("org_pk"), method=FORM),
     "mentoring:request_withdraw": Route(ADMIN_A | STAFF, pk("request_a"), method=POST),

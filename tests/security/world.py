@@ -284,6 +284,24 @@ def _mentoring(w: World):
     )
     EventRegistration.objects.create(event=event, person=w.users["member_a"], organisation=w.org_a)
     w.objects["task"] = FollowUpTask.objects.create(event=event, title="Protokoll verschicken")
+    # A public Fachtag with one guest: its page is for everyone, its guests for the team.
+    public_event = Event.objects.create(
+        kind=Event.Kind.NETWORK_EVENT,
+        title="Öffentlicher Fachtag",
+        starts_at=timezone.now() + datetime.timedelta(days=9),
+        place="Rathaus",
+        is_open=True,
+        is_public=True,
+        capacity=50,
+    )
+    w.objects["public_event"] = public_event
+    from mentoring import services as mentoring_services
+
+    guest = mentoring_services.guest_register(
+        event=public_event, name="Gast Matrix", email="gast@guest.example", consent=True
+    )
+    w.objects["guest"] = guest
+    w.objects["guest_token"] = mentoring_services.guest_token(guest)
     w.objects["offer_c"] = mentor_offer(w.org_c)
     w.objects["request_a"] = mentor_request(w.org_a, needs="ALPHA-APPLICATION Hilfe gesucht")
     w.objects["tandem"] = Tandem.objects.create(

@@ -1,0 +1,54 @@
+"""PDFs of networking & mentoring: a public event's guest list and its name badges."""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ikmo.documents import DocumentKind
+
+from . import permissions
+
+GUEST_LIST = "mentoring_guest_list"
+NAME_BADGES = "mentoring_name_badges"
+BADGES_PER_SHEET = 8  # 2 × 4 badges of 90 × 60 mm on an A4 sheet
+
+
+def guest_list_context(event, document) -> dict:
+    from .selectors import guest_counts, guests_of
+
+    return {
+        "event": event,
+        "guests": [g for g in guests_of(event) if g.status != g.Status.CANCELLED],
+        "counts": guest_counts(event),
+        "generated_at": timezone.now(),
+    }
+
+
+def name_badges_context(event, document) -> dict:
+    from .models import EventGuest
+
+    guests = list(event.guests.filter(status=EventGuest.Status.REGISTERED).order_by("name", "pk"))
+    sheets = [guests[i : i + BADGES_PER_SHEET] for i in range(0, len(guests), BADGES_PER_SHEET)]
+    return {"event": event, "sheets": sheets}
+
+
+def _can_manage(user, event) -> bool:
+    return permissions.can_manage_guests(user)
+
+
+# The contract's `documents` hook (see the app config).
+KINDS = [
+    DocumentKind(
+        key=GUEST_LIST,
+        template="mentoring/pdf/guest_list.html",
+        build_context=guest_list_context,
+        can_view=_can_manage,
+        title=lambda event: _("Guest list: %(event)s") % {"event": event.title},
+    ),
+    DocumentKind(
+        key=NAME_BADGES,
+        template="mentoring/pdf/name_badges.html",
+        build_context=name_badges_context,
+        can_view=_can_manage,
+        title=lambda event: _("Name badges: %(event)s") % {"event": event.title},
+    ),
+]
