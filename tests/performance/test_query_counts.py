@@ -1544,6 +1544,9 @@ POST_ONLY = "an action: POST only, answers with a redirect"
 FILE = "a file download, not a page"
 # Routes with arguments that render no HTML page on GET.
 NOT_PAGES = {
+    "organisations:network_action": POST_ONLY,
+    "organisations:network_join": "a form with one chooser (its options load on demand)",
+    "organisations:centre_contact": "a form with one chooser (its options load on demand)",
     "actionfund:application_message_post": POST_ONLY,
     "actionfund:application_message_file": FILE,
     "qualification:coaching_message_post": POST_ONLY,
