@@ -275,7 +275,8 @@ class Generator:
         for i in range(s.organisations):
             # The first ones cover the kinds that lists depend on, so small runs hold them too.
             kind = ("administration", "mo")[i] if i < 2 else rng.choices(kinds, weights)[0]
-            if i % 97 == 5 and kind == Organisation.Kind.MIGRANT_ORGANISATION:
+            # Every 97th from the sixth on is a network (approved, below): small runs hold one.
+            if i % 97 == 5:
                 kind = Organisation.Kind.NETWORK
             if kind == Organisation.Kind.PUBLIC_ADMINISTRATION:
                 name, legal = (
@@ -287,7 +288,7 @@ class Generator:
                 legal = {"e.V.": "ev", "gGmbH": "ggmbh", "Initiative": "in_founding"}[suffix]
                 word = rng.choice(["Brücke", "Treff", "Forum", "Netz", "Haus", "Kreis"])
                 name = f"{rng.choice(self.last_names)} {word} {i + 1}{self.suffix} {suffix}"
-            approved = rng.random() > 0.03
+            approved = rng.random() > 0.03 or kind == Organisation.Kind.NETWORK
             orgs.append(
                 factories.OrganisationFactory.build(
                     name=name,

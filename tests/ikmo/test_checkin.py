@@ -19,6 +19,13 @@ from tests import factories
 from tests.conftest import enrol_mfa
 from tests.qualification.factories import make_workshop, register
 
+
+@pytest.fixture(autouse=True)
+def _english(client):
+    """The pages' texts are asserted in English (the catalogues' source language)."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 pytestmark = pytest.mark.django_db
 
 NOW = timedelta(minutes=-10)  # started ten minutes ago: check-in is open

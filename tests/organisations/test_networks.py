@@ -191,6 +191,7 @@ def test_consultants_cannot_name_a_contact(client, org, consultant):
 def test_a_lead_cannot_name_a_member_as_contact_through_the_form(
     client, org, project_lead, org_member
 ):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     client.force_login(project_lead)
     response = client.post(
         reverse("organisations:centre_contact", args=[org.pk]), {"contact": org_member.pk}

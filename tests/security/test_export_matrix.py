@@ -48,6 +48,15 @@ PAGES = {
             str(o.user) if o.user_id == u.pk else "\x00never",
         ),
     ],
+    # What an organisation shows publicly: its admins edit it, everyone reads it once listed.
+    "organisations.PublicProfile": lambda o, u, w: [
+        ("organisations:public_profile", {"pk": o.organisation_id}, None),
+        ("organisations:public_detail", {"pk": o.organisation_id}, None),
+    ],
+    # The member's page lists the networks it belongs to or asked to join.
+    "organisations.NetworkMembership": lambda o, u, w: [
+        ("organisations:detail", {"pk": o.member_id}, o.network.name)
+    ],
     "ikmo.GeneratedDocument": lambda o, u, w: _one("document_download", pk=o.pk),
     "privacy.ConsentRecord": lambda o, u, w: (
         _one("privacy:my_data") if o.person_id == u.pk else _one("privacy:person", pk=o.person_id)
@@ -214,6 +223,7 @@ def test_the_organisation_admin_export_leaves_out_the_centres_working_records(wo
 
 def _one_document_of_each_kind(w):
     from actionfund.services import AGREEMENT_KIND
+    from mentoring.documents import GUEST_LIST, NAME_BADGES
     from qualification.documents import CERTIFICATE, PARTICIPANT_LIST
     from reporting.documents import FUNDER_REPORT
 
@@ -232,6 +242,13 @@ def _one_document_of_each_kind(w):
         ),
         FUNDER_REPORT: finished_document(
             w.funder_report, kind=FUNDER_REPORT, by=w.funder_report.generated_by
+        ),
+        # A public event's guest list and name badges, asked for by mentoring's consultant.
+        GUEST_LIST: finished_document(
+            w.public_event, kind=GUEST_LIST, by=w.consultants["mentoring"]
+        ),
+        NAME_BADGES: finished_document(
+            w.public_event, kind=NAME_BADGES, by=w.consultants["mentoring"]
         ),
     }
 
