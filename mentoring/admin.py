@@ -75,7 +75,7 @@ class EventSpeakerInline(admin.TabularInline):
     extra = 0
 
 
-class EventAgendaItemInline(admin.TabularInline):
+class EventAgendaItemInline(PortalFormFields, admin.TabularInline):
     # Speakers are chosen among the saved speakers of this event (save them first).
     model = EventAgendaItem
     extra = 0

@@ -84,7 +84,7 @@ def test_an_admin_lists_the_organisation_a_visitor_finds_it_a_member_asks_for_co
     expect(visitor.get_by_role("link", name=other_org.name)).to_have_count(0)
     # The search finds it by what it offers.
     visitor.goto("/organisations/public/")
-    visitor.get_by_label(t("Search")).fill("elterncafé")
+    visitor.locator("input[name=q]").fill("elterncafé")
     visitor.get_by_role("button", name=t("Search")).click()
     expect(visitor.get_by_role("link", name=org.name)).to_be_visible()
     assert_no_horizontal_scroll(visitor)

@@ -98,14 +98,14 @@ def test_staff_record_a_world_cafe_table(new_page, consultant):
     log_in(page, consultant.email, totp_secret=STAFF_TOTP_SECRET)
     page.goto(f"/mentoring/events/{event.pk}/")
     section = page.locator("section[aria-labelledby=tables]")
-    section.get_by_label(t("Topic")).fill("Zusammenarbeit mit dem Jugendamt")
-    section.get_by_label(t("Host")).fill("Tischpatin Beispiel")
+    section.locator("[name=topic]").fill("Zusammenarbeit mit dem Jugendamt")
+    section.locator("[name=host]").fill("Tischpatin Beispiel")
     # Without results first: refused, everything typed kept.
     section.get_by_role("button", name=t("Add table")).click()
     section = page.locator("section[aria-labelledby=tables]")
     expect(section.get_by_role("alert")).to_be_visible()
-    expect(section.get_by_label(t("Topic"))).to_have_value("Zusammenarbeit mit dem Jugendamt")
-    section.get_by_label(t("Summary of results")).fill(
+    expect(section.locator("[name=topic]")).to_have_value("Zusammenarbeit mit dem Jugendamt")
+    section.locator("[name=summary]").fill(
         "Feste Ansprechperson im Amt; gemeinsamer Infoabend im Herbst."
     )
     section.get_by_role("button", name=t("Add table")).dblclick()

@@ -26,6 +26,13 @@ from tests.ikmo.conftest import pdf_text
 
 from .factories import EventFactory
 
+
+@pytest.fixture(autouse=True)
+def _english(client):
+    """The pages' texts are asserted in English (the catalogues' source language)."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 pytestmark = pytest.mark.django_db
 
 
@@ -220,12 +227,12 @@ def test_a_full_event_puts_guests_on_the_waiting_list_and_a_cancellation_moves_t
     first = _register(event, email="first@example.org")
     second = _register(event, email="second@example.org")
     assert first.status == "registered" and second.status == "waiting"
-    assert "waiting list" in OutboundEmail.objects.get(to="second@example.org").body
+    assert "Warteliste" in OutboundEmail.objects.get(to="second@example.org").body  # German
     services.guest_cancel(guest=first)
     second.refresh_from_db()
     assert second.status == "registered" and second.moved_up_at is not None
     moved = OutboundEmail.objects.filter(to="second@example.org").order_by("pk").last()
-    assert "moved up" in moved.body
+    assert "Warteliste nach" in moved.body  # German: moved up from the waiting list
     assert reverse("mentoring:guest_cancel", args=[services.guest_token(second)]) in moved.body
 
 

@@ -17,6 +17,13 @@ from organisations.services import PublicListingChoice
 from privacy.models import ConsentRecord
 from tests import factories
 
+
+@pytest.fixture(autouse=True)
+def _english(client):
+    """The pages' texts are asserted in English (the catalogues' source language)."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 pytestmark = pytest.mark.django_db
 
 SECRET_OFFER = "Geheimes Angebot Nähcafé"
@@ -342,7 +349,7 @@ def test_the_daily_limit_is_kept_with_a_clear_message(listed_org, org_admin, ask
         _ask(listed_org, asker, message=f"Nachricht {i}")
     with pytest.raises(ValidationError) as error:
         _ask(listed_org, asker, message="Noch eine")
-    assert "try again tomorrow" in error.value.messages[0]
+    assert "morgen wieder" in error.value.messages[0]  # German, the portal's first language
     assert ContactRequest.objects.count() == services.CONTACT_REQUESTS_PER_DAY
 
 
