@@ -1365,52 +1365,48 @@ def invitation_detail(request, pk):
     )
 
 
-@login_required
-@require_POST
-def invitation_decline(request, pk):
+def _partner_answer(request, pk, *, prefix: str, answer, done: str):
+    """A partner admin's answer with an optional reason: declining (``prefix`` "decline") or
+    withdrawing consent ("withdraw"); ``answer`` is the service, ``done`` the message."""
     invitation = selectors.get_invitation_for_user(request.user, pk)
     require(permissions.is_partner_admin(request.user, invitation))
-    form = InvitationReasonForm(request.POST, prefix="decline")
+    form = InvitationReasonForm(request.POST, prefix=prefix)
     if not form.is_valid():
         return render(
             request,
             "actionfund/invitation_detail.html",
-            _invitation_context(request, invitation, decline_form=form),
+            _invitation_context(request, invitation, **{f"{prefix}_form": form}),
             status=400,
         )
     try:
-        services.partner_invitation_decline(
-            invitation=invitation, reason=form.cleaned_data["reason"], by=request.user
-        )
+        answer(invitation=invitation, reason=form.cleaned_data["reason"], by=request.user)
     except ValidationError as error:
         service_errors(request, error)
     else:
-        messages.success(request, _("You declined the invitation. The applicant is informed."))
+        messages.success(request, done)
     return redirect(invitation)
+
+
+@login_required
+@require_POST
+def invitation_decline(request, pk):
+    return _partner_answer(
+        request,
+        pk,
+        prefix="decline",
+        answer=services.partner_invitation_decline,
+        done=_("You declined the invitation. The applicant is informed."),
+    )
 
 
 @login_required
 @require_POST
 def invitation_withdraw(request, pk):
     """The partner withdraws its consent before the decision."""
-    invitation = selectors.get_invitation_for_user(request.user, pk)
-    require(permissions.is_partner_admin(request.user, invitation))
-    form = InvitationReasonForm(request.POST, prefix="withdraw")
-    if not form.is_valid():
-        return render(
-            request,
-            "actionfund/invitation_detail.html",
-            _invitation_context(request, invitation, withdraw_form=form),
-            status=400,
-        )
-    try:
-        services.partner_consent_withdraw(
-            invitation=invitation, reason=form.cleaned_data["reason"], by=request.user
-        )
-    except ValidationError as error:
-        service_errors(request, error)
-    else:
-        messages.success(
-            request, _("Your consent is withdrawn. The applicant and the team are informed.")
-        )
-    return redirect(invitation)
+    return _partner_answer(
+        request,
+        pk,
+        prefix="withdraw",
+        answer=services.partner_consent_withdraw,
+        done=_("Your consent is withdrawn. The applicant and the team are informed."),
+    )
