@@ -96,6 +96,10 @@ def axe_violations(page: Page, impacts=("serious", "critical")) -> list[dict]:
         page.evaluate(AXE_SOURCE)
     result = page.evaluate(
         """async () => {
+            // Colours are judged as a person sees them once a hover or focus fade has ended,
+            // not at a frame in between (a button fading to its hover colour fails midway).
+            await Promise.all(document.getAnimations().filter(a => a.effect && a.effect.getTiming()
+                .iterations !== Infinity).map(a => a.finished.catch(() => null)));
             const r = await axe.run(document, {
                 runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
                 resultTypes: ['violations'],
