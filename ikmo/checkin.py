@@ -6,8 +6,11 @@ ikmo/subprojects.py): a list of ``CheckInKind``. A kind says, with the app's own
 permission predicates and attendance services, who the person is, who of the staff may
 check them in, when the occasion takes place and how attendance is written. The core keeps
 the rest once: the codes (below), the record of who came by code (ikmo.models.CheckIn),
-checking in and undoing (ikmo/services.py) and the pages (ikmo/checkin_views.py). A later
-kind (guests without an account) only has to describe itself the same way.
+checking in and undoing (ikmo/services.py) and the pages (ikmo/checkin_views.py). Guests
+without an account (public events) are a kind too: their ``person_of`` is None, so they
+have no room code to scan, and their personal code's page shows them their QR code without
+signing in (the signed code is what their confirmation e-mail carries, like their cancel
+link).
 
 Two codes, both signed with ``django.core.signing`` under their own salt, so neither can be
 guessed, altered or passed off as the other:
@@ -80,6 +83,8 @@ class CheckInKind:
     room_route: str
     # (occasion) -> its title, as the page shows it.
     title_of: Callable = str
+    # (registration) -> the name of the organisation the person comes for, or "".
+    organisation_name_of: Callable = lambda r: r.organisation.name if r.organisation else ""
 
     def room_url(self, occasion) -> str:
         return reverse(self.room_route, kwargs={"pk": occasion.pk})

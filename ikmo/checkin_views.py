@@ -15,6 +15,7 @@ the person already checked in).
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -53,11 +54,16 @@ def _decode(request, token):
         return None, None
 
 
-@login_required
 def code(request, token):
+    """Signed in: staff of the occasion check the person in, the person sees their code.
+    A guest without an account opens the link of their confirmation e-mail signed out and
+    sees their code; for a registration of an account, signing in comes first."""
     kind, registration = _decode(request, token)
     if registration is None:
         return _invalid(request)
+    is_guest = kind.person_of(registration) is None
+    if not request.user.is_authenticated and not is_guest:
+        return redirect_to_login(request.get_full_path())
     occasion = kind.occasion_of(registration)
     context = {
         "kind": kind,
@@ -69,17 +75,19 @@ def code(request, token):
         "window": checkin.window_state(kind, occasion),
         "token": token,
     }
-    if kind.is_staff_of(request.user, occasion):
+    if request.user.is_authenticated and kind.is_staff_of(request.user, occasion):
         record = CheckIn.objects.filter(kind=kind.key, registration_id=registration.pk).first()
         context.update(
             name=kind.name_of(registration),
-            organisation=registration.organisation,
+            organisation_name=kind.organisation_name_of(registration),
             by_code=record if context["checked_in"] else None,
             opens_at=checkin.window(kind, occasion)[0],
             attendance_url=kind.attendance_url(occasion),
         )
         return render(request, "ikmo/checkin/staff.html", context)
-    if kind.person_of(registration) == request.user:
+    # A guest's code is shown to whoever holds the link, as their cancel link is: the signed
+    # token is the credential, and the page names no one.
+    if is_guest or kind.person_of(registration) == request.user:
         url = request.build_absolute_uri(reverse("checkin_code", kwargs={"token": token}))
         context["qr"] = qr_svg(url, label=_("Your check-in code"))
         return render(request, "ikmo/checkin/person.html", context)

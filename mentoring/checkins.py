@@ -1,5 +1,5 @@
-"""Event registrations of account holders in the portal's check-in by code
-(ikmo/checkin.py)."""
+"""Event registrations of account holders, and guests of public events, in the portal's
+check-in by code (ikmo/checkin.py)."""
 
 import datetime
 
@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from ikmo.checkin import CheckInKind
 
-from . import permissions, services
-from .models import Event, EventAttendance, EventRegistration
+from . import permissions, selectors, services
+from .models import Event, EventAttendance, EventGuest, EventRegistration
 
 
 def _registrations():
@@ -48,6 +48,18 @@ def _undo(registration, by):
     services.attendance_remove(attendance=attendance, by=by)
 
 
+def _guests():
+    return EventGuest.objects.select_related("event")
+
+
+def _is_guest_staff(user, event):
+    # As the guest list: the centre's mentoring staff, for an event they can see.
+    return (
+        permissions.can_manage_guests(user)
+        and selectors.events_for_user(user).filter(pk=event.pk).exists()
+    )
+
+
 KINDS = [
     CheckInKind(
         key="mentoring.eventregistration",
@@ -69,5 +81,28 @@ KINDS = [
         attendance_url=lambda e: reverse("mentoring:event_detail", args=[e.pk]),
         room_route="mentoring:room_code",
         title_of=lambda e: e.title,
-    )
+    ),
+    CheckInKind(
+        key="mentoring.eventguest",
+        registrations=_guests,
+        occasions=Event.objects.all,
+        occasion_of=lambda g: g.event,
+        name_of=lambda g: g.name,
+        # No account: the guest shows their code, staff scan it; no room code to scan.
+        person_of=lambda g: None,
+        is_valid=lambda g: (
+            g.status == EventGuest.Status.REGISTERED and g.event.status != Event.Status.CANCELLED
+        ),
+        is_staff_of=_is_guest_staff,
+        is_checked_in=lambda g: g.attended_at is not None,
+        check_in=lambda g, by: services.guest_attendance_record(guest=g, by=by),
+        undo=lambda g, by: services.guest_attendance_undo(guest=g, by=by),
+        span_of=_span,
+        days_of=_days,
+        registration_of=lambda event, user: None,
+        attendance_url=lambda e: reverse("mentoring:guest_list", args=[e.pk]),
+        room_route="mentoring:room_code",
+        title_of=lambda e: e.title,
+        organisation_name_of=lambda g: g.organisation_name,
+    ),
 ]

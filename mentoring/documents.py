@@ -24,9 +24,19 @@ def guest_list_context(event, document) -> dict:
 
 
 def name_badges_context(event, document) -> dict:
+    """Badges carry the guest's personal check-in code: the team scans the badge at the
+    door (ikmo/checkin.py), as they would scan the code on the guest's phone."""
+    from django.conf import settings
+
+    from ikmo.checkin import personal_url
+    from ikmo.qr import qr_svg
+
     from .models import EventGuest
 
+    site_url = getattr(settings, "IKMO_SITE_URL", "").rstrip("/")
     guests = list(event.guests.filter(status=EventGuest.Status.REGISTERED).order_by("name", "pk"))
+    for guest in guests:
+        guest.checkin_qr = qr_svg(site_url + personal_url(guest), label=_("Check-in code"), size=80)
     sheets = [guests[i : i + BADGES_PER_SHEET] for i in range(0, len(guests), BADGES_PER_SHEET)]
     return {"event": event, "sheets": sheets}
 

@@ -131,6 +131,7 @@ def _guest_sample():
         "site_url": "https://portal.example",
         "event_url": "https://portal.example/mentoring/public/0/",
         "cancel_url": "https://portal.example/mentoring/guests/BEISPIEL/cancel/",
+        "checkin_url": "https://portal.example/checkin/BEISPIEL/",
     }
 
 
@@ -152,6 +153,7 @@ GUEST_PLACEHOLDERS = (
         "https://portal.example/mentoring/guests/BEISPIEL/cancel/",
         required=True,
     ),
+    CHECKIN_LINK,
 )
 
 

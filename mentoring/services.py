@@ -441,6 +441,10 @@ def _mail_guest(guest: EventGuest, template: str) -> None:
             + reverse("mentoring:guest_cancel", kwargs={"token": guest_token(guest)}),
             "event_url": site_url
             + reverse("mentoring:public_event_detail", kwargs={"pk": guest.event_id}),
+            # Only a guest with a place has a code to show at the door.
+            "checkin_url": site_url + personal_url(guest)
+            if guest.status == EventGuest.Status.REGISTERED
+            else "",
         },
         language=guest.language,
     )
@@ -599,6 +603,24 @@ def guest_attendance_record(*, guest: EventGuest, by, at: datetime | None = None
         actor=by,
         action="mentoring.guest.attended",
         target=event,
+        changes={"guest": guest.pk},
+    )
+    return guest
+
+
+@transaction.atomic
+def guest_attendance_undo(*, guest: EventGuest, by) -> EventGuest:
+    """Take a guest's attendance back (a scan of the wrong code at the door)."""
+    guest = EventGuest.objects.select_for_update().get(pk=guest.pk)
+    if guest.attended_at is None:
+        return guest
+    guest.attended_at = None
+    guest.attendance_recorded_by = None
+    guest.save(update_fields=["attended_at", "attendance_recorded_by"])
+    audit_log(
+        actor=by,
+        action="mentoring.guest.attendance_removed",
+        target=guest.event,
         changes={"guest": guest.pk},
     )
     return guest

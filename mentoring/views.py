@@ -867,7 +867,7 @@ def public_event_detail(request, pk):
                             request,
                             _(
                                 "You are registered. We have sent you a confirmation e-mail "
-                                "with a link to cancel."
+                                "with your check-in code and a link to cancel."
                             ),
                         )
                     return redirect("mentoring:public_event_detail", pk=event.pk)
@@ -918,9 +918,10 @@ def guest_cancel(request, token):
                 request, _("Your registration has been cancelled. Thank you for telling us.")
             )
         return redirect("mentoring:guest_cancel", token=token)
-    return render(
-        request, "mentoring/public/guest_cancel.html", {"guest": guest, "event": guest.event}
-    )
+    context = {"guest": guest, "event": guest.event, "checkin_url": ""}
+    if guest.status == guest.Status.REGISTERED:
+        context["checkin_url"] = personal_url(guest)
+    return render(request, "mentoring/public/guest_cancel.html", context)
 
 
 def _guest_event(request, pk):
