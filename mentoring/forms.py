@@ -5,6 +5,7 @@ from datetime import time
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ikmo.choosers import ChooserField, ChooserForm, chooser
 from ikmo.content_language import TranslatedTextsForm, form_columns
@@ -310,8 +311,8 @@ class EventSpeakerForm(_ProgrammeForm):
 
 class EventAgendaItemForm(_ProgrammeForm):
     prefix = "agenda"
-    starts_at = TimeOfDayField(label=_("From"))
-    ends_at = TimeOfDayField(label=_("Until"), required=False)
+    starts_at = TimeOfDayField(label=pgettext_lazy("date range", "From"))
+    ends_at = TimeOfDayField(label=pgettext_lazy("date range", "Until"), required=False)
 
     class Meta:
         model = EventAgendaItem
