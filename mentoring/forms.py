@@ -1,8 +1,11 @@
+import re
 from dataclasses import fields
+from datetime import time
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ikmo.choosers import ChooserField, ChooserForm, chooser
 from ikmo.content_language import TranslatedTextsForm, form_columns
@@ -13,6 +16,9 @@ from . import services
 from .models import (
     CooperationContact,
     Event,
+    EventAgendaItem,
+    EventInfoStand,
+    EventSpeaker,
     EventTable,
     FollowUpTask,
     MentorOffer,
@@ -248,6 +254,97 @@ class EventTableForm(ModelForm):
             "host": _("Who hosted the table (optional)."),
             "summary": _("The main results, ideas and open questions of this table."),
         }
+
+
+# The programme of an event: speakers, agenda, info stands --------------------------------------
+
+# "9:30", "09:30", "9.30", "9.30 Uhr", "9 Uhr", "14h", also in Arabic-Indic digits.
+_TIME = re.compile(r"(?P<hour>\d{1,2})(?:\s*[:.]\s*(?P<minute>\d{2}))?")
+_TIME_WORDS = re.compile(r"\s*(uhr|h|o'clock|saat|الساعة)\.?\s*", re.IGNORECASE)
+_EASTERN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+
+
+class TimeOfDayField(forms.TimeField):
+    """A time of day as people type it on a German page: 9:30, 09:30, 9.30 or "9 Uhr"."""
+
+    default_error_messages = {"invalid": _("Please enter a time such as 9:30 or 14:00.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", _("For example 9:30 or 14:00."))
+        # A text box, not the browser's time picker: it takes "9:30" as people write it.
+        kwargs.setdefault(
+            "widget",
+            forms.TimeInput(format="%H:%M", attrs={"autocomplete": "off", "maxlength": 12}),
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, time):
+            return value
+        text = _TIME_WORDS.sub(" ", str(value).translate(_EASTERN_DIGITS)).strip()
+        match = _TIME.fullmatch(text)
+        if match:
+            hour, minute = int(match["hour"]), int(match["minute"] or 0)
+            if hour < 24 and minute < 60:
+                return time(hour, minute)
+        raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+class _ProgrammeForm(ModelForm):
+    """A part of an event's programme. Each has its prefix: the event page shows them
+    together with other forms whose fields have the same names."""
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
+
+
+class EventSpeakerForm(_ProgrammeForm):
+    prefix = "speaker"
+
+    class Meta:
+        model = EventSpeaker
+        fields = ["name", "role", "publish"]
+
+
+class EventAgendaItemForm(_ProgrammeForm):
+    prefix = "agenda"
+    starts_at = TimeOfDayField(label=pgettext_lazy("date range", "From"))
+    ends_at = TimeOfDayField(label=pgettext_lazy("date range", "Until"), required=False)
+
+    class Meta:
+        model = EventAgendaItem
+        fields = ["starts_at", "ends_at", "title", "speakers"]
+        widgets = {"speakers": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, event=event, **kwargs)
+        speakers = self.fields["speakers"]
+        # Only this event's speakers are offered; any other id is refused with a clear word.
+        speakers.queryset = event.speakers.all()
+        speakers.error_messages["invalid_choice"] = _("Please choose only speakers of this event.")
+        speakers.help_text = _("Choose among the speakers added to this event.")
+
+    def clean(self):
+        cleaned = super().clean()
+        _check(
+            self,
+            services.agenda_check,
+            self.event,
+            cleaned.get("starts_at"),
+            cleaned.get("ends_at"),
+        )
+        return cleaned
+
+
+class EventInfoStandForm(_ProgrammeForm):
+    prefix = "stand"
+
+    class Meta:
+        model = EventInfoStand
+        fields = ["organisation_name", "topic"]
 
 
 # Mentoring tandems ---------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, fields
 from dataclasses import field as dataclass_field
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from django.conf import settings
 from django.core import signing
@@ -27,9 +27,12 @@ from .models import (
     CooperationContact,
     CooperationStatusChange,
     Event,
+    EventAgendaItem,
     EventAttendance,
     EventGuest,
+    EventInfoStand,
     EventRegistration,
+    EventSpeaker,
     EventTable,
     FollowUpTask,
     MentorOffer,
@@ -642,6 +645,242 @@ def event_table_add(*, event: Event, topic: str, summary: str, by, host: str = "
     )
     audit_log(actor=by, action="mentoring.table.created", target=event, changes={"table": table.pk})
     return table
+
+
+# The programme of an event: speakers, agenda, info stands --------------------------------------
+
+
+def _one_line(text: str) -> str:
+    return " ".join((text or "").split())
+
+
+def _required(field: str, value: str, message: str) -> str:
+    value = _one_line(value)
+    if not value:
+        raise ValidationError({field: ValidationError(message, code="required")})
+    return value
+
+
+def _programme_changed(*, by, event: Event, action: str, key: str, obj, changes=None) -> None:
+    audit_log(
+        actor=by,
+        action=action,
+        target=event,
+        changes={key: obj.pk, **(changes or {})},
+    )
+
+
+@transaction.atomic
+def speaker_save(
+    *,
+    event: Event,
+    name: str,
+    by,
+    role: str = "",
+    publish: bool = False,
+    speaker: EventSpeaker | None = None,
+) -> EventSpeaker:
+    """Add a speaker to an event's programme (``speaker=None``) or change one. ``publish``:
+    the person agreed to be named in the public programme."""
+    if speaker is not None and speaker.event_id != event.pk:
+        raise ValidationError(_("This speaker belongs to another event."), code="other_event")
+    values = {
+        "name": _required("name", name, _("Please enter the speaker's name.")),
+        "role": _one_line(role),
+        "publish": bool(publish),
+    }
+    created = speaker is None
+    # Fresh from the database: a bound form has already written its values onto ``speaker``.
+    speaker = (
+        EventSpeaker(event=event)
+        if created
+        else EventSpeaker.objects.select_for_update().get(pk=speaker.pk)
+    )
+    changes = save_with_changes(speaker, values, creating=created)
+    if created or changes:
+        _programme_changed(
+            by=by,
+            event=event,
+            action="mentoring.speaker.created" if created else "mentoring.speaker.updated",
+            key="speaker",
+            obj=speaker,
+            changes=changes,
+        )
+    return speaker
+
+
+@transaction.atomic
+def speaker_remove(*, speaker: EventSpeaker, by) -> None:
+    """Take a speaker off the programme; the agenda items keep their other speakers."""
+    _programme_changed(
+        by=by,
+        event=speaker.event,
+        action="mentoring.speaker.removed",
+        key="speaker",
+        obj=speaker,
+        changes={"name": speaker.name},
+    )
+    speaker.delete()
+
+
+def _clock(value: time) -> str:
+    return value.strftime("%H:%M")
+
+
+def agenda_check(event: Event, starts_at: time | None, ends_at: time | None) -> None:
+    """An item ends after it begins and, on a one-day event, lies within the event's time
+    (a programme item before the doors open or after they close is a typing error)."""
+    errors = {}
+    if starts_at and ends_at and ends_at <= starts_at:
+        errors["ends_at"] = ValidationError(_("“Until” must be after “from”."), code="order")
+    start = timezone.localtime(event.starts_at)
+    end = timezone.localtime(event.ends_at) if event.ends_at else None
+    if end is None or end.date() == start.date():
+        if starts_at and starts_at < start.time().replace(second=0, microsecond=0):
+            errors["starts_at"] = ValidationError(
+                _("The event only starts at %(time)s: the programme cannot begin earlier.")
+                % {"time": _clock(start)},
+                code="before_event",
+            )
+        if end is not None:
+            closing = end.time().replace(second=0, microsecond=0)
+            if starts_at and starts_at >= closing:
+                errors["starts_at"] = ValidationError(
+                    _("The event ends at %(time)s: the item must begin before that.")
+                    % {"time": _clock(end)},
+                    code="after_event",
+                )
+            if ends_at and ends_at > closing and "ends_at" not in errors:
+                errors["ends_at"] = ValidationError(
+                    _("The event ends at %(time)s: the item cannot last longer.")
+                    % {"time": _clock(end)},
+                    code="after_event",
+                )
+    if errors:
+        raise ValidationError(errors)
+
+
+def speakers_check(event: Event, speakers) -> None:
+    """Speakers of an agenda item are chosen among the event's own speakers."""
+    if any(s.event_id != event.pk for s in speakers):
+        raise ValidationError(
+            {
+                "speakers": ValidationError(
+                    _("Please choose only speakers of this event."), code="other_event"
+                )
+            }
+        )
+
+
+@transaction.atomic
+def agenda_item_save(
+    *,
+    event: Event,
+    starts_at: time,
+    title: str,
+    by,
+    ends_at: time | None = None,
+    speakers=(),
+    item: EventAgendaItem | None = None,
+) -> EventAgendaItem:
+    """Add an item to an event's programme (``item=None``) or change one."""
+    if item is not None and item.event_id != event.pk:
+        raise ValidationError(_("This item belongs to another event."), code="other_event")
+    if starts_at is None:
+        raise ValidationError(
+            {"starts_at": ValidationError(_("Please enter when the item begins."), code="required")}
+        )
+    agenda_check(event, starts_at, ends_at)
+    speakers = list(speakers)
+    speakers_check(event, speakers)
+    values = {
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "title": _required("title", title, _("Please enter a title for the item.")),
+        "speakers": speakers,
+    }
+    created = item is None
+    # Fresh from the database: a bound form has already written its values onto ``item``.
+    item = (
+        EventAgendaItem(event=event)
+        if created
+        else EventAgendaItem.objects.select_for_update().get(pk=item.pk)
+    )
+    changes = save_with_changes(item, values, creating=created)
+    if created or changes:
+        _programme_changed(
+            by=by,
+            event=event,
+            action="mentoring.agenda_item.created" if created else "mentoring.agenda_item.updated",
+            key="agenda_item",
+            obj=item,
+            changes=changes,
+        )
+    return item
+
+
+@transaction.atomic
+def agenda_item_remove(*, item: EventAgendaItem, by) -> None:
+    _programme_changed(
+        by=by,
+        event=item.event,
+        action="mentoring.agenda_item.removed",
+        key="agenda_item",
+        obj=item,
+        changes={"title": item.title},
+    )
+    item.delete()
+
+
+@transaction.atomic
+def info_stand_save(
+    *,
+    event: Event,
+    organisation_name: str,
+    by,
+    topic: str = "",
+    stand: EventInfoStand | None = None,
+) -> EventInfoStand:
+    """Add an organisation's info stand to an event (``stand=None``) or change one."""
+    if stand is not None and stand.event_id != event.pk:
+        raise ValidationError(_("This info stand belongs to another event."), code="other_event")
+    values = {
+        "organisation_name": _required(
+            "organisation_name", organisation_name, _("Please enter the organisation's name.")
+        ),
+        "topic": _one_line(topic),
+    }
+    created = stand is None
+    # Fresh from the database: a bound form has already written its values onto ``stand``.
+    stand = (
+        EventInfoStand(event=event)
+        if created
+        else EventInfoStand.objects.select_for_update().get(pk=stand.pk)
+    )
+    changes = save_with_changes(stand, values, creating=created)
+    if created or changes:
+        _programme_changed(
+            by=by,
+            event=event,
+            action="mentoring.info_stand.created" if created else "mentoring.info_stand.updated",
+            key="info_stand",
+            obj=stand,
+            changes=changes,
+        )
+    return stand
+
+
+@transaction.atomic
+def info_stand_remove(*, stand: EventInfoStand, by) -> None:
+    _programme_changed(
+        by=by,
+        event=stand.event,
+        action="mentoring.info_stand.removed",
+        key="info_stand",
+        obj=stand,
+        changes={"organisation_name": stand.organisation_name},
+    )
+    stand.delete()
 
 
 # Mentoring tandems ---------------------------------------------------------------------------

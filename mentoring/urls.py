@@ -75,3 +75,33 @@ urlpatterns += [
     path("events/<int:pk>/guests/pdf/<str:kind>/", views.guest_documents, name="guest_documents"),
     path("events/<int:pk>/tables/", views.event_table_add, name="event_table_add"),
 ]
+urlpatterns += [
+    # An event's programme, kept by the team on the event page
+    path("events/<int:pk>/speakers/", views.event_speaker_add, name="event_speaker_add"),
+    path(
+        "events/<int:pk>/speakers/<int:speaker_pk>/",
+        views.event_speaker_edit,
+        name="event_speaker_edit",
+    ),
+    path(
+        "events/<int:pk>/speakers/<int:speaker_pk>/remove/",
+        views.event_speaker_remove,
+        name="event_speaker_remove",
+    ),
+    path("events/<int:pk>/agenda/", views.event_agenda_add, name="event_agenda_add"),
+    path(
+        "events/<int:pk>/agenda/<int:item_pk>/", views.event_agenda_edit, name="event_agenda_edit"
+    ),
+    path(
+        "events/<int:pk>/agenda/<int:item_pk>/remove/",
+        views.event_agenda_remove,
+        name="event_agenda_remove",
+    ),
+    path("events/<int:pk>/stands/", views.event_stand_add, name="event_stand_add"),
+    path("events/<int:pk>/stands/<int:stand_pk>/", views.event_stand_edit, name="event_stand_edit"),
+    path(
+        "events/<int:pk>/stands/<int:stand_pk>/remove/",
+        views.event_stand_remove,
+        name="event_stand_remove",
+    ),
+]

@@ -26,9 +26,12 @@ from .forms import (
     AttendanceForm,
     ContactStatusForm,
     CooperationContactForm,
+    EventAgendaItemForm,
     EventForm,
+    EventInfoStandForm,
     EventOutcomeForm,
     EventRegistrationForm,
+    EventSpeakerForm,
     EventTableForm,
     FollowUpTaskForm,
     GuestRegistrationForm,
@@ -261,6 +264,9 @@ def _event_page(
     outcome_form=None,
     attendance_form=None,
     table_form=None,
+    speaker_form=None,
+    agenda_form=None,
+    stand_form=None,
     status=200,
 ):
     """The event page; a form sent from it with errors comes back bound, so nothing typed
@@ -279,6 +285,17 @@ def _event_page(
         "register_form": EventRegistrationForm(organisations=registrable) if registrable else None,
         "can_manage": permissions.can_manage_events(user),
     }
+    if context["can_manage"]:
+        # The programme (agenda, speakers, info stands) and its forms: for the team only,
+        # since speakers who did not agree to be named appear here too.
+        context.update(
+            {
+                "programme": selectors.programme_of(event),
+                "speaker_form": speaker_form or EventSpeakerForm(event=event),
+                "agenda_form": agenda_form or EventAgendaItemForm(event=event),
+                "stand_form": stand_form or EventInfoStandForm(event=event),
+            }
+        )
     if permissions.can_view_attendance(user, event):
         registrations = list(selectors.registrations_of(event))
         attendance = list(selectors.attendance_of(event))
@@ -986,3 +1003,198 @@ def event_table_add(request, pk):
             messages.success(request, _("The table and its results have been recorded."))
             return redirect(f"{event.get_absolute_url()}#tables")
     return _event_page(request, event, table_form=form, status=400)
+
+
+# The programme of an event: speakers, agenda, info stands --------------------------------------
+# Added on the event page (a form with errors comes back there, bound); each entry is changed
+# on a page of its own and removed by a button that asks first.
+
+
+def _programme_url(event, part: str) -> str:
+    return f"{event.get_absolute_url()}#programme-{part}"
+
+
+def _programme_add(request, pk, *, part: str, form_class, save, done: str):
+    event = _managed_event(request, pk)
+    form = form_class(request.POST, event=event)
+    if form.is_valid():
+        try:
+            save(event=event, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect(_programme_url(event, part))
+    # Shown again with the errors at the fields and everything typed kept.
+    return _event_page(request, event, **{f"{part}_form": form}, status=400)
+
+
+def _programme_entry(request, pk, entry_pk, related: str):
+    event = _managed_event(request, pk)
+    entry = getattr(event, related).filter(pk=entry_pk).first()
+    if entry is None:
+        raise Http404
+    return event, entry
+
+
+def _programme_edit(
+    request, pk, entry_pk, *, part: str, related: str, form_class, save, keyword, title, done
+):
+    event, entry = _programme_entry(request, pk, entry_pk, related)
+    form = form_class(request.POST or None, instance=entry, event=event)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                save(event=event, by=request.user, **{keyword: entry}, **form.cleaned_data)
+            except ValidationError as error:
+                form_errors(form, error)
+            else:
+                messages.success(request, done)
+                return redirect(_programme_url(event, part))
+    return render(
+        request,
+        "mentoring/programme_form.html",
+        {"event": event, "form": form, "title": title, "back": _programme_url(event, part)},
+        status=status,
+    )
+
+
+def _programme_remove(request, pk, entry_pk, *, part: str, related: str, remove, keyword, done):
+    event, entry = _programme_entry(request, pk, entry_pk, related)
+    remove(**{keyword: entry}, by=request.user)
+    messages.success(request, done)
+    return redirect(_programme_url(event, part))
+
+
+@login_required
+@require_POST
+def event_speaker_add(request, pk):
+    return _programme_add(
+        request,
+        pk,
+        part="speaker",
+        form_class=EventSpeakerForm,
+        save=services.speaker_save,
+        done=_("The speaker has been added."),
+    )
+
+
+@login_required
+def event_speaker_edit(request, pk, speaker_pk):
+    return _programme_edit(
+        request,
+        pk,
+        speaker_pk,
+        part="speaker",
+        related="speakers",
+        form_class=EventSpeakerForm,
+        save=services.speaker_save,
+        keyword="speaker",
+        title=_("Edit speaker"),
+        done=_("The speaker has been saved."),
+    )
+
+
+@login_required
+@require_POST
+def event_speaker_remove(request, pk, speaker_pk):
+    return _programme_remove(
+        request,
+        pk,
+        speaker_pk,
+        part="speaker",
+        related="speakers",
+        remove=services.speaker_remove,
+        keyword="speaker",
+        done=_("The speaker has been removed from the programme."),
+    )
+
+
+@login_required
+@require_POST
+def event_agenda_add(request, pk):
+    return _programme_add(
+        request,
+        pk,
+        part="agenda",
+        form_class=EventAgendaItemForm,
+        save=services.agenda_item_save,
+        done=_("The item has been added to the programme."),
+    )
+
+
+@login_required
+def event_agenda_edit(request, pk, item_pk):
+    return _programme_edit(
+        request,
+        pk,
+        item_pk,
+        part="agenda",
+        related="agenda_items",
+        form_class=EventAgendaItemForm,
+        save=services.agenda_item_save,
+        keyword="item",
+        title=_("Edit programme item"),
+        done=_("The programme item has been saved."),
+    )
+
+
+@login_required
+@require_POST
+def event_agenda_remove(request, pk, item_pk):
+    return _programme_remove(
+        request,
+        pk,
+        item_pk,
+        part="agenda",
+        related="agenda_items",
+        remove=services.agenda_item_remove,
+        keyword="item",
+        done=_("The item has been removed from the programme."),
+    )
+
+
+@login_required
+@require_POST
+def event_stand_add(request, pk):
+    return _programme_add(
+        request,
+        pk,
+        part="stand",
+        form_class=EventInfoStandForm,
+        save=services.info_stand_save,
+        done=_("The info stand has been added."),
+    )
+
+
+@login_required
+def event_stand_edit(request, pk, stand_pk):
+    return _programme_edit(
+        request,
+        pk,
+        stand_pk,
+        part="stand",
+        related="info_stands",
+        form_class=EventInfoStandForm,
+        save=services.info_stand_save,
+        keyword="stand",
+        title=_("Edit info stand"),
+        done=_("The info stand has been saved."),
+    )
+
+
+@login_required
+@require_POST
+def event_stand_remove(request, pk, stand_pk):
+    return _programme_remove(
+        request,
+        pk,
+        stand_pk,
+        part="stand",
+        related="info_stands",
+        remove=services.info_stand_remove,
+        keyword="stand",
+        done=_("The info stand has been removed."),
+    )

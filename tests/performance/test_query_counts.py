@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from datetime import time as datetime_time
 from decimal import Decimal
 
 import pytest
@@ -169,6 +170,11 @@ PAGES = [
     Page("mentoring:event_detail", "consultant", kwargs="event", extra="event_rows"),
     Page("mentoring:room_code", "consultant", kwargs="event", grows=False),
     Page("mentoring:event_edit", "consultant", kwargs="event", extra="event_rows", grows=False),
+    # An entry of the event's programme, changed on its own page (the agenda item's offers
+    # every speaker of the event to choose).
+    Page("mentoring:event_speaker_edit", "consultant", kwargs="event_speaker", grows=False),
+    Page("mentoring:event_agenda_edit", "consultant", kwargs="event_agenda", extra="event_rows"),
+    Page("mentoring:event_stand_edit", "consultant", kwargs="event_stand", grows=False),
     Page("mentoring:public_event_list", "member", extra="public_events"),
     Page(
         "mentoring:public_event_detail",
@@ -713,8 +719,16 @@ def public_event_rows(n: int, world) -> None:
 
 
 def event_rows(n: int, world) -> None:
-    """Invited organisations, registrations, attendance and follow-up tasks of the event."""
-    from mentoring.models import EventAttendance, EventRegistration, FollowUpTask
+    """Invited organisations, registrations, attendance, follow-up tasks and the programme
+    (speakers, agenda items with their speakers, info stands) of the event."""
+    from mentoring.models import (
+        EventAgendaItem,
+        EventAttendance,
+        EventInfoStand,
+        EventRegistration,
+        EventSpeaker,
+        FollowUpTask,
+    )
 
     event = world.obj("event")
     orgs = _organisations(n, world, "Gast")
@@ -735,6 +749,19 @@ def event_rows(n: int, world) -> None:
     FollowUpTask.objects.bulk_create(
         FollowUpTask(event=event, title=f"Aufgabe {world.runs}-{i}", assignee=p)
         for i, p in enumerate(people)
+    )
+    speakers = EventSpeaker.objects.bulk_create(
+        EventSpeaker(event=event, name=f"Rednerin {world.runs}-{i}", publish=i % 2 == 0)
+        for i in range(n)
+    )
+    items = EventAgendaItem.objects.bulk_create(
+        EventAgendaItem(event=event, starts_at=datetime_time(10, i), title=f"Punkt {i}")
+        for i in range(n)
+    )
+    for item, speaker in zip(items, speakers, strict=True):
+        item.speakers.add(speaker)
+    EventInfoStand.objects.bulk_create(
+        EventInfoStand(event=event, organisation_name=f"Stand {world.runs}-{i}") for i in range(n)
     )
 
 
@@ -1199,6 +1226,29 @@ def event(world):
 
 
 @target
+def event_speaker(world):
+    from mentoring.models import EventSpeaker
+
+    return EventSpeaker.objects.create(event=world.obj("event"), name="Rednerin Seite")
+
+
+@target
+def event_agenda(world):
+    from mentoring.models import EventAgendaItem
+
+    return EventAgendaItem.objects.create(
+        event=world.obj("event"), starts_at=datetime_time(9, 30), title="Begrüßung"
+    )
+
+
+@target
+def event_stand(world):
+    from mentoring.models import EventInfoStand
+
+    return EventInfoStand.objects.create(event=world.obj("event"), organisation_name="Stand")
+
+
+@target
 def public_event(world):
     return factories.EventFactory(
         is_public=True, is_open=True, capacity=500, created_by=world.personas["consultant"]
@@ -1395,6 +1445,18 @@ class World:
         "frozen_figure": lambda world: {
             "pk": world.obj("frozen_report").pk,
             "key": "coaching_sessions",
+        },
+        "event_speaker": lambda world: {
+            "pk": world.obj("event").pk,
+            "speaker_pk": world.obj("event_speaker").pk,
+        },
+        "event_agenda": lambda world: {
+            "pk": world.obj("event").pk,
+            "item_pk": world.obj("event_agenda").pk,
+        },
+        "event_stand": lambda world: {
+            "pk": world.obj("event").pk,
+            "stand_pk": world.obj("event_stand").pk,
         },
         "tandem_side": lambda world: {
             "pk": world.obj("finished_tandem").pk,
@@ -1608,6 +1670,12 @@ NOT_PAGES = {
     "mentoring:event_register": POST_ONLY,
     "mentoring:event_ics": FILE,
     "mentoring:event_table_add": POST_ONLY,
+    "mentoring:event_speaker_add": POST_ONLY,
+    "mentoring:event_speaker_remove": POST_ONLY,
+    "mentoring:event_agenda_add": POST_ONLY,
+    "mentoring:event_agenda_remove": POST_ONLY,
+    "mentoring:event_stand_add": POST_ONLY,
+    "mentoring:event_stand_remove": POST_ONLY,
     "mentoring:guest_attended": POST_ONLY,
     "mentoring:guest_documents": POST_ONLY,
     "mentoring:guest_cancel": "a guest's signed link: one registration and a button",

@@ -107,6 +107,11 @@ def _personal_code_a(w):
     return {"token": personal_token(w.registration_a)}
 
 
+def _programme(name, key=""):
+    """An entry of the world's event programme (w.speaker, w.agenda_item, w.info_stand)."""
+    return lambda w: {"pk": w.event.pk, key or f"{name}_pk": getattr(w, name).pk}
+
+
 def _room_code(w):
     from django.utils import timezone
 
@@ -328,6 +333,18 @@ EXPECTATIONS: dict[str, Route] = {
         STAFF, lambda w: {"pk": w.public_event.pk, "kind": "list"}, method=POST
     ),
     "mentoring:event_table_add": Route(STAFF, pk("event"), method=POST),
+    # The programme of an event (speakers, agenda, info stands): the team's, as the event page.
+    "mentoring:event_speaker_add": Route(STAFF, pk("event"), method=POST),
+    "mentoring:event_speaker_edit": Route(STAFF, _programme("speaker"), method=FORM),
+    "mentoring:event_speaker_remove": Route(STAFF, _programme("speaker"), method=POST),
+    "mentoring:event_agenda_add": Route(STAFF, pk("event"), method=POST),
+    "mentoring:event_agenda_edit": Route(STAFF, _programme("agenda_item", "item_pk"), method=FORM),
+    "mentoring:event_agenda_remove": Route(
+        STAFF, _programme("agenda_item", "item_pk"), method=POST
+    ),
+    "mentoring:event_stand_add": Route(STAFF, pk("event"), method=POST),
+    "mentoring:event_stand_edit": Route(STAFF, _programme("info_stand", "stand_pk"), method=FORM),
+    "mentoring:event_stand_remove": Route(STAFF, _programme("info_stand", "stand_pk"), method=POST),
     "mentoring:offer_edit": Route(STAFF, lambda w: {"org_pk": w.org_c.pk}, method=FORM),
     "mentoring:request_edit": Route(ADMIN_A | STAFF, org_a("org_pk"), method=FORM),
     "mentoring:request_withdraw": Route(ADMIN_A | STAFF, pk("request_a"), method=POST),

@@ -110,6 +110,8 @@ ACTION_FIELDS = [
     "reference", "attended", "done", "juror", "jurors", "format", "reason", "action", "minutes",
     "title", "registration_ids", "person", "name", "accept", "decision", "message", "due_date",
     "token", "file", "description", "active", "target", "status_note", "next",
+    "speaker-name", "agenda-starts_at", "agenda-ends_at", "agenda-speakers",
+    "stand-organisation_name",
 ]  # fmt: skip
 
 

@@ -254,8 +254,11 @@ def _mentoring(w: World):
     from mentoring.models import (
         CooperationContact,
         Event,
+        EventAgendaItem,
         EventAttendance,
+        EventInfoStand,
         EventRegistration,
+        EventSpeaker,
         FollowUpTask,
         Tandem,
     )
@@ -284,6 +287,18 @@ def _mentoring(w: World):
     )
     EventRegistration.objects.create(event=event, person=w.users["member_a"], organisation=w.org_a)
     w.objects["task"] = FollowUpTask.objects.create(event=event, title="Protokoll verschicken")
+    # Its programme: a speaker who did not agree to be named, an item with her, a stand.
+    w.objects["speaker"] = EventSpeaker.objects.create(
+        event=event, name="Rednerin Matrix", role="Senatsverwaltung"
+    )
+    agenda_item = EventAgendaItem.objects.create(
+        event=event, starts_at=datetime.time(10, 0), title="Begrüßung"
+    )
+    agenda_item.speakers.add(w.objects["speaker"])
+    w.objects["agenda_item"] = agenda_item
+    w.objects["info_stand"] = EventInfoStand.objects.create(
+        event=event, organisation_name="Verein am Stand", topic="Beratung"
+    )
     # A public Fachtag with one guest: its page is for everyone, its guests for the team.
     public_event = Event.objects.create(
         kind=Event.Kind.NETWORK_EVENT,
