@@ -67,6 +67,7 @@ class WorkshopSerializer(serializers.ModelSerializer):
             "topics",
             "languages",
             "is_basic",
+            "open_to_initiatives",
             "venue",
             "is_online",
             "trainer",
@@ -140,7 +141,12 @@ class RegistrationWorkshopSerializer(serializers.Serializer):
 
 class RegistrationSerializer(serializers.ModelSerializer):
     workshop = RegistrationWorkshopSerializer(read_only=True)
-    organisation = RefSerializer(read_only=True)
+    organisation = RefSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="The organisation (or founding initiative) taken part for; null for an "
+        "individual.",
+    )
     participant = serializers.SerializerMethodField()
     is_me = serializers.SerializerMethodField(help_text="Whether the caller takes part.")
     waitlist_rank = serializers.IntegerField(
@@ -154,6 +160,7 @@ class RegistrationSerializer(serializers.ModelSerializer):
             "id",
             "workshop",
             "organisation",
+            "taking_part_as",
             "participant",
             "is_me",
             "status",
@@ -188,7 +195,16 @@ class RegistrationCreateSerializer(serializers.Serializer):
         min_value=1,
         max_value=MAX_ID,
         required=False,
-        help_text="The organisation you register for; needed only if you belong to several.",
+        help_text="The organisation you register for; needed only if you belong to several. "
+        "In workshops open to initiatives, also the founding initiative (an organisation "
+        "waiting for approval) you register yourself for.",
+    )
+    individual = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Register yourself as an individual, without an organisation: only in "
+        "workshops open to initiatives and individuals, and only without an approved "
+        "organisation.",
     )
     participant = serializers.IntegerField(
         min_value=1,
@@ -254,28 +270,56 @@ class RegistrationViewSet(DetailUnfilteredMixin, mixins.CreateModelMixin, ReadOn
                 {"workshop": [_("There is no workshop with this number.")]}
             )
         memberships = list(permissions.registrable_memberships(user))
+        # As on the page: people without an approved organisation register themselves, in
+        # workshops open to them, for their founding initiative or as individuals.
+        without = permissions.may_join_without_organisation(user, workshop)
+        initiatives = (
+            {m.organisation_id: m.organisation for m in permissions.initiative_memberships(user)}
+            if without
+            else {}
+        )
         require(
-            bool(memberships),
+            bool(memberships) or without,
             _(
                 "Registration is for members of registered organisations. Register your "
                 "organisation or ask to join it first."
             ),
         )
         organisations = {m.organisation_id: m.organisation for m in memberships}
-        if "organisation" in values:
-            organisation = organisations.get(values["organisation"])
+        if values["individual"]:
+            if "organisation" in values:
+                raise exceptions.ValidationError(
+                    {"individual": [_("Register either for an organisation or as an individual.")]}
+                )
+            organisation = None  # the service refuses it for members of approved ones
+        elif "organisation" in values:
+            organisation = organisations.get(values["organisation"]) or initiatives.get(
+                values["organisation"]
+            )
             require(
                 organisation is not None,
                 _("You can only register people for organisations you are an active member of."),
             )
         elif len(organisations) == 1:
             (organisation,) = organisations.values()
+        elif not organisations and not initiatives:
+            organisation = None  # nobody else to register for: an individual
         else:
             raise exceptions.ValidationError(
                 {"organisation": [_("Please choose the organisation you register for.")]}
             )
         participant = user
         if values.get("participant", user.pk) != user.pk:
+            if organisation is None or not organisation.is_approved:
+                raise exceptions.ValidationError(
+                    {
+                        "participant": [
+                            _(
+                                "Initiatives in founding and individuals can only register themselves."
+                            )
+                        ]
+                    }
+                )
             colleague = (
                 Membership.objects.filter(
                     organisation=organisation,

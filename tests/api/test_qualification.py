@@ -221,6 +221,95 @@ def test_people_without_an_organisation_cannot_register(workshop, consultant, ap
     assert not Registration.objects.exists()
 
 
+# Founding initiatives and individuals, as on the workshop page ------------------------------
+
+
+@pytest.fixture
+def open_workshop(trainer):
+    return make_workshop(trainer=trainer, capacity=5, is_basic=True, open_to_initiatives=True)
+
+
+@pytest.fixture
+def initiative(db):
+    from organisations.models import Organisation
+
+    return factories.OrganisationFactory(
+        name="Gründungsinitiative API", status=Organisation.Status.PENDING
+    )
+
+
+def test_workshops_say_whether_they_are_open_to_initiatives_and_filter_by_it(
+    workshop, open_workshop
+):
+    rows = Client().get(WORKSHOPS).json()["results"]
+    assert {r["id"]: r["open_to_initiatives"] for r in rows} == {
+        workshop.pk: False,
+        open_workshop.pk: True,
+    }
+    only = Client().get(WORKSHOPS, {"open_to_initiatives": "true"}).json()["results"]
+    assert [r["id"] for r in only] == [open_workshop.pk]
+
+
+def test_a_person_without_organisation_registers_as_an_individual(open_workshop, api_as):
+    person = factories.UserFactory(email="einzeln@example.org")
+    response = post(api_as(person, "write"), REGISTRATIONS, {"workshop": open_workshop.pk})
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["organisation"] is None and body["taking_part_as"] == "individual"
+    registration = Registration.objects.get()
+    assert registration.organisation is None and registration.participant == person
+    listed = api_as(person).get(REGISTRATIONS).json()["results"]
+    assert [r["id"] for r in listed] == [registration.pk]
+
+
+def test_a_founder_chooses_between_the_initiative_and_taking_part_alone(
+    open_workshop, initiative, api_as
+):
+    founder = factories.member_of(initiative, email="gruenderin@example.org")
+    client = api_as(founder, "write")
+    asked = post(client, REGISTRATIONS, {"workshop": open_workshop.pk})
+    assert asked.status_code == 400 and "organisation" in asked.json()["errors"]
+    both = post(
+        client,
+        REGISTRATIONS,
+        {"workshop": open_workshop.pk, "organisation": initiative.pk, "individual": True},
+    )
+    assert both.status_code == 400 and "individual" in both.json()["errors"]
+    assert not Registration.objects.exists()
+    response = post(
+        client, REGISTRATIONS, {"workshop": open_workshop.pk, "organisation": initiative.pk}
+    )
+    assert response.status_code == 201
+    body = response.json()
+    assert body["taking_part_as"] == "initiative"
+    assert body["organisation"] == {"id": initiative.pk, "name": initiative.name}
+    assert Registration.objects.get().organisation == initiative
+
+
+def test_individuals_and_initiatives_register_only_themselves_and_only_where_open(
+    workshop, open_workshop, initiative, org_member, api_as
+):
+    founder = factories.member_of(initiative, email="gruenderin@example.org")
+    colleague = factories.member_of(initiative, email="mitgruender@example.org")
+    client = api_as(founder, "write")
+    closed = post(client, REGISTRATIONS, {"workshop": workshop.pk, "organisation": initiative.pk})
+    assert closed.status_code == 403
+    for body in (
+        {"workshop": open_workshop.pk, "organisation": initiative.pk, "participant": colleague.pk},
+        {"workshop": open_workshop.pk, "individual": True, "participant": colleague.pk},
+    ):
+        refused = post(client, REGISTRATIONS, body)
+        assert refused.status_code == 400 and "participant" in refused.json()["errors"], body
+    # A member of an approved organisation takes part for it, not alone.
+    alone = post(
+        api_as(org_member, "write"),
+        REGISTRATIONS,
+        {"workshop": open_workshop.pk, "individual": True},
+    )
+    assert alone.status_code == 400
+    assert not Registration.objects.exists()
+
+
 def test_a_colleague_can_be_registered_but_nobody_else_and_no_name_is_revealed(
     workshop, org, org_admin, other_org_admin, api_as
 ):
