@@ -1,4 +1,5 @@
-"""PDFs of networking & mentoring: a public event's guest list and its name badges."""
+"""PDFs of networking & mentoring: a public event's guest list and its name badges, and the
+report of any event (who came, programme, minutes, World Café results, follow-up tasks)."""
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +10,7 @@ from . import permissions
 
 GUEST_LIST = "mentoring_guest_list"
 NAME_BADGES = "mentoring_name_badges"
+EVENT_REPORT = "mentoring_event_report"
 BADGES_PER_SHEET = 8  # 2 × 4 badges of 90 × 60 mm on an A4 sheet
 
 
@@ -41,6 +43,24 @@ def name_badges_context(event, document) -> dict:
     return {"event": event, "sheets": sheets}
 
 
+def event_report_context(event, document) -> dict:
+    """The event's documentation for the team and funders: counts and organisations (no
+    person's name), the programme, minutes, the small groups' results and the tasks."""
+    from .selectors import attendance_of, guest_counts, programme_of, tables_of, tasks_of
+
+    attendance = list(attendance_of(event))
+    return {
+        "event": event,
+        "attendance_count": len(attendance),
+        "organisations": sorted({a.organisation.name for a in attendance}, key=str.casefold),
+        "guests": guest_counts(event),
+        "programme": programme_of(event),
+        "tables": list(tables_of(event)),
+        "tasks": list(tasks_of(event).order_by("done_at", "due_on", "pk")),
+        "generated_at": timezone.now(),
+    }
+
+
 def _can_manage(user, event) -> bool:
     return permissions.can_manage_guests(user)
 
@@ -60,5 +80,12 @@ KINDS = [
         build_context=name_badges_context,
         can_view=_can_manage,
         title=lambda event: _("Name badges: %(event)s") % {"event": event.title},
+    ),
+    DocumentKind(
+        key=EVENT_REPORT,
+        template="mentoring/pdf/event_report.html",
+        build_context=event_report_context,
+        can_view=_can_manage,
+        title=lambda event: _("Event report: %(event)s") % {"event": event.title},
     ),
 ]

@@ -74,6 +74,7 @@ urlpatterns += [
     ),
     path("events/<int:pk>/guests/pdf/<str:kind>/", views.guest_documents, name="guest_documents"),
     path("events/<int:pk>/tables/", views.event_table_add, name="event_table_add"),
+    path("events/<int:pk>/report/pdf/", views.event_report, name="event_report"),
 ]
 urlpatterns += [
     # An event's programme, kept by the team on the event page

@@ -991,6 +991,16 @@ def guest_documents(request, pk, kind):
 
 @login_required
 @require_POST
+def event_report(request, pk):
+    """The event's report (who came, programme, minutes, World Café results, tasks) as a
+    PDF, made in the background; the document page shows its progress."""
+    event = _guest_event(request, pk)
+    document = document_request(kind=documents.EVENT_REPORT, target=event, by=request.user)
+    return redirect("document_detail", pk=document.pk)
+
+
+@login_required
+@require_POST
 def event_table_add(request, pk):
     event = _managed_event(request, pk)
     form = EventTableForm(request.POST)

@@ -272,6 +272,8 @@ BUTTON_FORMS = {
     # A guest's cancel link (signed token) and the guest list's two PDF buttons.
     "mentoring:guest_cancel -> mentoring:guest_cancel",
     "mentoring:guest_list -> mentoring:guest_documents",
+    # The event report's one button (a PDF in the background, tests/mentoring).
+    "mentoring:event_detail -> mentoring:event_report",
     "account_email -> account_email",
     "api_tokens -> api_token_revoke",
     "actionfund:application_detail -> actionfund:application_withdraw",

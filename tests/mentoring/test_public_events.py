@@ -483,3 +483,66 @@ def test_retention_anonymises_guests_of_past_events_and_keeps_the_count(consulta
     guest.refresh_from_db()
     assert guest.name == "[erased]" and "alt@" not in guest.email and guest.attended_at
     assert apply_retention(today=timezone.localdate()).get("event_guest") == 0
+
+
+# The event report -----------------------------------------------------------------------------
+
+
+def test_the_event_report_is_a_pdf_with_who_came_programme_minutes_and_tables(
+    client_for, consultant, org, django_capture_on_commit_callbacks
+):
+    event = _public(title="Fachtag Bericht")
+    speaker = EventSpeaker.objects.create(event=event, name="Referentin Beispiel", publish=True)
+    item = EventAgendaItem.objects.create(
+        event=event, starts_at=datetime.time(10, 0), title="Begrüßung"
+    )
+    item.speakers.add(speaker)
+    EventInfoStand.objects.create(event=event, organisation_name="Standverein", topic="Beratung")
+    guest = _register(event, name="Gast Vertraulich")
+    Event.objects.filter(pk=event.pk).update(
+        starts_at=timezone.now() - datetime.timedelta(hours=2),
+        minutes="Ergebnis: gemeinsamer Infoabend",
+    )
+    event.refresh_from_db()
+    services.attendance_record(
+        event=event, organisation=org, name="Teilnehmerin Intern", by=consultant
+    )
+    services.guest_attendance_record(guest=guest, by=consultant)
+    services.event_table_add(
+        event=event, topic="Tisch Jugendamt", summary="Feste Ansprechperson", by=consultant
+    )
+
+    client = client_for(consultant)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    page = client.get(reverse("mentoring:event_detail", args=[event.pk])).content.decode()
+    assert reverse("mentoring:event_report", args=[event.pk]) in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("mentoring:event_report", args=[event.pk]))
+    document = GeneratedDocument.objects.get(kind="mentoring_event_report")
+    assert response.url == reverse("document_detail", args=[document.pk])
+    document.refresh_from_db()
+    assert document.status == "done", document.error
+    text = pdf_text(document.file.open("rb").read())
+    assert text is not None, "pdftotext (poppler-utils) is needed"
+    for expected in (
+        "Fachtag Bericht",
+        "Begrüßung",
+        "Referentin Beispiel",
+        "Standverein",
+        "gemeinsamer Infoabend",
+        "Tisch Jugendamt",
+        "Feste Ansprechperson",
+        org.name.split()[0],
+    ):
+        assert expected in text, expected
+    # Counts and organisations, never a person's name.
+    assert "Gast Vertraulich" not in text and "Teilnehmerin Intern" not in text
+
+
+@pytest.mark.parametrize("persona", ["org_member", "qualification_consultant"])
+def test_only_the_mentoring_team_asks_for_an_event_report(persona, request, client_for):
+    event = _public()
+    user = request.getfixturevalue(persona)
+    response = client_for(user).post(reverse("mentoring:event_report", args=[event.pk]))
+    assert response.status_code in (403, 404)
+    assert not GeneratedDocument.objects.exists()

@@ -1678,6 +1678,7 @@ NOT_PAGES = {
     "mentoring:event_stand_remove": POST_ONLY,
     "mentoring:guest_attended": POST_ONLY,
     "mentoring:guest_documents": POST_ONLY,
+    "mentoring:event_report": POST_ONLY,
     "mentoring:guest_cancel": "a guest's signed link: one registration and a button",
     "mentoring:event_unregister": POST_ONLY,
     "mentoring:event_attendance_add": POST_ONLY,

@@ -112,6 +112,7 @@ ACCESS_LOG = {
     "qualification:participants_csv": "qualification.participants.exported",
     "qualification:participants_pdf": "ikmo.document.requested",
     "mentoring:guest_documents": "ikmo.document.requested",
+    "mentoring:event_report": "ikmo.document.requested",
     "participation_check:report_pdf": "participation_check.report.downloaded",
     "participation_check:report_pdf_request": "ikmo.document.requested",
     "actionfund:attachment_download": "actionfund.attachment.downloaded",

@@ -333,6 +333,7 @@ EXPECTATIONS: dict[str, Route] = {
         STAFF, lambda w: {"pk": w.public_event.pk, "kind": "list"}, method=POST
     ),
     "mentoring:event_table_add": Route(STAFF, pk("event"), method=POST),
+    "mentoring:event_report": Route(STAFF, pk("event"), method=POST),
     # The programme of an event (speakers, agenda, info stands): the team's, as the event page.
     "mentoring:event_speaker_add": Route(STAFF, pk("event"), method=POST),
     "mentoring:event_speaker_edit": Route(STAFF, _programme("speaker"), method=FORM),

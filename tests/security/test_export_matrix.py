@@ -223,7 +223,7 @@ def test_the_organisation_admin_export_leaves_out_the_centres_working_records(wo
 
 def _one_document_of_each_kind(w):
     from actionfund.services import AGREEMENT_KIND
-    from mentoring.documents import GUEST_LIST, NAME_BADGES
+    from mentoring.documents import EVENT_REPORT, GUEST_LIST, NAME_BADGES
     from qualification.documents import CERTIFICATE, PARTICIPANT_LIST
     from reporting.documents import FUNDER_REPORT
 
@@ -250,6 +250,7 @@ def _one_document_of_each_kind(w):
         NAME_BADGES: finished_document(
             w.public_event, kind=NAME_BADGES, by=w.consultants["mentoring"]
         ),
+        EVENT_REPORT: finished_document(w.event, kind=EVENT_REPORT, by=w.consultants["mentoring"]),
     }
 
 
