@@ -1,5 +1,7 @@
 """Workshop registrations in the portal's check-in by code (ikmo/checkin.py)."""
 
+import datetime
+
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,7 +20,16 @@ def _span(workshop):
 
 
 def _days(workshop):
-    return sorted({timezone.localdate(s.starts_at) for s in workshop.sessions.all()})
+    """Every local day a session touches: an evening session past midnight has a room code
+    on both days."""
+    days = set()
+    for session in workshop.sessions.all():
+        day = timezone.localdate(session.starts_at)
+        last = timezone.localdate(session.ends_at or session.starts_at)
+        while day <= last:
+            days.add(day)
+            day += datetime.timedelta(days=1)
+    return sorted(days)
 
 
 def _registration_of(workshop, user):

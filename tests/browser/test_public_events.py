@@ -163,7 +163,8 @@ def test_staff_scan_a_guests_code_at_the_door_and_check_them_in_once(new_page, c
     expect(page.get_by_role("button", name=t("Check in"), exact=True)).to_have_count(0)
 
     type(event).objects.filter(pk=event.pk).update(
-        starts_at=timezone.now() - datetime.timedelta(minutes=5)
+        starts_at=timezone.now() - datetime.timedelta(minutes=5),
+        ends_at=timezone.now() + datetime.timedelta(hours=2),
     )
     page.reload()
     expect(page.get_by_text("Bezirksamt Beispiel")).to_be_visible()

@@ -304,6 +304,14 @@ def _room(workshop, day=None):
     return checkin.room_scan_url(kind, workshop, day or timezone.localdate())
 
 
+def test_a_session_past_midnight_has_a_room_code_on_both_days(trainer):
+    evening = timezone.make_aware(datetime.datetime(2026, 12, 5, 22, 0))
+    workshop = make_workshop(trainer=trainer, starts_in=timedelta(days=3))
+    workshop.sessions.update(starts_at=evening, ends_at=evening + timedelta(hours=3))
+    kind = checkin.checkin_kinds()["qualification.registration"]
+    assert kind.days_of(workshop) == [datetime.date(2026, 12, 5), datetime.date(2026, 12, 6)]
+
+
 def test_staff_see_the_room_code_of_today(client_for, trainer, other_trainer, workshop):
     url = reverse("qualification:room_code", args=[workshop.pk])
     page = client_for(trainer).get(url).content.decode()

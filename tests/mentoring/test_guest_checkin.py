@@ -43,7 +43,11 @@ def _register(event, email="gast@example.org", name="Gast Eins"):
 
 
 def _started(event):
-    Event.objects.filter(pk=event.pk).update(starts_at=timezone.now() - datetime.timedelta(hours=1))
+    # Running now, whatever the hour: check-in stays open until the end of its last day.
+    now = timezone.now()
+    Event.objects.filter(pk=event.pk).update(
+        starts_at=now - datetime.timedelta(minutes=5), ends_at=now + datetime.timedelta(hours=2)
+    )
 
 
 def _english_client(client_for, user):

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from ikmo.models import AuditEntry
 from organisations import services as organisation_services
@@ -240,7 +240,11 @@ def test_indicators_count_individuals_and_initiatives_apart_from_organisations(
     register(held, founder, initiative, taking_part_as=TakingPartAs.INITIATIVE, attended=True)
     register(second, founder, initiative, taking_part_as=TakingPartAs.INITIATIVE, attended=True)
     register(held, helper, other_initiative, taking_part_as=TakingPartAs.INITIATIVE, attended=False)
-    today = DateRange(held.starts_at.date() - timedelta(days=1), second.starts_at.date())
+    # Local days, as the indicators count them (after midnight in Berlin the UTC date is
+    # the day before).
+    today = DateRange(
+        timezone.localdate(held.starts_at) - timedelta(days=1), timezone.localdate(second.starts_at)
+    )
     participants = get_indicator("participants")
     individuals = get_indicator("individuals_reached")
     initiatives = get_indicator("initiatives_reached")
