@@ -661,13 +661,32 @@ def _required(field: str, value: str, message: str) -> str:
     return value
 
 
-def _programme_changed(*, by, event: Event, action: str, key: str, obj, changes=None) -> None:
+def _programme_write(*, event: Event, model, entry, values: dict, key: str, by):
+    """Create (``entry=None``) or change a programme entry of ``event`` with ``values``;
+    audited as ``mentoring.<key>.created`` or ``.updated`` (only if anything changed)."""
+    created = entry is None
+    # Fresh from the database: a bound form has already written its values onto ``entry``.
+    entry = model(event=event) if created else model.objects.select_for_update().get(pk=entry.pk)
+    changes = save_with_changes(entry, values, creating=created)
+    if created or changes:
+        audit_log(
+            actor=by,
+            action=f"mentoring.{key}.{'created' if created else 'updated'}",
+            target=event,
+            changes={key: entry.pk, **changes},
+        )
+    return entry
+
+
+def _programme_delete(entry, *, key: str, by, changes: dict) -> None:
+    """Take an entry off its event's programme, audited as ``mentoring.<key>.removed``."""
     audit_log(
         actor=by,
-        action=action,
-        target=event,
-        changes={key: obj.pk, **(changes or {})},
+        action=f"mentoring.{key}.removed",
+        target=entry.event,
+        changes={key: entry.pk, **changes},
     )
+    entry.delete()
 
 
 @transaction.atomic
@@ -689,38 +708,15 @@ def speaker_save(
         "role": _one_line(role),
         "publish": bool(publish),
     }
-    created = speaker is None
-    # Fresh from the database: a bound form has already written its values onto ``speaker``.
-    speaker = (
-        EventSpeaker(event=event)
-        if created
-        else EventSpeaker.objects.select_for_update().get(pk=speaker.pk)
+    return _programme_write(
+        event=event, model=EventSpeaker, entry=speaker, values=values, key="speaker", by=by
     )
-    changes = save_with_changes(speaker, values, creating=created)
-    if created or changes:
-        _programme_changed(
-            by=by,
-            event=event,
-            action="mentoring.speaker.created" if created else "mentoring.speaker.updated",
-            key="speaker",
-            obj=speaker,
-            changes=changes,
-        )
-    return speaker
 
 
 @transaction.atomic
 def speaker_remove(*, speaker: EventSpeaker, by) -> None:
     """Take a speaker off the programme; the agenda items keep their other speakers."""
-    _programme_changed(
-        by=by,
-        event=speaker.event,
-        action="mentoring.speaker.removed",
-        key="speaker",
-        obj=speaker,
-        changes={"name": speaker.name},
-    )
-    speaker.delete()
+    _programme_delete(speaker, key="speaker", by=by, changes={"name": speaker.name})
 
 
 def _clock(value: time) -> str:
@@ -799,37 +795,14 @@ def agenda_item_save(
         "title": _required("title", title, _("Please enter a title for the item.")),
         "speakers": speakers,
     }
-    created = item is None
-    # Fresh from the database: a bound form has already written its values onto ``item``.
-    item = (
-        EventAgendaItem(event=event)
-        if created
-        else EventAgendaItem.objects.select_for_update().get(pk=item.pk)
+    return _programme_write(
+        event=event, model=EventAgendaItem, entry=item, values=values, key="agenda_item", by=by
     )
-    changes = save_with_changes(item, values, creating=created)
-    if created or changes:
-        _programme_changed(
-            by=by,
-            event=event,
-            action="mentoring.agenda_item.created" if created else "mentoring.agenda_item.updated",
-            key="agenda_item",
-            obj=item,
-            changes=changes,
-        )
-    return item
 
 
 @transaction.atomic
 def agenda_item_remove(*, item: EventAgendaItem, by) -> None:
-    _programme_changed(
-        by=by,
-        event=item.event,
-        action="mentoring.agenda_item.removed",
-        key="agenda_item",
-        obj=item,
-        changes={"title": item.title},
-    )
-    item.delete()
+    _programme_delete(item, key="agenda_item", by=by, changes={"title": item.title})
 
 
 @transaction.atomic
@@ -850,37 +823,16 @@ def info_stand_save(
         ),
         "topic": _one_line(topic),
     }
-    created = stand is None
-    # Fresh from the database: a bound form has already written its values onto ``stand``.
-    stand = (
-        EventInfoStand(event=event)
-        if created
-        else EventInfoStand.objects.select_for_update().get(pk=stand.pk)
+    return _programme_write(
+        event=event, model=EventInfoStand, entry=stand, values=values, key="info_stand", by=by
     )
-    changes = save_with_changes(stand, values, creating=created)
-    if created or changes:
-        _programme_changed(
-            by=by,
-            event=event,
-            action="mentoring.info_stand.created" if created else "mentoring.info_stand.updated",
-            key="info_stand",
-            obj=stand,
-            changes=changes,
-        )
-    return stand
 
 
 @transaction.atomic
 def info_stand_remove(*, stand: EventInfoStand, by) -> None:
-    _programme_changed(
-        by=by,
-        event=stand.event,
-        action="mentoring.info_stand.removed",
-        key="info_stand",
-        obj=stand,
-        changes={"organisation_name": stand.organisation_name},
+    _programme_delete(
+        stand, key="info_stand", by=by, changes={"organisation_name": stand.organisation_name}
     )
-    stand.delete()
 
 
 # Mentoring tandems ---------------------------------------------------------------------------
