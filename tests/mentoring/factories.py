@@ -8,6 +8,22 @@ from devtools.factories import (  # noqa: F401 - the tests import them from here
 )
 
 
+def public_event(**kw):
+    """An open public event ten days ahead (guests without an account may register)."""
+    import datetime
+
+    from django.utils import timezone
+
+    defaults = {
+        "is_public": True,
+        "is_open": True,
+        "title": "Fachtag Teilhabe",
+        "place": "Rathaus Mitte",
+        "starts_at": timezone.now() + datetime.timedelta(days=10),
+    }
+    return EventFactory(**{**defaults, **kw})
+
+
 def language(slug: str = "de"):
     from organisations.models import SpokenLanguage
 

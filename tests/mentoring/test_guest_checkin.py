@@ -15,7 +15,7 @@ from ikmo.qr import qr_svg
 from mentoring import documents, services
 from mentoring.models import Event, EventGuest
 
-from .factories import EventFactory
+from .factories import public_event
 
 pytestmark = pytest.mark.django_db
 
@@ -23,17 +23,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _english(client):
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-
-
-def _public(**kw):
-    defaults = {
-        "is_public": True,
-        "is_open": True,
-        "title": "Fachtag Teilhabe",
-        "place": "Rathaus Mitte",
-        "starts_at": timezone.now() + datetime.timedelta(days=10),
-    }
-    return EventFactory(**{**defaults, **kw})
 
 
 def _register(event, email="gast@example.org", name="Gast Eins"):
@@ -57,7 +46,7 @@ def _english_client(client_for, user):
 
 
 def test_guests_are_a_kind_of_check_in_whose_code_reads_back_to_the_guest():
-    guest = _register(_public())
+    guest = _register(public_event())
     assert "mentoring.eventguest" in checkin.checkin_kinds()
     kind, found = checkin.registration_from_token(checkin.personal_token(guest))
     assert kind.key == "mentoring.eventguest" and found == guest
@@ -65,7 +54,7 @@ def test_guests_are_a_kind_of_check_in_whose_code_reads_back_to_the_guest():
 
 
 def test_the_confirmation_carries_the_check_in_link_and_the_waiting_list_mail_does_not():
-    event = _public(capacity=1)
+    event = public_event(capacity=1)
     first = _register(event, email="first@example.org")
     second = _register(event, email="second@example.org", name="Gast Zwei")
     assert checkin.personal_url(first) in OutboundEmail.objects.get(to="first@example.org").body
@@ -77,7 +66,7 @@ def test_the_confirmation_carries_the_check_in_link_and_the_waiting_list_mail_do
 
 
 def test_the_guest_sees_their_code_without_an_account_and_no_name(client):
-    guest = _register(_public(), name="Gast Geheim")
+    guest = _register(public_event(), name="Gast Geheim")
     response = client.get(checkin.personal_url(guest))
     body = response.content.decode()
     assert response.status_code == 200
@@ -89,7 +78,7 @@ def test_the_guest_sees_their_code_without_an_account_and_no_name(client):
 def test_an_account_holders_code_still_asks_to_sign_in(client, org, org_member):
     from mentoring.models import EventRegistration
 
-    event = _public()
+    event = public_event()
     registration = EventRegistration.objects.create(
         event=event, person=org_member, organisation=org
     )
@@ -98,7 +87,7 @@ def test_an_account_holders_code_still_asks_to_sign_in(client, org, org_member):
 
 
 def test_staff_scan_the_code_and_check_the_guest_in_once_then_undo(client_for, consultant):
-    event = _public()
+    event = public_event()
     guest = _register(event, name="Gast Eins")
     token = checkin.personal_token(guest)
     client = _english_client(client_for, consultant)
@@ -133,7 +122,7 @@ def test_staff_scan_the_code_and_check_the_guest_in_once_then_undo(client_for, c
 
 @pytest.mark.parametrize("persona", ["org_member", "qualification_consultant"])
 def test_others_neither_see_the_guests_name_nor_check_them_in(request, client_for, persona):
-    event = _public()
+    event = public_event()
     guest = _register(event, name="Gast Eins")
     _started(event)
     client = _english_client(client_for, request.getfixturevalue(persona))
@@ -146,7 +135,7 @@ def test_others_neither_see_the_guests_name_nor_check_them_in(request, client_fo
 
 
 def test_a_cancelled_guest_or_a_waiting_one_is_not_checked_in(client_for, consultant):
-    event = _public(capacity=1)
+    event = public_event(capacity=1)
     first = _register(event, email="first@example.org")
     services.guest_cancel(guest=first)  # frees the place; nobody waits yet
     _register(event, email="second@example.org", name="Gast Zwei")
@@ -163,7 +152,7 @@ def test_a_cancelled_guest_or_a_waiting_one_is_not_checked_in(client_for, consul
 
 
 def test_the_code_page_links_staff_to_the_guest_list(client_for, consultant):
-    event = _public()
+    event = public_event()
     guest = _register(event)
     page = _english_client(client_for, consultant).get(checkin.personal_url(guest))
     assert reverse("mentoring:guest_list", args=[event.pk]) in page.content.decode()
@@ -171,7 +160,7 @@ def test_the_code_page_links_staff_to_the_guest_list(client_for, consultant):
 
 def test_each_badge_carries_the_guests_own_check_in_code(settings):
     settings.IKMO_SITE_URL = "https://portal.example"
-    event = _public()
+    event = public_event()
     anna = _register(event, email="anna@example.org", name="Anna")
     ben = _register(event, email="ben@example.org", name="Ben")
     context = documents.name_badges_context(event, None)

@@ -24,7 +24,7 @@ from mentoring.models import (
 )
 from tests.ikmo.conftest import pdf_text
 
-from .factories import EventFactory
+from .factories import EventFactory, public_event
 
 
 @pytest.fixture(autouse=True)
@@ -34,17 +34,6 @@ def _english(client):
 
 
 pytestmark = pytest.mark.django_db
-
-
-def _public(**kw):
-    defaults = {
-        "is_public": True,
-        "is_open": True,
-        "title": "Fachtag Teilhabe",
-        "place": "Rathaus Mitte",
-        "starts_at": timezone.now() + datetime.timedelta(days=10),
-    }
-    return EventFactory(**{**defaults, **kw})
 
 
 def _register(event, email="guest@example.org", name="Gast Eins", **kw):
@@ -72,7 +61,7 @@ def _form(**overrides):
 
 @pytest.fixture
 def fachtag():
-    event = _public(capacity=2)
+    event = public_event(capacity=2)
     speaker = EventSpeaker.objects.create(
         event=event, name="Dr. Redner Öffentlich", role="Senatsverwaltung", publish=True
     )
@@ -110,8 +99,8 @@ def test_events_that_are_not_public_have_no_public_page(client):
 
 
 def test_the_public_list_shows_upcoming_public_events_only(client):
-    coming = _public(title="Kommender Fachtag")
-    _public(title="Vergangener Fachtag", starts_at=timezone.now() - datetime.timedelta(days=2))
+    coming = public_event(title="Kommender Fachtag")
+    public_event(title="Vergangener Fachtag", starts_at=timezone.now() - datetime.timedelta(days=2))
     EventFactory(title="Interne Fachrunde", is_public=False)
     body = client.get(reverse("mentoring:public_event_list")).content.decode()
     assert coming.title in body
@@ -119,7 +108,7 @@ def test_the_public_list_shows_upcoming_public_events_only(client):
 
 
 def test_the_public_page_is_shown_in_the_readers_language(client):
-    event = _public(title="Fachtag Deutsch", title_en="Specialist day English")
+    event = public_event(title="Fachtag Deutsch", title_en="Specialist day English")
     url = reverse("mentoring:public_event_detail", args=[event.pk])
     assert "Specialist day English" in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
@@ -144,7 +133,7 @@ def test_the_public_page_needs_a_fixed_number_of_queries(client, fachtag):
 
 
 def test_a_public_event_has_a_calendar_file_for_everyone(client):
-    event = _public(title="Fachtag; mit Kalender")
+    event = public_event(title="Fachtag; mit Kalender")
     response = client.get(reverse("mentoring:event_ics", args=[event.pk]))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
@@ -167,7 +156,7 @@ def test_the_calendar_file_of_an_internal_event_follows_the_event_page(client, c
 
 
 def test_a_guest_registers_with_consent_and_gets_a_confirmation_with_a_cancel_link(client):
-    event = _public()
+    event = public_event()
     response = client.post(
         reverse("mentoring:public_event_detail", args=[event.pk]),
         _form(accessibility_needs="Rollstuhl"),
@@ -184,7 +173,7 @@ def test_a_guest_registers_with_consent_and_gets_a_confirmation_with_a_cancel_li
 
 
 def test_without_consent_nothing_is_stored_and_everything_typed_is_kept(client):
-    event = _public()
+    event = public_event()
     response = client.post(
         reverse("mentoring:public_event_detail", args=[event.pk]),
         _form(consent=None, name="Kein Konsens"),
@@ -199,11 +188,13 @@ def test_without_consent_nothing_is_stored_and_everything_typed_is_kept(client):
 
 def test_the_service_refuses_a_registration_without_consent():
     with pytest.raises(ValidationError):
-        services.guest_register(event=_public(), name="A", email="a@example.org", consent=False)
+        services.guest_register(
+            event=public_event(), name="A", email="a@example.org", consent=False
+        )
 
 
 def test_one_address_registers_once_per_event_whatever_its_case(client):
-    event = _public()
+    event = public_event()
     url = reverse("mentoring:public_event_detail", args=[event.pk])
     client.post(url, _form())
     response = client.post(url, _form(email="AYSE@example.org"))
@@ -217,13 +208,13 @@ def test_one_address_registers_once_per_event_whatever_its_case(client):
 
 
 def test_registration_is_closed_once_the_event_has_started(client):
-    event = _public(starts_at=timezone.now() - datetime.timedelta(minutes=5))
+    event = public_event(starts_at=timezone.now() - datetime.timedelta(minutes=5))
     response = client.post(reverse("mentoring:public_event_detail", args=[event.pk]), _form())
     assert response.status_code == 400 and not EventGuest.objects.exists()
 
 
 def test_a_full_event_puts_guests_on_the_waiting_list_and_a_cancellation_moves_them_up():
-    event = _public(capacity=1)
+    event = public_event(capacity=1)
     first = _register(event, email="first@example.org")
     second = _register(event, email="second@example.org")
     assert first.status == "registered" and second.status == "waiting"
@@ -239,7 +230,7 @@ def test_a_full_event_puts_guests_on_the_waiting_list_and_a_cancellation_moves_t
 def test_members_and_guests_share_the_places(org):
     from tests.factories import member_of
 
-    event = _public(capacity=1, invited=[org])
+    event = public_event(capacity=1, invited=[org])
     member = member_of(org)
     services.event_register(event=event, person=member, organisation=org)
     assert _register(event).status == "waiting"
@@ -249,7 +240,7 @@ def test_too_many_registrations_from_one_address_are_refused(client, monkeypatch
     from mentoring import views
 
     monkeypatch.setattr(views, "GUEST_REGISTRATION_RATE", "2/h/ip")
-    event = _public()
+    event = public_event()
     url = reverse("mentoring:public_event_detail", args=[event.pk])
     for n in range(2):
         assert client.post(url, _form(email=f"g{n}@example.org")).status_code == 302
@@ -260,7 +251,7 @@ def test_too_many_registrations_from_one_address_are_refused(client, monkeypatch
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_guests_racing_for_the_last_place_get_one_place_and_one_waiting_spot():
-    event = _public(capacity=1)
+    event = public_event(capacity=1)
     barrier = threading.Barrier(2)
     statuses, errors = [], []
 
@@ -286,7 +277,7 @@ def test_two_guests_racing_for_the_last_place_get_one_place_and_one_waiting_spot
 
 
 def test_the_cancel_link_asks_first_and_cancels_on_the_button(client):
-    event = _public()
+    event = public_event()
     guest = _register(event)
     url = reverse("mentoring:guest_cancel", args=[services.guest_token(guest)])
     assert client.get(url).status_code == 200
@@ -298,7 +289,7 @@ def test_the_cancel_link_asks_first_and_cancels_on_the_button(client):
 
 
 def test_a_tampered_cancel_link_is_a_clear_400(client):
-    guest = _register(_public())
+    guest = _register(public_event())
     token = services.guest_token(guest)
     for bad in (token[:-2] + "xx", "nonsense", token.replace(":", "x", 1)):
         response = client.post(reverse("mentoring:guest_cancel", args=[bad]))
@@ -312,7 +303,7 @@ def test_a_tampered_cancel_link_is_a_clear_400(client):
 
 
 def test_guest_attendance_is_refused_before_the_start_and_recorded_once_after(consultant):
-    event = _public()
+    event = public_event()
     guest = _register(event)
     with pytest.raises(ValidationError) as refused:
         services.guest_attendance_record(guest=guest, by=consultant)
@@ -327,7 +318,7 @@ def test_guest_attendance_is_refused_before_the_start_and_recorded_once_after(co
 
 
 def test_a_guest_on_the_waiting_list_cannot_be_marked_present(consultant):
-    event = _public(capacity=1)
+    event = public_event(capacity=1)
     _register(event, email="a@example.org")
     waiting = _register(event, email="b@example.org")
     Event.objects.filter(pk=event.pk).update(starts_at=timezone.now() - datetime.timedelta(hours=1))
@@ -336,7 +327,7 @@ def test_a_guest_on_the_waiting_list_cannot_be_marked_present(consultant):
 
 
 def test_staff_see_the_guest_list_with_counts_and_mark_guests_present(client_for, consultant):
-    event = _public(capacity=1, starts_at=timezone.now() + datetime.timedelta(days=1))
+    event = public_event(capacity=1, starts_at=timezone.now() + datetime.timedelta(days=1))
     guest = _register(event, name="Anwesende Person")
     _register(event, email="w@example.org", name="Wartende Person")
     Event.objects.filter(pk=event.pk).update(starts_at=timezone.now() - datetime.timedelta(hours=1))
@@ -351,7 +342,7 @@ def test_staff_see_the_guest_list_with_counts_and_mark_guests_present(client_for
 
 
 def test_the_guest_list_needs_a_fixed_number_of_queries(client_for, consultant):
-    event = _public()
+    event = public_event()
     client = client_for(consultant)
     url = reverse("mentoring:guest_list", args=[event.pk])
     _register(event, email="one@example.org")
@@ -369,7 +360,7 @@ def test_the_guest_list_needs_a_fixed_number_of_queries(client_for, consultant):
 def test_nobody_outside_the_mentoring_team_sees_the_guest_list(
     persona, request, client, client_for
 ):
-    event = _public()
+    event = public_event()
     user = None if persona == "anonymous" else request.getfixturevalue(persona)
     response = (client_for(user) if user else client).get(
         reverse("mentoring:guest_list", args=[event.pk])
@@ -386,7 +377,7 @@ def test_nobody_outside_the_mentoring_team_sees_the_guest_list(
 def test_guest_list_and_name_badges_are_pdfs_with_the_names(
     kind, key, client_for, consultant, django_capture_on_commit_callbacks
 ):
-    event = _public()
+    event = public_event()
     _register(event, name="Badge Person", organisation_name="Verein Namensschild")
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(consultant).post(
@@ -409,7 +400,7 @@ def test_guest_list_and_name_badges_are_pdfs_with_the_names(
 
 
 def test_an_unknown_document_kind_is_a_404(client_for, consultant):
-    event = _public()
+    event = public_event()
     url = reverse("mentoring:guest_documents", args=[event.pk, "everything"])
     assert client_for(consultant).post(url).status_code == 404
 
@@ -450,7 +441,7 @@ def test_guests_present_count_as_reach_but_people_with_an_account_only_once(cons
 
     from tests.factories import member_of
 
-    event = _public(capacity=None)
+    event = public_event(capacity=None)
     member = member_of(org, email="auch-gast@example.org")
     guest_only = _register(event, email="nur-gast@example.org")
     both = _register(event, email="AUCH-GAST@example.org")
@@ -471,7 +462,7 @@ def test_guests_present_count_as_reach_but_people_with_an_account_only_once(cons
 def test_retention_anonymises_guests_of_past_events_and_keeps_the_count(consultant):
     from privacy.retention import apply_retention
 
-    event = _public()
+    event = public_event()
     guest = _register(event, name="Alte Person", email="alt@example.org")
     _register(event, name="Zweite Person", email="zwei@example.org")
     Event.objects.filter(pk=event.pk).update(
@@ -491,7 +482,7 @@ def test_retention_anonymises_guests_of_past_events_and_keeps_the_count(consulta
 def test_the_event_report_is_a_pdf_with_who_came_programme_minutes_and_tables(
     client_for, consultant, org, django_capture_on_commit_callbacks
 ):
-    event = _public(title="Fachtag Bericht")
+    event = public_event(title="Fachtag Bericht")
     speaker = EventSpeaker.objects.create(event=event, name="Referentin Beispiel", publish=True)
     item = EventAgendaItem.objects.create(
         event=event, starts_at=datetime.time(10, 0), title="Begrüßung"
@@ -541,7 +532,7 @@ def test_the_event_report_is_a_pdf_with_who_came_programme_minutes_and_tables(
 
 @pytest.mark.parametrize("persona", ["org_member", "qualification_consultant"])
 def test_only_the_mentoring_team_asks_for_an_event_report(persona, request, client_for):
-    event = _public()
+    event = public_event()
     user = request.getfixturevalue(persona)
     response = client_for(user).post(reverse("mentoring:event_report", args=[event.pk]))
     assert response.status_code in (403, 404)
