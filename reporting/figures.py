@@ -336,37 +336,14 @@ def compute_figures(
     else:
         figures = PerIndicator(period)
     for indicator in indicators:
-        actual = figures.actual(indicator, subproject)
-        plan = (
-            plans.get(indicator.key) if not subproject or not indicator.is_cross_project else None
+        row = _indicator_row(
+            indicator,
+            figures,
+            plans=plans,
+            elapsed=elapsed,
+            subproject=subproject,
+            with_breakdowns=with_breakdowns,
         )
-        status = status_for(actual, plan, elapsed=elapsed)
-        percent = None
-        if plan:
-            percent = round(float(Decimal(str(actual)) / plan * 100), 1)
-        row = {
-            "key": indicator.key,
-            "label": str(indicator.label),
-            "description": str(indicator.description),
-            "subproject": indicator.subproject,
-            "subproject_label": str(subproject_label(indicator.subproject))
-            if indicator.subproject
-            else _("Across all sub-projects"),
-            "level": indicator.level,
-            "unit": indicator.unit,
-            "unit_label": str(Unit(indicator.unit).label),
-            "plan": plain_number(plan),
-            "actual": plain_number(actual),
-            "percent": percent,
-            "status": status,
-            "status_label": str(Status.LABELS[status]),
-            "breakdowns": {},
-        }
-        if with_breakdowns and not (subproject and indicator.is_cross_project):
-            for dimension in indicator.breakdowns:
-                cells = figures.breakdown(indicator, dimension)
-                if cells:
-                    row["breakdowns"][dimension] = cells
         if indicator.activity and indicator.date_field:
             monthly = figures.monthly(indicator)
             by_indicator.append(
@@ -419,6 +396,58 @@ def compute_figures(
         # Across the sub-projects: only for the whole centre.
         "pathway": [] if subproject else pathway(period),
     }
+
+
+def _indicator_row(indicator, figures, *, plans, elapsed, subproject, with_breakdowns) -> dict:
+    """One indicator's row of a snapshot: value, plan, status and breakdowns."""
+    actual = figures.actual(indicator, subproject)
+    plan = plans.get(indicator.key) if not subproject or not indicator.is_cross_project else None
+    status = status_for(actual, plan, elapsed=elapsed)
+    percent = None
+    if plan:
+        percent = round(float(Decimal(str(actual)) / plan * 100), 1)
+    row = {
+        "key": indicator.key,
+        "label": str(indicator.label),
+        "description": str(indicator.description),
+        "subproject": indicator.subproject,
+        "subproject_label": str(subproject_label(indicator.subproject))
+        if indicator.subproject
+        else _("Across all sub-projects"),
+        "level": indicator.level,
+        "unit": indicator.unit,
+        "unit_label": str(Unit(indicator.unit).label),
+        "plan": plain_number(plan),
+        "actual": plain_number(actual),
+        "percent": percent,
+        "status": status,
+        "status_label": str(Status.LABELS[status]),
+        "breakdowns": {},
+    }
+    if with_breakdowns and not (subproject and indicator.is_cross_project):
+        for dimension in indicator.breakdowns:
+            cells = figures.breakdown(indicator, dimension)
+            if cells:
+                row["breakdowns"][dimension] = cells
+    return row
+
+
+def indicator_figures(period, key: str, *, subproject: str | None = None) -> dict | None:
+    """One indicator's row as compute_figures has it, computed on its own: the batched queries
+    of that one indicator instead of the whole dashboard's (an opened card's breakdowns,
+    which need no shared figures then). None for an indicator the period's view (the whole
+    centre or one sub-project) does not show."""
+    indicator = next((i for i in indicators_for(subproject) if i.key == key), None)
+    if indicator is None:
+        return None
+    return _indicator_row(
+        indicator,
+        Batched(period, [indicator], subproject=subproject),
+        plans=plan_values(period),
+        elapsed=elapsed_fraction(period, timezone.localdate()),
+        subproject=subproject,
+        with_breakdowns=True,
+    )
 
 
 def split_levels(rows: list[dict]) -> tuple[list[dict], list[dict]]:

@@ -23,7 +23,13 @@ from ikmo.viewtools import CountedPaginator, form_errors, require
 from organisations.models import District, Organisation
 
 from . import exports, pathway, services
-from .figures import cached_figures, compute_figures, plan_values, split_levels
+from .figures import (
+    cached_figures,
+    compute_figures,
+    indicator_figures,
+    plan_values,
+    split_levels,
+)
 from .filters import ReachFilter, RecordFilter
 from .forms import (
     FunderReportForm,
@@ -176,9 +182,8 @@ def indicator_breakdowns(request, key):
     """One indicator's breakdowns: loaded into the dashboard when its card is opened (htmx),
     or as a page of its own without JavaScript."""
     _form, period, subproject, query = _chosen_period(request)
-    snapshot = cached_figures(period, subproject=subproject or None)
-    row = next((r for r in snapshot["indicators"] if r["key"] == key and r["breakdowns"]), None)
-    if row is None:
+    row = indicator_figures(period, key, subproject=subproject or None)
+    if row is None or not row["breakdowns"]:
         raise Http404
     template = "reporting/_breakdown_tables.html" if request.htmx else "reporting/breakdown.html"
     return render(request, template, {"r": row, "query": query, "period": period})

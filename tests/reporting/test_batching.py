@@ -14,7 +14,7 @@ from django.db.models import Count, Max, Q, Sum
 from devtools.scale import Scale, generate
 from ikmo.subprojects import SubProject, subproject_choices
 from organisations.models import District, Membership
-from reporting.figures import compute_figures
+from reporting.figures import compute_figures, indicator_figures
 from reporting.models import FundingPeriod
 from reporting.registry import DateRange, Dimension, Reach, all_indicators, within
 from tests import factories
@@ -70,6 +70,15 @@ class TestOnGeneratedData:
     @pytest.mark.parametrize("subproject", [key for key, _label in subproject_choices()])
     def test_each_subprojects_figures_too(self, generated, subproject):
         assert_same_figures(generated, subproject=subproject)
+
+    @pytest.mark.parametrize("subproject", [None, *(key for key, _label in subproject_choices())])
+    def test_one_indicator_on_its_own_is_its_row_of_the_snapshot(self, generated, subproject):
+        # The breakdowns of an opened dashboard card are computed for that indicator alone.
+        rows = snapshot(generated, subproject=subproject)["indicators"]
+        assert any(row["breakdowns"] for row in rows)
+        for row in rows:
+            assert indicator_figures(generated, row["key"], subproject=subproject) == row
+        assert indicator_figures(generated, "no_such_indicator", subproject=subproject) is None
 
     def test_without_breakdowns(self, generated):
         assert snapshot(generated, with_breakdowns=False) == snapshot(
