@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.utils import translation
 
+from ikmo import pagecache
 from organisations.models import Membership, StaffRole
 from tests import factories
 
@@ -66,9 +67,11 @@ def _clear_cache():
     The content-type cache too: a transactional test's flush recreates content types
     under new ids, and a stale cache would point audit entries at rows that are gone."""
     cache.clear()
+    pagecache.forget_local()
     ContentType.objects.clear_cache()
     yield
     cache.clear()
+    pagecache.forget_local()
 
 
 @pytest.fixture(autouse=True)

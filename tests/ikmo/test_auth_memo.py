@@ -110,3 +110,42 @@ def test_the_menu_is_remembered_and_follows_a_lost_membership_at_once(org_admin)
 
     Membership.objects.filter(user=org_admin).delete()
     assert my_registrations not in client.get(reverse("home")).content.decode()
+
+
+def test_each_process_keeps_its_copy_until_any_data_changes(project_lead):
+    client = signed_in(project_lead)
+    assert client.get(URL).status_code == 200
+    key = f"ikmo:memo:{pagecache.generation()}:user:{project_lead.pk}"
+    assert cache.get(key) is not None
+    # Gone from Redis: this process still has its copy under the same generation, so the
+    # next page reads the person neither from the database nor from Redis.
+    cache.delete(key)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(URL).status_code == 200
+    assert 'FROM "organisations_user"' not in _tables(queries)
+    assert cache.get(key) is None
+
+    # A committed change raises the generation: the copy is not used any more.
+    User.objects.filter(pk=project_lead.pk).update(is_active=False)
+    response = client.get(URL)
+    assert response.status_code == 302 and reverse("account_login") in response.url
+
+
+def test_every_request_gets_a_copy_of_its_own():
+    first = pagecache.remember("test:copies", lambda: {"roles": ["lead"]})
+    first["roles"].append("changed by one request")
+    second = pagecache.remember("test:copies", lambda: {"roles": ["computed again"]})
+    assert second == {"roles": ["lead"]}
+    assert second is not first
+
+
+def test_nothing_is_kept_in_the_process_while_memos_are_off(settings):
+    settings.IKMO_MEMO_SECONDS = 0
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    assert [pagecache.remember("test:off", compute) for _ in range(2)] == [1, 2]
+    assert "test:off" not in pagecache._local
