@@ -87,6 +87,40 @@ def paged(
     return PagedList(page=page, query=others.urlencode(), param=param, count=page.paginator.count)
 
 
+def counted_page(queryset, per_page: int, number, *, ids: bool = False) -> Page:
+    """One page of ``queryset`` (its ids, with ``ids``) and the count of all its rows, in one
+    query: ``COUNT(*) OVER ()`` beside the page's rows.
+
+    For lists whose filter is the costly part (the directory's sub-project filter, the reach
+    list: a union over every record of a sub-project), which Django's Paginator would have the
+    database evaluate twice, once to count and once for the page. Behaves like
+    ``Paginator.get_page``: a page number that is not a number gives the first page, one past
+    the end (or below one) the last. Queries whose rows a window cannot count (DISTINCT, unions) are paged
+    as usual.
+    """
+    from django.db.models import Count, Window
+
+    paginator = Paginator(queryset.values_list("pk", flat=True) if ids else queryset, per_page)
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        number = 1
+    if number < 1 or queryset.query.distinct or queryset.query.combinator:
+        return paginator.get_page(number)
+    start = (number - 1) * per_page
+    counted = queryset.annotate(rows_in_list=Window(Count("*")))
+    if ids:
+        rows = list(counted.values_list("pk", "rows_in_list")[start : start + per_page])
+        objects, total = [pk for pk, _n in rows], rows[0][1] if rows else 0
+    else:
+        objects = list(counted[start : start + per_page])
+        total = objects[0].rows_in_list if objects else 0
+    if not objects and number > 1:
+        return paginator.get_page(number)  # past the end: count, then the last page
+    paginator.__dict__["count"] = total  # Paginator.count is a cached_property
+    return paginator._get_page(objects, number, paginator)
+
+
 class CountedPaginator(Paginator):
     """A Paginator told its row count, for pages that count the same rows in a query they
     run anyway (an aggregate beside the count): one pass over the rows instead of two."""

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from ikmo.audit import audit_log
 from ikmo.reauth import sensitive
 from ikmo.subprojects import subproject_label
-from ikmo.viewtools import CountedPaginator, form_errors, require
+from ikmo.viewtools import CountedPaginator, counted_page, form_errors, require
 from organisations.models import District, Organisation
 
 from . import exports, pathway, services
@@ -299,10 +299,9 @@ def indicator_records_csv(request, key):
 def reach(request):
     form, period, subproject, query = _chosen_period(request)
     reach = ReachFilter(request.GET, period=period, subproject=subproject)
-    # Paged in the database: only the page's 50 organisations are looked at row by row.
-    page = Paginator(reach.organisations().values_list("pk", flat=True), 50).get_page(
-        request.GET.get("page")
-    )
+    # Paged in the database: only the page's 50 organisations are looked at row by row; the
+    # union of every source is read once for the page and its count.
+    page = counted_page(reach.organisations(), 50, request.GET.get("page"), ids=True)
     page.object_list = reach.entries(list(page.object_list))
     page_query = request.GET.copy()
     page_query.pop("page", None)

@@ -77,3 +77,40 @@ def test_paged_keeps_order_annotations_and_the_other_parameters(rf, ids_first):
     assert [o.label for o in listing.page.object_list] == [f"{n}!" for n in names[2:4]]
     assert listing.count == 5 and listing.query == "q=x"
     assert listing.page.has_next() and listing.page.has_previous()
+
+
+@pytest.mark.parametrize("ids", [False, True])
+@pytest.mark.parametrize("number", ["1", "2", "3", "4", "99", "0", "-2", "abc", None])
+def test_a_counted_page_is_the_paginators_page_in_one_query(django_assert_num_queries, ids, number):
+    from django.core.paginator import Paginator
+
+    from ikmo.viewtools import counted_page
+    from tests.factories import OrganisationFactory
+
+    for name in ("Delta", "alpha", "Charlie", "bravo", "Echo"):
+        OrganisationFactory(name=f"{name} e.V.")
+    queryset = Organisation.objects.filter(name__contains="e.V.").order_by("name", "pk")
+    expected = Paginator(queryset.values_list("pk", flat=True), 2).get_page(number)
+    # Past the end (or below one), as Paginator: counted, then the last page.
+    past_the_end = number in ("4", "99", "0", "-2")
+    with django_assert_num_queries(3 if number in ("4", "99") else 2 if past_the_end else 1):
+        page = counted_page(queryset, 2, number, ids=ids)
+        rows = list(page.object_list)
+    assert [row if ids else row.pk for row in rows] == list(expected.object_list)
+    assert page.number == expected.number
+    assert page.paginator.count == 5 and page.paginator.num_pages == 3
+    assert page.has_next() == expected.has_next()
+
+
+def test_a_counted_page_of_nothing_and_of_a_distinct_query(django_assert_num_queries):
+    from ikmo.viewtools import counted_page
+    from tests.factories import OrganisationFactory
+
+    with django_assert_num_queries(1):
+        page = counted_page(Organisation.objects.order_by("pk"), 10, "1")
+    assert list(page.object_list) == [] and page.paginator.count == 0
+    first, second = OrganisationFactory(), OrganisationFactory()
+    # A window would count the rows before DISTINCT: such queries are paged the usual way.
+    doubled = Organisation.objects.filter(name__in=[first.name, second.name, "x"]).distinct()
+    page = counted_page(doubled.order_by("pk"), 1, "2")
+    assert list(page.object_list) == [second] and page.paginator.count == 2
