@@ -151,7 +151,6 @@ class CoachingLogFilter(django_filters.FilterSet):
             return queryset
         return queryset.filter(date__year=int(match[1]), date__month=int(match[2]))
 
-    @property
-    def qs(self):
-        # A session with two of the chosen topics is still one row.
-        return super().qs.distinct()
+    # No DISTINCT: one topic is chosen at a time, and a session has each topic once, so the
+    # topic's join gives each session once. (DISTINCT had the database read and sort all of a
+    # consultant's sessions for every page of the log.)

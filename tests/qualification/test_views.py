@@ -116,6 +116,36 @@ def test_coaching_list_query_count_does_not_grow(client_for, consultant, org):
     assert _list_queries(client, url) == few
 
 
+def test_the_coaching_log_lists_each_session_once_with_or_without_a_topic(client_for, consultant):
+    from qualification.filters import CoachingLogFilter
+    from qualification.models import CoachingSession
+    from qualification.selectors import coaching_log
+
+    first, second = Topic.objects.all()[:2]
+    sessions = []
+    for days in range(3):
+        session = CoachingSession.objects.create(
+            organisation=factories.OrganisationFactory(),
+            consultant=consultant,
+            date=timezone.localdate() - timedelta(days=days),
+            duration_minutes=60,
+            format="phone",
+        )
+        session.topics.set([first, second] if days < 2 else [second])
+        sessions.append(session)
+    for data, expected in (
+        ({}, sessions),
+        ({"topic": str(first.pk)}, sessions[:2]),
+        ({"topic": str(second.pk)}, sessions),
+    ):
+        log = CoachingLogFilter(data or None, queryset=coaching_log(consultant))
+        assert list(log.qs) == expected  # newest first, each session once
+        assert log.qs.count() == len(expected)
+    page = client_for(consultant).get(reverse("qualification:coaching"), {"topic": str(second.pk)})
+    assert list(page.context["page"].object_list) == sessions
+    assert page.context["page"].paginator.count == 3
+
+
 # Registration through the browser forms -------------------------------------------------------
 
 
