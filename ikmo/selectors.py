@@ -103,7 +103,8 @@ def thread_page(*, user, record, before=None, size: int = PAGE_SIZE) -> ThreadPa
 
 def unread_threads_of(user, *, limit: int = 5) -> list[tuple[Thread, ThreadKind, int]]:
     """Threads with messages the person has not read yet, among the records they may see:
-    ``(thread, kind, new messages)``, newest first. One query per kind of thread."""
+    ``(thread, kind, new messages)``, newest first. One query for every kind of thread
+    (internal notes count for the kinds whose centre side the person is on)."""
     from django.db.models import Count, OuterRef, Q, Subquery
     from django.db.models.functions import Coalesce
 
@@ -114,24 +115,26 @@ def unread_threads_of(user, *, limit: int = 5) -> list[tuple[Thread, ThreadKind,
     last_read = ThreadRead.objects.filter(thread=OuterRef("pk"), user=user).values(
         "last_read_message_id"
     )
-    found = []
+    records, centre_side, kinds = Q(), [], {}
     for kind in thread_kinds().values():
-        model = kind.model_class
-        records = kind.visible(user).order_by().values("pk")
-        new = Q(messages__pk__gt=Coalesce(Subquery(last_read), 0)) & ~Q(messages__author=user)
-        if not kind.on_centre_side(user):
-            new &= Q(messages__is_internal=False)
-        threads = (
-            Thread.objects.filter(
-                content_type=ContentType.objects.get_for_model(model), object_id__in=records
-            )
-            .select_related("organisation")
-            .annotate(new=Count("messages", filter=new))
-            .filter(new__gt=0)
-            .order_by("-pk")[:limit]
-        )
-        found += [(thread, kind, thread.new) for thread in threads]
-    return found[:limit]
+        content_type = ContentType.objects.get_for_model(kind.model_class)
+        kinds[content_type.pk] = kind
+        visible = kind.visible(user).order_by().values("pk")
+        records |= Q(content_type=content_type, object_id__in=visible)
+        if kind.on_centre_side(user):
+            centre_side.append(content_type.pk)
+    if not kinds:
+        return []
+    new = Q(messages__pk__gt=Coalesce(Subquery(last_read), 0)) & ~Q(messages__author=user)
+    new &= Q(messages__is_internal=False) | Q(content_type__in=centre_side)
+    threads = (
+        Thread.objects.filter(records)
+        .select_related("organisation")
+        .annotate(new=Count("messages", filter=new))
+        .filter(new__gt=0)
+        .order_by("-pk")[:limit]
+    )
+    return [(thread, kinds[thread.content_type_id], thread.new) for thread in threads]
 
 
 def checkins_of(*, kind_key: str, occasion_id: int) -> dict[int, CheckIn]:

@@ -268,6 +268,33 @@ def test_placement_messages_go_between_the_site_and_the_desk(org, org_admin, oth
         services.message_post(record=placement, author=other_org_admin, body="x")
 
 
+def test_the_home_card_lists_new_messages_of_every_kind_newest_first_in_one_query(
+    application, case, org_admin, fund_consultant, django_assert_num_queries
+):
+    """One query over the kinds; internal notes only count where the reader is centre side."""
+    services.message_post(record=application, author=fund_consultant, body="Antrag")
+    services.message_post(record=case, author=case.consultant, body="Termin")
+    services.message_post(record=case, author=case.consultant, body="Notiz", internal=True)
+    services.message_post(record=case, author=case.consultant, body="Nochmal")
+    selectors.unread_threads_of(org_admin)  # content types cached, as on any page after one
+    with django_assert_num_queries(1):
+        unread = selectors.unread_threads_of(org_admin)
+    assert [(t.object_id, k.model, n) for t, k, n in unread] == [
+        (case.pk, "qualification.CoachingCase", 2),
+        (application.pk, "actionfund.Application", 1),
+    ]
+    assert [n for _t, _k, n in selectors.unread_threads_of(org_admin, limit=1)] == [2]
+    # The coach is centre side for coaching: the application is none of their business, and
+    # their own messages are never new to them; writing marks the thread read.
+    services.message_post(record=case, author=org_admin, body="Danke")
+    assert [(k.model, n) for _t, k, n in selectors.unread_threads_of(case.consultant)] == [
+        ("qualification.CoachingCase", 1)
+    ]
+    assert [k.model for _t, k, _n in selectors.unread_threads_of(org_admin)] == [
+        "actionfund.Application"
+    ]
+
+
 # --- views ---------------------------------------------------------------------------------
 
 
