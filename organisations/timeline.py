@@ -5,7 +5,8 @@ An app names a provider as the ``timeline`` hook of the portal contract (ikmo/su
 one organisation, filtered to what ``user`` may see, using a fixed number of queries and at
 most ``limit`` rows per query (the newest: ``newest()``), so that an organisation with years of
 history costs no more than a new one. ``timeline_for`` merges them newest first; the
-``organisations:timeline`` fragment shows them to whoever may see the organisation page.
+organisation page and the fund staff's application page load it after they have rendered
+(the ``organisations:timeline`` fragment), so neither page waits for it.
 """
 
 from collections.abc import Callable, Iterable

@@ -65,8 +65,6 @@ def organisation_detail(request, pk):
         "organisation": organisation,
         "fields": organisation.fields_of_work.all(),
         "languages": organisation.languages.all(),
-        "events": timeline_for(organisation=organisation, user=user, limit=TIMELINE_LIMIT),
-        "timeline_limit": TIMELINE_LIMIT,
         "members": selectors.members_of(organisation).filter(status=Membership.Status.ACTIVE),
         "can_edit": permissions.can_edit_organisation(user, organisation),
         "can_manage_members": permissions.can_manage_members(user, organisation),
@@ -91,8 +89,9 @@ def organisation_detail(request, pk):
 
 @login_required
 def organisation_timeline(request, pk):
-    """The organisation's activity with the centre: the list alone for htmx, or a page of its
-    own. Whoever may see the organisation page may see it; each app's entries are
+    """The organisation's activity with the centre: loaded into the organisation page (and the
+    fund staff's application page) once it is shown (htmx), or a page of its own without
+    JavaScript. Whoever may see the organisation page may see it; each app's entries are
     filtered for the viewer by the app's provider (organisations/timeline.py)."""
     organisation = selectors.get_organisation_for_user(request.user, pk)
     limit = _timeline_limit(request.GET.get("limit"))

@@ -480,6 +480,26 @@ class TestDetailTimeline:
         assert "Qualification &amp; coaching" in fragment
         assert '<a href="/qualification/">Workshop attended</a>' in fragment
 
+    def test_the_organisation_page_loads_the_timeline_once_it_is_shown(
+        self, client, consultant, org
+    ):
+        client.force_login(consultant)
+        url = reverse("organisations:timeline", args=[org.pk])
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(org.get_absolute_url()).content.decode()
+        # No provider ran: neither the registry's entries nor another app's tables.
+        assert "Registered in the portal" not in page and "Im Portal registriert" not in page
+        assert not any("qualification_coachingsession" in q["sql"] for q in queries)
+        section = page.split('id="activity"')[1].split("</section>")[0]
+        assert f'hx-get="{url}"' in section
+        assert 'hx-trigger="load"' in section
+        assert 'aria-busy="true"' in section
+        assert 'class="spinner-border' in section and 'role="status"' in section
+        assert 'class="visually-hidden">Die Aktivitäten werden geladen …</span>' in section
+        # Without JavaScript the link opens the timeline as a page of its own.
+        assert f'<a href="{url}">Aktivitäten anzeigen</a>' in section
+        assert "data-load-error=" in section
+
     def test_without_javascript_the_timeline_is_a_page_of_its_own(self, client, org, org_member):
         client.force_login(org_member)
         response = timeline_of(client, org, htmx=False)
