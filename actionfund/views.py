@@ -16,6 +16,8 @@ from ikmo.subprojects import SubProject
 from ikmo.thread_views import thread_context
 from ikmo.viewtools import get_visible_or_404, paged, require, service_errors
 from organisations.models import Organisation, User
+from organisations.permissions import can_view_organisation
+from organisations.timeline import SHORT_LIMIT as HISTORY_LIMIT
 from organisations.timeline import timeline_for
 
 from . import journey, permissions, selectors, services, workflow
@@ -320,7 +322,16 @@ def _detail_context(request, application, *, transition_form=None):
         averages = selectors.weighted_scores([application.pk], application.call)
         context["average"] = averages.get(application.pk, {}).get("average")
     if permissions.can_see_history_with_centre(user, application):
-        context["events"] = timeline_for(organisation=application.organisation, user=user, limit=30)
+        context["history_limit"] = HISTORY_LIMIT
+        if can_view_organisation(user, application.organisation):
+            # Loaded once the page is shown (organisations:timeline): the page doesn't wait.
+            context["history_loads"] = True
+        else:
+            # An assigned juror may not open the organisation's page, whose rules the fragment
+            # follows: their short history is rendered here, as on their scoring page.
+            context["events"] = timeline_for(
+                organisation=application.organisation, user=user, limit=HISTORY_LIMIT
+            )
     if context["can_view_agreement"] and application.is_committed:
         context["documents"] = GeneratedDocument.objects.filter(
             kind=services.AGREEMENT_KIND, object_id=str(application.pk)
@@ -996,7 +1007,7 @@ def application_score(request, pk):
             "partners": application.partners.order_by("name"),
             "attachments": application.attachments.all(),
             "events": timeline_for(
-                organisation=application.organisation, user=request.user, limit=30
+                organisation=application.organisation, user=request.user, limit=HISTORY_LIMIT
             ),
         },
     )

@@ -4,7 +4,9 @@ An app names a provider as the ``timeline`` hook of the portal contract (ikmo/su
 ``provider(organisation, user, limit) -> Iterable[TimelineEvent]``, that yields its events for
 one organisation, filtered to what ``user`` may see, using a fixed number of queries and at
 most ``limit`` rows per query (the newest: ``newest()``), so that an organisation with years of
-history costs no more than a new one. The detail page merges them newest first.
+history costs no more than a new one. ``timeline_for`` merges them newest first; the
+organisation page and the fund staff's application page load it after they have rendered
+(the ``organisations:timeline`` fragment), so neither page waits for it.
 """
 
 from collections.abc import Callable, Iterable
@@ -40,6 +42,10 @@ class TimelineEvent:
 Provider = Callable[[object, object, int], Iterable[TimelineEvent]]
 
 LIMIT = 50
+# The shorter history shown beside an action-fund application (its staff page, the jury's).
+SHORT_LIMIT = 30
+# The only lengths the timeline fragment (organisations.views.organisation_timeline) serves.
+LIMITS = (LIMIT, SHORT_LIMIT)
 
 
 def newest(queryset, *fields: str, limit: int):

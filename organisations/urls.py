@@ -11,6 +11,7 @@ urlpatterns = [
     path("join/<int:pk>/", views.join_request, name="join_request"),
     path("registrations/", views.registration_queue, name="registrations"),
     path("<int:pk>/", views.organisation_detail, name="detail"),
+    path("<int:pk>/timeline/", views.organisation_timeline, name="timeline"),
     path("<int:pk>/edit/", views.organisation_edit, name="edit"),
     path("<int:pk>/approve/", views.registration_approve, name="approve"),
     path("<int:pk>/reject/", views.registration_reject, name="reject"),

@@ -188,6 +188,8 @@ def scenes(s: Shooter) -> list[tuple[str, Callable[[], None]]]:
         s.shot("home-member", page)
         page.get_by_role("link", name="Brückenbau e.V.").first.click()
         page.wait_for_selector("h1")
+        # The timeline loads after the page (htmx): the screenshot shows it, not the spinner.
+        page.wait_for_selector("section[aria-labelledby=activity] ol.timeline")
         s.shot("organisation-detail", page)
         page.click("form[action$='/profile-sheet/'] button")
         page.wait_for_selector("#document-status a[href$='/download/']")

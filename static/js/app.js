@@ -341,6 +341,45 @@
     field.addEventListener("focus", function () { field.select(); });
   });
 
+  // ---- Parts loaded after the page (htmx) ----------------------------------------------
+  // A part that loads once the page is shown (hx-trigger="load", marked data-load-error
+  // with a message in the page's language) must not spin forever when its request fails,
+  // nor show another page inside it (an expired session answers with the sign-in page): it
+  // says so, stops being busy, and keeps its plain link to the part as a page of its own.
+  function lazyPart(event) {
+    var el = event.detail && event.detail.elt;
+    return el && el.hasAttribute && el.hasAttribute("data-load-error") ? el : null;
+  }
+
+  function loadFailed(el) {
+    if (el.getAttribute("aria-busy") === "false") { return; }  // said so already
+    el.setAttribute("aria-busy", "false");
+    var spinner = el.querySelector(".spinner-border");
+    if (spinner) { spinner.remove(); }
+    var note = document.createElement("p");
+    note.className = "text-danger small mb-1";
+    note.setAttribute("role", "alert");
+    note.textContent = el.dataset.loadError;
+    el.insertBefore(note, el.firstChild);
+  }
+
+  ["htmx:responseError", "htmx:sendError", "htmx:timeout"].forEach(function (name) {
+    document.addEventListener(name, function (event) {
+      var el = lazyPart(event);
+      if (el) { loadFailed(el); }
+    });
+  });
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var el = lazyPart(event);
+    var xhr = event.detail.xhr;
+    if (!el || !xhr || !xhr.responseURL) { return; }
+    var asked = new URL(el.getAttribute("hx-get"), location.href).pathname;
+    if (new URL(xhr.responseURL).pathname !== asked) {
+      event.detail.shouldSwap = false;
+      loadFailed(el);
+    }
+  });
+
   // Put focus on the error summary so screen reader users hear what went wrong.
   var summary = document.querySelector("[data-error-summary]");
   if (summary) { summary.focus(); }

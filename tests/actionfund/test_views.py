@@ -466,3 +466,51 @@ def test_batch_approval_gives_the_last_money_to_the_best_ranked(
     assert better.status == Status.APPROVED
     assert weaker.status == Status.IN_REVIEW
     assert "Nicht genug Mittel" in response.content.decode()
+
+
+class TestHistoryWithTheCentre:
+    """The organisation's history beside an application: the fund's staff get the organisation
+    timeline loaded after the page is shown; an assigned juror, who may not open the
+    organisation's own page (nor its timeline), gets it in the page, as on the scoring page."""
+
+    @staticmethod
+    def section(page: str) -> str:
+        return page.split('id="centre"')[1].split("</section>")[0]
+
+    def test_the_staff_page_loads_the_short_timeline_once_it_is_shown(
+        self, client_for, org, org_admin, fund_lead
+    ):
+        application = in_review(organisation=org, by=org_admin, lead=fund_lead)
+        client = client_for(fund_lead)
+        url = reverse("organisations:timeline", args=[org.pk]) + "?limit=30"
+        with CaptureQueriesContext(connection) as queries:
+            section = self.section(client.get(application.get_absolute_url()).content.decode())
+        assert f'hx-get="{url}"' in section and 'aria-busy="true"' in section
+        assert f'<a href="{url}">' in section
+        assert "Im Portal registriert" not in section
+        assert not any("qualification_coachingsession" in q["sql"] for q in queries)
+
+        timeline = client.get(url, headers={"HX-Request": "true"})
+        assert timeline.context["limit"] == 30
+        html = timeline.content.decode()
+        assert f"Antrag im Aktionsfonds eingereicht: {application.title}" in html
+        assert "Im Portal registriert" in html
+
+    def test_an_assigned_juror_gets_the_history_in_the_page(
+        self, client_for, org, org_admin, fund_lead, jury_member
+    ):
+        application = in_review(organisation=org, by=org_admin, lead=fund_lead)
+        services.jury_assign(application=application, jurors=[jury_member], by=fund_lead)
+        client = client_for(jury_member)
+        section = self.section(client.get(application.get_absolute_url()).content.decode())
+        assert "hx-get" not in section
+        assert "Im Portal registriert" in section
+        # Without links: the entries' pages are the organisation's and the staff's.
+        assert "<a " not in section
+        assert client.get(reverse("organisations:timeline", args=[org.pk])).status_code == 404
+
+    def test_the_applicant_gets_no_history_section(self, client_for, org, org_admin, fund_lead):
+        application = in_review(organisation=org, by=org_admin, lead=fund_lead)
+        page = client_for(org_admin).get(application.get_absolute_url()).content.decode()
+        assert 'id="centre"' not in page
+        assert reverse("organisations:timeline", args=[org.pk]) not in page

@@ -78,7 +78,8 @@ def test_a_sub_project_declared_in_its_app_config_shows_up_everywhere(
     assert client_for(org_member).get("/citizens-lab/").content == b"lab"
 
     # The organisation timeline.
-    page = client_for(consultant).get(org.get_absolute_url()).content.decode()
+    timeline = reverse("organisations:timeline", args=[org.pk])
+    page = client_for(consultant).get(timeline).content.decode()
     assert f"Visited the lab: {org.name}" in page
 
     # Funder reporting: in the indicator list, between the action fund and the desk, and in

@@ -155,6 +155,14 @@ def test_routes_outside_the_list_and_anonymous_visitors_are_never_cached(project
     detail = reverse("organisations:detail", args=[org.pk])
     client.get(detail)
     assert "X-Page-Cache" not in client.get(detail)
+    # Nor the timeline loaded into it (htmx), which no browser may keep either: the same
+    # address answers the list alone to htmx and a whole page without it.
+    timeline = reverse("organisations:timeline", args=[org.pk])
+    for headers in ({"HX-Request": "true"}, {}):
+        client.get(timeline, headers=headers)
+        again = client.get(timeline, headers=headers)
+        assert "X-Page-Cache" not in again
+        assert again["Cache-Control"] == "private, no-store"
     anonymous = Client()
     assert "X-Page-Cache" not in anonymous.get(reverse("home"))
 

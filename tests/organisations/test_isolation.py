@@ -36,6 +36,7 @@ def _b_urls(other_org, b_memberships, other_org_document):
     b = other_org.pk
     urls = [
         ("get", reverse("organisations:detail", args=[b]), None),
+        ("get", reverse("organisations:timeline", args=[b]), None),
         ("get", reverse("organisations:edit", args=[b]), None),
         ("post", reverse("organisations:edit", args=[b]), {"name": "Taken over"}),
         ("get", reverse("organisations:members", args=[b]), None),

@@ -144,13 +144,16 @@ def test_an_outcome_is_only_reachable_under_its_own_organisation(
 
 def test_outcomes_appear_in_the_staff_timeline(client_for, consultant, org_admin, org):
     factories.OutcomeFactory(organisation=org, funder="Stiftung Zeitstrahl")
-    staff_page = client_for(consultant).get(reverse("organisations:detail", args=[org.pk]))
-    titles = [event.title for event in staff_page.context["events"]]
+    url = reverse("organisations:timeline", args=[org.pk])
+    staff_timeline = client_for(consultant).get(url, headers={"HX-Request": "true"})
+    titles = [event.title for event in staff_timeline.context["events"]]
     assert str(Outcome.Kind.OUTSIDE_FUNDING.label) in titles
-    member_page = client_for(org_admin).get(reverse("organisations:detail", args=[org.pk]))
+    assert "Stiftung Zeitstrahl" in staff_timeline.content.decode()
+    member_timeline = client_for(org_admin).get(url, headers={"HX-Request": "true"})
     assert str(Outcome.Kind.OUTSIDE_FUNDING.label) not in [
-        e.title for e in member_page.context["events"]
+        e.title for e in member_timeline.context["events"]
     ]
+    assert "Stiftung Zeitstrahl" not in member_timeline.content.decode()
 
 
 def profile(org, **changes) -> OrganisationProfile:

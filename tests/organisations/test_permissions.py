@@ -23,6 +23,8 @@ DONE = "done"  # 302 after the action took effect
 TABLE = {
     "directory": (LOGIN, 403, 403, 403, 200, 200, 403, 200),
     "detail": (LOGIN, 200, 200, 404, 200, 200, 404, 200),
+    # The activity timeline loaded into the detail page: the same people, the same answers.
+    "timeline": (LOGIN, 200, 200, 404, 200, 200, 404, 200),
     "edit": (LOGIN, 403, 200, 404, 403, 200, 404, 200),
     "edit_post": (LOGIN, 403, DONE, 404, 403, DONE, 404, DONE),
     "members": (LOGIN, 403, 200, 404, 403, 403, 404, 200),
@@ -68,6 +70,7 @@ def _request(client, action, *, org, pending_org, org_document, join_request):
     url = {
         "directory": reverse("organisations:directory"),
         "detail": reverse("organisations:detail", args=[org.pk]),
+        "timeline": reverse("organisations:timeline", args=[org.pk]),
         "edit": reverse("organisations:edit", args=[org.pk]),
         "edit_post": reverse("organisations:edit", args=[org.pk]),
         "members": reverse("organisations:members", args=[org.pk]),

@@ -398,6 +398,12 @@ class TestDirectory:
         assert count_for(15) == count_for(3)
 
 
+def timeline_of(client, organisation, query="", htmx=True):
+    """The organisation's timeline fragment, as the organisation page's htmx request asks it."""
+    url = reverse("organisations:timeline", args=[organisation.pk]) + query
+    return client.get(url, headers={"HX-Request": "true"} if htmx else {})
+
+
 class TestDetailTimeline:
     def test_timeline_shows_registry_events(self, english, consultant, pending_org, project_lead):
         from organisations import services
@@ -410,26 +416,43 @@ class TestDetailTimeline:
         services.membership_approve(membership=membership, by=admin)
 
         english.force_login(consultant)
-        response = english.get(pending_org.get_absolute_url())
+        response = timeline_of(english, pending_org)
         titles = [str(e.title) for e in response.context["events"]]
         assert "Registered in the portal" in titles
         assert "Registration approved" in titles
         assert "Amina Testperson joined" in titles
         # Newest first.
         assert titles[0] == "Amina Testperson joined"
-        page = response.content.decode()
-        assert "Registration approved" in page
-        assert "Registry" in page
+        fragment = response.content.decode()
+        assert "Registration approved" in fragment
+        assert "Registry" in fragment
+        # Only the list: it goes into the page that asked for it.
+        assert fragment.lstrip().startswith('<ol class="timeline')
+        assert "<html" not in fragment
+
+    def test_members_see_their_organisations_timeline_too(self, english, org, org_admin):
+        from organisations import services
+
+        person = factories.UserFactory(first_name="Bilal", last_name="Beispiel")
+        services.membership_approve(
+            membership=services.membership_request(user=person, organisation=org), by=org_admin
+        )
+        english.force_login(person)
+        response = timeline_of(english, org)
+        assert response.status_code == 200
+        titles = [str(e.title) for e in response.context["events"]]
+        assert titles[0] == "Bilal Beispiel joined"
+        assert "Registered in the portal" in titles
 
     def test_registered_event_without_approval_while_pending(
         self, english, project_lead, pending_org
     ):
         english.force_login(project_lead)
-        response = english.get(pending_org.get_absolute_url())
-        titles = [str(e.title) for e in response.context["events"]]
+        titles = [str(e.title) for e in timeline_of(english, pending_org).context["events"]]
         assert "Registered in the portal" in titles
         assert "Registration approved" not in titles
-        assert "Decide on this registration" in response.content.decode()
+        page = english.get(pending_org.get_absolute_url()).content.decode()
+        assert "Decide on this registration" in page
 
     def test_other_apps_feed_the_timeline_through_one_interface(
         self, english, consultant, org, monkeypatch
@@ -451,9 +474,69 @@ class TestDetailTimeline:
         apps_providers = timeline.providers()
         monkeypatch.setattr(timeline, "providers", lambda: [*apps_providers, provider])
         english.force_login(consultant)
-        response = english.get(org.get_absolute_url())
+        response = timeline_of(english, org)
         assert str(response.context["events"][0].title) == "Workshop attended"
-        assert "Qualification &amp; coaching" in response.content.decode()
+        fragment = response.content.decode()
+        assert "Qualification &amp; coaching" in fragment
+        assert '<a href="/qualification/">Workshop attended</a>' in fragment
+
+    def test_the_organisation_page_loads_the_timeline_once_it_is_shown(
+        self, client, consultant, org
+    ):
+        client.force_login(consultant)
+        url = reverse("organisations:timeline", args=[org.pk])
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(org.get_absolute_url()).content.decode()
+        # No provider ran: neither the registry's entries nor another app's tables.
+        assert "Registered in the portal" not in page and "Im Portal registriert" not in page
+        assert not any("qualification_coachingsession" in q["sql"] for q in queries)
+        section = page.split('id="activity"')[1].split("</section>")[0]
+        assert f'hx-get="{url}"' in section
+        assert 'hx-trigger="load"' in section
+        assert 'aria-busy="true"' in section
+        assert 'class="spinner-border' in section and 'role="status"' in section
+        assert 'class="visually-hidden">Die Aktivitäten werden geladen …</span>' in section
+        # Without JavaScript the link opens the timeline as a page of its own.
+        assert f'<a href="{url}">Aktivitäten anzeigen</a>' in section
+        assert "data-load-error=" in section
+
+    def test_without_javascript_the_timeline_is_a_page_of_its_own(self, client, org, org_member):
+        client.force_login(org_member)
+        response = timeline_of(client, org, htmx=False)
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "<html" in page
+        assert f'<a href="{org.get_absolute_url()}"><bdi>{org.name}</bdi></a>' in page
+        assert "Im Portal registriert" in page
+
+    @pytest.mark.parametrize(
+        ("query", "limit"),
+        [
+            ("", 50),
+            ("?limit=30", 30),
+            ("?limit=50", 50),
+            # Anything else gets the default, never an error.
+            ("?limit=31", 50),
+            ("?limit=100000", 50),
+            ("?limit=-1", 50),
+            ("?limit=abc", 50),
+            ("?limit=", 50),
+            ("?limit=30&limit=x", 50),
+            ("?limit=%00", 50),
+        ],
+    )
+    def test_the_timeline_serves_only_its_fixed_lengths(
+        self, client, org, consultant, query, limit
+    ):
+        client.force_login(consultant)
+        response = timeline_of(client, org, query=query)
+        assert response.status_code == 200
+        assert response.context["limit"] == limit
+
+    def test_unknown_or_malformed_organisations_are_404(self, client, consultant):
+        client.force_login(consultant)
+        assert client.get(reverse("organisations:timeline", args=[999999])).status_code == 404
+        assert client.get("/organisations/abc/timeline/").status_code == 404
 
 
 class TestQueryCounts:
@@ -518,20 +601,19 @@ def test_the_user_menu_names_the_person_and_falls_back_to_the_address(client, fi
 
 def test_the_timeline_shows_the_newest_entries_and_loads_no_more(client, org, consultant):
     """Years of history cost no more than a new organisation: each source loads at most the
-    page's limit of rows, and the page says it shows the newest."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from organisations.timeline import LIMIT
+    timeline's limit of rows, and the timeline says it shows the newest."""
+    from organisations.timeline import LIMIT, SHORT_LIMIT
     from tests.qualification.test_services import _session
 
     for days_ago in range(LIMIT + 5):
         _session(org, consultant, days_ago=days_ago)
     client.force_login(consultant)
-    with CaptureQueriesContext(connection) as queries:
-        body = client.get(org.get_absolute_url()).content.decode()
-    sessions_sql = next(q["sql"] for q in queries if "qualification_coachingsession" in q["sql"])
-    assert f"LIMIT {LIMIT}" in sessions_sql
-    timeline = body.split('id="activity"')[1].split("</section>")[0]
-    assert timeline.count("<li>") == LIMIT
-    assert f"Die {LIMIT} neuesten Einträge." in timeline
+    for query, limit in (("", LIMIT), (f"?limit={SHORT_LIMIT}", SHORT_LIMIT)):
+        with CaptureQueriesContext(connection) as queries:
+            timeline = timeline_of(client, org, query=query).content.decode()
+        sessions_sql = next(
+            q["sql"] for q in queries if "qualification_coachingsession" in q["sql"]
+        )
+        assert f"LIMIT {limit}" in sessions_sql
+        assert timeline.count("<li>") == limit
+        assert f"Die {limit} neuesten Einträge." in timeline

@@ -57,7 +57,7 @@ def test_the_timeline_shows_the_interview_but_links_it_only_for_the_team(
     interview = make_interview(analysis, org)
     make_meeting(analysis, [org], title="Runder Tisch Testkiez")
     make_recommendation(analysis, org, text="Nur nach Veröffentlichung sichtbar")
-    url = reverse("organisations:detail", args=[org.pk])
+    url = reverse("organisations:timeline", args=[org.pk])
     interview_url = interview.get_absolute_url()
 
     client.force_login(org_member)
@@ -75,12 +75,12 @@ def test_the_timeline_shows_the_interview_but_links_it_only_for_the_team(
 def test_other_organisations_timelines_stay_empty(analysis, org, other_org_admin, client):
     make_interview(analysis, org)
     client.force_login(other_org_admin)
-    # Org A's page is invisible to org B's admin, and org B's own timeline has no PC events.
-    assert client.get(reverse("organisations:detail", args=[org.pk])).status_code == 404
+    # Org A's timeline is invisible to org B's admin, and org B's own timeline has no PC events.
+    assert client.get(reverse("organisations:timeline", args=[org.pk])).status_code == 404
     own = other_org_admin.memberships.get().organisation
     assert (
         "Testkiez"
-        not in client.get(reverse("organisations:detail", args=[own.pk])).content.decode()
+        not in client.get(reverse("organisations:timeline", args=[own.pk])).content.decode()
     )
 
 

@@ -101,6 +101,7 @@ def test_interview_contents_appear_on_no_other_page(persona, request, client, wo
         reverse("participation_check:structure_list", args=[a]),
         reverse("participation_check:recommendation_list", args=[a]),
         reverse("organisations:detail", args=[org.pk]),
+        reverse("organisations:timeline", args=[org.pk]),
     ]
     for url in urls:
         body = client.get(url).content.decode()

@@ -94,6 +94,18 @@ PAGES = [
     # A network: its member organisations (paginated), requests to answer, networks it is in.
     Page("organisations:detail", "member", kwargs="network", extra="network_members"),
     Page("organisations:detail", "lead", kwargs="network", extra="network_members"),
+    # The activity timeline, loaded into the detail page (and, 30 entries, into the fund staff's
+    # application page): every app's provider, a fixed number of queries each.
+    Page("organisations:timeline", "member", kwargs="organisation", extra="organisation_rows"),
+    Page("organisations:timeline", "lead", kwargs="organisation", extra="organisation_rows"),
+    Page(
+        "organisations:timeline",
+        "lead",
+        kwargs="organisation",
+        query="limit=30",
+        extra="organisation_rows",
+    ),
+    Page("organisations:timeline", "lead", kwargs="network", extra="network_members"),
     Page("organisations:edit", "member", kwargs="organisation", grows=False),
     Page("organisations:outcome_new", "consultant", kwargs="organisation", grows=False),
     Page("api_tokens", "member", extra="api_tokens"),

@@ -374,9 +374,8 @@ def test_confidential_notes_only_for_consultants_and_leads(
 def test_timeline_shows_coaching_to_members_without_notes(
     client_for, org, org_member, coaching_session
 ):
-    page = (
-        client_for(org_member).get(reverse("organisations:detail", args=[org.pk])).content.decode()
-    )
+    url = reverse("organisations:timeline", args=[org.pk])
+    page = client_for(org_member).get(url).content.decode()
     assert "Coaching-Termin" in page
     assert "GEHEIM" not in page
     assert coaching_session.get_absolute_url() not in page

@@ -182,6 +182,8 @@ EXPECTATIONS: dict[str, Route] = {
     "organisations:join_request": Route(LOGGED_IN, org_a(), method=POST),
     "organisations:registrations": Route(LEAD),
     "organisations:detail": Route(ORG_A | CENTRE, org_a()),
+    # The activity timeline, loaded into the detail page: whoever may see that page.
+    "organisations:timeline": Route(ORG_A | CENTRE, org_a()),
     "organisations:edit": Route(ADMIN_A | LEAD, org_a(), method=FORM),
     "organisations:approve": Route(LEAD, pk("pending_org"), method=POST),
     "organisations:reject": Route(LEAD, pk("pending_org"), method=POST),

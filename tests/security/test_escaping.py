@@ -44,12 +44,20 @@ def _pdf_text(data: bytes) -> str:
     "page",
     [
         lambda w: reverse("organisations:detail", args=[w.org_a.pk]),
+        lambda w: reverse("organisations:timeline", args=[w.org_a.pk]),
         lambda w: reverse("actionfund:application_detail", args=[w.af_draft.pk]),
         lambda w: reverse("actionfund:application_list"),
         lambda w: reverse("actionfund:application_edit", args=[w.af_draft.pk, "basics"]),
         lambda w: reverse("home"),
     ],
-    ids=["organisation", "application", "application list", "application form", "home"],
+    ids=[
+        "organisation",
+        "organisation timeline",
+        "application",
+        "application list",
+        "application form",
+        "home",
+    ],
 )
 def test_pages_show_markup_as_text(client, hostile, page):
     client.force_login(hostile.users["admin_a"])
