@@ -183,7 +183,6 @@ def _objects(users) -> dict:
 
 # Detail pages and the extra cases: (label or route, persona, route, kwargs from _objects).
 DETAILS = [
-    ("organisations:detail (timeline)", "lead", "organisations:detail", "organisation"),
     ("qualification:coaching", "lead", "qualification:coaching", ""),
     ("qualification:workshop_detail", "consultant", "qualification:workshop_detail", "workshop"),
     (
