@@ -87,6 +87,9 @@ def paged(
     return PagedList(page=page, query=others.urlencode(), param=param, count=page.paginator.count)
 
 
+MAX_PAGE = 1_000_000
+
+
 def counted_page(queryset, per_page: int, number, *, ids: bool = False) -> Page:
     """One page of ``queryset`` (its ids, with ``ids``) and the count of all its rows, in one
     query: ``COUNT(*) OVER ()`` beside the page's rows.
@@ -105,7 +108,9 @@ def counted_page(queryset, per_page: int, number, *, ids: bool = False) -> Page:
         number = int(number)
     except (TypeError, ValueError):
         number = 1
-    if number < 1 or queryset.query.distinct or queryset.query.combinator:
+    # Below one, or so far past any list that the offset would not fit in a bigint: counted
+    # first, like Paginator, which then gives the last page.
+    if not 1 <= number <= MAX_PAGE or queryset.query.distinct or queryset.query.combinator:
         return paginator.get_page(number)
     start = (number - 1) * per_page
     counted = queryset.annotate(rows_in_list=Window(Count("*")))
