@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Q
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -586,6 +586,11 @@ def seminar_edit(request, pk):
     return _render(request, "volunteering/seminar_form.html", {"form": form, "seminar": seminar})
 
 
+# Attendance is recorded a page of volunteers at a time: a large carrier has hundreds on a
+# seminar's dates, and the page stays small on a phone.
+ATTENDANCE_PER_PAGE = 50
+
+
 @login_required
 def seminar(request, pk):
     user = request.user
@@ -595,12 +600,17 @@ def seminar(request, pk):
     candidates = selectors.placements_for_seminar(obj).filter(
         permissions.placements_visible_q(user)
     )
+    page = Paginator(candidates, ATTENDANCE_PER_PAGE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    posted = request.method == "POST" and can_manage
+    if posted:
+        # The rows that were sent, whichever page they were on when the form was opened (a
+        # placement added meanwhile shifts the pages): nothing typed is dropped.
+        sent = [key.removeprefix("days_") for key in request.POST if key.startswith("days_")]
+        rows = list(candidates.filter(pk__in=[int(pk) for pk in sent if pk.isdigit()]))
     existing = selectors.attendance_by_placement(obj)
     form = AttendanceForm(
-        request.POST if request.method == "POST" and can_manage else None,
-        placements=list(candidates),
-        seminar=obj,
-        existing=existing,
+        request.POST if posted else None, placements=rows, seminar=obj, existing=existing
     )
     if request.method == "POST":
         require(can_manage)
@@ -613,9 +623,22 @@ def seminar(request, pk):
                 messages.success(
                     request, _("Attendance saved for %(n)s volunteers.") % {"n": saved}
                 )
-                return redirect(obj)
+                # "Save and show the next page": the number comes from the form's buttons;
+                # anything else stays on the page that was saved.
+                try:
+                    number = page.paginator.validate_number(request.POST.get("go_to"))
+                except InvalidPage:
+                    number = page.number
+                url = obj.get_absolute_url()
+                return redirect(f"{url}?page={number}" if number > 1 else url)
     return _render(
         request,
         "volunteering/seminar.html",
-        {"seminar": obj, "form": form, "can_manage": can_manage, "existing": existing},
+        {
+            "seminar": obj,
+            "form": form,
+            "can_manage": can_manage,
+            "existing": existing,
+            "page": page,
+        },
     )

@@ -183,3 +183,68 @@ def test_staff_take_an_organisation_from_advice_to_a_running_placement(
     response = stranger.goto(placement.get_absolute_url())
     assert response.status == 404
     assert Placement.objects.get().status == PlacementStatus.ACTIVE
+
+
+def test_attendance_of_a_large_carrier_is_saved_a_page_at_a_time_on_a_phone(
+    new_page, desk_consultant, org, carrier, monkeypatch
+):
+    """A wrong number first (it keeps what was typed), then "save and show the next
+    volunteers" clicked twice, then the second page: every typed number lands once."""
+    from tests.volunteering.factories import PlacementFactory, SeminarFactory
+    from volunteering import views
+    from volunteering.models import SeminarAttendance
+
+    monkeypatch.setattr(views, "ATTENDANCE_PER_PAGE", 2)
+    ServiceProfile.objects.create(
+        organisation=org, status=SiteStatus.RECOGNISED, offers_fsj=True, carrier=carrier, places=5
+    )
+    contingent = Contingent.objects.get(carrier=carrier)
+    today = timezone.localdate()
+    placements = [
+        PlacementFactory(
+            site=org,
+            contingent=contingent,
+            volunteer__first_name="Lina",
+            volunteer__last_name=name,
+            start_date=today - timedelta(days=30),
+            end_date=today + timedelta(days=300),
+        )
+        for name in ("Acar", "Berg", "Cem")
+    ]
+    seminar = SeminarFactory(
+        carrier=carrier, start_date=today, end_date=today + timedelta(days=4), days=5
+    )
+    page = new_page(phone=True)
+    log_in_by_cookie(page, desk_consultant)
+    page.goto(seminar.get_absolute_url())
+
+    def days_of(placement):
+        return page.get_by_label(t("Days attended by %(name)s") % {"name": placement.volunteer})
+
+    next_button = page.get_by_role("button", name=t("Save and show the next volunteers"))
+    days_of(placements[0]).fill("9")  # the seminar runs five days
+    days_of(placements[1]).fill("3")
+    next_button.click()
+    expect(page.locator(".invalid-feedback").first).to_be_visible()
+    expect(days_of(placements[0])).to_have_value("9")
+    expect(days_of(placements[1])).to_have_value("3")
+    assert not SeminarAttendance.objects.exists()
+
+    days_of(placements[0]).fill("4")
+    next_button.dblclick()
+    expect(page.get_by_text(t("Attendance saved for %(n)s volunteers.") % {"n": 2})).to_be_visible()
+    expect(days_of(placements[2])).to_be_visible()
+    assert page.url.endswith("?page=2")
+    assert_no_horizontal_scroll(page)
+    assert_accessible(page)
+    Path("docs/screenshots/journeys").mkdir(parents=True, exist_ok=True)
+    page.screenshot(path="docs/screenshots/journeys/seminar-attendance-page-2.png")
+
+    days_of(placements[2]).fill("5")
+    page.get_by_role("button", name=t("Save attendance")).click()
+    expect(page.get_by_text(t("Attendance saved for %(n)s volunteers.") % {"n": 1})).to_be_visible()
+    saved = dict(
+        SeminarAttendance.objects.values_list("placement__volunteer__last_name", "days_attended")
+    )
+    assert saved == {"Acar": 4, "Berg": 3, "Cem": 5}
+    assert SeminarAttendance.objects.count() == 3

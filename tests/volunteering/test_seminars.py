@@ -91,6 +91,47 @@ class TestSeminarAttendance:
         client.post(url, {f"days_{placement.pk}": ""})
         assert not SeminarAttendance.objects.exists()
 
+    def test_attendance_is_recorded_a_page_at_a_time_and_nothing_sent_is_lost(
+        self, client_for, desk_consultant, site, carrier, contingent, monkeypatch
+    ):
+        from volunteering import views
+
+        monkeypatch.setattr(views, "ATTENDANCE_PER_PAGE", 2)
+        placements = [
+            PlacementFactory(site=site, contingent=contingent, volunteer__last_name=name)
+            for name in ("Acar", "Berg", "Cem", "Demir", "Ek")
+        ]
+        seminar = SeminarFactory(carrier=carrier, days=5)
+        client = client_for(desk_consultant)
+        url = reverse("volunteering:seminar", args=[seminar.pk])
+
+        def shown(response):
+            return [placement for placement, _field in response.context["form"].bound_rows()]
+
+        first = client.get(url)
+        assert shown(first) == placements[:2]
+        assert "Volunteers 1–2 of 5." in first.content.decode()
+        # A wrong number keeps what was typed on the page and saves nothing.
+        days = {f"days_{placements[0].pk}": "4", f"days_{placements[1].pk}": "9", "go_to": "2"}
+        refused = client.post(url, days)
+        assert refused.status_code == 200 and not SeminarAttendance.objects.exists()
+        assert 'value="4"' in refused.content.decode() and 'value="9"' in refused.content.decode()
+        # Saved, then on to the next page, which shows its own volunteers.
+        days[f"days_{placements[1].pk}"] = "3"
+        assert client.post(url, days)["Location"] == f"{url}?page=2"
+        second = client.get(f"{url}?page=2")
+        assert shown(second) == placements[2:4]
+        # A page that shifted since it was opened: the rows sent are the rows saved.
+        sent = {f"days_{placements[3].pk}": "2", f"days_{placements[4].pk}": "1", "go_to": "x"}
+        assert client.post(f"{url}?page=2", sent)["Location"] == f"{url}?page=2"
+        saved = dict(SeminarAttendance.objects.values_list("placement_id", "days_attended"))
+        expected = {placements[0].pk: 4, placements[1].pk: 3}
+        expected.update({placements[3].pk: 2, placements[4].pk: 1})
+        assert saved == expected
+        # A page number from nowhere stays on the saved page; page 1 has no query.
+        assert client.post(url, {f"days_{placements[0].pk}": "5", "go_to": "99"})["Location"] == url
+        assert SeminarAttendance.objects.get(placement=placements[0]).days_attended == 5
+
     def test_seminar_form_refuses_more_days_than_it_runs(
         self, client_for, desk_consultant, carrier
     ):
