@@ -98,8 +98,8 @@ def counted_page(queryset, per_page: int, number, *, ids: bool = False) -> Page:
     list: a union over every record of a sub-project), which Django's Paginator would have the
     database evaluate twice, once to count and once for the page. Behaves like
     ``Paginator.get_page``: a page number that is not a number gives the first page, one past
-    the end (or below one) the last. Queries whose rows a window cannot count (DISTINCT, unions) are paged
-    as usual.
+    the end (or below one) the last. Queries whose rows a window cannot count (DISTINCT,
+    unions) are paged as usual.
     """
     from django.db.models import Count, Window
 

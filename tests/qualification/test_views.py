@@ -117,19 +117,15 @@ def test_coaching_list_query_count_does_not_grow(client_for, consultant, org):
 
 
 def test_the_coaching_log_lists_each_session_once_with_or_without_a_topic(client_for, consultant):
+    from devtools.factories import CoachingSessionFactory
     from qualification.filters import CoachingLogFilter
-    from qualification.models import CoachingSession
     from qualification.selectors import coaching_log
 
     first, second = Topic.objects.all()[:2]
     sessions = []
     for days in range(3):
-        session = CoachingSession.objects.create(
-            organisation=factories.OrganisationFactory(),
-            consultant=consultant,
-            date=timezone.localdate() - timedelta(days=days),
-            duration_minutes=60,
-            format="phone",
+        session = CoachingSessionFactory(
+            consultant=consultant, date=timezone.localdate() - timedelta(days=days)
         )
         session.topics.set([first, second] if days < 2 else [second])
         sessions.append(session)
