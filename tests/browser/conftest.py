@@ -9,6 +9,7 @@ documents and sends e-mails inside the request, and `mailoutbox` sees what was s
 
 import os
 import re
+import threading
 from pathlib import Path
 
 import pytest
@@ -132,6 +133,7 @@ def new_page(browser, live_server, request, tmp_path_factory):
     Security Policy violations (an inline script or style that slipped in), and on a failed
     test each page's screenshot is saved and its path printed.
     """
+    in_flight = _connections_in_flight(live_server)
     contexts = []
     closed = set()
     pages = []
@@ -188,8 +190,57 @@ def new_page(browser, live_server, request, tmp_path_factory):
         except PlaywrightError:  # closed meanwhile; nothing more can reach the server
             continue
         context.close()
+    _wait_for_requests_in_flight(in_flight)
     if violations and not (failed is not None and failed.failed):
         pytest.fail("Content Security Policy violations:\n" + "\n".join(violations))
+
+
+class _ConnectionsInFlight:
+    """Counts the live server's open connections: it serves each in a thread of its own."""
+
+    def __init__(self, httpd):
+        self.count = 0
+        self.changed = threading.Condition()
+        serve = httpd.process_request_thread
+
+        def counted(request, client_address):
+            with self.changed:
+                self.count += 1
+            try:
+                serve(request, client_address)
+            finally:
+                with self.changed:
+                    self.count -= 1
+                    self.changed.notify_all()
+
+        # socketserver.ThreadingMixIn starts each thread with self.process_request_thread.
+        httpd.process_request_thread = counted
+
+    def wait_until_idle(self, timeout: float) -> int:
+        with self.changed:
+            self.changed.wait_for(lambda: self.count == 0, timeout)
+            return self.count
+
+
+def _connections_in_flight(live_server) -> _ConnectionsInFlight:
+    httpd = live_server.thread.httpd
+    if not hasattr(httpd, "ikmo_in_flight"):
+        httpd.ikmo_in_flight = _ConnectionsInFlight(httpd)
+    return httpd.ikmo_in_flight
+
+
+def _wait_for_requests_in_flight(in_flight: _ConnectionsInFlight, timeout: float = 15.0) -> None:
+    """Let the live server finish every request a closed page had already sent.
+
+    A request that reached the server just before its page closed (a draft saved 1.5 s
+    after typing, an htmx poll) runs on in a server thread with its own database
+    connection. If the test database were flushed meanwhile, TRUNCATE and that request's
+    transaction could deadlock: the flush fails and the next test finds the last one's rows.
+    Closing the browser contexts closed their connections, so every thread ends.
+    """
+    still_open = in_flight.wait_until_idle(timeout)
+    if still_open:
+        pytest.fail(f"{still_open} live-server connection(s) still open {timeout} s after the test")
 
 
 @pytest.fixture
