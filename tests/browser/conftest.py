@@ -196,12 +196,13 @@ def new_page(browser, live_server, request, tmp_path_factory):
 
 
 class _ConnectionsInFlight:
-    """Counts the live server's open connections: it serves each in a thread of its own."""
+    """Counts the connections the live server is serving (each in a thread of its own, or
+    one after the other in the server's thread)."""
 
     def __init__(self, httpd):
         self.count = 0
         self.changed = threading.Condition()
-        serve = httpd.process_request_thread
+        serve = httpd.finish_request
 
         def counted(request, client_address):
             with self.changed:
@@ -213,8 +214,8 @@ class _ConnectionsInFlight:
                     self.count -= 1
                     self.changed.notify_all()
 
-        # socketserver.ThreadingMixIn starts each thread with self.process_request_thread.
-        httpd.process_request_thread = counted
+        # socketserver serves a whole connection, every request on it, in finish_request.
+        httpd.finish_request = counted
 
     def wait_until_idle(self, timeout: float) -> int:
         with self.changed:
