@@ -80,10 +80,12 @@ class WorkshopFilter(django_filters.FilterSet):
 
     @property
     def qs(self):
+        # No DISTINCT: topic and language filter one value each, so each joins a workshop at
+        # most once; DISTINCT made the database sort every coming workshop for each page.
         qs = super().qs
         if not (self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("month")):
             qs = qs.upcoming()
-        return qs.distinct()
+        return qs
 
 
 class FollowUpFilter(django_filters.FilterSet):

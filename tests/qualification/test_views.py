@@ -50,6 +50,31 @@ def test_list_filters_by_topic_language_and_month(client, trainer):
     assert "Ehrenamt B" in body and "Finanzen A" not in body
 
 
+def test_the_list_shows_each_workshop_once_whatever_the_filters(client, trainer):
+    both = make_workshop(
+        trainer=trainer, title="Zwei Themen", topics=("finance", "legal"), languages=("de", "ar")
+    )
+    one = make_workshop(
+        trainer=trainer, title="Ein Thema", topics=("finance",), languages=("de",),
+        starts_in=timedelta(days=30),
+    )  # fmt: skip
+    from organisations.models import SpokenLanguage
+
+    finance, legal = Topic.objects.get(slug="finance"), Topic.objects.get(slug="legal")
+    german = SpokenLanguage.objects.get(slug="de")
+    url = reverse("qualification:workshop_list")
+    for data, expected in (
+        ({}, [both, one]),
+        ({"topic": finance.pk}, [both, one]),
+        ({"topic": legal.pk}, [both]),
+        ({"language": german.pk}, [both, one]),
+        ({"topic": finance.pk, "language": german.pk}, [both, one]),
+    ):
+        page = client.get(url, data).context["page"]
+        assert list(page.object_list) == expected, data
+        assert page.paginator.count == len(expected), data
+
+
 def test_invalid_month_filter_shows_a_message_not_an_error(client, trainer):
     make_workshop(trainer=trainer, title="Finanzen A")
     response = client.get(reverse("qualification:workshop_list"), {"month": "2026-13"})
