@@ -44,6 +44,7 @@ class Scale:
     registrations_per_workshop: int = 10
     coaching: int = 50000
     coached_share: float = 0.3  # share of organisations that get coaching
+    listed_share: float = 0.2  # share of approved organisations listed in the public directory
     calls: int = 3
     applications: int = 2000
     budget_lines_per_application: int = 3
@@ -232,6 +233,64 @@ class Generator:
         _bulk(NetworkMembership, rows)
         self.count("network memberships", len(rows))
 
+    def public_listings(self) -> None:
+        """A share of the approved organisations is in the public directory and on the map:
+        a public profile agreed by the organisation's admin (a consent to the listing), some
+        of them withdrawn since, as real directories have."""
+        from organisations.models import Organisation, PublicProfile
+        from privacy.models import ConsentRecord
+
+        rng = random.Random(len(self.orgs) + 1)  # their own stream, as for the networks
+        admin_of = {}  # the first member of each organisation is its admin
+        for person in self.people:
+            admin_of.setdefault(self.member_of[person.pk].pk, person)
+
+        def some_day():  # as self.day(), from this stream
+            return self.aware(date(self.year - 1, 11, 1) + timedelta(days=rng.randrange(485)))
+
+        approved = [o for o in self.orgs if o.status == Organisation.Status.APPROVED]
+        # The first is always listed, so small runs have a public directory too.
+        listed = [
+            o for i, o in enumerate(approved) if rng.random() < self.scale.listed_share or i == 0
+        ]
+        listed = _without_existing(PublicProfile, listed)
+        consents = []
+        for o in listed:
+            given = o.decided_at or some_day()
+            withdrawn = (
+                given + timedelta(days=rng.randrange(1, 200)) if rng.random() < 0.05 else None
+            )
+            consents.append(
+                ConsentRecord(
+                    person=admin_of.get(o.pk),
+                    name="" if admin_of.get(o.pk) else o.name,
+                    organisation=o,
+                    purpose=ConsentRecord.Purpose.PUBLIC_LISTING,
+                    text_version="2025-01",
+                    given_at=given,
+                    withdrawn_at=withdrawn,
+                )
+            )
+        consents = _bulk(ConsentRecord, consents)
+        _bulk(
+            PublicProfile,
+            (
+                PublicProfile(
+                    organisation=o,
+                    consent=consent,
+                    show_fields_of_work=rng.random() < 0.9,
+                    show_languages=rng.random() < 0.9,
+                    show_district=rng.random() < 0.8,
+                    show_offer=rng.random() < 0.7,
+                    show_contact=rng.random() < 0.6,
+                    offer=rng.choice(self.sentences),
+                    contact_email=o.email,
+                )
+                for o, consent in zip(listed, consents, strict=True)
+            ),
+        )
+        self.count("public listings", len(listed))
+
     def run(self) -> Result:
         from django.db import transaction
 
@@ -361,6 +420,7 @@ class Generator:
         self.count("people (members)", len(self.people))
         self.count("memberships", len(memberships))
         self.networks()
+        self.public_listings()
         # Their own random stream, so everything generated after them stays as it was.
         rng = random.Random(len(self.orgs))
         approved = [o for o in self.orgs if o.status == Organisation.Status.APPROVED] or self.orgs

@@ -12,6 +12,7 @@ import pytest
 from django.core.management import call_command
 
 from organisations.models import Organisation
+from organisations.permissions import listed_q
 from qualification.models import CoachingSession
 
 FACTORS = [0.002, 0.01, 0.05]
@@ -54,3 +55,5 @@ def test_seed_scale_completes_at_every_factor_and_year(factor, year, capsys):
     assert not empty, f"no rows of {empty} at factor {factor} in {year}"
     assert Organisation.objects.count() == counts["organisations"]
     assert CoachingSession.objects.count() == counts["coaching sessions"] > 0
+    # The public directory and the map have organisations to show.
+    assert Organisation.objects.filter(listed_q()).exists()
