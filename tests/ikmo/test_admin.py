@@ -206,6 +206,22 @@ def test_admin_pages_allow_inline_styles_but_never_inline_scripts(client, superu
     assert "'unsafe-inline'" not in portal_csp
 
 
+def test_admin_pages_carry_no_side_navigation_of_every_model(client, superuser, org):
+    """The index lists the models; other pages link to it and to their app, and do not list
+    every model of the portal again (half of a changelist's HTML and render time)."""
+    client.force_login(superuser)
+    index = client.get(reverse("admin:index")).content.decode()
+    assert reverse("admin:qualification_workshop_changelist") in index
+    changelist = client.get(reverse("admin:organisations_organisation_changelist"))
+    body = changelist.content.decode()
+    assert changelist.status_code == 200
+    assert 'id="nav-sidebar"' not in body
+    assert reverse("admin:qualification_workshop_changelist") not in body
+    breadcrumbs = body[body.index('class="breadcrumbs"') :]
+    assert f'href="{reverse("admin:index")}"' in breadcrumbs
+    assert f'href="{reverse("admin:app_list", args=["organisations"])}"' in breadcrumbs
+
+
 @pytest.mark.parametrize(
     "model_label",
     ["actionfund.Attachment", "actionfund.Receipt", "volunteering.RecognitionDocument"],
