@@ -101,6 +101,38 @@ def test_list_query_count_does_not_grow_with_workshops(client, trainer, org):
     assert _list_queries(client, url) == few
 
 
+def test_my_registrations_lists_own_made_for_colleagues_and_as_admin_the_organisations(
+    client_for, trainer, org, other_org, org_admin, org_member, colleague
+):
+    """Each registration once, soonest workshop first: one's own, those one made for a
+    colleague, and as the organisation's admin all of its registrations; never another
+    organisation's, and a member does not see a colleague's."""
+    first = make_workshop(trainer=trainer, title="Erster Workshop", starts_in=timedelta(days=5))
+    later = make_workshop(trainer=trainer, title="Späterer Workshop", starts_in=timedelta(days=9))
+    own = register(first, org_member, org)
+    made_for_colleague = register(later, colleague, org)
+    Registration.objects.filter(pk=made_for_colleague.pk).update(registered_by=org_member)
+    colleague_alone = register(first, colleague, org)
+    elsewhere = register(first, factories.member_of(other_org), other_org)
+    both_ways = register(later, org_member, org)  # own and (as it happens) made by self
+
+    def listed(person):
+        page = client_for(person).get(reverse("qualification:my_registrations"))
+        rows = page.context["upcoming"]
+        assert [r.workshop for r in rows] == sorted((r.workshop for r in rows), key=_starts)
+        return sorted(r.pk for r in rows)
+
+    assert listed(org_member) == sorted([own.pk, made_for_colleague.pk, both_ways.pk])
+    assert listed(org_admin) == sorted(
+        [own.pk, colleague_alone.pk, made_for_colleague.pk, both_ways.pk]
+    )
+    assert elsewhere.pk not in listed(org_admin)
+
+
+def _starts(workshop):
+    return workshop.starts_at
+
+
 def test_my_registrations_query_count_does_not_grow(client_for, org, org_admin, trainer):
     client = client_for(org_admin)
     url = reverse("qualification:my_registrations")
