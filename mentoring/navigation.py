@@ -17,7 +17,7 @@ def items(user) -> list[tuple[str, str]]:
             (_("Find partners"), reverse("mentoring:partner_search")),
             (_("Expert rounds & events"), reverse("mentoring:event_list")),
         ]
-    if permissions.member_organisation_ids(user):
+    if permissions.active_organisation_ids(user):
         return [
             (_("Mentoring"), reverse("mentoring:home")),
             (_("Expert rounds & events"), reverse("mentoring:event_list")),

@@ -5,7 +5,11 @@ from django.utils import timezone
 
 from ikmo.subprojects import SubProject
 from organisations.models import Membership, Organisation, StaffRole
-from organisations.permissions import active_membership, is_organisation_admin
+from organisations.permissions import (
+    active_membership,
+    active_organisation_ids,
+    is_organisation_admin,
+)
 
 MENTORING = SubProject.MENTORING
 
@@ -57,21 +61,6 @@ def is_member_of(user, organisation) -> bool:
     return active_membership(user, organisation) is not None
 
 
-def member_organisation_ids(user) -> frozenset[int]:
-    """Organisations the user is an active member of, loaded once per request."""
-    if not user.is_authenticated:
-        return frozenset()
-    cached = user.__dict__.get("_mentoring_org_ids")
-    if cached is None:
-        cached = frozenset(
-            user.memberships.filter(status=Membership.Status.ACTIVE).values_list(
-                "organisation_id", flat=True
-            )
-        )
-        user.__dict__["_mentoring_org_ids"] = cached
-    return cached
-
-
 def events_visible_q(user):
     """Staff see every event; members see open events and those their organisation is invited
     to. ``None``: nothing."""
@@ -82,7 +71,7 @@ def events_visible_q(user):
     if not user.is_authenticated:
         return None
     invited = Event.invited_organisations.through.objects.filter(
-        event=OuterRef("pk"), organisation_id__in=member_organisation_ids(user)
+        event=OuterRef("pk"), organisation_id__in=active_organisation_ids(user)
     )
     return Q(is_open=True) | Exists(invited)
 
@@ -145,7 +134,7 @@ def tandems_visible_q(user):
     """Staff see all tandems, members those of their organisations. ``None``: nothing."""
     if is_mentoring_staff(user):
         return Q()
-    org_ids = member_organisation_ids(user)
+    org_ids = active_organisation_ids(user)
     if not org_ids:
         return None
     return Q(mentor_id__in=org_ids) | Q(mentee_id__in=org_ids)

@@ -89,11 +89,11 @@ def _tandem_meetings(user):
 
 
 def _tandem_evaluations(user):
-    from .permissions import is_mentoring_staff, member_organisation_ids
+    from .permissions import active_organisation_ids, is_mentoring_staff
 
     if is_mentoring_staff(user):
         return TandemEvaluation.objects.all()
-    return TandemEvaluation.objects.filter(organisation_id__in=member_organisation_ids(user))
+    return TandemEvaluation.objects.filter(organisation_id__in=active_organisation_ids(user))
 
 
 not_personal(TandemNudge, "marker that a reminder went out for a tandem")

@@ -452,7 +452,7 @@ def requests_for_user(user):
     if permissions.is_mentoring_staff(user):
         return MentorRequest.objects.all()
     return MentorRequest.objects.filter(
-        organisation_id__in=permissions.member_organisation_ids(user)
+        organisation_id__in=permissions.active_organisation_ids(user)
     )
 
 

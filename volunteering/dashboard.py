@@ -41,7 +41,7 @@ def cards(user):
                 action=CardLink(_("Volunteer service desk"), reverse("volunteering:home")),
             )
         ]
-    if not permissions.organisation_ids(user):
+    if not permissions.active_organisation_ids(user):
         return []
     running = list(selectors.placements_for_user(user).filter(status=PlacementStatus.ACTIVE)[:5])
     if not running:

@@ -12,6 +12,6 @@ def items(user) -> list[tuple[str, str]]:
             (_("Volunteer services: placements"), reverse("volunteering:placements")),
             (_("Volunteer services: organisations"), reverse("volunteering:organisations")),
         ]
-    if permissions.organisation_ids(user):
+    if permissions.active_organisation_ids(user):
         return [(_("Our volunteers (FSJ/BFD)"), reverse("volunteering:home"))]
     return []

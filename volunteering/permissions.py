@@ -13,7 +13,8 @@ predicates decide what a person may *do* with a record they see (403).
 from django.db.models import Q
 
 from ikmo.subprojects import SubProject
-from organisations.models import Membership, StaffRole
+from organisations.models import StaffRole
+from organisations.permissions import active_organisation_ids, admin_organisation_ids
 
 NOTHING = Q(pk__in=[])
 
@@ -38,47 +39,18 @@ def is_desk_lead(user) -> bool:
     )
 
 
-def organisation_ids(user) -> frozenset[int]:
-    """Organisations the person is an active member of, loaded once per request."""
-    if not user.is_authenticated:
-        return frozenset()
-    cached = user.__dict__.get("_volunteering_org_ids")
-    if cached is None:
-        cached = frozenset(
-            Membership.objects.filter(user=user, status=Membership.Status.ACTIVE).values_list(
-                "organisation_id", flat=True
-            )
-        )
-        user.__dict__["_volunteering_org_ids"] = cached
-    return cached
-
-
-def admin_organisation_ids(user) -> frozenset[int]:
-    if not user.is_authenticated:
-        return frozenset()
-    cached = user.__dict__.get("_volunteering_admin_org_ids")
-    if cached is None:
-        cached = frozenset(
-            Membership.objects.filter(
-                user=user, status=Membership.Status.ACTIVE, role=Membership.Role.ADMIN
-            ).values_list("organisation_id", flat=True)
-        )
-        user.__dict__["_volunteering_admin_org_ids"] = cached
-    return cached
-
-
 # Organisations' status and documents
 
 
 def can_view_profile(user, organisation) -> bool:
-    return is_desk_staff(user) or organisation.pk in organisation_ids(user)
+    return is_desk_staff(user) or organisation.pk in active_organisation_ids(user)
 
 
 def organisations_visible_q(user, prefix: str = "") -> Q:
     """`can_view_profile` as a filter on organisations (or, with ``prefix``, on a relation)."""
     if is_desk_staff(user):
         return Q()
-    return Q(**{f"{prefix}pk__in": organisation_ids(user)})
+    return Q(**{f"{prefix}pk__in": active_organisation_ids(user)})
 
 
 def can_register_interest(user, organisation) -> bool:
@@ -138,7 +110,7 @@ def placements_visible_q(user) -> Q:
     """Placements: the desk, and the members of the site or of the carrier."""
     if is_desk_staff(user):
         return Q()
-    orgs = organisation_ids(user)
+    orgs = active_organisation_ids(user)
     return Q(site_id__in=orgs) | Q(contingent__carrier_id__in=orgs)
 
 
@@ -150,12 +122,12 @@ def seminars_visible_q(user) -> Q:
     """Seminars: the desk, and the members of the carrier that runs them."""
     if is_desk_staff(user):
         return Q()
-    return Q(carrier_id__in=organisation_ids(user))
+    return Q(carrier_id__in=active_organisation_ids(user))
 
 
 def can_view_seminars(user) -> bool:
     """The seminar list: the desk, and members of any organisation (they see their carrier's)."""
-    return is_desk_staff(user) or bool(organisation_ids(user))
+    return is_desk_staff(user) or bool(active_organisation_ids(user))
 
 
 def can_manage_seminars(user) -> bool:

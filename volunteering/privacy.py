@@ -46,11 +46,13 @@ def _profiles(user):
 
 
 def _documents(user):
-    from .permissions import is_desk_staff, organisation_ids
+    from .permissions import active_organisation_ids, is_desk_staff
 
     if is_desk_staff(user):
         return RecognitionDocument.objects.all()
-    return RecognitionDocument.objects.filter(profile__organisation_id__in=organisation_ids(user))
+    return RecognitionDocument.objects.filter(
+        profile__organisation_id__in=active_organisation_ids(user)
+    )
 
 
 def _placements(user):

@@ -17,7 +17,7 @@ def visible(user):
 
 
 def on_organisation_side(user, placement) -> bool:
-    organisations = permissions.organisation_ids(user)
+    organisations = permissions.active_organisation_ids(user)
     return placement.site_id in organisations or placement.carrier.pk in organisations
 
 
