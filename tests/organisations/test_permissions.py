@@ -6,6 +6,8 @@ Org A is `org` (org_member, org_admin belong to it); `other_org_admin` belongs t
 """
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ikmo.models import GeneratedDocument
@@ -194,3 +196,24 @@ class TestPredicatesAndSelectors:
         client.force_login(consultant)
         assert client.get(reverse("organisations:detail", args=[999999])).status_code == 404
         assert client.get(reverse("document_detail", args=[999999])).status_code == 404
+
+
+def test_the_persons_organisations_are_read_once_for_every_sub_project(org, other_org):
+    """Active memberships only, the admin's apart; one query per request whichever
+    sub-project asks (volunteering and mentoring filter by the same rule)."""
+    from mentoring import permissions as mentoring_permissions
+    from volunteering import permissions as volunteering_permissions
+
+    person = factories.member_of(org, role=Membership.Role.ADMIN)
+    factories.MembershipFactory(user=person, organisation=other_org)
+    pending = factories.OrganisationFactory(name="Noch offen e.V.")
+    factories.MembershipFactory(user=person, organisation=pending, status=Membership.Status.PENDING)
+    with CaptureQueriesContext(connection) as queries:
+        assert permissions.active_organisation_ids(person) == {org.pk, other_org.pk}
+        assert permissions.admin_organisation_ids(person) == {org.pk}
+        assert volunteering_permissions.can_view_profile(person, other_org)
+        assert not volunteering_permissions.can_view_profile(person, pending)
+        assert mentoring_permissions.active_organisation_ids(person) == {org.pk, other_org.pk}
+    memberships = [q for q in queries.captured_queries if '"organisations_membership"' in q["sql"]]
+    assert len(memberships) == 1
+    assert permissions.active_organisation_ids(factories.UserFactory()) == frozenset()
