@@ -539,7 +539,15 @@ def _sql_of(queryset) -> str:
         return ""
 
 
-def reached_organisations(period, *, subproject: str | None = None, district: str | None = None):
+def reach_sources(period, *, subproject: str | None = None, district: str | None = None):
+    """What `reached_organisations` and `organisation_reach` read (``sources=``): a page that
+    shows both builds the indicators' record queries once."""
+    return _reach_sources(period, subproject, district)
+
+
+def reached_organisations(
+    period, *, subproject: str | None = None, district: str | None = None, sources=None
+):
     """The organisations that used the centre's offers in the period, by name, as one query.
 
     What the reach view pages through in the database: counting and slicing it costs the
@@ -550,7 +558,9 @@ def reached_organisations(period, *, subproject: str | None = None, district: st
     # indicator had it test every organisation against each list in turn. Indicators that
     # count the same records (sessions and their hours) give the same list: read it once.
     parts = {}
-    for indicator, records, extra in _reach_sources(period, subproject, district):
+    if sources is None:
+        sources = _reach_sources(period, subproject, district)
+    for indicator, records, extra in sources:
         for ids in (
             records.values_list(indicator.org_path(), flat=True),
             None if extra is None else extra.values_list("pk", flat=True),
@@ -589,6 +599,7 @@ def organisation_reach(
     subproject: str | None = None,
     district: str | None = None,
     organisation_ids=None,
+    sources=None,
 ):
     """Which sub-projects each organisation used in the period, with first and last contact.
 
@@ -597,7 +608,9 @@ def organisation_reach(
     (a page of `reached_organisations`) limits the rows to those organisations.
     """
     found: dict[int, OrganisationReach] = {}
-    for indicator, qs, extra in _reach_sources(period, subproject, district):
+    if sources is None:
+        sources = _reach_sources(period, subproject, district)
+    for indicator, qs, extra in sources:
         org = indicator.org_path()
         if organisation_ids is not None:
             qs = qs.filter(**{f"{org}__in": organisation_ids})

@@ -8,11 +8,12 @@ never a 500), and the indicator or the figure function applies the valid values.
 
 import django_filters
 from django.core.validators import RegexValidator
+from django.utils.functional import cached_property
 
 from ikmo.subprojects import subproject_choices
 from organisations.models import Organisation
 
-from .figures import organisation_reach, reached_organisations
+from .figures import organisation_reach, reach_sources, reached_organisations
 
 # A district id the database can hold, or "none" for organisations without a district.
 _DISTRICT_ID = RegexValidator(r"^\d{1,9}$")
@@ -62,17 +63,24 @@ class ReachFilter(django_filters.FilterSet):
     def chosen_district(self) -> str:
         return (self.form.cleaned_data.get("district") or "") if self.is_valid() else ""
 
+    @cached_property
+    def _scope(self) -> dict:
+        return {
+            "subproject": self.subproject or None,
+            "district": self.chosen_district or None,
+        }
+
+    @cached_property
+    def _sources(self):
+        """The indicators' record queries, built once for the list and its rows."""
+        return reach_sources(self.period, **self._scope)
+
     def organisations(self):
         """The reached organisations by name, as a query to page through."""
-        return reached_organisations(
-            self.period, subproject=self.subproject or None, district=self.chosen_district or None
-        )
+        return reached_organisations(self.period, **self._scope, sources=self._sources)
 
     def entries(self, organisation_ids: list[int]) -> list:
         """The rows of these organisations (a page of `organisations()`), in that order."""
         return organisation_reach(
-            self.period,
-            subproject=self.subproject or None,
-            district=self.chosen_district or None,
-            organisation_ids=organisation_ids,
+            self.period, **self._scope, organisation_ids=organisation_ids, sources=self._sources
         )
