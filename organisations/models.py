@@ -295,6 +295,9 @@ class Organisation(models.Model):
             # Funder reporting counts registrations and approvals by their date in a period.
             models.Index(fields=["created_at"], name="organisation_created_idx"),
             models.Index(fields=["status", "decided_at"], name="organisation_decided_idx"),
+            # The registration queue: the pending ones, oldest first, without walking past
+            # every organisation registered since.
+            models.Index(fields=["status", "created_at", "id"], name="organisation_queue_idx"),
             # Lists by name (the directory, choosers): a page is read from the index in order
             # instead of sorting every organisation.
             models.Index(fields=["name", "id"], name="organisation_name_idx"),

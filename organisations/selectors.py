@@ -52,11 +52,14 @@ def memberships_of(user):
 
 
 def pending_registrations():
+    """The registrations to decide, oldest first, with what the queue shows of each. (A
+    count of members here grouped every pending organisation's memberships for each page,
+    and its count; nothing showed it.)"""
     return (
         Organisation.objects.filter(status=Organisation.Status.PENDING)
-        .with_lists()
-        .annotate(member_count=Count("memberships"))
-        .order_by("created_at")
+        .select_related("district")
+        .prefetch_related("fields_of_work")
+        .order_by("created_at", "pk")
     )
 
 

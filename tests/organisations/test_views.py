@@ -103,6 +103,26 @@ class TestRegistration:
 
 
 class TestDecisionViews:
+    def test_the_queue_lists_the_pending_registrations_oldest_first(self, client, project_lead):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        now = timezone.now()
+        fields = list(FieldOfWork.objects.all()[:1])
+        newer = organisation_with(status=Organisation.Status.PENDING, fields=fields)
+        older = organisation_with(status=Organisation.Status.PENDING)
+        approved = organisation_with(status=Organisation.Status.APPROVED)
+        for organisation, days in ((newer, 1), (older, 5), (approved, 9)):
+            Organisation.objects.filter(pk=organisation.pk).update(
+                created_at=now - timedelta(days=days)
+            )
+        client.force_login(project_lead)
+        page = client.get(reverse("organisations:registrations"))
+        assert list(page.context["pending"]) == [older, newer]
+        assert page.context["page"].paginator.count == 2
+        assert str(fields[0]) in page.content.decode()
+
     def test_project_lead_sees_the_queue_and_approves(
         self, client, project_lead, pending_org, django_capture_on_commit_callbacks
     ):
