@@ -302,7 +302,10 @@ def interview_list(request, pk):
         {
             "analysis": analysis,
             "interviews": paged(
-                request, selectors.interviews_of(analysis), per_page=INTERVIEWS_PER_PAGE
+                request,
+                selectors.interviews_of(analysis),
+                per_page=INTERVIEWS_PER_PAGE,
+                ids_first=True,
             ),
             "can_manage": permissions.can_manage_analysis(request.user, analysis),
         },
