@@ -298,6 +298,11 @@ class Organisation(models.Model):
             # The registration queue: the pending ones, oldest first, without walking past
             # every organisation registered since.
             models.Index(fields=["status", "created_at", "id"], name="organisation_queue_idx"),
+            # What the reports, the map and the reach list group and filter organisations by,
+            # without the wide rows: read from the index alone, not from every row's page.
+            models.Index(
+                fields=["id", "status", "kind", "district"], name="organisation_facts_idx"
+            ),
             # Lists by name (the directory, choosers): a page is read from the index in order
             # instead of sorting every organisation.
             models.Index(fields=["name", "id"], name="organisation_name_idx"),
