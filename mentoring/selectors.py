@@ -413,11 +413,9 @@ def available_offers(*, prefetch: bool = True):
     """Active offers of approved organisations that still have room for a tandem.
 
     ``prefetch=False`` leaves out the related objects `_profile` reads (for `profiles_of`)."""
-    running = Count(
-        "organisation__tandems_as_mentor",
-        filter=Q(organisation__tandems_as_mentor__status__in=RUNNING),
-        distinct=True,
-    )
+    # A subquery per offer rather than a grouped join: grouped, the database joined every
+    # approved organisation before it could count a few hundred offers' tandems.
+    running = count_of(Tandem.objects.filter(mentor=OuterRef("organisation"), status__in=RUNNING))
     offers = (
         MentorOffer.objects.filter(
             is_active=True, organisation__status=Organisation.Status.APPROVED
