@@ -7,6 +7,7 @@ from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
 
 from ikmo import mfa
 
@@ -145,6 +146,29 @@ class FormDraftMiddleware:
                 "will return to the form, and this browser fills in what you typed."
             ),
         )
+
+
+class HtmxSignInMiddleware:
+    """A part of a page that htmx loads, polls or posts to, once the person's session has
+    ended, is answered with the redirect to the sign-in page. htmx would follow it and put the
+    whole sign-in page inside the part (a progress box, a table row), where nobody can sign
+    in. Instead the browser goes to the sign-in page as a whole (``HX-Redirect``) and, after
+    signing in, back to the page the person was on, not to the bare part."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        htmx = getattr(request, "htmx", None)
+        if not htmx or response.status_code not in (301, 302, 303, 307, 308):
+            return response
+        sign_in = resolve_url(settings.LOGIN_URL)
+        if urlsplit(response.get("Location", "")).path != sign_in:
+            return response
+        # django-htmx gives the page's address only if it is on this site.
+        page = htmx.current_url_abs_path or "/"
+        return HttpResponseClientRedirect(f"{sign_in}?{urlencode({'next': page})}")
 
 
 class PrivateCacheMiddleware:

@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "ikmo.middleware.HtmxSignInMiddleware",
     "ikmo.middleware.PrivateCacheMiddleware",
     "ikmo.middleware.StaffMFAMiddleware",
     "ikmo.middleware.FormDraftMiddleware",

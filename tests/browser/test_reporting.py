@@ -3,6 +3,7 @@ background with its progress shown, and the PDF downloaded."""
 
 from datetime import date
 from decimal import Decimal
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.urls import reverse
@@ -167,3 +168,22 @@ def test_co_financing_and_carriers_on_a_phone(new_page, project_lead, period):
     assert list(Carrier.objects.values_list("organisation_id", "role", "subprojects")) == [
         (carrier.pk, "lead", ["qualification"])
     ]
+
+
+def test_a_breakdown_opened_after_the_session_ended_leads_to_sign_in_and_back(
+    page, project_lead, period
+):
+    """The part is not filled with the sign-in page: the whole page goes there, and the
+    address to come back to is the dashboard, not the bare breakdown."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in_by_cookie(page, project_lead)
+    dashboard = reverse("reporting:dashboard") + f"?period={period.pk}"
+    page.goto(dashboard)
+    page.context.clear_cookies()  # the session ended meanwhile
+    card = page.locator("details.breakdown-card", has_text=t("Organisation registrations approved"))
+    card.locator("summary").click()
+    page.wait_for_url(f"**{reverse('account_login')}?next=*")
+    assert parse_qs(urlsplit(page.url).query)["next"] == [dashboard]
+    expect(page.locator("details.breakdown-card")).to_have_count(0)
+    expect(page.locator("main form input[name=login]")).to_be_visible()
+    page.screenshot(path="/tmp/breakdown-signed-out.png", full_page=True)
