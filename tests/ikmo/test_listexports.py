@@ -46,8 +46,12 @@ def _page_rows(context):
         value = context.get(name)
         if value is None:
             continue
-        page = getattr(value, "page", value)
-        return list(page.paginator.object_list)
+        items = getattr(value, "page", value).paginator.object_list
+        rows = list(items)
+        if rows and not hasattr(rows[0], "pk"):  # paged through ids first (viewtools.paged)
+            whole = items.model._default_manager.in_bulk(rows)
+            return [whole[pk] for pk in rows]
+        return rows
     return list(context["registrations"])
 
 
