@@ -506,10 +506,11 @@ def _as_date(value):
     return value
 
 
-def _reach_sources(period, subproject: str | None, district: str | None):
+def reach_sources(period, *, subproject: str | None = None, district: str | None = None):
     """[(indicator, its records in the period, further organisations or None)] of every
     indicator that counts towards reach in a sub-project (optionally one sub-project and
-    one district)."""
+    one district): what `reached_organisations` and `organisation_reach` read. A page that
+    shows both passes them as ``sources=``, so the record queries are built once."""
     sources = []
     for indicator in indicators_for(subproject):
         if indicator.reach == Reach.NONE or indicator.is_cross_project or not indicator.subproject:
@@ -539,12 +540,6 @@ def _sql_of(queryset) -> str:
         return ""
 
 
-def reach_sources(period, *, subproject: str | None = None, district: str | None = None):
-    """What `reached_organisations` and `organisation_reach` read (``sources=``): a page that
-    shows both builds the indicators' record queries once."""
-    return _reach_sources(period, subproject, district)
-
-
 def reached_organisations(
     period, *, subproject: str | None = None, district: str | None = None, sources=None
 ):
@@ -559,7 +554,7 @@ def reached_organisations(
     # count the same records (sessions and their hours) give the same list: read it once.
     parts = {}
     if sources is None:
-        sources = _reach_sources(period, subproject, district)
+        sources = reach_sources(period, subproject=subproject, district=district)
     for indicator, records, extra in sources:
         for ids in (
             records.values_list(indicator.org_path(), flat=True),
@@ -609,7 +604,7 @@ def organisation_reach(
     """
     found: dict[int, OrganisationReach] = {}
     if sources is None:
-        sources = _reach_sources(period, subproject, district)
+        sources = reach_sources(period, subproject=subproject, district=district)
     for indicator, qs, extra in sources:
         org = indicator.org_path()
         if organisation_ids is not None:
