@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from ikmo.models import GeneratedDocument
 from organisations.models import Membership, Organisation, StaffRole, User
+from organisations.permissions import admin_organisation_ids
 
 from . import permissions
 from .models import CoachingCase, CoachingSession, Feedback, Registration, Workshop
@@ -113,9 +114,7 @@ def registrations_for_user(user):
     admins, all registrations of their organisations."""
     if not user.is_authenticated:
         return Registration.objects.none()
-    admin_orgs = Membership.objects.filter(
-        user=user, role=Membership.Role.ADMIN, status=Membership.Status.ACTIVE
-    ).values("organisation_id")
+    admin_orgs = admin_organisation_ids(user)
     # A union of three index lookups: as one OR with a subquery, PostgreSQL expected half
     # of all registrations and joined every organisation and person to find a handful.
     mine = (
