@@ -66,6 +66,14 @@ class PagedList:
     count: int
 
 
+def rows_in_order(queryset, ids) -> list:
+    """The rows of ``queryset`` with these ids, whole, in the order of ``ids`` (a page found
+    by its ids first); an id no longer in ``queryset`` is left out."""
+    ids = list(ids)
+    rows = queryset.order_by().in_bulk(ids)
+    return [rows[pk] for pk in ids if pk in rows]
+
+
 def paged(
     request, queryset, *, per_page: int, param: str = "page", ids_first: bool = False
 ) -> PagedList:
@@ -77,9 +85,7 @@ def paged(
         page = Paginator(queryset.values_list("pk", flat=True), per_page).get_page(
             request.GET.get(param)
         )
-        ids = list(page.object_list)
-        rows = queryset.order_by().in_bulk(ids)
-        page.object_list = [rows[pk] for pk in ids if pk in rows]
+        page.object_list = rows_in_order(queryset, page.object_list)
     else:
         page = Paginator(queryset, per_page).get_page(request.GET.get(param))
     others = request.GET.copy()

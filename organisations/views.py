@@ -12,7 +12,13 @@ from django.views.decorators.http import require_POST
 from ikmo.documents import document_request, documents_for_user
 from ikmo.models import GeneratedDocument
 from ikmo.reauth import sensitive
-from ikmo.viewtools import counted_page, get_visible_or_404, require, service_errors
+from ikmo.viewtools import (
+    counted_page,
+    get_visible_or_404,
+    require,
+    rows_in_order,
+    service_errors,
+)
 
 from . import permissions, selectors, services
 from .documents import PROFILE_SHEET
@@ -213,8 +219,7 @@ def organisation_directory(request):
         # whole (from the unfiltered list: the filter has been applied): with the rows' joins
         # the database hashed every organisation and person.
         page = counted_page(directory.qs, 25, number, ids=True)
-        rows = base.order_by().in_bulk(page.object_list)
-        page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
+        page.object_list = rows_in_order(base, page.object_list)
     else:
         page = Paginator(directory.qs, 25).get_page(number)
     query = request.GET.copy()
