@@ -13,9 +13,10 @@ class IkmoConfig(PortalApp):
     dashboard = "dashboard.cards"  # new messages in any thread (ikmo/threads.py)
 
     def ready(self):
-        from . import adminsafety, pagecache
+        from . import adminsafety, choicedisplay, pagecache
 
         adminsafety.install()
+        choicedisplay.install()
         pagecache.connect_signals()
         _translate_third_party_names()
         from . import checks  # noqa: F401  (registers the system checks)
