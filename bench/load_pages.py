@@ -8,7 +8,7 @@ organisations and 50,000 coaching sessions):
 
 1. Creates a fresh database (a new `ikmo_bench_<pid>` on the PostgreSQL server of
    DATABASE_URL, or a temporary SQLite file), migrates it and fills it once with
-   `manage.py seed_scale --factor F`. It is dropped after that factor's measurements.
+   `manage.py seed_scale --factor F`. The databases are dropped at the end of the run.
 2. `bench/benchsite/pages.py` (in a Django process with the benchmark's settings, the page
    cache off) picks and enrols the personas, lists the pages and renders each one
    BENCH_RENDERS (5) times in-process: the median time, the query count and the HTML size.
@@ -21,8 +21,16 @@ organisations and 50,000 coaching sessions):
    to back (http.client; sync workers close the connection after each response). The page's
    ratios use the medians of the yardsticks' rounds next to it, so a machine that slows down
    during the run slows the yardsticks too; their spread (min–max) is printed.
-5. Prints the table (Markdown), and after the last factor the in-process times and query
-   counts side by side (first factor against last), with the growth and a verdict.
+5. Prints the table (Markdown).
+6. After the last factor, with every factor's database still there: the growth from the first
+   factor to the last, measured in pairs. One `pages.py --serve` process per factor (each on
+   its own database and Redis database) renders the page, one render each in turn,
+   BENCH_GROWTH_PAIRS (15) times after a warm-up render, the factor that goes first
+   alternating; the growth is the median of the pairs' ratios (last / first), the times
+   shown the medians of each factor's renders. This machine's speed changes within a second
+   (a 5 ms page takes 10 ms for a few hundred milliseconds, then 5 ms again), so pages
+   measured minutes apart, as the per-factor columns are, varied by ±25 %; two renders next
+   to each other see the same machine. Printed with the query counts of step 2 and a verdict.
 
 The page cache is off throughout (IKMO_PAGE_CACHE_SECONDS=0): every request is a first look.
 The dashboard's shared figures are on (IKMO_FIGURES_CACHE_SECONDS=60), so the plain dashboard
@@ -39,6 +47,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import select
 import shutil
 import signal
 import socket
@@ -48,7 +57,7 @@ import sys
 import tempfile
 import threading
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -60,6 +69,8 @@ SECONDS = float(os.environ.get("BENCH_SECONDS", "3"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 THREADS = int(os.environ.get("BENCH_THREADS", "4"))
 FACTORS = [f.strip() for f in os.environ.get("BENCH_FACTORS", "1,4").split(",") if f.strip()]
+GROWTH_PAIRS = int(os.environ.get("BENCH_GROWTH_PAIRS", "15"))
+RENDER_TIMEOUT = 120  # seconds for one page's renders in the growth comparison
 WORKERS = 2
 
 # The issue's targets (#17).
@@ -80,14 +91,15 @@ def _free_port() -> int:
 
 
 @contextmanager
-def fresh_database():
-    """Yield a DATABASE_URL for a database of our own; drop it afterwards."""
+def fresh_database(tag: str):
+    """Yield a DATABASE_URL for a database of our own (`tag`: one per factor); drop it
+    afterwards."""
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith(("postgres://", "postgresql://")):
         import psycopg
 
         parts = urlsplit(url)
-        name = f"ikmo_bench_{os.getpid()}"
+        name = f"ikmo_bench_{os.getpid()}_{tag}"
         admin_url = urlunsplit(parts._replace(path="/postgres"))
         with psycopg.connect(admin_url, autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
@@ -117,6 +129,16 @@ def _redis_url() -> str:
     except Exception:  # any failure means: no Redis for the benchmark
         return ""
     return url
+
+
+def _redis_of_factor(url: str, number: int) -> str:
+    """The Redis database of the factor with this number (0, 1, ...): the benchmark's own and
+    the ones after it, so that two factors' processes never share cached memos of people."""
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    first = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{first + number}"))
 
 
 def _flush_redis(url: str) -> None:
@@ -332,50 +354,127 @@ def _load(port: int, entry: dict, cookies: dict) -> dict:
     }
 
 
-def _bench_factor(factor: str, redis_url: str) -> list[dict]:
+def _bench_factor(factor: str, redis_url: str, stack: ExitStack) -> dict:
+    """Measure one factor; its database stays until `stack` closes (for the growth phase).
+    Returns {"pages", "env", "prepared": the pages.json that `pages.py --serve` reads}."""
     _flush_redis(redis_url)
-    with fresh_database() as (database_url, vendor):
-        env = _env(database_url, redis_url)
-        started = time.perf_counter()
-        _manage(env, "migrate", "--no-input", "-v0")
-        print(f"Fresh {vendor} database migrated in {time.perf_counter() - started:.1f} s")
-        seeded = _manage(env, "seed_scale", "--factor", factor, "--i-know-this-is-not-production")
-        print(seeded.rstrip().splitlines()[0])  # "Generated in ... s on ..."
-        if vendor == "postgresql":
-            # Statistics and visibility maps now, as a live database has them: otherwise the
-            # planner guesses and autovacuum works through the fresh rows during the measuring.
-            _manage(env, "shell", "-c", VACUUM)
-        with tempfile.TemporaryDirectory() as directory:
-            out = Path(directory) / "pages.json"
-            print("In-process renders (bench/benchsite/pages.py) ...", flush=True)
-            args = ["-m", "bench.benchsite.pages", str(out)]
-            _run(env, args, "in-process renders", 3600, progress=True)
-            prepared = json.loads(out.read_text())
-        pages, cookies = prepared["pages"], prepared["sessions"]
-        print("Personas: " + ", ".join(f"{k} {v}" for k, v in prepared["personas"].items()))
-        measured = [e for e in pages if "path" in e and e.get("status") == 200]
-        estimate = len(measured) * 3 * ROUNDS * SECONDS
-        print(
-            f"Load: {len(measured)} pages, {ROUNDS} round(s) of 3 × {SECONDS:g} s each, "
-            f"about {estimate / 60:.0f} min; gunicorn {WORKERS} sync workers on 127.0.0.1, "
-            f"{THREADS} client threads, {os.cpu_count()} CPU(s) shared with the client; cache: "
-            f"{'Redis ' + redis_url if redis_url else 'per process (no Redis)'}",
-            flush=True,
+    stack.callback(_flush_redis, redis_url)
+    tag = factor.replace(".", "_")
+    database_url, vendor = stack.enter_context(fresh_database(tag))
+    env = _env(database_url, redis_url)
+    started = time.perf_counter()
+    _manage(env, "migrate", "--no-input", "-v0")
+    print(f"Fresh {vendor} database migrated in {time.perf_counter() - started:.1f} s")
+    seeded = _manage(env, "seed_scale", "--factor", factor, "--i-know-this-is-not-production")
+    print(seeded.rstrip().splitlines()[0])  # "Generated in ... s on ..."
+    if vendor == "postgresql":
+        # Statistics and visibility maps now, as a live database has them: otherwise the
+        # planner guesses and autovacuum works through the fresh rows during the measuring.
+        _manage(env, "shell", "-c", VACUUM)
+    out = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "pages.json"
+    print("In-process renders (bench/benchsite/pages.py) ...", flush=True)
+    args = ["-m", "bench.benchsite.pages", str(out)]
+    _run(env, args, "in-process renders", 3600, progress=True)
+    prepared = json.loads(out.read_text())
+    pages, cookies = prepared["pages"], prepared["sessions"]
+    print("Personas: " + ", ".join(f"{k} {v}" for k, v in prepared["personas"].items()))
+    measured = [e for e in pages if "path" in e and e.get("status") == 200]
+    estimate = len(measured) * 3 * ROUNDS * SECONDS
+    print(
+        f"Load: {len(measured)} pages, {ROUNDS} round(s) of 3 × {SECONDS:g} s each, "
+        f"about {estimate / 60:.0f} min; gunicorn {WORKERS} sync workers on 127.0.0.1, "
+        f"{THREADS} client threads, {os.cpu_count()} CPU(s) shared with the client; cache: "
+        f"{'Redis ' + redis_url if redis_url else 'per process (no Redis)'}",
+        flush=True,
+    )
+    port = _free_port()
+    with gunicorn(env, port):
+        for number, entry in enumerate(measured, 1):
+            entry["load"] = _load(port, entry, cookies)
+            load = entry["load"]
+            print(
+                f"  [{number}/{len(measured)}] {entry['page']} ({entry['persona']}): "
+                f"{load['rps']:.1f} req/s; bare {_spread(load['anonymous'])}, "
+                f"signed in {_spread(load['signed_in'])}",
+                file=sys.stderr,
+                flush=True,
+            )
+    return {"pages": pages, "env": env, "prepared": out}
+
+
+@contextmanager
+def renderer(env: dict, prepared: Path):
+    """A `pages.py --serve` process for one factor; yields ask(index, renders) -> [ms]."""
+    with tempfile.TemporaryFile(mode="w+") as log:
+        process = subprocess.Popen(
+            [PYTHON, "-m", "bench.benchsite.pages", "--serve", str(prepared)],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            text=True,
         )
-        port = _free_port()
-        with gunicorn(env, port):
-            for number, entry in enumerate(measured, 1):
-                entry["load"] = _load(port, entry, cookies)
-                load = entry["load"]
-                print(
-                    f"  [{number}/{len(measured)}] {entry['page']} ({entry['persona']}): "
-                    f"{load['rps']:.1f} req/s; bare {_spread(load['anonymous'])}, "
-                    f"signed in {_spread(load['signed_in'])}",
-                    file=sys.stderr,
-                    flush=True,
-                )
-    _flush_redis(redis_url)
-    return pages
+
+        def answer() -> str:
+            ready, _, _ = select.select([process.stdout], [], [], RENDER_TIMEOUT)
+            line = process.stdout.readline() if ready else ""
+            if not line:
+                log.seek(0)
+                raise RuntimeError(f"the renderer gave no answer:\n{log.read()[-3000:]}")
+            return line
+
+        def ask(index: int, renders: int) -> list[float]:
+            process.stdin.write(f"{index} {renders}\n")
+            process.stdin.flush()
+            return json.loads(answer())
+
+        try:
+            if answer().strip() != "ready":
+                raise RuntimeError("the renderer did not start")
+            yield ask
+        finally:
+            process.kill()
+            process.wait(timeout=30)
+
+
+def growth_times(first: dict, last: dict) -> dict:
+    """{(page, persona): (ms at the first factor, ms at the last, growth)}, measured in pairs
+    of renders next to each other (see step 6 above)."""
+    index_of = {(e["page"], e["persona"]): i for i, e in enumerate(last["pages"]) if "ms" in e}
+    pairs = {
+        (e["page"], e["persona"]): (i, index_of[(e["page"], e["persona"])])
+        for i, e in enumerate(first["pages"])
+        if "ms" in e and (e["page"], e["persona"]) in index_of
+    }
+    print(
+        f"\nGrowth: {len(pairs)} pages, {GROWTH_PAIRS} pairs of renders each (one per factor, "
+        "next to each other) ...",
+        flush=True,
+    )
+    result = {}
+    with (
+        renderer(first["env"], first["prepared"]) as ask_first,
+        renderer(last["env"], last["prepared"]) as ask_last,
+    ):
+        for key, (i, j) in pairs.items():
+            ask_first(i, 1)  # warm-up: templates, per-process memos
+            ask_last(j, 1)
+            times_first, times_last = [], []
+            for number in range(GROWTH_PAIRS):
+                if number % 2:
+                    times_last += ask_last(j, 1)
+                    times_first += ask_first(i, 1)
+                else:
+                    times_first += ask_first(i, 1)
+                    times_last += ask_last(j, 1)
+            ratios = [b / a for a, b in zip(times_first, times_last, strict=True) if a]
+            result[key] = (
+                statistics.median(times_first),
+                statistics.median(times_last),
+                statistics.median(ratios) - 1,
+            )
+    return result
 
 
 def _spread(values: list[float]) -> str:
@@ -455,10 +554,14 @@ def report(factor: str, pages: list[dict]) -> None:
     )
 
 
-def compare(first: str, last: str, before: list[dict], after: list[dict]) -> None:
+def compare(
+    first: str, last: str, before: list[dict], after: list[dict], times: dict | None = None
+) -> None:
+    """The growth table; `times` from growth_times (else each factor's own in-process ms)."""
     later = {(e["page"], e["persona"]): e for e in after}
+    how = "in pairs of renders" if times else "each factor on its own"
     print(
-        f"\n### In-process at {first}× and {last}×: growth with rows\n\n"
+        f"\n### In-process at {first}× and {last}× ({how}): growth with rows\n\n"
         f"| page | persona | ms {first}× | ms {last}× | growth | queries {first}× "
         f"| queries {last}× | verdict |\n"
         "|---|---|---:|---:|---:|---:|---:|---|"
@@ -468,7 +571,10 @@ def compare(first: str, last: str, before: list[dict], after: list[dict]) -> Non
         other = later.get((entry["page"], entry["persona"]))
         if "ms" not in entry or not other or "ms" not in other:
             continue
-        growth = other["ms"] / entry["ms"] - 1 if entry["ms"] else 0.0
+        ms_first, ms_last, growth = (times or {}).get(
+            (entry["page"], entry["persona"]),
+            (entry["ms"], other["ms"], other["ms"] / entry["ms"] - 1 if entry["ms"] else 0.0),
+        )
         missed = []
         if growth > MAX_GROWTH:
             missed.append(f"{growth:+.0%} > +{MAX_GROWTH:.0%}")
@@ -477,7 +583,7 @@ def compare(first: str, last: str, before: list[dict], after: list[dict]) -> Non
         total += 1
         met += not missed
         print(
-            f"| {entry['page']} | {entry['persona']} | {entry['ms']:,.1f} | {other['ms']:,.1f} "
+            f"| {entry['page']} | {entry['persona']} | {ms_first:,.1f} | {ms_last:,.1f} "
             f"| {growth:+.0%} | {entry['queries']} | {other['queries']} "
             f"| {'met' if not missed else 'MISSED: ' + ', '.join(missed)} |"
         )
@@ -491,15 +597,15 @@ def run() -> None:
     total = time.perf_counter()
     redis_url = _redis_url()
     results = {}
-    try:
-        for factor in FACTORS:
+    with ExitStack() as stack:  # every factor's database and Redis database, until the end
+        for number, factor in enumerate(FACTORS):
             print(f"\n== factor {factor} ==", flush=True)
-            results[factor] = _bench_factor(factor, redis_url)
-            report(factor, results[factor])
-    finally:
-        _flush_redis(redis_url)
-    if len(FACTORS) > 1:
-        compare(FACTORS[0], FACTORS[-1], results[FACTORS[0]], results[FACTORS[-1]])
+            results[factor] = _bench_factor(factor, _redis_of_factor(redis_url, number), stack)
+            report(factor, results[factor]["pages"])
+        if len(FACTORS) > 1:
+            first, last = results[FACTORS[0]], results[FACTORS[-1]]
+            times = growth_times(first, last) if GROWTH_PAIRS else None
+            compare(FACTORS[0], FACTORS[-1], first["pages"], last["pages"], times)
     print(f"\nLoad benchmark done in {time.perf_counter() - total:.0f} s; databases removed.")
 
 

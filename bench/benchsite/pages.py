@@ -17,6 +17,14 @@ Runs with the benchmark's settings against a database `seed_scale` has filled, a
    BENCH_RENDERS (5) timed ones (the median is reported) and one more counting queries;
 4. writes personas' session keys, the pages and the in-process figures to OUT.json.
 
+    python -m bench.benchsite.pages --serve OUT.json   (run by bench/load_pages.py)
+
+renders pages of an OUT.json on request, for the growth comparison between two factors:
+bench/load_pages.py keeps one such process per factor, each on its own database, and asks
+them in turn, page by page ("<index> <renders>" on stdin; one JSON list of milliseconds per
+line on stdout), so that a machine slowing down or speeding up during the run touches both
+factors alike.
+
 Two small additions to the generated data, so that every page has something to show: a
 funder report with frozen figures (the generator makes none; the worker would) and the
 consultant on the team of the analysis with the most interviews (interviews are shown to the
@@ -294,12 +302,10 @@ def catalogue(users) -> list[dict]:
     return sorted(unique, key=app)
 
 
-def render_all(pages: list[dict], sessions: dict) -> None:
-    """Add in-process "ms", "queries", "kib" and "status" to each page."""
+def _clients(sessions: dict) -> dict:
+    """A test client per persona, signed in with the persona's session (and an anonymous one)."""
     from django.conf import settings
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     clients = {}
     for who, key in [("anonymous", None), *sessions.items()]:
@@ -307,6 +313,24 @@ def render_all(pages: list[dict], sessions: dict) -> None:
         if key:
             client.cookies[settings.SESSION_COOKIE_NAME] = key
         clients[who] = client
+    return clients
+
+
+def _timed(client, path: str, renders: int) -> list[float]:
+    times = []
+    for _ in range(renders):
+        started = time.perf_counter()
+        client.get(path)
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def render_all(pages: list[dict], sessions: dict) -> None:
+    """Add in-process "ms", "queries", "kib" and "status" to each page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    clients = _clients(sessions)
     for entry in pages:
         if "skipped" in entry:
             continue
@@ -315,12 +339,8 @@ def render_all(pages: list[dict], sessions: dict) -> None:
         entry["status"] = response.status_code
         if response.status_code != 200:
             continue
-        times = []
         renders = BARE_RENDERS if entry["page"] in (ANONYMOUS_BARE, SIGNED_IN_BARE) else RENDERS
-        for _ in range(renders):
-            started = time.perf_counter()
-            client.get(path)
-            times.append((time.perf_counter() - started) * 1000)
+        times = _timed(client, path, renders)
         with CaptureQueriesContext(connection) as queries:
             response = client.get(path)
         entry.update(
@@ -334,6 +354,21 @@ def render_all(pages: list[dict], sessions: dict) -> None:
             file=sys.stderr,
             flush=True,
         )
+
+
+def serve(prepared: str) -> None:
+    """Answer "<index> <renders>" lines with the render times of that page of `prepared`."""
+    import django
+
+    django.setup()
+    with open(prepared) as f:
+        data = json.load(f)
+    clients, pages = _clients(data["sessions"]), data["pages"]
+    print("ready", flush=True)
+    for line in sys.stdin:
+        index, renders = (int(word) for word in line.split())
+        entry = pages[index]
+        print(json.dumps(_timed(clients[entry["persona"]], entry["path"], renders)), flush=True)
 
 
 def main(out: str) -> None:
@@ -352,4 +387,7 @@ def main(out: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    if sys.argv[1] == "--serve":
+        serve(sys.argv[2])
+    else:
+        main(sys.argv[1])
