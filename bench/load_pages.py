@@ -27,10 +27,13 @@ organisations and 50,000 coaching sessions):
    its own database and Redis database) renders the page, one render each in turn,
    BENCH_GROWTH_PAIRS (15) times after a warm-up render, the factor that goes first
    alternating; the growth is the median of the pairs' ratios (last / first), the times
-   shown the medians of each factor's renders. This machine's speed changes within a second
-   (a 5 ms page takes 10 ms for a few hundred milliseconds, then 5 ms again), so pages
-   measured minutes apart, as the per-factor columns are, varied by ±25 %; two renders next
-   to each other see the same machine. Printed with the query counts of step 2 and a verdict.
+   shown the medians of each factor's renders. Both renderers run on the same CPU. This
+   machine's speed changes within a second (a 5 ms page takes 10 ms for a few hundred
+   milliseconds, then 5 ms again) and its two CPUs differ, so pages measured minutes apart,
+   as the per-factor columns are, varied by ±25 %; two renders next to each other on one CPU
+   see the same machine. First the first factor is measured against itself the same way
+   (BENCH_GROWTH_CALIBRATE, on by default) and the spread printed as the noise floor. Printed
+   with the query counts of step 2 and a verdict.
 
 The page cache is off throughout (IKMO_PAGE_CACHE_SECONDS=0): every request is a first look.
 The dashboard's shared figures are on (IKMO_FIGURES_CACHE_SECONDS=60), so the plain dashboard
@@ -70,6 +73,8 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 THREADS = int(os.environ.get("BENCH_THREADS", "4"))
 FACTORS = [f.strip() for f in os.environ.get("BENCH_FACTORS", "1,4").split(",") if f.strip()]
 GROWTH_PAIRS = int(os.environ.get("BENCH_GROWTH_PAIRS", "15"))
+# Measure the first factor against itself too: how much the pairs differ with no growth.
+GROWTH_CALIBRATE = os.environ.get("BENCH_GROWTH_CALIBRATE", "1") == "1"
 RENDER_TIMEOUT = 120  # seconds for one page's renders in the growth comparison
 WORKERS = 2
 
@@ -402,6 +407,13 @@ def _bench_factor(factor: str, redis_url: str, stack: ExitStack) -> dict:
     return {"pages": pages, "env": env, "prepared": out}
 
 
+def _same_cpu() -> None:
+    """Both factors' renderers on one CPU: the two CPUs of a shared machine differ in speed
+    (another tenant's load), and a renderer on each would measure that difference."""
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+
+
 @contextmanager
 def renderer(env: dict, prepared: Path):
     """A `pages.py --serve` process for one factor; yields ask(index, renders) -> [ms]."""
@@ -414,6 +426,7 @@ def renderer(env: dict, prepared: Path):
             stdout=subprocess.PIPE,
             stderr=log,
             text=True,
+            preexec_fn=_same_cpu,
         )
 
         def answer() -> str:
@@ -448,7 +461,7 @@ def growth_times(first: dict, last: dict) -> dict:
         if "ms" in e and (e["page"], e["persona"]) in index_of
     }
     print(
-        f"\nGrowth: {len(pairs)} pages, {GROWTH_PAIRS} pairs of renders each (one per factor, "
+        f"\nGrowth: {len(pairs)} pages, {GROWTH_PAIRS} pairs of renders each (one per side, "
         "next to each other) ...",
         flush=True,
     )
@@ -475,6 +488,19 @@ def growth_times(first: dict, last: dict) -> dict:
                 statistics.median(ratios) - 1,
             )
     return result
+
+
+def noise_floor(factor: str, times: dict) -> None:
+    """Print how far apart the pairs are when both sides render the same data."""
+    growths = sorted(growth for _first, _last, growth in times.values())
+    outside = [key for key, (_a, _b, growth) in times.items() if abs(growth) > MAX_GROWTH]
+    print(
+        f"\nNoise floor: factor {factor} measured in pairs against itself (two renderers, "
+        f"the same database): {growths[0]:+.0%} to {growths[-1]:+.0%}, {len(outside)} of "
+        f"{len(times)} pages beyond ±{MAX_GROWTH:.0%}"
+        + (": " + ", ".join(f"{page} ({who})" for page, who in outside) if outside else "")
+        + "."
+    )
 
 
 def _spread(values: list[float]) -> str:
@@ -604,6 +630,8 @@ def run() -> None:
             report(factor, results[factor]["pages"])
         if len(FACTORS) > 1:
             first, last = results[FACTORS[0]], results[FACTORS[-1]]
+            if GROWTH_PAIRS and GROWTH_CALIBRATE:
+                noise_floor(FACTORS[0], growth_times(first, first))
             times = growth_times(first, last) if GROWTH_PAIRS else None
             compare(FACTORS[0], FACTORS[-1], first["pages"], last["pages"], times)
     print(f"\nLoad benchmark done in {time.perf_counter() - total:.0f} s; databases removed.")
