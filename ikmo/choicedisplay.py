@@ -10,7 +10,7 @@ it is shown, in the language of the request, exactly as before.
 Only the methods Django itself added are replaced, and only for choices fixed when the model
 was defined (a list or tuple); a model's own `get_FOO_display` and callable choices keep
 Django's. tests/ikmo/test_choicedisplay.py checks every field of every model against Django's
-own implementation in German and English.
+own implementation in every interface language.
 """
 
 from functools import partialmethod
