@@ -6,7 +6,7 @@
 For each factor of BENCH_FACTORS (default "1,4"; 1 = the issue's full scale, 5,000
 organisations and 50,000 coaching sessions):
 
-1. Creates a fresh database (a new `ikmo_bench_<pid>` on the PostgreSQL server of
+1. Creates a fresh database (a new `ikmo_bench_<pid>_<factor>` on the PostgreSQL server of
    DATABASE_URL, or a temporary SQLite file), migrates it and fills it once with
    `manage.py seed_scale --factor F`. The databases are dropped at the end of the run.
 2. `bench/benchsite/pages.py` (in a Django process with the benchmark's settings, the page
