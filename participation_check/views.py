@@ -33,6 +33,7 @@ from .models import Analysis, OpennessCriterion, Recommendation
 # Lists of an analysis are paged: a district analysis can hold hundreds of interviews.
 INTERVIEWS_PER_PAGE = 50
 RECOMMENDATIONS_PER_PAGE = 50
+MEETINGS_PER_PAGE = 20
 
 
 def _analysis(request, pk, *, manage: bool = False) -> Analysis:
@@ -425,7 +426,7 @@ def meeting_list(request, pk):
         "participation_check/meeting_list.html",
         {
             "analysis": analysis,
-            "meetings": selectors.meetings_of(analysis),
+            "meetings": paged(request, selectors.meetings_of(analysis), per_page=MEETINGS_PER_PAGE),
             "can_manage": permissions.can_manage_analysis(request.user, analysis),
         },
     )

@@ -278,8 +278,10 @@ def placements_for_seminar(seminar: Seminar):
     )
 
 
-def attendance_by_placement(seminar: Seminar) -> dict[int, SeminarAttendance]:
-    return {a.placement_id: a for a in seminar.attendances.all()}
+def attendance_by_placement(seminar: Seminar, placements) -> dict[int, SeminarAttendance]:
+    """The seminar's attendance of ``placements`` (the rows of one page), by placement."""
+    rows = seminar.attendances.filter(placement__in=[p.pk for p in placements])
+    return {a.placement_id: a for a in rows}
 
 
 def volunteer_export(volunteer) -> dict:

@@ -608,7 +608,7 @@ def seminar(request, pk):
         # placement added meanwhile shifts the pages): nothing typed is dropped.
         sent = [key.removeprefix("days_") for key in request.POST if key.startswith("days_")]
         rows = list(candidates.filter(pk__in=[int(pk) for pk in sent if pk.isdigit()]))
-    existing = selectors.attendance_by_placement(obj)
+    existing = selectors.attendance_by_placement(obj, rows)
     form = AttendanceForm(
         request.POST if posted else None, placements=rows, seminar=obj, existing=existing
     )

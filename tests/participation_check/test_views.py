@@ -439,3 +439,20 @@ def test_admins_find_every_participation_check_model_in_the_admin(
         assert client.get(url + "?q=Test").status_code == 200, url
     detail = reverse("admin:participation_check_analysis_change", args=[analysis.pk])
     assert client.get(detail).status_code == 200
+
+
+def test_the_meetings_are_paged_newest_first_with_their_participants(
+    analyst, analysis, administration, monkeypatch
+):
+    from participation_check import views
+
+    monkeypatch.setattr(views, "MEETINGS_PER_PAGE", 2)
+    for day in (1, 2, 3):
+        make_meeting(analysis, [administration], title=f"Runde {day}", date=datetime.date(2024, 6, day))
+    url = reverse("participation_check:meeting_list", args=[analysis.pk])
+    first, second = analyst.get(url), analyst.get(url + "?page=2")
+    assert [m.title for m in first.context["meetings"].page] == ["Runde 3", "Runde 2"]
+    assert [m.title for m in second.context["meetings"].page] == ["Runde 1"]
+    assert first.context["meetings"].count == 3
+    assert 'href="?page=2"' in first.content.decode()
+    assert administration.name in second.content.decode()

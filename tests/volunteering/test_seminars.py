@@ -128,6 +128,11 @@ class TestSeminarAttendance:
         expected = {placements[0].pk: 4, placements[1].pk: 3}
         expected.update({placements[3].pk: 2, placements[4].pk: 1})
         assert saved == expected
+        # Each page shows the days saved for its own rows, and reads no other page's.
+        second = client.get(f"{url}?page=2")
+        assert set(second.context["existing"]) == {placements[3].pk}
+        assert second.context["form"][f"days_{placements[3].pk}"].value() == 2
+        assert client.get(url).context["form"][f"days_{placements[1].pk}"].value() == 3
         # A page number from nowhere stays on the saved page; page 1 has no query.
         assert client.post(url, {f"days_{placements[0].pk}": "5", "go_to": "99"})["Location"] == url
         assert SeminarAttendance.objects.get(placement=placements[0]).days_attended == 5
