@@ -448,7 +448,9 @@ def test_the_meetings_are_paged_newest_first_with_their_participants(
 
     monkeypatch.setattr(views, "MEETINGS_PER_PAGE", 2)
     for day in (1, 2, 3):
-        make_meeting(analysis, [administration], title=f"Runde {day}", date=datetime.date(2024, 6, day))
+        make_meeting(
+            analysis, [administration], title=f"Runde {day}", date=datetime.date(2024, 6, day)
+        )
     url = reverse("participation_check:meeting_list", args=[analysis.pk])
     first, second = analyst.get(url), analyst.get(url + "?page=2")
     assert [m.title for m in first.context["meetings"].page] == ["Runde 3", "Runde 2"]
