@@ -116,3 +116,45 @@ def test_an_analyst_goes_from_a_new_analysis_to_the_report_pdf(page, analyst):
         link.click()
     with open(download_info.value.path(), "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
+
+
+def test_on_a_phone_the_exchange_meetings_come_a_page_at_a_time(new_page, analyst):
+    import datetime
+
+    from participation_check.models import ExchangeMeeting
+
+    office = factories.OrganisationFactory(
+        name="Bezirksamt Seitenweise",
+        kind=Organisation.Kind.PUBLIC_ADMINISTRATION,
+        legal_form=Organisation.LegalForm.PUBLIC_BODY,
+    )
+    analysis = Analysis.objects.create(
+        title="Teilhabecheck Seitenweise",
+        district=office.district,
+        created_by=analyst,
+        period_start=datetime.date(2026, 1, 1),
+        period_end=datetime.date(2026, 12, 31),
+    )
+    analysis.team.add(analyst)
+    for day in range(1, 23):
+        meeting = ExchangeMeeting.objects.create(
+            analysis=analysis, title=f"Runde {day:02d}", date=datetime.date(2026, 3, day)
+        )
+        meeting.participants.add(office)
+    page = new_page(phone=True)
+    log_in(page, analyst.email, totp_secret=STAFF_TOTP_SECRET)
+    page.goto(f"/participation-check/analyses/{analysis.pk}/meetings/")
+    titles = page.locator("article h3")
+    expect(titles).to_have_count(20)
+    expect(titles.first).to_have_text("Runde 22")
+    page_of = t("Page %(number)s of %(total)s") % {"number": 1, "total": 2}
+    expect(page.get_by_text(page_of)).to_be_visible()
+    page.screenshot(
+        path="docs/screenshots/journeys/participation-meetings-paged-phone.png", full_page=True
+    )
+    page.get_by_role("link", name=t("Next")).click()
+    expect(titles).to_have_count(2)
+    expect(titles.last).to_have_text("Runde 01")
+    expect(page.get_by_text("Bezirksamt Seitenweise").first).to_be_visible()
+    page.get_by_role("link", name=t("Previous")).click()
+    expect(titles).to_have_count(20)
