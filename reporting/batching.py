@@ -403,8 +403,15 @@ def _cross_project(indicators, records: Records, subproject, per_org: _PerOrgani
                 per_org.count(chosen, _store_share(pre, indicator.key, sp))
 
 
-def precompute(indicators: list[Indicator], records: Records, *, subproject: str | None = None):
-    """The figures of ``indicators`` that can be computed in batches, as raw results."""
+def precompute(
+    indicators: list[Indicator],
+    records: Records,
+    *,
+    subproject: str | None = None,
+    months: bool = True,
+):
+    """The figures of ``indicators`` that can be computed in batches, as raw results;
+    without their monthly series unless ``months`` (a card's breakdowns show none)."""
     pre = Precomputed()
     per_org = _PerOrganisation()
     groups: dict[tuple, _Group] = {}
@@ -432,7 +439,7 @@ def precompute(indicators: list[Indicator], records: Records, *, subproject: str
             groups.setdefault(key, _Group(shared, org)).cells.append((indicator, condition))
         else:
             continue
-        if indicator.activity and indicator.date_field:
+        if months and indicator.activity and indicator.date_field:
             group = groups.setdefault(key, _Group(shared, org))
             if not group.series or group.series[0][0].date_field == indicator.date_field:
                 group.series.append((indicator, condition))

@@ -214,11 +214,13 @@ class Batched(PerIndicator):
     """The same figures from a few grouped queries (reporting/batching.py); whatever those
     leave out is computed per indicator."""
 
-    def __init__(self, period, indicators, *, subproject: str | None = None):
+    def __init__(self, period, indicators, *, subproject: str | None = None, months=True):
         super().__init__(period)
         # Each records function called once: the batches and whatever is left share them.
         self._records = batching.Records(period)
-        self.pre = batching.precompute(indicators, self._records, subproject=subproject)
+        self.pre = batching.precompute(
+            indicators, self._records, subproject=subproject, months=months
+        )
         self._district_names = None
 
     def records(self, indicator: Indicator):
@@ -442,7 +444,8 @@ def indicator_figures(period, key: str, *, subproject: str | None = None) -> dic
         return None
     return _indicator_row(
         indicator,
-        Batched(period, [indicator], subproject=subproject),
+        # The row has no monthly series: none is computed.
+        Batched(period, [indicator], subproject=subproject, months=False),
         plans=plan_values(period),
         elapsed=elapsed_fraction(period, timezone.localdate()),
         subproject=subproject,

@@ -80,6 +80,21 @@ class TestOnGeneratedData:
             assert indicator_figures(generated, row["key"], subproject=subproject) == row
         assert indicator_figures(generated, "no_such_indicator", subproject=subproject) is None
 
+    def test_one_indicator_on_its_own_computes_no_monthly_series(self, generated):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        key = "coaching_sessions"
+        indicator = next(i for i in all_indicators() if i.key == key)
+        assert indicator.activity and indicator.date_field  # the dashboard draws its months
+        with CaptureQueriesContext(connection) as queries:
+            indicator_figures(generated, key)
+        assert queries.captured_queries
+        assert not [q for q in queries.captured_queries if 'AS "month"' in q["sql"]]
+        with CaptureQueriesContext(connection) as queries:
+            compute_figures(generated)
+        assert [q for q in queries.captured_queries if 'AS "month"' in q["sql"]]
+
     def test_without_breakdowns(self, generated):
         assert snapshot(generated, with_breakdowns=False) == snapshot(
             generated, with_breakdowns=False, batched=False
