@@ -8,8 +8,9 @@ Runs with the benchmark's settings against a database `seed_scale` has filled, a
    session (the staff-MFA rule stays on): the first project lead, the consultant with the
    most coaching sessions, the first juror, the admin of the organisation with the most
    data, and a portal admin for Django admin (the generator makes none);
-2. lists every page: the list pages of tests/performance/test_query_counts.py (PAGES, the
-   same routes and personas), every app's detail pages, the coaching log as project lead
+2. lists every page: the pages of tests/performance/test_query_counts.py (PAGES, the same
+   routes and personas; their objects as bench/README.md describes), every app's detail
+   pages, the coaching log as project lead
    too, the reporting dashboard with its figures dropped before each request, Django
    admin's changelist of organisations, and the two bare yardstick views;
 3. renders each page in this process as its persona (Django's test client, the same
@@ -25,10 +26,11 @@ them in turn, page by page ("<index> <renders>" on stdin; one JSON list of milli
 line on stdout), so that a machine slowing down or speeding up during the run touches both
 factors alike.
 
-Two small additions to the generated data, so that every page has something to show: a
-funder report with frozen figures (the generator makes none; the worker would) and the
-consultant on the team of the analysis with the most interviews (interviews are shown to the
-team only).
+Additions to the generated data, so that every page has something to show: a funder report
+frozen as the worker freezes it (the generator makes none), the consultant on the team of the
+analysis with the most interviews (interviews are shown to the team only) and as trainer of a
+workshop if they train none (small data sets), and the objects of the pages the generator has
+none for (`_world`).
 """
 
 from __future__ import annotations
@@ -144,14 +146,13 @@ def personas() -> tuple[dict, dict]:
 def _objects(users) -> dict:
     """The object each detail page shows: the fullest one its persona works with."""
     from django.db.models import Count
-    from django.utils import timezone
 
     from actionfund.models import Application, Call, Status
     from mentoring.models import CooperationContact, Event, Tandem
     from participation_check.models import Analysis, Interview, Recommendation
     from qualification.models import CoachingSession, Workshop
-    from reporting.figures import compute_figures
     from reporting.models import FunderReport, FundingPeriod
+    from reporting.services import report_freeze
     from volunteering.models import Placement, Seminar
 
     consultant = users["consultant"]
@@ -159,20 +160,22 @@ def _objects(users) -> dict:
     analysis = Analysis.objects.annotate(n=Count("interviews")).order_by("-n", "pk").first()
     analysis.team.add(consultant)
     period = FundingPeriod.objects.order_by("-start").first()
-    report = FunderReport.objects.create(
-        period=period,
-        generated_by=users["lead"],
-        snapshot=compute_figures(period),
-        snapshot_taken_at=timezone.now(),
+    # Frozen as the worker freezes it: the figures and the records behind each.
+    report = report_freeze(
+        report_id=FunderReport.objects.create(period=period, generated_by=users["lead"]).pk
     )
     workshops = Workshop.objects.annotate(n=Count("registrations")).order_by("-n", "pk")
     paid = [Status.PAID, Status.PROOF_SUBMITTED, Status.CLOSED]
+    workshop = workshops.filter(trainer=consultant).first()
+    if workshop is None:  # a small data set: the fullest workshop, trained by the consultant
+        workshop = workshops.first()
+        Workshop.objects.filter(pk=workshop.pk).update(trainer=consultant)
     return {
         "organisation": users["organisation"],
         "call": call,
         "analysis": analysis,
         "report": report,
-        "workshop": workshops.filter(trainer=consultant).first() or workshops.first(),
+        "workshop": workshop,
         "coaching_session": CoachingSession.objects.filter(consultant=consultant)
         .order_by("-date", "-pk")
         .first(),
@@ -187,6 +190,84 @@ def _objects(users) -> dict:
         "interview": Interview.objects.filter(analysis=analysis).order_by("pk").first(),
         "recommendation": Recommendation.objects.filter(analysis=analysis).order_by("pk").first(),
     }
+
+
+# Pages a persona of the bench cannot open on a first look, with the reason.
+NOT_MEASURED = {
+    "privacy:erase": "asks for the password again first (a redirect): a fresh sign-in is "
+    "valid for minutes, the bench runs for longer",
+}
+
+
+def _own(users, kind: str, persona: str, world):
+    """The object of a page of a member or juror: one of their own (the bench's fullest
+    application, tandem and placement belong to others, and would answer 404)."""
+    from django.db.models import Q
+
+    from actionfund.models import Application, Status
+    from mentoring.models import Tandem
+    from volunteering.models import Placement
+
+    organisation = users["organisation"]
+    if persona == "member" and kind == "application":
+        found = Application.objects.filter(organisation=organisation).exclude(status=Status.DRAFT)
+    elif persona == "member" and kind == "paid_application":
+        found = Application.objects.filter(organisation=organisation, status=Status.PAID)
+    elif persona == "jury" and kind == "application":
+        found = Application.objects.filter(jury_assignments__juror=users["jury"])
+    elif persona == "member" and kind == "tandem":
+        found = Tandem.objects.filter(Q(mentor=organisation) | Q(mentee=organisation))
+    elif persona == "member" and kind == "placement":
+        found = Placement.objects.filter(site=organisation)
+    else:
+        return None
+    return found.order_by("-pk").first() or world.obj(kind)
+
+
+def _world(users, objects):
+    """The objects of the remaining pages (forms for one record, a record's messages, ...),
+    as the query-count tests make them (tests/performance/test_query_counts.py `TARGETS`),
+    around the bench's personas, call and analysis. Where the generated data has a fuller
+    one, that one: the public event with the most guests, an open mentoring request, the
+    contingent with the most placements, the analysis's own structure and meeting."""
+    from types import SimpleNamespace
+
+    from django.db.models import Count
+
+    from mentoring.models import Event, MentorRequest
+    from organisations.models import Organisation
+    from organisations.permissions import listed_q
+    from participation_check.models import ExchangeMeeting, ParticipationStructure
+    from tests.performance.test_query_counts import World
+    from volunteering.models import Consultation, Contingent
+
+    personas = {who: users[who] for who in ("member", "consultant", "lead", "jury", "admin")}
+    world = World(users["organisation"], **personas)
+    world.focus.call, world.focus.analysis = objects["call"], objects["analysis"]
+    world.generator = SimpleNamespace(period=objects["report"].period)
+    analysis = objects["analysis"]
+    found = {
+        "public_event": Event.objects.filter(is_public=True)
+        .annotate(n=Count("guests"))
+        .order_by("-n", "pk")
+        .first(),
+        "mentor_request": MentorRequest.objects.filter(status=MentorRequest.Status.OPEN)
+        .order_by("pk")
+        .first(),
+        "contingent": Contingent.objects.annotate(n=Count("placements"))
+        .order_by("-n", "pk")
+        .first(),
+        "consultation": Consultation.objects.filter(consultant=users["consultant"])
+        .order_by("pk")
+        .first()
+        or Consultation.objects.order_by("pk").first(),
+        "structure": ParticipationStructure.objects.filter(analysis=analysis).first(),
+        "exchange_meeting": ExchangeMeeting.objects.filter(analysis=analysis).first(),
+        "listed_org": Organisation.objects.filter(listed_q()).order_by("pk").first(),
+        "frozen_report": objects["report"],
+    }
+    world.objects.update({name: obj for name, obj in found.items() if obj is not None})
+    return world
 
 
 # Detail pages and the extra cases: (label or route, persona, route, kwargs from _objects).
@@ -237,6 +318,7 @@ def catalogue(users) -> list[dict]:
     from tests.performance.test_query_counts import PAGES
 
     objects = _objects(users)
+    world = _world(users, objects)
     kwargs_of = {  # the `kwargs` kinds of test_query_counts.Page
         "": {},
         "call": {"pk": objects["call"].pk},
@@ -264,11 +346,17 @@ def catalogue(users) -> list[dict]:
         entry = {"page": label, "persona": page.persona}
         if page.kwargs.startswith("indicator/"):
             kwargs_of[page.kwargs] = {"key": page.kwargs.partition("/")[2]}
-        if page.kwargs not in kwargs_of:
-            entry["skipped"] = f"no object for kwargs {page.kwargs!r} in bench/benchsite/pages.py"
-        else:
+        own = _own(users, page.kwargs, page.persona, world)
+        if page.route in NOT_MEASURED:
+            entry["skipped"] = NOT_MEASURED[page.route]
+        elif own is not None:
+            url = reverse(page.route, kwargs={"pk": own.pk})
+            entry["path"] = f"{url}?{page.query}" if page.query else url
+        elif page.kwargs in kwargs_of:
             url = reverse(page.route, kwargs=kwargs_of[page.kwargs])
             entry["path"] = f"{url}?{page.query}" if page.query else url
+        else:
+            entry["path"] = world.url(page)
         pages.append(entry)
     for label, persona, route, name in DETAILS:
         kwargs = {"pk": objects[name].pk} if name else {}
