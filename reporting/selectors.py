@@ -2,7 +2,9 @@
 
 from collections.abc import Iterator
 
+from django.db import connections
 from django.db.models import Count
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 
@@ -90,31 +92,37 @@ def id_chunks(ids: list, size: int = ID_CHUNK) -> Iterator[list]:
         yield ids[start : start + size]
 
 
+def _frozen_ids_sql(frozen: FrozenRecords, connection) -> RawSQL:
+    """The frozen ids as a subquery the database reads from the stored row itself: the
+    records of a big year are counted or filtered in one query, not one per chunk of ids
+    sent from here."""
+    table = connection.ops.quote_name(FrozenRecords._meta.db_table)
+    if connection.vendor == "postgresql":
+        sql = f"SELECT (jsonb_array_elements_text(ids))::bigint FROM {table} WHERE id = %s"
+    else:  # SQLite, the portal's other database
+        sql = f"SELECT value FROM json_each((SELECT ids FROM {table} WHERE id = %s))"
+    return RawSQL(sql, [frozen.pk])
+
+
 def frozen_scan(
-    indicator, model, ids: list, *, district: str | None = None, kind: str | None = None
+    indicator, model, frozen: FrozenRecords, *, district: str | None = None, kind: str | None = None
 ) -> tuple[list, int]:
-    """Which of the frozen ids still exist, chunk by chunk: (the ids to list, how many of all
-    of them exist). Without a filter every frozen id is listed (deleted ones as gaps); with a
-    district or kind only the records whose organisation is in it today, in the frozen order."""
-    manager = model._default_manager
+    """Which of the frozen ids still exist: (the ids to list, how many of all of them
+    exist), in two queries however many there are. Without a filter every frozen id is
+    listed (deleted ones as gaps); with a district or kind only the records whose
+    organisation is in it today, in the frozen order."""
+    manager, ids = model._default_manager, frozen.ids
+    records = manager.filter(pk__in=_frozen_ids_sql(frozen, connections[manager.db]))
+    existing = records.count()
     if indicator.org_path() is None or not (district or kind):
-        return ids, sum(manager.filter(pk__in=chunk).count() for chunk in id_chunks(ids))
-    wanted_district = None if district == "none" else district and int(district)
-    paths = (indicator.org_path("district_id"), indicator.org_path("kind"))
-    listed, existing = [], 0
-    for chunk in id_chunks(ids):
-        found = {pk: rest for pk, *rest in manager.filter(pk__in=chunk).values_list("pk", *paths)}
-        existing += len(found)
-        for pk in chunk:
-            if pk not in found:
-                continue
-            record_district, record_kind = found[pk]
-            if district and record_district != wanted_district:
-                continue
-            if kind and record_kind != kind:
-                continue
-            listed.append(pk)
-    return listed, existing
+        return ids, existing
+    if district:
+        wanted = None if district == "none" else int(district)
+        records = records.filter(**{indicator.org_path("district_id"): wanted})
+    if kind:
+        records = records.filter(**{indicator.org_path("kind"): kind})
+    selected = set(records.values_list("pk", flat=True))
+    return [pk for pk in ids if pk in selected], existing
 
 
 def frozen_values(model, ids: list, paths: list[str]) -> Iterator[tuple | None]:

@@ -596,7 +596,7 @@ def report_records(request, pk, key):
     model = indicator.records(report.period).model
     filtered = bool(indicator.org_path() is not None and (filters["district"] or filters["kind"]))
     listed, existing = frozen_scan(
-        indicator, model, frozen.ids, district=filters["district"], kind=filters["kind"]
+        indicator, model, frozen, district=filters["district"], kind=filters["kind"]
     )
     # Paged over the frozen ids in Python; only the page's records are read.
     page = Paginator(listed, 50).get_page(request.GET.get("page"))
@@ -632,7 +632,7 @@ def report_records_csv(request, pk, key):
     model = indicator.records(report.period).model
     if indicator.org_path() is not None and (filters["district"] or filters["kind"]):
         ids, _existing = frozen_scan(
-            indicator, model, frozen.ids, district=filters["district"], kind=filters["kind"]
+            indicator, model, frozen, district=filters["district"], kind=filters["kind"]
         )
     else:
         ids = frozen.ids

@@ -240,6 +240,45 @@ class TestFrozenDrillDown:
         assert len(page_two.context["rows"]) == 50
         assert list(page_two.context["page_obj"].object_list) == ids[50:100]
 
+    @pytest.mark.parametrize("query", ["", "kind=mo"])
+    def test_the_queries_do_not_grow_with_the_records_frozen(
+        self, stand_in, period, project_lead, client_for, monkeypatch, query
+    ):
+        # The existence check and the filter read the frozen ids in the database: as many
+        # queries for 200 records as for 60 (a full page each), however small the chunks of
+        # ids sent from here.
+        from reporting import selectors
+
+        chunks = selectors.id_chunks
+        monkeypatch.setattr(selectors, "id_chunks", lambda ids, size=2: chunks(ids, 2))
+        stand_in("coached", SubProject.QUALIFICATION)
+        client = client_for(project_lead)
+        counts, gone = [], []
+        for n in (60, 200):
+            org = factories.OrganisationFactory(name=f"Verein mit {n} e.V.")
+            Membership.objects.bulk_create(
+                Membership(
+                    user=factories.UserFactory(),
+                    organisation=org,
+                    message="coached",
+                    decided_at=berlin(2025, 1, 1) + timedelta(hours=i),
+                )
+                for i in range(n)
+            )
+            report = freeze(period)
+            frozen = report.frozen_records.get(indicator_key="coached")
+            gone.append(Membership.objects.filter(pk=frozen.ids[-1]).delete())
+            client.get(frozen_url(report, "coached", query))  # warms per-process caches
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(frozen_url(report, "coached", query))
+            counts.append(len(queries))
+            assert response.context["counted"] == len(frozen.ids)
+            assert response.context["missing"] == 1
+            assert response.context["page_obj"].paginator.count == (
+                len(frozen.ids) - 1 if query else len(frozen.ids)
+            )
+        assert counts[0] == counts[1], counts
+
     def test_a_report_frozen_before_the_records_were_kept_links_to_todays_records(
         self, coached, period, project_lead, client_for
     ):
