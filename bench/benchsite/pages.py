@@ -214,9 +214,15 @@ def _own(users, kind: str, persona: str, world):
     elif persona == "member" and kind == "paid_application":
         found = Application.objects.filter(organisation=organisation, status=Status.PAID)
     elif persona == "jury" and kind == "application":
-        found = Application.objects.filter(jury_assignments__juror=users["jury"])
+        # One still to be scored: the scoring page opens for those only.
+        found = Application.objects.filter(
+            jury_assignments__juror=users["jury"], status=Status.IN_REVIEW
+        )
     elif persona == "member" and kind == "tandem":
-        found = Tandem.objects.filter(Q(mentor=organisation) | Q(mentee=organisation))
+        # A running one: its plan and meeting log are open while it runs.
+        found = Tandem.objects.filter(
+            Q(mentor=organisation) | Q(mentee=organisation), status=Tandem.Status.ACTIVE
+        )
     elif persona == "member" and kind == "placement":
         found = Placement.objects.filter(site=organisation)
     else:
