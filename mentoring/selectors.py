@@ -434,10 +434,19 @@ def available_offers(*, prefetch: bool = True):
 def suggestions_for(mentor_request: MentorRequest) -> list[Match]:
     """Mentors for this request, best first, each with the reasons for the suggestion."""
     already = Tandem.objects.filter(mentee=mentor_request.organisation_id, status__in=RUNNING)
-    offers = available_offers().exclude(organisation_id=mentor_request.organisation_id)
-    offers = offers.exclude(organisation_id__in=already.values("mentor_id"))
-    need = request_profile(mentor_request)
-    return rank(need, ((offer, offer_profile(offer)) for offer in offers))
+    offers = available_offers(prefetch=False).exclude(
+        organisation_id=mentor_request.organisation_id
+    )
+    offers = offers.exclude(organisation_id__in=already.values("mentor_id")).only(
+        "organisation_id",
+        "capacity",
+        "description",
+        "organisation__name",
+        "organisation__district__name",
+    )
+    # Every offer is scored: their profiles from the link tables, not an object per field.
+    profiles = profiles_of(offers, district_of=lambda offer: offer.organisation.district)
+    return rank(request_profile(mentor_request), profiles)
 
 
 def open_requests():
