@@ -105,15 +105,21 @@ def _frozen_ids_sql(frozen: FrozenRecords, connection) -> RawSQL:
 
 
 def frozen_scan(
-    indicator, model, frozen: FrozenRecords, *, district: str | None = None, kind: str | None = None
-) -> tuple[list, int]:
+    indicator,
+    model,
+    frozen: FrozenRecords,
+    *,
+    district: str | None = None,
+    kind: str | None = None,
+    count_existing: bool = True,
+) -> tuple[list, int | None]:
     """Which of the frozen ids still exist: (the ids to list, how many of all of them
-    exist), in two queries however many there are. Without a filter every frozen id is
-    listed (deleted ones as gaps); with a district or kind only the records whose
-    organisation is in it today, in the frozen order."""
+    exist, or None without ``count_existing``), in two queries however many there are.
+    Without a filter every frozen id is listed (deleted ones as gaps); with a district or
+    kind only the records whose organisation is in it today, in the frozen order."""
     manager, ids = model._default_manager, frozen.ids
     records = manager.filter(pk__in=_frozen_ids_sql(frozen, connections[manager.db]))
-    existing = records.count()
+    existing = records.count() if count_existing else None
     if indicator.org_path() is None or not (district or kind):
         return ids, existing
     if district:

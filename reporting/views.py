@@ -632,7 +632,12 @@ def report_records_csv(request, pk, key):
     model = indicator.records(report.period).model
     if indicator.org_path() is not None and (filters["district"] or filters["kind"]):
         ids, _existing = frozen_scan(
-            indicator, model, frozen, district=filters["district"], kind=filters["kind"]
+            indicator,
+            model,
+            frozen,
+            district=filters["district"],
+            kind=filters["kind"],
+            count_existing=False,  # the file lists what exists; it does not count the rest
         )
     else:
         ids = frozen.ids
