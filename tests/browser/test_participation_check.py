@@ -1,10 +1,17 @@
 """The analyst's journey through a participation check, in a real browser, up to the PDF."""
 
+import datetime
+
 import pytest
 from playwright.sync_api import expect
 
 from organisations.models import Organisation, StaffRole
-from participation_check.models import Analysis, Interview, ParticipationStructure
+from participation_check.models import (
+    Analysis,
+    ExchangeMeeting,
+    Interview,
+    ParticipationStructure,
+)
 from tests import factories
 from tests.conftest import enrol_mfa
 
@@ -119,10 +126,6 @@ def test_an_analyst_goes_from_a_new_analysis_to_the_report_pdf(page, analyst):
 
 
 def test_on_a_phone_the_exchange_meetings_come_a_page_at_a_time(new_page, analyst):
-    import datetime
-
-    from participation_check.models import ExchangeMeeting
-
     office = factories.OrganisationFactory(
         name="Bezirksamt Seitenweise",
         kind=Organisation.Kind.PUBLIC_ADMINISTRATION,

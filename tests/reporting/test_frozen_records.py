@@ -49,6 +49,19 @@ def freeze(period) -> FunderReport:
     return services.report_freeze(report_id=report.pk)
 
 
+def coached_members(organisation, n: int) -> None:
+    """n records of the "coached" stand-in for one organisation, an hour apart in 2025."""
+    Membership.objects.bulk_create(
+        Membership(
+            user=factories.UserFactory(),
+            organisation=organisation,
+            message="coached",
+            decided_at=berlin(2025, 1, 1) + timedelta(hours=i),
+        )
+        for i in range(n)
+    )
+
+
 def frozen_url(report, key, query=""):
     url = reverse("reporting:report_records", args=[report.pk, key])
     return f"{url}?{query}" if query else url
@@ -214,16 +227,7 @@ class TestFrozenDrillDown:
         self, stand_in, period, project_lead, client_for
     ):
         stand_in("coached", SubProject.QUALIFICATION)
-        org = factories.OrganisationFactory(name="Großer Verein e.V.")
-        Membership.objects.bulk_create(
-            Membership(
-                user=factories.UserFactory(),
-                organisation=org,
-                message="coached",
-                decided_at=berlin(2025, 1, 1) + timedelta(hours=i),
-            )
-            for i in range(120)
-        )
+        coached_members(factories.OrganisationFactory(name="Großer Verein e.V."), 120)
         report = freeze(period)
         ids = report.frozen_records.get(indicator_key="coached").ids
         client = client_for(project_lead)
@@ -253,21 +257,12 @@ class TestFrozenDrillDown:
         monkeypatch.setattr(selectors, "id_chunks", lambda ids, size=2: chunks(ids, 2))
         stand_in("coached", SubProject.QUALIFICATION)
         client = client_for(project_lead)
-        counts, gone = [], []
+        counts = []
         for n in (60, 200):
-            org = factories.OrganisationFactory(name=f"Verein mit {n} e.V.")
-            Membership.objects.bulk_create(
-                Membership(
-                    user=factories.UserFactory(),
-                    organisation=org,
-                    message="coached",
-                    decided_at=berlin(2025, 1, 1) + timedelta(hours=i),
-                )
-                for i in range(n)
-            )
+            coached_members(factories.OrganisationFactory(name=f"Verein mit {n} e.V."), n)
             report = freeze(period)
             frozen = report.frozen_records.get(indicator_key="coached")
-            gone.append(Membership.objects.filter(pk=frozen.ids[-1]).delete())
+            Membership.objects.filter(pk=frozen.ids[-1]).delete()
             client.get(frozen_url(report, "coached", query))  # warms per-process caches
             with CaptureQueriesContext(connection) as queries:
                 response = client.get(frozen_url(report, "coached", query))
