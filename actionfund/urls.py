@@ -47,6 +47,7 @@ urlpatterns = [
         name="jury_unassign",
     ),
     path("applications/<int:pk>/score/", views.application_score, name="application_score"),
+    path("applications/<int:pk>/history/", views.application_history, name="application_history"),
     path(
         "applications/<int:pk>/messages/",
         thread_views.thread,

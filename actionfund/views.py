@@ -321,17 +321,8 @@ def _detail_context(request, application, *, transition_form=None):
         context.update(criteria=criteria, scores_by_juror=by_juror)
         averages = selectors.weighted_scores([application.pk], application.call)
         context["average"] = averages.get(application.pk, {}).get("average")
-    if permissions.can_see_history_with_centre(user, application):
-        context["history_limit"] = HISTORY_LIMIT
-        if can_view_organisation(user, application.organisation):
-            # Loaded once the page is shown (organisations:timeline): the page doesn't wait.
-            context["history_loads"] = True
-        else:
-            # An assigned juror may not open the organisation's page, whose rules the fragment
-            # follows: their short history is rendered here, as on their scoring page.
-            context["events"] = timeline_for(
-                organisation=application.organisation, user=user, limit=HISTORY_LIMIT
-            )
+    # Loaded once the page is shown (application_history): the page doesn't wait for it.
+    context["centre_history"] = permissions.can_see_history_with_centre(user, application)
     if context["can_view_agreement"] and application.is_committed:
         context["documents"] = GeneratedDocument.objects.filter(
             kind=services.AGREEMENT_KIND, object_id=str(application.pk)
@@ -1006,11 +997,31 @@ def application_score(request, pk):
             "ceiling": selectors.ceiling_for(application),
             "partners": application.partners.order_by("name"),
             "attachments": application.attachments.all(),
-            "events": timeline_for(
-                organisation=application.organisation, user=request.user, limit=HISTORY_LIMIT
-            ),
         },
     )
+
+
+@login_required
+def application_history(request, pk):
+    """The applicant organisation's history with the centre beside an application, for the
+    fund's staff and the assigned jurors: loaded into the application and scoring pages once
+    they are shown (htmx), or a page of its own without JavaScript. The entries are each app's
+    timeline provider's, filtered for the viewer (organisations/timeline.py); they link to
+    their records only for someone who may open the organisation's page (a juror may not)."""
+    application = _visible_application(request.user, pk)
+    require(permissions.can_see_history_with_centre(request.user, application))
+    organisation = application.organisation
+    context = {
+        "application": application,
+        "events": timeline_for(organisation=organisation, user=request.user, limit=HISTORY_LIMIT),
+        "limit": HISTORY_LIMIT,
+        "links": can_view_organisation(request.user, organisation),
+        "details": True,
+    }
+    template = (
+        "organisations/_timeline.html" if request.htmx else "actionfund/application_history.html"
+    )
+    return render(request, template, context)
 
 
 # --- files ------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from ikmo.documents import DocumentKind
 
 from . import permissions
-from .timeline import timeline_for
+from .timeline import SHORT_LIMIT, timeline_for
 
 PROFILE_SHEET = "organisation_profile"
 
@@ -21,7 +21,9 @@ def profile_sheet_context(organisation, document) -> dict:
         "members": members,
         # The sheet lists what the person who asked for it may see, nothing more.
         "events": timeline_for(
-            organisation=organisation, user=document.requested_by or AnonymousUser(), limit=30
+            organisation=organisation,
+            user=document.requested_by or AnonymousUser(),
+            limit=SHORT_LIMIT,
         ),
         "generated_at": timezone.now(),
     }

@@ -5,8 +5,9 @@ An app names a provider as the ``timeline`` hook of the portal contract (ikmo/su
 one organisation, filtered to what ``user`` may see, using a fixed number of queries and at
 most ``limit`` rows per query (the newest: ``newest()``), so that an organisation with years of
 history costs no more than a new one. ``timeline_for`` merges them newest first; the
-organisation page and the fund staff's application page load it after they have rendered
-(the ``organisations:timeline`` fragment), so neither page waits for it.
+organisation page (``organisations:timeline``) and an application's staff and jury pages
+(``actionfund:application_history``) load it as a fragment after they have rendered, so none
+of them waits for it.
 """
 
 from collections.abc import Callable, Iterable
@@ -42,10 +43,9 @@ class TimelineEvent:
 Provider = Callable[[object, object, int], Iterable[TimelineEvent]]
 
 LIMIT = 50
-# The shorter history shown beside an action-fund application (its staff page, the jury's).
+# The shorter history shown beside an action-fund application (actionfund:application_history,
+# for its staff and jurors) and in the organisation's profile sheet.
 SHORT_LIMIT = 30
-# The only lengths the timeline fragment (organisations.views.organisation_timeline) serves.
-LIMITS = (LIMIT, SHORT_LIMIT)
 
 
 def newest(queryset, *fields: str, limit: int):

@@ -36,7 +36,6 @@ from .forms import (
 from .models import Membership, Organisation
 from .services import OrganisationProfile, OutcomeValues
 from .timeline import LIMIT as TIMELINE_LIMIT
-from .timeline import LIMITS as TIMELINE_LIMITS
 from .timeline import timeline_for
 from .workflow import ORGANISATION_FLOW
 
@@ -95,30 +94,20 @@ def organisation_detail(request, pk):
 
 @login_required
 def organisation_timeline(request, pk):
-    """The organisation's activity with the centre: loaded into the organisation page (and the
-    fund staff's application page) once it is shown (htmx), or a page of its own without
-    JavaScript. Whoever may see the organisation page may see it; each app's entries are
-    filtered for the viewer by the app's provider (organisations/timeline.py)."""
+    """The organisation's activity with the centre: loaded into the organisation page once it
+    is shown (htmx), or a page of its own without JavaScript. Whoever may see the organisation
+    page may see it; each app's entries are filtered for the viewer by the app's provider
+    (organisations/timeline.py)."""
     organisation = selectors.get_organisation_for_user(request.user, pk)
-    limit = _timeline_limit(request.GET.get("limit"))
     context = {
         "organisation": organisation,
-        "events": timeline_for(organisation=organisation, user=request.user, limit=limit),
-        "limit": limit,
+        "events": timeline_for(organisation=organisation, user=request.user),
+        "limit": TIMELINE_LIMIT,
         "links": True,
         "details": True,
     }
     template = "organisations/_timeline.html" if request.htmx else "organisations/timeline.html"
     return render(request, template, context)
-
-
-def _timeline_limit(value) -> int:
-    """One of the fixed lengths; anything else (a typo, a huge number) gets the default."""
-    try:
-        limit = int(value)
-    except (TypeError, ValueError):
-        return TIMELINE_LIMIT
-    return limit if limit in TIMELINE_LIMITS else TIMELINE_LIMIT
 
 
 OUTCOMES_SHOWN = 20

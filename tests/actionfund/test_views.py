@@ -469,20 +469,25 @@ def test_batch_approval_gives_the_last_money_to_the_best_ranked(
 
 
 class TestHistoryWithTheCentre:
-    """The organisation's history beside an application: the fund's staff get the organisation
-    timeline loaded after the page is shown; an assigned juror, who may not open the
-    organisation's own page (nor its timeline), gets it in the page, as on the scoring page."""
+    """The organisation's history beside an application, for the fund's staff and an assigned
+    juror: loaded after the application or scoring page is shown (actionfund:application_history),
+    so neither page waits for the organisation's timeline."""
 
     @staticmethod
     def section(page: str) -> str:
         return page.split('id="centre"')[1].split("</section>")[0]
 
-    def test_the_staff_page_loads_the_short_timeline_once_it_is_shown(
+    @staticmethod
+    def history(client, application, htmx=True):
+        url = reverse("actionfund:application_history", args=[application.pk])
+        return client.get(url, headers={"HX-Request": "true"} if htmx else {})
+
+    def test_the_staff_page_loads_the_short_history_once_it_is_shown(
         self, client_for, org, org_admin, fund_lead
     ):
         application = in_review(organisation=org, by=org_admin, lead=fund_lead)
         client = client_for(fund_lead)
-        url = reverse("organisations:timeline", args=[org.pk]) + "?limit=30"
+        url = reverse("actionfund:application_history", args=[application.pk])
         with CaptureQueriesContext(connection) as queries:
             section = self.section(client.get(application.get_absolute_url()).content.decode())
         assert f'hx-get="{url}"' in section and 'aria-busy="true"' in section
@@ -490,27 +495,77 @@ class TestHistoryWithTheCentre:
         assert "Im Portal registriert" not in section
         assert not any("qualification_coachingsession" in q["sql"] for q in queries)
 
-        timeline = client.get(url, headers={"HX-Request": "true"})
-        assert timeline.context["limit"] == 30
-        html = timeline.content.decode()
+        history = self.history(client, application)
+        assert history.context["limit"] == 30
+        html = history.content.decode()
+        assert "<html" not in html
         assert f"Antrag im Aktionsfonds eingereicht: {application.title}" in html
         assert "Im Portal registriert" in html
+        # The staff may open the organisation's page, and so its entries' records.
+        assert f'<a href="{application.get_absolute_url()}">' in html
 
-    def test_an_assigned_juror_gets_the_history_in_the_page(
+    def test_an_assigned_juror_gets_it_loaded_without_links_on_both_pages(
         self, client_for, org, org_admin, fund_lead, jury_member
     ):
         application = in_review(organisation=org, by=org_admin, lead=fund_lead)
         services.jury_assign(application=application, jurors=[jury_member], by=fund_lead)
         client = client_for(jury_member)
-        section = self.section(client.get(application.get_absolute_url()).content.decode())
-        assert "hx-get" not in section
-        assert "Im Portal registriert" in section
+        url = reverse("actionfund:application_history", args=[application.pk])
+        score = reverse("actionfund:application_score", args=[application.pk])
+        for page in (application.get_absolute_url(), score):
+            with CaptureQueriesContext(connection) as queries:
+                section = self.section(client.get(page).content.decode())
+            assert f'hx-get="{url}"' in section
+            assert "Im Portal registriert" not in section
+            assert not any("qualification_coachingsession" in q["sql"] for q in queries)
+
+        html = self.history(client, application).content.decode()
+        assert "Im Portal registriert" in html
+        assert f"Antrag im Aktionsfonds eingereicht: {application.title}" in html
         # Without links: the entries' pages are the organisation's and the staff's.
-        assert "<a " not in section
+        assert "<a " not in html
         assert client.get(reverse("organisations:timeline", args=[org.pk])).status_code == 404
 
-    def test_the_applicant_gets_no_history_section(self, client_for, org, org_admin, fund_lead):
+    def test_without_javascript_the_history_is_a_page_of_its_own(
+        self, client_for, org, org_admin, fund_lead, jury_member
+    ):
         application = in_review(organisation=org, by=org_admin, lead=fund_lead)
-        page = client_for(org_admin).get(application.get_absolute_url()).content.decode()
+        services.jury_assign(application=application, jurors=[jury_member], by=fund_lead)
+        response = self.history(client_for(jury_member), application, htmx=False)
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "<html" in page
+        assert (
+            f'<a href="{application.get_absolute_url()}"><bdi>{application.reference}</bdi></a>'
+            in page
+        )
+        assert "Im Portal registriert" in page
+
+    def test_the_history_shows_the_30_newest_entries(
+        self, client_for, org, org_admin, fund_lead, consultant
+    ):
+        from tests.qualification.test_services import _session
+
+        application = in_review(organisation=org, by=org_admin, lead=fund_lead)
+        for days_ago in range(35):
+            _session(org, consultant, days_ago=days_ago)
+        html = self.history(client_for(fund_lead), application).content.decode()
+        assert html.count("<li>") == 30
+        assert "Die 30 neuesten Einträge." in html
+
+    def test_the_applicant_and_other_jurors_get_no_history(
+        self, client_for, org, org_admin, fund_lead, jury_member
+    ):
+        application = in_review(organisation=org, by=org_admin, lead=fund_lead)
+        applicant = client_for(org_admin)
+        page = applicant.get(application.get_absolute_url()).content.decode()
         assert 'id="centre"' not in page
-        assert reverse("organisations:timeline", args=[org.pk]) not in page
+        assert reverse("actionfund:application_history", args=[application.pk]) not in page
+        assert self.history(applicant, application).status_code == 403
+        # A juror not assigned to it does not see the application at all.
+        assert self.history(client_for(jury_member), application).status_code == 404
+
+    @pytest.mark.parametrize("pk", ["999999", "abc", "0"])
+    def test_unknown_or_malformed_applications_are_404(self, client_for, fund_lead, pk):
+        client = client_for(fund_lead)
+        assert client.get(f"/action-fund/applications/{pk}/history/").status_code == 404

@@ -216,3 +216,55 @@ def test_every_action_fund_page_is_accessible_and_fits_a_phone(new_page, org, or
             expect(page.locator("main h1")).to_be_visible()
             assert_no_horizontal_scroll(page)
             assert_accessible(page)
+
+
+def test_on_a_phone_a_juror_scores_while_the_history_loads(new_page, org, org_admin, jury_member):
+    """The scoring page shows the form at once and the organisation's history with the centre
+    once it has loaded (without links: a juror may not open the organisation's records). A
+    first attempt without scores keeps the comment typed; a double tap saves the scores once."""
+    from actionfund import services
+    from actionfund.models import Score
+    from organisations.models import StaffRole
+    from tests import factories
+    from tests.actionfund.factories import in_review
+
+    lead = factories.staff(StaffRole.Role.PROJECT_LEAD, subproject="actionfund")
+    call = CallFactory(title="Kaleidoskop Verlauf")
+    first = CriterionFactory(call=call, title="Beitrag zur Teilhabe", weight="2.00")
+    second = CriterionFactory(call=call, title="Machbarkeit")
+    application = in_review(organisation=org, by=org_admin, lead=lead, call=call)
+    services.jury_assign(application=application, jurors=[jury_member], by=lead)
+
+    juror = new_page(phone=True)
+    log_in_by_cookie(juror, jury_member)
+    juror.goto(reverse("actionfund:jury_list"))
+    juror.click(f"a[href='{reverse('actionfund:application_score', args=[application.pk])}']")
+    history = juror.locator("section[aria-labelledby=centre]")
+    expect(history.locator("ol.timeline")).to_contain_text("Im Portal registriert")
+    expect(history.locator(".timeline-loader")).to_have_count(0)
+    expect(history.locator("a")).to_have_count(0)
+    assert_no_horizontal_scroll(juror)
+
+    # Only a comment, no score: both criteria say what is missing, the comment stays.
+    juror.fill(f"#id_comment_{first.pk}", "Gute Idee, Kosten 1.200,50 € bis 31.12.2026 plausibel")
+    juror.click("main form button[type=submit]")
+    expect(juror.locator("main form")).to_contain_text(
+        "Bitte vergeben Sie Punkte für dieses Kriterium."
+    )
+    expect(juror.locator(f"#id_comment_{first.pk}")).to_have_value(
+        "Gute Idee, Kosten 1.200,50 € bis 31.12.2026 plausibel"
+    )
+    assert not Score.objects.exists()
+    expect(history.locator("ol.timeline")).to_contain_text("Im Portal registriert")
+    juror.screenshot(path="docs/screenshots/journeys/jury-score-history-phone.png", full_page=True)
+
+    juror.check(f"input[name=score_{first.pk}][value='4']")
+    juror.check(f"input[name=score_{second.pk}][value='3']")
+    juror.locator("main form button[type=submit]").dblclick()
+    juror.wait_for_url("**" + reverse("actionfund:jury_list"))
+    expect(juror.locator(".messages .alert-success")).to_be_visible()
+    saved = {s.criterion_id: (s.value, s.comment) for s in Score.objects.filter(juror=jury_member)}
+    assert saved == {
+        first.pk: (4, "Gute Idee, Kosten 1.200,50 € bis 31.12.2026 plausibel"),
+        second.pk: (3, ""),
+    }

@@ -94,17 +94,10 @@ PAGES = [
     # A network: its member organisations (paginated), requests to answer, networks it is in.
     Page("organisations:detail", "member", kwargs="network", extra="network_members"),
     Page("organisations:detail", "lead", kwargs="network", extra="network_members"),
-    # The activity timeline, loaded into the detail page (and, 30 entries, into the fund staff's
-    # application page): every app's provider, a fixed number of queries each.
+    # The activity timeline, loaded into the detail page: every app's provider, a fixed number
+    # of queries each.
     Page("organisations:timeline", "member", kwargs="organisation", extra="organisation_rows"),
     Page("organisations:timeline", "lead", kwargs="organisation", extra="organisation_rows"),
-    Page(
-        "organisations:timeline",
-        "lead",
-        kwargs="organisation",
-        query="limit=30",
-        extra="organisation_rows",
-    ),
     Page("organisations:timeline", "lead", kwargs="network", extra="network_members"),
     Page("organisations:edit", "member", kwargs="organisation", grows=False),
     Page("organisations:outcome_new", "consultant", kwargs="organisation", grows=False),
@@ -155,6 +148,9 @@ PAGES = [
     Page("actionfund:application_detail", "member", "paid_application", extra="paid_rows"),
     Page("actionfund:application_detail", "lead", "paid_application", extra="paid_rows"),
     Page("actionfund:application_score", "jury", "application", extra="application_rows"),
+    # The organisation's history, loaded into the three pages above: the timeline's providers.
+    Page("actionfund:application_history", "lead", "application", extra="organisation_rows"),
+    Page("actionfund:application_history", "jury", "application", extra="organisation_rows"),
     # Message threads (ikmo/threads.py): the newest 50 with their authors and files.
     Page("actionfund:application_messages", "member", "application", extra="thread_rows"),
     Page("actionfund:application_messages", "lead", "application", extra="thread_rows"),

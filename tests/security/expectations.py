@@ -454,6 +454,7 @@ EXPECTATIONS: dict[str, Route] = {
         LEAD, lambda w: {"pk": w.af_review.pk, "user_pk": w.users["jury"].pk}, method=POST
     ),
     "actionfund:application_score": Route(JURY, pk("af_review"), method=FORM),
+    "actionfund:application_history": Route(STAFF | JURY, pk("af_review")),
     # Messages about an application are the organisation's and the fund staff's alone: not
     # the assigned jury's (they may hold details beyond the application the jury scores).
     "actionfund:application_messages": Route(ORG_A | STAFF, pk("af_review")),
