@@ -52,16 +52,13 @@ def calls_visible_to(*, user):
 
 def applications_visible_to(*, user):
     """The one list every application page, lookup, export and timeline filters from."""
-    qs = Application.objects.filter(permissions.visible_applications_q(user))
-    # Membership joins can repeat a row; staff see the plain table.
-    return qs if permissions.is_fund_staff(user) else qs.distinct()
+    return Application.objects.filter(permissions.visible_applications_q(user))
 
 
 def applications_with_messages_for(*, user):
     """The applications whose conversation this person may read (``can_read_messages``):
     the thread kind's lookup for its pages, files and unread counts."""
-    qs = Application.objects.filter(permissions.message_readers_q(user))
-    return qs if permissions.is_fund_staff(user) else qs.distinct()
+    return Application.objects.filter(permissions.message_readers_q(user))
 
 
 def with_list_data(qs):
@@ -414,13 +411,10 @@ def open_draft(*, call, organisation) -> Application | None:
 
 def applications_of_member(*, user, statuses=None):
     """Applications of the organisations the person is an active member of."""
-    qs = Application.objects.filter(
-        organisation__memberships__user=user,
-        organisation__memberships__status=Membership.Status.ACTIVE,
-    )
+    qs = Application.objects.filter(permissions.in_member_organisations(user))
     if statuses is not None:
         qs = qs.filter(status__in=statuses)
-    return qs.select_related("call", "organisation").distinct()
+    return qs.select_related("call", "organisation")
 
 
 def partner_candidates(*, application, query: str, exclude=(), limit: int = 20):

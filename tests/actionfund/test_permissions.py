@@ -345,3 +345,34 @@ def test_partner_search_lists_approved_organisations_only_and_never_the_applican
     assert "Sonnenblume Test e.V." in page
     assert "Sonnenblume Wartend" not in page
     assert org.name not in client.get(url, {"partner_q": "Brückenbau"}).content.decode()
+
+
+def test_each_visible_application_is_listed_once_without_distinct(
+    world, org, org_member, other_org, fund_lead
+):
+    """The member filter is a semi-join, so neither a juror (whose assignments are ORed in)
+    nor a member of several organisations gets an application twice, with no DISTINCT for
+    PostgreSQL to plan over the application's many columns."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from actionfund import selectors
+    from organisations.models import Membership
+
+    application = world["application"]
+    juror = world["persons"]["juror_assigned"]
+    # The juror is also a member of the applicant organisation, which has other members.
+    Membership.objects.create(user=juror, organisation=org, status=Membership.Status.ACTIVE)
+    Membership.objects.create(
+        user=org_member, organisation=other_org, status=Membership.Status.ACTIVE
+    )
+    theirs = in_review(organisation=other_org, by=org_member, lead=fund_lead)
+    for person, expected in ((juror, [application]), (org_member, [application, theirs])):
+        with CaptureQueriesContext(connection) as queries:
+            listed = list(selectors.applications_visible_to(user=person).order_by("pk"))
+        assert listed == expected
+        assert "DISTINCT" not in queries[-1]["sql"]
+        with CaptureQueriesContext(connection) as queries:
+            mine = list(selectors.applications_of_member(user=person).order_by("pk"))
+        assert mine == expected
+        assert "DISTINCT" not in queries[-1]["sql"]
