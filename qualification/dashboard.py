@@ -10,19 +10,14 @@ from ikmo.dashboard import Card, CardLink
 from ikmo.subprojects import SubProject
 
 from . import permissions, selectors
-from .models import Registration, Workshop
+from .models import Workshop
 
 
 def cards(user):
     if not user.is_authenticated:
         return []
     result = []
-    mine = list(
-        selectors.registrations_for_user(user)
-        .filter(participant=user, workshop__ends_at__gte=timezone.now())
-        .exclude(status=Registration.Status.CANCELLED)
-        .order_by("workshop__starts_at")[:3]
-    )
+    mine = list(selectors.my_upcoming_registrations(user, limit=3))
     if mine or permissions.registrable_memberships(user).exists():
         result.append(
             Card(

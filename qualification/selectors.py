@@ -272,11 +272,16 @@ def open_follow_ups(user, *, today: date | None = None, within_days: int | None 
 
 
 def my_upcoming_registrations(user, *, limit: int = 5):
-    """The person's own active registrations for workshops still to come."""
+    """The person's own active registrations for workshops still to come, soonest first
+    (the qualification page and the overview's card). Their own rows only: not the union of
+    ``registrations_for_user``, which the participant filter would cut down to these anyway."""
+    if not user.is_authenticated:
+        return Registration.objects.none()
     return (
-        registrations_for_user(user)
-        .filter(participant=user, workshop__ends_at__gte=timezone.now())
-        .exclude(status=Registration.Status.CANCELLED)[:limit]
+        Registration.objects.filter(participant=user, workshop__ends_at__gte=timezone.now())
+        .exclude(status=Registration.Status.CANCELLED)
+        .select_related("workshop")
+        .order_by("workshop__starts_at", "pk")[:limit]
     )
 
 

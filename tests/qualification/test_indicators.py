@@ -105,3 +105,39 @@ def test_trainers_see_their_workshops_on_the_overview(trainer, client_for):
     assert [link.url for link in links] == [reverse("qualification:attendance", args=[workshop.pk])]
     page = client_for(trainer).get(reverse("home")).content.decode()
     assert "Meine Schulung" in page
+
+
+def test_the_overview_and_the_qualification_page_show_the_next_workshops_first(
+    org, org_admin, org_member, client_for
+):
+    """Soonest first, the person's own registrations only (not those they made for a
+    colleague as the organisation's admin), none cancelled or over."""
+    from django.urls import reverse
+
+    from qualification import dashboard
+    from qualification.models import Registration
+
+    days = [40, 5, 70, 12, 26, 19, 55]
+    workshops = {
+        d: make_workshop(title=f"Workshop in {d} Tagen", starts_in=timedelta(days=d)) for d in days
+    }
+    for workshop in workshops.values():
+        register(workshop, org_admin, org)
+    register(
+        make_workshop(title="Abgesagt", starts_in=timedelta(days=1)),
+        org_admin,
+        org,
+        status=Registration.Status.CANCELLED,
+    )
+    register(make_workshop(title="Vorbei", starts_in=timedelta(days=-3)), org_admin, org)
+    colleague = register(
+        make_workshop(title="Für die Kollegin", starts_in=timedelta(days=2)), org_member, org
+    )
+    Registration.objects.filter(pk=colleague.pk).update(registered_by=org_admin)
+
+    card = next(c for c in dashboard.cards(org_admin) if c.title == "Meine Workshops")
+    assert [link.label for link in card.links] == [f"Workshop in {d} Tagen" for d in (5, 12, 19)]
+    page = client_for(org_admin).get(reverse("qualification:home"))
+    assert [r.workshop.title for r in page.context["my_upcoming"]] == [
+        f"Workshop in {d} Tagen" for d in (5, 12, 19, 26, 40)
+    ]
