@@ -10,6 +10,7 @@ from django.utils import timezone
 from ikmo.queries import count_of
 from ikmo.subprojects import SubProject
 from organisations.models import Membership, Organisation
+from organisations.selectors import translated_names
 
 from . import permissions
 from .matching import Match, Profile, rank
@@ -374,17 +375,10 @@ def profiles_of(objects, *, district_of) -> list[tuple]:
     objects = list(objects)
     if not objects:
         return []
-    model = type(objects[0])
-    ids = [obj.pk for obj in objects]
-    related: dict[str, dict[int, set[str]]] = {}
-    for name in ("fields_of_work", "languages", "topics"):
-        field = model._meta.get_field(name)
-        names = {obj.pk: obj.name for obj in field.related_model.objects.all()}
-        owner, target = field.m2m_field_name(), field.m2m_reverse_field_name()
-        links = field.remote_field.through.objects.filter(**{f"{owner}__in": ids})
-        found = related[name] = {}
-        for owner_id, target_id in links.values_list(f"{owner}_id", f"{target}_id"):
-            found.setdefault(owner_id, set()).add(names[target_id])
+    related = {
+        relation: {pk: set(names) for pk, names in translated_names(objects, relation).items()}
+        for relation in ("fields_of_work", "languages", "topics")
+    }
     empty: set[str] = set()
     result = []
     for obj in objects:

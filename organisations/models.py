@@ -118,9 +118,14 @@ class TranslatedName(models.Model):
     def __str__(self):
         return self.name
 
+    @staticmethod
+    def name_field() -> str:
+        """The name column of the current language (German, else English)."""
+        return "name_de" if (get_language() or "de").startswith("de") else "name_en"
+
     @property
     def name(self) -> str:
-        return self.name_de if (get_language() or "de").startswith("de") else self.name_en
+        return getattr(self, self.name_field())
 
 
 class District(models.Model):

@@ -7,6 +7,27 @@ from . import permissions
 from .models import Membership, NetworkMembership, Organisation, Outcome, StaffRole, User
 
 
+def translated_names(objects, relation: str) -> dict[int, list[str]]:
+    """The names (current language, in the reference data's order) that many objects of one
+    model have in a many-to-many ``relation`` to a TranslatedName table (topics, languages,
+    fields of work), by object pk: one query, reading the link table joined to the names,
+    without an object or related manager per row (timelines and lists of hundreds)."""
+    objects = list(objects)
+    if not objects:
+        return {}
+    field = type(objects[0])._meta.get_field(relation)
+    owner, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+    links = (
+        field.remote_field.through.objects.filter(**{f"{owner}__in": [o.pk for o in objects]})
+        .order_by(f"{target}__position", f"{target}__name_de")
+        .values_list(f"{owner}_id", f"{target}__{field.related_model.name_field()}")
+    )
+    names: dict[int, list[str]] = {}
+    for owner_id, name in links:
+        names.setdefault(owner_id, []).append(name)
+    return names
+
+
 def organisations_for_user(user):
     """Every organisation the user may see: all for centre staff, their own for members."""
     return Organisation.objects.filter(permissions.visible_q(user))

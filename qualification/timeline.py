@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ikmo.subprojects import SubProject
+from organisations.selectors import translated_names
 from organisations.timeline import LIMIT, TimelineEvent, newest
 
 from . import permissions
@@ -32,15 +33,18 @@ def qualification_events(organisation, user, limit=LIMIT):
             url=workshop.get_absolute_url(),
         )
     is_staff = permissions.is_qualification_staff(user)
-    sessions = newest(
-        CoachingSession.objects.filter(organisation=organisation)
-        .select_related("consultant")
-        .prefetch_related("topics"),
-        "date",
-        limit=limit,
+    sessions = list(
+        newest(
+            CoachingSession.objects.filter(organisation=organisation).only(
+                "pk", "date", "duration_minutes", "format"
+            ),
+            "date",
+            limit=limit,
+        )
     )
+    topics_of = translated_names(sessions, "topics")
     for session in sessions:
-        topics = ", ".join(t.name for t in session.topics.all())
+        topics = ", ".join(topics_of.get(session.pk, ()))
         minutes = ngettext(
             "%(minutes)d minute", "%(minutes)d minutes", session.duration_minutes
         ) % {"minutes": session.duration_minutes}

@@ -434,6 +434,38 @@ def test_timeline_shows_coaching_to_members_without_notes(
     assert coaching_session.get_absolute_url() not in page
 
 
+def test_the_timeline_names_a_sessions_topics_in_the_readers_language(org, consultant):
+    """Topics in the catalogue's order and the reader's language, read for all sessions in
+    one query (organisations.selectors.translated_names), none for a session without."""
+    from django.utils import translation
+
+    from organisations.selectors import translated_names
+    from organisations.timeline import timeline_for
+    from tests.qualification.test_services import _session
+
+    with_topics = _session(org, consultant, days_ago=1)
+    with_topics.topics.set(Topic.objects.filter(slug__in=["legal", "funding", "volunteers"]))
+    without = _session(org, consultant, days_ago=2)
+    with translation.override("de"), CaptureQueriesContext(connection) as queries:
+        names = translated_names([with_topics, without], "topics")
+    assert len(queries) == 1
+    assert names == {
+        with_topics.pk: ["Arbeit mit Ehrenamtlichen", "Fördermöglichkeiten", "Rechtsfragen"]
+    }
+    for language, topics in (
+        ("de", "Arbeit mit Ehrenamtlichen, Fördermöglichkeiten, Rechtsfragen"),
+        ("en", "Working with volunteers, Funding opportunities, Legal questions"),
+    ):
+        with translation.override(language):
+            details = [
+                e.detail
+                for e in timeline_for(organisation=org, user=consultant)
+                if e.url in (with_topics.get_absolute_url(), without.get_absolute_url())
+            ]
+        assert details[0].endswith(f" · {topics}")
+        assert details[1].count(" · ") == 1  # format and length only
+
+
 def test_timeline_never_carries_confidential_notes_even_for_staff(
     org, consultant, coaching_session
 ):
