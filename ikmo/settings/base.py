@@ -51,6 +51,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "ikmo.pagecache.request_scope",
     "django.middleware.security.SecurityMiddleware",
+    "ikmo.middleware.PageGZipMiddleware",  # compresses what the ones below return
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "ikmo.middleware.AdminInlineStyleMiddleware",

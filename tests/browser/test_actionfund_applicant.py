@@ -237,7 +237,8 @@ def test_on_a_phone_a_juror_scores_while_the_history_loads(new_page, org, org_ad
 
     juror = new_page(phone=True)
     log_in_by_cookie(juror, jury_member)
-    juror.goto(reverse("actionfund:jury_list"))
+    # Over a phone's connection the page travels compressed (ikmo.middleware.PageGZipMiddleware).
+    assert juror.goto(reverse("actionfund:jury_list")).headers["content-encoding"] == "gzip"
     juror.click(f"a[href='{reverse('actionfund:application_score', args=[application.pk])}']")
     history = juror.locator("section[aria-labelledby=centre]")
     expect(history.locator("ol.timeline")).to_contain_text("Im Portal registriert")
