@@ -17,10 +17,11 @@ def translated_names(objects, relation: str) -> dict[int, list[str]]:
         return {}
     field = type(objects[0])._meta.get_field(relation)
     owner, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+    names_model = field.related_model
     links = (
         field.remote_field.through.objects.filter(**{f"{owner}__in": [o.pk for o in objects]})
-        .order_by(f"{target}__position", f"{target}__name_de")
-        .values_list(f"{owner}_id", f"{target}__{field.related_model.name_field()}")
+        .order_by(*(f"{target}__{column}" for column in names_model._meta.ordering))
+        .values_list(f"{owner}_id", f"{target}__{names_model.name_field()}")
     )
     names: dict[int, list[str]] = {}
     for owner_id, name in links:
