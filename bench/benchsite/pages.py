@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import statistics
 import sys
 import time
@@ -416,8 +417,21 @@ def _timed(client, path: str, renders: int) -> list[float]:
     return times
 
 
+_LITERALS = re.compile(r"'(?:[^']|'')*'|\b\d+(?:\.\d+)?\b")
+_LISTS = re.compile(r"\((?:\s*\?\s*,)+\s*\?\s*\)")
+_CURSORS = re.compile(r'"_django_curs_\w+"')  # a server-side cursor's name: thread and number
+
+
+def query_shape(sql: str) -> str:
+    """The SQL with its values left out: the same query for another object or another
+    number of ids has the same shape, so a shape that runs more often with more rows is
+    an N+1 (bench/load_pages.py's growth verdict)."""
+    return _LISTS.sub("(?)", _LITERALS.sub("?", _CURSORS.sub("cursor", sql)))
+
+
 def render_all(pages: list[dict], sessions: dict) -> None:
-    """Add in-process "ms", "queries", "kib" and "status" to each page."""
+    """Add in-process "ms", "queries", "shapes" (query shape -> how often it ran), "kib"
+    and "status" to each page."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -437,6 +451,7 @@ def render_all(pages: list[dict], sessions: dict) -> None:
         entry.update(
             ms=statistics.median(times),
             queries=len(queries.captured_queries),
+            shapes=Counter(query_shape(q["sql"]) for q in queries.captured_queries),
             kib=len(response.content) / 1024,
         )
         print(
