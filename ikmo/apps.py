@@ -13,10 +13,11 @@ class IkmoConfig(PortalApp):
     dashboard = "dashboard.cards"  # new messages in any thread (ikmo/threads.py)
 
     def ready(self):
-        from . import adminsafety, choicedisplay, pagecache
+        from . import adminsafety, choicedisplay, choicefetch, pagecache
 
         adminsafety.install()
         choicedisplay.install()
+        choicefetch.install()
         pagecache.connect_signals()
         _translate_third_party_names()
         from . import checks  # noqa: F401  (registers the system checks)
