@@ -13,8 +13,9 @@ class IkmoConfig(PortalApp):
     dashboard = "dashboard.cards"  # new messages in any thread (ikmo/threads.py)
 
     def ready(self):
-        from . import adminsafety, choicedisplay, choicefetch, pagecache
+        from . import adminlist, adminsafety, choicedisplay, choicefetch, pagecache
 
+        adminlist.install()
         adminsafety.install()
         choicedisplay.install()
         choicefetch.install()
