@@ -1,7 +1,7 @@
 from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
-from ikmo.admin import PortalFormFields, TranslatedTexts, UploadedFileAdmin
+from ikmo.admin import NamedWithRelated, PortalFormFields, TranslatedTexts, UploadedFileAdmin
 from ikmo.content_language import columns
 
 from .forms import CallForm
@@ -123,6 +123,7 @@ class BudgetLineAdmin(PortalFormFields, admin.ModelAdmin):
     list_display = ["application", "category", "description", "amount"]
     list_filter = ["category"]
     search_fields = ["description", "application__title"]
+    autocomplete_fields = ["application"]
 
 
 @admin.register(Attachment)
@@ -130,6 +131,7 @@ class AttachmentAdmin(UploadedFileAdmin):
     list_display = ["original_name", "application", "content_type", "size", "uploaded_at"]
     list_filter = ["content_type"]
     search_fields = ["original_name", "application__title"]
+    autocomplete_fields = ["application"]
 
 
 @admin.register(StatusChange)
@@ -137,7 +139,7 @@ class StatusChangeAdmin(admin.ModelAdmin):
     list_display = ["application", "from_status", "to_status", "actor", "created_at"]
     list_filter = ["to_status"]
     search_fields = ["application__title", "note"]
-    autocomplete_fields = ["actor"]
+    autocomplete_fields = ["application", "actor"]
 
 
 @admin.register(JuryAssignment)
@@ -145,7 +147,7 @@ class JuryAssignmentAdmin(admin.ModelAdmin):
     list_display = ["application", "juror", "assigned_at"]
     list_filter = ["application__call"]
     search_fields = ["juror__email", "application__title"]
-    autocomplete_fields = ["juror", "assigned_by"]
+    autocomplete_fields = ["application", "juror", "assigned_by"]
 
 
 @admin.register(Score)
@@ -156,7 +158,7 @@ class ScoreAdmin(admin.ModelAdmin):
     list_display = ["application", "juror", "criterion", "value"]
     list_filter = ["criterion__call"]
     search_fields = ["juror__email", "application__title"]
-    autocomplete_fields = ["juror"]
+    autocomplete_fields = ["application", "juror"]
 
 
 @admin.register(Payment)
@@ -164,7 +166,7 @@ class PaymentAdmin(PortalFormFields, admin.ModelAdmin):
     list_display = ["application", "amount", "paid_on", "reference"]
     list_filter = ["paid_on"]
     search_fields = ["reference", "application__title"]
-    autocomplete_fields = ["recorded_by"]
+    autocomplete_fields = ["application", "recorded_by"]
 
 
 @admin.register(Return)
@@ -172,20 +174,39 @@ class ReturnAdmin(PortalFormFields, admin.ModelAdmin):
     list_display = ["application", "amount", "returned_on", "note"]
     list_filter = ["returned_on"]
     search_fields = ["note", "application__title"]
-    autocomplete_fields = ["recorded_by"]
+    autocomplete_fields = ["application", "recorded_by"]
 
 
 class ActualSpendingInline(PortalFormFields, admin.TabularInline):
+    """What the proof's application spent per budget line: a choice among that application's
+    lines only (not every line of every application), so spending is added once the proof
+    exists and its application is known."""
+
     model = ActualSpending
     extra = 0
 
+    def get_formset(self, request, obj=None, **kwargs):
+        self._application_id = obj.application_id if obj is not None else None
+        return super().get_formset(request, obj, **kwargs)
+
+    def get_max_num(self, request, obj=None, **kwargs):
+        return 0 if obj is None else super().get_max_num(request, obj, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "budget_line":
+            kwargs["queryset"] = BudgetLine.objects.filter(
+                application_id=getattr(self, "_application_id", None)
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 @admin.register(ProofOfUse)
-class ProofOfUseAdmin(admin.ModelAdmin):
+class ProofOfUseAdmin(NamedWithRelated, admin.ModelAdmin):
     list_display = ["application", "review", "submitted_at", "reviewed_at"]
+    list_select_related = ["application"]
     list_filter = ["review"]
     search_fields = ["application__title", "report"]
-    autocomplete_fields = ["reviewed_by"]
+    autocomplete_fields = ["application", "reviewed_by"]
     inlines = [ActualSpendingInline]
 
 
@@ -194,6 +215,7 @@ class ReceiptAdmin(UploadedFileAdmin):
     list_display = ["original_name", "proof", "content_type", "size", "uploaded_at"]
     list_filter = ["content_type"]
     search_fields = ["original_name"]
+    autocomplete_fields = ["proof"]
 
 
 @admin.register(ReminderLog)
@@ -201,3 +223,4 @@ class ReminderLogAdmin(admin.ModelAdmin):
     list_display = ["application", "kind", "sent_at"]
     list_filter = ["kind"]
     search_fields = ["application__title"]
+    autocomplete_fields = ["application"]

@@ -25,6 +25,18 @@ class PortalFormFields:
     formfield_overrides = {field: {"form_class": form} for field, form in FORM_CLASSES.items()}
 
 
+class NamedWithRelated:
+    """Mixed into a ModelAdmin (before it) whose rows are named after a related row (an
+    interview by its organisation, a proof of use by its application): every query of the
+    admin reads its `list_select_related`, so the 20 answers of an autocomplete box on
+    another admin's form, or a delete confirmation, are one query instead of one per row."""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        related = self.list_select_related
+        return queryset.select_related(*related) if related and related is not True else queryset
+
+
 class TranslatedTexts:
     """Mixed into a modeltranslation ``TranslationAdmin`` or inline (before it): each language's
     input carries its language and direction, so Arabic is typed right to left (the portal's

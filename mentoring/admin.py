@@ -1,7 +1,7 @@
 from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin
 
-from ikmo.admin import PortalFormFields, TranslatedTexts
+from ikmo.admin import NamedWithRelated, PortalFormFields, TranslatedTexts
 from ikmo.content_language import columns
 
 from .models import (
@@ -33,8 +33,9 @@ class CooperationStatusChangeInline(admin.TabularInline):
 
 
 @admin.register(CooperationContact)
-class CooperationContactAdmin(admin.ModelAdmin):
+class CooperationContactAdmin(NamedWithRelated, admin.ModelAdmin):
     list_display = ["organisation", "partner", "field_of_work", "contact_date", "status"]
+    list_select_related = ["organisation", "partner", "field_of_work"]
     list_filter = ["status", "field_of_work", "partner__district"]
     search_fields = ["organisation__name", "partner__name", "contact_person"]
     autocomplete_fields = ["organisation", "partner", "created_by"]
@@ -47,7 +48,7 @@ class CooperationStatusChangeAdmin(admin.ModelAdmin):
     list_display = ["contact", "from_status", "to_status", "changed_by", "changed_at"]
     list_filter = ["to_status"]
     search_fields = ["contact__organisation__name", "contact__partner__name", "note"]
-    autocomplete_fields = ["changed_by"]
+    autocomplete_fields = ["contact", "changed_by"]
 
 
 class EventRegistrationInline(admin.TabularInline):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from ikmo.admin import PortalFormFields
+from ikmo.admin import NamedWithRelated, PortalFormFields
 
 from .models import (
     Analysis,
@@ -87,8 +87,9 @@ class TagInline(admin.TabularInline):
 
 
 @admin.register(Interview)
-class InterviewAdmin(admin.ModelAdmin):
+class InterviewAdmin(NamedWithRelated, admin.ModelAdmin):
     list_display = ["organisation", "analysis", "date", "interviewer", "consent_given"]
+    list_select_related = ["organisation", "analysis", "interviewer"]
     list_filter = ["consent_given", "analysis"]
     search_fields = ["organisation__name"]
     autocomplete_fields = ["organisation", "interviewer", "created_by"]
@@ -100,6 +101,7 @@ class InterviewAnswerAdmin(admin.ModelAdmin):
     list_display = ["interview", "question"]
     list_filter = ["interview__analysis"]
     search_fields = ["interview__organisation__name", "question__text"]
+    autocomplete_fields = ["interview"]
 
 
 @admin.register(InterviewTag)
@@ -107,6 +109,7 @@ class InterviewTagAdmin(admin.ModelAdmin):
     list_display = ["interview", "kind", "category"]
     list_filter = ["kind", "category"]
     search_fields = ["interview__organisation__name", "note"]
+    autocomplete_fields = ["interview"]
 
 
 @admin.register(ExchangeMeeting)
@@ -138,4 +141,4 @@ class RecommendationStatusChangeAdmin(admin.ModelAdmin):
     list_display = ["recommendation", "from_status", "to_status", "date", "by"]
     list_filter = ["to_status"]
     search_fields = ["recommendation__text", "note"]
-    autocomplete_fields = ["by"]
+    autocomplete_fields = ["recommendation", "by"]

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db import models
 from modeltranslation.admin import TranslationAdmin
 
-from ikmo.admin import PortalFormFields, TranslatedTexts
+from ikmo.admin import NamedWithRelated, PortalFormFields, TranslatedTexts
 from ikmo.content_language import columns
 
 from . import services
@@ -113,7 +113,7 @@ class FeedbackAdmin(admin.ModelAdmin):
 
 
 @admin.register(CoachingCase)
-class CoachingCaseAdmin(admin.ModelAdmin):
+class CoachingCaseAdmin(NamedWithRelated, admin.ModelAdmin):
     list_display = ["organisation", "consultant", "is_active", "started_on", "closed_on"]
     list_filter = ["is_active"]
     search_fields = ["organisation__name", "consultant__email"]
@@ -167,3 +167,4 @@ class CoachingNudgeAdmin(admin.ModelAdmin):
     list_filter = ["sent_at"]
     search_fields = ["case__organisation__name"]
     list_select_related = ["case__organisation"]
+    autocomplete_fields = ["case"]

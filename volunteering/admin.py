@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from ikmo.admin import PortalFormFields, UploadedFileAdmin
+from ikmo.admin import NamedWithRelated, PortalFormFields, UploadedFileAdmin
 
 from .models import (
     Consultation,
@@ -24,7 +24,7 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(ServiceProfile)
-class ServiceProfileAdmin(admin.ModelAdmin):
+class ServiceProfileAdmin(NamedWithRelated, admin.ModelAdmin):
     list_display = [
         "organisation",
         "status",
@@ -36,6 +36,7 @@ class ServiceProfileAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status", "offers_fsj", "offers_bfd"]
     search_fields = ["organisation__name", "carrier__name"]
+    list_select_related = ["organisation", "carrier"]
     autocomplete_fields = ["organisation", "carrier"]
     inlines = [StatusChangeInline]
 
@@ -54,6 +55,7 @@ class RecognitionDocumentAdmin(UploadedFileAdmin):
     list_filter = ["content_type"]
     search_fields = ["title", "profile__organisation__name"]
     readonly_fields = ["uploaded_at"]
+    autocomplete_fields = ["profile"]
 
 
 @admin.register(Consultation)
@@ -66,10 +68,11 @@ class ConsultationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contingent)
-class ContingentAdmin(admin.ModelAdmin):
+class ContingentAdmin(NamedWithRelated, admin.ModelAdmin):
     list_display = ["carrier", "year", "service_type", "places"]
     list_filter = ["year", "service_type"]
     search_fields = ["carrier__name"]
+    list_select_related = ["carrier"]
     autocomplete_fields = ["carrier"]
 
 

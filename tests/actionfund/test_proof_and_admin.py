@@ -7,9 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from actionfund import services
-from actionfund.models import Status
+from actionfund.models import ActualSpending, BudgetLine, ProofOfUse, Status
 
-from .factories import approved, draft, in_review, paid, submitted
+from .factories import add_line, approved, draft, in_review, paid, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -215,3 +215,53 @@ def test_an_invalid_status_choice_keeps_the_typed_note(client_for, call, org, or
     assert response.context["transition_form"].errors["to_status"]
     application.refresh_from_db()
     assert application.status == Status.SUBMITTED
+
+
+def test_a_proofs_spending_offers_only_its_applications_budget_lines(
+    client, org, org_admin, other_org, other_org_admin, fund_lead
+):
+    """A proof of use's spending in Django admin: a choice among its application's budget
+    lines only (tests/ikmo/test_admin_choosers.py keeps every admin choice short)."""
+    from tests import factories
+    from tests.conftest import enrol_mfa
+
+    superuser = factories.UserFactory(is_staff=True, is_superuser=True)
+    enrol_mfa(superuser)
+    application = paid(organisation=org, by=org_admin, lead=fund_lead)
+    line = application.budget_lines.get()
+    extra = add_line(application, Decimal("250.00"), description="Raummiete")
+    foreign = paid(organisation=other_org, by=other_org_admin, lead=fund_lead)
+    foreign_line = foreign.budget_lines.get()
+    services.proof_save(
+        application=application, report="ok", spending={line.pk: Decimal("900")}, by=org_admin
+    )
+    proof = ProofOfUse.objects.get(application=application)
+    client.force_login(superuser)
+    url = reverse("admin:actionfund_proofofuse_change", args=[proof.pk])
+    form = client.get(url).context["inline_admin_formsets"][0].formset.forms[0]
+    offered = set(form.fields["budget_line"].queryset)
+    assert offered == {line, extra} and foreign_line not in offered
+    # Another application's line, sent by hand, is refused with a message, not saved.
+    spending = ActualSpending.objects.get(proof=proof)
+    data = {
+        "application": application.pk,
+        "report": "ok",
+        "review": proof.review,
+        "spending-TOTAL_FORMS": "1",
+        "spending-INITIAL_FORMS": "1",
+        "spending-MIN_NUM_FORMS": "0",
+        "spending-MAX_NUM_FORMS": "1000",
+        "spending-0-id": spending.pk,
+        "spending-0-proof": proof.pk,
+        "spending-0-budget_line": foreign_line.pk,
+        "spending-0-amount": "1.200,50",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "budget_line" in response.context["inline_admin_formsets"][0].formset.errors[0]
+    spending.refresh_from_db()
+    assert (spending.budget_line, spending.amount) == (line, Decimal("900"))
+    # The add form has no spending rows yet: the application decides which lines there are.
+    add = client.get(reverse("admin:actionfund_proofofuse_add"))
+    assert add.context["inline_admin_formsets"][0].formset.max_num == 0
+    assert BudgetLine.objects.count() == 3
