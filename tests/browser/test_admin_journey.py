@@ -1,6 +1,7 @@
 """An admin at 1366 x 900 finds an organisation without typing umlauts, edits it in a change
 form that fits the screen, and opens its audit trail from there; all of it in German."""
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from ikmo.audit import audit_log
 from ikmo.models import AuditEntry
 from organisations.models import Organisation
 from tests import factories
+from tests.conftest import enrol_mfa
 
 from .helpers import assert_no_horizontal_scroll, log_in_by_cookie
 
@@ -98,3 +100,55 @@ def test_admin_finds_edits_and_audits_an_organisation_at_1366(new_page, portal_a
     expect(rows).to_have_count(AuditEntry.objects.filter(organisation=org).count())
     expect(page.locator("#result_list")).not_to_contain_text(other.name)
     assert_no_horizontal_scroll(page)
+
+
+def test_on_a_phone_an_admin_books_a_payment_choosing_the_application_by_search(
+    new_page, org, org_admin
+):
+    """The payment form asks for the application in a search box (at full scale a list of
+    2,000 applications made it 116 KiB): an invalid first try keeps the German amount and
+    date, a search finds the application, a double tap saves one payment."""
+    from actionfund.models import Payment
+    from tests.actionfund.factories import ApplicationFactory
+
+    root = factories.UserFactory(is_superuser=True, is_staff=True, email="root@centre.example")
+    enrol_mfa(root)
+    chosen = ApplicationFactory(organisation=org, created_by=org_admin, title="Sommerfest Kiez")
+    ApplicationFactory(organisation=org, created_by=org_admin, title="Nachhilfe Mathe")
+
+    page = new_page(phone=True)
+    log_in_by_cookie(page, root)
+    page.goto(reverse("admin:actionfund_payment_add"))
+    # The application is a search box, not a list of every application.
+    expect(page.locator("select#id_application option")).to_have_count(0)
+    page.fill("#id_amount", "1.200,50")
+    page.fill("#id_paid_on", "31.12.2026")
+    page.fill("#id_reference", "Überweisung Dezember")
+    page.click("input[name=_save]")
+    expect(page.locator("#id_application_error")).to_be_visible()
+    expect(page.locator("#id_amount")).to_have_value("1.200,50")
+    expect(page.locator("#id_paid_on")).to_have_value("31.12.2026")
+    expect(page.locator("#id_reference")).to_have_value("Überweisung Dezember")
+    assert not Payment.objects.exists()
+
+    page.locator("#id_application ~ .select2-container .select2-selection").click()
+    page.locator(".select2-search__field").fill("sommer")
+    option = page.locator(".select2-results__option", has_text="Sommerfest Kiez")
+    expect(option).to_have_count(1)
+    expect(page.locator(".select2-results__option", has_text="Nachhilfe")).to_have_count(0)
+    option.click()
+    expect(page.locator("#select2-id_application-container")).to_contain_text("Sommerfest")
+    page.locator("#id_recorded_by ~ .select2-container .select2-selection").click()
+    page.locator(".select2-search__field").fill("root@")
+    page.locator(".select2-results__option", has_text=str(root)).click()
+    assert_no_horizontal_scroll(page)
+    page.screenshot(path=str(SHOTS / "admin-payment-search-phone.png"), full_page=True)
+    page.locator("input[name=_save]").dblclick()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    payment = Payment.objects.get()
+    assert (payment.application, payment.amount, payment.paid_on.isoformat()) == (
+        chosen,
+        Decimal("1200.50"),
+        "2026-12-31",
+    )
+    assert (payment.reference, payment.recorded_by) == ("Überweisung Dezember", root)
