@@ -379,6 +379,7 @@ def catalogue(users) -> list[dict]:
             "path": reverse("admin:organisations_organisation_changelist"),
         }
     )
+    pages.extend(_admin_forms())
     # One entry per page and persona; one that can be measured wins over a skipped one.
     chosen: dict = {}
     for entry in pages:
@@ -392,6 +393,29 @@ def catalogue(users) -> list[dict]:
         return APP_ORDER.index(name) if name in APP_ORDER else 0
 
     return sorted(unique, key=app)
+
+
+def _admin_forms() -> list[dict]:
+    """Django admin's forms whose choices reach into the big tables: an application (its
+    budget lines, status changes, invitations inline), an organisation, a proof of use (its
+    spending per budget line), and the add forms of a payment and of a cooperation's status
+    change (an application, a contact to choose)."""
+    from django.urls import reverse
+
+    from actionfund.models import Application, ProofOfUse
+    from organisations.models import Organisation
+
+    forms = []
+    for label, route, model in (
+        ("admin: application change form", "admin:actionfund_application_change", Application),
+        ("admin: organisation change form", "admin:organisations_organisation_change", Organisation),
+        ("admin: proof of use change form", "admin:actionfund_proofofuse_change", ProofOfUse),
+        ("admin: payment add form", "admin:actionfund_payment_add", None),
+        ("admin: cooperation status change add form", "admin:mentoring_cooperationstatuschange_add", None),
+    ):  # fmt: skip
+        args = [model.objects.order_by("pk").values_list("pk", flat=True)[0]] if model else []
+        forms.append({"page": label, "persona": "admin", "path": reverse(route, args=args)})
+    return forms
 
 
 def _clients(sessions: dict) -> dict:
