@@ -139,6 +139,7 @@ class EventRegistrationAdmin(admin.ModelAdmin):
 @admin.register(EventAttendance)
 class EventAttendanceAdmin(admin.ModelAdmin):
     list_display = ["event", "display_name", "organisation", "created_at"]
+    list_select_related = ["event", "person", "organisation"]
     list_filter = ["event__kind", "organisation__kind"]
     search_fields = ["event__title", "name", "person__email", "organisation__name"]
     autocomplete_fields = ["event", "person", "organisation", "recorded_by"]
@@ -164,6 +165,7 @@ class MentorOfferAdmin(PortalFormFields, admin.ModelAdmin):
 @admin.register(MentorRequest)
 class MentorRequestAdmin(PortalFormFields, admin.ModelAdmin):
     list_display = ["organisation", "district", "status", "created_at"]
+    list_select_related = ["organisation", "district"]
     list_filter = ["status", "district", "fields_of_work"]
     search_fields = ["organisation__name", "needs"]
     autocomplete_fields = ["organisation", "created_by"]
@@ -187,6 +189,7 @@ class TandemEvaluationInline(admin.TabularInline):
 @admin.register(Tandem)
 class TandemAdmin(admin.ModelAdmin):
     list_display = ["mentor", "mentee", "status", "starts_on", "ended_on", "lead"]
+    list_select_related = ["mentor", "mentee", "lead"]
     list_filter = ["status"]
     search_fields = ["mentor__name", "mentee__name", "goals"]
     autocomplete_fields = ["mentor", "mentee", "lead"]

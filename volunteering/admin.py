@@ -61,6 +61,7 @@ class RecognitionDocumentAdmin(UploadedFileAdmin):
 @admin.register(Consultation)
 class ConsultationAdmin(admin.ModelAdmin):
     list_display = ["held_on", "organisation", "topic", "format", "follow_up_on", "consultant"]
+    list_select_related = ["organisation", "consultant"]
     list_filter = ["format", "held_on"]
     search_fields = ["organisation__name", "topic", "next_step"]
     date_hierarchy = "held_on"
