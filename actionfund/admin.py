@@ -90,12 +90,9 @@ class PartnerInvitationInline(admin.TabularInline):
 
 @admin.register(Application)
 class ApplicationAdmin(PortalFormFields, admin.ModelAdmin):
-    # Tens of thousands of rows: 50 a page, no second COUNT over the whole table, and the
-    # newest first by key (the model's order, by application, juror and criterion, sorted
-    # every score of every call across four joins to show 50).
+    # Tens of thousands of rows: 50 a page, and no second COUNT over the whole table.
     list_per_page = 50
     show_full_result_count = False
-    ordering = ["-pk"]
     list_display = [
         "__str__",
         "organisation",
