@@ -187,6 +187,7 @@ class ActualSpendingInline(PortalFormFields, admin.TabularInline):
 
     model = ActualSpending
     extra = 0
+    _application_id = None  # the proof's application, set per request by get_formset
 
     def get_formset(self, request, obj=None, **kwargs):
         self._application_id = obj.application_id if obj is not None else None
@@ -197,9 +198,7 @@ class ActualSpendingInline(PortalFormFields, admin.TabularInline):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "budget_line":
-            kwargs["queryset"] = BudgetLine.objects.filter(
-                application_id=getattr(self, "_application_id", None)
-            )
+            kwargs["queryset"] = BudgetLine.objects.filter(application_id=self._application_id)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
