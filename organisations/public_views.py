@@ -38,7 +38,7 @@ def public_directory(request):
 
 @require_GET
 def public_map(request):
-    districts = list(selectors.district_counts())
+    districts = selectors.district_counts()
     return render(
         request,
         "organisations/public_map.html",
