@@ -541,6 +541,7 @@ def request_withdraw(request, pk):
 
 
 MATCH_REQUESTS_PER_PAGE = 20
+SUGGESTIONS_PER_PAGE = 10
 
 
 @login_required
@@ -580,18 +581,22 @@ def match(request, pk):
     mentor_request = get_visible_or_404(
         selectors.requests_with_profiles_for_user(request.user), pk=pk
     )
-    suggestions = (
+    ranked = (
         selectors.suggestions_for(mentor_request)
         if mentor_request.status == MentorRequest.Status.OPEN
         else []
     )
+    # The best few first, the rest a page further: every offer that fits scores a point,
+    # and a card with its own confirmation form for each of hundreds is no choice.
+    listing = paged(request, ranked, per_page=SUGGESTIONS_PER_PAGE)
     return render(
         request,
         "mentoring/match.html",
         {
             "mentor_request": mentor_request,
             "need": selectors.request_profile(mentor_request),
-            "suggestions": suggestions,
+            "suggestions": listing.page,
+            "listing": listing,
             "can_confirm": permissions.can_confirm_tandems(request.user),
             "tandems": mentor_request.tandems.select_related("mentor").order_by("-created_at"),
         },

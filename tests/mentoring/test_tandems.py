@@ -125,6 +125,46 @@ def test_match_page_shows_reasons(client_for, consultant, open_request, offer):
     assert not response.context["can_confirm"]  # consultants suggest, leads confirm
 
 
+def test_the_match_page_shows_the_best_ten_and_the_rest_a_page_further(
+    client_for, project_lead, open_request, offer
+):
+    """Every offer that shares a point is a suggestion; the page shows the best ten with how
+    many there are, the next page the rest in the same order, and one chosen from the
+    second page is confirmed like one from the first."""
+    for number in range(11):  # weaker than `offer`: a field and a language, no district
+        weaker = OrganisationFactory(name=f"Mentorin {number:02} e.V.", stage="established")
+        mentor_offer(weaker, fields=("education",), languages=("ar",))
+    ranked = [m.candidate.pk for m in selectors.suggestions_for(open_request)]
+    assert len(ranked) == 12 and ranked[0] == offer.pk
+
+    client = client_for(project_lead)
+    url = reverse("mentoring:match", args=[open_request.pk])
+    first = client.get(url)
+    shown = [m.candidate.pk for m in first.context["suggestions"]]
+    assert shown == ranked[:10]
+    text = first.content.decode()
+    assert text.count('data-testid="suggestion"') == 10
+    assert "12 insgesamt" in text
+    assert 'href="?page=2#suggestions"' in text
+
+    second = client.get(url, {"page": 2})
+    assert [m.candidate.pk for m in second.context["suggestions"]] == ranked[10:]
+    assert second.content.decode().count('data-testid="suggestion"') == 2
+    # A page number out of range or not a number shows a page of suggestions, not an error.
+    assert [m.candidate.pk for m in client.get(url, {"page": "x"}).context["suggestions"]] == (
+        ranked[:10]
+    )
+
+    last = MentorOffer.objects.get(pk=ranked[-1])
+    response = client.post(
+        reverse("mentoring:tandem_propose", args=[open_request.pk]),
+        {"offer": last.pk, "goals": "Vereinsgründung begleiten"},
+    )
+    assert response.status_code == 302
+    tandem = Tandem.objects.get(request=open_request)
+    assert tandem.mentor_id == last.organisation_id and tandem.goals == "Vereinsgründung begleiten"
+
+
 # The journey -----------------------------------------------------------------------------
 
 
