@@ -13,12 +13,8 @@ from .models import GeneratedDocument
 from .subprojects import app_urlpatterns
 
 # Django admin signs in through allauth, so its rate limits and MFA apply there too.
+# The site itself (no side navigation, the header) is ikmo.adminsite.PortalAdminSite.
 admin.site.login = secure_admin_login(admin.site.login)
-admin.site.site_header = "IKMO Portal"
-# No side navigation listing every model on every admin page: it was half of a changelist's
-# HTML and render time (22 of 52 ms for the organisations). The index lists the models; every
-# page links back to it and to its app in the breadcrumbs.
-admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
     path("", views.home, name="home"),
