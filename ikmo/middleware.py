@@ -84,12 +84,24 @@ class AdminInlineStyleMiddleware:
         return response
 
 
+def _refused(request) -> bool:
+    """This request queued an error message: its view refused what was sent.
+
+    Read from the message storage's queue without iterating it: iterating marks the
+    messages as shown, and MessageMiddleware (outside this middleware) would then drop them.
+    """
+    queued = getattr(messages.get_messages(request), "_queued_messages", ())
+    return any(message.level >= messages.ERROR for message in queued)
+
+
 class FormDraftMiddleware:
     """Tells the browser drafts (static/js/app.js) what happened to a sent form.
 
     - A POST by a signed-in person answered with a redirect (the post/redirect/get of every
       successful form) sets a short-lived cookie: only then the browser forgets its copy.
-      An error page, or the sign-in page of an expired session, keeps it.
+      An error page, the sign-in page of an expired session, or a redirect that carries an
+      error message (a view that refused the form and sent the person back, e.g. "this
+      mentor is no longer available") keeps it.
     - A POST whose session has ended is sent to sign in with `next` pointing to the page the
       form was on (its Referer), not to the POST-only address, so the person returns to the
       form, where the browser copy fills in what they typed.
@@ -115,7 +127,11 @@ class FormDraftMiddleware:
         if location.path == resolve_url(settings.LOGIN_URL):
             if not request.user.is_authenticated:
                 self._return_to_the_form(request, response)
-        elif request.user.is_authenticated and not location.path.startswith("/accounts/"):
+        elif (
+            request.user.is_authenticated
+            and not location.path.startswith("/accounts/")
+            and not _refused(request)
+        ):
             # (A redirect to /accounts/ is a re-authentication or MFA step: nothing saved.)
             response.set_cookie(
                 self.SAVED_COOKIE,

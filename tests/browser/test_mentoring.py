@@ -1,15 +1,20 @@
 """The mentoring journey in a real browser: a start-up asks, the lead matches, both accept,
 they meet, the tandem ends and is evaluated. Outsiders never see it."""
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import expect
 
+from mentoring import selectors
 from mentoring.models import MentorRequest, Tandem, TandemEvaluation, TandemMeeting
 from organisations.models import Membership, Organisation
 from tests import factories
-from tests.mentoring.factories import mentor_offer
+from tests.mentoring.factories import mentor_offer, mentor_request
 
 from .helpers import assert_accessible, assert_no_horizontal_scroll, log_in_by_cookie
+
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "journeys"
 
 pytestmark = [
     pytest.mark.browser,
@@ -170,3 +175,58 @@ def test_walk_in_attendance_on_a_phone_keeps_what_was_typed(new_page, org, consu
     expect(page.locator("#attendance-later")).to_be_visible()
     expect(page.get_by_role("button", name="Zur Liste hinzufügen")).to_have_count(0)
     assert_accessible(page)
+
+
+def test_on_a_phone_the_lead_confirms_a_suggestion_from_the_second_page(
+    new_page, mentor, other_org, project_lead
+):
+    """Twelve offers fit: the page shows the best ten and how many there are, the next page
+    the rest. The first try fails (the chosen offer was paused meanwhile) and keeps the
+    typed goals; a double tap on another suggestion proposes one tandem with exactly them."""
+    wanted = mentor_request(other_org, fields=("education",), languages=("ar",))
+    for number in range(11):
+        weaker = factories.OrganisationFactory(
+            name=f"Mentorin {number:02} e.V.", stage=Organisation.Stage.ESTABLISHED, district=None
+        )
+        mentor_offer(weaker, fields=("education",), languages=("ar",))
+    ranked = [m.candidate for m in selectors.suggestions_for(wanted)]
+    assert len(ranked) == 12 and ranked[0].organisation == mentor
+
+    page = new_page(phone=True)
+    log_in_by_cookie(page, project_lead)
+    page.goto(f"/mentoring/matching/{wanted.pk}/")
+    cards = page.get_by_test_id("suggestion")
+    expect(cards).to_have_count(10)
+    expect(page.get_by_role("heading", name="Vorschläge, die besten zuerst")).to_contain_text(
+        "12 insgesamt"
+    )
+    expect(cards.first).to_contain_text(mentor.name)
+    assert_no_horizontal_scroll(page)
+    page.get_by_role("navigation", name="Seiten der Vorschläge").get_by_role(
+        "link", name="Weiter"
+    ).click()
+    expect(cards).to_have_count(2)
+    expect(cards.first).to_contain_text(ranked[10].organisation.name)
+
+    goals = "Förderantrag über 1.200,50 € bis zum 31.12.2026 einreichen"
+    cards.first.get_by_label("Ziele des Tandems (optional)").fill(goals)
+    # Meanwhile the offer is paused: the first try is refused, nothing typed is lost.
+    ranked[10].is_active = False
+    ranked[10].save(update_fields=["is_active"])
+    cards.first.get_by_role("button", name="Dieses Tandem bestätigen").click()
+    expect(page.get_by_text("nicht mehr verfügbar")).to_be_visible()
+    assert not Tandem.objects.filter(request=wanted).exists()
+    expect(cards.first.get_by_label("Ziele des Tandems (optional)")).to_have_value(goals)
+
+    page.get_by_role("link", name="Weiter").click()
+    expect(cards).to_have_count(1)
+    expect(cards.first).to_contain_text(ranked[11].organisation.name)
+    expect(cards.first.get_by_label("Ziele des Tandems (optional)")).to_have_value(goals)
+    assert_accessible(page)
+    page.screenshot(path=str(SHOTS / "mentoring-suggestions-second-page-phone.png"), full_page=True)
+    cards.first.get_by_role("button", name="Dieses Tandem bestätigen").dblclick()
+    expect(page.get_by_test_id("tandem-status")).to_have_text("Vorgeschlagen")
+
+    tandem = Tandem.objects.get(request=wanted)
+    assert tandem.mentor == ranked[11].organisation and tandem.mentee == other_org
+    assert tandem.goals == goals

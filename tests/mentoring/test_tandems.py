@@ -165,6 +165,29 @@ def test_the_match_page_shows_the_best_ten_and_the_rest_a_page_further(
     assert tandem.mentor_id == last.organisation_id and tandem.goals == "Vereinsgründung begleiten"
 
 
+def test_a_refused_proposal_keeps_the_browser_draft_and_says_why(
+    client_for, project_lead, open_request, offer
+):
+    """A redirect that carries an error is a refusal: the browser keeps the typed goals
+    (no "saved" cookie, ikmo/middleware.py) and the match page says why."""
+    client = client_for(project_lead)
+    url = reverse("mentoring:tandem_propose", args=[open_request.pk])
+    offer.is_active = False
+    offer.save(update_fields=["is_active"])
+    refused = client.post(url, {"offer": offer.pk, "goals": "Förderantrag bis 31.12.2026"})
+    assert refused.status_code == 302 and refused.url == open_request.get_absolute_url()
+    assert "ikmo_saved" not in refused.cookies
+    page = client.get(refused.url).content.decode()
+    assert "nicht mehr verfügbar" in page
+    assert not Tandem.objects.exists()
+
+    offer.is_active = True
+    offer.save(update_fields=["is_active"])
+    saved = client.post(url, {"offer": offer.pk, "goals": "Förderantrag bis 31.12.2026"})
+    assert saved.status_code == 302 and saved.cookies["ikmo_saved"].value == "1"
+    assert Tandem.objects.get().goals == "Förderantrag bis 31.12.2026"
+
+
 # The journey -----------------------------------------------------------------------------
 
 
