@@ -23,7 +23,6 @@ from django.templatetags.i18n import TranslateNode
 from django.templatetags.static import StaticNode
 from django.urls import get_script_prefix
 from django.utils import translation
-from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -66,10 +65,10 @@ class FixedNode(template.Node):
         text = self.rendered.get(key)
         if text is None:
             # The nodes read nothing from the context (checked at compile time); an empty
-            # one with the same autoescaping proves it.
+            # one with the same autoescaping proves it. NodeList.render gives safe text.
             text = self.nodelist.render(template.Context(autoescape=context.autoescape))
             self.rendered[key] = text
-        return mark_safe(text)
+        return text
 
 
 @register.tag

@@ -72,7 +72,7 @@ def test_the_index_and_an_apps_page_still_list_their_models(admin_client):
     assert reverse("admin:organisations_organisation_changelist") in response.content.decode()
 
 
-def test_turning_the_side_navigation_back_on_lists_the_models_there(admin_client, settings):
+def test_turning_the_side_navigation_back_on_lists_the_models_there(admin_client):
     with mock.patch.object(admin.site, "enable_nav_sidebar", True):
         response, builds = _pages_with_builds(
             admin_client, reverse("admin:organisations_organisation_add")

@@ -26,8 +26,8 @@ def _compile(source: str):
     return engines["django"].from_string("{% load i18n static fixed %}" + source)
 
 
-def _render(template, **context) -> str:
-    return template.render(context)
+def _render(template) -> str:
+    return template.render({})
 
 
 @pytest.mark.parametrize(
