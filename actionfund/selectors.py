@@ -290,8 +290,14 @@ class Ranking:
 
     def __getitem__(self, key):
         if isinstance(key, slice):
-            return [self._finish(a) for a in self.queryset[key]]
-        return self._finish(self.queryset[key])
+            # The order is ranked over the applications' own rows; their organisation and
+            # call are read for the rows of the slice only. Joined before the sort, every
+            # organisation of the registry was read for every look at a big call.
+            ids = list(self.queryset.values_list("pk", flat=True)[key])
+            rows = self.queryset.filter(pk__in=ids).select_related("organisation", "call")
+            found = {application.pk: application for application in rows.order_by()}
+            return [self._finish(found[pk]) for pk in ids if pk in found]
+        return self._finish(self.queryset.select_related("organisation", "call")[key])
 
     def _finish(self, application):
         if application.scored_by:
@@ -341,7 +347,6 @@ def ranking(call, *, only_ids=None) -> Ranking:
     applications = (
         Application.objects.filter(call=call)
         .exclude(status__in=[Status.DRAFT, Status.WITHDRAWN])
-        .select_related("organisation", "call")
         .annotate(
             jury_count=count_of(JuryAssignment.objects.filter(application=OuterRef("pk"))),
             partner_count=count_of(

@@ -3,7 +3,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from actionfund import selectors, services, workflow
@@ -402,6 +403,15 @@ class TestJury:
                 assert application.ranking_score == application.average
         # A page of it is the same rows as the whole, and counting needs no rows at all.
         assert [a.pk for a in ranked[1:3]] == [applications[n].pk for n in order[1:3]]
+        # The order is found without reading the organisations (a big call would read the
+        # whole registry); the page's rows come with theirs, in a second query.
+        with CaptureQueriesContext(connection) as queries:
+            page = ranked[0:2]
+            names = [(a.organisation.name, a.call.title) for a in page]
+        assert names == [(f"{n} e.V.", call.title) for n in order[:2]]
+        ordering, rows = (q["sql"] for q in queries.captured_queries)
+        assert "ORDER BY" in ordering and "organisations_organisation" not in ordering
+        assert "organisations_organisation" in rows
         assert ranked.count() == 4
         only = selectors.ranking(call, only_ids=[applications["weak"].pk])
         assert [a.pk for a in only] == [applications["weak"].pk]
