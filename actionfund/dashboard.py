@@ -59,7 +59,14 @@ def _link(application) -> CardLink:
 
 def _invitation_card(user) -> list[Card]:
     """Open invitations of the person's organisations to be a partner of an application."""
-    invitations = list(selectors.invitations_for_member(user=user, open_only=True)[:6])
+    invitations = list(
+        selectors.invitations_for_member(user=user, open_only=True).only(
+            "organisation__name",
+            "application__title",
+            "application__call__year",
+            "application__organisation__name",
+        )[:6]
+    )
     if not invitations:
         return []
     return [
@@ -92,9 +99,12 @@ def cards(user):
 
 def _application_card(user):
     applications = list(
-        selectors.applications_of_member(user=user, statuses=OPEN_STATUSES).order_by(
-            "-updated_at", "-pk"
-        )[:6]
+        selectors.applications_of_member(user=user, statuses=OPEN_STATUSES)
+        .only(
+            *("status", "title", "updated_at", "end_date", "proof_due_date"),
+            *("organisation__name", "call__decision_expected_on", "call__proof_of_use_weeks"),
+        )
+        .order_by("-updated_at", "-pk")[:6]
     )
     if not applications:
         return []

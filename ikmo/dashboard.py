@@ -3,7 +3,10 @@
 An app names ``cards(user) -> Iterable[Card]`` as the ``dashboard`` hook of the portal
 contract (ikmo/subprojects.py): the few things this person should see or do there now (their
 next workshop, applications waiting for review, ...). Each app's function must use a fixed
-number of queries.
+number of queries, and should read only the columns it shows (``.only()``, ``values()``):
+PostgreSQL's planning time grows with the columns a query returns, and a card's query joins
+wide rows (an organisation, a call) for a name or a date. The overview is everybody's first
+page.
 """
 
 from dataclasses import dataclass, field

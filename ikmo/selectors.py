@@ -130,6 +130,7 @@ def unread_threads_of(user, *, limit: int = 5) -> list[tuple[Thread, ThreadKind,
     threads = (
         Thread.objects.filter(records)
         .select_related("organisation")
+        .only("content_type", "object_id", "organisation__name")
         .annotate(new=Count("messages", filter=new))
         .filter(new__gt=0)
         .order_by("-pk")[:limit]

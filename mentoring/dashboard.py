@@ -3,6 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from ikmo.content_language import columns
 from ikmo.dashboard import Card, CardLink
 from ikmo.subprojects import SubProject
 
@@ -15,7 +16,7 @@ def cards(user):
         return []
     if permissions.is_mentoring_staff(user):
         waiting = MentorRequest.objects.filter(status=MentorRequest.Status.OPEN).count()
-        tasks = list(selectors.open_tasks_for(user)[:3])
+        tasks = list(selectors.open_tasks_for(user).only("title", *columns("event__title"))[:3])
         return [
             Card(
                 title=_("Mentoring"),
@@ -34,9 +35,11 @@ def cards(user):
             )
         ]
     tandems = list(
-        selectors.tandems_for_user(user).filter(
-            status__in=[Tandem.Status.PROPOSED, Tandem.Status.ACTIVE]
-        )[:3]
+        selectors.tandems_for_user(user)
+        .filter(status__in=[Tandem.Status.PROPOSED, Tandem.Status.ACTIVE])
+        .select_related(None)
+        .select_related("mentor", "mentee")
+        .only("status", "mentor__name", "mentee__name")[:3]
     )
     if not tandems:
         return []

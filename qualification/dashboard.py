@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from ikmo.content_language import columns
 from ikmo.dashboard import Card, CardLink
 from ikmo.subprojects import SubProject
 
@@ -17,7 +18,11 @@ def cards(user):
     if not user.is_authenticated:
         return []
     result = []
-    mine = list(selectors.my_upcoming_registrations(user, limit=3))
+    mine = list(
+        selectors.my_upcoming_registrations(user, limit=3).only(
+            "status", "workshop__starts_at", *columns("workshop__title")
+        )
+    )
     if mine or permissions.registrable_memberships(user).exists():
         result.append(
             Card(
@@ -41,7 +46,9 @@ def cards(user):
             trainer=user,
             status=Workshop.Status.PUBLISHED,
             ends_at__gte=timezone.now() - timedelta(days=14),
-        ).order_by("starts_at")[:4]
+        )
+        .only("title", "starts_at")
+        .order_by("starts_at")[:4]
     )
     if trained:
         result.append(
@@ -62,7 +69,11 @@ def cards(user):
         )
     if not permissions.can_log_coaching(user):
         # The organisation's side of a coaching case: its conversation with the consultant.
-        cases = list(selectors.coaching_cases_visible_to(user).order_by("organisation__name")[:3])
+        cases = list(
+            selectors.coaching_cases_visible_to(user)
+            .order_by("organisation__name")
+            .values_list("pk", "organisation__name")[:3]
+        )
         if cases:
             result.append(
                 Card(
@@ -71,15 +82,20 @@ def cards(user):
                     links=[
                         CardLink(
                             label=_("Messages with your consultant"),
-                            url=reverse("qualification:coaching_messages", args=[case.pk]),
-                            detail=case.organisation.name,
+                            url=reverse("qualification:coaching_messages", args=[pk]),
+                            detail=name,
                         )
-                        for case in cases
+                        for pk, name in cases
                     ],
                 )
             )
     if permissions.can_log_coaching(user):
-        due = list(selectors.open_follow_ups(user)[:5])
+        due = list(
+            selectors.open_follow_ups(user)
+            .select_related(None)
+            .select_related("organisation")
+            .only("follow_up_date", "organisation__name")[:5]
+        )
         result.append(
             Card(
                 title=_("Coaching follow-ups due"),

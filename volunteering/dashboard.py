@@ -13,6 +13,9 @@ from ikmo.subprojects import SubProject
 from . import permissions, rules, selectors
 from .models import PlacementStatus
 
+# What a volunteer's name (Volunteer.__str__) reads.
+VOLUNTEER_NAME = ("volunteer__first_name", "volunteer__last_name", "volunteer__anonymised_at")
+
 
 def cards(user):
     if not user.is_authenticated:
@@ -22,7 +25,11 @@ def cards(user):
         ending = list(
             selectors.placements_ending_between(
                 today, today + timedelta(days=rules.ending_notice_days())
-            ).order_by("end_date")[:5]
+            )
+            .select_related(None)
+            .select_related("volunteer", "site")
+            .only("end_date", *VOLUNTEER_NAME, "site__name")
+            .order_by("end_date")[:5]
         )
         return [
             Card(
@@ -43,7 +50,13 @@ def cards(user):
         ]
     if not permissions.active_organisation_ids(user):
         return []
-    running = list(selectors.placements_for_user(user).filter(status=PlacementStatus.ACTIVE)[:5])
+    running = list(
+        selectors.placements_for_user(user)
+        .filter(status=PlacementStatus.ACTIVE)
+        .select_related(None)
+        .select_related("volunteer")
+        .only(*VOLUNTEER_NAME)[:5]
+    )
     if not running:
         return []
     return [
