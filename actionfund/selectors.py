@@ -95,23 +95,22 @@ def history_of(application):
     return application.status_changes.select_related("actor").order_by("created_at", "pk")
 
 
-def ceiling_for(application) -> Decimal:
+def ceiling_for(application, *, partners=None) -> Decimal:
     """The cooperation ceiling needs at least one partner that accepted (``partners`` holds
-    exactly the accepted ones); invited partners do not count yet."""
-    return (
-        application.call.max_cooperation
-        if application.partners.exists()
-        else application.call.max_single
-    )
+    exactly the accepted ones); invited partners do not count yet. A page that lists the
+    partners passes them."""
+    has_partner = application.partners.exists() if partners is None else bool(partners)
+    return application.call.max_cooperation if has_partner else application.call.max_single
 
 
-def ceiling_warning(application) -> dict | None:
+def ceiling_warning(application, *, total=None, ceiling=None) -> dict | None:
     """For staff: an undecided application whose budget is above the ceiling that now
-    applies (a partner withdrew, or never accepted), with the figures; else None."""
+    applies (a partner withdrew, or never accepted), with the figures; else None. A page
+    that has the budget total and the ceiling already passes them."""
     if application.status == Status.DRAFT or application.status not in UNDECIDED_STATUSES:
         return None
-    total = budget_total(application)
-    ceiling = ceiling_for(application)
+    total = budget_total(application) if total is None else total
+    ceiling = ceiling_for(application) if ceiling is None else ceiling
     if total <= ceiling:
         return None
     return {"total": total, "ceiling": ceiling}
@@ -259,12 +258,16 @@ def weighted_scores(applications, call) -> dict[int, dict]:
         value = Decimal(row["weighted"]) / total_weight if total_weight else Decimal("0")
         per_app.setdefault(row["application_id"], []).append(value)
     return {
-        app_id: {
-            "jurors": len(values),
-            "average": (sum(values) / len(values)).quantize(Decimal("0.01")),
-        }
+        app_id: {"jurors": len(values), "average": mean_score(values)}
         for app_id, values in per_app.items()
     }
+
+
+def mean_score(values: list[Decimal]) -> Decimal | None:
+    """The application's score: the mean of its jurors' weighted scores, to the cent."""
+    if not values:
+        return None
+    return (sum(values) / len(values)).quantize(Decimal("0.01"))
 
 
 class Ranking:
@@ -369,7 +372,8 @@ def ranking(call, *, only_ids=None) -> Ranking:
 
 
 def scores_by_juror(application):
-    """[(juror, [score...], weighted)] for the application page."""
+    """[(juror, [score...], weighted)] for the application page; each juror's ``exact``
+    weighted score (unrounded) gives the application's mean (``mean_score``)."""
     criteria = list(application.call.criteria.all())
     total_weight = sum((c.weight for c in criteria), Decimal("0"))
     grouped: dict = {}
@@ -381,13 +385,13 @@ def scores_by_juror(application):
             (by_criterion[c.pk].value * c.weight for c in criteria if c.pk in by_criterion),
             Decimal("0"),
         )
+        exact = weighted / total_weight if total_weight else Decimal("0")
         result.append(
             {
                 "juror": juror,
                 "scores": [by_criterion.get(c.pk) for c in criteria],
-                "weighted": (weighted / total_weight).quantize(Decimal("0.01"))
-                if total_weight
-                else None,
+                "weighted": exact.quantize(Decimal("0.01")) if total_weight else None,
+                "exact": exact,
             }
         )
     return criteria, result

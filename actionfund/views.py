@@ -44,7 +44,7 @@ from .forms import (
     SubmitForm,
     TransitionForm,
 )
-from .models import Application, Call, ProofOfUse, Status
+from .models import ZERO, Application, Call, ProofOfUse, Status
 
 STEPS = [
     ("basics", gettext_lazy("Basics"), BasicsForm),
@@ -284,20 +284,27 @@ def _detail_context(request, application, *, transition_form=None):
     """What the application page shows; a form sent back with errors replaces the empty one."""
     user = request.user
     is_lead = permissions.can_manage_application(user, application)
+    # Sums and dates come from the rows the page lists anyway, not from queries of their own.
+    lines = list(application.budget_lines.all())
+    total = sum((line.amount for line in lines), ZERO)
+    partners = list(application.partners.order_by("name"))
+    ceiling = selectors.ceiling_for(application, partners=partners)
     context = {
         "application": application,
         "history": selectors.history_of(application),
-        "lines": application.budget_lines.all(),
-        "total": selectors.budget_total(application),
-        "ceiling": selectors.ceiling_for(application),
-        "partners": application.partners.order_by("name"),
+        "lines": lines,
+        "total": total,
+        "ceiling": ceiling,
+        "partners": partners,
         "attachments": application.attachments.all(),
         "invitations": selectors.invitations_of(application),
-        "ceiling_warning": selectors.ceiling_warning(application)
+        "ceiling_warning": selectors.ceiling_warning(application, total=total, ceiling=ceiling)
         if permissions.is_fund_staff(user)
         else None,
         # The same finding in the applicant's words (as their e-mail said it).
-        "applicant_ceiling_notice": selectors.ceiling_warning(application)
+        "applicant_ceiling_notice": selectors.ceiling_warning(
+            application, total=total, ceiling=ceiling
+        )
         if permissions.is_applicant(user, application) and not permissions.is_fund_staff(user)
         else None,
         "can_edit": permissions.can_edit_application(user, application),
@@ -312,25 +319,30 @@ def _detail_context(request, application, *, transition_form=None):
         if permissions.can_read_messages(user, application)
         else None,
     }
+    payments = None
+    if context["can_view_agreement"] and application.is_committed:
+        payments = list(application.payments.all())
+        context["documents"] = GeneratedDocument.objects.filter(
+            kind=services.AGREEMENT_KIND, object_id=str(application.pk)
+        )[:5]
+        context["payments"] = payments
+        context["returns"] = application.returns.all()
+        context["paid"] = sum((payment.amount for payment in payments), ZERO)
+        context["proof"] = selectors.proof_of(application, details=True)
     if application.status != Status.DRAFT:
-        first_payment = selectors.first_payment_date(application)
+        first_payment = (
+            selectors.first_payment_date(application)
+            if payments is None
+            else min((payment.paid_on for payment in payments), default=None)
+        )
         context["journey"] = journey.steps(application, first_payment=first_payment)
         context["proof_due"] = journey.proof_due(application)
     if permissions.can_see_scores(user, application):
         criteria, by_juror = selectors.scores_by_juror(application)
         context.update(criteria=criteria, scores_by_juror=by_juror)
-        averages = selectors.weighted_scores([application.pk], application.call)
-        context["average"] = averages.get(application.pk, {}).get("average")
+        context["average"] = selectors.mean_score([row["exact"] for row in by_juror])
     # Loaded once the page is shown (application_history): the page doesn't wait for it.
     context["centre_history"] = permissions.can_see_history_with_centre(user, application)
-    if context["can_view_agreement"] and application.is_committed:
-        context["documents"] = GeneratedDocument.objects.filter(
-            kind=services.AGREEMENT_KIND, object_id=str(application.pk)
-        )[:5]
-        context["payments"] = application.payments.all()
-        context["returns"] = application.returns.all()
-        context["paid"] = selectors.paid_total(application)
-        context["proof"] = selectors.proof_of(application, details=True)
     if is_lead:
         targets = _lead_targets(application)
         context["transition_form"] = transition_form or (

@@ -1,12 +1,13 @@
 """Proof of use through the pages, receipts, every detail page state, and the admin."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from actionfund import services
+from actionfund import selectors, services
 from actionfund.models import ActualSpending, BudgetLine, ProofOfUse, Status
 
 from .factories import add_line, approved, draft, in_review, paid, submitted
@@ -265,3 +266,44 @@ def test_a_proofs_spending_offers_only_its_applications_budget_lines(
     add = client.get(reverse("admin:actionfund_proofofuse_add"))
     assert add.context["inline_admin_formsets"][0].formset.max_num == 0
     assert BudgetLine.objects.count() == 3
+
+
+def test_the_application_page_sums_the_rows_it_lists(
+    client_for, call, org, org_admin, fund_lead, jury_member, second_juror
+):
+    """The budget total, the sum paid, the first payment of the journey, the ceiling and the
+    jury's average come from the lines, payments, partners and scores the page lists: they
+    must say what the queries of their own said."""
+    application = in_review(organisation=org, by=org_admin, lead=fund_lead, call=call)
+    services.jury_assign(application=application, jurors=[jury_member, second_juror], by=fund_lead)
+    c1, c2 = list(call.criteria.all())  # weights 2 and 1
+    for juror, first, second in [(jury_member, 5, 2), (second_juror, 2, 2)]:  # 4.00 and 2.00
+        services.scores_save(
+            application=application, juror=juror, values={c1.pk: (first, ""), c2.pk: (second, "")}
+        )
+    application = services.application_decide(
+        application=application, approve=True, by=fund_lead, amount=Decimal("100.00")
+    )
+    services.application_transition(
+        application=application, to_status=Status.AGREEMENT_SIGNED, by=fund_lead
+    )
+    for amount, day in [("60.00", date(2026, 11, 2)), ("15.50", date(2026, 11, 1))]:
+        services.payment_record(
+            application=application, amount=Decimal(amount), paid_on=day, reference="", by=fund_lead
+        )
+    application.refresh_from_db()
+
+    context = client_for(fund_lead).get(application.get_absolute_url()).context
+    assert context["total"] == selectors.budget_total(application) > 0
+    assert [line.pk for line in context["lines"]] == [
+        line.pk for line in application.budget_lines.all()
+    ]
+    assert context["ceiling"] == selectors.ceiling_for(application) == call.max_single
+    assert context["paid"] == selectors.paid_total(application) == Decimal("75.50")
+    paid_step = next(step for step in context["journey"] if step.when == date(2026, 11, 1))
+    assert selectors.first_payment_date(application) == paid_step.when
+    expected = selectors.weighted_scores([application.pk], call)[application.pk]["average"]
+    assert context["average"] == expected == Decimal("3.00")
+    # The applicant's page: no scores, the same sums.
+    mine = client_for(org_admin).get(application.get_absolute_url()).context
+    assert "average" not in mine and mine["paid"] == Decimal("75.50")
