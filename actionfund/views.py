@@ -285,17 +285,12 @@ def _detail_context(request, application, *, transition_form=None):
     user = request.user
     is_lead = permissions.can_manage_application(user, application)
     # Sums and dates come from the rows the page lists anyway, not from queries of their own.
-    lines = list(application.budget_lines.all())
-    total = sum((line.amount for line in lines), ZERO)
-    partners = list(application.partners.order_by("name"))
-    ceiling = selectors.ceiling_for(application, partners=partners)
+    summary = _summary(application)
+    total, ceiling = summary["total"], summary["ceiling"]
     context = {
         "application": application,
         "history": selectors.history_of(application),
-        "lines": lines,
-        "total": total,
-        "ceiling": ceiling,
-        "partners": partners,
+        **summary,
         "attachments": application.attachments.all(),
         "invitations": selectors.invitations_of(application),
         "ceiling_warning": selectors.ceiling_warning(application, total=total, ceiling=ceiling)
@@ -366,6 +361,19 @@ def _detail_context(request, application, *, transition_form=None):
         if application.status == Status.PROOF_SUBMITTED:
             context["proof_review_form"] = ProofReviewForm()
     return context
+
+
+def _summary(application) -> dict:
+    """What an application's summary (_summary.html) shows: the budget lines with their
+    total, the partners with the ceiling they make; the sums from the rows it lists."""
+    lines = list(application.budget_lines.all())
+    partners = list(application.partners.order_by("name"))
+    return {
+        "lines": lines,
+        "total": sum((line.amount for line in lines), ZERO),
+        "partners": partners,
+        "ceiling": selectors.ceiling_for(application, partners=partners),
+    }
 
 
 def _decision_form(application, data=None):
@@ -823,10 +831,7 @@ def _preview(request, application, submit_form=None):
             application,
             "preview",
             problems=services.submission_problems(application),
-            lines=application.budget_lines.all(),
-            total=selectors.budget_total(application),
-            ceiling=selectors.ceiling_for(application),
-            partners=application.partners.order_by("name"),
+            **_summary(application),
             invitations=selectors.invitations_of(application),
             attachments=application.attachments.all(),
             submit_form=submit_form or SubmitForm(initial={"token": application.submission_token}),
@@ -1004,10 +1009,7 @@ def application_score(request, pk):
         {
             "application": application,
             "form": form,
-            "lines": application.budget_lines.all(),
-            "total": selectors.budget_total(application),
-            "ceiling": selectors.ceiling_for(application),
-            "partners": application.partners.order_by("name"),
+            **_summary(application),
             "attachments": application.attachments.all(),
         },
     )
@@ -1355,9 +1357,7 @@ def _invitation_context(request, invitation, **forms):
     if permissions.can_see_shared_application(user, invitation):
         context.update(
             shared=True,
-            lines=application.budget_lines.all(),
-            total=selectors.budget_total(application),
-            ceiling=selectors.ceiling_for(application),
+            **_summary(application),
             # The partners asked and not (yet) saying no: others' refusals are not theirs.
             invitations=selectors.invitations_of(application).filter(
                 status__in=[invitation.Status.INVITED, invitation.Status.ACCEPTED]
