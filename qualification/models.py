@@ -37,22 +37,24 @@ class WorkshopQuerySet(models.QuerySet):
     def for_lists(self):
         """Everything a list row shows, in a fixed number of queries."""
         return (
-            self.select_related("trainer")
-            .prefetch_related("topics", "languages")
-            .annotate(
-                # A subquery, so filters on topics or languages can never multiply the count.
-                confirmed_count=Coalesce(
-                    models.Subquery(
-                        Registration.objects.filter(
-                            workshop=models.OuterRef("pk"), status=Registration.Status.CONFIRMED
-                        )
-                        .order_by()
-                        .values("workshop")
-                        .annotate(n=models.Count("pk"))
-                        .values("n")
-                    ),
-                    0,
-                )
+            self.select_related("trainer").prefetch_related("topics", "languages")
+        ).with_confirmed_count()
+
+    def with_confirmed_count(self):
+        """``confirmed_count`` for ``free_places`` (which counts afresh on every call without
+        it): a subquery, so filters on topics or languages can never multiply the count."""
+        return self.annotate(
+            confirmed_count=Coalesce(
+                models.Subquery(
+                    Registration.objects.filter(
+                        workshop=models.OuterRef("pk"), status=Registration.Status.CONFIRMED
+                    )
+                    .order_by()
+                    .values("workshop")
+                    .annotate(n=models.Count("pk"))
+                    .values("n")
+                ),
+                0,
             )
         )
 

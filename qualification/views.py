@@ -171,7 +171,8 @@ def _workshop_page(request, workshop, *, form=None, status=200):
 
 
 def workshop_detail(request, pk):
-    workshop = get_visible_or_404(_workshops(request.user), pk=pk)
+    # Counted once for the page, its button and its badge.
+    workshop = get_visible_or_404(_workshops(request.user).with_confirmed_count(), pk=pk)
     return _workshop_page(request, workshop)
 
 

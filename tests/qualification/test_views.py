@@ -809,3 +809,23 @@ def test_online_link_only_for_registered_people_also_in_the_calendar(
     member = client_for(org_member)
     assert "https://meet.example/geheim" in member.get(workshop.get_absolute_url()).content.decode()
     assert "meet.example/geheim" in member.get(ics_url).content.decode()
+
+
+def test_the_workshop_page_counts_its_free_places_once(client_for, org, org_admin, trainer):
+    """The places line, the register button and the badge all show the free places: the
+    confirmed registrations are counted once for the page (waiting and cancelled ones are not
+    taken places)."""
+    workshop = make_workshop(trainer=trainer, capacity=3)
+    for status in (Registration.Status.CONFIRMED, Registration.Status.WAITLISTED):
+        register(workshop, factories.member_of(org), org, status=status)
+    register(workshop, factories.member_of(org), org, status=Registration.Status.CANCELLED)
+    with CaptureQueriesContext(connection) as queries:
+        response = client_for(org_admin).get(workshop.get_absolute_url())
+    assert response.status_code == 200 and response.context["free_places"] == 2
+    assert "2 von 3 frei" in response.content.decode()
+    confirmed_counts = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith('SELECT COUNT(*) AS "__count" FROM "qualification_registration"')
+    ]
+    assert confirmed_counts == [], confirmed_counts  # the workshop's own row carries the count
