@@ -407,7 +407,8 @@ def assignments_for_juror(user):
             my_scores=count_of(Score.objects.filter(application=OuterRef("pk"), juror=user)),
             criteria_count=count_of(Criterion.objects.filter(call=OuterRef("call_id"))),
         )
-        .order_by("call__closes_at", "pk")
+        # The newest call first: a juror of several years works on this year's applications.
+        .order_by("-call__closes_at", "pk")
     )
 
 

@@ -1,12 +1,14 @@
 """The juror's list: paged, filtered by call and by what is still to score."""
 
+from datetime import timedelta
+
 from django.urls import reverse
 
 from actionfund import services
 from actionfund.views import JURY_PER_PAGE
 from tests import factories
 
-from .factories import in_review
+from .factories import CallFactory, CriterionFactory, in_review
 
 
 def _assigned(n, call, lead, juror, title="Projekt"):
@@ -57,3 +59,18 @@ def test_search_and_bad_filter_values_never_fail(client_for, call, fund_lead, ju
     assert "Nachbarschaftsfest" in page and "Sprachcafé" not in page
     for query in ("?call=999999", "?state=nonsense", "?page=abc", "?call=x&state=todo"):
         assert client.get(url + query).status_code == 200
+
+
+def test_the_newest_call_comes_first(client_for, call, fund_lead, jury_member):
+    """A juror of several years sees this year's applications on the first page, not last
+    year's: the list goes from the newest call to the oldest, as the call filter does."""
+    later = CallFactory(year=call.year + 1, closes_at=call.closes_at + timedelta(days=365))
+    CriterionFactory(call=later, title="Wirkung", weight="1.00", position=1)
+    _assigned(JURY_PER_PAGE, call, fund_lead, jury_member, title="Vorjahr")
+    _assigned(1, later, fund_lead, jury_member, title="Aktuell")
+    client = client_for(jury_member)
+    first = client.get(reverse("actionfund:jury_list")).content.decode()
+    assert "Aktuell 0" in first
+    assert first.index("Aktuell 0") < first.index("Vorjahr 0")
+    last = client.get(reverse("actionfund:jury_list") + "?page=2").content.decode()
+    assert "Aktuell 0" not in last and "Vorjahr" in last
