@@ -1,7 +1,7 @@
 """Reads of the participation check: lists for a person, the one lookup per object, and the
 aggregates the report and its charts show."""
 
-from django.db.models import Count, OuterRef, Prefetch, Sum
+from django.db.models import Count, OuterRef, Prefetch, Q, Sum
 
 from ikmo.queries import count_of
 from organisations.models import Organisation
@@ -196,6 +196,10 @@ def report_data(analysis: Analysis) -> dict:
     for structure in structures:
         structure.score = structure_score(structure)
     recommendations = list(recommendations_of(analysis))
+    interviews = analysis.interviews.aggregate(
+        consented=Count("pk", filter=Q(consent_given=True)),
+        organisations=Count("organisation", distinct=True),
+    )
     return {
         "analysis": analysis,
         "structures": structures,
@@ -203,7 +207,7 @@ def report_data(analysis: Analysis) -> dict:
         "needs": needs_by_category(analysis),
         "recommendations": recommendations,
         "meetings": list(meetings_of(analysis)),
-        "interview_count": analysis.interviews.filter(consent_given=True).count(),
-        "organisations_interviewed": analysis.interviews.values("organisation").distinct().count(),
+        "interview_count": interviews["consented"],
+        "organisations_interviewed": interviews["organisations"],
         "team": list(analysis.team.all()),
     }

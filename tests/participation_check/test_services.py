@@ -517,3 +517,16 @@ def test_every_audit_action_of_the_participation_check_is_well_formed(
     actions = set(AuditEntry.objects.values_list("action", flat=True))
     assert len(actions) >= 6
     assert all(is_valid_action(action) for action in actions), actions
+
+
+def test_the_report_counts_interviews_with_consent_and_organisations_once(analysis):
+    """The report's "n interviews with m organisations": the interviews with consent, and every
+    organisation interviewed once however often (a refusal still counts the organisation)."""
+    from participation_check.selectors import report_data
+
+    first, second = factories.OrganisationFactory(), factories.OrganisationFactory()
+    make_interview(analysis, first)
+    make_interview(analysis, first, date=datetime.date(2024, 4, 1))
+    make_interview(analysis, second, consent=False)
+    data = report_data(analysis)
+    assert (data["interview_count"], data["organisations_interviewed"]) == (2, 2)
