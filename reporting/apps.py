@@ -15,3 +15,8 @@ class ReportingConfig(PortalApp):
     privacy = "privacy"
     choosers = "choosers.SCOPES"
     api = "api.ROUTES"
+
+    def ready(self):
+        from .deletions import track_deletions
+
+        track_deletions()

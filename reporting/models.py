@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -252,6 +253,13 @@ class FrozenRecords(models.Model):
     # A cross-project indicator's share of one sub-project; "" for all of its records.
     share = models.CharField(_("sub-project share"), max_length=20, blank=True, default="")
     ids = models.JSONField(_("ids of the records counted"), default=list)
+    # len(ids), so that the drill-down reads only the page of ids it shows.
+    count = models.PositiveIntegerField(_("records counted"), default=0)
+    # How many of the ids pointed to no record any more at `missing_checked_at`; deletions
+    # after it are read from the DeletedRecord log (reporting/deletions.py). None: not known
+    # yet (frozen before the log was kept), counted once on the first look.
+    missing = models.PositiveIntegerField(_("records deleted since"), null=True, blank=True)
+    missing_checked_at = models.DateTimeField(_("deletions checked up to"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("frozen records of a figure")
@@ -265,3 +273,23 @@ class FrozenRecords(models.Model):
 
     def __str__(self):
         return f"{self.report_id}: {self.indicator_key}{f' ({self.share})' if self.share else ''}"
+
+
+class DeletedRecord(models.Model):
+    """That a record of a model the figures count was deleted, and when: the log from which
+    a frozen figure's drill-down tells how many of its records are gone without looking up
+    every id it froze (reporting/deletions.py). Model and id only, nothing of the record."""
+
+    model = models.CharField(
+        _("model"), max_length=100
+    )  # its label, e.g. "qualification.CoachingSession"
+    record_id = models.BigIntegerField(_("id of the record"))
+    deleted_at = models.DateTimeField(_("deleted at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("deleted record")
+        verbose_name_plural = _("deleted records")
+        indexes = [models.Index(fields=["model", "deleted_at"], name="deletedrecord_model_time")]
+
+    def __str__(self):
+        return f"{self.model} {self.record_id}"

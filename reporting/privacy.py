@@ -4,6 +4,7 @@ from privacy.registry import by_user, not_personal, register
 
 from .models import (
     Carrier,
+    DeletedRecord,
     FrozenRecords,
     FunderReport,
     FundingPeriod,
@@ -40,4 +41,9 @@ not_personal(
     "the ids of the records behind a report's figure, no names or texts: each points to a "
     "record declared on its own; a record erased since is gone and its id points to nothing "
     "(the drill-down counts it as missing), an anonymised one shows as anonymised",
+)
+not_personal(
+    DeletedRecord,
+    "that a record of a counted model was deleted, and when: the model's name and the "
+    "record's id, nothing of the record or of who deleted it",
 )

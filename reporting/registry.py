@@ -264,12 +264,18 @@ _ADDED: dict[str, Indicator] = {}
 def register_indicator(indicator: Indicator) -> Indicator:
     """Add (or, for the same key, replace) an indicator outside any app (tests' stand-ins).
     Apps declare theirs through the contract's ``indicators`` hook instead."""
+    from .deletions import track_deletions
+
     _ADDED[indicator.key] = indicator
+    track_deletions()  # its records' deletions are logged from now on
     return indicator
 
 
 def unregister_indicator(key: str) -> None:
-    _ADDED.pop(key, None)
+    from .deletions import track_deletions
+
+    if _ADDED.pop(key, None) is not None:
+        track_deletions()
 
 
 def _registry() -> dict[str, Indicator]:

@@ -1,6 +1,6 @@
 """Reads reused by views, exports and the worker; the one lookup helper per object."""
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from django.db import connections
 from django.db.models import Count
@@ -83,8 +83,53 @@ def record_ids(indicator, queryset) -> list:
 
 
 def frozen_records(report: FunderReport, key: str, share: str = "") -> FrozenRecords | None:
-    """The ids a report froze for one figure, or None (a report frozen before they were kept)."""
-    return FrozenRecords.objects.filter(report=report, indicator_key=key, share=share).first()
+    """The ids a report froze for one figure, or None (a report frozen before they were kept).
+    The ids themselves are read when used (``.ids``), or a page at a time (`FrozenIds`)."""
+    return (
+        FrozenRecords.objects.filter(report=report, indicator_key=key, share=share)
+        .defer("ids")
+        .first()
+    )
+
+
+class FrozenIds(Sequence):
+    """The frozen ids as a list a Paginator pages through: its length is stored, and a slice
+    reads only those ids from the stored array (a page of 50 of a year's 150,000)."""
+
+    def __init__(self, frozen: FrozenRecords):
+        self.frozen = frozen
+
+    def __len__(self) -> int:
+        return self.frozen.count
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            found = self[index : index + 1] if index >= 0 else self[len(self) + index :][:1]
+            if not found:
+                raise IndexError(index)
+            return found[0]
+        start, stop, step = index.indices(len(self))
+        if step != 1:
+            raise ValueError("FrozenIds slices have no step")
+        if stop <= start:
+            return []
+        connection = connections[FrozenRecords.objects.db]
+        table = connection.ops.quote_name(FrozenRecords._meta.db_table)
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    "SELECT x.id::bigint FROM "
+                    f"{table} f, jsonb_array_elements_text(jsonb_path_query_array(f.ids, "
+                    "%s::jsonpath)) WITH ORDINALITY AS x(id, n) WHERE f.id = %s ORDER BY x.n",
+                    [f"$[{start} to {stop - 1}]", self.frozen.pk],
+                )
+            else:  # SQLite, the portal's other database
+                cursor.execute(
+                    f"SELECT value FROM json_each((SELECT ids FROM {table} WHERE id = %s)) "
+                    "WHERE key >= %s AND key < %s ORDER BY key",
+                    [self.frozen.pk, start, stop],
+                )
+            return [row[0] for row in cursor.fetchall()]
 
 
 def id_chunks(ids: list, size: int = ID_CHUNK) -> Iterator[list]:
@@ -104,31 +149,30 @@ def _frozen_ids_sql(frozen: FrozenRecords, connection) -> RawSQL:
     return RawSQL(sql, [frozen.pk])
 
 
+def existing_of(model, frozen: FrozenRecords) -> int:
+    """How many of the frozen ids point to a record today: every id looked up, in one query
+    (reporting/deletions.py does it once per figure frozen before deletions were logged)."""
+    manager = model._default_manager
+    return manager.filter(pk__in=_frozen_ids_sql(frozen, connections[manager.db])).count()
+
+
 def frozen_scan(
-    indicator,
-    model,
-    frozen: FrozenRecords,
-    *,
-    district: str | None = None,
-    kind: str | None = None,
-    count_existing: bool = True,
-) -> tuple[list, int | None]:
-    """Which of the frozen ids still exist: (the ids to list, how many of all of them
-    exist, or None without ``count_existing``), in two queries however many there are.
-    Without a filter every frozen id is listed (deleted ones as gaps); with a district or
-    kind only the records whose organisation is in it today, in the frozen order."""
+    indicator, model, frozen: FrozenRecords, *, district: str | None = None, kind: str | None = None
+) -> list:
+    """The frozen ids to list: every one without a filter (deleted ones as gaps); with a
+    district or kind only those whose record's organisation is in it today, in the frozen
+    order (one query however many there are)."""
+    if indicator.org_path() is None or not (district or kind):
+        return FrozenIds(frozen)
     manager, ids = model._default_manager, frozen.ids
     records = manager.filter(pk__in=_frozen_ids_sql(frozen, connections[manager.db]))
-    existing = records.count() if count_existing else None
-    if indicator.org_path() is None or not (district or kind):
-        return ids, existing
     if district:
         wanted = None if district == "none" else int(district)
         records = records.filter(**{indicator.org_path("district_id"): wanted})
     if kind:
         records = records.filter(**{indicator.org_path("kind"): kind})
     selected = set(records.values_list("pk", flat=True))
-    return [pk for pk in ids if pk in selected], existing
+    return [pk for pk in ids if pk in selected]
 
 
 def frozen_values(model, ids: list, paths: list[str]) -> Iterator[tuple | None]:

@@ -355,6 +355,9 @@ def report_freeze(*, report_id: int, today=None) -> FunderReport:
     report = FunderReport.objects.select_related("period").get(pk=report_id)
     if report.snapshot:
         return report
+    # Deletions logged from here on are checked against the frozen ids (reporting/deletions.py):
+    # a record deleted while the ids are read is either not among them or logged after this.
+    started = timezone.now()
     snapshot = compute_figures(report.period, today=today)
     snapshot["funding"] = funding_snapshot(report.period, snapshot["indicators"])
     records = frozen_record_ids(report.period, snapshot)
@@ -366,7 +369,15 @@ def report_freeze(*, report_id: int, today=None) -> FunderReport:
             locked.save(update_fields=["snapshot", "snapshot_taken_at"])
             FrozenRecords.objects.bulk_create(
                 [
-                    FrozenRecords(report=locked, indicator_key=key, share=share, ids=ids)
+                    FrozenRecords(
+                        report=locked,
+                        indicator_key=key,
+                        share=share,
+                        ids=ids,
+                        count=len(ids),
+                        missing=0,
+                        missing_checked_at=started,
+                    )
                     for key, share, ids in records
                 ],
                 batch_size=50,

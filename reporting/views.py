@@ -23,6 +23,7 @@ from ikmo.viewtools import CountedPaginator, counted_page, form_errors, require
 from organisations.models import District, Organisation
 
 from . import exports, pathway, services
+from .deletions import missing_of
 from .figures import (
     cached_figures,
     compute_figures,
@@ -595,10 +596,10 @@ def report_records(request, pk, key):
         return render(request, "reporting/records.html", {**context, "no_frozen_records": True})
     model = indicator.records(report.period).model
     filtered = bool(indicator.org_path() is not None and (filters["district"] or filters["kind"]))
-    listed, existing = frozen_scan(
+    listed = frozen_scan(
         indicator, model, frozen, district=filters["district"], kind=filters["kind"]
     )
-    # Paged over the frozen ids in Python; only the page's records are read.
+    # Paged over the frozen ids; only the page's ids and records are read.
     page = Paginator(listed, 50).get_page(request.GET.get("page"))
     columns = indicator.display_columns()
     org_path = indicator.org_path()
@@ -615,8 +616,8 @@ def report_records(request, pk, key):
             "columns": columns,
             "rows": rows,
             "page_obj": page,
-            "counted": len(frozen.ids),
-            "missing": len(frozen.ids) - existing,
+            "counted": frozen.count,
+            "missing": missing_of(frozen, model),
             "filtered": filtered,
             "link_column": _link_column(indicator, columns),
         },
@@ -631,13 +632,8 @@ def report_records_csv(request, pk, key):
         raise Http404
     model = indicator.records(report.period).model
     if indicator.org_path() is not None and (filters["district"] or filters["kind"]):
-        ids, _existing = frozen_scan(
-            indicator,
-            model,
-            frozen,
-            district=filters["district"],
-            kind=filters["kind"],
-            count_existing=False,  # the file lists what exists; it does not count the rest
+        ids = frozen_scan(
+            indicator, model, frozen, district=filters["district"], kind=filters["kind"]
         )
     else:
         ids = frozen.ids

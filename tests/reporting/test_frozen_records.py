@@ -6,7 +6,8 @@ import io
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
+from django.db.models.signals import post_delete
 from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
@@ -15,8 +16,9 @@ from django.urls import reverse
 from ikmo.audit import AuditEntry
 from ikmo.subprojects import SubProject
 from organisations.models import Membership, Organisation
-from reporting import services
-from reporting.models import FrozenRecords, FunderReport
+from reporting import deletions, selectors, services
+from reporting.deletions import _tracked, counted_models
+from reporting.models import DeletedRecord, FrozenRecords, FunderReport
 from tests import factories
 from tests.reporting.conftest import berlin, log
 
@@ -177,6 +179,93 @@ class TestFrozenDrillDown:
         assert response.context["missing"] == 1
         # It keeps its place in the list, marked as gone.
         assert listed(response) == ["Verein 3 e.V.", "Verein 2 e.V.", None, "Verein 0 e.V."]
+
+    def test_deletions_are_read_from_the_log_not_by_looking_up_every_frozen_id(
+        self, coached, period, project_lead, client_for, monkeypatch
+    ):
+        from reporting import selectors
+
+        orgs, records = coached
+        report = freeze(period)
+        frozen = report.frozen_records.get(indicator_key="coached", share="")
+        assert (frozen.count, frozen.missing) == (4, 0)
+        later = log("coached", orgs[0], berlin(2025, 12, 1))  # not frozen
+        gone = sorted([records[1].pk, later.pk])
+        records[1].delete()
+        later.delete()
+        with pytest.raises(RuntimeError), transaction.atomic():
+            records[2].delete()
+            raise RuntimeError("rolled back: no deletion, nothing logged")
+        logged = DeletedRecord.objects.filter(model="organisations.Membership")
+        assert sorted(logged.values_list("record_id", flat=True)) == gone
+
+        def every_id(*args):
+            raise AssertionError("looked up every frozen id")
+
+        monkeypatch.setattr(selectors, "_frozen_ids_sql", every_id)
+        client = client_for(project_lead)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(frozen_url(report, "coached"))
+        assert response.context["missing"] == 1
+        assert listed(response) == ["Verein 3 e.V.", "Verein 2 e.V.", None, "Verein 0 e.V."]
+        # The ids are read a page at a time, never as the whole stored list.
+        assert not any('"reporting_frozenrecords"."ids"' in q["sql"] for q in queries)
+
+        # Older entries are folded into the stored number: later looks read only newer ones.
+        # (No deleting transaction is open any more: fold up to now.)
+        monkeypatch.setattr(deletions, "HORIZON", timedelta(0))
+        assert client.get(frozen_url(report, "coached")).context["missing"] == 1
+        frozen.refresh_from_db()
+        assert frozen.missing == 1 and frozen.missing_checked_at > report.snapshot_taken_at
+        logged.delete()  # folded: the log is no longer needed for them
+        assert client.get(frozen_url(report, "coached")).context["missing"] == 1
+        records[3].delete()
+        assert client.get(frozen_url(report, "coached")).context["missing"] == 2
+
+    def test_a_figure_frozen_before_deletions_were_logged_is_checked_once(
+        self, coached, period, project_lead, client_for, monkeypatch
+    ):
+        from reporting import selectors
+
+        _orgs, records = coached
+        report = freeze(period)
+        records[1].delete()
+        DeletedRecord.objects.all().delete()  # as before the log was kept
+        report.frozen_records.update(missing=None, missing_checked_at=None)
+        client = client_for(project_lead)
+        assert client.get(frozen_url(report, "coached")).context["missing"] == 1
+        frozen = report.frozen_records.get(indicator_key="coached", share="")
+        assert frozen.missing == 1 and frozen.missing_checked_at is not None
+
+        def every_id(*args):
+            raise AssertionError("looked up every frozen id again")
+
+        monkeypatch.setattr(selectors, "_frozen_ids_sql", every_id)
+        records[2].delete()
+        assert client.get(frozen_url(report, "coached")).context["missing"] == 2
+
+    def test_the_migration_stores_how_many_ids_each_figure_froze(self, coached, period):
+        from importlib import import_module
+
+        from django.apps import apps
+
+        report = freeze(period)
+        report.frozen_records.update(count=0)
+        migration = import_module("reporting.migrations.0007_deletion_log")
+        migration.count_frozen_ids(apps, None)
+        assert {f.count for f in report.frozen_records.filter(indicator_key="coached")} == {4}
+
+    def test_the_frozen_ids_are_read_as_a_list(self, coached, period):
+        report = freeze(period)
+        frozen = report.frozen_records.defer("ids").get(indicator_key="coached", share="")
+        ids = report.frozen_records.get(pk=frozen.pk).ids
+        paged = selectors.FrozenIds(frozen)
+        assert len(paged) == 4 and list(paged) == ids
+        assert (paged[0], paged[-1], paged[1:3], paged[3:9], paged[4:]) == (
+            ids[0], ids[-1], ids[1:3], ids[3:], []
+        )  # fmt: skip
+        with pytest.raises(IndexError):
+            paged[4]
 
     def test_a_record_moved_out_of_the_period_since_is_still_listed(
         self, coached, period, project_lead, client_for
@@ -423,3 +512,19 @@ def test_every_figure_in_the_pdf_links_to_its_frozen_records(
         assert response.status_code == 200
     cell = client.get(f"/reporting/reports/{report.pk}/indicators/coached/?district={mitte}")
     assert len(cell.context["rows"]) == 2
+
+
+def test_every_model_the_figures_count_has_its_deletions_logged(stand_in):
+    from organisations.models import Membership
+    from reporting.registry import unregister_indicator
+
+    models = counted_models()
+    assert len(models) >= 15  # every sub-project's records
+    for model in models:
+        assert post_delete.has_listeners(model), model
+    # A stand-in's records are logged while it is registered, and only then.
+    assert Membership not in models
+    stand_in("coached", SubProject.QUALIFICATION)
+    assert Membership in _tracked and post_delete.has_listeners(Membership)
+    unregister_indicator("coached")
+    assert Membership not in _tracked and not post_delete.has_listeners(Membership)
