@@ -88,6 +88,11 @@ def paged(
         page.object_list = rows_in_order(queryset, page.object_list)
     else:
         page = Paginator(queryset, per_page).get_page(request.GET.get(param))
+    return paged_list(request, page, param=param)
+
+
+def paged_list(request, page: Page, *, param: str = "page") -> PagedList:
+    """A page found otherwise (e.g. by `counted_page`) as a `PagedList`."""
     others = request.GET.copy()
     others.pop(param, None)
     return PagedList(page=page, query=others.urlencode(), param=param, count=page.paginator.count)

@@ -3,7 +3,19 @@
 import datetime
 
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -12,8 +24,8 @@ from ikmo.subprojects import SubProject
 from organisations.models import Membership, Organisation
 from organisations.selectors import translated_names
 
-from . import permissions
-from .matching import Match, Profile, rank
+from . import matching, permissions
+from .matching import Match, Profile, score
 from .models import (
     MO_KINDS,
     PARTNER_KINDS,
@@ -425,22 +437,76 @@ def available_offers(*, prefetch: bool = True):
     return _with_profiles(offers)
 
 
+def _links(relation: str, ids=None):
+    """An offer's rows of ``relation`` (a many-to-many), those to ``ids`` only if given."""
+    field = MentorOffer._meta.get_field(relation)
+    links = field.remote_field.through.objects.filter(**{field.m2m_field_name(): OuterRef("pk")})
+    if ids is not None:
+        links = links.filter(**{f"{field.m2m_reverse_field_name()}__in": ids})
+    return links
+
+
+def ranked_offers(mentor_request: MentorRequest):
+    """The offers `suggestions_for` lists, best first, with their ``points`` (as
+    `matching.points` gives them), scored in the database: a page of suggestions reads only
+    its own offers, however many there are."""
+    need = {  # (prefetched with the request where it was read with its profile)
+        relation: [related.pk for related in getattr(mentor_request, relation).all()]
+        for relation in ("fields_of_work", "topics", "languages")
+    }
+    district = mentor_request.district_id or mentor_request.organisation.district_id
+    points = Value(0)
+    if need["fields_of_work"]:
+        points += matching.POINTS_PER_FIELD * count_of(
+            _links("fields_of_work", need["fields_of_work"])
+        )
+    if need["topics"]:
+        points += matching.POINTS_PER_TOPIC * count_of(_links("topics", need["topics"]))
+    if district:
+        points += Case(
+            When(organisation__district_id=district, then=matching.POINTS_SAME_DISTRICT),
+            default=0,
+        )
+    if need["languages"]:
+        points += Case(
+            When(
+                Exists(_links("languages", need["languages"])),
+                then=matching.POINTS_COMMON_LANGUAGE,
+            ),
+            When(Exists(_links("languages")), then=matching.PENALTY_NO_COMMON_LANGUAGE),
+            default=0,
+        )
+    already = Tandem.objects.filter(mentee=mentor_request.organisation_id, status__in=RUNNING)
+    return (
+        available_offers(prefetch=False)
+        .exclude(organisation_id=mentor_request.organisation_id)
+        .exclude(organisation_id__in=already.values("mentor_id"))
+        .only(
+            "organisation_id",
+            "capacity",
+            "description",
+            "organisation__name",
+            "organisation__district__name",
+        )
+        .annotate(points=ExpressionWrapper(points, output_field=models.IntegerField()))
+        .filter(points__gte=1)
+        .order_by("-points", "organisation__name", "pk")
+    )
+
+
+def matches_of(mentor_request: MentorRequest, offers) -> list[Match]:
+    """``offers`` (from `ranked_offers`, in their order) as suggestions with their reasons."""
+    need = request_profile(mentor_request)
+    profiles = profiles_of(offers, district_of=lambda offer: offer.organisation.district)
+    return [
+        Match(candidate=offer, score=offer.points, reasons=tuple(score(need, profile)[1]))
+        for offer, profile in profiles
+    ]
+
+
 def suggestions_for(mentor_request: MentorRequest) -> list[Match]:
     """Mentors for this request, best first, each with the reasons for the suggestion."""
-    already = Tandem.objects.filter(mentee=mentor_request.organisation_id, status__in=RUNNING)
-    offers = available_offers(prefetch=False).exclude(
-        organisation_id=mentor_request.organisation_id
-    )
-    offers = offers.exclude(organisation_id__in=already.values("mentor_id")).only(
-        "organisation_id",
-        "capacity",
-        "description",
-        "organisation__name",
-        "organisation__district__name",
-    )
-    # Every offer is scored: their profiles from the link tables, not an object per field.
-    profiles = profiles_of(offers, district_of=lambda offer: offer.organisation.district)
-    return rank(request_profile(mentor_request), profiles)
+    return matches_of(mentor_request, ranked_offers(mentor_request))
 
 
 def open_requests():

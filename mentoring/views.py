@@ -17,7 +17,15 @@ from ikmo.documents import document_request
 from ikmo.downloads import content_download
 from ikmo.selectors import checkins_of
 from ikmo.subprojects import SubProject
-from ikmo.viewtools import form_errors, get_visible_or_404, paged, require, service_errors
+from ikmo.viewtools import (
+    counted_page,
+    form_errors,
+    get_visible_or_404,
+    paged,
+    paged_list,
+    require,
+    service_errors,
+)
 from organisations.selectors import get_organisation_for_user
 
 from . import documents, ics, permissions, selectors, services
@@ -45,7 +53,7 @@ from .forms import (
     TandemProposeForm,
 )
 from .matching import best_of
-from .models import Event, MentorRequest, Tandem
+from .models import Event, MentorOffer, MentorRequest, Tandem
 
 
 def _internal(allowed: bool) -> None:
@@ -582,13 +590,16 @@ def match(request, pk):
         selectors.requests_with_profiles_for_user(request.user), pk=pk
     )
     ranked = (
-        selectors.suggestions_for(mentor_request)
+        selectors.ranked_offers(mentor_request)
         if mentor_request.status == MentorRequest.Status.OPEN
-        else []
+        else MentorOffer.objects.none()
     )
     # The best few first, the rest a page further: every offer that fits scores a point,
-    # and a card with its own confirmation form for each of hundreds is no choice.
-    listing = paged(request, ranked, per_page=SUGGESTIONS_PER_PAGE)
+    # and a card with its own confirmation form for each of hundreds is no choice. Scored
+    # and counted in the database; only the page's offers are read, with their reasons.
+    page = counted_page(ranked, SUGGESTIONS_PER_PAGE, request.GET.get("page"))
+    page.object_list = selectors.matches_of(mentor_request, page.object_list)
+    listing = paged_list(request, page)
     return render(
         request,
         "mentoring/match.html",
@@ -615,8 +626,8 @@ def tandem_propose(request, pk):
     if not form.is_valid():
         messages.error(request, _("Please choose one of the suggested mentors."))
         return redirect(mentor_request)
-    suggestions = {m.candidate.pk: m for m in selectors.suggestions_for(mentor_request)}
-    chosen = suggestions.get(form.cleaned_data["offer"])
+    offered = selectors.ranked_offers(mentor_request).filter(pk=form.cleaned_data["offer"])
+    chosen = next(iter(selectors.matches_of(mentor_request, offered)), None)
     if chosen is None:
         messages.error(request, _("This mentor is no longer available for this request."))
         return redirect(mentor_request)

@@ -481,3 +481,75 @@ def test_profiles_from_the_link_tables_equal_those_from_the_objects(mentor_org, 
     # Not vacuous: the first request has a topic, a field of work and a language.
     first = requests[0][1]
     assert first.topics and first.fields and first.languages
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("request_district", ["own", "other", "none"])
+def test_the_database_ranks_offers_exactly_as_the_worded_score(mentee_org, request_district):
+    """`ranked_offers` scores in SQL what `matching.score` words: the same offers, points
+    and order, over offers with and without shared fields, topics, district and languages
+    (and the penalty for none in common)."""
+    from itertools import product
+
+    from mentoring.matching import rank
+    from organisations.models import SpokenLanguage
+    from qualification.models import Topic
+
+    from .factories import field as field_of
+
+    fields = ["education", "youth"]
+    languages = list(SpokenLanguage.objects.order_by("slug").values_list("slug", flat=True)[:3])
+    topics = list(Topic.objects.order_by("slug").values_list("slug", flat=True)[:2])
+    field_of("youth")  # both fields exist
+    districts = list(District.objects.order_by("slug")[:2])
+    combos = product([(), fields[:1], fields], [(), languages[:1], languages[2:]], [(), topics])
+    for number, (f, lang, t) in enumerate(combos):
+        mentor = OrganisationFactory(
+            name=f"Mentor {number:02} e.V.",
+            stage=Organisation.Stage.ESTABLISHED,
+            district=districts[number % 2] if number % 3 else None,
+        )
+        mentor_offer(mentor, fields=f, languages=lang, topics=t)
+    district = {"own": mentee_org.district, "other": districts[0], "none": None}[request_district]
+    wanted = mentor_request(
+        mentee_org, fields=fields[1:], languages=languages[:2], topics=topics[:1], district=district
+    )
+    ranked = list(selectors.ranked_offers(wanted))
+    offers = selectors.profiles_of(
+        selectors.available_offers(prefetch=False).exclude(organisation=mentee_org),
+        district_of=lambda offer: offer.organisation.district,
+    )
+    expected = rank(selectors.request_profile(wanted), offers)
+    assert [(o.pk, o.points) for o in ranked] == [(m.candidate.pk, m.score) for m in expected]
+    # Not vacuous: weaker and stronger fits, some offers not fitting at all, and the
+    # penalty for no common language counted.
+    assert len({m.score for m in expected}) >= 4
+    assert 0 < len(expected) < len(offers)
+    scored = [selectors.score(selectors.request_profile(wanted), p)[1] for _o, p in offers]
+    assert any(r.code == "no_language" for reasons in scored for r in reasons)
+    assert [m.reasons for m in selectors.suggestions_for(wanted)] == [m.reasons for m in expected]
+
+
+def test_the_match_page_reads_the_profiles_of_its_own_suggestions_only(
+    client_for, project_lead, open_request, offer, monkeypatch
+):
+    for number in range(14):
+        weaker = OrganisationFactory(name=f"Mentorin {number:02} e.V.", stage="established")
+        mentor_offer(weaker, fields=("education",), languages=("ar",))
+    read = []
+    profiles_of = selectors.profiles_of
+
+    def counting(objects, **kwargs):
+        objects = list(objects)
+        read.append(len(objects))
+        return profiles_of(objects, **kwargs)
+
+    monkeypatch.setattr(selectors, "profiles_of", counting)
+    url = reverse("mentoring:match", args=[open_request.pk])
+    response = client_for(project_lead).get(url)
+    assert len(response.context["suggestions"]) == 10 and response.context["listing"].count == 15
+    assert read == [10]  # scored and counted in the database, not one profile per offer
+    second = client_for(project_lead).get(url + "?page=2")
+    assert [m.candidate.organisation.name for m in second.context["suggestions"]][-1] == (
+        "Mentorin 13 e.V."
+    )
