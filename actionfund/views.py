@@ -11,10 +11,19 @@ from django.views.decorators.http import require_POST
 
 from ikmo import uploads
 from ikmo.audit import audit_log
+from ikmo.content_language import columns
 from ikmo.models import GeneratedDocument
 from ikmo.subprojects import SubProject
 from ikmo.thread_views import thread_context
-from ikmo.viewtools import get_visible_or_404, paged, require, service_errors
+from ikmo.viewtools import (
+    counted_page,
+    get_visible_or_404,
+    paged,
+    paged_list,
+    require,
+    rows_in_order,
+    service_errors,
+)
 from organisations.models import Organisation, User
 from organisations.permissions import can_view_organisation
 from organisations.timeline import SHORT_LIMIT as HISTORY_LIMIT
@@ -249,7 +258,16 @@ def jury_list(request):
     filters = JuryFilter(
         request.GET or None, queryset=selectors.assignments_for_juror(request.user)
     )
-    listing = paged(request, filters.qs, per_page=JURY_PER_PAGE, ids_first=True)
+    # The page's ids and the count of all in one query, then only the columns the list shows
+    # of those rows (an application row carries its whole draft).
+    page = counted_page(filters.qs, JURY_PER_PAGE, request.GET.get("page"), ids=True)
+    page.object_list = rows_in_order(
+        filters.qs.only(
+            *("title", "status", "call__year", "organisation__name"), *columns("call__title")
+        ),
+        page.object_list,
+    )
+    listing = paged_list(request, page)
     return render(
         request,
         "actionfund/jury_list.html",

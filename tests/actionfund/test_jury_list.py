@@ -74,3 +74,26 @@ def test_the_newest_call_comes_first(client_for, call, fund_lead, jury_member):
     assert first.index("Aktuell 0") < first.index("Vorjahr 0")
     last = client.get(reverse("actionfund:jury_list") + "?page=2").content.decode()
     assert "Aktuell 0" not in last and "Vorjahr" in last
+
+
+def test_a_page_is_found_and_counted_in_one_query_and_reads_no_drafts(
+    client_for, call, fund_lead, jury_member
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _assigned(JURY_PER_PAGE + 2, call, fund_lead, jury_member)
+    client = client_for(jury_member)
+    url = reverse("actionfund:jury_list")
+    client.get(url)  # warms per-process caches
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(url + "?page=2&state=todo").content.decode()
+    assert second.count('class="list-group-item"') == 2
+    assert f"{JURY_PER_PAGE + 2} Anträge" in second
+    application_reads = [
+        q["sql"] for q in queries if q["sql"].startswith('SELECT "actionfund_application"')
+    ]
+    # The page's ids with the count of all, then the page's rows (the draft left out).
+    assert len(application_reads) == 2, application_reads
+    assert "COUNT(*) OVER ()" in application_reads[0]
+    assert not any("draft_data" in sql for sql in application_reads)
