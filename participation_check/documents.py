@@ -9,8 +9,8 @@ from . import charts, permissions, selectors
 from .services import REPORT_KIND
 
 
-def report_context(analysis, document=None) -> dict:
-    data = selectors.report_data(analysis)
+def report_context(analysis, document=None, *, recommendations: bool = True) -> dict:
+    data = selectors.report_data(analysis, recommendations=recommendations)
     data["openness_chart"] = charts.percent_bars(
         [(s.name, s.score["percent"]) for s in data["structures"]]
     )

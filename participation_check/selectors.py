@@ -190,12 +190,13 @@ def needs_by_category(analysis: Analysis) -> list[dict]:
     return rows
 
 
-def report_data(analysis: Analysis) -> dict:
-    """Everything the report (HTML preview and PDF) shows, in a fixed number of queries."""
+def report_data(analysis: Analysis, *, recommendations: bool = True) -> dict:
+    """Everything the report (HTML preview and PDF) shows, in a fixed number of queries.
+    Without ``recommendations`` they are left to the caller (the HTML preview pages them)."""
     structures = list(structures_of(analysis))
     for structure in structures:
         structure.score = structure_score(structure)
-    recommendations = list(recommendations_of(analysis))
+    recommendations = list(recommendations_of(analysis)) if recommendations else None
     interviews = analysis.interviews.aggregate(
         consented=Count("pk", filter=Q(consent_given=True)),
         organisations=Count("organisation", distinct=True),

@@ -567,10 +567,20 @@ def recommendation_detail(request, pk):
 # Report --------------------------------------------------------------------------------------
 
 
+RECOMMENDATIONS_PER_PAGE = 25
+
+
 def report(request, pk):
     """The HTML preview of the report; published reports are public, drafts for staff only."""
     analysis = get_visible_or_404(selectors.reports_visible_to(request.user), pk=pk)
-    context = report_context(analysis)
+    context = report_context(analysis, recommendations=False)
+    # The PDF lists every recommendation; the page shows them a page at a time.
+    context["recommendations"] = paged(
+        request,
+        selectors.recommendations_of(analysis),
+        per_page=RECOMMENDATIONS_PER_PAGE,
+        param="recommendations",
+    )
     context["chart_data"] = {
         "openness": {
             "labels": [s.name for s in context["structures"]],

@@ -458,3 +458,31 @@ def test_the_meetings_are_paged_newest_first_with_their_participants(
     assert first.context["meetings"].count == 3
     assert 'href="?page=2"' in first.content.decode()
     assert administration.name in second.content.decode()
+
+
+def test_the_report_page_shows_the_recommendations_a_page_at_a_time_and_the_pdf_all(
+    analyst, analysis, administration, monkeypatch
+):
+    from django.template.loader import render_to_string
+
+    from participation_check import views
+    from participation_check.documents import report_context
+
+    monkeypatch.setattr(views, "RECOMMENDATIONS_PER_PAGE", 2)
+    for number in (1, 2, 3):
+        make_recommendation(analysis, administration, text=f"Empfehlung {number}")
+    url = reverse("participation_check:report", args=[analysis.pk])
+    first, second = analyst.get(url), analyst.get(url + "?recommendations=2")
+    assert [r.text for r in first.context["recommendations"].page] == [
+        "Empfehlung 1",
+        "Empfehlung 2",
+    ]
+    assert [r.text for r in second.context["recommendations"].page] == ["Empfehlung 3"]
+    html = second.content.decode()
+    # Numbered across the pages, counted in all, the rest one link away, the PDF complete.
+    assert "<tr><td>3</td>" in html and "<tr><td>1</td>" not in html
+    assert first.context["recommendations"].count == 3
+    assert 'href="?recommendations=2#recs"' in first.content.decode()
+    assert "Das PDF des Berichts enthält alle Empfehlungen." in html
+    pdf = render_to_string("participation_check/pdf/report.html", report_context(analysis))
+    assert all(f"Empfehlung {number}" in pdf for number in (1, 2, 3))
