@@ -412,7 +412,12 @@ class TestJury:
         ordering, rows = (q["sql"] for q in queries.captured_queries)
         assert "ORDER BY" in ordering and "organisations_organisation" not in ordering
         assert "organisations_organisation" in rows
-        assert ranked.count() == 4
+        # The scores are read once, joined and grouped, not in a subquery per application;
+        # the count needs none of them.
+        assert '(SELECT SUM(U0."value"' not in ordering and 'JOIN "actionfund_score"' in ordering
+        with CaptureQueriesContext(connection) as queries:
+            assert ranked.count() == 4
+        assert "actionfund_score" not in queries.captured_queries[0]["sql"]
         only = selectors.ranking(call, only_ids=[applications["weak"].pk])
         assert [a.pk for a in only] == [applications["weak"].pk]
 
