@@ -103,11 +103,16 @@ def test_admin_finds_edits_and_audits_an_organisation_at_1366(new_page, portal_a
 
 
 def test_on_a_phone_an_admin_books_a_payment_choosing_the_application_by_search(
-    new_page, org, org_admin
+    new_page, org, org_admin, monkeypatch
 ):
     """The payment form asks for the application in a search box (at full scale a list of
     2,000 applications made it 116 KiB): an invalid first try keeps the German amount and
-    date, a search finds the application, a double tap saves one payment."""
+    date, a search finds the application, a double tap saves one payment, even when the
+    server takes its time (static/js/submit-once.js: Django admin sent both taps)."""
+    import time
+
+    from django.contrib import admin
+
     from actionfund.models import Payment
     from tests.actionfund.factories import ApplicationFactory
 
@@ -143,7 +148,21 @@ def test_on_a_phone_an_admin_books_a_payment_choosing_the_application_by_search(
     page.locator(".select2-results__option", has_text=str(root)).click()
     assert_no_horizontal_scroll(page)
     page.screenshot(path=str(SHOTS / "admin-payment-search-phone.png"), full_page=True)
-    page.locator("input[name=_save]").dblclick()
+    payment_admin = admin.site._registry[Payment]
+    save_model = payment_admin.save_model
+
+    def slow_save(*args, **kwargs):
+        time.sleep(0.5)  # the second tap comes while the first is still being saved
+        return save_model(*args, **kwargs)
+
+    monkeypatch.setattr(payment_admin, "save_model", slow_save)
+    save = page.locator("input[name=_save]")
+    save.scroll_into_view_if_needed()
+    box = save.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.dblclick(x, y)
+    page.wait_for_timeout(150)  # and a third tap, once the first is on its way
+    page.mouse.click(x, y)
     expect(page.locator(".messagelist .success")).to_be_visible()
     payment = Payment.objects.get()
     assert (payment.application, payment.amount, payment.paid_on.isoformat()) == (
