@@ -113,10 +113,10 @@ def missing_of(frozen, model) -> int:
     if frozen.missing is None:
         # Frozen before the log was kept: every id looked up, once; what the log will still
         # say after the horizon is left to it.
-        gone = frozen.count - existing_of(model, frozen)
+        gone = max(frozen.count - existing_of(model, frozen), 0)
         recent = _among_frozen(frozen, [pk for pk, _when in _logged(model, after=horizon)])
         stored.filter(missing__isnull=True).update(
-            missing=gone - recent, missing_checked_at=horizon
+            missing=max(gone - recent, 0), missing_checked_at=horizon
         )
         return gone
     logged = _logged(model, after=frozen.missing_checked_at)
