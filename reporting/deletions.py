@@ -38,10 +38,10 @@ def counted_models() -> set:
     }
 
 
-def _log(sender, instance, **kwargs):
+def _log(sender, instance, using, **kwargs):
     from .models import DeletedRecord
 
-    DeletedRecord.objects.using(kwargs.get("using") or "default").create(
+    DeletedRecord.objects.using(using).create(
         model=sender._meta.concrete_model._meta.label, record_id=instance.pk
     )
 

@@ -280,9 +280,8 @@ class DeletedRecord(models.Model):
     a frozen figure's drill-down tells how many of its records are gone without looking up
     every id it froze (reporting/deletions.py). Model and id only, nothing of the record."""
 
-    model = models.CharField(
-        _("model"), max_length=100
-    )  # its label, e.g. "qualification.CoachingSession"
+    # The model's label, e.g. "qualification.CoachingSession".
+    model = models.CharField(_("model"), max_length=100)
     record_id = models.BigIntegerField(_("id of the record"))
     deleted_at = models.DateTimeField(_("deleted at"), default=timezone.now)
 
