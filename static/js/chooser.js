@@ -60,14 +60,33 @@
       };
     }
 
+    // What the portal answered to each text typed: value -> place in its answer. The list
+    // shows exactly that answer, in the portal's order. Names loaded for other letters stay
+    // hidden meanwhile: while an answer is on its way, a tap must not choose a name found
+    // for something else (on a slow connection the earlier list stayed under the finger).
+    var answers = {};
+    var remember = function (query, results) {
+      var answer = answers[query] || (answers[query] = { size: 0, place: {} });
+      results.forEach(function (result) {
+        var key = String(result.value);
+        if (!(key in answer.place)) { answer.place[key] = answer.size++; }
+      });
+    };
+
     var justChosen = false;
     var tom = new window.TomSelect(select, {
       valueField: "value",
       labelField: "text",
       searchField: [],
       // The portal has searched (in every spelling, by district too): keep its order and
-      // everything it found.
-      score: function () { return function () { return 1; }; },
+      // everything it found, and nothing else.
+      score: function (query) {
+        var answer = answers[query];
+        return function (option) {
+          var place = answer && answer.place[String(option.value)];
+          return place === undefined ? 0 : 1 / (1 + place);
+        };
+      },
       maxOptions: null,
       // One name chosen: the list closes (on a phone it would cover the rest of the form).
       closeAfterSelect: !select.multiple,
@@ -91,6 +110,7 @@
               self.setNextUrl(query, next.toString());
             }
             say(answer.results.length ? "" : data.chooserNoResults);
+            remember(query, answer.results);
             callback(answer.results);
           })
           .catch(function () {

@@ -185,3 +185,67 @@ def test_in_arabic_the_chooser_reads_right_to_left(new_page, registry, consultan
     )
     page.screenshot(path=str(SHOTS / "chooser-arabic-chosen.png"))
     assert chosen["free_left"] >= 32 and chosen["free_right"] < 24, chosen
+
+
+def test_while_a_search_is_on_its_way_no_earlier_name_can_be_tapped(
+    new_page, registry, consultant
+):
+    """On a slow connection the list must not keep showing the names it preloaded (or found
+    for earlier letters) while the answer to what was typed is still on its way: a tap on
+    one of them would choose an organisation the person did not look for."""
+    page = new_page(phone=True)
+    log_in_by_cookie(page, consultant)
+    held = []
+
+    def hold_searches(route):
+        # The preload (nothing typed yet) goes through; answers to typed words wait.
+        if re.search(r"[?&]q=[^&]", route.request.url):
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route(re.compile(r".*/choose/organisations/.*"), hold_searches)
+    page.goto(reverse("qualification:coaching"))
+    combobox = page.get_by_role("combobox", name="Organisation")
+    combobox.click()
+    listbox = start_form(page).get_by_role("listbox")
+    preloaded = listbox.get_by_role("option")
+    expect(preloaded.first).to_contain_text(TARGET)  # the first names, by name
+    expect(preloaded.nth(1)).to_contain_text("Nachbarschaftshilfe 00")
+
+    combobox.press_sequentially("Wedding", delay=40)
+    page.wait_for_function("() => document.querySelector('.ts-wrapper.loading') !== null")
+    page.wait_for_timeout(700)  # the search throttle (300 ms) has passed: the request waits
+    assert held, "the search was not sent"
+    # Nothing stale to tap: no option at all, and the list says it is searching.
+    expect(listbox.get_by_role("option")).to_have_count(0)
+    expect(page.locator(".ts-dropdown")).to_contain_text("Suche")
+    page.screenshot(path=str(SHOTS / "chooser-phone-searching.png"))
+    for route in held:
+        route.continue_()
+    held.clear()
+    expect(listbox.get_by_role("option")).to_have_count(1)
+    expect(listbox.get_by_role("option")).to_contain_text("Nachbarschaftsverein Wedding e.V.")
+
+    # Emptied, the list shows the first names again, in the portal's order.
+    combobox.fill("")
+    expect(listbox.get_by_role("option").first).to_contain_text(TARGET)
+    page.unroute(re.compile(r".*/choose/organisations/.*"))
+
+    # A longer answer comes a page at a time: scrolled to its end, the list adds the next
+    # page after the first, in the portal's order (the target, 32nd, last).
+    combobox.press_sequentially("Nachbarschaft", delay=40)
+    options = listbox.get_by_role("option")
+    expect(options).to_have_count(20)
+    expect(options.first).to_contain_text("Nachbarschaftshilfe 00")
+    page.locator(".ts-dropdown-content").evaluate("list => { list.scrollTop = list.scrollHeight; }")
+    expect(options).to_have_count(32)
+    expect(options.nth(20)).to_contain_text("Nachbarschaftshilfe 20")
+    suggestion = options.last
+    expect(suggestion).to_contain_text(TARGET)
+    suggestion.scroll_into_view_if_needed()
+    suggestion.tap()
+    expect(start_form(page).locator(".ts-control")).to_contain_text(TARGET)
+    start_form(page).get_by_role("button", name="Fortfahren").click()
+    organisation = Organisation.objects.get(name=TARGET)
+    expect(page).to_have_url(reverse("qualification:coaching_create", args=[organisation.pk]))
