@@ -8,7 +8,9 @@ id up grows with the year (150,000 coaching sessions at four times the full scal
   model and the id, in the deleting transaction, so a rolled-back deletion leaves no trace);
 - a frozen figure keeps how many of its ids were gone at `missing_checked_at` (none when it
   was frozen) and adds the logged deletions since that are among its ids; the log's older
-  entries are folded into that number on a look, so the log read stays short.
+  entries are folded into that number on a look, so the log read stays short;
+- once a day (`fold_and_prune`) every figure is folded and the entries no figure still needs
+  are deleted, so the log holds about a day of deletions.
 
 Entries younger than `HORIZON` are never folded: a deletion is stamped when it happens but
 only seen once its transaction commits, and no deleting transaction runs that long.
@@ -102,13 +104,15 @@ def _logged(model, after) -> list[tuple]:
     )
 
 
-def missing_of(frozen, model) -> int:
+def missing_of(frozen, model, *, now=None, advance: bool = False) -> int:
     """How many of the records ``frozen`` counted (records of ``model``) no longer exist:
-    usually one short read of the log, and nothing else."""
+    usually one short read of the log, and nothing else. ``advance`` (the daily job) moves
+    the figure's mark up to the horizon even when nothing was folded, so that the log before
+    it can go; a look at the page writes only when it folds something."""
     from .models import FrozenRecords
     from .selectors import existing_of
 
-    horizon = timezone.now() - HORIZON
+    horizon = (now or timezone.now()) - HORIZON
     stored = FrozenRecords.objects.filter(pk=frozen.pk)
     if frozen.missing is None:
         # Frozen before the log was kept: every id looked up, once; what the log will still
@@ -123,7 +127,7 @@ def missing_of(frozen, model) -> int:
     older = {pk for pk, when in logged if when <= horizon}
     recent = {pk for pk, when in logged if when > horizon}
     missing = frozen.missing
-    if older:
+    if older or (advance and frozen.missing_checked_at < horizon):
         # Folded into the stored number, so later looks read only what came after; only if
         # no other look folded them meanwhile.
         missing += _among_frozen(frozen, sorted(older))
@@ -131,3 +135,39 @@ def missing_of(frozen, model) -> int:
             missing=missing, missing_checked_at=horizon
         )
     return missing + _among_frozen(frozen, sorted(recent))
+
+
+# The log is pruned once a day; entries stay at least this long, longer than any freeze runs
+# (a figure frozen meanwhile checks from its freeze's start).
+KEEP_AT_LEAST = timedelta(days=1)
+
+
+def fold_and_prune(now=None) -> int:
+    """Fold the log into every frozen figure, then delete the entries no figure still needs;
+    how many were deleted. The daily job (reporting.tasks.prune_deletion_log): without it
+    the log would only grow, and a figure nobody looks at would keep all of it."""
+    from django.db.models import Min, Q
+
+    from .models import DeletedRecord, FrozenRecords
+    from .registry import all_indicators
+
+    now = now or timezone.now()
+    horizon = now - HORIZON
+    # Figures of an indicator no longer in the portal (or without records) list nothing:
+    # they need no log.
+    indicators = {i.key: i for i in all_indicators() if i.records is not None}
+    figures = FrozenRecords.objects.filter(indicator_key__in=indicators)
+    behind = figures.filter(Q(missing__isnull=True) | Q(missing_checked_at__lt=horizon))
+    for frozen in behind.select_related("report__period").defer("ids").iterator(chunk_size=200):
+        model = indicators[frozen.indicator_key].records(frozen.report.period).model
+        missing_of(frozen, model, now=now, advance=True)
+    # What a figure read last is all it still needs; a figure that could not be folded
+    # (missing unknown) keeps the whole log until it can.
+    if figures.filter(missing__isnull=True).exists():
+        return 0
+    oldest = figures.aggregate(oldest=Min("missing_checked_at"))["oldest"]
+    cutoff = now - KEEP_AT_LEAST
+    if oldest is not None:
+        cutoff = min(cutoff, oldest)
+    deleted, _by_model = DeletedRecord.objects.filter(deleted_at__lte=cutoff).delete()
+    return deleted

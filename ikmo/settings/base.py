@@ -338,6 +338,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "privacy.tasks.apply_retention",
         "schedule": 24 * 3600.0,
     },
+    # Reporting: the log of deleted records (reporting/deletions.py) folded into the frozen
+    # figures and cut to what they still need.
+    "reporting-deletion-log": {
+        "task": "reporting.tasks.prune_deletion_log",
+        "schedule": 24 * 3600.0,
+    },
 }
 
 # The REST API (ikmo/api/): personal tokens or the session, the caller's scope, rate limits

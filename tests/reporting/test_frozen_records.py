@@ -244,6 +244,50 @@ class TestFrozenDrillDown:
         records[2].delete()
         assert client.get(frozen_url(report, "coached")).context["missing"] == 2
 
+    def test_the_daily_job_folds_the_log_and_keeps_only_what_a_figure_still_needs(
+        self, coached, period, project_lead, client_for
+    ):
+        from django.utils import timezone
+
+        from reporting.tasks import prune_deletion_log
+
+        _orgs, records = coached
+        report = freeze(period)
+        records[0].delete()
+        records[1].delete()
+        now = timezone.now()
+        # Nothing is older than a day yet: folded into the figure, but kept.
+        assert deletions.fold_and_prune(now=now + deletions.HORIZON) == 0
+        frozen = report.frozen_records.get(indicator_key="coached", share="")
+        assert frozen.missing == 2
+        assert DeletedRecord.objects.count() == 2
+
+        # A day later both are folded into every figure, so they go; a deletion of the last
+        # minutes stays (the figure has not folded it yet) and is still counted.
+        DeletedRecord.objects.update(deleted_at=now - timedelta(days=2))
+        report.frozen_records.update(missing=0, missing_checked_at=now - timedelta(days=3))
+        recent = records[2].pk
+        records[2].delete()
+        assert prune_deletion_log.apply().get() == 2
+        assert list(DeletedRecord.objects.values_list("record_id", flat=True)) == [recent]
+        frozen.refresh_from_db()
+        assert frozen.missing == 2
+        response = client_for(project_lead).get(frozen_url(report, "coached"))
+        assert response.context["missing"] == 3
+
+    def test_the_daily_job_keeps_the_log_for_a_figure_not_yet_checked(self, coached, period):
+        from django.utils import timezone
+
+        _orgs, records = coached
+        report = freeze(period)
+        records[1].delete()
+        report.frozen_records.update(missing=None, missing_checked_at=None)
+        DeletedRecord.objects.update(deleted_at=timezone.now() - timedelta(days=2))
+        # The job checks such a figure in full once, then the log it needed can go.
+        assert deletions.fold_and_prune() == 1
+        frozen = report.frozen_records.get(indicator_key="coached", share="")
+        assert frozen.missing == 1
+
     def test_the_migration_stores_how_many_ids_each_figure_froze(self, coached, period):
         from importlib import import_module
 
