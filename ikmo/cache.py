@@ -115,20 +115,23 @@ class ResilientRedisCache(RedisCache):
     def is_shared(self) -> bool:
         return not self.breaker.tripped and self.breaker.allows()
 
+    def _unavailable(self, error) -> None:
+        first = not self.breaker.tripped
+        self.breaker.trip()
+        if first:
+            logger.warning(
+                "Redis cache unavailable (%s); using a process-local cache for %ss",
+                error.__cause__ or error,
+                self.breaker.open_seconds,
+            )
+
     def _call(self, name, *args, **kwargs):
         if not self.breaker.allows():
             return getattr(self._local, name)(*args, **kwargs)
         try:
             result = getattr(super(), name)(*args, **kwargs)
         except UNAVAILABLE as error:
-            first = not self.breaker.tripped
-            self.breaker.trip()
-            if first:
-                logger.warning(
-                    "Redis cache unavailable (%s); using a process-local cache for %ss",
-                    error.__cause__ or error,
-                    self.breaker.open_seconds,
-                )
+            self._unavailable(error)
             return getattr(self._local, name)(*args, **kwargs)
         if self.breaker.succeeded():
             logger.warning("Redis cache is back; process-local cache dropped")
@@ -139,6 +142,40 @@ class ResilientRedisCache(RedisCache):
                 except Exception:  # a hook must not break the call that noticed recovery
                     logger.exception("Cache recovery hook %r failed", hook)
         return result
+
+    # One round trip for a value kept under the data generation (ikmo/pagecache.py): the
+    # generation, then the key that carries it, read by Redis itself.
+    _UNDER_GENERATION = """
+        local generation = redis.call('GET', KEYS[1])
+        if not generation then return {false, false} end
+        return {generation, redis.call('GET', ARGV[1] .. generation .. ARGV[2])}
+    """
+    GENERATION_MARK = "\x00generation\x00"
+
+    def get_under_generation(self, generation_key: str, key: str):
+        """``(generation, value)``: the value of ``generation_key`` and of ``key`` with its
+        `GENERATION_MARK` replaced by that generation, in one call; ``(None, None)`` when the
+        generation is not set, or Redis is away or just back (the caller then takes the usual
+        way, which falls back or runs the recovery hooks)."""
+        if not self.is_shared():
+            return None, None
+        head, _mark, tail = str(self.client.make_key(key)).partition(self.GENERATION_MARK)
+        try:
+            client = self.client.get_client(write=False)
+            script = self.__dict__.get("_under_generation")
+            if script is None:
+                script = self._under_generation = client.register_script(self._UNDER_GENERATION)
+            generation, value = script(
+                keys=[self.client.make_key(generation_key)], args=[head, tail], client=client
+            )
+        except UNAVAILABLE as error:
+            self._unavailable(error)
+            return None, None
+        if generation is None:
+            return None, None
+        return self.client.decode(generation), (
+            None if value is None else self.client.decode(value)
+        )
 
     def clear(self):
         self._local.clear()

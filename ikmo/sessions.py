@@ -48,7 +48,10 @@ class SessionStore(CachedDBStore):
         seconds = pagecache.memo_seconds()
         if not seconds:
             return super(CachedDBStore, self).load()
-        data = self._cache.get(self.cache_key)
+        # The generation and the copy under it in one round trip (the request's first read).
+        _generation, data = pagecache.get_under_generation(
+            f"{KEY_PREFIX}{{generation}}:{self._get_or_create_session_key()}"
+        )
         if data is None:
             row = self._get_session_from_db()
             if not row:

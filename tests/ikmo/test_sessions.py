@@ -8,7 +8,7 @@ from unittest import mock
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -89,13 +89,11 @@ def test_a_copy_read_from_the_database_never_overwrites_a_newer_save(project_lea
     writer.save()
 
     # ...and only now does the first one put what it read into the cache.
-    real_get = cache.get
-
-    def missed(key, *args, **kwargs):
-        return None if key.startswith("ikmo:session:") else real_get(key, *args, **kwargs)
+    def missed(key):
+        return pagecache.generation(), None
 
     with (
-        mock.patch.object(cache, "get", side_effect=missed),
+        mock.patch("ikmo.pagecache.get_under_generation", side_effect=missed),
         mock.patch.object(SessionStore, "_get_session_from_db", return_value=old_row),
     ):
         assert "note" not in reader.load()
@@ -136,3 +134,74 @@ def test_without_memos_the_cache_is_not_used(project_lead, settings):
         assert _session_read(queries)
     key = client.cookies[settings.SESSION_COOKIE_NAME].value
     assert cache.get(f"ikmo:session:{pagecache.generation()}:{key}") is None
+
+
+@pytest.fixture
+def redis_commands():
+    """The commands this process sends to Redis (name and arguments), while active."""
+    import redis
+
+    from ikmo.cache import ResilientRedisCache
+
+    assert isinstance(caches["default"], ResilientRedisCache), "the cache is Redis's here"
+    sent = []
+    real = redis.Redis.execute_command
+
+    def spy(self, *args, **options):
+        sent.append(tuple(str(a) for a in args))
+        return real(self, *args, **options)
+
+    with mock.patch.object(redis.Redis, "execute_command", spy):
+        yield sent
+
+
+def _generation_reads(sent) -> list[str]:
+    return [
+        command[0]
+        for command in sent
+        if command[0] != "TOUCH" and any(pagecache.GENERATION_KEY in word for word in command)
+    ]
+
+
+@pytest.mark.services
+def test_a_signed_in_page_reads_the_generation_and_its_session_in_one_round_trip(
+    project_lead, redis_commands
+):
+    client = signed_in(project_lead)
+    assert client.get(URL).status_code == 200  # the copy of the session is in the cache now
+    redis_commands.clear()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(URL).status_code == 200
+    assert not _session_read(queries)
+    # One script reads both (EVALSHA), never a GET of the generation and one of the session.
+    assert _generation_reads(redis_commands) == ["EVALSHA"]
+    assert not [c for c in redis_commands if c[0] == "GET" and "ikmo:session:" in c[1]]
+
+
+@pytest.mark.services
+def test_the_session_read_in_one_round_trip_is_the_one_under_the_current_generation(
+    project_lead, redis_commands
+):
+    client = signed_in(project_lead)
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert client.get(URL).status_code == 200
+    current = pagecache.generation()
+    template = f"ikmo:session:{{generation}}:{key}"
+    # Outside a request: the script's answer is what two plain reads give.
+    found = pagecache.get_under_generation(template)
+    assert found == (current, cache.get(f"ikmo:session:{current}:{key}"))
+    assert found[1] is not None and "_auth_user_id" in found[1]
+    # A copy left under an older generation is not what it reads.
+    cache.set(f"ikmo:session:{current}:{key}", {"stale": True}, 60)
+    pagecache.bump()
+    assert pagecache.get_under_generation(template) == (current + 1, None)
+    assert client.get(URL).status_code == 200  # read from the database, copied again
+    assert "_auth_user_id" in cache.get(f"ikmo:session:{current + 1}:{key}")
+
+
+@pytest.mark.services
+def test_with_no_generation_yet_the_session_read_starts_one(project_lead, redis_commands):
+    client = signed_in(project_lead)
+    cache.delete(pagecache.GENERATION_KEY)  # flushed, or its lease ran out in an outage
+    assert client.get(URL).status_code == 200
+    assert cache.get(pagecache.GENERATION_KEY) is not None
