@@ -387,6 +387,16 @@ def catalogue(users) -> list[dict]:
         if key not in chosen or ("path" in entry and "path" not in chosen[key]):
             chosen[key] = entry
     unique = list(chosen.values())
+    if only := os.environ.get("BENCH_PAGES"):
+        # A few pages again (e.g. after a change): those whose "page (persona)" matches,
+        # with both yardsticks.
+        wanted = re.compile(only)
+        unique = [
+            e
+            for e in unique
+            if e["page"] in (ANONYMOUS_BARE, SIGNED_IN_BARE)
+            or wanted.search(f"{e['page']} ({e['persona']})")
+        ]
 
     def app(entry):
         name = entry["page"].partition(":")[0].partition(" ")[0]
