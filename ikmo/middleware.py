@@ -6,11 +6,34 @@ from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
 from ikmo import mfa
+
+
+class ResolvedUserMiddleware:
+    """``request.user`` as the person themselves, not Django's lazy stand-in for them.
+
+    AuthenticationMiddleware puts a SimpleLazyObject there, so that a request that never
+    looks at the user does not load it. Every portal page does (the menu, the permissions,
+    the staff second-factor rule just below), and through the stand-in each look costs a
+    proxy call; in a template, `user.anything` first tries `user["anything"]`, which the
+    stand-in forwards and the user refuses with an exception. Loaded here once (the same
+    cached lookup, ikmo/auth.py) and put in its place, it is read directly. Sign-in and
+    sign-out replace it as before."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if isinstance(user, SimpleLazyObject):
+            user.is_authenticated  # noqa: B018 - loads the person (or AnonymousUser)
+            request.user = user._wrapped
+        return self.get_response(request)
 
 
 class StaffMFAMiddleware:

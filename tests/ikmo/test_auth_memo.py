@@ -149,3 +149,26 @@ def test_nothing_is_kept_in_the_process_while_memos_are_off(settings):
 
     assert [pagecache.remember("test:off", compute) for _ in range(2)] == [1, 2]
     assert "test:off" not in pagecache._local
+
+
+def test_pages_get_the_person_themselves_not_a_lazy_stand_in(project_lead):
+    from django.contrib.auth.models import AnonymousUser
+    from django.template import Context, Template
+    from django.utils.functional import SimpleLazyObject
+
+    response = signed_in(project_lead).get(URL)
+    assert response.status_code == 200
+    user = response.wsgi_request.user
+    assert type(user) is User and not isinstance(user, SimpleLazyObject)
+    assert user.pk == project_lead.pk and user.staff_role_set  # loaded as ikmo/auth.py does
+    anonymous = Client().get(reverse("home"))
+    assert type(anonymous.wsgi_request.user) is AnonymousUser
+    # What templates read of it is the same.
+    shown = Template("{{ user.email }} {{ user.is_authenticated }}").render(Context({"user": user}))
+    assert shown == f"{project_lead.email} True"
+
+    # Signing out within a request still leaves nobody signed in for the rest of it.
+    client = signed_in(project_lead)
+    response = client.post(reverse("account_logout"))
+    assert type(response.wsgi_request.user) is AnonymousUser
+    assert client.get(URL).status_code == 302
