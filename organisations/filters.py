@@ -94,7 +94,7 @@ class OrganisationFilter(django_filters.FilterSet):
     def taking_part(self, queryset, name, value: str):
         from reporting.figures import organisations_taking_part
 
-        return queryset.filter(pk__in=organisations_taking_part(value))
+        return queryset.filter(organisations_taking_part(value))
 
     def in_network(self, queryset, name, value):
         from .models import NetworkMembership

@@ -10,17 +10,18 @@ own, the straightforward reading of the indicators that the batches are tested a
 
 from __future__ import annotations
 
+import operator
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from functools import lru_cache
+from functools import lru_cache, reduce
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import transaction
-from django.db.models import Count, Max, Min
+from django.db.models import Count, Max, Min, Q
 from django.db.models.functions import Lower, TruncMonth
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -543,18 +544,10 @@ def _sql_of(queryset) -> str:
         return ""
 
 
-def reached_organisations(
-    period, *, subproject: str | None = None, district: str | None = None, sources=None
-):
-    """The organisations that used the centre's offers in the period, by name, as one query.
-
-    What the reach view pages through in the database: counting and slicing it costs the
-    same whatever the number of organisations; `organisation_reach(..., organisation_ids=)`
-    then fills in the page's rows.
-    """
-    # One list of ids (UNION ALL) that the database hashes once: an OR of one IN (...) per
-    # indicator had it test every organisation against each list in turn. Indicators that
-    # count the same records (sessions and their hours) give the same list: read it once.
+def _reached_ids(period, *, subproject=None, district=None, sources=None) -> list:
+    """The lists of organisation ids behind the reach in the period, one per distinct query
+    (indicators that count the same records, sessions and their hours, give the same list):
+    what `reached_organisations` unions and `organisations_taking_part` tests against."""
     parts = {}
     if sources is None:
         sources = reach_sources(period, subproject=subproject, district=district)
@@ -566,9 +559,24 @@ def reached_organisations(
             if ids is not None:
                 ids = ids.order_by()
                 parts.setdefault(_sql_of(ids), ids)
-    if not parts:
+    return list(parts.values())
+
+
+def reached_organisations(
+    period, *, subproject: str | None = None, district: str | None = None, sources=None
+):
+    """The organisations that used the centre's offers in the period, by name, as one query.
+
+    What the reach view pages through in the database: counting and slicing it costs the
+    same whatever the number of organisations; `organisation_reach(..., organisation_ids=)`
+    then fills in the page's rows.
+    """
+    # One list of ids (UNION ALL) that the database hashes once: an OR of one IN (...) per
+    # indicator had it test every organisation against each list in turn.
+    lists = _reached_ids(period, subproject=subproject, district=district, sources=sources)
+    if not lists:
         return Organisation.objects.none()
-    first, *others = parts.values()
+    first, *others = lists
     ids = first.union(*others, all=True) if others else first
     return Organisation.objects.filter(pk__in=ids).order_by(Lower("name"), "pk")
 
@@ -577,18 +585,27 @@ def reached_organisations(
 _FIRST_DAY = date(2000, 1, 1)
 
 
-def organisations_taking_part(subproject: str):
-    """The ids of the organisations that ever took part in ``subproject``, until today, as a
-    subquery (``Organisation.objects.filter(pk__in=...)``).
+def organisations_taking_part(subproject: str) -> Q:
+    """Which organisations ever took part in ``subproject``, until today, as a condition on
+    organisations (``Organisation.objects.filter(organisations_taking_part(...))``).
 
     Taking part is what funder reporting counts as reach (`reached_organisations`): the
     organisations behind the sub-project's indicators (coaching sessions and workshop
     attendances, cooperation contacts, event attendances and tandems, applications,
     consultations and placements, interviews). One definition, so the directory's filter
     and the reach figures never disagree.
+
+    One IN (...) per list of ids, not one IN of their union as the reach view has it: the
+    directory walks the registry by name and tests each organisation against the lists,
+    which the database hashes once each; the union was first merged and de-duplicated
+    (the filtered first page with its count, per sub-project: 9–30 → 6–23 ms at full scale,
+    17–59 → 13–50 ms at four times).
     """
     period = DateRange(_FIRST_DAY, timezone.localdate(), name="all")
-    return reached_organisations(period, subproject=subproject).order_by().values("pk")
+    lists = _reached_ids(period, subproject=subproject)
+    if not lists:
+        return Q(pk__in=[])
+    return reduce(operator.or_, (Q(pk__in=ids) for ids in lists))
 
 
 def organisation_reach(
