@@ -187,9 +187,7 @@ def test_in_arabic_the_chooser_reads_right_to_left(new_page, registry, consultan
     assert chosen["free_left"] >= 32 and chosen["free_right"] < 24, chosen
 
 
-def test_while_a_search_is_on_its_way_no_earlier_name_can_be_tapped(
-    new_page, registry, consultant
-):
+def test_while_a_search_is_on_its_way_no_earlier_name_can_be_tapped(new_page, registry, consultant):
     """On a slow connection the list must not keep showing the names it preloaded (or found
     for earlier letters) while the answer to what was typed is still on its way: a tap on
     one of them would choose an organisation the person did not look for."""
