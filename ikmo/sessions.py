@@ -40,25 +40,26 @@ KEY_PREFIX = "ikmo:session:"
 class SessionStore(CachedDBStore):
     cache_key_prefix = KEY_PREFIX
 
+    def _key_under(self, generation) -> str:
+        return f"{KEY_PREFIX}{generation}:{self._get_or_create_session_key()}"
+
     @property
     def cache_key(self):
-        return f"{KEY_PREFIX}{pagecache.generation()}:{self._get_or_create_session_key()}"
+        return self._key_under(pagecache.generation())
 
     def load(self):
         seconds = pagecache.memo_seconds()
         if not seconds:
             return super(CachedDBStore, self).load()
         # The generation and the copy under it in one round trip (the request's first read).
-        _generation, data = pagecache.get_under_generation(
-            f"{KEY_PREFIX}{{generation}}:{self._get_or_create_session_key()}"
-        )
+        generation, data = pagecache.get_under_generation(self._key_under("{generation}"))
         if data is None:
             row = self._get_session_from_db()
             if not row:
                 return {}
             data = self.decode(row.session_data)
             age = self.get_expiry_age(expiry=row.expire_date)
-            self._cache.add(self.cache_key, data, min(age, seconds))
+            self._cache.add(self._key_under(generation), data, min(age, seconds))
         return data
 
     def save(self, must_create=False):
