@@ -1,6 +1,7 @@
 """Reads shared by views, the timeline and indicators. Lists are filtered here, never in templates."""
 
 import datetime
+from collections import defaultdict
 
 from django.db import models
 from django.db.models import (
@@ -407,6 +408,16 @@ def profiles_of(objects, *, district_of) -> list[tuple]:
             )
         )
     return result
+
+
+def running_mentors(mentee_ids) -> dict[int, set[int]]:
+    """{mentee organisation id: ids of the organisations already mentoring it in a proposed or
+    active tandem}: `ranked_offers` leaves those out, and so does the matching overview."""
+    mentors: dict[int, set[int]] = defaultdict(set)
+    tandems = Tandem.objects.filter(mentee_id__in=set(mentee_ids), status__in=RUNNING)
+    for mentee_id, mentor_id in tandems.values_list("mentee_id", "mentor_id"):
+        mentors[mentee_id].add(mentor_id)
+    return mentors
 
 
 def _with_profiles(qs):

@@ -568,11 +568,16 @@ def match_list(request):
         page.object_list,
         district_of=lambda wanted: wanted.district or wanted.organisation.district,
     )
+    # The offers the request's own page would list: not its own organisation's, and none of
+    # an organisation already mentoring it (`selectors.ranked_offers`).
+    mentoring_already = selectors.running_mentors(r.organisation_id for r, _need in needs)
     for mentor_request, need in needs:
+        left_out = {
+            mentor_request.organisation_id,
+            *mentoring_already[mentor_request.organisation_id],
+        }
         candidates = (
-            (offer, profile)
-            for offer, profile in offers
-            if offer.organisation_id != mentor_request.organisation_id
+            (offer, profile) for offer, profile in offers if offer.organisation_id not in left_out
         )
         mentor_request.best, mentor_request.match_count = best_of(need, candidates)
     page.object_list = [mentor_request for mentor_request, _need in needs]

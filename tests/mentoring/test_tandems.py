@@ -165,6 +165,37 @@ def test_the_match_page_shows_the_best_ten_and_the_rest_a_page_further(
     assert tandem.mentor_id == last.organisation_id and tandem.goals == "Vereinsgründung begleiten"
 
 
+def test_the_matching_overview_suggests_what_the_request_page_lists(
+    client_for, consultant, mentee_org, offer
+):
+    """A start-up already mentored by an organisation asks again: neither the request's page
+    nor the overview suggests the organisation it already has, and both count the same."""
+    first = mentor_request(mentee_org, fields=("education",), languages=("ar",))
+    Tandem.objects.create(
+        mentor=offer.organisation, mentee=mentee_org, status=T.ACTIVE, request=first
+    )
+    first.status = MentorRequest.Status.MATCHED
+    first.save(update_fields=["status"])
+    offer.capacity = 2  # room for another tandem: only the running one keeps it out
+    offer.save(update_fields=["capacity"])
+    other = OrganisationFactory(name="Zweite Mentorin e.V.", stage="established")
+    mentor_offer(other, fields=("education",), languages=("ar",))
+    again = mentor_request(mentee_org, fields=("education",), languages=("ar",))
+
+    listed = [m.candidate.organisation.name for m in selectors.suggestions_for(again)]
+    assert listed == ["Zweite Mentorin e.V."]
+    client = client_for(consultant)
+    [shown] = client.get(reverse("mentoring:match_list")).context["requests"]
+    assert shown.pk == again.pk
+    assert shown.best.candidate.organisation.name == "Zweite Mentorin e.V."
+    assert shown.match_count == 1
+    # Once the tandem has ended, the organisation is a suggestion on both pages again.
+    Tandem.objects.filter(request=first).update(status=T.COMPLETED)
+    [shown] = client.get(reverse("mentoring:match_list")).context["requests"]
+    assert shown.match_count == 2 == len(selectors.suggestions_for(again))
+    assert shown.best.candidate.pk == offer.pk
+
+
 def test_a_refused_proposal_keeps_the_browser_draft_and_says_why(
     client_for, project_lead, open_request, offer
 ):
