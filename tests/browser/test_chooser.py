@@ -210,6 +210,7 @@ def test_while_a_search_is_on_its_way_no_earlier_name_can_be_tapped(new_page, re
     preloaded = listbox.get_by_role("option")
     expect(preloaded.first).to_contain_text(TARGET)  # the first names, by name
     expect(preloaded.nth(1)).to_contain_text("Nachbarschaftshilfe 00")
+    first_names = preloaded.all_inner_texts()
 
     combobox.press_sequentially("Wedding", delay=40)
     page.wait_for_function("() => document.querySelector('.ts-wrapper.loading') !== null")
@@ -225,9 +226,13 @@ def test_while_a_search_is_on_its_way_no_earlier_name_can_be_tapped(new_page, re
     expect(listbox.get_by_role("option")).to_have_count(1)
     expect(listbox.get_by_role("option")).to_contain_text("Nachbarschaftsverein Wedding e.V.")
 
-    # Emptied, the list shows the first names again, in the portal's order.
+    # Emptied, the list shows the first names again, in the portal's order, and only them:
+    # not the name found for "Wedding" after them.
     combobox.fill("")
     expect(listbox.get_by_role("option").first).to_contain_text(TARGET)
+    expect(listbox.get_by_role("option")).to_have_count(len(first_names))
+    assert listbox.get_by_role("option").all_inner_texts() == first_names
+    expect(listbox).not_to_contain_text("Nachbarschaftsverein Wedding e.V.")
     page.unroute(re.compile(r".*/choose/organisations/.*"))
 
     # A longer answer comes a page at a time: scrolled to its end, the list adds the next
