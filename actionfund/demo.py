@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from devtools.factories import (
     ApplicationFactory,
@@ -186,6 +186,18 @@ def _backdate(application, now) -> None:
     submitted = _last_year(now, 5, 15)
     decided = _last_year(now, 7, 1)
     start, end = date(now.year - 1, 8, 1), date(now.year - 1, 10, 31)
+    stamped = Application.objects.values("proof_due_date", "decision_message").get(
+        pk=application.pk
+    )
+    due = end + timedelta(weeks=application.call.proof_of_use_weeks)
+    message = stamped["decision_message"]
+    if stamped["proof_due_date"]:
+        # The decision letter names the date the services computed from "now"; it must
+        # name the date the application shows.
+        message = message.replace(
+            formats.date_format(stamped["proof_due_date"], "DATE_FORMAT"),
+            formats.date_format(due, "DATE_FORMAT"),
+        )
     Application.objects.filter(pk=application.pk).update(
         created_at=_last_year(now, 5, 2),
         submitted_at=submitted,
@@ -193,9 +205,8 @@ def _backdate(application, now) -> None:
         decided_at=decided if application.decided_at else None,
         start_date=start,
         end_date=end,
-        proof_due_date=end + timedelta(weeks=application.call.proof_of_use_weeks)
-        if application.proof_due_date
-        else None,
+        proof_due_date=due if stamped["proof_due_date"] else None,
+        decision_message=message,
     )
     application.payments.update(paid_on=date(now.year - 1, 7, 20))
     ProofOfUse.objects.filter(application=application).exclude(submitted_at=None).update(

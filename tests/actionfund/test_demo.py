@@ -48,3 +48,16 @@ def test_last_years_demo_approvals_are_dated_last_year():
     # This year's committed money is this year's call's only.
     committed_now = Application.objects.filter(approved_at__date__gte=today.replace(day=1, month=1))
     assert not committed_now.filter(call=past).exists()
+
+
+def test_the_demo_decision_letter_names_the_proof_date_the_application_shows():
+    """Last year's approval is backdated; its letter must not name the date the services
+    computed at seeding time (a year later than the one the page shows)."""
+    from django.utils.formats import date_format
+
+    call_command("seed_demo", stdout=io.StringIO())
+    for application in Application.objects.exclude(proof_due_date=None):
+        assert application.decision_message
+        assert (
+            date_format(application.proof_due_date, "DATE_FORMAT") in application.decision_message
+        )
