@@ -49,6 +49,11 @@ def _link(application) -> CardLink:
         detail = _("Agreement signed: the payment is on its way")
     else:
         due = journey.proof_due(application)
+        if journey.proof_overdue(application):
+            detail = _("Proof of use overdue since %(date)s: please send it now") % {
+                "date": _date(due)
+            }
+            return CardLink(label, application.get_absolute_url(), detail, warning=True)
         detail = (
             _("Proof of use due by %(date)s") % {"date": _date(due)}
             if due

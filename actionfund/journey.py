@@ -4,6 +4,7 @@ submitting, and the one next step they have to take themselves."""
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import COMMITTED_STATUSES, Application, Status
@@ -24,6 +25,7 @@ class JourneyStep:
     until: date | datetime | None = None
     when_label: str = ""  # e.g. "expected by", "due by"
     detail: str = ""
+    overdue: bool = False  # its date has passed and it is still to be done
 
 
 def _rank(status: str) -> int:
@@ -46,6 +48,15 @@ def proof_due(application: Application) -> date | None:
     return None
 
 
+def proof_overdue(application: Application, *, today: date | None = None) -> bool:
+    """The proof of use is still to come and the day it was due has passed (the same
+    applications `services.send_reminders` writes to after the date, a few days later)."""
+    due = proof_due(application)
+    if due is None or application.status not in (Status.PAID, Status.PROOF_DUE):
+        return False
+    return due < (today or timezone.localdate())
+
+
 def steps(application: Application, *, first_payment: date | None = None) -> list[JourneyStep]:
     """The timeline from submission to proof of use; empty before submission and after a
     rejection or withdrawal (there is nothing to wait for then)."""
@@ -55,6 +66,10 @@ def steps(application: Application, *, first_payment: date | None = None) -> lis
     call = application.call
     review = (Status.SUBMITTED, Status.IN_REVIEW, Status.INFO_REQUESTED)
     decided = application.decided_at
+    overdue = proof_overdue(application)
+    project = _state(status, (Status.PAID, Status.PROOF_DUE), Status.PROOF_SUBMITTED)
+    if project == CURRENT and application.end_date and application.end_date < timezone.localdate():
+        project = DONE  # it has ended: what is left to do now is the proof of use
     return [
         JourneyStep("submitted", _("Application submitted"), DONE, when=application.submitted_at),
         JourneyStep(
@@ -93,7 +108,7 @@ def steps(application: Application, *, first_payment: date | None = None) -> lis
         JourneyStep(
             "project",
             _("Your project"),
-            _state(status, (Status.PAID, Status.PROOF_DUE), Status.PROOF_SUBMITTED),
+            project,
             when=application.start_date,
             until=application.end_date,
         ),
@@ -102,7 +117,8 @@ def steps(application: Application, *, first_payment: date | None = None) -> lis
             _("Proof of use"),
             _state(status, (Status.PAID, Status.PROOF_DUE), Status.PROOF_SUBMITTED),
             when=proof_due(application),
-            when_label=_("due by"),
+            when_label=_("overdue since") if overdue else _("due by"),
+            overdue=overdue,
             detail=_("A short report, what you spent per budget line, and the receipts."),
         ),
     ]

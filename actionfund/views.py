@@ -350,6 +350,7 @@ def _detail_context(request, application, *, transition_form=None):
         )
         context["journey"] = journey.steps(application, first_payment=first_payment)
         context["proof_due"] = journey.proof_due(application)
+        context["proof_overdue"] = journey.proof_overdue(application)
     if permissions.can_see_scores(user, application):
         criteria, by_juror = selectors.scores_by_juror(application)
         context.update(criteria=criteria, scores_by_juror=by_juror)

@@ -21,6 +21,7 @@ class CardLink:
     label: str
     url: str
     detail: str = ""
+    warning: bool = False  # the detail says something is late or needs doing now
 
 
 @dataclass(frozen=True)

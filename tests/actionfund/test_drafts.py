@@ -2,20 +2,30 @@
 an invalid step, budget lines not valid yet, files sent with a step, the call page and
 the overview card."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from actionfund import dashboard, services
 from actionfund.models import Application, Attachment, BudgetLine, Status
 from organisations.models import Membership, Organisation
 from tests import factories
 
-from .factories import ApplicationFactory, CallFactory, add_line, approved, draft, submitted
+from .factories import (
+    ApplicationFactory,
+    CallFactory,
+    add_line,
+    approved,
+    draft,
+    paid,
+    submitted,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -331,6 +341,51 @@ class TestWhatHappensNext:
         }
         assert journey.steps(draft(organisation=org, by=org_admin)) == []
 
+    def test_an_overdue_proof_of_use_says_so_on_the_page_and_in_the_timeline(
+        self, client_for, org, org_admin, fund_lead
+    ):
+        from actionfund import journey
+
+        application = paid(organisation=org, by=org_admin, lead=fund_lead)
+        today = timezone.localdate()
+        url = application.get_absolute_url()
+        client = client_for(org_admin)
+
+        Application.objects.filter(pk=application.pk).update(proof_due_date=today)
+        application.refresh_from_db()
+        assert not journey.proof_overdue(application)  # due today is not late yet
+        page = client.get(url).content.decode()
+        assert 'data-next-step="proof"' in page and "data-overdue" not in page
+        assert "überfällig" not in page
+
+        states = {step.key: step.state for step in journey.steps(application)}
+        assert states["project"] == states["proof"] == "current"  # the project still runs
+
+        due = today - timedelta(days=3)
+        Application.objects.filter(pk=application.pk).update(
+            proof_due_date=due,
+            start_date=due - timedelta(weeks=12),
+            end_date=due - timedelta(weeks=8),
+        )
+        application.refresh_from_db()
+        assert journey.proof_overdue(application)
+        steps = {step.key: step for step in journey.steps(application)}
+        assert steps["proof"].overdue and steps["proof"].state == "current"
+        assert steps["project"].state == "done"  # it has ended"
+        page = client.get(url).content.decode()
+        written = date_format(due, "DATE_FORMAT")
+        assert "data-overdue" in page
+        assert "jetzt überfällig" in page
+        assert f"Der Verwendungsnachweis war am {written} fällig" in page
+        assert "überfällig seit" in page
+        assert reverse("actionfund:proof_edit", args=[application.pk]) in page
+
+        # Once the proof of use is in, nothing is overdue any more.
+        Application.objects.filter(pk=application.pk).update(status=Status.PROOF_SUBMITTED)
+        application.refresh_from_db()
+        assert not journey.proof_overdue(application)
+        assert "überfällig" not in client.get(url).content.decode()
+
 
 class TestDashboardCard:
     def test_the_card_lists_drafts_submitted_and_approved_with_the_next_step(
@@ -347,6 +402,20 @@ class TestDashboardCard:
         assert links["Eingereicht A"].url == sent.get_absolute_url()
         assert "Zuwendungsvereinbarung" in links["Bewilligt A"].detail
         assert granted.get_absolute_url() == links["Bewilligt A"].url
+
+    def test_an_overdue_proof_of_use_is_a_warning_on_the_card(self, org, org_admin, fund_lead):
+        application = paid(organisation=org, by=org_admin, lead=fund_lead, title="Bezahlt A")
+        due = timezone.localdate() - timedelta(days=1)
+        Application.objects.filter(pk=application.pk).update(proof_due_date=due)
+        ((link,),) = [card.links for card in dashboard.cards(org_admin)]
+        written = date_format(due, "SHORT_DATE_FORMAT")
+        assert (
+            link.detail == f"Verwendungsnachweis überfällig seit {written}: bitte jetzt einreichen"
+        )
+        assert link.warning
+        Application.objects.filter(pk=application.pk).update(proof_due_date=due + timedelta(days=2))
+        ((link,),) = [card.links for card in dashboard.cards(org_admin)]
+        assert link.detail.startswith("Verwendungsnachweis fällig bis") and not link.warning
 
     def test_no_card_without_applications(self, org_admin):
         assert dashboard.cards(org_admin) == []

@@ -263,7 +263,20 @@ def test_the_whole_applicant_journey_on_a_phone(
     page.goto(application.get_absolute_url())
     proof_card = page.locator("[data-next-step=proof]")
     expect(proof_card).to_be_visible()
+    expect(proof_card).not_to_contain_text("überfällig")
     shot(page, "12-paid-next-step")
+    # Had the date passed, the card and the timeline would say so, in words and in red.
+    due = application.proof_due_date
+    Application.objects.filter(pk=application.pk).update(
+        proof_due_date=timezone.localdate() - timedelta(days=2)
+    )
+    page.reload()
+    expect(proof_card).to_contain_text("jetzt überfällig")
+    expect(page.locator("[data-journey-step=proof]")).to_contain_text("überfällig seit")
+    assert_accessible(page)  # the red text too: contrast
+    shot(page, "12b-proof-overdue")
+    Application.objects.filter(pk=application.pk).update(proof_due_date=due)
+    page.reload()
     proof_card.get_by_role("link", name="Verwendungsnachweis").click()
     page.fill("#id_report", "Rund 200 Nachbar*innen kamen, drei neue Kontakte entstanden.")
     for field in page.locator("input[name^=spent_]").all():
