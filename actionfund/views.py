@@ -1290,6 +1290,8 @@ def proof_edit(request, pk):
             "form": form,
             "receipt_form": receipt_form,
             "receipts": proof.receipts.all() if proof else [],
+            "proof_due": journey.proof_due(application),
+            "proof_overdue": journey.proof_overdue(application),
         },
     )
 

@@ -357,6 +357,10 @@ class TestWhatHappensNext:
         page = client.get(url).content.decode()
         assert 'data-next-step="proof"' in page and "data-overdue" not in page
         assert "überfällig" not in page
+        proof_page = client.get(reverse("actionfund:proof_edit", args=[application.pk]))
+        text = proof_page.content.decode()
+        assert f"Bitte reichen Sie bis zum {date_format(today, 'DATE_FORMAT')} ein" in text
+        assert "data-overdue" not in text
 
         states = {step.key: step.state for step in journey.steps(application)}
         assert states["project"] == states["proof"] == "current"  # the project still runs
@@ -379,6 +383,10 @@ class TestWhatHappensNext:
         assert f"Der Verwendungsnachweis war am {written} fällig" in page
         assert "überfällig seit" in page
         assert reverse("actionfund:proof_edit", args=[application.pk]) in page
+        # The proof-of-use form itself says so too.
+        text = client.get(reverse("actionfund:proof_edit", args=[application.pk])).content.decode()
+        assert "data-overdue" in text
+        assert f"Der Verwendungsnachweis war am {written} fällig" in text
 
         # Once the proof of use is in, nothing is overdue any more.
         Application.objects.filter(pk=application.pk).update(status=Status.PROOF_SUBMITTED)

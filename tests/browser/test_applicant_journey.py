@@ -275,6 +275,10 @@ def test_the_whole_applicant_journey_on_a_phone(
     expect(page.locator("[data-journey-step=proof]")).to_contain_text("überfällig seit")
     assert_accessible(page)  # the red text too: contrast
     shot(page, "12b-proof-overdue")
+    page.goto(reverse("actionfund:proof_edit", args=[application.pk]))
+    expect(page.locator("[data-overdue]")).to_contain_text("war am")
+    assert_accessible(page)
+    page.goto(application.get_absolute_url())
     Application.objects.filter(pk=application.pk).update(proof_due_date=due)
     page.reload()
     proof_card.get_by_role("link", name="Verwendungsnachweis").click()
