@@ -379,6 +379,7 @@ class TestWhatHappensNext:
         page = client.get(url).content.decode()
         written = date_format(due, "DATE_FORMAT")
         assert "data-overdue" in page
+        assert '<span class="badge text-bg-danger">überfällig</span>' in page  # decision box
         assert "jetzt überfällig" in page
         assert f"Der Verwendungsnachweis war am {written} fällig" in page
         assert "überfällig seit" in page
