@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import COMMITTED_STATUSES, Application, Status
+from .models import COMMITTED_STATUSES, PROOF_OPEN_STATUSES, Application, Status
 
 DONE, CURRENT, UPCOMING = "done", "current", "upcoming"
 
@@ -52,7 +52,7 @@ def proof_overdue(application: Application, *, today: date | None = None) -> boo
     """The proof of use is still to come and the day it was due has passed (the same
     applications `services.send_reminders` writes to after the date, a few days later)."""
     due = proof_due(application)
-    if due is None or application.status not in (Status.PAID, Status.PROOF_DUE):
+    if due is None or application.status not in PROOF_OPEN_STATUSES:
         return False
     return due < (today or timezone.localdate())
 
@@ -66,9 +66,10 @@ def steps(application: Application, *, first_payment: date | None = None) -> lis
     call = application.call
     review = (Status.SUBMITTED, Status.IN_REVIEW, Status.INFO_REQUESTED)
     decided = application.decided_at
-    overdue = proof_overdue(application)
-    project = _state(status, (Status.PAID, Status.PROOF_DUE), Status.PROOF_SUBMITTED)
-    if project == CURRENT and application.end_date and application.end_date < timezone.localdate():
+    today = timezone.localdate()
+    overdue = proof_overdue(application, today=today)
+    project = _state(status, PROOF_OPEN_STATUSES, Status.PROOF_SUBMITTED)
+    if project == CURRENT and application.end_date and application.end_date < today:
         project = DONE  # it has ended: what is left to do now is the proof of use
     return [
         JourneyStep("submitted", _("Application submitted"), DONE, when=application.submitted_at),
@@ -115,7 +116,7 @@ def steps(application: Application, *, first_payment: date | None = None) -> lis
         JourneyStep(
             "proof",
             _("Proof of use"),
-            _state(status, (Status.PAID, Status.PROOF_DUE), Status.PROOF_SUBMITTED),
+            _state(status, PROOF_OPEN_STATUSES, Status.PROOF_SUBMITTED),
             when=proof_due(application),
             when_label=_("overdue since") if overdue else _("due by"),
             overdue=overdue,

@@ -218,6 +218,8 @@ COMMITTED_STATUSES = (
     Status.CLOSED,
 )
 EDITABLE_STATUSES = (Status.DRAFT, Status.INFO_REQUESTED)
+# Paid, and the proof of use still to come: the applicant may write it, reminders go out.
+PROOF_OPEN_STATUSES = (Status.PAID, Status.PROOF_DUE)
 
 
 def new_token() -> str:

@@ -19,6 +19,7 @@ from organisations.permissions import is_project_lead as _is_project_lead
 
 from .models import (
     EDITABLE_STATUSES,
+    PROOF_OPEN_STATUSES,
     UNDECIDED_STATUSES,
     Application,
     JuryAssignment,
@@ -112,7 +113,7 @@ def can_view_agreement(user, application: Application) -> bool:
 
 
 def can_submit_proof(user, application: Application) -> bool:
-    return application.status in (Status.PAID, Status.PROOF_DUE) and is_applicant(user, application)
+    return application.status in PROOF_OPEN_STATUSES and is_applicant(user, application)
 
 
 def can_export(user) -> bool:

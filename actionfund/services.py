@@ -30,6 +30,7 @@ from organisations.models import Membership, Organisation, User
 from . import permissions, selectors, workflow
 from .eligibility import eligibility_problems
 from .models import (
+    PROOF_OPEN_STATUSES,
     UNDECIDED_STATUSES,
     ZERO,
     ActualSpending,
@@ -1500,7 +1501,7 @@ def reminders_send(*, now=None) -> dict[str, int]:
             sent[ReminderLog.Kind.DRAFT_DEADLINE] += 1
 
     open_proof = Application.objects.filter(
-        status__in=[Status.PAID, Status.PROOF_DUE], proof_due_date__isnull=False
+        status__in=PROOF_OPEN_STATUSES, proof_due_date__isnull=False
     ).select_related("call", "organisation", "created_by")
     before = open_proof.filter(
         proof_due_date__gte=today,

@@ -375,7 +375,7 @@ class TestWhatHappensNext:
         assert journey.proof_overdue(application)
         steps = {step.key: step for step in journey.steps(application)}
         assert steps["proof"].overdue and steps["proof"].state == "current"
-        assert steps["project"].state == "done"  # it has ended"
+        assert steps["project"].state == "done"  # it has ended
         page = client.get(url).content.decode()
         written = date_format(due, "DATE_FORMAT")
         assert "data-overdue" in page
