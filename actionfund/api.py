@@ -104,9 +104,13 @@ class CallViewSet(DetailUnfilteredMixin, ReadOnlyViewSet):
 
 
 class ApplicationApiFilter(ApplicationFilter):
-    """The staff list's filter (search, call, status, district), for everyone's list; the
-    call choices are the calls the person may see, so a filter never tells whether an
-    unpublished call exists."""
+    """The staff list's filter (search, call, status, district, proof of use and its due
+    date), for everyone's list; the call choices are the calls the person may see, so a
+    filter never tells whether an unpublished call exists.
+
+    The proof-of-use filters are kept on purpose: they only narrow down the applications the
+    person may see anyway, and an applicant's program may ask for its own overdue ones too.
+    `proof_due_by` takes ISO dates (2026-12-31) as well as German ones."""
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)

@@ -7,6 +7,7 @@ from ikmo.listexports import ExportableList
 
 from . import permissions
 from .filters import ApplicationFilter
+from .journey import proof_due
 from .selectors import applications_visible_to, with_list_data
 
 
@@ -34,7 +35,8 @@ LISTS = [
             (_("Requested (EUR)"), lambda a: a.requested_amount),
             (_("Granted (EUR)"), lambda a: a.approved_amount),
             (_("Submitted at"), lambda a: a.submitted_at),
-            (_("Proof of use due"), lambda a: a.proof_due_date),
+            # The date the list's proof-of-use filter goes by (stored, or from the project end).
+            (_("Proof of use due"), proof_due),
         ],
     ),
 ]

@@ -4,12 +4,16 @@ submitting, and the one next step they have to take themselves."""
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.db.models import DateField, F, Func, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import COMMITTED_STATUSES, PROOF_OPEN_STATUSES, Application, Status
 
 DONE, CURRENT, UPCOMING = "done", "current", "upcoming"
+# "Due soon" on the staff list: from today up to this many days ahead.
+PROOF_DUE_SOON_DAYS = 30
 
 # The order an application moves through once submitted (info_requested counts as review).
 # Committed statuses are listed in the order an approved application goes through them.
@@ -50,11 +54,75 @@ def proof_due(application: Application) -> date | None:
 
 def proof_overdue(application: Application, *, today: date | None = None) -> bool:
     """The proof of use is still to come and the day it was due has passed (the same
-    applications `services.send_reminders` writes to after the date, a few days later)."""
+    applications `services.send_reminders` writes to after the date, a few days later).
+    In SQL: `proof_overdue_q`."""
     due = proof_due(application)
     if due is None or application.status not in PROOF_OPEN_STATUSES:
         return False
     return due < (today or timezone.localdate())
+
+
+def proof_due_soon(application: Application, *, today: date | None = None) -> bool:
+    """The proof of use is still to come and due today or within PROOF_DUE_SOON_DAYS days.
+    In SQL: `proof_due_soon_q`."""
+    due = proof_due(application)
+    if due is None or application.status not in PROOF_OPEN_STATUSES:
+        return False
+    today = today or timezone.localdate()
+    return today <= due <= today + timedelta(days=PROOF_DUE_SOON_DAYS)
+
+
+# The same three answers from the database, for lists and filters that cannot load every
+# application to ask the functions above. tests/actionfund/test_proof_filter.py compares the
+# two over every status and the edge dates.
+
+
+class _DatePlusDays(Func):
+    """A date plus a whole number of days, as a date. Django's duration arithmetic gives a
+    timestamp on PostgreSQL and refuses "number x duration" on SQLite (local development)."""
+
+    arity = 2
+    output_field = DateField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        (day, day_params), (days, days_params) = map(
+            compiler.compile, self.get_source_expressions()
+        )
+        return f"({day} + {days})", (*day_params, *days_params)  # PostgreSQL: date + integer
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        (day, day_params), (days, days_params) = map(
+            compiler.compile, self.get_source_expressions()
+        )
+        return f"date({day}, ({days}) || ' days')", (*day_params, *days_params)
+
+
+def with_proof_due(queryset):
+    """The applications with `proof_due_on`: `proof_due` as the database computes it, the
+    stored date or else the project's end plus the call's weeks (NULL without either)."""
+    if "proof_due_on" in queryset.query.annotations:
+        return queryset
+    return queryset.annotate(
+        proof_due_on=Coalesce(
+            "proof_due_date",
+            _DatePlusDays(F("end_date"), F("call__proof_of_use_weeks") * 7),
+            output_field=DateField(),
+        )
+    )
+
+
+def proof_overdue_q(today: date) -> Q:
+    """`proof_overdue` for a queryset `with_proof_due`."""
+    return Q(status__in=PROOF_OPEN_STATUSES, proof_due_on__lt=today)
+
+
+def proof_due_soon_q(today: date) -> Q:
+    """`proof_due_soon` for a queryset `with_proof_due`."""
+    return Q(
+        status__in=PROOF_OPEN_STATUSES,
+        proof_due_on__gte=today,
+        proof_due_on__lte=today + timedelta(days=PROOF_DUE_SOON_DAYS),
+    )
 
 
 def steps(application: Application, *, first_payment: date | None = None) -> list[JourneyStep]:

@@ -236,6 +236,10 @@ def application_list(request):
     filtered = ApplicationFilter(request.GET or None, queryset=base)
     paginator = Paginator(filtered.qs.order_by("-submitted_at", "-pk"), 25)
     page = paginator.get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    for application in page:  # the row's call is loaded with it: no query per row
+        overdue = journey.proof_overdue(application, today=today)
+        application.proof_overdue_since = journey.proof_due(application) if overdue else None
     query = request.GET.copy()
     query.pop("page", None)
     return render(

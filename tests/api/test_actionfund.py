@@ -139,6 +139,51 @@ def test_the_staff_list_filters_like_the_page(
         assert set(response.json()["errors"]) <= {"status", "call", "q"}
 
 
+def test_the_proof_of_use_filters_work_as_on_the_page(
+    api_as, call, org, org_member, other_org, other_org_admin, fund_consultant
+):
+    # The API keeps the list page's proof-of-use filters (actionfund/api.py says why).
+    today = timezone.localdate()
+    late = draft(organisation=org, by=org_member, call=call)
+    soon = draft(organisation=other_org, by=other_org_admin, call=call)
+    other_late = draft(organisation=org, by=org_member, call=CallFactory())
+    # Statuses and dates as a paid project has them; the third is due by its project end.
+    Application.objects.filter(pk=late.pk).update(
+        status=Status.PAID, proof_due_date=today - timedelta(days=2)
+    )
+    Application.objects.filter(pk=soon.pk).update(
+        status=Status.PROOF_DUE, proof_due_date=today + timedelta(days=5)
+    )
+    Application.objects.filter(pk=other_late.pk).update(
+        status=Status.PROOF_DUE,
+        start_date=None,
+        end_date=today - timedelta(weeks=other_late.call.proof_of_use_weeks, days=1),
+    )
+    staff = api_as(fund_consultant)
+    assert set(ids(staff.get(APPLICATIONS, {"proof": "overdue"}))) == {late.pk, other_late.pk}
+    assert ids(staff.get(APPLICATIONS, {"proof": "due_soon"})) == [soon.pk]
+    assert ids(staff.get(APPLICATIONS, {"proof": "submitted"})) == []
+    for written in (today.isoformat(), today.strftime("%d.%m.%Y")):
+        assert set(ids(staff.get(APPLICATIONS, {"proof_due_by": written}))) == {
+            late.pk,
+            other_late.pk,
+        }
+    # An applicant's program narrows down only its own organisation's applications.
+    assert set(ids(api_as(org_member).get(APPLICATIONS, {"proof": "overdue"}))) == {
+        late.pk,
+        other_late.pk,
+    }
+    assert ids(api_as(other_org_admin).get(APPLICATIONS, {"proof": "overdue"})) == []
+    for bad in ({"proof": "late"}, {"proof_due_by": "31.02.2026"}):
+        response = staff.get(APPLICATIONS, bad, headers=EN)
+        assert response.status_code == 400, bad
+        assert set(response.json()["errors"]) == set(bad)
+    response = staff.get(APPLICATIONS, {"proof_due_by": "31.02.2026"}, headers=EN)
+    assert response.json()["errors"]["proof_due_by"] == [
+        "This is not a valid date. Please enter day, month and year."
+    ]
+
+
 def test_a_member_cannot_probe_unpublished_calls_through_the_filter(api_as, org_member):
     hidden = CallFactory(is_published=False)
     response = api_as(org_member).get(APPLICATIONS, {"call": hidden.pk})
