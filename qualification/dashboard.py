@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.db.models import Count, Window
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -90,27 +91,48 @@ def cards(user):
                 )
             )
     if permissions.can_log_coaching(user):
-        due = list(
-            selectors.open_follow_ups(user)
-            .select_related(None)
-            .select_related("organisation")
-            .only("follow_up_date", "organisation__name")[:5]
-        )
-        result.append(
-            Card(
-                title=_("Coaching follow-ups due"),
-                subproject=SubProject.QUALIFICATION,
-                count=len(due),
-                count_label=_("in the next seven days"),
-                links=[
-                    CardLink(
-                        label=s.organisation.name,
-                        url=s.get_absolute_url(),
-                        detail=formats.date_format(s.follow_up_date, "SHORT_DATE_FORMAT"),
-                    )
-                    for s in due
-                ],
-                action=CardLink(_("Coaching log"), reverse("qualification:coaching")),
-            )
-        )
+        result.append(_follow_up_card(user))
     return result
+
+
+FOLLOW_UPS_ON_CARD = 5
+
+
+def _follow_up_card(user) -> Card:
+    """The consultant's follow-ups due within a week, overdue ones first and marked, with how
+    many there are in all (a window count in the same query: the card shows five)."""
+    today = timezone.localdate()
+    due = list(
+        selectors.open_follow_ups(user, today=today)
+        .prefetch_related(None)  # the log's topics: not shown here
+        .select_related(None)
+        .select_related("organisation")
+        .only("follow_up_date", "organisation__name")
+        .annotate(total=Window(Count("pk")))[:FOLLOW_UPS_ON_CARD]
+    )
+
+    def detail(day):
+        text = formats.date_format(day, "SHORT_DATE_FORMAT")
+        if day < today:
+            return _("overdue since %(date)s") % {"date": text}
+        return _("due on %(date)s") % {"date": text}
+
+    return Card(
+        title=_("Coaching follow-ups due"),
+        subproject=SubProject.QUALIFICATION,
+        count=due[0].total if due else 0,
+        count_label=_("in the next seven days or overdue"),
+        links=[
+            CardLink(
+                label=s.organisation.name,
+                url=s.get_absolute_url(),
+                detail=detail(s.follow_up_date),
+                warning=s.follow_up_date < today,
+            )
+            for s in due
+        ],
+        action=CardLink(
+            _("All follow-ups") if due else _("Coaching log"),
+            reverse("qualification:coaching") + ("#follow-ups" if due else ""),
+        ),
+    )

@@ -116,3 +116,50 @@ def test_every_list_of_the_coaching_page_is_paged(client, consultant):
     second = client.get(url, {"overdue": 2, "window": 30}).content.decode()
     assert second.count("is-overdue") == overdue - FOLLOW_UPS_PER_PAGE
     assert 'href="?window=30&amp;overdue=1#follow-ups"' in second  # keeps the window
+
+
+def test_the_overview_card_counts_every_follow_up_due_and_marks_the_overdue_ones(
+    client_for, consultant, django_assert_num_queries
+):
+    from qualification.dashboard import FOLLOW_UPS_ON_CARD, _follow_up_card
+
+    overdue = _session(
+        factories.OrganisationFactory(name="Überfällig e.V."),
+        consultant,
+        days_ago=40,
+        follow_up_in=-9,
+    )
+    for n in range(6):  # more than the card lists
+        _session(
+            factories.OrganisationFactory(name=f"Bald {n} e.V."),
+            consultant,
+            days_ago=30,
+            follow_up_in=n + 1,
+        )
+    _session(
+        factories.OrganisationFactory(name="Später e.V."), consultant, days_ago=30, follow_up_in=21
+    )
+
+    _follow_up_card(consultant)  # the person's staff roles are read once per request
+    with django_assert_num_queries(1):
+        card = _follow_up_card(consultant)
+    assert card.count == 7  # every follow-up due within the week, not the five it lists
+    assert len(card.links) == FOLLOW_UPS_ON_CARD
+    first = card.links[0]
+    assert first.label == "Überfällig e.V." and first.warning
+    assert [link.warning for link in card.links[1:]] == [False] * (FOLLOW_UPS_ON_CARD - 1)
+
+    html = client_for(consultant).get(reverse("home")).content.decode()
+    day = overdue.follow_up_date.strftime("%d.%m.%Y")
+    assert f"überfällig seit {day}" in html
+    assert "in den nächsten sieben Tagen oder überfällig" in html
+    assert "Später e.V." not in html
+    assert reverse("qualification:coaching") + "#follow-ups" in html
+
+
+def test_the_overview_card_of_a_consultant_without_follow_ups_says_so(client_for, consultant):
+    from qualification.dashboard import _follow_up_card
+
+    card = _follow_up_card(consultant)
+    assert card.count == 0 and card.links == []
+    assert card.action.url == reverse("qualification:coaching")
