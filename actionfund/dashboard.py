@@ -1,15 +1,19 @@
-"""The action fund's card on a person's overview page (ikmo.dashboard): the organisation's
-unfinished, submitted and granted applications, each with what to do next."""
+"""The action fund's cards on a person's overview page (ikmo.dashboard): for an organisation,
+its unfinished, submitted and granted applications, each with what to do next; for the fund's
+staff, what waits for them at each stage; for a juror, the applications still to score."""
 
+from django.db.models import Count, F, Q, Window
 from django.urls import reverse
-from django.utils import formats
+from django.utils import formats, timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ikmo.dashboard import Card, CardLink
 from ikmo.subprojects import SubProject
 
 from . import journey, permissions, selectors
-from .models import EDITABLE_STATUSES, Status
+from .models import EDITABLE_STATUSES, PROOF_OPEN_STATUSES, Status
 
 # Applications that still ask something of the organisation, or that it waits for: the
 # editable ones and those on the way from submission to the proof of use.
@@ -97,9 +101,153 @@ def _invitation_card(user) -> list[Card]:
 
 
 def cards(user):
-    if not user.is_authenticated or permissions.is_fund_staff(user):
+    if not user.is_authenticated:
         return []
-    return [*_invitation_card(user), *_application_card(user)]
+    jury = [_jury_card(user)] if permissions.is_juror(user) else []
+    if permissions.is_fund_staff(user):
+        return [_staff_card(user), *jury]
+    return [*jury, *_invitation_card(user), *_application_card(user)]
+
+
+def _list_url(**query) -> str:
+    return f"{reverse('actionfund:application_list')}?{urlencode(query)}"
+
+
+def _staff_card(user) -> Card:
+    """How many applications wait for the fund's team at each stage, each a link to the
+    application list filtered to them (the same filters: the numbers are the list's)."""
+    from .filters import ApplicationFilter
+
+    today = timezone.localdate()
+    # Only the applications at these stages (the work in hand, an index on the status): the
+    # count does not read the fund's closed years.
+    waiting = selectors.applications_visible_to(user=user).filter(
+        status__in=(
+            Status.SUBMITTED,
+            Status.IN_REVIEW,
+            Status.APPROVED,
+            Status.PROOF_SUBMITTED,
+            *PROOF_OPEN_STATUSES,
+        )
+    )
+    counts = journey.with_proof_due(waiting).aggregate(
+        submitted=Count("pk", filter=Q(status=Status.SUBMITTED)),
+        in_review=Count("pk", filter=Q(status=Status.IN_REVIEW)),
+        approved=Count("pk", filter=Q(status=Status.APPROVED)),
+        proof_submitted=Count("pk", filter=Q(status=Status.PROOF_SUBMITTED)),
+        proof_overdue=Count("pk", filter=journey.proof_overdue_q(today)),
+    )
+    stages = [
+        (
+            "submitted",
+            lambda n: ngettext(
+                "%(count)s application submitted, to be checked",
+                "%(count)s applications submitted, to be checked",
+                n,
+            ),
+            {"status": Status.SUBMITTED},
+        ),
+        (
+            "in_review",
+            lambda n: ngettext(
+                "%(count)s application in review by the jury",
+                "%(count)s applications in review by the jury",
+                n,
+            ),
+            {"status": Status.IN_REVIEW},
+        ),
+        (
+            "approved",
+            lambda n: ngettext(
+                "%(count)s approved application without a signed agreement",
+                "%(count)s approved applications without a signed agreement",
+                n,
+            ),
+            {"status": Status.APPROVED},
+        ),
+        (
+            "proof_submitted",
+            lambda n: ngettext(
+                "%(count)s proof of use to check",
+                "%(count)s proofs of use to check",
+                n,
+            ),
+            {"proof": ApplicationFilter.SUBMITTED},
+        ),
+        (
+            "proof_overdue",
+            lambda n: ngettext(
+                "%(count)s proof of use overdue",
+                "%(count)s proofs of use overdue",
+                n,
+            ),
+            {"proof": ApplicationFilter.OVERDUE},
+        ),
+    ]
+    return Card(
+        title=_("Applications waiting for the team"),
+        subproject=SubProject.ACTIONFUND,
+        links=[
+            CardLink(
+                label=label(counts[key]) % {"count": counts[key]},
+                url=_list_url(**query),
+                warning=key == "proof_overdue",
+                detail=_("Please remind the organisation") if key == "proof_overdue" else "",
+            )
+            for key, label, query in stages
+            if counts[key]
+        ],
+        empty_text=_("No application is waiting for the team."),
+        action=CardLink(_("All applications"), reverse("actionfund:application_list")),
+    )
+
+
+JURY_ON_CARD = 5
+
+
+def _jury_card(user) -> Card:
+    """A juror's applications still to score, with how many there are in all (a window
+    count in the same query) and how far each scoring has got."""
+    from .filters import JuryFilter
+
+    todo = list(
+        selectors.assignments_for_juror(user)
+        .filter(status=Status.IN_REVIEW, my_scores__lt=F("criteria_count"))
+        .only("title", "organisation__name", "call__year", "call__decision_expected_on")
+        .annotate(total=Window(Count("pk")))[:JURY_ON_CARD]
+    )
+
+    def detail(application):
+        scored = _("%(done)s of %(total)s criteria scored") % {
+            "done": application.my_scores,
+            "total": application.criteria_count,
+        }
+        expected = application.call.decision_expected_on
+        if expected:
+            return _("%(scored)s · decision expected by %(date)s") % {
+                "scored": scored,
+                "date": _date(expected),
+            }
+        return scored
+
+    return Card(
+        title=_("Applications to score"),
+        subproject=SubProject.ACTIONFUND,
+        count=todo[0].total if todo else 0,
+        count_label=_("still to score"),
+        links=[
+            CardLink(
+                label=f"{a.title or a.reference} · {a.organisation.name}",
+                url=reverse("actionfund:application_score", args=[a.pk]),
+                detail=detail(a),
+            )
+            for a in todo
+        ],
+        empty_text=_("You have scored every application assigned to you."),
+        action=CardLink(
+            _("My jury list"), f"{reverse('actionfund:jury_list')}?state={JuryFilter.TODO}"
+        ),
+    )
 
 
 def _application_card(user):

@@ -396,10 +396,16 @@ def test_a_project_lead_reviews_decides_and_downloads_a_funder_report(
     application = submitted(organisation=org, by=org_admin, call=call, title="Nachbarschaftsgarten")
 
     # Review: the lead assigns a juror, who scores; the ranking shows the score.
+    # The overview says what waits for the team; its line leads to exactly those applications.
     lead = checked.person(project_lead)
     lead.goto(reverse("home"))
     checked(lead)
-    lead.goto(reverse("actionfund:application_list"))
+    waiting = lead.locator(
+        f"main a[href='{reverse('actionfund:application_list')}?status={Status.SUBMITTED}']"
+    )
+    expect(waiting).to_contain_text("1")
+    waiting.click()
+    expect(lead.locator("main tbody tr")).to_have_count(1)
     checked(lead)
     lead.click(f"main a[href='{application.get_absolute_url()}']")
     checked(lead)
@@ -417,8 +423,9 @@ def test_a_project_lead_reviews_decides_and_downloads_a_funder_report(
     expect(lead.locator(".messages .alert-success")).to_be_visible()
     checked(lead)
 
+    # The juror's overview lists what is left to score, with a link straight to the scoring.
     juror = checked.person(jury_member)
-    juror.goto(reverse("actionfund:jury_list"))
+    juror.goto(reverse("home"))
     checked(juror)
     juror.click(f"main a[href='{reverse('actionfund:application_score', args=[application.pk])}']")
     checked(juror)
