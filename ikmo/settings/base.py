@@ -215,6 +215,9 @@ IKMO_DEMO_DATA_ALLOWED = False
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+# A filter's empty choice reads "All" (django-filter's default is "---------"), in every
+# list's filters unless one says otherwise.
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
 
 # Languages: German first, English complete; right-to-left languages must lay out correctly.
 LANGUAGE_CODE = "de"
