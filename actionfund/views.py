@@ -227,19 +227,20 @@ def application_start(request, pk):
 @login_required
 def application_list(request):
     user = request.user
+    today = timezone.localdate()
     if not permissions.is_fund_staff(user):
-        applications = selectors.with_list_data(
-            Application.objects.filter(organisation__in=selectors.member_organisations(user))
-        ).order_by("-created_at")
+        applications = list(
+            selectors.with_list_data(
+                Application.objects.filter(organisation__in=selectors.member_organisations(user))
+            ).order_by("-created_at")
+        )
+        _mark_overdue_proofs(applications, today)
         return render(request, "actionfund/my_applications.html", {"applications": applications})
     base = selectors.with_list_data(selectors.applications_visible_to(user=user))
     filtered = ApplicationFilter(request.GET or None, queryset=base)
     paginator = Paginator(filtered.qs.order_by("-submitted_at", "-pk"), 25)
     page = paginator.get_page(request.GET.get("page"))
-    today = timezone.localdate()
-    for application in page:  # the row's call is loaded with it: no query per row
-        overdue = journey.proof_overdue(application, today=today)
-        application.proof_overdue_since = journey.proof_due(application) if overdue else None
+    _mark_overdue_proofs(page, today)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -251,6 +252,14 @@ def application_list(request):
             "query": query.urlencode(),
         },
     )
+
+
+def _mark_overdue_proofs(applications, today) -> None:
+    """Set `proof_overdue_since` (the passed due date, or None) on each application of a
+    list; the row's call is loaded with it, so this costs no query per row."""
+    for application in applications:
+        overdue = journey.proof_overdue(application, today=today)
+        application.proof_overdue_since = journey.proof_due(application) if overdue else None
 
 
 JURY_PER_PAGE = 25

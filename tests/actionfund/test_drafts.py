@@ -395,6 +395,30 @@ class TestWhatHappensNext:
         assert not journey.proof_overdue(application)
         assert "überfällig" not in client.get(url).content.decode()
 
+    def test_the_organisations_list_of_applications_marks_an_overdue_proof_of_use(
+        self, client_for, org, org_admin, fund_lead, django_assert_max_num_queries
+    ):
+        late = paid(organisation=org, by=org_admin, lead=fund_lead, title="Spätes Fest")
+        on_time = paid(organisation=org, by=org_admin, lead=fund_lead, title="Pünktliches Fest")
+        due = timezone.localdate() - timedelta(days=1)
+        Application.objects.filter(pk=late.pk).update(proof_due_date=due)
+        Application.objects.filter(pk=on_time.pk).update(proof_due_date=timezone.localdate())
+        client = client_for(org_admin)
+        url = reverse("actionfund:application_list")
+        client.get(url)
+        with django_assert_max_num_queries(12) as captured:
+            page = client.get(url).content.decode()
+        written = date_format(due, "SHORT_DATE_FORMAT")
+        assert page.count("überfällig seit") == 1
+        late_row = page[page.index("Spätes Fest") :]
+        assert f"Verwendungsnachweis überfällig seit {written}" in late_row
+        queries = len(captured.captured_queries)
+        for n in range(3):  # more overdue rows, no more queries
+            extra = paid(organisation=org, by=org_admin, lead=fund_lead, title=f"Fest {n}")
+            Application.objects.filter(pk=extra.pk).update(proof_due_date=due)
+        with django_assert_max_num_queries(queries):
+            assert client.get(url).content.decode().count("überfällig seit") == 4
+
 
 class TestDashboardCard:
     def test_the_card_lists_drafts_submitted_and_approved_with_the_next_step(
