@@ -27,7 +27,7 @@ from ikmo.notifications import MailKind
 from ikmo.uploads import clean_filename
 from organisations.models import Membership, Organisation, User
 
-from . import permissions, selectors, workflow
+from . import journey, permissions, selectors, workflow
 from .eligibility import eligibility_problems
 from .models import (
     PROOF_OPEN_STATUSES,
@@ -1500,12 +1500,17 @@ def reminders_send(*, now=None) -> dict[str, int]:
         ):
             sent[ReminderLog.Kind.DRAFT_DEADLINE] += 1
 
-    open_proof = Application.objects.filter(
-        status__in=PROOF_OPEN_STATUSES, proof_due_date__isnull=False
-    ).select_related("call", "organisation", "created_by")
+    # The due date the applicant's pages and the staff list show (journey.proof_due: the
+    # stored date, or else the project's end plus the call's weeks), so a reminder goes to
+    # every application those pages call due or overdue.
+    open_proof = (
+        journey.with_proof_due(Application.objects.filter(status__in=PROOF_OPEN_STATUSES))
+        .filter(proof_due_on__isnull=False)
+        .select_related("call", "organisation", "created_by")
+    )
     before = open_proof.filter(
-        proof_due_date__gte=today,
-        proof_due_date__lte=today + timedelta(days=PROOF_REMINDER_DAYS_BEFORE),
+        proof_due_on__gte=today,
+        proof_due_on__lte=today + timedelta(days=PROOF_REMINDER_DAYS_BEFORE),
     ).exclude(reminders__kind=ReminderLog.Kind.PROOF_BEFORE)
     for application in before:
         if application.status == Status.PAID:
@@ -1514,11 +1519,11 @@ def reminders_send(*, now=None) -> dict[str, int]:
             application,
             ReminderLog.Kind.PROOF_BEFORE,
             "reminder_proof_before",
-            {"due": application.proof_due_date},
+            {"due": application.proof_due_on},
         ):
             sent[ReminderLog.Kind.PROOF_BEFORE] += 1
     after = open_proof.filter(
-        proof_due_date__lte=today - timedelta(days=PROOF_REMINDER_DAYS_AFTER)
+        proof_due_on__lte=today - timedelta(days=PROOF_REMINDER_DAYS_AFTER)
     ).exclude(reminders__kind=ReminderLog.Kind.PROOF_AFTER)
     for application in after:
         if application.status == Status.PAID:
@@ -1527,7 +1532,7 @@ def reminders_send(*, now=None) -> dict[str, int]:
             application,
             ReminderLog.Kind.PROOF_AFTER,
             "reminder_proof_after",
-            {"due": application.proof_due_date},
+            {"due": application.proof_due_on},
         ):
             sent[ReminderLog.Kind.PROOF_AFTER] += 1
     return sent

@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from actionfund import selectors, services, workflow
 from actionfund.models import Application, Score, Status, StatusChange
@@ -536,6 +536,30 @@ class TestReminders:
             ).count()
             == 1
         )
+
+    def test_without_a_stored_date_the_reminders_go_by_the_date_the_pages_show(
+        self, org, org_admin, fund_lead
+    ):
+        """An application with no stored proof-of-use date (entered in the admin, say) is due
+        at the project's end plus the call's weeks on every page (journey.proof_due); the
+        reminders go by that same date, and name it."""
+        from actionfund import journey
+
+        application = paid(organisation=org, by=org_admin, lead=fund_lead)
+        end = timezone.localdate() + timedelta(days=20)
+        Application.objects.filter(pk=application.pk).update(
+            proof_due_date=None, start_date=end - timedelta(days=60), end_date=end
+        )
+        application.refresh_from_db()
+        due = journey.proof_due(application)
+        assert due == end + timedelta(weeks=application.call.proof_of_use_weeks)
+        OutboundEmail.objects.all().delete()
+        before = timezone.now() + (due - timezone.localdate() - timedelta(days=10))
+        assert services.reminders_send(now=before)["proof_before"] == 1
+        assert formats.date_format(due, "DATE_FORMAT") in queued()[0].body
+        after = timezone.now() + (due - timezone.localdate() + timedelta(days=3))
+        assert services.reminders_send(now=after)["proof_after"] == 1
+        assert services.reminders_send(now=after)["proof_after"] == 0
 
     def test_no_proof_reminder_once_the_proof_is_in(self, org, org_admin, fund_lead):
         application = paid(organisation=org, by=org_admin, lead=fund_lead)
