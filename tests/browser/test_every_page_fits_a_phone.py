@@ -1,0 +1,90 @@
+"""Every page of the portal, opened in Chromium at 390×844 by each person who may open it:
+nothing is wider than the screen, so no page has to be scrolled sideways on a phone.
+
+The pages are those of tests/security/expectations.py (the crawl of
+tests/browser/forms_crawler.py), in the fixture world of tests/security/world.py. Wide
+tables may scroll inside their own box (`.table-responsive`); the page itself may not. A
+single element that sticks out (a long word, a hidden label placed outside its table, a
+fixed-width widget) widens the whole page on a phone and hides part of every line.
+"""
+
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+
+from tests.security.expectations import EXPECTATIONS, FORM, GET
+from tests.security.world import build_world
+
+from .forms_crawler import page_urls
+from .helpers import log_in_by_cookie
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.xdist_group("browser"),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+APPS = sorted(
+    {(name.split(":", 1)[0] if ":" in name else "core") for name, spec in EXPECTATIONS.items()}
+    | {"core"}
+)
+
+# What sticks out, for the failure message: the widest elements reaching past the screen.
+WIDEST = """(screen) => Array.from(document.querySelectorAll('body *'))
+    .filter(e => {
+        const r = e.getBoundingClientRect();
+        if (r.right <= screen + 0.5 || r.width === 0) return false;
+        // Inside a box that scrolls by itself, it is that box's business.
+        for (let p = e.parentElement; p && p !== document.body; p = p.parentElement) {
+            const s = getComputedStyle(p);
+            if (['auto', 'scroll', 'hidden', 'clip'].includes(s.overflowX)) return false;
+        }
+        return true;
+    })
+    .slice(0, 5)
+    .map(e => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')} right=${
+        Math.round(e.getBoundingClientRect().right)} "${(e.textContent || '').trim().slice(0, 40)}"`)
+"""
+
+
+@pytest.mark.parametrize("app", APPS)
+def test_every_page_of_the_app_fits_a_phone_screen(app, new_page):
+    world = build_world()
+    page = new_page(phone=True)
+    page.set_default_timeout(10_000)
+    screen = page.viewport_size["width"]
+    signed_in_as = "nobody"
+    seen, too_wide = 0, []
+    for name, page_app, persona, url in page_urls(world):
+        if (
+            page_app != app
+            or EXPECTATIONS.get(name, None) is not None
+            and EXPECTATIONS[name].method not in (GET, FORM)
+        ):
+            continue
+        if persona != signed_in_as:
+            page.context.clear_cookies()
+            user = world.persona(persona, page_app)
+            if user is not None:
+                log_in_by_cookie(page, user)
+            signed_in_as = persona
+        try:
+            response = page.goto(url)
+        except PlaywrightError as error:
+            if "Download is starting" in str(error):
+                continue  # a file (CSV, PDF, calendar), not a page
+            raise
+        if response is None or response.status != 200:
+            continue
+        if "text/html" not in (response.headers.get("content-type") or ""):
+            continue  # a download, a feed
+        if not page.evaluate("() => !!document.querySelector('meta[name=viewport]')"):
+            continue  # a part of a page that htmx loads into it (the page is checked itself)
+        seen += 1
+        width = page.evaluate("() => document.scrollingElement.scrollWidth")
+        if width > screen:
+            too_wide.append(
+                f"{name} as {persona} ({url}): {width} px, {page.evaluate(WIDEST, screen)}"
+            )
+    assert not too_wide, "Pages wider than a 390 px phone:\n" + "\n".join(too_wide)
+    if app not in ("api",):
+        assert seen, f"no page of {app} was opened"
