@@ -1,5 +1,6 @@
-"""Every page of the portal, opened in Chromium at 390×844 by each person who may open it:
-nothing is wider than the screen, so no page has to be scrolled sideways on a phone.
+"""Every page of the portal, opened in Chromium at 390×844 by each person who may open it,
+in German and in Arabic (right to left): nothing is wider than the screen, so no page has
+to be scrolled sideways on a phone.
 
 The pages are those of tests/security/expectations.py (the crawl of
 tests/browser/forms_crawler.py), in the fixture world of tests/security/world.py. Wide
@@ -46,10 +47,11 @@ WIDEST = """(screen) => Array.from(document.querySelectorAll('body *'))
 """
 
 
+@pytest.mark.parametrize("language", ["de", "ar"])  # left to right, and right to left
 @pytest.mark.parametrize("app", APPS)
-def test_every_page_of_the_app_fits_a_phone_screen(app, new_page):
+def test_every_page_of_the_app_fits_a_phone_screen(app, language, new_page):
     world = build_world()
-    page = new_page(phone=True)
+    page = new_page(phone=True, language=language)
     page.set_default_timeout(10_000)
     screen = page.viewport_size["width"]
     signed_in_as = "nobody"
@@ -63,6 +65,9 @@ def test_every_page_of_the_app_fits_a_phone_screen(app, new_page):
             continue
         if persona != signed_in_as:
             page.context.clear_cookies()
+            page.context.add_cookies(
+                [{"name": "django_language", "value": language, "url": page.base_url}]
+            )
             user = world.persona(persona, page_app)
             if user is not None:
                 log_in_by_cookie(page, user)
@@ -80,6 +85,8 @@ def test_every_page_of_the_app_fits_a_phone_screen(app, new_page):
         if not page.evaluate("() => !!document.querySelector('meta[name=viewport]')"):
             continue  # a part of a page that htmx loads into it (the page is checked itself)
         seen += 1
+        direction = page.evaluate("() => document.documentElement.dir")
+        assert direction == ("rtl" if language == "ar" else "ltr"), f"{url} is {direction}"
         width = page.evaluate("() => document.scrollingElement.scrollWidth")
         if width > screen:
             too_wide.append(
