@@ -85,8 +85,11 @@ def test_every_page_of_the_app_fits_a_phone_screen(app, language, new_page):
         if not page.evaluate("() => !!document.querySelector('meta[name=viewport]')"):
             continue  # a part of a page that htmx loads into it (the page is checked itself)
         seen += 1
-        direction = page.evaluate("() => document.documentElement.dir")
-        assert direction == ("rtl" if language == "ar" else "ltr"), f"{url} is {direction}"
+        # The portal's own layout (base.html) says its direction; the API's Swagger page is
+        # drf-spectacular's.
+        if name != "api:docs":
+            direction = page.evaluate("() => document.documentElement.dir")
+            assert direction == ("rtl" if language == "ar" else "ltr"), f"{url} is {direction}"
         width = page.evaluate("() => document.scrollingElement.scrollWidth")
         if width > screen:
             too_wide.append(
