@@ -333,6 +333,43 @@
     }
   });
 
+  // ---- Tables wider than the screen ---------------------------------------------------
+  // A table too wide for the screen scrolls inside its .table-responsive box. A keyboard
+  // user can only scroll it if the box takes the focus (WCAG 2.1.1), and a screen reader
+  // user should hear what it holds: while it scrolls, the box is a named region in the tab
+  // order (named after the table's caption); when everything fits, it is not a tab stop.
+  function markScrollingTables(root) {
+    (root || document).querySelectorAll(".table-responsive").forEach(function (box) {
+      if (box.dataset.scrollRegion === "own") { return; }  // the template set it up itself
+      if (box.hasAttribute("tabindex") && !box.dataset.scrollRegion) {
+        box.dataset.scrollRegion = "own";
+        return;
+      }
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls) {
+        var caption = box.querySelector("caption");
+        box.setAttribute("tabindex", "0");
+        if (caption && caption.textContent.trim()) {
+          box.setAttribute("role", "region");
+          box.setAttribute("aria-label", caption.textContent.trim());
+        }
+        box.dataset.scrollRegion = "auto";
+      } else if (box.dataset.scrollRegion === "auto") {
+        ["tabindex", "role", "aria-label"].forEach(function (name) { box.removeAttribute(name); });
+        delete box.dataset.scrollRegion;
+      }
+    });
+  }
+  markScrollingTables();
+  var resizing = null;
+  window.addEventListener("resize", function () {
+    window.clearTimeout(resizing);
+    resizing = window.setTimeout(function () { markScrollingTables(); }, 150);
+  });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    markScrollingTables(event.detail && event.detail.elt ? event.detail.elt.parentNode : null);
+  });
+
   // Put focus on the error summary so screen reader users hear what went wrong.
   var summary = document.querySelector("[data-error-summary]");
   if (summary) { summary.focus(); }
