@@ -81,10 +81,18 @@ def cells(districts) -> list[Cell]:
                 x=x,
                 y=y,
                 points=_hexagon(x, y),
-                label_lines=tuple(district.name.split("-")),
+                label_lines=_lines(district.name),
             )
         )
     return result
+
+
+def _lines(name: str) -> tuple[str, ...]:
+    """A double name in two lines, the hyphen kept at the end of the first: the lines read
+    together are the name itself, so the label a person sees is the one a screen reader or
+    speech input uses (WCAG 2.5.3)."""
+    parts = name.split("-")
+    return (*(f"{part}-" for part in parts[:-1]), parts[-1])
 
 
 def view_box() -> str:
