@@ -226,7 +226,7 @@ class TestTheListPage:
         for since in (today - timedelta(days=3), today - timedelta(days=10)):
             written = date_format(since, "SHORT_DATE_FORMAT")
             assert (
-                '<span class="badge text-bg-danger position-relative" data-proof-overdue>'
+                '<span class="badge text-bg-danger" data-proof-overdue>'
                 '<span class="visually-hidden">Verwendungsnachweis: </span>'
                 f"überfällig seit {written}</span>"
             ) in page
