@@ -113,7 +113,11 @@ def test_a_fund_lead_finds_the_overdue_proofs_of_use_on_a_phone(new_page, org, o
         expect(badge).to_have_class("badge text-bg-danger")
     assert_no_horizontal_scroll(page)
     assert_accessible(page)
-    # On a phone the status column is reached by swiping the table sideways, as on every list.
+    # On a phone the list is two columns (the project with its reference, organisation and
+    # amount; the status): nothing to swipe sideways to reach the status.
+    box = page.locator("main .table-responsive")
+    assert box.evaluate("b => b.scrollWidth <= b.clientWidth"), "the list scrolls sideways"
+    expect(rows.first.get_by_role("link", name=expected[0].reference)).to_be_visible()
     badge = rows.first.locator("[data-proof-overdue]")
     badge.scroll_into_view_if_needed()
     expect(badge).to_be_in_viewport()
