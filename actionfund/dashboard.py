@@ -2,17 +2,18 @@
 its unfinished, submitted and granted applications, each with what to do next; for the fund's
 staff, what waits for them at each stage; for a juror, the applications still to score."""
 
-from django.db.models import Count, F, Q, Window
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
-from ikmo.dashboard import Card, CardLink
+from ikmo.dashboard import Card, CardLink, first_and_total
 from ikmo.subprojects import SubProject
 
 from . import journey, permissions, selectors
+from .filters import ApplicationFilter, JuryFilter
 from .models import EDITABLE_STATUSES, PROOF_OPEN_STATUSES, Status
 
 # Applications that still ask something of the organisation, or that it waits for: the
@@ -113,11 +114,59 @@ def _list_url(**query) -> str:
     return f"{reverse('actionfund:application_list')}?{urlencode(query)}"
 
 
+# Each stage: its count's key, its line on the card, the list's filter for exactly those.
+STAFF_STAGES = [
+    (
+        "submitted",
+        ngettext_lazy(
+            "%(count)s application submitted, to be checked",
+            "%(count)s applications submitted, to be checked",
+            "count",
+        ),
+        {"status": Status.SUBMITTED},
+    ),
+    (
+        "in_review",
+        ngettext_lazy(
+            "%(count)s application in review by the jury",
+            "%(count)s applications in review by the jury",
+            "count",
+        ),
+        {"status": Status.IN_REVIEW},
+    ),
+    (
+        "approved",
+        ngettext_lazy(
+            "%(count)s approved application without a signed agreement",
+            "%(count)s approved applications without a signed agreement",
+            "count",
+        ),
+        {"status": Status.APPROVED},
+    ),
+    (
+        "proof_submitted",
+        ngettext_lazy(
+            "%(count)s proof of use to check",
+            "%(count)s proofs of use to check",
+            "count",
+        ),
+        {"proof": ApplicationFilter.SUBMITTED},
+    ),
+    (
+        "proof_overdue",
+        ngettext_lazy(
+            "%(count)s proof of use overdue",
+            "%(count)s proofs of use overdue",
+            "count",
+        ),
+        {"proof": ApplicationFilter.OVERDUE},
+    ),
+]
+
+
 def _staff_card(user) -> Card:
     """How many applications wait for the fund's team at each stage, each a link to the
     application list filtered to them (the same filters: the numbers are the list's)."""
-    from .filters import ApplicationFilter
-
     today = timezone.localdate()
     # Only the applications at these stages (the work in hand, an index on the status): the
     # count does not read the fund's closed years.
@@ -137,64 +186,17 @@ def _staff_card(user) -> Card:
         proof_submitted=Count("pk", filter=Q(status=Status.PROOF_SUBMITTED)),
         proof_overdue=Count("pk", filter=journey.proof_overdue_q(today)),
     )
-    stages = [
-        (
-            "submitted",
-            lambda n: ngettext(
-                "%(count)s application submitted, to be checked",
-                "%(count)s applications submitted, to be checked",
-                n,
-            ),
-            {"status": Status.SUBMITTED},
-        ),
-        (
-            "in_review",
-            lambda n: ngettext(
-                "%(count)s application in review by the jury",
-                "%(count)s applications in review by the jury",
-                n,
-            ),
-            {"status": Status.IN_REVIEW},
-        ),
-        (
-            "approved",
-            lambda n: ngettext(
-                "%(count)s approved application without a signed agreement",
-                "%(count)s approved applications without a signed agreement",
-                n,
-            ),
-            {"status": Status.APPROVED},
-        ),
-        (
-            "proof_submitted",
-            lambda n: ngettext(
-                "%(count)s proof of use to check",
-                "%(count)s proofs of use to check",
-                n,
-            ),
-            {"proof": ApplicationFilter.SUBMITTED},
-        ),
-        (
-            "proof_overdue",
-            lambda n: ngettext(
-                "%(count)s proof of use overdue",
-                "%(count)s proofs of use overdue",
-                n,
-            ),
-            {"proof": ApplicationFilter.OVERDUE},
-        ),
-    ]
     return Card(
         title=_("Applications waiting for the team"),
         subproject=SubProject.ACTIONFUND,
         links=[
             CardLink(
-                label=label(counts[key]) % {"count": counts[key]},
+                label=label % {"count": counts[key]},
                 url=_list_url(**query),
                 warning=key == "proof_overdue",
                 detail=_("Please remind the organisation") if key == "proof_overdue" else "",
             )
-            for key, label, query in stages
+            for key, label, query in STAFF_STAGES
             if counts[key]
         ],
         empty_text=_("No application is waiting for the team."),
@@ -206,15 +208,13 @@ JURY_ON_CARD = 5
 
 
 def _jury_card(user) -> Card:
-    """A juror's applications still to score, with how many there are in all (a window
-    count in the same query) and how far each scoring has got."""
-    from .filters import JuryFilter
-
-    todo = list(
+    """A juror's applications still to score, with how many there are in all and how far
+    each scoring has got."""
+    todo, total = first_and_total(
         selectors.assignments_for_juror(user)
         .filter(status=Status.IN_REVIEW, my_scores__lt=F("criteria_count"))
-        .only("title", "organisation__name", "call__year", "call__decision_expected_on")
-        .annotate(total=Window(Count("pk")))[:JURY_ON_CARD]
+        .only("title", "organisation__name", "call__year", "call__decision_expected_on"),
+        JURY_ON_CARD,
     )
 
     def detail(application):
@@ -233,7 +233,7 @@ def _jury_card(user) -> Card:
     return Card(
         title=_("Applications to score"),
         subproject=SubProject.ACTIONFUND,
-        count=todo[0].total if todo else 0,
+        count=total,
         count_label=_("still to score"),
         links=[
             CardLink(

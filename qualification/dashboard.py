@@ -2,13 +2,12 @@
 
 from datetime import timedelta
 
-from django.db.models import Count, Window
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from ikmo.content_language import columns
-from ikmo.dashboard import Card, CardLink
+from ikmo.dashboard import Card, CardLink, first_and_total
 from ikmo.subprojects import SubProject
 
 from . import permissions, selectors
@@ -100,15 +99,15 @@ FOLLOW_UPS_ON_CARD = 5
 
 def _follow_up_card(user) -> Card:
     """The consultant's follow-ups due within a week, overdue ones first and marked, with how
-    many there are in all (a window count in the same query: the card shows five)."""
+    many there are in all (the card shows five)."""
     today = timezone.localdate()
-    due = list(
+    due, total = first_and_total(
         selectors.open_follow_ups(user, today=today)
         .prefetch_related(None)  # the log's topics: not shown here
         .select_related(None)
         .select_related("organisation")
-        .only("follow_up_date", "organisation__name")
-        .annotate(total=Window(Count("pk")))[:FOLLOW_UPS_ON_CARD]
+        .only("follow_up_date", "organisation__name"),
+        FOLLOW_UPS_ON_CARD,
     )
 
     def detail(day):
@@ -120,7 +119,7 @@ def _follow_up_card(user) -> Card:
     return Card(
         title=_("Coaching follow-ups due"),
         subproject=SubProject.QUALIFICATION,
-        count=due[0].total if due else 0,
+        count=total,
         count_label=_("in the next seven days or overdue"),
         links=[
             CardLink(
