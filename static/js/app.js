@@ -340,11 +340,8 @@
   // order (named after the table's caption); when everything fits, it is not a tab stop.
   function markScrollingTables(root) {
     (root || document).querySelectorAll(".table-responsive").forEach(function (box) {
-      if (box.dataset.scrollRegion === "own") { return; }  // the template set it up itself
-      if (box.hasAttribute("tabindex") && !box.dataset.scrollRegion) {
-        box.dataset.scrollRegion = "own";
-        return;
-      }
+      var ours = box.dataset.scrollRegion === "auto";
+      if (box.hasAttribute("tabindex") && !ours) { return; }  // the template set it up itself
       var scrolls = box.scrollWidth > box.clientWidth + 1;
       if (scrolls) {
         var caption = box.querySelector("caption");
@@ -354,7 +351,7 @@
           box.setAttribute("aria-label", caption.textContent.trim());
         }
         box.dataset.scrollRegion = "auto";
-      } else if (box.dataset.scrollRegion === "auto") {
+      } else if (ours) {
         ["tabindex", "role", "aria-label"].forEach(function (name) { box.removeAttribute(name); });
         delete box.dataset.scrollRegion;
       }
