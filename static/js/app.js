@@ -333,6 +333,48 @@
     }
   });
 
+  // ---- Lists shown as cards on a phone (.table-stack, app.css) ---------------------------
+  // Each cell gets its column's name as data-label (unless its template gave one), taken
+  // from the header row without its screen-reader-only text (an "Actions" column keeps no
+  // visible name). The table's parts get their roles: CSS lays them out as blocks on a
+  // phone, and a table laid out so no longer tells a screen reader its rows and columns.
+  var STACK_ROLES = { TABLE: "table", THEAD: "rowgroup", TBODY: "rowgroup", TFOOT: "rowgroup", TR: "row", TD: "cell" };
+  function visibleName(cell) {
+    var copy = cell.cloneNode(true);
+    copy.querySelectorAll(".visually-hidden").forEach(function (hidden) { hidden.remove(); });
+    return copy.textContent.replace(/\s+/g, " ").trim();
+  }
+  function stackTables(root) {
+    (root || document).querySelectorAll("table.table-stack").forEach(function (table) {
+      var names = [];
+      var head = table.tHead && table.tHead.rows[0];
+      if (head) {
+        Array.prototype.forEach.call(head.cells, function (th) {
+          for (var i = 0; i < th.colSpan; i++) { names.push(visibleName(th)); }
+        });
+      }
+      table.querySelectorAll("thead, tbody, tfoot, tr, th, td").forEach(function (part) {
+        if (part.closest("table") !== table || part.hasAttribute("role")) { return; }
+        var role = STACK_ROLES[part.tagName];
+        if (part.tagName === "TH") {
+          role = part.parentNode.parentNode.tagName === "THEAD" ? "columnheader" : "rowheader";
+        }
+        part.setAttribute("role", role);
+      });
+      table.setAttribute("role", "table");
+      Array.prototype.forEach.call(table.querySelectorAll("tbody > tr, tfoot > tr"), function (row) {
+        if (row.closest("table") !== table) { return; }
+        var column = 0;
+        Array.prototype.forEach.call(row.cells, function (cell) {
+          var name = cell.colSpan === 1 ? names[column] : "";
+          if (name && !cell.hasAttribute("data-label")) { cell.setAttribute("data-label", name); }
+          column += cell.colSpan;
+        });
+      });
+    });
+  }
+  stackTables();
+
   // ---- Tables wider than the screen ---------------------------------------------------
   // A table too wide for the screen scrolls inside its .table-responsive box. A keyboard
   // user can only scroll it if the box takes the focus (WCAG 2.1.1), and a screen reader
@@ -364,7 +406,9 @@
     resizing = window.setTimeout(function () { markScrollingTables(); }, 150);
   });
   document.addEventListener("htmx:afterSettle", function (event) {
-    markScrollingTables(event.detail && event.detail.elt ? event.detail.elt.parentNode : null);
+    var part = event.detail && event.detail.elt ? event.detail.elt.parentNode : null;
+    stackTables(part);
+    markScrollingTables(part);
   });
 
   // Put focus on the error summary so screen reader users hear what went wrong.
