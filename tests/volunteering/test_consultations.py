@@ -153,3 +153,33 @@ def test_the_consultation_service_keeps_the_date_rules(desk_consultant, org):
         )
     assert "follow_up_on" in caught.value.error_dict
     assert not Consultation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_list_says_in_words_which_follow_up_is_overdue(client_for, desk_consultant, org):
+    """Not by colour alone (WCAG 1.4.1): an overdue follow-up carries the word."""
+    import re
+
+    today = date.today()
+    ConsultationFactory(
+        organisation=org,
+        topic="Verpasst",
+        held_on=today - timedelta(days=30),
+        follow_up_on=today - timedelta(days=1),
+    )
+    ConsultationFactory(
+        organisation=org, topic="Heute", held_on=today - timedelta(days=2), follow_up_on=today
+    )
+    ConsultationFactory(organisation=org, topic="Ohne", held_on=today - timedelta(days=3))
+    client = client_for(desk_consultant)
+    html = client.get(reverse("volunteering:consultations"), HTTP_ACCEPT_LANGUAGE="de").content
+    rows = {
+        topic: row
+        for row in re.findall(r"<tr>.*?</tr>", html.decode(), re.S)
+        for topic in ("Verpasst", "Heute", "Ohne")
+        if f">{topic}</a>" in row
+    }
+    assert set(rows) == {"Verpasst", "Heute", "Ohne"}
+    assert "data-overdue>überfällig</span>" in rows["Verpasst"]
+    assert "data-overdue" not in rows["Heute"]
+    assert "data-overdue" not in rows["Ohne"]
