@@ -2,7 +2,7 @@
 its unfinished, submitted and granted applications, each with what to do next; for the fund's
 staff, what waits for them at each stage; for a juror, the applications still to score."""
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Value
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.http import urlencode
@@ -14,7 +14,7 @@ from ikmo.subprojects import SubProject
 
 from . import journey, permissions, selectors
 from .filters import ApplicationFilter, JuryFilter
-from .models import EDITABLE_STATUSES, PROOF_OPEN_STATUSES, Status
+from .models import EDITABLE_STATUSES, Status
 
 # Applications that still ask something of the organisation, or that it waits for: the
 # editable ones and those on the way from submission to the proof of use.
@@ -164,40 +164,40 @@ STAFF_STAGES = [
 ]
 
 
+# The stages the card counts by status (their keys in STAFF_STAGES are the statuses).
+STAGE_STATUSES = (Status.SUBMITTED, Status.IN_REVIEW, Status.APPROVED, Status.PROOF_SUBMITTED)
+
+
 def _staff_card(user) -> Card:
     """How many applications wait for the fund's team at each stage, each a link to the
     application list filtered to them (the same filters: the numbers are the list's)."""
     today = timezone.localdate()
-    # Only the applications at these stages (the work in hand, an index on the status): the
-    # count does not read the fund's closed years.
-    waiting = selectors.applications_visible_to(user=user).filter(
-        status__in=(
-            Status.SUBMITTED,
-            Status.IN_REVIEW,
-            Status.APPROVED,
-            Status.PROOF_SUBMITTED,
-            *PROOF_OPEN_STATUSES,
-        )
+    visible = selectors.applications_visible_to(user=user).order_by()
+    # One query in two parts, each reading only what it counts (the work in hand, never the
+    # fund's closed years): the stages from the index on the status alone, without reading
+    # a row, and the overdue proofs among the open ones, whose due date needs their call.
+    # Counted in one pass, every waiting application was read and joined to its call
+    # (1.4 -> 6 ms from the full scale to four times it; in two parts 0.9 and 1.3 ms there).
+    stages = visible.filter(status__in=STAGE_STATUSES).values_list("status").annotate(n=Count("*"))
+    overdue = (
+        journey.with_proof_due(visible)
+        .filter(journey.proof_overdue_q(today))
+        .values_list(Value("proof_overdue"))
+        .annotate(n=Count("*"))
     )
-    counts = journey.with_proof_due(waiting).aggregate(
-        submitted=Count("pk", filter=Q(status=Status.SUBMITTED)),
-        in_review=Count("pk", filter=Q(status=Status.IN_REVIEW)),
-        approved=Count("pk", filter=Q(status=Status.APPROVED)),
-        proof_submitted=Count("pk", filter=Q(status=Status.PROOF_SUBMITTED)),
-        proof_overdue=Count("pk", filter=journey.proof_overdue_q(today)),
-    )
+    counts = dict(stages.union(overdue, all=True))
     return Card(
         title=_("Applications waiting for the team"),
         subproject=SubProject.ACTIONFUND,
         links=[
             CardLink(
-                label=label % {"count": counts[key]},
+                label=label % {"count": counts.get(key, 0)},
                 url=_list_url(**query),
                 warning=key == "proof_overdue",
                 detail=_("Please remind the organisation") if key == "proof_overdue" else "",
             )
             for key, label, query in STAFF_STAGES
-            if counts[key]
+            if counts.get(key)
         ],
         empty_text=_("No application is waiting for the team."),
         action=CardLink(_("All applications"), reverse("actionfund:application_list")),
