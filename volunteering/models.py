@@ -398,6 +398,13 @@ class Placement(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "end_date"]),
+            # The running placements by end date (the overview's "ending soon"): the first
+            # few are read in order, not every placement ending in the weeks ahead sorted.
+            models.Index(
+                fields=["end_date", "id"],
+                condition=Q(status__in=["planned", "active"]),
+                name="placement_running_end_idx",
+            ),
             # The placements list, newest first: a page reads its rows from the index instead
             # of sorting every placement joined with its volunteer, site and carrier.
             models.Index(fields=["-start_date", "-id"], name="placement_newest_idx"),

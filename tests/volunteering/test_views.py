@@ -168,6 +168,39 @@ def test_overview_cards_show_ending_placements_to_staff_and_running_ones_to_site
 
 
 @pytest.mark.django_db
+def test_the_ending_soon_card_counts_every_placement_and_lists_the_first_five(
+    desk_consultant, site, contingent
+):
+    """The card's number is how many placements end in the weeks ahead, not how many it
+    lists (it said 5 for any number from five on)."""
+    from datetime import timedelta
+
+    from volunteering import dashboard, rules
+
+    today = date.today()
+    notice = rules.ending_notice_days()
+    begun = today - timedelta(days=300)
+    ends = [today + timedelta(days=d) for d in (9, 2, 7, 0, notice, 4, 1)]
+    placements = [
+        PlacementFactory(site=site, contingent=contingent, start_date=begun, end_date=end)
+        for end in ends
+    ]
+    # Not counted: ended yesterday, ending after the notice period, cancelled.
+    for end, status in [(-1, "active"), (notice + 1, "active"), (3, "cancelled")]:
+        PlacementFactory(
+            site=site,
+            contingent=contingent,
+            start_date=begun,
+            end_date=today + timedelta(days=end),
+            status=status,
+        )
+    [card] = dashboard.cards(desk_consultant)
+    assert card.count == 7
+    first = sorted(placements, key=lambda p: (p.end_date, p.pk))[: dashboard.ENDING_ON_CARD]
+    assert [link.url for link in card.links] == [p.get_absolute_url() for p in first]
+
+
+@pytest.mark.django_db
 def test_every_model_has_a_working_admin_list_and_search(client_for, portal_admin, world):
     from django.contrib import admin
 
