@@ -398,6 +398,8 @@ class Placement(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "end_date"]),
+            # Each contingent's places in use, counted from the index alone.
+            models.Index(fields=["contingent", "status"], name="placement_contingent_idx"),
             # The running placements by end date (the overview's "ending soon"): the first
             # few are read in order, not every placement ending in the weeks ahead sorted.
             models.Index(
