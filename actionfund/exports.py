@@ -8,7 +8,7 @@ from ikmo.listexports import ExportableList
 from . import permissions
 from .filters import ApplicationFilter
 from .journey import proof_due
-from .selectors import applications_visible_to, with_list_data
+from .selectors import STAFF_LIST_ORDER, applications_visible_to, with_list_data
 
 
 def _applications(user):
@@ -23,7 +23,7 @@ LISTS = [
         queryset=_applications,
         filterset=ApplicationFilter,
         can_export=permissions.can_export,
-        ordering=("-submitted_at", "-pk"),  # as the list page
+        ordering=STAFF_LIST_ORDER,  # as the list page
         columns=[
             (_("Reference"), lambda a: a.reference),
             (_("Call"), lambda a: str(a.call)),

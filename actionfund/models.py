@@ -10,7 +10,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.lookups import IsNull
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -323,6 +324,13 @@ class Application(models.Model):
             models.Index(fields=["call", "status"]),
             # Funder reporting: applications submitted, and projects approved, in a period.
             models.Index(fields=["submitted_at"], name="application_submitted_idx"),
+            # The staff list's order (selectors.STAFF_LIST_ORDER): a page read in order.
+            models.Index(
+                IsNull(F("submitted_at"), True),
+                F("submitted_at").desc(),
+                F("id").desc(),
+                name="application_list_idx",
+            ),
             models.Index(fields=["status", "approved_at"], name="application_approved_idx"),
         ]
 

@@ -238,7 +238,7 @@ def application_list(request):
         return render(request, "actionfund/my_applications.html", {"applications": applications})
     base = selectors.with_list_data(selectors.applications_visible_to(user=user))
     filtered = ApplicationFilter(request.GET or None, queryset=base)
-    paginator = Paginator(filtered.qs.order_by("-submitted_at", "-pk"), 25)
+    paginator = Paginator(filtered.qs.order_by(*selectors.STAFF_LIST_ORDER), 25)
     page = paginator.get_page(request.GET.get("page"))
     _mark_overdue_proofs(page, today)
     query = request.GET.copy()

@@ -73,7 +73,7 @@ class ExportableList:
     filterset: type | Callable | None = None
     params: tuple[str, ...] = ()  # the parameters a filter function reads
     parent: Callable | None = None  # (user, pk) -> the record the list belongs to, or None
-    ordering: tuple[str, ...] = ()  # the page's order, when the view sets it
+    ordering: tuple = ()  # the page's order (names or expressions), when the view sets it
 
     @property
     def is_scoped(self) -> bool:
