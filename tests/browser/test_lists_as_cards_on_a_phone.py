@@ -41,6 +41,10 @@ STACKED = [
     "reporting:periods",
     "reporting:records",
     "qualification:coaching",
+    "organisations:members",
+    # An application's budget lines (the page, the scoring page, a partner's invitation):
+    # the amount was the column cut off.
+    "actionfund:application_detail",
 ]
 
 # For each stacked table: its column names (without screen-reader-only text), and for each
@@ -68,8 +72,9 @@ CELLS = """() => Array.from(document.querySelectorAll('table.table-stack')).map(
 
 
 # Who opens the page: the project lead (every sub-project's lists), but the coaching log
-# lists the sessions of the consultant who opens it.
-OPENED_BY = {"qualification:coaching": "consultant"}
+# lists the sessions of the consultant who opens it, and an organisation's members are
+# managed by its admin.
+OPENED_BY = {"qualification:coaching": "consultant", "organisations:members": "admin_a"}
 
 
 def _urls(world):
@@ -78,6 +83,7 @@ def _urls(world):
     analysis = world.objects["published_analysis"]
     factories.ParticipationStructureFactory(analysis=analysis)
     factories.RecommendationFactory(analysis=analysis)
+    factories.BudgetLineFactory(application=world.objects["af_review"])
     found = {}
     for name, app, persona, url in page_urls(world):
         if name in STACKED and persona == OPENED_BY.get(name, "lead"):
