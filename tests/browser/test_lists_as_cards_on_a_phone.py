@@ -45,6 +45,7 @@ STACKED = [
     # An application's budget lines (the page, the scoring page, a partner's invitation):
     # the amount was the column cut off.
     "actionfund:application_detail",
+    "privacy:people",
 ]
 
 # For each stacked table: its column names (without screen-reader-only text), and for each
@@ -72,9 +73,13 @@ CELLS = """() => Array.from(document.querySelectorAll('table.table-stack')).map(
 
 
 # Who opens the page: the project lead (every sub-project's lists), but the coaching log
-# lists the sessions of the consultant who opens it, and an organisation's members are
-# managed by its admin.
-OPENED_BY = {"qualification:coaching": "consultant", "organisations:members": "admin_a"}
+# lists the sessions of the consultant who opens it, an organisation's members are managed
+# by its admin, and the people with personal data by the portal's admin.
+OPENED_BY = {
+    "qualification:coaching": "consultant",
+    "organisations:members": "admin_a",
+    "privacy:people": "admin",
+}
 
 
 def _urls(world):
