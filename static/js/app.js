@@ -338,7 +338,7 @@
   // from the header row without its screen-reader-only text (an "Actions" column keeps no
   // visible name). The table's parts get their roles: CSS lays them out as blocks on a
   // phone, and a table laid out so no longer tells a screen reader its rows and columns.
-  var STACK_ROLES = { TABLE: "table", THEAD: "rowgroup", TBODY: "rowgroup", TFOOT: "rowgroup", TR: "row", TD: "cell" };
+  var STACK_ROLES = { THEAD: "rowgroup", TBODY: "rowgroup", TFOOT: "rowgroup", TR: "row", TD: "cell" };
   function visibleName(cell) {
     var copy = cell.cloneNode(true);
     copy.querySelectorAll(".visually-hidden").forEach(function (hidden) { hidden.remove(); });
