@@ -46,6 +46,9 @@ STACKED = [
     # the amount was the column cut off.
     "actionfund:application_detail",
     "privacy:people",
+    # The registry: it was a table for wide screens and a second list of cards for phones,
+    # every row rendered twice (a third of the page's HTML and time).
+    "organisations:directory",
 ]
 
 # For each stacked table: its column names (without screen-reader-only text), and for each
