@@ -44,3 +44,50 @@ def test_apps_without_a_dashboard_hook_are_skipped():
     assert "participation_check" not in labels and "reporting" not in labels
     # The core offers one too: new messages in any thread (ikmo/threads.py).
     assert labels == ["ikmo", "qualification", "mentoring", "actionfund", "volunteering"]
+
+
+def test_counts_of_a_thousand_and_more_are_grouped_as_the_language_writes_them(
+    client_for, project_lead
+):
+    """19367 is hard to read; the overview's registry figure and the directory's total say
+    "1.001" in German and "1,001" in English (ids and years elsewhere stay ungrouped)."""
+    from devtools import factories
+    from organisations.models import Organisation
+
+    factories.OrganisationFactory()  # the district and the sequences, once
+    template = Organisation.objects.get()
+    Organisation.objects.bulk_create(
+        Organisation(
+            name=f"Verein {n} e.V.",
+            kind=template.kind,
+            legal_form=template.legal_form,
+            district=template.district,
+            email=f"verein{n}@verein.example",
+            status=Organisation.Status.APPROVED,
+        )
+        for n in range(1000)
+    )
+    client = client_for(project_lead)
+    for language, shown in (("de", "1.001"), ("en", "1,001")):
+        home = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert f'<p class="display-6 mb-0">{shown}</p>' in home
+        directory = client.get(
+            reverse("organisations:directory"), HTTP_ACCEPT_LANGUAGE=language
+        ).content.decode()
+        assert f"{shown} {'Organisationen' if language == 'de' else 'organisations'}" in directory
+
+
+@pytest.mark.parametrize(
+    "language, value, shown",
+    [("de", 19367, "19.367"), ("en", 19367, "19,367"), ("tr", 1000, "1.000"),
+     ("ar", 1000, "1,000"), ("de", 999, "999"), ("de", None, "")],
+)  # fmt: skip
+def test_grouped_writes_whole_numbers_with_the_languages_thousands_separator(
+    language, value, shown
+):
+    from django.utils import translation
+
+    from ikmo.templatetags.numbers import grouped
+
+    with translation.override(language):
+        assert grouped(value) == shown
