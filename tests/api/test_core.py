@@ -167,6 +167,18 @@ def test_the_documentation_page_is_served_from_our_own_origin():
     assert "cdn." not in page and "unpkg" not in page
 
 
+def test_the_documentation_page_says_it_is_in_english_whatever_the_portals_language():
+    """Swagger UI has no German: the page's language is English, for screen readers too."""
+    for language in ("de", "ar"):
+        page = Client(HTTP_ACCEPT_LANGUAGE=language).get(reverse("api:docs")).content.decode()
+        assert '<html lang="en" dir="ltr">' in page
+        assert '<main id="swagger-ui">' in page
+        # The start script comes from the same address (the split view's ?script), no
+        # inline script that the CSP would block.
+        assert f'<script src="{reverse("api:docs")}?script="></script>' in page
+        assert "<script>" not in page
+
+
 # The token page -------------------------------------------------------------------------------
 
 
