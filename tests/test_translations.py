@@ -162,10 +162,10 @@ def test_arabic_and_turkish_have_catalogues_with_the_right_plural_rules(language
 
 def test_arabic_counts_use_their_own_plural_forms():
     with translation.override("ar"):
-        three = translation.ngettext("%(counter)s application", "%(counter)s applications", 3)
-        eleven = translation.ngettext("%(counter)s application", "%(counter)s applications", 11)
-    assert three % {"counter": 3} == "3 طلبات"
-    assert eleven % {"counter": 11} == "11 طلبًا"
+        three = translation.ngettext("%(shown)s application", "%(shown)s applications", 3)
+        eleven = translation.ngettext("%(shown)s application", "%(shown)s applications", 11)
+    assert three % {"shown": 3} == "3 طلبات"
+    assert eleven % {"shown": 11} == "11 طلبًا"
 
 
 @pytest.mark.parametrize(
