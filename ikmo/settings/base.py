@@ -272,6 +272,9 @@ IKMO_CONTACT_EMAIL = env("IKMO_CONTACT_EMAIL", default="")
 
 # Celery: Redis when configured, otherwise tasks run inline (eager) so the portal works alone.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+# kombu's Redis transport with acknowledgements that survive a Redis that does not answer
+# (ikmo/broker.py: otherwise a few failed ones stop the worker until it is restarted).
+CELERY_BROKER_TRANSPORT = "ikmo.broker:Transport" if REDIS_URL else None
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = False

@@ -248,6 +248,10 @@ def worker(redis_server, smtp_sink, fault_dir, transactional_db):
             "--loglevel=INFO",
             "--concurrency=2",
             "--pool=prefork",
+            # As docker-compose.yml runs it: no heartbeats, gossip or mingle (one worker).
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
             "-s",
             str(fault_dir / "celerybeat-schedule"),
         ],

@@ -6,6 +6,8 @@ Time is compressed where production waits minutes: the worker's beat sweeps ever
 dead worker's run is aged past its time limit instead of waiting for it.
 """
 
+import base64
+import json
 import time
 from datetime import timedelta
 
@@ -49,6 +51,11 @@ def _all_delivered_once(smtp_sink):
         return False
     ids = [m["message_id"] for m in smtp_sink.messages()]
     return all(sum(f"<outbound-{pk}@" in mid for mid in ids) == 1 for pk, _ in rows)
+
+
+def _failed_acks(worker) -> int:
+    log = worker.log.read_text()[worker._log_offset :]
+    return log.count("Couldn't ack") + log.count("did not confirm the acknowledgement")
 
 
 def _assert_each_mail_delivered_at_most_once(smtp_sink):
@@ -178,6 +185,73 @@ def test_redis_outage(fault, redis_server, worker, smtp_sink, production_web):
         GeneratedDocument.objects.filter(pk=document.pk).values_list("status", "error").first(),
     )
     assert time.monotonic() - back_at < RECOVERY_LIMIT
+    _assert_each_mail_delivered_at_most_once(smtp_sink)
+
+
+def test_redis_frozen_while_tasks_finish(redis_server, worker, smtp_sink, production_web):
+    """Redis stops answering just as the worker finishes its tasks, so their (late)
+    acknowledgements fail. Once it answers again the worker takes new work at once, and
+    Redis drops the finished messages (they are not handed out again)."""
+    import redis
+
+    world = build_world()
+    waiting = OutboundEmail.objects.exclude(status=OutboundEmail.Status.SENT)
+    idle, _ = wait_until(lambda: not waiting.exists(), timeout=60)
+    assert idle, list(waiting.values_list("pk", "status", "last_error"))
+    smtp_sink.restart(hold=3)  # each mail takes 3 s: both of the worker's processes are busy
+    emails = [
+        email_queue(
+            to=f"busy{n}@org.example",
+            template="organisations/email/join_approved",
+            context={"organisation": world.org_a},
+        )
+        for n in range(2)
+    ]
+    pks = [e.pk for e in emails]
+    busy, _ = wait_until(
+        lambda: OutboundEmail.objects.filter(pk__in=pks, started_at__isnull=False).count() == 2,
+        timeout=30,
+    )
+    assert busy, "the worker did not take both mails up"
+    redis_server.freeze()
+    try:
+        sent, _ = wait_until(
+            lambda: OutboundEmail.objects.filter(pk__in=pks, status="sent").count() == 2,
+            timeout=30,
+        )
+        assert sent, list(OutboundEmail.objects.values_list("pk", "status", "last_error"))
+        # Both tasks finish and their (late) acknowledgements go unanswered: kombu's message
+        # ("Couldn't ack"), or ikmo/broker.py's.
+        failed, _ = wait_until(lambda: _failed_acks(worker) >= 2, timeout=15)
+        assert failed, "the acknowledgements were not made while Redis was frozen"
+    finally:
+        redis_server.thaw()
+
+    smtp_sink.restart()
+    after = email_queue(
+        to="after@org.example",
+        template="organisations/email/join_approved",
+        context={"organisation": world.org_a},
+    )
+    done, waited = wait_until(
+        lambda: OutboundEmail.objects.filter(pk=after.pk, status="sent").exists(), timeout=30
+    )
+    record("redis frozen during acknowledgements: next mail sent after it returned (s)", waited)
+    assert done, "the worker took no new work after Redis answered again"
+    broker = redis.Redis.from_url(redis_server.url)
+
+    def left_unacknowledged():
+        # Redis's "unacked" hash: delivery tag -> [message, exchange, routing key].
+        messages = [json.loads(value)[0] for value in broker.hvals("unacked")]
+        return [
+            args
+            for m in messages
+            if m["headers"].get("task") == send_email.name
+            and (args := json.loads(base64.b64decode(m["body"]))[0])[0] in pks
+        ]
+
+    confirmed, _ = wait_until(lambda: not left_unacknowledged(), timeout=30)
+    assert confirmed, f"finished messages left to be handed out again: {left_unacknowledged()}"
     _assert_each_mail_delivered_at_most_once(smtp_sink)
 
 

@@ -48,6 +48,7 @@ print(json.dumps({
     "cache": settings.CACHES["default"]["BACKEND"],
     "cache_location": settings.CACHES["default"].get("LOCATION", ""),
     "broker": settings.CELERY_BROKER_URL,
+    "transport": settings.CELERY_BROKER_TRANSPORT,
     "eager": settings.CELERY_TASK_ALWAYS_EAGER,
     "debug": settings.DEBUG,
     "mfa_required": settings.IKMO_STAFF_MFA_REQUIRED,
@@ -86,6 +87,7 @@ def test_local_settings_use_sqlite_locmem_cache_and_eager_celery_without_service
     assert values["cache"] == "django.core.cache.backends.locmem.LocMemCache"
     assert values["eager"] is True
     assert values["broker"] == "memory://"
+    assert values["transport"] is None  # the in-memory transport
     assert values["debug"] is True
 
 
@@ -103,6 +105,7 @@ def test_database_url_switches_to_postgresql_with_persistent_connections():
 def test_redis_url_switches_celery_and_the_cache_to_redis():
     values = settings_of("ikmo.settings.local", REDIS_URL="redis://cache.example:6379/3")
     assert values["broker"] == "redis://cache.example:6379/3"
+    assert values["transport"] == "ikmo.broker:Transport"
     assert values["eager"] is False
     assert values["cache"] == "ikmo.cache.ResilientRedisCache"
     assert values["cache_location"] == "redis://cache.example:6379/3"
@@ -139,6 +142,8 @@ def test_production_settings_use_the_services_and_require_staff_mfa():
     assert values["conn_max_age"] > 0
     assert values["cache"] == "ikmo.cache.ResilientRedisCache"
     assert values["broker"] == PRODUCTION_ENV["REDIS_URL"]
+    # kombu's Redis transport with acknowledgements that survive a Redis that does not answer.
+    assert values["transport"] == "ikmo.broker:Transport"
     assert values["eager"] is False
     assert values["debug"] is False
     # Setting the variable cannot switch the staff MFA rule off in production.
