@@ -206,14 +206,36 @@ def _keep_local(name: str, current: int, expires: float, value) -> None:
             del _local[next(iter(_local))]
 
 
+# Other derived data kept current on write: functions called with (connection, table) for
+# every INSERT/UPDATE/DELETE, in the writing transaction, right after the statement (e.g.
+# reporting/taking_part.py). One watcher of the SQL for the page cache and for them.
+_write_listeners: list = []
+
+
+def ignore_writes_to(*tables: str) -> None:
+    """Tables whose writes change no page: derived data that shows what it is derived from
+    (its own writes were seen), e.g. the stored lists of reporting/taking_part.py."""
+    IGNORED_TABLES.update(tables)
+
+
+def on_table_write(listener) -> None:
+    """Call ``listener(connection, table)`` after every write statement (once registered)."""
+    if listener not in _write_listeners:
+        _write_listeners.append(listener)
+
+
 def _watch_writes(execute, sql, params, many, context):
-    """Raise the generation for every committed INSERT/UPDATE/DELETE of a watched table.
+    """Raise the generation for every committed INSERT/UPDATE/DELETE of a watched table, and
+    tell the write listeners.
 
     Watching the SQL rather than model signals also catches `QuerySet.update()`,
     `bulk_create()` and raw SQL, which send no signals.
     """
     result = execute(sql, params, many, context)
     match = _WRITE.match(sql)
+    if match:
+        for listener in _write_listeners:
+            listener(context["connection"], match.group(1))
     if match and match.group(1) not in IGNORED_TABLES:
         connection = context["connection"]
         if not connection.in_atomic_block:

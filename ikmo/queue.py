@@ -21,8 +21,9 @@ logger = logging.getLogger(__name__)
 broker_breaker = CircuitBreaker(open_seconds=getattr(settings, "IKMO_BROKER_CIRCUIT_SECONDS", 5))
 
 
-def publish(task, pk: int) -> bool:
-    """Send `task(pk)` to the broker now; False (logged) if the broker is unreachable."""
+def publish(task, pk: int | str) -> bool:
+    """Send `task(pk)` to the broker now; False (logged) if the broker is unreachable.
+    `pk` is the task's one argument: a row's id, or a key such as a sub-project's."""
     eager = task.app.conf.task_always_eager  # runs inline: no broker involved
     if not eager and not broker_breaker.allows():
         logger.warning(
