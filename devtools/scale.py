@@ -305,6 +305,11 @@ class Generator:
             self.volunteering()
             self.participation_check()
             self.reporting()
+        # Who took part in each sub-project, as the worker computes it after a write
+        # (reporting/taking_part.py): the directory's filter reads it.
+        from reporting import taking_part
+
+        taking_part.refresh_stale()
         self.result.seconds = time.perf_counter() - started
         return self.result
 

@@ -92,9 +92,11 @@ class OrganisationFilter(django_filters.FilterSet):
         self.filters["q"].field.max_length = 100
 
     def taking_part(self, queryset, name, value: str):
-        from reporting.figures import organisations_taking_part
+        # The stored list when it is current (reporting/taking_part.py), else the reach's
+        # definition: the same organisations either way.
+        from reporting import taking_part
 
-        return queryset.filter(organisations_taking_part(value))
+        return queryset.filter(taking_part.condition(value))
 
     def in_network(self, queryset, name, value):
         from .models import NetworkMembership

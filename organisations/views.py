@@ -12,13 +12,7 @@ from django.views.decorators.http import require_POST
 from ikmo.documents import document_request, documents_for_user
 from ikmo.models import GeneratedDocument
 from ikmo.reauth import sensitive
-from ikmo.viewtools import (
-    counted_page,
-    get_visible_or_404,
-    require,
-    rows_in_order,
-    service_errors,
-)
+from ikmo.viewtools import get_visible_or_404, require, service_errors
 
 from . import permissions, selectors, services
 from .documents import PROFILE_SHEET
@@ -196,21 +190,9 @@ def organisation_directory(request):
     require(permissions.can_browse_directory(request.user))
     base = selectors.organisations_for_user(request.user).with_lists()
     directory = OrganisationFilter(request.GET or None, queryset=base, user=request.user)
-    number = request.GET.get("page")
-    if (
-        directory.is_bound
-        and directory.is_valid()
-        and directory.form.cleaned_data.get("subproject")
-    ):
-        # The sub-project filter reads every record of the sub-project: counted with the page,
-        # it is read once. Without it, a page by name stops after 25 rows, and counting apart
-        # is cheaper than a window over every row. The page's ids first, then those rows
-        # whole (from the unfiltered list: the filter has been applied): with the rows' joins
-        # the database hashed every organisation and person.
-        page = counted_page(directory.qs, 25, number, ids=True)
-        page.object_list = rows_in_order(base, page.object_list)
-    else:
-        page = Paginator(directory.qs, 25).get_page(number)
+    # The sub-project filter reads a stored list (reporting/taking_part.py): the page is
+    # walked by name and counted apart like any other filter.
+    page = Paginator(directory.qs, 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

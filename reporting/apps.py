@@ -18,5 +18,7 @@ class ReportingConfig(PortalApp):
 
     def ready(self):
         from .deletions import track_deletions
+        from .taking_part import watch_writes
 
         track_deletions()
+        watch_writes()

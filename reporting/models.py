@@ -292,3 +292,61 @@ class DeletedRecord(models.Model):
 
     def __str__(self):
         return f"{self.model} {self.record_id}"
+
+
+class TakingPart(models.Model):
+    """That an organisation has taken part in a sub-project (until today): the stored result
+    of `figures.organisations_taking_part`, which the directory's sub-project filter reads
+    instead of every record of the sub-project (reporting/taking_part.py)."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    subproject = models.CharField(_("sub-project"), max_length=30)
+
+    class Meta:
+        verbose_name = _("taking part")
+        verbose_name_plural = _("taking part")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subproject", "organisation"], name="takingpart_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation_id}: {self.subproject}"
+
+
+class TakingPartChange(models.Model):
+    """A write to a table that `figures.organisations_taking_part` reads, logged in the
+    writing transaction: until a refresh has taken it in, the stored list of the sub-project
+    is not used (reporting/taking_part.py). Sub-project and time only."""
+
+    subproject = models.CharField(_("sub-project"), max_length=30, db_index=True)
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("change of taking part")
+        verbose_name_plural = _("changes of taking part")
+
+    def __str__(self):
+        return f"{self.subproject} {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+class TakingPartState(models.Model):
+    """When a sub-project's stored list was last computed: a list of an earlier day is not
+    used (records dated today have come into "until today" since)."""
+
+    subproject = models.CharField(_("sub-project"), max_length=30, primary_key=True)
+    refreshed_on = models.DateField(_("refreshed on"))
+    refreshed_at = models.DateTimeField(_("refreshed at"))
+
+    class Meta:
+        verbose_name = _("state of taking part")
+        verbose_name_plural = _("states of taking part")
+
+    def __str__(self):
+        return f"{self.subproject} {self.refreshed_at:%Y-%m-%d %H:%M}"

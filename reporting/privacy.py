@@ -10,6 +10,9 @@ from .models import (
     FundingPeriod,
     FundingSource,
     PlanValue,
+    TakingPart,
+    TakingPartChange,
+    TakingPartState,
 )
 
 register(
@@ -47,3 +50,10 @@ not_personal(
     "that a record of a counted model was deleted, and when: the model's name and the "
     "record's id, nothing of the record or of who deleted it",
 )
+not_personal(
+    TakingPart,
+    "that an organisation took part in a sub-project, computed from records declared on "
+    "their own; no people",
+)
+not_personal(TakingPartChange, "that a sub-project's records were written, and when; nothing else")
+not_personal(TakingPartState, "when a sub-project's list of organisations was last computed")

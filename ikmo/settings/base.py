@@ -306,6 +306,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ikmo.tasks.sweep_background_work",
         "schedule": env.float("IKMO_SWEEP_SECONDS", default=60.0),
     },
+    # Who took part in each sub-project (the directory's filter): every list a write or the
+    # date has made stale, when the after-commit refresh could not run (reporting/taking_part.py).
+    "reporting-taking-part": {
+        "task": "reporting.tasks.refresh_stale_taking_part",
+        "schedule": env.float("IKMO_SWEEP_SECONDS", default=60.0),
+    },
     # Qualification reminders: each sweeper sends every due message once (sent-markers).
     "qualification-workshop-reminders": {
         "task": "qualification.tasks.send_workshop_reminders",

@@ -22,6 +22,9 @@ from actionfund.models import Status
 from ikmo.mail import email_queue
 from ikmo.models import GeneratedDocument, OutboundEmail
 from ikmo.tasks import render_document, send_email
+from organisations.models import Organisation
+from reporting import taking_part
+from reporting.models import TakingPart
 from tests.factories import DEFAULT_PASSWORD
 from tests.security.world import build_world
 
@@ -76,6 +79,9 @@ def test_redis_outage(fault, redis_server, worker, smtp_sink, production_web):
     preview = client.get(reverse("actionfund:application_edit", args=[application.pk, "preview"]))
     assert preview.status_code == 200
     application.refresh_from_db()
+
+    # The worker has stored who took part in the action fund (after build_world's writes).
+    assert wait_until(lambda: taking_part.is_current("actionfund"), timeout=30, interval=0.2)[0]
 
     # --- Redis goes away ---------------------------------------------------------------
     (redis_server.stop if fault == "stopped" else redis_server.freeze)()
@@ -143,6 +149,12 @@ def test_redis_outage(fault, redis_server, worker, smtp_sink, production_web):
     assert response.status_code == 302
     application.refresh_from_db()
     assert application.status == Status.SUBMITTED
+    # Who took part in the action fund (the directory's filter) could not be refreshed after
+    # the submission: the change stays logged, and the filter asks the definition meanwhile.
+    assert not taking_part.is_current("actionfund")
+    assert Organisation.objects.filter(
+        taking_part.condition("actionfund"), pk=application.organisation_id
+    ).exists()
 
     for name, seconds in timings.items():
         record(f"redis {fault}: {name} (s)", seconds)
@@ -186,6 +198,15 @@ def test_redis_outage(fault, redis_server, worker, smtp_sink, production_web):
     )
     assert time.monotonic() - back_at < RECOVERY_LIMIT
     _assert_each_mail_delivered_at_most_once(smtp_sink)
+    # The beat sweeper brought the stored list up to date.
+    current, waited = wait_until(
+        lambda: taking_part.is_current("actionfund"), timeout=RECOVERY_LIMIT, interval=0.5
+    )
+    record(f"redis {fault}: taking part refreshed after Redis returned (s)", waited)
+    assert current
+    assert TakingPart.objects.filter(
+        subproject="actionfund", organisation_id=application.organisation_id
+    ).exists()
 
 
 def test_redis_frozen_while_tasks_finish(redis_server, worker, smtp_sink, production_web):

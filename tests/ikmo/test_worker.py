@@ -100,6 +100,9 @@ def test_a_worker_renders_the_profile_sheet_from_the_redis_queue(
     assert connection.vendor == "postgresql", "the worker thread needs a shared, real database"
     assert app.conf.task_always_eager is False
 
+    # Creating the organisation asked for the stored lists of who took part to be refreshed
+    # (reporting/taking_part.py); this test follows the document alone.
+    redis.Redis.from_url(broker_url()).delete(queue)
     document = document_request(kind=PROFILE_SHEET, target=org, organisation=org, by=org_member)
 
     # Committed (autocommit), so the task was published: it waits in Redis, nothing ran yet.
