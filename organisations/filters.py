@@ -91,12 +91,21 @@ class OrganisationFilter(django_filters.FilterSet):
         self.filters["q"].field.widget = forms.TextInput(attrs={"type": "search"})
         self.filters["q"].field.max_length = 100
 
+    # Set when the sub-project filter reads every record of the sub-project (its stored list
+    # is being refreshed): the directory then counts and pages it in one query.
+    reads_every_record = False
+
     def taking_part(self, queryset, name, value: str):
         # The stored list when it is current (reporting/taking_part.py), else the reach's
         # definition: the same organisations either way.
         from reporting import taking_part
+        from reporting.figures import organisations_taking_part
 
-        return queryset.filter(taking_part.condition(value))
+        condition = taking_part.stored(value)
+        if condition is None:
+            self.reads_every_record = True
+            condition = organisations_taking_part(value)
+        return queryset.filter(condition)
 
     def in_network(self, queryset, name, value):
         from .models import NetworkMembership

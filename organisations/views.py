@@ -12,7 +12,13 @@ from django.views.decorators.http import require_POST
 from ikmo.documents import document_request, documents_for_user
 from ikmo.models import GeneratedDocument
 from ikmo.reauth import sensitive
-from ikmo.viewtools import get_visible_or_404, require, service_errors
+from ikmo.viewtools import (
+    counted_page,
+    get_visible_or_404,
+    require,
+    rows_in_order,
+    service_errors,
+)
 
 from . import permissions, selectors, services
 from .documents import PROFILE_SHEET
@@ -190,9 +196,17 @@ def organisation_directory(request):
     require(permissions.can_browse_directory(request.user))
     base = selectors.organisations_for_user(request.user).with_lists()
     directory = OrganisationFilter(request.GET or None, queryset=base, user=request.user)
-    # The sub-project filter reads a stored list (reporting/taking_part.py): the page is
-    # walked by name and counted apart like any other filter.
-    page = Paginator(directory.qs, 25).get_page(request.GET.get("page"))
+    filtered, number = directory.qs, request.GET.get("page")
+    if directory.reads_every_record:
+        # The sub-project filter reads a stored list (reporting/taking_part.py); while it is
+        # refreshed it reads every record of the sub-project: counted with the page, read
+        # once, the page's ids first and then those rows whole (with the rows' joins the
+        # database hashed every organisation and person).
+        page = counted_page(filtered, 25, number, ids=True)
+        page.object_list = rows_in_order(base, page.object_list)
+    else:
+        # Walked by name and counted apart, like any other filter.
+        page = Paginator(filtered, 25).get_page(number)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

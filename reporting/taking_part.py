@@ -233,15 +233,22 @@ def is_current(subproject: str, today: date | None = None) -> bool:
     )
 
 
+def stored(subproject: str) -> Q | None:
+    """The stored list as a condition on organisations, None while it is not current."""
+    from .models import TakingPart
+
+    if not is_current(subproject):
+        return None
+    return Q(pk__in=TakingPart.objects.filter(subproject=subproject).values("organisation"))
+
+
 def condition(subproject: str) -> Q:
     """The organisations that took part in the sub-project, until today, as a condition on
     organisations: from the stored list when it is current, else from the definition."""
     from .figures import organisations_taking_part
-    from .models import TakingPart
 
-    if is_current(subproject):
-        return Q(pk__in=TakingPart.objects.filter(subproject=subproject).values("organisation"))
-    return organisations_taking_part(subproject)
+    found = stored(subproject)
+    return found if found is not None else organisations_taking_part(subproject)
 
 
 # ---- refreshing -------------------------------------------------------------------------

@@ -218,10 +218,17 @@ def test_writes_outside_a_transaction_are_logged_between_statements(transactiona
 
 
 def test_the_directory_page_reads_the_stored_list(client, consultant, taking_part_rows):  # noqa: F811
-    taking_part.refresh_stale()
     client.force_login(consultant)
+    url = reverse("organisations:directory")
+    # Written, not refreshed: every record, counted with the page in one query.
+    stale = client.get(url, {"subproject": "mentoring"})
+    assert {o.name for o in stale.context["page"]} == {"Fachrunde e.V."}
+    assert stale.context["filter"].reads_every_record
+    taking_part.refresh_stale()
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("organisations:directory"), {"subproject": "mentoring"})
+        response = client.get(url, {"subproject": "mentoring"})
     assert {o.name for o in response.context["page"]} == {"Fachrunde e.V."}
+    assert not response.context["filter"].reads_every_record
+    assert response.context["page"].paginator.count == 1
     read = " ".join(q["sql"] for q in queries.captured_queries)
     assert "mentoring_eventattendance" not in read and "reporting_takingpart" in read
