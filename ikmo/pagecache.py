@@ -233,11 +233,12 @@ def _watch_writes(execute, sql, params, many, context):
     """
     result = execute(sql, params, many, context)
     match = _WRITE.match(sql)
-    if match:
-        for listener in _write_listeners:
-            listener(context["connection"], match.group(1))
-    if match and match.group(1) not in IGNORED_TABLES:
-        connection = context["connection"]
+    if not match:
+        return result
+    connection, table = context["connection"], match.group(1)
+    for listener in _write_listeners:
+        listener(connection, table)
+    if table not in IGNORED_TABLES:
         if not connection.in_atomic_block:
             bump()
         elif not any(func is bump for _, func, _ in connection.run_on_commit):

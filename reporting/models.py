@@ -321,9 +321,9 @@ class TakingPart(models.Model):
 
 
 class TakingPartChange(models.Model):
-    """A write to a table that `figures.organisations_taking_part` reads, logged in the
-    writing transaction: until a refresh has taken it in, the stored list of the sub-project
-    is not used (reporting/taking_part.py). Sub-project and time only."""
+    """A committed write to a table that `figures.organisations_taking_part` reads: until a
+    refresh has taken it in, the stored list of the sub-project is not used
+    (reporting/taking_part.py). Sub-project and time only."""
 
     subproject = models.CharField(_("sub-project"), max_length=30, db_index=True)
     changed_at = models.DateTimeField(_("changed at"), default=timezone.now)

@@ -143,15 +143,15 @@ def _log(connection, subprojects, *, committed: bool = False) -> None:
     """Log the changes of committed writes, then ask for each sub-project's refresh."""
     if not subprojects:
         return
+    if connection.in_atomic_block and not committed:
+        # Flushed inside someone's transaction: its after-commit call logs them with its own.
+        _after_commit(connection).subprojects.update(subprojects)
+        return
     from .models import TakingPartChange
 
     TakingPartChange.objects.using(connection.alias).bulk_create(
         [TakingPartChange(subproject=subproject) for subproject in sorted(subprojects)]
     )
-    if connection.in_atomic_block and not committed:
-        # Flushed inside someone's transaction: the log is part of it, the refresh follows.
-        _after_commit(connection).subprojects.update(subprojects)
-        return
     for subproject in sorted(subprojects):
         _publish(subproject)
 
