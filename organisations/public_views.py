@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from ikmo.viewtools import form_errors, require, service_errors
+from ikmo.viewtools import CappedPaginator, form_errors, require, service_errors
 
 from . import permissions, selectors, services
 from .competence_map import cells, view_box
@@ -26,7 +26,12 @@ def public_directory(request):
     directory = PublicDirectoryFilter(
         request.GET or None, queryset=selectors.listed_organisations()
     )
-    page = Paginator(directory.qs, PER_PAGE).get_page(request.GET.get("page"))
+    number = request.GET.get("page")
+    if directory.is_bound and directory.is_valid() and directory.form.cleaned_data.get("q"):
+        # A search: counted up to a cap ("more than 1,000"), not through every match.
+        page = CappedPaginator(directory.qs, PER_PAGE, number=number).get_page(number)
+    else:
+        page = Paginator(directory.qs, PER_PAGE).get_page(number)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -13,6 +13,7 @@ from ikmo.documents import document_request, documents_for_user
 from ikmo.models import GeneratedDocument
 from ikmo.reauth import sensitive
 from ikmo.viewtools import (
+    CappedPaginator,
     counted_page,
     get_visible_or_404,
     require,
@@ -204,6 +205,10 @@ def organisation_directory(request):
         # database hashed every organisation and person).
         page = counted_page(filtered, 25, number, ids=True)
         page.object_list = rows_in_order(base, page.object_list)
+    elif directory.is_valid() and directory.form.cleaned_data.get("q"):
+        # A search: walked by name, counted up to a cap ("more than 1,000"), not through
+        # every match (a one-letter search matches nearly every organisation).
+        page = CappedPaginator(filtered, 25, number=number).get_page(number)
     else:
         # Walked by name and counted apart, like any other filter.
         page = Paginator(filtered, 25).get_page(number)
