@@ -17,6 +17,10 @@ again before the next one and with the transport's periodic restore of unacknowl
 first, Redis hands it out again after the visibility timeout, as after any crash with late
 acknowledgement (the tasks are idempotent: each looks at its row's state first).
 
+It also keeps the worker alive when the connection to Redis is lost while it has messages
+in hand (`QoS.restore_unacked`): kombu closed the connection before the channel, then read
+the closed connection's address to put the messages back, and the worker exited.
+
 Selected by CELERY_BROKER_TRANSPORT when the broker is Redis.
 """
 
@@ -42,8 +46,23 @@ class QoS(kombu_redis.QoS):
     def reject(self, delivery_tag, requeue=False):
         self._settle(delivery_tag, requeue=requeue)
 
+    def _connection_gone(self) -> bool:
+        """Whether kombu has closed this channel's connection (the connection to Redis was
+        lost and the worker has moved on to a new one). Then the Redis QoS would read the
+        closed connection's address and fail with an AttributeError, which no one expects:
+        the worker exited with "Unrecoverable error", never to come back when Redis does."""
+        return self.channel.connection.client is None
+
     def _settle(self, delivery_tag, requeue: bool) -> None:
-        if self.confirm_unconfirmed():
+        if self._connection_gone():
+            # A task taken before the connection was lost has ended. Redis keeps its message
+            # in the unacked hash and hands it out again after the visibility timeout.
+            logger.warning(
+                "Message %s ended after the connection to Redis was lost: left for Redis to "
+                "hand out again after the visibility timeout",
+                delivery_tag,
+            )
+        elif self.confirm_unconfirmed():
             try:
                 self._confirm(delivery_tag, requeue)
             except self.channel.connection_errors as error:
@@ -71,6 +90,8 @@ class QoS(kombu_redis.QoS):
     def confirm_unconfirmed(self) -> bool:
         """Try the acknowledgements Redis did not confirm again, oldest first; False if Redis
         still does not answer."""
+        if self._connection_gone():
+            return False
         for delivery_tag, requeue in list(self.unconfirmed.items()):
             try:
                 self._confirm(delivery_tag, requeue)
@@ -86,7 +107,19 @@ class QoS(kombu_redis.QoS):
         return super().restore_visible(*args, **kwargs)
 
     def restore_unacked(self, client=None):
-        # On shutdown: confirm what can be; what cannot waits for the visibility timeout.
+        """When the channel closes (shutdown, or the connection to Redis lost): put the
+        messages taken but not done back at the head of their queues."""
+        if client is None and self._connection_gone():
+            # kombu closed the lost connection before this channel. Redis keeps these
+            # messages in its unacked hash and hands them out again after the visibility
+            # timeout.
+            logger.warning(
+                "Connection to Redis lost with %d message(s) taken: left for Redis to hand "
+                "out again after the visibility timeout",
+                len(self._delivered),
+            )
+            return None
+        # Confirm what can be; what cannot waits for the visibility timeout.
         self.confirm_unconfirmed()
         return super().restore_unacked(client)
 

@@ -276,6 +276,55 @@ def test_redis_frozen_while_tasks_finish(redis_server, worker, smtp_sink, produc
     _assert_each_mail_delivered_at_most_once(smtp_sink)
 
 
+def test_redis_stopped_while_tasks_run(redis_server, worker, smtp_sink, production_web):
+    """Redis goes away while both of the worker's processes are sending a mail: the worker
+    loses its connection with two messages in hand. It stays alive, reconnects when Redis
+    is back and takes new work; neither mail is sent twice."""
+    world = build_world()
+    waiting = OutboundEmail.objects.exclude(status=OutboundEmail.Status.SENT)
+    idle, _ = wait_until(lambda: not waiting.exists(), timeout=60)
+    assert idle, list(waiting.values_list("pk", "status", "last_error"))
+    smtp_sink.restart(hold=3)
+    emails = [
+        email_queue(
+            to=f"running{n}@org.example",
+            template="organisations/email/join_approved",
+            context={"organisation": world.org_a},
+        )
+        for n in range(2)
+    ]
+    pks = [e.pk for e in emails]
+    busy, _ = wait_until(
+        lambda: OutboundEmail.objects.filter(pk__in=pks, started_at__isnull=False).count() == 2,
+        timeout=30,
+    )
+    assert busy, "the worker did not take both mails up"
+    redis_server.stop()
+    try:
+        sent, _ = wait_until(
+            lambda: OutboundEmail.objects.filter(pk__in=pks, status="sent").count() == 2,
+            timeout=30,
+        )
+        assert sent, list(OutboundEmail.objects.values_list("pk", "status", "last_error"))
+        time.sleep(2)  # the tasks end and are acknowledged (or not) with Redis away
+        assert worker.process.poll() is None, f"the worker exited: see {worker.log}"
+    finally:
+        redis_server.start()
+    smtp_sink.restart()
+    after = email_queue(
+        to="after-stop@org.example",
+        template="organisations/email/join_approved",
+        context={"organisation": world.org_a},
+    )
+    done, waited = wait_until(
+        lambda: OutboundEmail.objects.filter(pk=after.pk, status="sent").exists(), timeout=60
+    )
+    record("redis stopped while tasks ran: next mail sent after it returned (s)", waited)
+    assert done, "the worker took no new work after Redis returned"
+    assert worker.process.poll() is None
+    _assert_each_mail_delivered_at_most_once(smtp_sink)
+
+
 def test_a_worker_killed_mid_task(redis_server, worker, smtp_sink, production_web):
     """SIGKILL to the worker and its pool while it renders a PDF and sends a mail."""
     world = build_world()

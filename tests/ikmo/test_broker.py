@@ -141,3 +141,49 @@ def test_a_failed_requeue_frees_its_slot_and_puts_the_message_back_later(monkeyp
         consumer.cancel()
         queue(channel).delete()
         connection.release()
+
+
+@pytest.mark.parametrize("transport", ["redis", "ikmo.broker:Transport"])
+def test_a_connection_lost_with_messages_in_hand_does_not_stop_the_worker(transport):
+    """What the worker's log showed when Redis stopped with a task running: kombu had closed
+    the lost connection (its transport's `client` is None), then closed the channel, whose
+    QoS put the messages back by reading the closed connection's address: AttributeError,
+    "Unrecoverable error", the worker exited. The same for a task ending afterwards."""
+    name = f"test-broker-{uuid.uuid4().hex}"
+    queue = Queue(name, Exchange(name, type="direct"), routing_key=name)
+    connection = Connection(os.environ["REDIS_URL"], transport=transport)
+    channel = connection.channel()
+    producer = connection.Producer(channel)
+    for number in range(2):
+        producer.publish({"n": number}, exchange=queue.exchange, routing_key=name, declare=[queue])
+    taken = []
+    consumer = connection.Consumer(
+        queue, channel=channel, callbacks=[lambda body, message: taken.append(message)]
+    )
+    consumer.qos(prefetch_count=2)
+    consumer.consume()
+    while len(taken) < 2:
+        connection.drain_events(timeout=5)
+    consumer.cancel()
+    transport_object, client = channel.connection, channel.connection.client
+    channel._disconnect_pools()  # what the channel's close does first
+    transport_object.client = None  # what kombu's Connection.collect() does
+    try:
+        if transport == "redis":
+            with pytest.raises(AttributeError):
+                taken[0].ack()
+            with pytest.raises(AttributeError):
+                channel.qos.restore_unacked_once()
+        else:
+            taken[0].ack()  # a task that ended after the loss: no error, the slot is free
+            assert channel.qos.can_consume()
+            assert channel.qos.restore_unacked_once() is None
+    finally:
+        transport_object.client = client
+        # The messages are still in Redis's unacked hash: not lost.
+        assert _unacked(channel, taken) == [m.delivery_tag for m in taken]
+        for message in taken:
+            channel.qos._remove_from_indices(message.delivery_tag).execute()
+        channel.qos._delivered.clear()  # nothing left for the channel's close to put back
+        queue(channel).delete()
+        connection.release()
