@@ -209,6 +209,29 @@ def test_redis_outage(fault, redis_server, worker, smtp_sink, production_web):
     ).exists()
 
 
+def _two_mails_being_sent(world, smtp_sink, name: str) -> list[int]:
+    """Once the worker is idle: two mails, each taking 3 s at the SMTP sink, so both of the
+    worker's processes are busy with one. Their ids, once both have been taken up."""
+    waiting = OutboundEmail.objects.exclude(status=OutboundEmail.Status.SENT)
+    idle, _ = wait_until(lambda: not waiting.exists(), timeout=60)
+    assert idle, list(waiting.values_list("pk", "status", "last_error"))
+    smtp_sink.restart(hold=3)
+    pks = [
+        email_queue(
+            to=f"{name}{n}@org.example",
+            template="organisations/email/join_approved",
+            context={"organisation": world.org_a},
+        ).pk
+        for n in range(2)
+    ]
+    busy, _ = wait_until(
+        lambda: OutboundEmail.objects.filter(pk__in=pks, started_at__isnull=False).count() == 2,
+        timeout=30,
+    )
+    assert busy, "the worker did not take both mails up"
+    return pks
+
+
 def test_redis_frozen_while_tasks_finish(redis_server, worker, smtp_sink, production_web):
     """Redis stops answering just as the worker finishes its tasks, so their (late)
     acknowledgements fail. Once it answers again the worker takes new work at once, and
@@ -216,24 +239,7 @@ def test_redis_frozen_while_tasks_finish(redis_server, worker, smtp_sink, produc
     import redis
 
     world = build_world()
-    waiting = OutboundEmail.objects.exclude(status=OutboundEmail.Status.SENT)
-    idle, _ = wait_until(lambda: not waiting.exists(), timeout=60)
-    assert idle, list(waiting.values_list("pk", "status", "last_error"))
-    smtp_sink.restart(hold=3)  # each mail takes 3 s: both of the worker's processes are busy
-    emails = [
-        email_queue(
-            to=f"busy{n}@org.example",
-            template="organisations/email/join_approved",
-            context={"organisation": world.org_a},
-        )
-        for n in range(2)
-    ]
-    pks = [e.pk for e in emails]
-    busy, _ = wait_until(
-        lambda: OutboundEmail.objects.filter(pk__in=pks, started_at__isnull=False).count() == 2,
-        timeout=30,
-    )
-    assert busy, "the worker did not take both mails up"
+    pks = _two_mails_being_sent(world, smtp_sink, "busy")
     redis_server.freeze()
     try:
         sent, _ = wait_until(
@@ -281,24 +287,7 @@ def test_redis_stopped_while_tasks_run(redis_server, worker, smtp_sink, producti
     loses its connection with two messages in hand. It stays alive, reconnects when Redis
     is back and takes new work; neither mail is sent twice."""
     world = build_world()
-    waiting = OutboundEmail.objects.exclude(status=OutboundEmail.Status.SENT)
-    idle, _ = wait_until(lambda: not waiting.exists(), timeout=60)
-    assert idle, list(waiting.values_list("pk", "status", "last_error"))
-    smtp_sink.restart(hold=3)
-    emails = [
-        email_queue(
-            to=f"running{n}@org.example",
-            template="organisations/email/join_approved",
-            context={"organisation": world.org_a},
-        )
-        for n in range(2)
-    ]
-    pks = [e.pk for e in emails]
-    busy, _ = wait_until(
-        lambda: OutboundEmail.objects.filter(pk__in=pks, started_at__isnull=False).count() == 2,
-        timeout=30,
-    )
-    assert busy, "the worker did not take both mails up"
+    pks = _two_mails_being_sent(world, smtp_sink, "running")
     redis_server.stop()
     try:
         sent, _ = wait_until(
