@@ -1,5 +1,6 @@
-"""kombu's Redis transport, with one change: an acknowledgement that Redis does not answer no
-longer stops the worker from taking new work.
+"""kombu's Redis transport, with two changes: an acknowledgement that Redis does not answer no
+longer stops the worker from taking new work, and a connection lost while tasks run no longer
+makes the worker exit.
 
 Tasks are acknowledged late (CELERY_TASK_ACKS_LATE): when a task has finished, the worker's
 main process removes its message from Redis's "unacked" hash and only then frees the slot the
@@ -17,9 +18,11 @@ again before the next one and with the transport's periodic restore of unacknowl
 first, Redis hands it out again after the visibility timeout, as after any crash with late
 acknowledgement (the tasks are idempotent: each looks at its row's state first).
 
-It also keeps the worker alive when the connection to Redis is lost while it has messages
-in hand (`QoS.restore_unacked`): kombu closed the connection before the channel, then read
-the closed connection's address to put the messages back, and the worker exited.
+When the connection to Redis is lost while the worker has messages in hand, kombu closes the
+connection before the channel, then reads the closed connection's address to put the messages
+back (and again for each task that ends afterwards): an AttributeError, "Unrecoverable error",
+and the worker exited (tests/faults: Redis stopped while two tasks ran). Here those messages
+stay in the unacked hash, to be handed out again after the visibility timeout.
 
 Selected by CELERY_BROKER_TRANSPORT when the broker is Redis.
 """
