@@ -11,6 +11,7 @@ from django.utils.translation import ngettext_lazy
 
 from ikmo.dashboard import Card, CardLink, first_and_total
 from ikmo.subprojects import SubProject
+from ikmo.templatetags.numbers import grouped
 
 from . import journey, permissions, selectors
 from .filters import ApplicationFilter, JuryFilter
@@ -114,13 +115,14 @@ def _list_url(**query) -> str:
     return f"{reverse('actionfund:application_list')}?{urlencode(query)}"
 
 
-# Each stage: its count's key, its line on the card, the list's filter for exactly those.
+# Each stage: its count's key, its line on the card (its plural chosen by "count", the
+# number written as "shown"), the list's filter for exactly those.
 STAFF_STAGES = [
     (
         "submitted",
         ngettext_lazy(
-            "%(count)s application submitted, to be checked",
-            "%(count)s applications submitted, to be checked",
+            "%(shown)s application submitted, to be checked",
+            "%(shown)s applications submitted, to be checked",
             "count",
         ),
         {"status": Status.SUBMITTED},
@@ -128,8 +130,8 @@ STAFF_STAGES = [
     (
         "in_review",
         ngettext_lazy(
-            "%(count)s application in review by the jury",
-            "%(count)s applications in review by the jury",
+            "%(shown)s application in review by the jury",
+            "%(shown)s applications in review by the jury",
             "count",
         ),
         {"status": Status.IN_REVIEW},
@@ -137,8 +139,8 @@ STAFF_STAGES = [
     (
         "approved",
         ngettext_lazy(
-            "%(count)s approved application without a signed agreement",
-            "%(count)s approved applications without a signed agreement",
+            "%(shown)s approved application without a signed agreement",
+            "%(shown)s approved applications without a signed agreement",
             "count",
         ),
         {"status": Status.APPROVED},
@@ -146,8 +148,8 @@ STAFF_STAGES = [
     (
         "proof_submitted",
         ngettext_lazy(
-            "%(count)s proof of use to check",
-            "%(count)s proofs of use to check",
+            "%(shown)s proof of use to check",
+            "%(shown)s proofs of use to check",
             "count",
         ),
         {"proof": ApplicationFilter.SUBMITTED},
@@ -155,8 +157,8 @@ STAFF_STAGES = [
     (
         "proof_overdue",
         ngettext_lazy(
-            "%(count)s proof of use overdue",
-            "%(count)s proofs of use overdue",
+            "%(shown)s proof of use overdue",
+            "%(shown)s proofs of use overdue",
             "count",
         ),
         {"proof": ApplicationFilter.OVERDUE},
@@ -191,7 +193,9 @@ def _staff_card(user) -> Card:
         subproject=SubProject.ACTIONFUND,
         links=[
             CardLink(
-                label=label % {"count": counts.get(key, 0)},
+                # The plural form by the number, the number grouped as the language writes
+                # it ("1.334" in German).
+                label=label % {"count": counts.get(key, 0), "shown": grouped(counts.get(key, 0))},
                 url=_list_url(**query),
                 warning=key == "proof_overdue",
                 detail=_("Please remind the organisation") if key == "proof_overdue" else "",

@@ -118,3 +118,23 @@ def test_a_juror_with_nothing_left_sees_that_and_an_organisation_sees_no_staff_c
     member_html = client_for(org_admin).get(reverse("home")).content.decode()
     assert "Anträge zu bewerten" not in member_html
     assert "Anträge, die auf das Team warten" not in member_html
+
+
+def test_the_staff_cards_counts_are_grouped_as_the_language_writes_them(
+    client_for, call, fund_lead
+):
+    """1001 is written "1.001" in German and "1,001" in English, the plural still chosen by
+    the number (as the card's headline figures and the lists' totals)."""
+    waiting, admin = _organisation("Viele e.V.")
+    first = submitted(organisation=waiting, by=admin, call=call, title="Sprachcafé")
+    copies = []
+    for _ in range(1000):
+        copy = Application.objects.get(pk=first.pk)
+        copy.pk = None
+        copies.append(copy)
+    Application.objects.bulk_create(copies)
+    client = client_for(fund_lead)
+    german = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "1.001 Anträge eingereicht, zu prüfen" in german
+    english = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "1,001 applications submitted, to be checked" in english
