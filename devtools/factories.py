@@ -147,6 +147,28 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     status = Organisation.Status.APPROVED
 
 
+def approved_organisations(count: int, name: str = "Verein") -> list[Organisation]:
+    """``count`` approved organisations named "<name> 00", "<name> 01", …: the first from the
+    factory (the district, the sequences), the rest in one bulk insert, with the search key
+    that ``save()`` would compute. For lists and counts of many rows."""
+    from organisations.search import search_key
+
+    first = OrganisationFactory(name=f"{name} 00")
+    names = [f"{name} {n:02}" for n in range(1, count)]
+    return [first] + Organisation.objects.bulk_create(
+        Organisation(
+            name=each,
+            search_name=search_key(each),
+            kind=first.kind,
+            legal_form=first.legal_form,
+            district=first.district,
+            email=f"verein{n}@verein.example",
+            status=Organisation.Status.APPROVED,
+        )
+        for n, each in enumerate(names, 1)
+    )
+
+
 class PartnerFactory(OrganisationFactory):
     """A district office or social service provider."""
 

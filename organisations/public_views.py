@@ -27,7 +27,7 @@ def public_directory(request):
         request.GET or None, queryset=selectors.listed_organisations()
     )
     number = request.GET.get("page")
-    if directory.is_bound and directory.is_valid() and directory.form.cleaned_data.get("q"):
+    if directory.is_valid() and directory.form.cleaned_data.get("q"):
         # A search: counted up to a cap ("more than 1,000"), not through every match.
         page = CappedPaginator(directory.qs, PER_PAGE, number=number).get_page(number)
     else:

@@ -8,6 +8,7 @@ from devtools.factories import (  # noqa: F401 - the tests import them from here
     OutcomeFactory,
     StaffRoleFactory,
     UserFactory,
+    approved_organisations,
     district,
     listed,
     member_of,

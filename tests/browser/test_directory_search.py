@@ -9,8 +9,6 @@ import pytest
 from playwright.sync_api import expect
 
 from ikmo.viewtools import CappedPaginator
-from organisations.models import Organisation
-from organisations.search import search_key
 from tests import factories
 
 from .helpers import STAFF_TOTP_SECRET, assert_no_horizontal_scroll, log_in, t
@@ -27,20 +25,7 @@ pytestmark = [
 @pytest.mark.parametrize("language", ["de", "ar"])
 def test_a_broad_search_says_more_than_and_pages_on(new_page, project_lead, monkeypatch, language):
     monkeypatch.setattr(CappedPaginator, "CAP", 3)
-    factories.OrganisationFactory(name="Suchverein 00")
-    template = Organisation.objects.get(name="Suchverein 00")
-    Organisation.objects.bulk_create(
-        Organisation(
-            name=f"Suchverein {n:02}",
-            search_name=search_key(f"Suchverein {n:02}"),
-            kind=template.kind,
-            legal_form=template.legal_form,
-            district=template.district,
-            email=f"verein{n}@verein.example",
-            status=Organisation.Status.APPROVED,
-        )
-        for n in range(1, 30)
-    )
+    factories.approved_organisations(30, name="Suchverein")
     page = new_page(phone=True, language=language)
     log_in(page, project_lead.email, totp_secret=STAFF_TOTP_SECRET)
     page.goto("/organisations/")

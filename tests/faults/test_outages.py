@@ -232,6 +232,31 @@ def _two_mails_being_sent(world, smtp_sink, name: str) -> list[int]:
     return pks
 
 
+def _wait_until_sent(pks) -> None:
+    sent, _ = wait_until(
+        lambda: OutboundEmail.objects.filter(pk__in=pks, status="sent").count() == len(pks),
+        timeout=30,
+    )
+    assert sent, list(OutboundEmail.objects.values_list("pk", "status", "last_error"))
+
+
+def _next_mail_sent(world, smtp_sink, name: str, *, timeout: float) -> float:
+    """With the SMTP sink answering at once again: a new mail, sent within ``timeout``
+    seconds (the worker takes new work). How long it took."""
+    smtp_sink.restart()
+    after = email_queue(
+        to=f"{name}@org.example",
+        template="organisations/email/join_approved",
+        context={"organisation": world.org_a},
+    )
+    done, waited = wait_until(
+        lambda: OutboundEmail.objects.filter(pk=after.pk, status="sent").exists(),
+        timeout=timeout,
+    )
+    assert done, "the worker took no new work after Redis was back"
+    return waited
+
+
 def test_redis_frozen_while_tasks_finish(redis_server, worker, smtp_sink, production_web):
     """Redis stops answering just as the worker finishes its tasks, so their (late)
     acknowledgements fail. Once it answers again the worker takes new work at once, and
@@ -242,11 +267,7 @@ def test_redis_frozen_while_tasks_finish(redis_server, worker, smtp_sink, produc
     pks = _two_mails_being_sent(world, smtp_sink, "busy")
     redis_server.freeze()
     try:
-        sent, _ = wait_until(
-            lambda: OutboundEmail.objects.filter(pk__in=pks, status="sent").count() == 2,
-            timeout=30,
-        )
-        assert sent, list(OutboundEmail.objects.values_list("pk", "status", "last_error"))
+        _wait_until_sent(pks)
         # Both tasks finish and their (late) acknowledgements go unanswered: kombu's message
         # ("Couldn't ack"), or ikmo/broker.py's.
         failed, _ = wait_until(lambda: _failed_acks(worker) >= 2, timeout=15)
@@ -254,17 +275,8 @@ def test_redis_frozen_while_tasks_finish(redis_server, worker, smtp_sink, produc
     finally:
         redis_server.thaw()
 
-    smtp_sink.restart()
-    after = email_queue(
-        to="after@org.example",
-        template="organisations/email/join_approved",
-        context={"organisation": world.org_a},
-    )
-    done, waited = wait_until(
-        lambda: OutboundEmail.objects.filter(pk=after.pk, status="sent").exists(), timeout=30
-    )
+    waited = _next_mail_sent(world, smtp_sink, "after", timeout=30)
     record("redis frozen during acknowledgements: next mail sent after it returned (s)", waited)
-    assert done, "the worker took no new work after Redis answered again"
     broker = redis.Redis.from_url(redis_server.url)
 
     def left_unacknowledged():
@@ -290,26 +302,13 @@ def test_redis_stopped_while_tasks_run(redis_server, worker, smtp_sink, producti
     pks = _two_mails_being_sent(world, smtp_sink, "running")
     redis_server.stop()
     try:
-        sent, _ = wait_until(
-            lambda: OutboundEmail.objects.filter(pk__in=pks, status="sent").count() == 2,
-            timeout=30,
-        )
-        assert sent, list(OutboundEmail.objects.values_list("pk", "status", "last_error"))
+        _wait_until_sent(pks)
         time.sleep(2)  # the tasks end and are acknowledged (or not) with Redis away
         assert worker.process.poll() is None, f"the worker exited: see {worker.log}"
     finally:
         redis_server.start()
-    smtp_sink.restart()
-    after = email_queue(
-        to="after-stop@org.example",
-        template="organisations/email/join_approved",
-        context={"organisation": world.org_a},
-    )
-    done, waited = wait_until(
-        lambda: OutboundEmail.objects.filter(pk=after.pk, status="sent").exists(), timeout=60
-    )
+    waited = _next_mail_sent(world, smtp_sink, "after-stop", timeout=60)
     record("redis stopped while tasks ran: next mail sent after it returned (s)", waited)
-    assert done, "the worker took no new work after Redis returned"
     assert worker.process.poll() is None
     _assert_each_mail_delivered_at_most_once(smtp_sink)
 

@@ -13,24 +13,32 @@ from ikmo import broker
 pytestmark = pytest.mark.services
 
 
-def _consume(transport: str, monkeypatch):
-    """Three messages, a prefetch of two; both taken are acknowledged while Redis "does not
-    answer". Returns (connection, channel, queue, the two messages)."""
+def _take(transport: str, *, messages: int, prefetch: int):
+    """A queue of its own with ``messages`` messages, consumed with a prefetch of
+    ``prefetch`` until that many are taken. Returns (connection, channel, queue, consumer,
+    the messages taken)."""
     name = f"test-broker-{uuid.uuid4().hex}"
     queue = Queue(name, Exchange(name, type="direct"), routing_key=name)
     connection = Connection(os.environ["REDIS_URL"], transport=transport)
     channel = connection.channel()
     producer = connection.Producer(channel)
-    for number in range(3):
+    for number in range(messages):
         producer.publish({"n": number}, exchange=queue.exchange, routing_key=name, declare=[queue])
     taken = []
     consumer = connection.Consumer(
         queue, channel=channel, callbacks=[lambda body, message: taken.append(message)]
     )
-    consumer.qos(prefetch_count=2)
+    consumer.qos(prefetch_count=prefetch)
     consumer.consume()
-    while len(taken) < 2:
+    while len(taken) < prefetch:
         connection.drain_events(timeout=5)
+    return connection, channel, queue, consumer, taken
+
+
+def _consume(transport: str, monkeypatch):
+    """Three messages, a prefetch of two; both taken are acknowledged while Redis "does not
+    answer". Returns (connection, channel, queue, consumer, the two messages)."""
+    connection, channel, queue, consumer, taken = _take(transport, messages=3, prefetch=2)
     assert not channel.qos.can_consume()  # both slots taken
 
     def no_answer(self, delivery_tag, pipe=None):
@@ -105,22 +113,10 @@ def test_the_periodic_restore_confirms_what_redis_did_not(monkeypatch):
 
 
 def test_a_failed_requeue_frees_its_slot_and_puts_the_message_back_later(monkeypatch):
-    name = f"test-broker-{uuid.uuid4().hex}"
-    queue = Queue(name, Exchange(name, type="direct"), routing_key=name)
-    connection = Connection(os.environ["REDIS_URL"], transport="ikmo.broker:Transport")
-    channel = connection.channel()
-    connection.Producer(channel).publish(
-        {"n": 0}, exchange=queue.exchange, routing_key=name, declare=[queue]
+    connection, channel, queue, consumer, taken = _take(
+        "ikmo.broker:Transport", messages=1, prefetch=1
     )
-    taken = []
-    consumer = connection.Consumer(
-        queue, channel=channel, callbacks=[lambda body, message: taken.append(message)]
-    )
-    consumer.qos(prefetch_count=1)
-    consumer.consume()
     try:
-        while not taken:
-            connection.drain_events(timeout=5)
         real_restore = broker.QoS.restore_by_tag
 
         def no_answer(self, tag, client=None, leftmost=False):
@@ -149,21 +145,7 @@ def test_a_connection_lost_with_messages_in_hand_does_not_stop_the_worker(transp
     the lost connection (its transport's `client` is None), then closed the channel, whose
     QoS put the messages back by reading the closed connection's address: AttributeError,
     "Unrecoverable error", the worker exited. The same for a task ending afterwards."""
-    name = f"test-broker-{uuid.uuid4().hex}"
-    queue = Queue(name, Exchange(name, type="direct"), routing_key=name)
-    connection = Connection(os.environ["REDIS_URL"], transport=transport)
-    channel = connection.channel()
-    producer = connection.Producer(channel)
-    for number in range(2):
-        producer.publish({"n": number}, exchange=queue.exchange, routing_key=name, declare=[queue])
-    taken = []
-    consumer = connection.Consumer(
-        queue, channel=channel, callbacks=[lambda body, message: taken.append(message)]
-    )
-    consumer.qos(prefetch_count=2)
-    consumer.consume()
-    while len(taken) < 2:
-        connection.drain_events(timeout=5)
+    connection, channel, queue, consumer, taken = _take(transport, messages=2, prefetch=2)
     consumer.cancel()
     transport_object, client = channel.connection, channel.connection.client
     channel._disconnect_pools()  # what the channel's close does first

@@ -52,21 +52,8 @@ def test_counts_of_a_thousand_and_more_are_grouped_as_the_language_writes_them(
     """19367 is hard to read; the overview's registry figure and the directory's total say
     "1.001" in German and "1,001" in English (ids and years elsewhere stay ungrouped)."""
     from devtools import factories
-    from organisations.models import Organisation
 
-    factories.OrganisationFactory()  # the district and the sequences, once
-    template = Organisation.objects.get()
-    Organisation.objects.bulk_create(
-        Organisation(
-            name=f"Verein {n} e.V.",
-            kind=template.kind,
-            legal_form=template.legal_form,
-            district=template.district,
-            email=f"verein{n}@verein.example",
-            status=Organisation.Status.APPROVED,
-        )
-        for n in range(1000)
-    )
+    factories.approved_organisations(1001)
     client = client_for(project_lead)
     for language, shown in (("de", "1.001"), ("en", "1,001")):
         home = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE=language).content.decode()

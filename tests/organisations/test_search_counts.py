@@ -8,10 +8,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ikmo.viewtools import CappedPaginator
-from organisations import services
-from organisations.models import Membership, Organisation
-from organisations.search import search_key
-from organisations.services import PublicListingChoice
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -22,25 +18,8 @@ def _small_cap(monkeypatch):
     monkeypatch.setattr(CappedPaginator, "CAP", 3)
 
 
-def _organisations(count: int, name: str = "Suchverein") -> None:
-    factories.OrganisationFactory(name=f"{name} 00")  # the district and the sequences, once
-    template = Organisation.objects.get(name=f"{name} 00")
-    Organisation.objects.bulk_create(
-        Organisation(
-            name=f"{name} {n:02}",
-            search_name=search_key(f"{name} {n:02}"),
-            kind=template.kind,
-            legal_form=template.legal_form,
-            district=template.district,
-            email=f"verein{n}@verein.example",
-            status=Organisation.Status.APPROVED,
-        )
-        for n in range(1, count)
-    )
-
-
 def test_a_search_past_the_cap_says_more_than_and_offers_the_next_page(client_for, project_lead):
-    _organisations(30)
+    factories.approved_organisations(30, name="Suchverein")
     client = client_for(project_lead)
     url = reverse("organisations:directory")
     with CaptureQueriesContext(connection) as queries:
@@ -65,7 +44,7 @@ def test_a_search_past_the_cap_says_more_than_and_offers_the_next_page(client_fo
 
 
 def test_a_search_below_the_cap_and_the_plain_list_count_exactly(client_for, project_lead):
-    _organisations(30)
+    factories.approved_organisations(30, name="Suchverein")
     client = client_for(project_lead)
     url = reverse("organisations:directory")
     narrow = client.get(url, {"q": "Suchverein 1"}, HTTP_ACCEPT_LANGUAGE="en")
@@ -80,7 +59,7 @@ def test_a_search_below_the_cap_and_the_plain_list_count_exactly(client_for, pro
 
 @pytest.mark.parametrize("number", ["x", "0", "-3", "999999999999", ""])
 def test_a_bad_page_number_gives_a_page_not_an_error(client_for, project_lead, number):
-    _organisations(30)
+    factories.approved_organisations(30, name="Suchverein")
     response = client_for(project_lead).get(
         reverse("organisations:directory"), {"q": "such", "page": number}
     )
@@ -94,7 +73,7 @@ def test_a_bad_page_number_gives_a_page_not_an_error(client_for, project_lead, n
      ("tr", "25 kuruluştan fazla")],
 )  # fmt: skip
 def test_more_than_is_said_in_each_language(client_for, project_lead, language, text):
-    _organisations(30)
+    factories.approved_organisations(30, name="Suchverein")
     html = (
         client_for(project_lead)
         .get(reverse("organisations:directory"), {"q": "such"}, HTTP_ACCEPT_LANGUAGE=language)
@@ -104,17 +83,8 @@ def test_more_than_is_said_in_each_language(client_for, project_lead, language, 
 
 
 def test_the_public_directory_caps_a_search_too(client):
-    _organisations(22, name="Offener Verein")
-    for organisation in Organisation.objects.all():
-        admin = factories.member_of(
-            organisation, role=Membership.Role.ADMIN, email=f"admin{organisation.pk}@v.example"
-        )
-        services.public_profile_save(
-            organisation=organisation,
-            choice=PublicListingChoice(show_district=True),
-            agreed=True,
-            by=admin,
-        )
+    for organisation in factories.approved_organisations(22, name="Offener Verein"):
+        factories.listed(organisation)
     url = reverse("organisations:public_directory")
     found = client.get(url, {"q": "offener"}, HTTP_ACCEPT_LANGUAGE="en")
     page = found.context["page"]
